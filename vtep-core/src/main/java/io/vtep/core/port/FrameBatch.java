@@ -1,0 +1,93 @@
+package io.vtep.core.port;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * A batch of Ethernet frames in one block of native memory, filled by {@link AccessPort#receive}
+ * and processed in place by the forwarding pipeline.
+ *
+ * <p>Each frame lives in its own fixed-size slot. A slot starts with {@link #HEADROOM} free bytes
+ * so that the pipeline can write the outer IP, UDP and VXLAN headers (and a driver can put back an
+ * 802.1Q tag) in front of the frame without copying it. The frame's start and length are kept per
+ * slot, because stripping or inserting a tag moves the start.
+ *
+ * <p>Native memory (not a heap array) so that drivers hand the address straight to the kernel.
+ * A batch belongs to one thread.
+ */
+public final class FrameBatch
+{
+    /** Room in front of each frame: outer IPv6 (40) + UDP (8) + VXLAN (8), an 802.1Q tag, alignment. */
+    public static final int HEADROOM = 128;
+    /** Largest frame a slot holds: a 9000-byte jumbo payload, Ethernet and two tags. */
+    public static final int MAX_FRAME_LENGTH = 9216;
+    public static final int SLOT_SIZE = HEADROOM + MAX_FRAME_LENGTH + 64;
+
+    private final MemorySegment memory;
+    private final UnsafeBuffer buffer;
+    private final int capacity;
+    private final int[] offsets;
+    private final int[] lengths;
+    private int count;
+
+    public FrameBatch(final int capacity)
+    {
+        this.capacity = capacity;
+        this.memory = Arena.ofAuto().allocate((long)capacity * SLOT_SIZE, 64);
+        this.buffer = new UnsafeBuffer(memory.address(), (int)memory.byteSize());
+        this.offsets = new int[capacity];
+        this.lengths = new int[capacity];
+    }
+
+    public UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+
+    /** Native address of the batch memory; {@code buffer()} offsets are relative to it. */
+    public long address()
+    {
+        return memory.address();
+    }
+
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    public int count()
+    {
+        return count;
+    }
+
+    /** Offset in {@link #buffer()} where a driver writes the frame received into {@code slot}. */
+    public static int slotFrameOffset(final int slot)
+    {
+        return slot * SLOT_SIZE + HEADROOM;
+    }
+
+    /** Records the frame of the next slot; drivers call this once per received frame. */
+    public void add(final int frameOffset, final int frameLength)
+    {
+        offsets[count] = frameOffset;
+        lengths[count] = frameLength;
+        count++;
+    }
+
+    public int frameOffset(final int index)
+    {
+        return offsets[index];
+    }
+
+    public int frameLength(final int index)
+    {
+        return lengths[index];
+    }
+
+    public void clear()
+    {
+        count = 0;
+    }
+}
