@@ -1,0 +1,702 @@
+package io.vtep.fdb;
+
+import io.vtep.encap.VtepAddress;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The forwarding database of the appliance: one {@link VniFdb} per VNI, the
+ * {@link RemoteVtepTable}, the learn queue from the data path, and the single writer.
+ *
+ * <h2>Who writes, and in what order</h2>
+ * Every change to a MAC table, a flood list, a multicast group or the set of VNIs is made
+ * while holding this FDB's write lock, by exactly one thread at a time:
+ * <ul>
+ *   <li>the {@link FdbConductor} ({@link #conductor()}), an Agrona agent, applies learn events
+ *   queued by the data path and runs the ageing sweep; it takes the lock with
+ *   {@code tryLock} and skips a duty cycle rather than wait;</li>
+ *   <li>control threads (configuration, HTTP API, BGP EVPN) call the write methods here,
+ *   which take the lock themselves.</li>
+ * </ul>
+ * Data-path threads never take the lock and never write a table: they read with
+ * lock-free lookups, refresh last-seen times in place, and offer learn events to the
+ * lock-free learn queue. See {@code fdb/README.md}.
+ *
+ * <p>Methods that return a boolean report an unknown VNI as {@code false}; the others throw
+ * {@link IllegalArgumentException} for it. A {@link RemoteVtep} passed in must come from this
+ * FDB's {@link #remoteVteps()} table.
+ */
+public final class Fdb
+{
+    /** Learn events applied per conductor duty cycle, so the write lock is not held for long. */
+    static final int LEARN_DRAIN_LIMIT = 4096;
+    private static final FdbListener[] NO_LISTENERS = new FdbListener[0];
+
+    private final FdbSettings settings;
+    private final RemoteVtepTable remoteVteps;
+    private final LearnQueue learnQueue;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final MessageHandler learnHandler = this::onLearnEvent;
+    private final AgeingSweep ageingSweep = new AgeingSweep();
+    private final FdbConductor conductor;
+
+    private volatile VniMap vnis = VniMap.EMPTY;
+    private volatile FdbListener[] listeners = NO_LISTENERS;
+
+    /**
+     * @param settings sizes and timing.
+     */
+    public Fdb(final FdbSettings settings)
+    {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.remoteVteps = new RemoteVtepTable(settings.remoteVtepCapacity());
+        this.learnQueue = new LearnQueue(settings.learnQueueCapacity());
+        this.conductor = new FdbConductor(this, settings);
+    }
+
+    /**
+     * An FDB with {@link FdbSettings#defaults()}.
+     */
+    public Fdb()
+    {
+        this(FdbSettings.defaults());
+    }
+
+    public FdbSettings settings()
+    {
+        return settings;
+    }
+
+    /**
+     * @return the clock learning times and ageing are measured with.
+     */
+    public NanoClock clock()
+    {
+        return settings.clock();
+    }
+
+    /**
+     * @return the remote VTEPs, interned.
+     */
+    public RemoteVtepTable remoteVteps()
+    {
+        return remoteVteps;
+    }
+
+    /**
+     * @return the writer agent; run it on an Agrona {@code AgentRunner} (or an
+     * {@code AgentInvoker}) on a control thread, never on a data-path thread.
+     */
+    public FdbConductor conductor()
+    {
+        return conductor;
+    }
+
+    // ------------------------------------------------------------------------------------
+    // VNIs.
+    // ------------------------------------------------------------------------------------
+
+    /**
+     * Adds a VNI. Meant for start-up, but safe at any time.
+     *
+     * @param vni                  0..16777215 (24 bits, RFC 7348 §5).
+     * @param mode                 how the VNI learns.
+     * @param macLimit             most learned entries, 0 for unlimited.
+     * @param multicastGroupOrNull group for BUM traffic, or null.
+     * @return the new VNI's FDB.
+     * @throws IllegalArgumentException for a VNI out of range or already present, a negative
+     *                                  limit, or a group that is not a multicast address.
+     */
+    public VniFdb addVni(final int vni, final LearningMode mode, final int macLimit, final VtepAddress multicastGroupOrNull)
+    {
+        Objects.requireNonNull(mode, "mode");
+        if (vni < 0 || vni > 0xFF_FFFF)
+        {
+            throw new IllegalArgumentException("VNI " + vni + " out of range 0..16777215");
+        }
+        if (macLimit < 0)
+        {
+            throw new IllegalArgumentException("negative MAC limit " + macLimit + " for VNI " + vni);
+        }
+        requireMulticast(vni, multicastGroupOrNull);
+
+        writeLock.lock();
+        try
+        {
+            if (null != vnis.get(vni))
+            {
+                throw new IllegalArgumentException("VNI " + vni + " already exists");
+            }
+            final VniFdb fdb = new VniFdb(vni, mode, macLimit, multicastGroupOrNull, learnQueue, settings);
+            vnis = vnis.with(fdb);
+            return fdb;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Lock-free, allocation-free.
+     *
+     * @param vni the VNI.
+     * @return its FDB, or null for an unknown VNI.
+     */
+    public VniFdb vni(final int vni)
+    {
+        return vnis.get(vni);
+    }
+
+    /**
+     * @return the VNIs, ascending; a new array.
+     */
+    public int[] vnis()
+    {
+        return vnis.vnis();
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Control-side writes: any thread, serialised by the write lock.
+    // ------------------------------------------------------------------------------------
+
+    /**
+     * Installs a configured entry pointing at a remote VTEP. It replaces whatever the MAC had
+     * (learned or EVPN), never ages, and is never overwritten by learning or EVPN.
+     *
+     * @param vni  the VNI.
+     * @param mac  address in the low 48 bits.
+     * @param vtep where the MAC is.
+     */
+    public void addStatic(final int vni, final long mac, final RemoteVtep vtep)
+    {
+        requireOwn(vtep);
+        putStatic(vni, mac, FdbEntry.remote(vtep.index(), Origin.STATIC));
+    }
+
+    /**
+     * Installs a configured entry pointing at a local attachment; as
+     * {@link #addStatic(int, long, RemoteVtep)} otherwise.
+     *
+     * @param vni        the VNI.
+     * @param mac        address in the low 48 bits.
+     * @param attachment id of the access port + VLAN.
+     */
+    public void addStaticLocal(final int vni, final long mac, final int attachment)
+    {
+        putStatic(vni, mac, FdbEntry.local(attachment, Origin.STATIC));
+    }
+
+    /**
+     * Installs an entry from a BGP EVPN MAC/IP advertisement route (RFC 7432 §7.2). It
+     * replaces a learned or older EVPN entry, never ages and is never overwritten by
+     * data-plane learning; a static entry for the MAC wins and the route is not installed.
+     *
+     * @param vni  the VNI.
+     * @param mac  address in the low 48 bits.
+     * @param vtep the advertising VTEP (the route's next hop).
+     * @return true when installed (or already so); false for an unknown VNI or when a static
+     * entry holds the MAC.
+     */
+    public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep)
+    {
+        requireOwn(vtep);
+        requireMac(mac);
+        writeLock.lock();
+        try
+        {
+            final VniFdb fdb = vnis.get(vni);
+            if (null == fdb)
+            {
+                return false;
+            }
+            final long current = fdb.table().get(mac);
+            if (FdbEntry.origin(current) == Origin.STATIC)
+            {
+                return false;
+            }
+            install(fdb, mac, FdbEntry.remote(vtep.index(), Origin.EVPN), settings.clock().nanoTime());
+            return true;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Removes an entry if it has the given origin, e.g. a withdrawn EVPN route, a static entry
+     * dropped from the configuration, or a learned entry flushed by an operator.
+     *
+     * @param vni    the VNI.
+     * @param mac    address in the low 48 bits.
+     * @param origin the origin the entry must have.
+     * @return true when an entry was removed.
+     */
+    public boolean remove(final int vni, final long mac, final Origin origin)
+    {
+        Objects.requireNonNull(origin, "origin");
+        writeLock.lock();
+        try
+        {
+            final VniFdb fdb = vnis.get(vni);
+            if (null == fdb || FdbEntry.origin(fdb.table().get(mac)) != origin)
+            {
+                return false;
+            }
+            removeEntry(fdb, mac);
+            return true;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Replaces the head-end replication list of a VNI (duplicates are dropped, order kept).
+     * Data-path threads see either the old or the new list, never a mix.
+     *
+     * @param vni   the VNI.
+     * @param vteps the new list; copied.
+     */
+    public void setFloodList(final int vni, final RemoteVtep[] vteps)
+    {
+        final RemoteVtep[] list = new RemoteVtep[vteps.length];
+        int length = 0;
+        for (final RemoteVtep vtep : vteps)
+        {
+            requireOwn(vtep);
+            if (indexOf(list, length, vtep) < 0)
+            {
+                list[length++] = vtep;
+            }
+        }
+        final RemoteVtep[] published = Arrays.copyOf(list, length);
+
+        writeLock.lock();
+        try
+        {
+            requireVni(vni).floodList(published);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Appends a VTEP to a VNI's flood list (an EVPN inclusive multicast route, RFC 7432
+     * §7.3, or configuration); nothing changes if it is already there.
+     *
+     * @param vni  the VNI.
+     * @param vtep the VTEP.
+     */
+    public void addToFloodList(final int vni, final RemoteVtep vtep)
+    {
+        requireOwn(vtep);
+        writeLock.lock();
+        try
+        {
+            final VniFdb fdb = requireVni(vni);
+            final RemoteVtep[] current = fdb.floodList();
+            if (indexOf(current, current.length, vtep) < 0)
+            {
+                final RemoteVtep[] next = Arrays.copyOf(current, current.length + 1);
+                next[current.length] = vtep;
+                fdb.floodList(next);
+            }
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Takes a VTEP off a VNI's flood list; nothing changes if it is not there.
+     *
+     * @param vni  the VNI.
+     * @param vtep the VTEP.
+     */
+    public void removeFromFloodList(final int vni, final RemoteVtep vtep)
+    {
+        requireOwn(vtep);
+        writeLock.lock();
+        try
+        {
+            final VniFdb fdb = requireVni(vni);
+            final RemoteVtep[] current = fdb.floodList();
+            final int at = indexOf(current, current.length, vtep);
+            if (at >= 0)
+            {
+                final RemoteVtep[] next = new RemoteVtep[current.length - 1];
+                System.arraycopy(current, 0, next, 0, at);
+                System.arraycopy(current, at + 1, next, at, current.length - at - 1);
+                fdb.floodList(next);
+            }
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * @param vni   the VNI.
+     * @param group multicast group for BUM traffic, or null for none.
+     */
+    public void setMulticastGroup(final int vni, final VtepAddress group)
+    {
+        requireMulticast(vni, group);
+        writeLock.lock();
+        try
+        {
+            requireVni(vni).multicastGroup(group);
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * @param listener told of every entry change from now on, on the writing thread.
+     */
+    public void addListener(final FdbListener listener)
+    {
+        Objects.requireNonNull(listener, "listener");
+        writeLock.lock();
+        try
+        {
+            final FdbListener[] current = listeners;
+            final FdbListener[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = listener;
+            listeners = next;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * @param listener to stop telling.
+     * @return true if it was registered.
+     */
+    public boolean removeListener(final FdbListener listener)
+    {
+        writeLock.lock();
+        try
+        {
+            final FdbListener[] current = listeners;
+            for (int i = 0; i < current.length; i++)
+            {
+                if (current[i] == listener)
+                {
+                    final FdbListener[] next = new FdbListener[current.length - 1];
+                    System.arraycopy(current, 0, next, 0, i);
+                    System.arraycopy(current, i + 1, next, i, current.length - i - 1);
+                    listeners = next;
+                    return true;
+                }
+            }
+            return false;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Reads for control threads.
+    // ------------------------------------------------------------------------------------
+
+    /**
+     * Visits every entry of every VNI, VNIs in ascending order, without blocking the writer.
+     *
+     * @param visitor receives (vni, mac, entry, ageNanos).
+     */
+    public void forEach(final FdbEntryVisitor visitor)
+    {
+        for (final VniFdb fdb : vnis.values())
+        {
+            fdb.forEach(visitor);
+        }
+    }
+
+    /**
+     * @return learn events the queue holds before it drops.
+     */
+    public int learnQueueCapacity()
+    {
+        return learnQueue.capacity();
+    }
+
+    /**
+     * @return learn events waiting for the conductor (approximate).
+     */
+    public int learnQueueDepth()
+    {
+        return learnQueue.depth();
+    }
+
+    // ------------------------------------------------------------------------------------
+    // The writer: called by FdbConductor with the write lock held.
+    // ------------------------------------------------------------------------------------
+
+    ReentrantLock writeLock()
+    {
+        return writeLock;
+    }
+
+    int drainLearnQueue(final int limit)
+    {
+        return learnQueue.drain(learnHandler, limit);
+    }
+
+    /**
+     * Removes learned entries not seen for longer than the ageing time.
+     *
+     * @return entries removed.
+     */
+    int sweep(final long nowNanos)
+    {
+        if (settings.ageingNanos() == 0)
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        for (final VniFdb fdb : vnis.values())
+        {
+            ageingSweep.fdb = fdb;
+            ageingSweep.nowNanos = nowNanos;
+            removed += fdb.table().removeIf(ageingSweep, ageingSweep);
+        }
+        ageingSweep.fdb = null;
+        return removed;
+    }
+
+    private void onLearnEvent(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final VniFdb fdb = vnis.get(buffer.getInt(index + LearnQueue.VNI_OFFSET));
+        if (null == fdb)
+        {
+            return;
+        }
+
+        final int target = buffer.getInt(index + LearnQueue.TARGET_OFFSET);
+        final long mac = buffer.getLong(index + LearnQueue.MAC_OFFSET);
+        final long nowNanos = buffer.getLong(index + LearnQueue.TIME_OFFSET);
+        if (type == LearnQueue.LEARN_LOCAL && fdb.learningMode().learnsLocal())
+        {
+            applyLearn(fdb, mac, FdbEntry.local(target, Origin.LOCAL), nowNanos);
+        }
+        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote() &&
+            null != remoteVteps.byIndex(target))
+        {
+            applyLearn(fdb, mac, FdbEntry.remote(target, Origin.REMOTE), nowNanos);
+        }
+    }
+
+    /**
+     * The writer's half of data-plane learning: re-checks what the data path decided, since
+     * the table may have changed since the event was queued.
+     */
+    private void applyLearn(final VniFdb fdb, final long mac, final long learned, final long nowNanos)
+    {
+        final MacTable table = fdb.table();
+        final long current = table.get(mac);
+        if (current == learned)
+        {
+            if (nowNanos - table.lastSeen(mac) > 0)
+            {
+                table.touch(mac, nowNanos); // a duplicate event: only time moves on
+            }
+            return;
+        }
+        if (current != FdbEntry.NONE && !FdbEntry.isLearned(current))
+        {
+            return; // static and EVPN entries win over data-plane learning
+        }
+        if (current == FdbEntry.NONE && fdb.macLimit() != 0 && fdb.learnedEntries() >= fdb.macLimit())
+        {
+            fdb.countLimitHit();
+            return;
+        }
+
+        install(fdb, mac, learned, nowNanos);
+    }
+
+    private void putStatic(final int vni, final long mac, final long entry)
+    {
+        requireMac(mac);
+        writeLock.lock();
+        try
+        {
+            install(requireVni(vni), mac, entry, settings.clock().nanoTime());
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Puts an entry, keeps the per-origin counts, counts moves and tells the listeners.
+     */
+    private void install(final VniFdb fdb, final long mac, final long entry, final long nowNanos)
+    {
+        final long previous = fdb.table().put(mac, entry, nowNanos);
+        if (previous == entry)
+        {
+            return;
+        }
+
+        final Origin origin = FdbEntry.origin(entry);
+        fdb.countEntry(origin, 1);
+        if (previous == FdbEntry.NONE)
+        {
+            notifyAdded(fdb.vni(), mac, entry);
+            return;
+        }
+
+        fdb.countEntry(FdbEntry.origin(previous), -1);
+        if (!FdbEntry.sameDestination(previous, entry))
+        {
+            fdb.countMove();
+        }
+        notifyChanged(fdb.vni(), mac, previous, entry);
+    }
+
+    private void removeEntry(final VniFdb fdb, final long mac)
+    {
+        final long previous = fdb.table().remove(mac);
+        if (previous != FdbEntry.NONE)
+        {
+            fdb.countEntry(FdbEntry.origin(previous), -1);
+            notifyRemoved(fdb.vni(), mac, previous);
+        }
+    }
+
+    private void notifyAdded(final int vni, final long mac, final long entry)
+    {
+        for (final FdbListener listener : listeners)
+        {
+            try
+            {
+                listener.onEntryAdded(vni, mac, entry);
+            }
+            catch (final RuntimeException ex)
+            {
+                settings.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    private void notifyChanged(final int vni, final long mac, final long oldEntry, final long newEntry)
+    {
+        for (final FdbListener listener : listeners)
+        {
+            try
+            {
+                listener.onEntryChanged(vni, mac, oldEntry, newEntry);
+            }
+            catch (final RuntimeException ex)
+            {
+                settings.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    private void notifyRemoved(final int vni, final long mac, final long oldEntry)
+    {
+        for (final FdbListener listener : listeners)
+        {
+            try
+            {
+                listener.onEntryRemoved(vni, mac, oldEntry);
+            }
+            catch (final RuntimeException ex)
+            {
+                settings.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    private VniFdb requireVni(final int vni)
+    {
+        final VniFdb fdb = vnis.get(vni);
+        if (null == fdb)
+        {
+            throw new IllegalArgumentException("unknown VNI " + vni);
+        }
+        return fdb;
+    }
+
+    private void requireOwn(final RemoteVtep vtep)
+    {
+        Objects.requireNonNull(vtep, "vtep");
+        if (!remoteVteps.contains(vtep))
+        {
+            throw new IllegalArgumentException(vtep + " was not interned by this FDB's remote VTEP table");
+        }
+    }
+
+    private static void requireMac(final long mac)
+    {
+        if ((mac & ~MacTable.MAC_MASK) != 0)
+        {
+            throw new IllegalArgumentException("MAC wider than 48 bits: 0x" + Long.toHexString(mac));
+        }
+    }
+
+    private static void requireMulticast(final int vni, final VtepAddress group)
+    {
+        if (null != group && !group.isMulticast())
+        {
+            throw new IllegalArgumentException("multicast group " + group + " of VNI " + vni + " is not a multicast address");
+        }
+    }
+
+    private static int indexOf(final RemoteVtep[] vteps, final int length, final RemoteVtep vtep)
+    {
+        for (int i = 0; i < length; i++)
+        {
+            if (vteps[i] == vtep)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Ageing policy and removal callback for one VNI at a time; one instance, reused, so a
+     * sweep allocates nothing.
+     */
+    private final class AgeingSweep implements MacTable.EntryPredicate, MacTable.EntryVisitor
+    {
+        VniFdb fdb;
+        long nowNanos;
+
+        @Override
+        public boolean test(final long mac, final long entry, final long lastSeenNanos)
+        {
+            return FdbEntry.isLearned(entry) && nowNanos - lastSeenNanos > settings.ageingNanos();
+        }
+
+        @Override
+        public void accept(final long mac, final long entry, final long lastSeenNanos)
+        {
+            fdb.countEntry(FdbEntry.origin(entry), -1);
+            notifyRemoved(fdb.vni(), mac, entry);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.vtep.fdb;
+
+import java.util.concurrent.locks.ReentrantLock;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * The FDB writer as an Agrona {@link Agent}: each duty cycle applies queued learn events
+ * (at most {@value Fdb#LEARN_DRAIN_LIMIT}) and, at most once per sweep interval (default 1 s),
+ * removes learned entries older than the ageing time. Run it on one control thread with an
+ * {@code AgentRunner}, or call {@link #doWork()} from a test with an injected clock.
+ *
+ * <p>Both steps run holding the FDB write lock, so they are ordered with control-side writes
+ * ({@link Fdb#addStatic}, {@link Fdb#putEvpn}, flood lists). The lock is taken with
+ * {@code tryLock}: if a control thread holds it, this duty cycle does nothing and the agent's
+ * idle strategy backs off.
+ */
+public final class FdbConductor implements Agent
+{
+    private final Fdb fdb;
+    private final NanoClock clock;
+    private final long sweepIntervalNanos;
+    private long lastSweepNanos;
+    private volatile long sweeps;
+
+    FdbConductor(final Fdb fdb, final FdbSettings settings)
+    {
+        this.fdb = fdb;
+        this.clock = settings.clock();
+        this.sweepIntervalNanos = settings.sweepIntervalNanos();
+        this.lastSweepNanos = clock.nanoTime();
+    }
+
+    /**
+     * @return learn events applied plus entries aged out; 0 when idle (or the lock was busy).
+     */
+    @Override
+    public int doWork()
+    {
+        final ReentrantLock lock = fdb.writeLock();
+        if (!lock.tryLock())
+        {
+            return 0;
+        }
+
+        try
+        {
+            int work = fdb.drainLearnQueue(Fdb.LEARN_DRAIN_LIMIT);
+            final long now = clock.nanoTime();
+            if (now - lastSweepNanos >= sweepIntervalNanos)
+            {
+                lastSweepNanos = now;
+                sweeps = sweeps + 1;
+                work += fdb.sweep(now);
+            }
+            return work;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "fdb-conductor";
+    }
+
+    /**
+     * @return ageing sweeps run so far.
+     */
+    public long sweeps()
+    {
+        return sweeps;
+    }
+}

@@ -1,0 +1,171 @@
+package io.vtep.fdb;
+
+/**
+ * An FDB entry packed into a {@code long}, so a MAC table is a primitive {@code long → long}
+ * map and a lookup never allocates. {@link #NONE} ({@code 0L}) means "no entry"; every real
+ * entry has the {@code VALID} bit set and is therefore never zero.
+ *
+ * <pre>
+ *    63                      36 35 34 33 32 31                              0
+ *   +--------------------------+--+-----+--+---------------------------------+
+ *   |         reserved (0)     |V |orig |R |  attachment id  or  VTEP index  |
+ *   +--------------------------+--+-----+--+---------------------------------+
+ *   V    = valid, always 1
+ *   orig = Origin ordinal (local, remote, static, evpn)
+ *   R    = 1: the MAC is behind a remote VTEP (target = RemoteVtep index)
+ *          0: the MAC is on a local attachment (target = attachment id, opaque to the FDB)
+ * </pre>
+ *
+ * <p>All methods are pure bit arithmetic: safe and allocation-free on the data path.
+ */
+public final class FdbEntry
+{
+    /** No entry. */
+    public static final long NONE = 0L;
+
+    private static final long TARGET_MASK = 0xFFFF_FFFFL;
+    private static final int REMOTE_SHIFT = 32;
+    private static final int ORIGIN_SHIFT = 33;
+    private static final long ORIGIN_MASK = 0b11L;
+    private static final long REMOTE_BIT = 1L << REMOTE_SHIFT;
+    private static final long VALID_BIT = 1L << 35;
+
+    private FdbEntry()
+    {
+    }
+
+    /**
+     * An entry for a MAC on a local attachment (an access port and VLAN, numbered by the core).
+     *
+     * @param attachment opaque id of the attachment; any {@code int}.
+     * @param origin     {@link Origin#LOCAL} (learned) or {@link Origin#STATIC} (configured).
+     * @return the packed entry, never {@link #NONE}.
+     * @throws IllegalArgumentException for an origin that cannot point at a local attachment.
+     */
+    public static long local(final int attachment, final Origin origin)
+    {
+        if (origin != Origin.LOCAL && origin != Origin.STATIC)
+        {
+            throw new IllegalArgumentException("a local entry has origin local or static, not " + origin.label());
+        }
+
+        return VALID_BIT | ((long)origin.ordinal() << ORIGIN_SHIFT) | (attachment & TARGET_MASK);
+    }
+
+    /**
+     * An entry for a MAC behind a remote VTEP.
+     *
+     * @param vtepIndex {@link RemoteVtep#index()} of the VTEP, not negative.
+     * @param origin    {@link Origin#REMOTE} (learned), {@link Origin#STATIC} or {@link Origin#EVPN}.
+     * @return the packed entry, never {@link #NONE}.
+     * @throws IllegalArgumentException for a negative index or an origin that cannot point at a
+     *                                  remote VTEP.
+     */
+    public static long remote(final int vtepIndex, final Origin origin)
+    {
+        if (origin == Origin.LOCAL)
+        {
+            throw new IllegalArgumentException("a remote entry has origin remote, static or evpn, not local");
+        }
+        if (vtepIndex < 0)
+        {
+            throw new IllegalArgumentException("negative VTEP index " + vtepIndex);
+        }
+
+        return VALID_BIT | ((long)origin.ordinal() << ORIGIN_SHIFT) | REMOTE_BIT | vtepIndex;
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return true for an entry (not {@link #NONE}) pointing at a local attachment.
+     */
+    public static boolean isLocal(final long entry)
+    {
+        return (entry & (VALID_BIT | REMOTE_BIT)) == VALID_BIT;
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return true for an entry (not {@link #NONE}) pointing at a remote VTEP.
+     */
+    public static boolean isRemote(final long entry)
+    {
+        return (entry & (VALID_BIT | REMOTE_BIT)) == (VALID_BIT | REMOTE_BIT);
+    }
+
+    /**
+     * @param entry packed local entry.
+     * @return its attachment id; meaningless unless {@link #isLocal(long)}.
+     */
+    public static int attachment(final long entry)
+    {
+        return (int)entry;
+    }
+
+    /**
+     * @param entry packed remote entry.
+     * @return its {@link RemoteVtep#index()}; meaningless unless {@link #isRemote(long)}.
+     */
+    public static int vtepIndex(final long entry)
+    {
+        return (int)entry;
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return its origin, or null for {@link #NONE}.
+     */
+    public static Origin origin(final long entry)
+    {
+        return entry == NONE ? null : Origin.fromOrdinal((int)((entry >>> ORIGIN_SHIFT) & ORIGIN_MASK));
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return true for a learned entry (local or remote origin): it ages out and data-plane
+     * learning may move it; false for static, EVPN and {@link #NONE}.
+     */
+    public static boolean isLearned(final long entry)
+    {
+        // LOCAL and REMOTE are ordinals 0 and 1: the high origin bit is clear.
+        return entry != NONE && (entry & (2L << ORIGIN_SHIFT)) == 0;
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return the same destination with another origin, e.g. a learned entry seen as static.
+     */
+    static long withOrigin(final long entry, final Origin origin)
+    {
+        return isLocal(entry) ? local(attachment(entry), origin) : remote(vtepIndex(entry), origin);
+    }
+
+    /**
+     * @param a packed entry.
+     * @param b packed entry.
+     * @return true when both point at the same place (same attachment, or same VTEP), whatever
+     * their origins; false if either is {@link #NONE}.
+     */
+    public static boolean sameDestination(final long a, final long b)
+    {
+        final long mask = VALID_BIT | REMOTE_BIT | TARGET_MASK;
+        return a != NONE && (a & mask) == (b & mask);
+    }
+
+    /**
+     * For logs, the CLI and tests. Allocates.
+     *
+     * @param entry packed entry.
+     * @return such as {@code local attachment 3 (local)}, {@code remote vtep 2 (evpn)} or {@code none}.
+     */
+    public static String toString(final long entry)
+    {
+        if (entry == NONE)
+        {
+            return "none";
+        }
+
+        return (isLocal(entry) ? "local attachment " + attachment(entry) : "remote vtep " + vtepIndex(entry)) +
+            " (" + origin(entry).label() + ")";
+    }
+}

@@ -1,0 +1,64 @@
+package io.vtep.metrics;
+
+/**
+ * Why the data path dropped a packet: a closed list, exported as the {@code reason} label.
+ * Every reason has a one-line meaning, repeated in the README's metrics reference.
+ */
+public enum DropReason
+{
+    /** Too short for the headers it claims (Ethernet, VXLAN) or otherwise unparseable. */
+    MALFORMED("malformed", "too short for its headers or otherwise unparseable"),
+    /** A VXLAN header whose I flag is clear (RFC 7348 §5: the VNI is not valid). */
+    VXLAN_FLAGS("vxlan_flags", "VXLAN header with the I flag clear"),
+    /** A VXLAN packet for a VNI this VTEP does not serve. */
+    UNKNOWN_VNI("unknown_vni", "VXLAN packet for a VNI that is not configured"),
+    /** A frame on an access port whose VLAN (or lack of tag) maps to no VNI on that port. */
+    UNKNOWN_VLAN("unknown_vlan", "access frame on a VLAN (or untagged) that the port does not map"),
+    /** A frame that would exceed the underlay MTU once encapsulated (VXLAN is never fragmented). */
+    MTU_EXCEEDED("mtu_exceeded", "frame too large for the underlay MTU after encapsulation"),
+    /** An overlay frame whose destination sits behind another VTEP: never sent back into the overlay. */
+    SPLIT_HORIZON("split_horizon", "overlay frame for a MAC behind another remote VTEP"),
+    /** A frame whose destination is the port it came in on (a bridge filters it). */
+    SAME_PORT("same_port", "destination MAC is on the port and VLAN the frame came from"),
+    /** Nowhere to send: unknown or BUM traffic with no other local member and no flood list. */
+    NO_ROUTE("no_route", "no destination: nothing to flood to"),
+    /** A VXLAN packet whose outer source is this VTEP itself (a loop). */
+    OWN_VTEP("own_vtep", "VXLAN packet sent by this VTEP's own address"),
+    /** The kernel refused to send (queue full, no route, message too long). */
+    TX_ERROR("tx_error", "the kernel refused to send the packet"),
+    /** A frame larger than the receive buffer of the port driver. */
+    TRUNCATED("truncated", "frame larger than the driver's receive buffer");
+
+    private static final DropReason[] VALUES = values();
+
+    private final String label;
+    private final String meaning;
+
+    DropReason(final String label, final String meaning)
+    {
+        this.label = label;
+        this.meaning = meaning;
+    }
+
+    /** The Prometheus label value. */
+    public String label()
+    {
+        return label;
+    }
+
+    /** One line for documentation and the CLI. */
+    public String meaning()
+    {
+        return meaning;
+    }
+
+    public static int count()
+    {
+        return VALUES.length;
+    }
+
+    public static DropReason of(final int ordinal)
+    {
+        return VALUES[ordinal];
+    }
+}

@@ -1,0 +1,78 @@
+package io.vtep.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One line of {@code bridge fdb show}, from its JSON form ({@code bridge -j fdb show}).
+ *
+ * <p>On a kernel VTEP, {@code bridge fdb show dev vxlanN} lists two kinds of entries: the vxlan
+ * device's own table ({@code self}, with {@code dst} = the remote VTEP; the all-zero MAC is the
+ * flood list) and the bridge's table for that port ({@code master br0}, no {@code dst}).
+ *
+ * @param mac    the MAC address, lower case
+ * @param dst    the remote VTEP address for vxlan entries, else null
+ * @param flags  flags as printed ("self", "master", "extern_learn", "offload", ...)
+ * @param state  "permanent", "static", "" for learned entries, ...
+ * @param master the bridge for bridge-table entries, else null
+ * @param vni    the VNI when the entry names one (collect-metadata devices), else null
+ */
+public record FdbEntry(String mac, String dst, List<String> flags, String state, String master, Integer vni) {
+
+    /** The MAC of flood-list entries. */
+    public static final String ALL_ZEROS = "00:00:00:00:00:00";
+
+    public FdbEntry {
+        flags = List.copyOf(flags);
+    }
+
+    /** An entry of the vxlan device's own table (not the bridge's). */
+    public boolean isVxlanEntry() {
+        return master == null && dst != null;
+    }
+
+    /** A head-end replication (flood list) entry: all-zero MAC with a destination. */
+    public boolean isFloodEntry() {
+        return ALL_ZEROS.equals(mac) && dst != null;
+    }
+
+    /** Learned, not configured (no permanent/static state). */
+    public boolean isLearned() {
+        return state == null || state.isEmpty() || "stale".equals(state) || "reachable".equals(state);
+    }
+
+    /** Parses {@code bridge -j fdb show} output. */
+    static List<FdbEntry> parseJson(String json) {
+        List<FdbEntry> entries = new ArrayList<>();
+        if (json.isBlank()) {
+            return entries;
+        }
+        if (Json.parse(json) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    List<String> flags = new ArrayList<>();
+                    if (m.get("flags") instanceof List<?> f) {
+                        f.forEach(x -> flags.add(x.toString()));
+                    }
+                    Object vni = m.get("vni");
+                    entries.add(new FdbEntry(
+                            String.valueOf(m.get("mac")).toLowerCase(),
+                            m.get("dst") == null ? null : m.get("dst").toString(),
+                            flags,
+                            m.get("state") == null ? "" : m.get("state").toString(),
+                            m.get("master") == null ? null : m.get("master").toString(),
+                            vni instanceof Number n ? n.intValue() : null));
+                }
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public String toString() {
+        return mac + (dst != null ? " dst " + dst : "") + (vni != null ? " vni " + vni : "")
+                + (master != null ? " master " + master : "") + (flags.isEmpty() ? "" : " " + String.join(" ", flags))
+                + (state.isEmpty() ? "" : " " + state);
+    }
+}

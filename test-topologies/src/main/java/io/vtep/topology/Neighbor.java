@@ -1,0 +1,45 @@
+package io.vtep.topology;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One entry of a host's neighbour (ARP) table, from {@code ip -j neigh show}.
+ *
+ * @param ip     the neighbour's address
+ * @param mac    its link-layer address, lower case, or null while unresolved (INCOMPLETE, FAILED)
+ * @param states the NUD states ("REACHABLE", "STALE", "PERMANENT", "FAILED", ...)
+ */
+public record Neighbor(String ip, String mac, List<String> states) {
+
+    public Neighbor {
+        states = List.copyOf(states);
+    }
+
+    /** True when the entry has a MAC address and is not FAILED or INCOMPLETE. */
+    public boolean resolved() {
+        return mac != null && !states.contains("FAILED") && !states.contains("INCOMPLETE");
+    }
+
+    /** Parses the JSON of {@code ip -j neigh show}. */
+    static List<Neighbor> parseJson(String json) {
+        List<Neighbor> result = new ArrayList<>();
+        if (json.isBlank()) {
+            return result;
+        }
+        if (Json.parse(json) instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    List<String> states = new ArrayList<>();
+                    if (m.get("state") instanceof List<?> s) {
+                        s.forEach(x -> states.add(x.toString()));
+                    }
+                    Object mac = m.get("lladdr");
+                    result.add(new Neighbor(String.valueOf(m.get("dst")), mac == null ? null : mac.toString().toLowerCase(), states));
+                }
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,233 @@
+package io.vtep.core.app;
+
+import java.io.IOException;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+
+import io.vtep.core.config.ConfigException;
+import io.vtep.core.config.FdbConfig;
+import io.vtep.core.config.PortConfig;
+import io.vtep.core.config.VniConfig;
+import io.vtep.core.config.VtepConfig;
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.DataPlane;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.VniContext;
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.AccessPorts;
+import io.vtep.core.underlay.UnderlayReceiver;
+import io.vtep.core.underlay.UnderlayTransmitter;
+import io.vtep.core.underlay.UnderlayTransmitters;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.metrics.CounterLayout;
+import io.vtep.metrics.CounterSnapshotSource;
+
+/**
+ * The running appliance: builds the FDB and forwarding tables from a validated configuration,
+ * opens the access ports and the underlay, and starts the threads. {@link #close()} stops
+ * everything in reverse order.
+ *
+ * <p>All sockets are opened by the thread that calls {@link #start}, so they live in that thread's
+ * network namespace (tests start an in-process VTEP from a thread that entered a test namespace).
+ */
+public final class VtepAppliance implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(VtepAppliance.class.getName());
+    /** Remote VTEPs that get their own counters and FDB index; bounded so a spoofing flood cannot grow memory. */
+    static final int REMOTE_VTEP_CAPACITY = 4096;
+
+    private final VtepConfig config;
+    private final Fdb fdb;
+    private final DataPlane dataPlane;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final List<PortWorker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    private VtepAppliance(final VtepConfig config, final Fdb fdb, final DataPlane dataPlane)
+    {
+        this.config = config;
+        this.fdb = fdb;
+        this.dataPlane = dataPlane;
+    }
+
+    /**
+     * Starts the appliance. Problems with the environment that a configuration names (an interface
+     * that does not exist, a local address that is not this host's) are reported as
+     * {@link ConfigException}s before anything is opened.
+     */
+    public static VtepAppliance start(final VtepConfig config) throws ConfigException, IOException
+    {
+        checkEnvironment(config);
+
+        final Fdb fdb = new Fdb(FdbSettings.defaults()
+            .withAgeingSeconds(config.fdb().ageingSeconds())
+            .withRemoteVtepCapacity(REMOTE_VTEP_CAPACITY));
+        final ForwardingTables tables = new ForwardingTables(fdb);
+        for (final VniConfig vni : config.vnis())
+        {
+            fdb.addVni(vni.vni(), vni.learning(), vni.macLimit(), vni.multicastGroup());
+            tables.addVni(vni.vni());
+            final List<RemoteVtep> flood = new ArrayList<>();
+            for (final VtepAddress remote : vni.flood())
+            {
+                flood.add(fdb.remoteVteps().intern(remote));
+            }
+            fdb.setFloodList(vni.vni(), flood.toArray(RemoteVtep[]::new));
+        }
+        for (final FdbConfig.StaticEntry entry : config.fdb().staticEntries())
+        {
+            fdb.addStatic(entry.vni(), entry.mac(), fdb.remoteVteps().intern(entry.remote()));
+        }
+
+        final UnderlayTransmitter transmitter = UnderlayTransmitters.open(config.vtep().localIp(), config.vtep().ttl());
+        final DataPlane dataPlane = new DataPlane(tables,
+            new CounterSnapshotSource(new CounterLayout(config.vnis().size(), REMOTE_VTEP_CAPACITY)),
+            config.vtep().localIp(), config.vtep().udpPort(), config.vtep().ttl(), config.vtep().sourcePorts(),
+            config.vtep().underlayMtu(), transmitter);
+        final VtepAppliance appliance = new VtepAppliance(config, fdb, dataPlane);
+        appliance.resources.add(transmitter);
+        try
+        {
+            appliance.openAndRun();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            appliance.close();
+            throw ex;
+        }
+        return appliance;
+    }
+
+    private static void checkEnvironment(final VtepConfig config) throws ConfigException
+    {
+        for (int i = 0; i < config.ports().size(); i++)
+        {
+            final String name = config.ports().get(i).name();
+            try
+            {
+                if (NetworkInterface.getByName(name) == null)
+                {
+                    throw new ConfigException("ports[" + i + "].name", "no interface named " + name + " on this host");
+                }
+            }
+            catch (final SocketException ex)
+            {
+                throw new ConfigException("ports[" + i + "].name", "cannot look up interface " + name + ": " + ex.getMessage());
+            }
+        }
+        try
+        {
+            if (NetworkInterface.getByInetAddress(config.vtep().localIp().toInetAddress()) == null)
+            {
+                throw new ConfigException("vtep.local-ip", config.vtep().localIp() + " is not an address of any interface on this host");
+            }
+        }
+        catch (final SocketException ex)
+        {
+            throw new ConfigException("vtep.local-ip", "cannot look up local addresses: " + ex.getMessage());
+        }
+    }
+
+    private void openAndRun() throws IOException
+    {
+        final ForwardingTables tables = dataPlane.tables();
+        final List<PortContext> ports = new ArrayList<>();
+        for (final PortConfig portConfig : config.ports())
+        {
+            final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver());
+            resources.add(port);
+            final PortContext context = tables.addPort(port);
+            ports.add(context);
+            portConfig.vlans().forEach((vlan, vni) ->
+                tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
+        }
+
+        final List<VtepAddress> groups = config.vnis().stream()
+            .map(VniConfig::multicastGroup).filter(java.util.Objects::nonNull).distinct().toList();
+        final UnderlayReceiver receiver = UnderlayReceiver.open(
+            config.vtep().localIp(), config.vtep().udpPort(), groups, dataPlane.overlayPipeline());
+        resources.add(receiver);
+
+        final AgentRunner conductor = new AgentRunner(new SleepingMillisIdleStrategy(5),
+            error -> LOG.log(System.Logger.Level.ERROR, "FDB conductor error", error), null, fdb.conductor());
+        AgentRunner.startOnThread(conductor);
+        resources.add(conductor);
+
+        for (final PortContext port : ports)
+        {
+            final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port));
+            final Thread thread = new Thread(worker, "vtep-port-" + port.port().name());
+            thread.setDaemon(true);
+            workers.add(worker);
+            threads.add(thread);
+            thread.start();
+        }
+        LOG.log(System.Logger.Level.INFO, "vtep started: local-ip {0} udp-port {1}, {2} port(s), {3} VNI(s)",
+            config.vtep().localIp(), config.vtep().udpPort(), config.ports().size(), config.vnis().size());
+    }
+
+    public VtepConfig config()
+    {
+        return config;
+    }
+
+    public Fdb fdb()
+    {
+        return fdb;
+    }
+
+    public ForwardingTables tables()
+    {
+        return dataPlane.tables();
+    }
+
+    public CounterSnapshotSource counters()
+    {
+        return dataPlane.counters();
+    }
+
+    public VniContext vni(final int vni)
+    {
+        return dataPlane.tables().vni(vni);
+    }
+
+    /** Stops the port threads, then closes sockets and the conductor; safe to call twice. */
+    @Override
+    public synchronized void close()
+    {
+        workers.forEach(PortWorker::stop);
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join(2_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        threads.clear();
+        for (int i = resources.size() - 1; i >= 0; i--)
+        {
+            try
+            {
+                resources.get(i).close();
+            }
+            catch (final Exception ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "error while stopping: " + ex.getMessage(), ex);
+            }
+        }
+        resources.clear();
+    }
+}

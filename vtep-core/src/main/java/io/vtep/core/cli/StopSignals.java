@@ -1,0 +1,20 @@
+package io.vtep.core.cli;
+
+import sun.misc.Signal;
+
+/**
+ * SIGTERM and SIGINT stop the appliance cleanly with exit code 0, as a container runtime and an
+ * operator at a terminal expect (a JVM shutdown hook alone would exit with 128+signal).
+ */
+final class StopSignals
+{
+    private StopSignals()
+    {
+    }
+
+    static void onTerminate(final Runnable action)
+    {
+        Signal.handle(new Signal("TERM"), signal -> action.run());
+        Signal.handle(new Signal("INT"), signal -> action.run());
+    }
+}

@@ -1,0 +1,435 @@
+package io.vtep.core.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.SourcePortRange;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.LearningMode;
+
+/**
+ * Reads and validates the YAML configuration (DESIGN.md §5) into a {@link VtepConfig}.
+ *
+ * <p>Everything that can be checked without touching the system is checked here, and the first
+ * problem is reported with its key path. Whether the named interfaces exist is checked by the
+ * appliance before it opens anything, in its own network namespace.
+ */
+public final class ConfigLoader
+{
+    public static final int MAX_VNI = 0xFF_FFFF;
+    static final int DEFAULT_UDP_PORT = 4789;
+    static final int DEFAULT_MTU = 1500;
+    static final int DEFAULT_AGEING_SECONDS = 300;
+    static final int DEFAULT_TTL = 64;
+
+    private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api");
+    private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
+    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans");
+    private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit");
+    private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
+    private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
+    private static final Set<String> API_KEYS = Set.of("listen");
+
+    private ConfigLoader()
+    {
+    }
+
+    public static VtepConfig load(final Path file) throws ConfigException
+    {
+        final String text;
+        try
+        {
+            text = Files.readString(file);
+        }
+        catch (final NoSuchFileException ex)
+        {
+            throw new ConfigException("", "configuration file " + file + " does not exist");
+        }
+        catch (final IOException ex)
+        {
+            throw new ConfigException("", "cannot read configuration file " + file + ": " + ex.getMessage());
+        }
+        return parse(text);
+    }
+
+    public static VtepConfig parse(final String yamlText) throws ConfigException
+    {
+        final ConfigNode root = new ConfigNode("", readYaml(yamlText));
+        if (root.isMissing())
+        {
+            throw new ConfigException("", "the configuration is empty; at least vtep.local-ip and one port are needed");
+        }
+        final Map<String, ConfigNode> top = root.mapping(TOP_KEYS);
+
+        final UnderlayConfig underlay = underlay(node(top, "vtep", ""));
+        final Map<Integer, VniConfig> vnis = new LinkedHashMap<>();
+        for (final ConfigNode vniNode : node(top, "vnis", "").list())
+        {
+            final VniConfig vni = vni(vniNode, underlay.localIp());
+            if (vnis.put(vni.vni(), vni) != null)
+            {
+                throw new ConfigException(vniNode.path() + ".vni", "VNI " + vni.vni() + " is configured twice");
+            }
+        }
+        final List<PortConfig> ports = ports(node(top, "ports", ""), vnis);
+        final FdbConfig fdb = fdb(node(top, "fdb", ""), vnis, underlay.localIp());
+        final ConfigNode bgp = node(top, "bgp", "");
+        if (!bgp.isMissing())
+        {
+            throw bgp.problem("the BGP EVPN control plane is not available in this version yet; remove the bgp section");
+        }
+        final ApiConfig api = api(node(top, "api", ""));
+        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api);
+    }
+
+    private static Object readYaml(final String yamlText) throws ConfigException
+    {
+        final LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false); // a duplicate VLAN on a port must be an error, not "last wins"
+        options.setMaxAliasesForCollections(10);
+        try
+        {
+            final Node document = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(yamlText));
+            if (document == null)
+            {
+                return null;
+            }
+            refuseDuplicateKeys(document, "");
+            return new Yaml(new SafeConstructor(options)).load(yamlText);
+        }
+        catch (final MarkedYAMLException ex)
+        {
+            final String where = ex.getProblemMark() == null ? "" :
+                " at line " + (ex.getProblemMark().getLine() + 1) + ", column " + (ex.getProblemMark().getColumn() + 1);
+            throw new ConfigException("", "not valid YAML" + where + ": " + ex.getProblem());
+        }
+        catch (final YAMLException ex)
+        {
+            throw new ConfigException("", "not valid YAML: " + ex.getMessage());
+        }
+    }
+
+    /**
+     * YAML parsers either keep the last of two equal keys or fail without saying where; a duplicate
+     * VLAN on a port must be refused with its key path, so duplicates are found on the node tree.
+     */
+    private static void refuseDuplicateKeys(final Node node, final String path) throws ConfigException
+    {
+        if (node instanceof MappingNode mapping)
+        {
+            final Set<String> keys = new HashSet<>();
+            for (final NodeTuple tuple : mapping.getValue())
+            {
+                final String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
+                final String childPath = path.isEmpty() ? key : path + "." + key;
+                if (!keys.add(key))
+                {
+                    throw new ConfigException(childPath, "appears twice (line " +
+                        (tuple.getKeyNode().getStartMark().getLine() + 1) + "); each key may be given once");
+                }
+                refuseDuplicateKeys(tuple.getValueNode(), childPath);
+            }
+        }
+        else if (node instanceof SequenceNode sequence)
+        {
+            for (int i = 0; i < sequence.getValue().size(); i++)
+            {
+                refuseDuplicateKeys(sequence.getValue().get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static ConfigNode node(final Map<String, ConfigNode> map, final String key, final String parent)
+    {
+        final ConfigNode node = map.get(key);
+        return node != null ? node : new ConfigNode(parent.isEmpty() ? key : parent + "." + key, null);
+    }
+
+    private static UnderlayConfig underlay(final ConfigNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            throw node.problem("is required (at least local-ip)");
+        }
+        final Map<String, ConfigNode> map = node.mapping(VTEP_KEYS);
+        final ConfigNode localIpNode = node(map, "local-ip", node.path());
+        final VtepAddress localIp = address(localIpNode);
+        if (localIp.isMulticast())
+        {
+            throw localIpNode.problem("must be a unicast address, not " + localIp);
+        }
+        final int udpPort = (int)node(map, "udp-port", node.path()).integer(DEFAULT_UDP_PORT, 1, 65535);
+        final int minMtu = localIp.isIpv6() ? 1280 : 576; // the smallest MTU each IP version guarantees
+        final int mtu = (int)node(map, "underlay-mtu", node.path()).integer(DEFAULT_MTU, minMtu, 65535);
+        final ConfigNode portsNode = node(map, "source-ports", node.path());
+        SourcePortRange sourcePorts = SourcePortRange.DEFAULT;
+        if (!portsNode.isMissing())
+        {
+            try
+            {
+                sourcePorts = SourcePortRange.parse(portsNode.text());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw portsNode.problem("expected a port range like 49152-65535: " + ex.getMessage());
+            }
+        }
+        final int ttl = (int)node(map, "ttl", node.path()).integer(DEFAULT_TTL, 1, 255);
+        return new UnderlayConfig(localIp, udpPort, mtu, sourcePorts, ttl);
+    }
+
+    private static VniConfig vni(final ConfigNode node, final VtepAddress localIp) throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(VNI_KEYS);
+        final int vni = vniNumber(node(map, "vni", node.path()));
+        final List<VtepAddress> flood = new ArrayList<>();
+        for (final ConfigNode remoteNode : node(map, "flood", node.path()).list())
+        {
+            final VtepAddress remote = sameFamily(remoteNode, address(remoteNode), localIp);
+            if (remote.isMulticast() || remote.equals(localIp))
+            {
+                throw remoteNode.problem(remote + " cannot be a flood list entry (multicast or this VTEP's own address)");
+            }
+            if (flood.contains(remote))
+            {
+                throw remoteNode.problem(remote + " is in the flood list twice");
+            }
+            flood.add(remote);
+        }
+        final ConfigNode groupNode = node(map, "multicast-group", node.path());
+        VtepAddress group = null;
+        if (!groupNode.isMissing())
+        {
+            group = sameFamily(groupNode, address(groupNode), localIp);
+            if (!group.isMulticast())
+            {
+                throw groupNode.problem(group + " is not a multicast address");
+            }
+            if (!flood.isEmpty())
+            {
+                throw groupNode.problem("a VNI floods either to a flood list or to a multicast group, not both");
+            }
+        }
+        final ConfigNode learningNode = node(map, "learning", node.path());
+        LearningMode learning = LearningMode.DATA_PLANE;
+        if (!learningNode.isMissing())
+        {
+            try
+            {
+                learning = LearningMode.parse(learningNode.text());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw learningNode.problem("expected data-plane, evpn or none, found " + ConfigNode.describe(learningNode.value()));
+            }
+        }
+        final int macLimit = (int)node(map, "mac-limit", node.path()).integer(0, 0, Integer.MAX_VALUE);
+        return new VniConfig(vni, flood, group, learning, macLimit);
+    }
+
+    private static List<PortConfig> ports(final ConfigNode node, final Map<Integer, VniConfig> vnis) throws ConfigException
+    {
+        final List<ConfigNode> items = node.list();
+        if (items.isEmpty())
+        {
+            throw node.problem("at least one access port is required");
+        }
+        final List<PortConfig> ports = new ArrayList<>();
+        final Set<String> names = new HashSet<>();
+        for (final ConfigNode item : items)
+        {
+            final Map<String, ConfigNode> map = item.mapping(PORT_KEYS);
+            final ConfigNode nameNode = node(map, "name", item.path());
+            final String name = nameNode.requiredText();
+            if (name.isEmpty() || name.length() > 15 || name.contains("/") || name.contains(" "))
+            {
+                throw nameNode.problem("\"" + name + "\" is not a Linux interface name (1-15 characters, no '/' or space)");
+            }
+            if (!names.add(name))
+            {
+                throw nameNode.problem("port " + name + " is configured twice");
+            }
+            final ConfigNode driverNode = node(map, "driver", item.path());
+            PortDriver driver = PortDriver.AF_PACKET;
+            if (!driverNode.isMissing())
+            {
+                driver = PortDriver.fromConfigName(driverNode.text());
+                if (driver == null)
+                {
+                    throw driverNode.problem("expected af-packet or pcap, found " + ConfigNode.describe(driverNode.value()));
+                }
+            }
+            final ConfigNode vlansNode = node(map, "vlans", item.path());
+            final Map<Integer, Integer> vlans = new HashMap<>();
+            for (final Map.Entry<Object, ConfigNode> entry : vlansNode.freeMapping().entrySet())
+            {
+                final int vlan = vlanKey(entry.getKey(), entry.getValue());
+                final int vni = vniNumber(entry.getValue());
+                vlans.put(vlan, vni);
+                // A VNI used by a port but not listed under vnis gets the defaults (DESIGN.md §5 example).
+                vnis.putIfAbsent(vni, new VniConfig(vni, List.of(), null, LearningMode.DATA_PLANE, 0));
+            }
+            if (vlans.isEmpty())
+            {
+                throw vlansNode.problem("is required: map at least \"untagged\" or one VLAN id to a VNI");
+            }
+            ports.add(new PortConfig(name, driver, vlans));
+        }
+        return ports;
+    }
+
+    private static int vlanKey(final Object key, final ConfigNode at) throws ConfigException
+    {
+        if ("untagged".equals(key))
+        {
+            return PortConfig.UNTAGGED;
+        }
+        if (key instanceof Integer id)
+        {
+            if (id < 1 || id > 4094)
+            {
+                throw at.problem("VLAN " + id + " is out of range 1..4094 (0 and 4095 are reserved by 802.1Q)");
+            }
+            return id;
+        }
+        throw at.problem("expected a VLAN id 1..4094 or \"untagged\" as the key, found " + ConfigNode.describe(key));
+    }
+
+    private static FdbConfig fdb(final ConfigNode node, final Map<Integer, VniConfig> vnis, final VtepAddress localIp)
+        throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(FDB_KEYS);
+        final int ageing = (int)node(map, "ageing-seconds", node.path()).integer(DEFAULT_AGEING_SECONDS, 1, 1_000_000);
+        final List<FdbConfig.StaticEntry> entries = new ArrayList<>();
+        final Set<String> seen = new HashSet<>();
+        for (final ConfigNode item : node(map, "static", node.path()).list())
+        {
+            final Map<String, ConfigNode> entry = item.mapping(STATIC_KEYS);
+            final ConfigNode vniNode = node(entry, "vni", item.path());
+            final int vni = vniNumber(vniNode);
+            if (!vnis.containsKey(vni))
+            {
+                throw vniNode.problem("VNI " + vni + " is neither under vnis nor mapped on a port");
+            }
+            final ConfigNode macNode = node(entry, "mac", item.path());
+            final long mac;
+            try
+            {
+                mac = MacAddress.parse(macNode.requiredText());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw macNode.problem("expected a MAC address like 02:00:00:00:00:09, found " + ConfigNode.describe(macNode.value()));
+            }
+            if (MacAddress.isGroup(mac) || MacAddress.isZero(mac))
+            {
+                throw macNode.problem(MacAddress.format(mac) + " is not a unicast MAC address");
+            }
+            if (!seen.add(vni + "/" + mac))
+            {
+                throw macNode.problem(MacAddress.format(mac) + " has two static entries in VNI " + vni);
+            }
+            final ConfigNode remoteNode = node(entry, "remote", item.path());
+            final VtepAddress remote = sameFamily(remoteNode, address(remoteNode), localIp);
+            if (remote.isMulticast())
+            {
+                throw remoteNode.problem(remote + " is a multicast address, not a VTEP");
+            }
+            entries.add(new FdbConfig.StaticEntry(vni, mac, remote));
+        }
+        return new FdbConfig(ageing, entries);
+    }
+
+    private static ApiConfig api(final ConfigNode node) throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(API_KEYS);
+        final ConfigNode listen = node(map, "listen", node.path());
+        if (listen.isMissing())
+        {
+            return ApiConfig.DEFAULT;
+        }
+        final String text = listen.text();
+        final int colon = text.lastIndexOf(':');
+        if (colon <= 0)
+        {
+            throw listen.problem("expected HOST:PORT like 127.0.0.1:9100, found \"" + text + "\"");
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]"))
+        {
+            host = host.substring(1, host.length() - 1);
+        }
+        try
+        {
+            VtepAddress.parse(host);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw listen.problem("\"" + host + "\" is not an IP address (host names are not resolved)");
+        }
+        final int port;
+        try
+        {
+            port = Integer.parseInt(text.substring(colon + 1));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw listen.problem("\"" + text.substring(colon + 1) + "\" is not a port number");
+        }
+        if (port < 1 || port > 65535)
+        {
+            throw listen.problem("port " + port + " is out of range 1..65535");
+        }
+        return new ApiConfig(host, port);
+    }
+
+    private static int vniNumber(final ConfigNode node) throws ConfigException
+    {
+        return (int)node.integer(1, MAX_VNI);
+    }
+
+    private static VtepAddress address(final ConfigNode node) throws ConfigException
+    {
+        final String text = node.requiredText();
+        try
+        {
+            return VtepAddress.parse(text);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw node.problem("\"" + text + "\" is not an IPv4 or IPv6 address");
+        }
+    }
+
+    private static VtepAddress sameFamily(final ConfigNode node, final VtepAddress address, final VtepAddress localIp)
+        throws ConfigException
+    {
+        if (address.isIpv6() != localIp.isIpv6())
+        {
+            throw node.problem(address + " is " + (address.isIpv6() ? "IPv6" : "IPv4") + " but vtep.local-ip " +
+                localIp + " is " + (localIp.isIpv6() ? "IPv6" : "IPv4") + "; the underlay uses one address family");
+        }
+        return address;
+    }
+}

@@ -1,0 +1,21 @@
+package io.vtep.core.config;
+
+import java.util.Map;
+
+/**
+ * One access port: a Linux interface facing bare-metal servers and how its VLANs map to VNIs.
+ *
+ * @param name   Linux interface name
+ * @param driver how frames are read and written
+ * @param vlans  802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
+ */
+public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans)
+{
+    /** Key of {@link #vlans} for frames that carry no 802.1Q tag. */
+    public static final int UNTAGGED = -1;
+
+    public PortConfig
+    {
+        vlans = Map.copyOf(vlans);
+    }
+}

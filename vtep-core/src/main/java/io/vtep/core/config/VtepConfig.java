@@ -1,0 +1,33 @@
+package io.vtep.core.config;
+
+import java.util.List;
+
+/**
+ * A validated configuration (DESIGN.md §5). Built only by {@link ConfigLoader}, so every instance
+ * has passed validation: components may trust it.
+ */
+public record VtepConfig(
+    UnderlayConfig vtep,
+    List<PortConfig> ports,
+    List<VniConfig> vnis,
+    FdbConfig fdb,
+    ApiConfig api)
+{
+    public VtepConfig
+    {
+        ports = List.copyOf(ports);
+        vnis = List.copyOf(vnis);
+    }
+
+    public VniConfig vni(final int vni)
+    {
+        for (final VniConfig config : vnis)
+        {
+            if (config.vni() == vni)
+            {
+                return config;
+            }
+        }
+        return null;
+    }
+}

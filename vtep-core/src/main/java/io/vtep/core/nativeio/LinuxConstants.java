@@ -1,0 +1,163 @@
+package io.vtep.core.nativeio;
+
+/**
+ * The Linux constants the native bindings use, grouped by the header that defines them.
+ *
+ * <p>Values are the Linux ABI values, identical on x86_64 and aarch64 (the two architectures whose
+ * SysV calling convention the bindings rely on, see {@link Libc}). Each group names its header so
+ * that a reader can check a value with {@code grep -r NAME /usr/include}.
+ */
+public final class LinuxConstants
+{
+    private LinuxConstants()
+    {
+    }
+
+    // ---- <bits/socket.h>, <linux/socket.h>: address families and socket levels ----------------
+
+    /** IPv4. */
+    public static final int AF_INET = 2;
+    /** IPv6. */
+    public static final int AF_INET6 = 10;
+    /** Unix domain sockets (used only for the closed-socket marker, see {@link SocketHandle}). */
+    public static final int AF_UNIX = 1;
+    /** Packet sockets: raw link-layer frames (packet(7)). */
+    public static final int AF_PACKET = 17;
+
+    /** {@code setsockopt} level of the generic socket options. */
+    public static final int SOL_SOCKET = 1;
+    /** {@code setsockopt} level of the IPv4 options (= IPPROTO_IP). */
+    public static final int SOL_IP = 0;
+    /** {@code setsockopt} level of the IPv6 options (= IPPROTO_IPV6). */
+    public static final int SOL_IPV6 = 41;
+    /** {@code setsockopt} level of the packet socket options. */
+    public static final int SOL_PACKET = 263;
+
+    // ---- <bits/socket_type.h> ---------------------------------------------------------------------
+
+    /** Stream socket (only for the closed-socket marker). */
+    public static final int SOCK_STREAM = 1;
+    /** Raw socket: whole frames on AF_PACKET, IP payloads (or whole IPv4 packets with IP_HDRINCL). */
+    public static final int SOCK_RAW = 3;
+    /** Close on exec, set atomically at creation so a forked {@code ip} never inherits our sockets. */
+    public static final int SOCK_CLOEXEC = 0x80000; // 02000000
+
+    // ---- <bits/socket.h>: send/recv flags -----------------------------------------------------------
+
+    /** Control data was truncated (cmsg buffer too small). */
+    public static final int MSG_CTRUNC = 0x08;
+    /** As an input flag: return the real length of the packet even when it did not fit the buffer. */
+    public static final int MSG_TRUNC = 0x20;
+    /** Non-blocking for this call only. */
+    public static final int MSG_DONTWAIT = 0x40;
+    /** Never raise SIGPIPE (matters only for the closed-socket marker, which is a broken stream). */
+    public static final int MSG_NOSIGNAL = 0x4000;
+
+    /** {@code shutdown(2)} both directions. */
+    public static final int SHUT_RDWR = 2;
+
+    // ---- <asm-generic/socket.h>: SOL_SOCKET options ---------------------------------------------
+
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    /** Classic BPF socket filter ({@code struct sock_fprog}). */
+    public static final int SO_ATTACH_FILTER = 26;
+    /** Like SO_RCVBUF but ignores {@code net.core.rmem_max}; needs CAP_NET_ADMIN. */
+    public static final int SO_RCVBUFFORCE = 33;
+
+    // ---- <linux/if_ether.h> ------------------------------------------------------------------------
+
+    /** Every protocol: the packet socket sees every frame of the interface. */
+    public static final int ETH_P_ALL = 0x0003;
+    /** 802.1Q VLAN tag protocol identifier. */
+    public static final int ETH_P_8021Q = 0x8100;
+    /** 802.1ad service VLAN tag protocol identifier (QinQ outer tag). */
+    public static final int ETH_P_8021AD = 0x88A8;
+
+    // ---- <linux/if_packet.h> -----------------------------------------------------------------------
+
+    /** {@code sll_pkttype}: frame sent by this host (any socket, any protocol) on the interface. */
+    public static final int PACKET_OUTGOING = 4;
+    /** {@code setsockopt}: join a {@code struct packet_mreq}. */
+    public static final int PACKET_ADD_MEMBERSHIP = 1;
+    /** {@code packet_mreq.mr_type}: put the interface into promiscuous mode while the socket lives. */
+    public static final int PACKET_MR_PROMISC = 1;
+    /** {@code setsockopt}: deliver a {@code struct tpacket_auxdata} control message with each frame. */
+    public static final int PACKET_AUXDATA = 8;
+    /** {@code setsockopt} (Linux 4.20+): never queue PACKET_OUTGOING frames on this socket. */
+    public static final int PACKET_IGNORE_OUTGOING = 23;
+    /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */
+    public static final int TP_STATUS_VLAN_VALID = 1 << 4;
+    /** {@code tpacket_auxdata.tp_status}: tp_vlan_tpid holds the tag's TPID. */
+    public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+
+    // ---- <linux/in.h> ------------------------------------------------------------------------------
+
+    public static final int IPPROTO_UDP = 17;
+    /** The caller supplies the IPv4 header (raw(7)). */
+    public static final int IP_HDRINCL = 3;
+    /** {@code struct in_addr} or {@code struct ip_mreqn}: interface for outgoing multicast. */
+    public static final int IP_MULTICAST_IF = 32;
+    /** Whether our own multicast is looped back to local listeners. */
+    public static final int IP_MULTICAST_LOOP = 34;
+
+    // ---- <linux/in6.h> -----------------------------------------------------------------------------
+
+    /** Kernel computes and inserts a checksum at this offset; deliberately never set here. */
+    public static final int IPV6_CHECKSUM = 7;
+    public static final int IPV6_UNICAST_HOPS = 16;
+    /** {@code int} interface index for outgoing multicast. */
+    public static final int IPV6_MULTICAST_IF = 17;
+    public static final int IPV6_MULTICAST_HOPS = 18;
+    public static final int IPV6_MULTICAST_LOOP = 19;
+    /** Never fragment: a packet larger than the path MTU fails with EMSGSIZE. */
+    public static final int IPV6_DONTFRAG = 62;
+
+    // ---- <linux/filter.h>, <linux/bpf_common.h> ----------------------------------------------------
+
+    /** Classic BPF instruction class "return". */
+    public static final int BPF_RET = 0x06;
+    /** Classic BPF operand "constant k". */
+    public static final int BPF_K = 0x00;
+
+    // ---- <poll.h> / <asm-generic/poll.h> -----------------------------------------------------------
+
+    public static final short POLLIN = 0x0001;
+    public static final short POLLERR = 0x0008;
+    public static final short POLLHUP = 0x0010;
+    public static final short POLLNVAL = 0x0020;
+
+    // ---- <linux/sched.h>, <asm-generic/fcntl.h> ----------------------------------------------------
+
+    /** {@code setns(2)} namespace type: network namespace. */
+    public static final int CLONE_NEWNET = 0x40000000;
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000; // 02000000
+
+    // ---- <asm-generic/errno-base.h>, <asm-generic/errno.h> -----------------------------------------
+
+    public static final int EPERM = 1;
+    public static final int ENOENT = 2;
+    public static final int EINTR = 4;
+    public static final int ENXIO = 6;
+    public static final int EAGAIN = 11;
+    public static final int EACCES = 13;
+    public static final int ENODEV = 19;
+    public static final int EINVAL = 22;
+    public static final int ENOPROTOOPT = 92;
+    public static final int EMSGSIZE = 90;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETDOWN = 100;
+    public static final int ENETUNREACH = 101;
+    public static final int ENOBUFS = 105;
+
+    /** {@code <net/if.h>}: interface names are at most 15 bytes plus the terminating NUL. */
+    public static final int IFNAMSIZ = 16;
+
+    /** {@code htons}: a 16-bit value in network byte order, as stored by a native-order short write. */
+    public static short htons(final int value)
+    {
+        return java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ?
+            Short.reverseBytes((short)value) : (short)value;
+    }
+}

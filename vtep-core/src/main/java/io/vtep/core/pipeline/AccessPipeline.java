@@ -1,0 +1,126 @@
+package io.vtep.core.pipeline;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.port.FrameBatch;
+import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VlanTag;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.RemoteVtepTable;
+import io.vtep.metrics.DataPathCounters;
+import io.vtep.metrics.DropReason;
+import io.vtep.metrics.Side;
+
+/**
+ * Forwards the frames received on one access port (DESIGN.md §1, top half), run to completion
+ * on the port's receive thread: map (port, VLAN) to a VNI, strip the tag, learn the source MAC,
+ * look up the destination, then send to a remote VTEP, hairpin to another local attachment, or
+ * flood (other local members + the flood list or multicast group).
+ *
+ * <p>Allocation-free and lock-free per frame; bad frames are dropped and counted.
+ */
+public final class AccessPipeline
+{
+    private final PortContext port;
+    private final ForwardingTables tables;
+    private final RemoteVtepTable remoteVteps;
+    private final LocalDelivery local;
+    private final OverlayTransmit overlay;
+    private final DataPathCounters counters;
+
+    AccessPipeline(final PortContext port, final ForwardingTables tables, final LocalDelivery local,
+        final OverlayTransmit overlay, final DataPathCounters counters)
+    {
+        this.port = port;
+        this.tables = tables;
+        this.remoteVteps = tables.fdb().remoteVteps();
+        this.local = local;
+        this.overlay = overlay;
+        this.counters = counters;
+    }
+
+    public void process(final FrameBatch batch, final long nowNanos)
+    {
+        final UnsafeBuffer buffer = batch.buffer();
+        for (int i = 0, count = batch.count(); i < count; i++)
+        {
+            forward(buffer, batch.frameOffset(i), batch.frameLength(i), nowNanos);
+        }
+    }
+
+    void forward(final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final long nowNanos)
+    {
+        int offset = frameOffset;
+        int length = frameLength;
+        if (length < EthernetHeader.LENGTH)
+        {
+            counters.dropped(DropReason.MALFORMED);
+            return;
+        }
+        final boolean tagged = VlanTag.isTagged(buffer, offset);
+        if (tagged && length < EthernetHeader.LENGTH + VlanTag.LENGTH)
+        {
+            counters.dropped(DropReason.MALFORMED);
+            return;
+        }
+        final Attachment from = port.attachment(tagged ? VlanTag.vlanId(buffer, offset) : Attachment.UNTAGGED);
+        if (from == null)
+        {
+            counters.dropped(DropReason.UNKNOWN_VLAN);
+            return;
+        }
+        final VniContext vni = from.vni();
+        counters.vniReceived(vni.slot(), Side.ACCESS, length);
+        if (tagged)
+        {
+            // The VNI stands for the VLAN on the overlay: the inner frame carries no tag (RFC 7348 §6.1).
+            offset = VlanTag.strip(buffer, offset);
+            length -= VlanTag.LENGTH;
+        }
+
+        final long source = MacAddress.get(buffer, offset + EthernetHeader.SOURCE_OFFSET);
+        if (!MacAddress.isGroup(source) && !MacAddress.isZero(source))
+        {
+            vni.fdb().learnLocal(source, from.id(), nowNanos);
+        }
+
+        final long destination = MacAddress.get(buffer, offset + EthernetHeader.DESTINATION_OFFSET);
+        final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
+        if (entry == FdbEntry.NONE)
+        {
+            flood(vni, from, buffer, offset, length);
+        }
+        else if (FdbEntry.isRemote(entry))
+        {
+            overlay.toVtep(vni, remoteVteps.byIndex(FdbEntry.vtepIndex(entry)), buffer, offset, length);
+        }
+        else
+        {
+            final Attachment to = tables.attachment(FdbEntry.attachment(entry));
+            if (to == from)
+            {
+                counters.vniDropped(vni.slot(), DropReason.SAME_PORT);
+            }
+            else
+            {
+                local.send(to, buffer, offset, length);
+            }
+        }
+    }
+
+    private void flood(final VniContext vni, final Attachment from, final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        // Local copies first: encapsulation writes the outer headers into the headroom in front of
+        // the frame, where a local copy would put its VLAN tag.
+        final int copies = local.flood(vni, from, buffer, offset, length) + overlay.flood(vni, buffer, offset, length);
+        if (copies > 0)
+        {
+            counters.vniFlooded(vni.slot());
+        }
+        else if (vni.members().length == 1 && vni.fdb().floodList().length == 0 && vni.fdb().multicastGroup() == null)
+        {
+            counters.vniDropped(vni.slot(), DropReason.NO_ROUTE);
+        }
+    }
+}

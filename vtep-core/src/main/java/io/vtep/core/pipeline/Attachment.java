@@ -1,0 +1,58 @@
+package io.vtep.core.pipeline;
+
+import io.vtep.core.port.AccessPort;
+
+/**
+ * Where a VNI meets an access port: a port and a VLAN (or untagged). The FDB points local MACs
+ * at attachments by {@link #id()}, so an entry remembers both the port and the tag to put back.
+ */
+public final class Attachment
+{
+    /** {@link #vlan()} of an attachment for frames without an 802.1Q tag. */
+    public static final int UNTAGGED = -1;
+
+    private final int id;
+    private final AccessPort port;
+    private final int vlan;
+    private final VniContext vni;
+
+    Attachment(final int id, final AccessPort port, final int vlan, final VniContext vni)
+    {
+        this.id = id;
+        this.port = port;
+        this.vlan = vlan;
+        this.vni = vni;
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    public AccessPort port()
+    {
+        return port;
+    }
+
+    /** 802.1Q VLAN id, or {@link #UNTAGGED}. */
+    public int vlan()
+    {
+        return vlan;
+    }
+
+    public boolean isTagged()
+    {
+        return vlan != UNTAGGED;
+    }
+
+    public VniContext vni()
+    {
+        return vni;
+    }
+
+    @Override
+    public String toString()
+    {
+        return port.name() + (isTagged() ? "." + vlan : "");
+    }
+}

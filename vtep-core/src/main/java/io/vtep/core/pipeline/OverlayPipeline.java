@@ -1,0 +1,135 @@
+package io.vtep.core.pipeline;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
+import io.vtep.encap.VxlanDecoder;
+import io.vtep.encap.VxlanHeader;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.fdb.RemoteVtepTable;
+import io.vtep.metrics.DataPathCounters;
+import io.vtep.metrics.DropReason;
+import io.vtep.metrics.Side;
+
+/**
+ * Forwards VXLAN packets received from the underlay (DESIGN.md §1, bottom half): validate the
+ * VXLAN header, find the VNI, learn the inner source MAC behind the outer source address, and
+ * deliver the inner frame to local attachments only. Nothing received from the overlay goes back
+ * into it (split horizon, RFC 7348 §4.2 — the sender already did the head-end replication).
+ *
+ * <p>One instance per underlay receive thread. Allocation-free except the first time a remote VTEP
+ * is seen, when it is interned.
+ */
+public final class OverlayPipeline
+{
+    private final ForwardingTables tables;
+    private final RemoteVtepTable remoteVteps;
+    private final VtepAddress localAddress;
+    private final LocalDelivery local;
+    private final DataPathCounters counters;
+    /** Outer IP and UDP header bytes, so remote-VTEP byte counters count whole outer packets both ways. */
+    private final int ipAndUdpHeaderLength;
+
+    OverlayPipeline(final ForwardingTables tables, final VtepAddress localAddress, final LocalDelivery local,
+        final DataPathCounters counters)
+    {
+        this.tables = tables;
+        this.remoteVteps = tables.fdb().remoteVteps();
+        this.localAddress = localAddress;
+        this.local = local;
+        this.counters = counters;
+        this.ipAndUdpHeaderLength = (localAddress.isIpv6() ? 40 : 20) + 8;
+    }
+
+    /** A datagram from an IPv4 VTEP; {@code buffer} holds the UDP payload at {@code offset}. */
+    public void onIpv4Datagram(final UnsafeBuffer buffer, final int offset, final int length, final int sourceAddress,
+        final long nowNanos)
+    {
+        if (!localAddress.isIpv6() && sourceAddress == localAddress.ipv4())
+        {
+            counters.dropped(DropReason.OWN_VTEP);
+            return;
+        }
+        RemoteVtep source = remoteVteps.findIpv4(sourceAddress);
+        if (source == null && VxlanDecoder.decode(buffer, offset, length) >= 0)
+        {
+            source = remoteVteps.intern(VtepAddress.ofIpv4(sourceAddress));
+        }
+        forward(buffer, offset, length, source, nowNanos);
+    }
+
+    /** A datagram from an IPv6 VTEP. */
+    public void onIpv6Datagram(final UnsafeBuffer buffer, final int offset, final int length, final long sourceHigh,
+        final long sourceLow, final long nowNanos)
+    {
+        if (localAddress.isIpv6() && sourceHigh == localAddress.ipv6High() && sourceLow == localAddress.ipv6Low())
+        {
+            counters.dropped(DropReason.OWN_VTEP);
+            return;
+        }
+        RemoteVtep source = remoteVteps.findIpv6(sourceHigh, sourceLow);
+        if (source == null && VxlanDecoder.decode(buffer, offset, length) >= 0)
+        {
+            source = remoteVteps.intern(VtepAddress.ofIpv6(sourceHigh, sourceLow));
+        }
+        forward(buffer, offset, length, source, nowNanos);
+    }
+
+    /**
+     * @param source the sending VTEP; null when the remote VTEP table is full (the frame is still
+     *               delivered, but its source MAC is not learned)
+     */
+    void forward(final UnsafeBuffer buffer, final int offset, final int length, final RemoteVtep source, final long nowNanos)
+    {
+        final int vniId = VxlanDecoder.decode(buffer, offset, length);
+        if (vniId < 0)
+        {
+            counters.dropped(vniId == VxlanDecoder.FLAGS ? DropReason.VXLAN_FLAGS : DropReason.MALFORMED);
+            return;
+        }
+        final VniContext vni = tables.vni(vniId);
+        if (vni == null)
+        {
+            counters.dropped(DropReason.UNKNOWN_VNI);
+            return;
+        }
+        final int frameOffset = offset + VxlanHeader.LENGTH;
+        final int frameLength = length - VxlanHeader.LENGTH;
+        counters.vniReceived(vni.slot(), Side.OVERLAY, frameLength);
+        if (source != null)
+        {
+            counters.vtepReceived(source.index(), ipAndUdpHeaderLength + length);
+        }
+
+        final long sourceMac = MacAddress.get(buffer, frameOffset + EthernetHeader.SOURCE_OFFSET);
+        if (source != null && !MacAddress.isGroup(sourceMac) && !MacAddress.isZero(sourceMac))
+        {
+            vni.fdb().learnRemote(sourceMac, source, nowNanos);
+        }
+
+        final long destination = MacAddress.get(buffer, frameOffset + EthernetHeader.DESTINATION_OFFSET);
+        final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
+        if (entry == FdbEntry.NONE)
+        {
+            if (local.flood(vni, null, buffer, frameOffset, frameLength) > 0)
+            {
+                counters.vniFlooded(vni.slot());
+            }
+            else
+            {
+                counters.vniDropped(vni.slot(), DropReason.NO_ROUTE);
+            }
+        }
+        else if (FdbEntry.isLocal(entry))
+        {
+            local.send(tables.attachment(FdbEntry.attachment(entry)), buffer, frameOffset, frameLength);
+        }
+        else
+        {
+            counters.vniDropped(vni.slot(), DropReason.SPLIT_HORIZON);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.vtep.core.pipeline;
+
+import org.agrona.MutableDirectBuffer;
+
+import io.vtep.core.underlay.UnderlayTransmitter;
+import io.vtep.encap.FlowHash;
+import io.vtep.encap.SourcePortRange;
+import io.vtep.encap.VtepAddress;
+import io.vtep.encap.VxlanEncapsulator;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.metrics.DataPathCounters;
+import io.vtep.metrics.DropReason;
+import io.vtep.metrics.Side;
+
+/**
+ * Encapsulates an untagged access frame in place and sends it to one remote VTEP, to every VTEP
+ * of the VNI's flood list (head-end replication), or once to the VNI's multicast group.
+ *
+ * <p>One instance per data-path thread (it holds that thread's counters).
+ */
+final class OverlayTransmit
+{
+    private final VxlanEncapsulator encapsulator;
+    private final SourcePortRange sourcePorts;
+    private final int underlayMtu;
+    private final UnderlayTransmitter transmitter;
+    private final DataPathCounters counters;
+
+    OverlayTransmit(
+        final VxlanEncapsulator encapsulator,
+        final SourcePortRange sourcePorts,
+        final int underlayMtu,
+        final UnderlayTransmitter transmitter,
+        final DataPathCounters counters)
+    {
+        this.encapsulator = encapsulator;
+        this.sourcePorts = sourcePorts;
+        this.underlayMtu = underlayMtu;
+        this.transmitter = transmitter;
+        this.counters = counters;
+    }
+
+    /**
+     * VXLAN packets must not be fragmented (RFC 7348 §4.3): the outer packet has DF set and a frame
+     * that does not fit is dropped here, before anything is written.
+     */
+    private boolean fits(final VniContext vni, final int frameLength)
+    {
+        if (frameLength + encapsulator.headerLength() > underlayMtu)
+        {
+            counters.vniDropped(vni.slot(), DropReason.MTU_EXCEEDED);
+            return false;
+        }
+        return true;
+    }
+
+    /** @return the outer IP header offset after writing the headers for {@code remote}. */
+    private int encapsulate(final VniContext vni, final MutableDirectBuffer buffer, final int offset, final int length,
+        final VtepAddress remote)
+    {
+        // RFC 7348 §5: the source port is a hash of the inner frame, so that ECMP in the underlay
+        // keeps a flow on one path and spreads different flows over many.
+        final int sourcePort = sourcePorts.sourcePort(FlowHash.hash(buffer, offset, length));
+        return encapsulator.encapsulate(buffer, offset, length, vni.vni(), remote, sourcePort);
+    }
+
+    /** Unicast to the VTEP that owns the destination MAC. */
+    void toVtep(final VniContext vni, final RemoteVtep vtep, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        if (fits(vni, length))
+        {
+            final int outer = encapsulate(vni, buffer, offset, length, vtep.address());
+            send(vni, vtep, buffer, outer, length);
+        }
+    }
+
+    /**
+     * BUM traffic: one copy to the multicast group, or one per flood-list VTEP.
+     *
+     * @return the number of copies the kernel took.
+     */
+    int flood(final VniContext vni, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final VtepAddress group = vni.fdb().multicastGroup();
+        if (group != null)
+        {
+            if (!fits(vni, length))
+            {
+                return 0;
+            }
+            final int outer = encapsulate(vni, buffer, offset, length, group);
+            return send(vni, null, buffer, outer, length) ? 1 : 0;
+        }
+        final RemoteVtep[] floodList = vni.fdb().floodList();
+        if (floodList.length == 0 || !fits(vni, length))
+        {
+            return 0;
+        }
+        // Head-end replication: write the headers once, then only the destination changes.
+        final int outer = encapsulate(vni, buffer, offset, length, floodList[0].address());
+        int copies = send(vni, floodList[0], buffer, outer, length) ? 1 : 0;
+        for (int i = 1; i < floodList.length; i++)
+        {
+            encapsulator.retarget(buffer, outer, length + encapsulator.headerLength(), floodList[i].address());
+            copies += send(vni, floodList[i], buffer, outer, length) ? 1 : 0;
+        }
+        return copies;
+    }
+
+    private boolean send(final VniContext vni, final RemoteVtep vtep, final MutableDirectBuffer buffer, final int outer,
+        final int frameLength)
+    {
+        final int packetLength = frameLength + encapsulator.headerLength();
+        if (transmitter.send(buffer, outer, packetLength))
+        {
+            counters.vniSent(vni.slot(), Side.OVERLAY, frameLength);
+            if (vtep != null)
+            {
+                counters.vtepSent(vtep.index(), packetLength);
+            }
+            return true;
+        }
+        counters.vniDropped(vni.slot(), DropReason.TX_ERROR);
+        return false;
+    }
+}

@@ -1,0 +1,422 @@
+package io.vtep.core.port;
+
+import static io.vtep.core.nativeio.LinuxConstants.AF_PACKET;
+import static io.vtep.core.nativeio.LinuxConstants.EACCES;
+import static io.vtep.core.nativeio.LinuxConstants.EINVAL;
+import static io.vtep.core.nativeio.LinuxConstants.ENODEV;
+import static io.vtep.core.nativeio.LinuxConstants.ENOPROTOOPT;
+import static io.vtep.core.nativeio.LinuxConstants.ENXIO;
+import static io.vtep.core.nativeio.LinuxConstants.EPERM;
+import static io.vtep.core.nativeio.LinuxConstants.ETH_P_8021Q;
+import static io.vtep.core.nativeio.LinuxConstants.ETH_P_ALL;
+import static io.vtep.core.nativeio.LinuxConstants.IFNAMSIZ;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_TRUNC;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_ADD_MEMBERSHIP;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_IGNORE_OUTGOING;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_MR_PROMISC;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_OUTGOING;
+import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
+import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
+import static io.vtep.core.nativeio.LinuxConstants.SOL_PACKET;
+import static io.vtep.core.nativeio.LinuxConstants.SOL_SOCKET;
+import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUF;
+import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUFFORCE;
+import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_VLAN_TPID_VALID;
+import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_VLAN_VALID;
+import static io.vtep.core.nativeio.LinuxConstants.htons;
+import static io.vtep.core.nativeio.LinuxStructs.CMSG_DATA;
+import static io.vtep.core.nativeio.LinuxStructs.CMSG_LEN;
+import static io.vtep.core.nativeio.LinuxStructs.CMSG_LEVEL;
+import static io.vtep.core.nativeio.LinuxStructs.CMSG_TYPE;
+import static io.vtep.core.nativeio.LinuxStructs.SLL_PKTTYPE;
+import static io.vtep.core.nativeio.LinuxStructs.TP_STATUS;
+import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TCI;
+import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TPID;
+import static io.vtep.core.nativeio.NativeScratch.CONTROL_CAPACITY;
+import static io.vtep.core.nativeio.NativeScratch.CONTROL_OFFSET;
+import static io.vtep.core.nativeio.NativeScratch.SOCKADDR_OFFSET;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.LinuxStructs;
+import io.vtep.core.nativeio.NativeScratch;
+import io.vtep.core.nativeio.SocketHandle;
+
+/**
+ * An access port on a Linux packet socket (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
+ * to one interface, promiscuous, frames read with {@code recvmsg} and written with {@code send}.
+ * The first, simple af-packet driver; TPACKET_V3 rings can replace the copy-per-frame later
+ * behind the same interface.
+ *
+ * <h2>802.1Q tags</h2>
+ * On receive the kernel always moves an 802.1Q/802.1ad tag out of the frame into skb metadata
+ * ({@code skb_vlan_untag} in {@code __netif_receive_skb_core}), even on a kernel built without VLAN
+ * support (DESIGN.md §8); a packet socket then reads the frame untagged. With {@code PACKET_AUXDATA}
+ * enabled, every frame comes with a {@code struct tpacket_auxdata} control message; when its
+ * {@code tp_status} has {@code TP_STATUS_VLAN_VALID} this driver puts the tag back where it was:
+ * the frame was received {@link FrameBatch#HEADROOM} bytes into its slot, so the 12 MAC address
+ * bytes are moved 4 bytes towards the slot start and TPID ({@code tp_vlan_tpid}, 0x8100 when the
+ * kernel does not report one) and TCI ({@code tp_vlan_tci}) are written behind them. Only the
+ * outermost tag is moved by the kernel; inner tags of a QinQ frame stay in the frame. On send, a
+ * tagged frame leaves as written.
+ *
+ * <h2>Own frames</h2>
+ * A packet socket also sees frames leaving the interface, including the ones it sends itself.
+ * They are filtered twice: {@code PACKET_IGNORE_OUTGOING} (Linux 4.20+) tells the kernel not to
+ * queue outgoing frames at all, and a frame whose {@code sll_pkttype} is {@code PACKET_OUTGOING}
+ * is still dropped here (older kernels ignore the option).
+ *
+ * <h2>Sizes</h2>
+ * A frame is read into at most {@link FrameBatch#MAX_FRAME_LENGTH} bytes with {@code MSG_TRUNC},
+ * which makes {@code recvmsg} return the real length: a longer frame (a jumbo frame beyond the
+ * slot, or a GSO super-frame from a host with offloads on, DESIGN.md §8) is dropped and counted in
+ * {@link #truncatedFrames()}, never passed on cut short.
+ *
+ * <h2>Threads and allocation</h2>
+ * {@link #receive} is called by one thread, {@link #send} by any number (the kernel serialises
+ * sends on a socket). Neither allocates: buffer addresses go to the kernel as {@code long}s, and
+ * the {@code msghdr}/{@code iovec}/{@code sockaddr_ll}/control buffer and {@code pollfd} are the
+ * calling thread's {@link NativeScratch}. {@link #close} may race with both (see {@link SocketHandle}).
+ */
+public final class AfPacketPort implements AccessPort
+{
+    /**
+     * Receive buffer asked for: about 1,500 full-size frames of burst while the receiving thread is
+     * busy with the previous batch. Set with SO_RCVBUFFORCE (root) so that {@code net.core.rmem_max}
+     * does not silently cap it, falling back to SO_RCVBUF.
+     */
+    public static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private static final int VLAN_TAG_LENGTH = 4;
+    private static final int MAC_ADDRESSES_LENGTH = 12;
+
+    private final String name;
+    private final int interfaceIndex;
+    private final SocketHandle socket;
+    private volatile long truncatedFrames;
+
+    private AfPacketPort(final String name, final int interfaceIndex, final SocketHandle socket)
+    {
+        this.name = name;
+        this.interfaceIndex = interfaceIndex;
+        this.socket = socket;
+    }
+
+    /**
+     * Opens interface {@code interfaceName} of the calling thread's network namespace.
+     *
+     * @throws IOException when the interface does not exist, when the process lacks CAP_NET_RAW,
+     *     or when a socket option is refused; the message names the interface and the reason
+     */
+    public static AfPacketPort open(final String interfaceName) throws IOException
+    {
+        if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() >= IFNAMSIZ)
+        {
+            throw new IOException("access port '" + interfaceName + "': not a Linux interface name (1 to 15 characters)");
+        }
+        final int interfaceIndex;
+        try
+        {
+            interfaceIndex = Libc.ifNameToIndex(interfaceName);
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() == ENODEV || ex.errno() == ENXIO)
+            {
+                throw new IOException("access port " + interfaceName +
+                    ": no such network interface (in this network namespace)", ex);
+            }
+            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
+        }
+
+        final int fd;
+        try
+        {
+            // Protocol 0 at creation, ETH_P_ALL only at bind: a socket created with ETH_P_ALL would
+            // start queueing frames of every interface before it is bound to ours (libpcap does
+            // the same).
+            fd = Libc.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW)");
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() == EPERM || ex.errno() == EACCES)
+            {
+                throw new IOException("access port " + interfaceName +
+                    ": not permitted to open a packet socket; the process needs CAP_NET_RAW " +
+                    "(run as root or grant the capability)", ex);
+            }
+            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
+        }
+
+        final SocketHandle socket = new SocketHandle(fd);
+        try
+        {
+            configure(fd, interfaceName, interfaceIndex);
+        }
+        catch (final ErrnoException ex)
+        {
+            socket.closeNow();
+            if (ex.errno() == EPERM || ex.errno() == EACCES)
+            {
+                throw new IOException("access port " + interfaceName + ": " + ex.getMessage() +
+                    "; the process needs CAP_NET_RAW", ex);
+            }
+            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
+        }
+        return new AfPacketPort(interfaceName, interfaceIndex, socket);
+    }
+
+    private static void configure(final int fd, final String interfaceName, final int interfaceIndex)
+        throws ErrnoException
+    {
+        Libc.setsockoptInt(fd, SOL_PACKET, PACKET_AUXDATA, 1, "setsockopt(SOL_PACKET, PACKET_AUXDATA)");
+        try
+        {
+            Libc.setsockoptInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING)");
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() != ENOPROTOOPT && ex.errno() != EINVAL)
+            {
+                throw ex;
+            }
+            // kernel older than 4.20: receive() drops PACKET_OUTGOING frames by sll_pkttype
+        }
+        try
+        {
+            Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, RECEIVE_BUFFER_BYTES, "setsockopt(SO_RCVBUFFORCE)");
+        }
+        catch (final ErrnoException ex)
+        {
+            Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER_BYTES, "setsockopt(SO_RCVBUF)");
+        }
+
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment address = arena.allocate(LinuxStructs.SOCKADDR_LL);
+            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_FAMILY, (short)AF_PACKET);
+            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_PROTOCOL, htons(ETH_P_ALL));
+            address.set(ValueLayout.JAVA_INT, LinuxStructs.SLL_IFINDEX, interfaceIndex);
+            Libc.bind(fd, address, "bind(AF_PACKET, ETH_P_ALL, " + interfaceName + ")");
+
+            // Promiscuous through a membership rather than IFF_PROMISC: the kernel counts it and
+            // drops it when the socket goes away, even if the process is killed.
+            final MemorySegment membership = arena.allocate(LinuxStructs.PACKET_MREQ);
+            membership.set(ValueLayout.JAVA_INT, LinuxStructs.MR_IFINDEX, interfaceIndex);
+            membership.set(ValueLayout.JAVA_SHORT, LinuxStructs.MR_TYPE, (short)PACKET_MR_PROMISC);
+            Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, membership,
+                "setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
+        }
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /** The interface index the socket is bound to. */
+    public int interfaceIndex()
+    {
+        return interfaceIndex;
+    }
+
+    /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} (tag included). */
+    public long truncatedFrames()
+    {
+        return truncatedFrames;
+    }
+
+    /**
+     * Drains what is queued (without waiting) into {@code batch}; only if nothing was, waits with
+     * {@code poll} up to {@code timeoutMillis} (negative: no limit) and drains again. Under load this
+     * costs one {@code recvmsg} per frame and no {@code poll}.
+     */
+    @Override
+    public int receive(final FrameBatch batch, final int timeoutMillis)
+    {
+        batch.clear();
+        final SocketHandle socket = this.socket;
+        if (socket.isClosed())
+        {
+            return 0;
+        }
+        final NativeScratch scratch = NativeScratch.current();
+        final int fd = socket.fd();
+
+        int count = drain(batch, scratch, fd);
+        if (count == 0 && timeoutMillis != 0)
+        {
+            final long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            int waitMillis = timeoutMillis;
+            while (true)
+            {
+                final int events = scratch.pollReadable(fd, waitMillis);
+                if (events == 0 || socket.isClosed())
+                {
+                    break;
+                }
+                count = drain(batch, scratch, fd);
+                if (count > 0)
+                {
+                    break;
+                }
+                // woken without a frame for us (signal, socket error reported once, an outgoing
+                // frame on an old kernel): wait for what is left of the timeout
+                if (timeoutMillis > 0)
+                {
+                    final long remainingNanos = deadline - System.nanoTime();
+                    if (remainingNanos <= 0)
+                    {
+                        break;
+                    }
+                    waitMillis = (int)((remainingNanos + 999_999) / 1_000_000);
+                }
+            }
+        }
+        Reference.reachabilityFence(socket);
+        return count;
+    }
+
+    private int drain(final FrameBatch batch, final NativeScratch scratch, final int fd)
+    {
+        final UnsafeBuffer frames = batch.buffer();
+        final UnsafeBuffer control = scratch.buffer();
+        final long batchAddress = batch.address();
+        final int capacity = batch.capacity();
+        // Bounds the work spent on frames that are dropped, so one call always returns.
+        int reads = 2 * capacity;
+        int count = 0;
+        while (count < capacity && reads-- > 0)
+        {
+            final int slotOffset = FrameBatch.slotFrameOffset(count);
+            final long msghdr = scratch.prepareReceive(batchAddress + slotOffset, FrameBatch.MAX_FRAME_LENGTH);
+            final long length = Libc.recvmsg(fd, msghdr, MSG_DONTWAIT | MSG_TRUNC);
+            if (length <= 0)
+            {
+                break; // EAGAIN: nothing queued (or an error; or 0 from the closed-socket marker)
+            }
+            if (control.getByte(SOCKADDR_OFFSET + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
+            {
+                continue;
+            }
+            if (length > FrameBatch.MAX_FRAME_LENGTH)
+            {
+                truncatedFrames++;
+                continue;
+            }
+
+            int frameOffset = slotOffset;
+            int frameLength = (int)length;
+            final int auxdata = findAuxdata(control, scratch.receivedControlLength());
+            if (auxdata >= 0 && (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_VALID) != 0)
+            {
+                if (frameLength + VLAN_TAG_LENGTH > FrameBatch.MAX_FRAME_LENGTH || frameLength < MAC_ADDRESSES_LENGTH)
+                {
+                    truncatedFrames++;
+                    continue;
+                }
+                int tpid = control.getShort(auxdata + (int)TP_VLAN_TPID) & 0xFFFF;
+                if (tpid == 0 || (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_TPID_VALID) == 0)
+                {
+                    tpid = ETH_P_8021Q;
+                }
+                final int tci = control.getShort(auxdata + (int)TP_VLAN_TCI) & 0xFFFF;
+                frameOffset = insertVlanTag(frames, slotOffset, tpid, tci);
+                frameLength += VLAN_TAG_LENGTH;
+            }
+            batch.add(frameOffset, frameLength);
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * Moves the destination and source MAC addresses 4 bytes into the headroom and writes the tag
+     * between them and the EtherType that follows.
+     *
+     * @return the new frame offset
+     */
+    private static int insertVlanTag(final UnsafeBuffer frames, final int frameOffset, final int tpid, final int tci)
+    {
+        final int taggedOffset = frameOffset - VLAN_TAG_LENGTH;
+        // read all 12 bytes before writing: source and destination ranges overlap
+        final long macs0to7 = frames.getLong(frameOffset);
+        final int macs8to11 = frames.getInt(frameOffset + 8);
+        frames.putLong(taggedOffset, macs0to7);
+        frames.putInt(taggedOffset + 8, macs8to11);
+        frames.putShort(taggedOffset + MAC_ADDRESSES_LENGTH, (short)tpid, ByteOrder.BIG_ENDIAN);
+        frames.putShort(taggedOffset + MAC_ADDRESSES_LENGTH + 2, (short)tci, ByteOrder.BIG_ENDIAN);
+        return taggedOffset;
+    }
+
+    /** @return the scratch index of the tpacket_auxdata, or -1 when the control messages hold none */
+    private static int findAuxdata(final UnsafeBuffer scratch, final int controlLength)
+    {
+        final int length = Math.min(controlLength, CONTROL_CAPACITY);
+        int offset = 0;
+        while (offset + (int)CMSG_DATA <= length)
+        {
+            final long cmsgLength = scratch.getLong(CONTROL_OFFSET + offset + (int)CMSG_LEN);
+            if (cmsgLength < CMSG_DATA || offset + cmsgLength > length)
+            {
+                return -1;
+            }
+            if (scratch.getInt(CONTROL_OFFSET + offset + (int)CMSG_LEVEL) == SOL_PACKET &&
+                scratch.getInt(CONTROL_OFFSET + offset + (int)CMSG_TYPE) == PACKET_AUXDATA &&
+                cmsgLength >= CMSG_DATA + LinuxStructs.TPACKET_AUXDATA.byteSize())
+            {
+                return CONTROL_OFFSET + offset + (int)CMSG_DATA;
+            }
+            offset += (int)((cmsgLength + 7) & ~7L); // CMSG_ALIGN
+        }
+        return -1;
+    }
+
+    /**
+     * Writes one frame as it is (an 802.1Q tag in it leaves as written).
+     *
+     * @return false when the port is closed, the buffer is on the heap or the range is outside it,
+     *     or the kernel refused the frame (larger than the MTU, interface down, buffer full)
+     */
+    @Override
+    public boolean send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final SocketHandle socket = this.socket;
+        if (socket.isClosed() || buffer.byteArray() != null ||
+            length <= 0 || offset < 0 || length > buffer.capacity() - offset)
+        {
+            return false;
+        }
+        // MSG_NOSIGNAL: a send racing with close() reaches the closed-socket marker (EPIPE)
+        final long sent = Libc.send(socket.fd(), buffer.addressOffset() + offset, length, MSG_NOSIGNAL);
+        Reference.reachabilityFence(socket);
+        return sent == length;
+    }
+
+    /** Releases the socket (and the interface's promiscuity); a receive in progress returns within its timeout. */
+    @Override
+    public void close()
+    {
+        socket.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "AfPacketPort[" + name + ", ifindex " + interfaceIndex + (socket.isClosed() ? ", closed]" : "]");
+    }
+}

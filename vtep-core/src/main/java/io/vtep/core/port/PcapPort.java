@@ -1,0 +1,285 @@
+package io.vtep.core.port;
+
+import static io.vtep.core.nativeio.LinuxConstants.ENODEV;
+import static io.vtep.core.nativeio.LinuxConstants.ENXIO;
+import static io.vtep.core.nativeio.LinuxConstants.IFNAMSIZ;
+
+import java.io.IOException;
+import java.lang.reflect.Field;
+
+import org.agrona.DirectBuffer;
+import org.pcap4j.core.NotOpenException;
+import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapHandle.BlockingMode;
+import org.pcap4j.core.PcapHandle.PcapDirection;
+import org.pcap4j.core.PcapNativeException;
+import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
+
+import com.sun.jna.Pointer;
+
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.Libpcap;
+import io.vtep.core.nativeio.NativeScratch;
+
+/**
+ * An access port on libpcap through Pcap4J 1.8.2: the portable, simple driver ({@code driver: pcap}).
+ *
+ * <p>The handle is promiscuous, snaplen 65535, in immediate mode (libpcap then uses a TPACKET_V2
+ * ring that wakes the reader per packet rather than per filled block), and captures direction IN
+ * only ({@code pcap_setdirection(PCAP_D_IN)}), so the frames this port sends are not read back.
+ * libpcap already puts the 802.1Q tag the kernel moved into metadata back into the frame
+ * (DESIGN.md §8), so frames arrive as they were on the wire.
+ *
+ * <h2>Waiting</h2>
+ * Pcap4J fixes the read timeout when the handle opens, while {@link #receive} takes one per call
+ * and must return as soon as it has drained what is queued. So the handle runs non-blocking and the
+ * port waits with {@code poll} on the handle's selectable descriptor ({@link Libpcap}), which it
+ * reaches through Pcap4J's private {@code pcap_t} pointer (checked at open; Pcap4J is pinned).
+ *
+ * <h2>Allocation</h2>
+ * Pcap4J allocates per packet (a {@code byte[]} and header objects on receive, a JNA copy on send);
+ * that is known and is why {@code af-packet} is the default driver. It stays behind the
+ * {@link AccessPort} interface: received packets are copied into the batch slot, and sends copy the
+ * frame into a reusable per-thread {@code byte[]} first (Pcap4J only sends from a heap array).
+ * Frames longer than {@link FrameBatch#MAX_FRAME_LENGTH}, or cut by the snaplen, are dropped and
+ * counted in {@link #truncatedFrames()}.
+ */
+public final class PcapPort implements AccessPort
+{
+    /** Bytes captured per packet: more than any frame a slot holds, so a cut frame is detectable. */
+    public static final int SNAPLEN = 65535;
+    /** Kernel ring size libpcap allocates. */
+    public static final int BUFFER_BYTES = 4 * 1024 * 1024;
+
+    private static final ThreadLocal<byte[]> SEND_COPY =
+        ThreadLocal.withInitial(() -> new byte[FrameBatch.MAX_FRAME_LENGTH]);
+
+    private final String name;
+    private final PcapHandle handle;
+    private final int selectableFd;
+    private volatile long truncatedFrames;
+
+    private PcapPort(final String name, final PcapHandle handle, final int selectableFd)
+    {
+        this.name = name;
+        this.handle = handle;
+        this.selectableFd = selectableFd;
+    }
+
+    /**
+     * Opens interface {@code interfaceName} of the calling thread's network namespace.
+     *
+     * @throws IOException when the interface does not exist, when the process lacks CAP_NET_RAW,
+     *     or when libpcap refuses the handle; the message names the interface and the reason
+     */
+    public static PcapPort open(final String interfaceName) throws IOException
+    {
+        if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() >= IFNAMSIZ)
+        {
+            throw new IOException("access port '" + interfaceName + "': not a Linux interface name (1 to 15 characters)");
+        }
+        try
+        {
+            // libpcap's own message for a missing device is vague; ask the kernel first
+            Libc.ifNameToIndex(interfaceName);
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() == ENODEV || ex.errno() == ENXIO)
+            {
+                throw new IOException("access port " + interfaceName +
+                    ": no such network interface (in this network namespace)", ex);
+            }
+            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
+        }
+
+        final PcapHandle handle = build(interfaceName);
+        try
+        {
+            handle.setDirection(PcapDirection.IN);
+            handle.setBlockingMode(BlockingMode.NONBLOCKING);
+            final int fd = Libpcap.selectableFd(pcapTAddress(handle));
+            return new PcapPort(interfaceName, handle, fd);
+        }
+        catch (final PcapNativeException | NotOpenException | IOException | RuntimeException ex)
+        {
+            handle.close();
+            throw new IOException("access port " + interfaceName + " (pcap): " + ex.getMessage(), ex);
+        }
+    }
+
+    private static PcapHandle build(final String interfaceName) throws IOException
+    {
+        PcapNativeException immediateFailure = null;
+        for (final boolean immediate : new boolean[] {true, false})
+        {
+            try
+            {
+                return new PcapHandle.Builder(interfaceName)
+                    .snaplen(SNAPLEN)
+                    .promiscuousMode(PromiscuousMode.PROMISCUOUS)
+                    .bufferSize(BUFFER_BYTES)
+                    // only matters without immediate mode: bounds the TPACKET_V3 block latency
+                    .timeoutMillis(1)
+                    .immediateMode(immediate)
+                    .build();
+            }
+            catch (final PcapNativeException ex)
+            {
+                final String message = String.valueOf(ex.getMessage());
+                if (message.contains("ermission") || message.contains("not permitted"))
+                {
+                    throw new IOException("access port " + interfaceName + " (pcap): " + message +
+                        "; the process needs CAP_NET_RAW (run as root or grant the capability)", ex);
+                }
+                if (immediate)
+                {
+                    immediateFailure = ex; // libpcap without pcap_set_immediate_mode: try without
+                    continue;
+                }
+                throw new IOException("access port " + interfaceName + " (pcap): " + message, immediateFailure != null ? immediateFailure : ex);
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Pcap4J keeps the {@code pcap_t *} in a private field; its value is needed for the descriptor. */
+    private static long pcapTAddress(final PcapHandle handle) throws IOException
+    {
+        try
+        {
+            final Field field = PcapHandle.class.getDeclaredField("handle");
+            field.setAccessible(true);
+            return Pointer.nativeValue((Pointer)field.get(handle));
+        }
+        catch (final ReflectiveOperationException | RuntimeException ex)
+        {
+            throw new IOException("cannot reach the pcap_t of this Pcap4J version (expected 1.8.2)", ex);
+        }
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} or cut by the snaplen. */
+    public long truncatedFrames()
+    {
+        return truncatedFrames;
+    }
+
+    @Override
+    public int receive(final FrameBatch batch, final int timeoutMillis)
+    {
+        batch.clear();
+        if (!handle.isOpen())
+        {
+            return 0;
+        }
+        int count = drain(batch);
+        if (count == 0 && timeoutMillis != 0)
+        {
+            final NativeScratch scratch = NativeScratch.current();
+            final long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+            int waitMillis = timeoutMillis;
+            while (true)
+            {
+                // the descriptor is libpcap's packet socket; it stays ours until handle.close()
+                final int events = scratch.pollReadable(selectableFd, waitMillis);
+                if (events == 0 || !handle.isOpen())
+                {
+                    break;
+                }
+                count = drain(batch);
+                if (count > 0)
+                {
+                    break;
+                }
+                // woken by a frame libpcap then skipped (one we sent: direction IN), or a signal
+                if (timeoutMillis > 0)
+                {
+                    final long remainingNanos = deadline - System.nanoTime();
+                    if (remainingNanos <= 0)
+                    {
+                        break;
+                    }
+                    waitMillis = (int)((remainingNanos + 999_999) / 1_000_000);
+                }
+            }
+        }
+        return count;
+    }
+
+    private int drain(final FrameBatch batch)
+    {
+        final int capacity = batch.capacity();
+        int reads = 2 * capacity;
+        int count = 0;
+        while (count < capacity && reads-- > 0)
+        {
+            final byte[] packet;
+            final Integer originalLength;
+            try
+            {
+                packet = handle.getNextRawPacket();
+                if (packet == null)
+                {
+                    break;
+                }
+                originalLength = handle.getOriginalLength();
+            }
+            catch (final NotOpenException | RuntimeException ex)
+            {
+                break; // closed under us
+            }
+            if (packet.length > FrameBatch.MAX_FRAME_LENGTH || (originalLength != null && originalLength > packet.length))
+            {
+                truncatedFrames++;
+                continue;
+            }
+            final int frameOffset = FrameBatch.slotFrameOffset(count);
+            batch.buffer().putBytes(frameOffset, packet);
+            batch.add(frameOffset, packet.length);
+            count++;
+        }
+        return count;
+    }
+
+    /** Copies the frame into this thread's send array and injects it with {@code pcap_sendpacket}. */
+    @Override
+    public boolean send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (!handle.isOpen() || length <= 0 || length > FrameBatch.MAX_FRAME_LENGTH ||
+            offset < 0 || length > buffer.capacity() - offset)
+        {
+            return false;
+        }
+        final byte[] copy = SEND_COPY.get();
+        buffer.getBytes(offset, copy, 0, length);
+        try
+        {
+            handle.sendPacket(copy, length);
+            return true;
+        }
+        catch (final PcapNativeException | NotOpenException | RuntimeException ex)
+        {
+            return false;
+        }
+    }
+
+    /** Closes the handle; Pcap4J waits for a read in progress, which never blocks here. */
+    @Override
+    public void close()
+    {
+        handle.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PcapPort[" + name + (handle.isOpen() ? "]" : ", closed]");
+    }
+}

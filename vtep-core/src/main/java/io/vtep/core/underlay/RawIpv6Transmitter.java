@@ -1,0 +1,255 @@
+package io.vtep.core.underlay;
+
+import static io.vtep.core.nativeio.LinuxConstants.AF_INET6;
+import static io.vtep.core.nativeio.LinuxConstants.EACCES;
+import static io.vtep.core.nativeio.LinuxConstants.EADDRNOTAVAIL;
+import static io.vtep.core.nativeio.LinuxConstants.EPERM;
+import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_DONTFRAG;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_HOPS;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_IF;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_LOOP;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_UNICAST_HOPS;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
+import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
+import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
+import static io.vtep.core.nativeio.LinuxConstants.SOL_IPV6;
+import static io.vtep.core.nativeio.LinuxStructs.SIN6_ADDR;
+import static io.vtep.core.nativeio.LinuxStructs.SIN6_FAMILY;
+import static io.vtep.core.nativeio.LinuxStructs.SIN6_FLOWINFO;
+import static io.vtep.core.nativeio.LinuxStructs.SIN6_PORT;
+import static io.vtep.core.nativeio.LinuxStructs.SIN6_SCOPE_ID;
+import static io.vtep.core.nativeio.NativeScratch.SOCKADDR_OFFSET;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
+import java.net.Inet6Address;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.LinuxStructs;
+import io.vtep.core.nativeio.NativeScratch;
+import io.vtep.core.nativeio.SocketFilters;
+import io.vtep.core.nativeio.SocketHandle;
+import io.vtep.encap.VtepAddress;
+
+/**
+ * Sends finished IPv6 VXLAN packets through a raw IPv6 socket of protocol UDP
+ * ({@code socket(AF_INET6, SOCK_RAW, IPPROTO_UDP)}, raw(7), ipv6(7)).
+ *
+ * <h2>What the kernel does with the bytes</h2>
+ * An IPv6 raw socket has no {@code IP_HDRINCL} in the IPv4 sense, so the caller's packet is handed
+ * over from its UDP header on (the 40-byte outer IPv6 header is skipped). The kernel
+ * ({@code rawv6_sendmsg} → {@code ip6_append_data} → {@code rawv6_push_pending_frames}) builds
+ * an IPv6 header with next header = the socket's protocol (UDP), source = the bound local address,
+ * destination = the {@code sendto} address, hop limit = {@code IPV6_UNICAST_HOPS} or
+ * {@code IPV6_MULTICAST_HOPS}, and appends our bytes unchanged: it computes a checksum only when
+ * {@code IPV6_CHECKSUM} is set (or for ICMPv6), which is deliberately never done here. So the UDP
+ * header, its per-flow source port (RFC 7348 §5, see {@link RawIpv4Transmitter} for why that
+ * needs a raw socket) and its checksum are the caller's. The checksum is mandatory for UDP over
+ * IPv6 (RFC 8200 §8.1) and covers a pseudo-header with the source address: the caller must have
+ * computed it with this transmitter's {@link #localAddress()} as source.
+ *
+ * <p>Not carried over from the caller's IPv6 header: traffic class (0) and flow label (the kernel's
+ * automatic one when {@code net.ipv6.auto_flowlabels} is on; a chosen label would need the
+ * {@code IPV6_FLOWLABEL_MGR} lease machinery per flow). Underlay ECMP hashing on the UDP ports
+ * still sees the per-flow source port.
+ *
+ * <h2>No fragmentation</h2>
+ * {@code IPV6_DONTFRAG} = 1: a packet longer than the path MTU fails with EMSGSIZE ({@link #send}
+ * returns false, the caller counts it) instead of being fragmented by this host.
+ *
+ * <h2>Receive side, multicast, threads</h2>
+ * As for IPv4: a drop-all BPF filter keeps the socket from queueing copies of received UDP
+ * packets; multicast leaves through the interface holding the local address
+ * ({@code IPV6_MULTICAST_IF}) and is not looped back; {@link #send} is thread-safe and
+ * allocation-free, the {@code sockaddr_in6} being the calling thread's {@link NativeScratch}.
+ */
+public final class RawIpv6Transmitter implements UnderlayTransmitter
+{
+    private static final int IPV6_HEADER_LENGTH = 40;
+    private static final int UDP_HEADER_LENGTH = 8;
+    private static final int DESTINATION_OFFSET = 24;
+    private static final int SOCKADDR_IN6_LENGTH = (int)LinuxStructs.SOCKADDR_IN6.byteSize();
+
+    private final Inet6Address localAddress;
+    private final int hopLimit;
+    private final int interfaceIndex;
+    private final SocketHandle socket;
+
+    /**
+     * Opens the socket in the calling thread's network namespace.
+     *
+     * @param localAddress the VTEP's underlay address (global scope): must be assigned to an interface here
+     * @param hopLimit hop limit of every packet, unicast and multicast, 1..255
+     * @throws IOException when not permitted (needs CAP_NET_RAW) or the address is not local
+     */
+    public RawIpv6Transmitter(final Inet6Address localAddress, final int hopLimit) throws IOException
+    {
+        if (hopLimit < 1 || hopLimit > 255)
+        {
+            throw new IllegalArgumentException("hop limit must be 1..255: " + hopLimit);
+        }
+        this.localAddress = localAddress;
+        this.hopLimit = hopLimit;
+        final int fd;
+        try
+        {
+            fd = Libc.socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP, "socket(AF_INET6, SOCK_RAW, IPPROTO_UDP)");
+        }
+        catch (final ErrnoException ex)
+        {
+            throw failure(ex);
+        }
+        socket = new SocketHandle(fd);
+        try
+        {
+            SocketFilters.attachDropAll(fd, "raw IPv6 transmitter");
+            try (Arena arena = Arena.ofConfined())
+            {
+                final MemorySegment local = arena.allocate(LinuxStructs.SOCKADDR_IN6);
+                local.set(ValueLayout.JAVA_SHORT, SIN6_FAMILY, (short)AF_INET6);
+                local.asSlice(SIN6_ADDR, 16).copyFrom(MemorySegment.ofArray(localAddress.getAddress()));
+                // the bound address is the source of every packet (the caller's checksum covers it)
+                Libc.bind(fd, local, "bind(" + localAddress.getHostAddress() + ")");
+            }
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, hopLimit, "setsockopt(IPV6_UNICAST_HOPS)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, hopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_LOOP, 0, "setsockopt(IPV6_MULTICAST_LOOP, 0)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_DONTFRAG, 1, "setsockopt(IPV6_DONTFRAG, 1)");
+            interfaceIndex = interfaceIndexOf(localAddress);
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_IF, interfaceIndex, "setsockopt(IPV6_MULTICAST_IF)");
+        }
+        catch (final ErrnoException ex)
+        {
+            socket.closeNow();
+            throw failure(ex);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            socket.closeNow();
+            throw ex;
+        }
+    }
+
+    /** Opens a transmitter for an IPv6 {@link VtepAddress}. */
+    public static RawIpv6Transmitter open(final VtepAddress localAddress, final int hopLimit) throws IOException
+    {
+        if (!localAddress.isIpv6())
+        {
+            throw new IllegalArgumentException("not an IPv6 address: " + localAddress);
+        }
+        return new RawIpv6Transmitter((Inet6Address)localAddress.toInetAddress(), hopLimit);
+    }
+
+    public Inet6Address localAddress()
+    {
+        return localAddress;
+    }
+
+    public int hopLimit()
+    {
+        return hopLimit;
+    }
+
+    /** Index of the interface holding the local address: where multicast leaves. */
+    public int interfaceIndex()
+    {
+        return interfaceIndex;
+    }
+
+    /**
+     * @param buffer native memory holding the packet
+     * @param offset offset of the outer IPv6 header (only its destination is read)
+     * @param length IPv6 header to the end of the inner frame
+     * @return false when the range is not a native buffer range long enough for IPv6 and UDP
+     *     headers, when closed, or when the kernel refused the packet (EMSGSIZE: longer than the
+     *     MTU; ENOBUFS; no route)
+     */
+    @Override
+    public boolean send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final SocketHandle socket = this.socket;
+        if (socket.isClosed() || buffer.byteArray() != null ||
+            length < IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH || offset < 0 || length > buffer.capacity() - offset)
+        {
+            return false;
+        }
+        final NativeScratch scratch = NativeScratch.current();
+        final UnsafeBuffer sockaddr = scratch.buffer();
+        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN6_FAMILY, (short)AF_INET6);
+        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN6_PORT, (short)0); // 0: the socket's protocol
+        sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN6_FLOWINFO, 0);
+        // copied byte for byte: stays in network order
+        sockaddr.putLong(SOCKADDR_OFFSET + (int)SIN6_ADDR, buffer.getLong(offset + DESTINATION_OFFSET));
+        sockaddr.putLong(SOCKADDR_OFFSET + (int)SIN6_ADDR + 8, buffer.getLong(offset + DESTINATION_OFFSET + 8));
+        sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN6_SCOPE_ID, 0);
+
+        final int udpLength = length - IPV6_HEADER_LENGTH;
+        final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset + IPV6_HEADER_LENGTH, udpLength,
+            MSG_NOSIGNAL, scratch.sockaddrAddress(), SOCKADDR_IN6_LENGTH);
+        Reference.reachabilityFence(socket);
+        return sent == udpLength;
+    }
+
+    @Override
+    public void close()
+    {
+        socket.close();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "RawIpv6Transmitter[" + localAddress.getHostAddress() + ", hop limit " + hopLimit +
+            (socket.isClosed() ? ", closed]" : "]");
+    }
+
+    /**
+     * Finds the interface holding {@code address} in the calling thread's namespace, from
+     * {@code /proc/thread-self/net/if_inet6} ({@code java.net.NetworkInterface} reads
+     * {@code /proc/net}, which is the main thread's namespace, wrong on a thread that entered
+     * another one).
+     */
+    static int interfaceIndexOf(final Inet6Address address) throws IOException
+    {
+        final String wanted = HexFormat.of().formatHex(address.getAddress());
+        final List<String> lines = Files.readAllLines(Path.of("/proc/thread-self/net/if_inet6"));
+        for (final String line : lines)
+        {
+            // "fd000000000000000000000000000001 04 40 00 80     eth0": address, ifindex (hex), ...
+            final String[] fields = line.trim().split("\\s+");
+            if (fields.length >= 6 && fields[0].equalsIgnoreCase(wanted))
+            {
+                return Integer.parseInt(fields[1], 16);
+            }
+        }
+        throw new IOException("underlay transmitter " + address.getHostAddress() +
+            ": the address is not assigned to any interface (in this network namespace)");
+    }
+
+    private IOException failure(final ErrnoException ex)
+    {
+        final String prefix = "underlay transmitter " + localAddress.getHostAddress() + ": ";
+        if (ex.errno() == EPERM || ex.errno() == EACCES)
+        {
+            return new IOException(prefix + ex.getMessage() + "; raw sockets need CAP_NET_RAW", ex);
+        }
+        if (ex.errno() == EADDRNOTAVAIL)
+        {
+            return new IOException(prefix + "the address is not assigned to any interface " +
+                "(in this network namespace), or is still tentative (duplicate address detection)", ex);
+        }
+        return new IOException(prefix + ex.getMessage(), ex);
+    }
+}

@@ -1,0 +1,305 @@
+package io.vtep.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.port.FrameBatch;
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.SourcePortRange;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.metrics.CounterLayout;
+import io.vtep.metrics.CounterSnapshotSource;
+import io.vtep.metrics.DropReason;
+import io.vtep.metrics.Side;
+
+/**
+ * The forwarding logic of DESIGN.md §1 against recording ports and a recording underlay:
+ * VLAN → VNI mapping, learning, flooding, hairpin, split horizon, MTU, drops.
+ *
+ * <p>Topology: port eth1 (untagged → VNI 100, VLAN 10 → VNI 200), port eth2 (untagged → VNI 100).
+ * VNI 100 floods to 192.0.2.2 and 192.0.2.3; VNI 200 floods to group 239.1.1.200.
+ */
+class PipelineTest
+{
+    private static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
+    private static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
+    private static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
+    private static final VtepAddress GROUP = VtepAddress.parse("239.1.1.200");
+    private static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
+    private static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
+    private static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
+    private static final int IPV4_OVERHEAD = 36;
+
+    private final RecordingPort eth1 = new RecordingPort("eth1");
+    private final RecordingPort eth2 = new RecordingPort("eth2");
+    private final RecordingTransmitter underlay = new RecordingTransmitter();
+    private Fdb fdb;
+    private CounterSnapshotSource counters;
+    private AccessPipeline fromEth1;
+    private AccessPipeline fromEth2;
+    private OverlayPipeline fromOverlay;
+    private VniContext vni100;
+    private VniContext vni200;
+    private long now = 1_000_000_000L;
+
+    @BeforeEach
+    void buildTables()
+    {
+        fdb = new Fdb(FdbSettings.defaults());
+        fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
+        fdb.addVni(200, LearningMode.DATA_PLANE, 0, GROUP);
+        fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VTEP_B), fdb.remoteVteps().intern(VTEP_C)});
+        final ForwardingTables tables = new ForwardingTables(fdb);
+        vni100 = tables.addVni(100);
+        vni200 = tables.addVni(200);
+        final PortContext port1 = tables.addPort(eth1);
+        final PortContext port2 = tables.addPort(eth2);
+        tables.attach(port1, Attachment.UNTAGGED, vni100);
+        tables.attach(port1, 10, vni200);
+        tables.attach(port2, Attachment.UNTAGGED, vni100);
+        counters = new CounterSnapshotSource(new CounterLayout(2, 16));
+        final DataPlane plane = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, underlay);
+        fromEth1 = plane.accessPipeline(port1);
+        fromEth2 = plane.accessPipeline(port2);
+        fromOverlay = plane.overlayPipeline();
+    }
+
+    /** An Ethernet frame: destination, source, EtherType 0x0800 and a payload of {@code payload} bytes. */
+    private static byte[] frame(final long destination, final long source, final int payload)
+    {
+        final ByteBuffer frame = ByteBuffer.allocate(14 + payload);
+        putMac(frame, destination);
+        putMac(frame, source);
+        frame.putShort((short)0x0800);
+        for (int i = 0; i < payload; i++)
+        {
+            frame.put((byte)i);
+        }
+        return frame.array();
+    }
+
+    private static byte[] tagged(final byte[] untagged, final int vlan)
+    {
+        final byte[] frame = new byte[untagged.length + 4];
+        System.arraycopy(untagged, 0, frame, 0, 12);
+        frame[12] = (byte)0x81;
+        frame[13] = 0x00;
+        frame[14] = (byte)(vlan >> 8);
+        frame[15] = (byte)vlan;
+        System.arraycopy(untagged, 12, frame, 16, untagged.length - 12);
+        return frame;
+    }
+
+    private static void putMac(final ByteBuffer buffer, final long mac)
+    {
+        for (int shift = 40; shift >= 0; shift -= 8)
+        {
+            buffer.put((byte)(mac >>> shift));
+        }
+    }
+
+    private void receiveOnAccess(final AccessPipeline pipeline, final byte[] frame)
+    {
+        final FrameBatch batch = new FrameBatch(1);
+        batch.buffer().putBytes(FrameBatch.slotFrameOffset(0), frame);
+        batch.add(FrameBatch.slotFrameOffset(0), frame.length);
+        pipeline.process(batch, now);
+        fdb.conductor().doWork();
+    }
+
+    /** A VXLAN packet's UDP payload (8-byte header + inner frame) received from {@code vtep}. */
+    private void receiveFromOverlay(final VtepAddress vtep, final int vni, final int flags, final byte[] inner)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 + inner.length + 64));
+        final int offset = 32;
+        buffer.putByte(offset, (byte)flags);
+        buffer.putByte(offset + 4, (byte)(vni >> 16));
+        buffer.putByte(offset + 5, (byte)(vni >> 8));
+        buffer.putByte(offset + 6, (byte)vni);
+        buffer.putBytes(offset + 8, inner);
+        fromOverlay.onIpv4Datagram(buffer, offset, 8 + inner.length, vtep.ipv4(), now);
+        fdb.conductor().doWork();
+    }
+
+    private static byte[] innerFrameOf(final byte[] outerIpv4Packet)
+    {
+        return Arrays.copyOfRange(outerIpv4Packet, IPV4_OVERHEAD, outerIpv4Packet.length);
+    }
+
+    private static int vniOf(final byte[] outerIpv4Packet)
+    {
+        return ((outerIpv4Packet[32] & 0xFF) << 16) | ((outerIpv4Packet[33] & 0xFF) << 8) | (outerIpv4Packet[34] & 0xFF);
+    }
+
+    private static String destinationOf(final byte[] outerIpv4Packet)
+    {
+        return (outerIpv4Packet[16] & 0xFF) + "." + (outerIpv4Packet[17] & 0xFF) + "." + (outerIpv4Packet[18] & 0xFF) + "." +
+            (outerIpv4Packet[19] & 0xFF);
+    }
+
+    @Test
+    void broadcastFromAnAccessPortFloodsToLocalMembersAndTheFloodList()
+    {
+        final byte[] arp = frame(MacAddress.BROADCAST, HOST_1, 46);
+
+        receiveOnAccess(fromEth1, arp);
+
+        assertEquals(1, eth2.sent.size(), "the other local member of VNI 100 gets a copy");
+        assertArrayEquals(arp, eth2.sent.get(0));
+        assertTrue(eth1.sent.isEmpty(), "never back out of the port it came in on (VLAN 10 is another VNI)");
+        assertEquals(2, underlay.sent.size(), "one head-end copy per flood-list VTEP");
+        final Set<String> destinations = new HashSet<>();
+        for (final byte[] packet : underlay.sent)
+        {
+            destinations.add(destinationOf(packet));
+            assertEquals(100, vniOf(packet));
+            assertArrayEquals(arp, innerFrameOf(packet));
+        }
+        assertEquals(Set.of("192.0.2.2", "192.0.2.3"), destinations);
+        assertEquals(1, counters.vniFloodPackets(vni100.slot()));
+        assertEquals(1, counters.vniRxPackets(vni100.slot(), Side.ACCESS));
+        assertEquals(2, counters.vniTxPackets(vni100.slot(), Side.OVERLAY));
+        assertEquals(1, counters.vniTxPackets(vni100.slot(), Side.ACCESS));
+        assertEquals(FdbEntry.local(0, Origin.LOCAL), fdb.vni(100).lookup(HOST_1), "source learned on eth1 untagged");
+    }
+
+    @Test
+    void unicastToALearnedRemoteMacGoesOnlyToItsVtep()
+    {
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        assertEquals(1, eth1.sent.size(), "overlay broadcast delivered to eth1");
+        assertEquals(1, eth2.sent.size(), "and to eth2");
+        assertTrue(underlay.sent.isEmpty(), "split horizon: nothing back into the overlay");
+
+        final byte[] reply = frame(REMOTE_HOST, HOST_1, 100);
+        receiveOnAccess(fromEth1, reply);
+
+        assertEquals(1, underlay.sent.size());
+        assertEquals("192.0.2.3", destinationOf(underlay.sent.get(0)));
+        assertArrayEquals(reply, innerFrameOf(underlay.sent.get(0)));
+        assertEquals(1, eth2.sent.size(), "known unicast is not flooded locally");
+        final RemoteVtep c = fdb.remoteVteps().find(VTEP_C);
+        assertEquals(1, counters.vtepTxPackets(c.index()));
+        assertEquals(reply.length + IPV4_OVERHEAD, counters.vtepTxBytes(c.index()));
+        assertEquals(1, counters.vtepRxPackets(c.index()));
+    }
+
+    @Test
+    void taggedFrameMapsToItsVniTravelsUntaggedAndGetsItsTagBack()
+    {
+        final byte[] untagged = frame(MacAddress.BROADCAST, HOST_2, 46);
+        receiveOnAccess(fromEth1, tagged(untagged, 10));
+
+        assertEquals(1, underlay.sent.size(), "VNI 200 floods once, to its multicast group");
+        assertEquals("239.1.1.200", destinationOf(underlay.sent.get(0)));
+        assertEquals(1, underlay.sent.get(0)[8], "multicast TTL 1");
+        assertEquals(200, vniOf(underlay.sent.get(0)));
+        assertArrayEquals(untagged, innerFrameOf(underlay.sent.get(0)), "the tag is removed before encap");
+        assertTrue(eth2.sent.isEmpty(), "VNI 100's port sees nothing of VNI 200");
+
+        receiveFromOverlay(VTEP_B, 200, 0x08, frame(HOST_2, REMOTE_HOST, 46));
+        assertEquals(1, eth1.sent.size());
+        assertArrayEquals(tagged(frame(HOST_2, REMOTE_HOST, 46), 10), eth1.sent.get(0), "delivered with VLAN 10 put back");
+    }
+
+    @Test
+    void hairpinBetweenTwoLocalPortsOfTheSameVni()
+    {
+        receiveOnAccess(fromEth2, frame(MacAddress.BROADCAST, HOST_2, 46));
+        underlay.sent.clear();
+        eth1.sent.clear();
+
+        final byte[] unicast = frame(HOST_2, HOST_1, 60);
+        receiveOnAccess(fromEth1, unicast);
+
+        assertEquals(1, eth2.sent.size());
+        assertArrayEquals(unicast, eth2.sent.get(0));
+        assertTrue(underlay.sent.isEmpty(), "a local destination never goes to the overlay");
+    }
+
+    @Test
+    void frameToAMacOnItsOwnPortIsFiltered()
+    {
+        receiveOnAccess(fromEth1, frame(MacAddress.BROADCAST, HOST_2, 46));
+        underlay.sent.clear();
+        eth2.sent.clear();
+
+        receiveOnAccess(fromEth1, frame(HOST_2, HOST_1, 46));
+
+        assertTrue(eth1.sent.isEmpty() && eth2.sent.isEmpty() && underlay.sent.isEmpty());
+        assertEquals(1, counters.vniDrops(vni100.slot(), DropReason.SAME_PORT));
+    }
+
+    @Test
+    void overlayFrameForAMacBehindAnotherVtepIsNotSentBackIntoTheOverlay()
+    {
+        receiveFromOverlay(VTEP_B, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        eth1.sent.clear();
+        eth2.sent.clear();
+
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(REMOTE_HOST, HOST_1, 46));
+
+        assertTrue(underlay.sent.isEmpty() && eth1.sent.isEmpty() && eth2.sent.isEmpty());
+        assertEquals(1, counters.vniDrops(vni100.slot(), DropReason.SPLIT_HORIZON));
+    }
+
+    @Test
+    void overlayLearningMovesAMacBetweenRemoteVteps()
+    {
+        receiveFromOverlay(VTEP_B, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+
+        final long entry = fdb.vni(100).lookup(REMOTE_HOST);
+        assertEquals(fdb.remoteVteps().find(VTEP_C).index(), FdbEntry.vtepIndex(entry));
+        assertEquals(1, fdb.vni(100).macMoves());
+    }
+
+    @Test
+    void frameThatDoesNotFitTheUnderlayMtuIsDroppedNotFragmented()
+    {
+        receiveOnAccess(fromEth1, frame(MacAddress.BROADCAST, HOST_1, 1500 - IPV4_OVERHEAD - 14 + 1));
+
+        assertTrue(underlay.sent.isEmpty());
+        assertEquals(1, counters.vniDrops(vni100.slot(), DropReason.MTU_EXCEEDED));
+
+        receiveOnAccess(fromEth1, frame(MacAddress.BROADCAST, HOST_1, 1500 - IPV4_OVERHEAD - 14));
+        assertEquals(2, underlay.sent.size(), "the largest frame that fits goes out");
+        assertEquals(1500, underlay.sent.get(0).length);
+    }
+
+    @Test
+    void badInputIsDroppedAndCountedByReason()
+    {
+        receiveOnAccess(fromEth1, new byte[10]);
+        receiveOnAccess(fromEth2, tagged(frame(MacAddress.BROADCAST, HOST_1, 46), 99));
+        receiveFromOverlay(VTEP_B, 100, 0x00, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        receiveFromOverlay(VTEP_B, 4242, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        receiveFromOverlay(LOCAL, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        final UnsafeBuffer truncated = new UnsafeBuffer(ByteBuffer.allocateDirect(64));
+        fromOverlay.onIpv4Datagram(truncated, 0, 12, VTEP_B.ipv4(), now);
+
+        assertEquals(2, counters.drops(DropReason.MALFORMED));
+        assertEquals(1, counters.drops(DropReason.UNKNOWN_VLAN));
+        assertEquals(1, counters.drops(DropReason.VXLAN_FLAGS));
+        assertEquals(1, counters.drops(DropReason.UNKNOWN_VNI));
+        assertEquals(1, counters.drops(DropReason.OWN_VTEP));
+        assertTrue(eth1.sent.isEmpty() && eth2.sent.isEmpty() && underlay.sent.isEmpty());
+        assertEquals(FdbEntry.NONE, fdb.vni(100).lookup(REMOTE_HOST), "nothing learned from dropped packets");
+    }
+}

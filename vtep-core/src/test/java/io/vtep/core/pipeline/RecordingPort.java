@@ -1,0 +1,48 @@
+package io.vtep.core.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.FrameBatch;
+
+/** An access port that records what is sent to it. */
+final class RecordingPort implements AccessPort
+{
+    private final String name;
+    final List<byte[]> sent = new ArrayList<>();
+
+    RecordingPort(final String name)
+    {
+        this.name = name;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public int receive(final FrameBatch batch, final int timeoutMillis)
+    {
+        batch.clear();
+        return 0;
+    }
+
+    @Override
+    public boolean send(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final byte[] frame = new byte[length];
+        buffer.getBytes(offset, frame);
+        sent.add(frame);
+        return true;
+    }
+
+    @Override
+    public void close()
+    {
+    }
+}
