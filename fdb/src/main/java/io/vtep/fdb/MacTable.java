@@ -2,6 +2,7 @@ package io.vtep.fdb;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.function.IntConsumer;
 
 /**
  * Open-addressing hash table from a MAC address (the low 48 bits of a {@code long}) to a
@@ -113,7 +114,7 @@ public final class MacTable
      */
     public long get(final long mac)
     {
-        return getAndRefresh(mac, FdbEntry.NONE, 0, Long.MAX_VALUE);
+        return read(mac, FdbEntry.NONE, 0, Long.MAX_VALUE, null);
     }
 
     /**
@@ -129,6 +130,28 @@ public final class MacTable
      * @return the entry as found (refreshed or not), or {@link FdbEntry#NONE}.
      */
     public long getAndRefresh(final long mac, final long expected, final long nowNanos, final long granularityNanos)
+    {
+        return read(mac, expected, nowNanos, granularityNanos, null);
+    }
+
+    /**
+     * {@link #get} that calls {@code pause} with 1 after reading a matching key and with 2
+     * after reading its value, so a test can make the writer act at exactly those points.
+     */
+    long getPausing(final long mac, final IntConsumer pause)
+    {
+        return read(mac, FdbEntry.NONE, 0, Long.MAX_VALUE, pause);
+    }
+
+    /**
+     * The lock-free read described in the class Javadoc: version, key, value, version again.
+     */
+    private long read(
+        final long mac,
+        final long expected,
+        final long nowNanos,
+        final long granularityNanos,
+        final IntConsumer pause)
     {
         if ((mac & ~MAC_MASK) != 0)
         {
@@ -150,7 +173,15 @@ public final class MacTable
             }
             if (k == key)
             {
+                if (null != pause)
+                {
+                    pause.accept(1);
+                }
                 final long value = (long)SLOT.getAcquire(s, base + VALUE);
+                if (null != pause)
+                {
+                    pause.accept(2);
+                }
                 if ((long)SLOT.getOpaque(s, base + VERSION) != version)
                 {
                     continue; // the slot got a new occupant while we read it: read it again

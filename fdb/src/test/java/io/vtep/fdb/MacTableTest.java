@@ -266,6 +266,96 @@ class MacTableTest
     }
 
     @Test
+    void aReaderWhoseSlotChangesHandsAndComesBackRetriesInsteadOfReturningAnotherKeysValue()
+    {
+        // The ABA case: the reader matches key A, A is removed and B takes the slot, the reader
+        // reads B's value, B is removed and A takes the slot again. Re-checking the key would
+        // find A and accept B's value; the slot version makes the reader read the slot again.
+        final MacTable table = new MacTable(8);
+        final long[] keys = collidingKeys(table.capacity(), 2);
+        final long a = keys[0];
+        final long b = keys[1];
+        table.put(a, 101, 0);
+        final int[] stage2Calls = {0};
+
+        final long result = table.getPausing(a, stage ->
+        {
+            if (stage == 1 && stage2Calls[0] == 0)
+            {
+                table.remove(a);
+                table.put(b, 202, 0);
+            }
+            else if (stage == 2 && stage2Calls[0]++ == 0)
+            {
+                table.remove(b);
+                table.put(a, 103, 0);
+            }
+        });
+
+        assertEquals(2, table.tombstoneReuses(), "B took A's slot, then A took it back");
+        assertEquals(2, stage2Calls[0], "read the slot twice");
+        assertEquals(103, result);
+    }
+
+    @Test
+    void aReaderRacingAMoveGetsTheOldOrTheNewValueOfTheSameKey()
+    {
+        final MacTable table = new MacTable(8);
+        table.put(MAC_A, 101, 0);
+        final int[] calls = {0};
+
+        final long result = table.getPausing(MAC_A, stage ->
+        {
+            if (stage == 1 && calls[0]++ == 0)
+            {
+                table.put(MAC_A, 102, 0);
+            }
+        });
+
+        assertEquals(102, result);
+        assertEquals(1, calls[0], "a value change of the same key needs no retry");
+    }
+
+    @Test
+    void aReaderRacingARemovalFindsNothing()
+    {
+        final MacTable table = new MacTable(8);
+        table.put(MAC_A, 101, 0);
+
+        final long result = table.getPausing(MAC_A, stage ->
+        {
+            if (stage == 1)
+            {
+                table.remove(MAC_A);
+            }
+        });
+
+        assertEquals(FdbEntry.NONE, result);
+    }
+
+    @Test
+    void aReaderHoldingAReplacedArrayStillSeesAConsistentTable()
+    {
+        final MacTable table = new MacTable(8);
+        table.put(MAC_A, 101, 0);
+        final int[] calls = {0};
+
+        final long result = table.getPausing(MAC_A, stage ->
+        {
+            if (stage == 1 && calls[0]++ == 0)
+            {
+                for (int i = 100; i < 200; i++)
+                {
+                    table.put(mac(i), value(i), 0); // grows: the reader's array is replaced
+                }
+            }
+        });
+
+        assertTrue(table.resizes() > 0);
+        assertEquals(101, result);
+    }
+
+    @Test
     void touchIsForTheWriter()
     {
         final MacTable table = new MacTable();

@@ -171,14 +171,20 @@ public final class ManagedProcess implements AutoCloseable {
                 }
             }
         }
-        String state = process.isAlive() ? "still running" : "exited with " + exitCodeAfterExit();
+        // The output may reach EOF a moment before the exit status is known: give it that moment.
+        int exit = exitCodeAfterExit();
+        String state = exit < 0 ? "still running" : "exited with " + exit;
         return fail("no output line matching /" + regex + "/ from " + description + " within "
                 + timeout.toMillis() + " ms (process " + state + ")\n" + outputForMessage());
     }
 
     private int exitCodeAfterExit() {
+        boolean eof;
+        synchronized (lines) {
+            eof = outputClosed;
+        }
         try {
-            process.waitFor(1, TimeUnit.SECONDS);
+            process.waitFor(eof ? 2000 : 0, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -209,21 +215,18 @@ public final class ManagedProcess implements AutoCloseable {
         for (ProcessHandle child : tree) {
             child.destroy();
         }
-        long deadline = System.nanoTime() + grace.toNanos();
-        try {
-            process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
-            for (ProcessHandle child : tree) {
-                long left = deadline - System.nanoTime();
-                if (left > 0) {
-                    child.onExit().get(left, TimeUnit.NANOSECONDS);
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // a child outlived the grace period: it is killed below
-        }
         tree.add(process.toHandle());
+        // Poll rather than ProcessHandle.onExit(): for processes that are not our children the JDK
+        // polls with long sleeps, which would add a second to every stop.
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (ProcessHandle h : tree) {
             if (h.isAlive()) {
                 h.destroyForcibly();

@@ -112,6 +112,14 @@ public final class Netns {
         ip("link", "set", "dev", ifName, "down");
     }
 
+    /**
+     * Sets the MTU of {@code ifName}. A kernel vxlan device gets the underlay's MTU minus 50 (1450),
+     * and its bridge follows; give the underlay links 1550 when the overlay should carry 1500.
+     */
+    public void setMtu(String ifName, int mtu) {
+        ip("link", "set", "dev", ifName, "mtu", Integer.toString(mtu));
+    }
+
     /** The MAC address of {@code ifName}, lower case, colon separated. */
     public String mac(String ifName) {
         Object json = Json.parse(ip("-j", "link", "show", "dev", ifName).stdout());

@@ -44,8 +44,9 @@ class TeardownTest {
                 spawned[0] = a.spawn("sleep", "600");
                 // A process the topology does not know about: it would keep the namespace's
                 // devices alive after `ip netns del` if teardown did not kill it.
-                b.execOk("sh", "-c", "setsid sleep 600 >/dev/null 2>&1 < /dev/null & echo $!");
-                strayPid[0] = Long.parseLong(b.execOk("sh", "-c", "ip netns pids " + b.name() + " | head -1").stdout().strip());
+                strayPid[0] = Long.parseLong(b.execOk("sh", "-c", "setsid sleep 600 >/dev/null 2>&1 < /dev/null & echo $!")
+                        .stdout().strip());
+                assertTrue(ProcessHandle.of(strayPid[0]).isPresent(), "stray process runs");
                 assertEquals(2, namespacesWith(topo.prefix()).size());
                 throw new IllegalStateException("the test body failed halfway");
             }

@@ -1,8 +1,8 @@
 package io.vtep.core.app;
 
 import java.io.IOException;
-import java.net.NetworkInterface;
-import java.net.SocketException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +14,8 @@ import io.vtep.core.config.FdbConfig;
 import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
@@ -107,6 +109,10 @@ public final class VtepAppliance implements AutoCloseable
         return appliance;
     }
 
+    /**
+     * Checks in the calling thread's network namespace (hence no {@code NetworkInterface}, which
+     * lists only interfaces with addresses and reads /proc as the process's main thread).
+     */
     private static void checkEnvironment(final VtepConfig config) throws ConfigException
     {
         for (int i = 0; i < config.ports().size(); i++)
@@ -114,26 +120,22 @@ public final class VtepAppliance implements AutoCloseable
             final String name = config.ports().get(i).name();
             try
             {
-                if (NetworkInterface.getByName(name) == null)
-                {
-                    throw new ConfigException("ports[" + i + "].name", "no interface named " + name + " on this host");
-                }
+                Libc.ifNameToIndex(name);
             }
-            catch (final SocketException ex)
+            catch (final ErrnoException ex)
             {
-                throw new ConfigException("ports[" + i + "].name", "cannot look up interface " + name + ": " + ex.getMessage());
+                throw new ConfigException("ports[" + i + "].name", "no interface named " + name + " on this host");
             }
         }
-        try
+        // Binding a UDP socket to the address is how the kernel itself answers "is this address mine?".
+        try (DatagramSocket probe = new DatagramSocket(null))
         {
-            if (NetworkInterface.getByInetAddress(config.vtep().localIp().toInetAddress()) == null)
-            {
-                throw new ConfigException("vtep.local-ip", config.vtep().localIp() + " is not an address of any interface on this host");
-            }
+            probe.bind(new InetSocketAddress(config.vtep().localIp().toInetAddress(), 0));
         }
-        catch (final SocketException ex)
+        catch (final IOException ex)
         {
-            throw new ConfigException("vtep.local-ip", "cannot look up local addresses: " + ex.getMessage());
+            throw new ConfigException("vtep.local-ip", config.vtep().localIp() + " is not an address of this host (" +
+                ex.getMessage() + ")");
         }
     }
 

@@ -37,6 +37,7 @@ import java.util.Optional;
  * <p>The method handles are {@code static final}, so the JIT inlines {@code invokeExact} into a
  * direct call of the downcall stub.
  */
+@SuppressWarnings("restricted") // binding native functions is what this class is for
 public final class Libc
 {
     private static final Linker LINKER = Linker.nativeLinker();

@@ -19,6 +19,7 @@ import java.util.List;
  * is queued. So the pcap port runs its handle in non-blocking mode and waits with {@code poll} on
  * the handle's descriptor (see {@code PcapPort}).
  */
+@SuppressWarnings("restricted") // binding native functions is what this class is for
 public final class Libpcap
 {
     /** Sonames tried in order: Debian's historical name first, then the upstream ones. */

@@ -70,7 +70,14 @@ final class OverlayTransmit
         if (fits(vni, length))
         {
             final int outer = encapsulate(vni, buffer, offset, length, vtep.address());
-            send(vni, vtep, buffer, outer, length);
+            if (outer >= 0)
+            {
+                send(vni, vtep, buffer, outer, length);
+            }
+            else
+            {
+                counters.vniDropped(vni.slot(), DropReason.TX_ERROR);
+            }
         }
     }
 
@@ -89,7 +96,7 @@ final class OverlayTransmit
                 return 0;
             }
             final int outer = encapsulate(vni, buffer, offset, length, group);
-            return send(vni, null, buffer, outer, length) ? 1 : 0;
+            return outer >= 0 && send(vni, null, buffer, outer, length) ? 1 : 0;
         }
         final RemoteVtep[] floodList = vni.fdb().floodList();
         if (floodList.length == 0 || !fits(vni, length))
@@ -98,6 +105,12 @@ final class OverlayTransmit
         }
         // Head-end replication: write the headers once, then only the destination changes.
         final int outer = encapsulate(vni, buffer, offset, length, floodList[0].address());
+        if (outer < 0)
+        {
+            // Only a remote of the other address family gets here, which the config loader refuses.
+            counters.vniDropped(vni.slot(), DropReason.TX_ERROR);
+            return 0;
+        }
         int copies = send(vni, floodList[0], buffer, outer, length) ? 1 : 0;
         for (int i = 1; i < floodList.length; i++)
         {

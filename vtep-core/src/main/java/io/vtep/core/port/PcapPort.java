@@ -25,7 +25,7 @@ import io.vtep.core.nativeio.NativeScratch;
 /**
  * An access port on libpcap through Pcap4J 1.8.2: the portable, simple driver ({@code driver: pcap}).
  *
- * <p>The handle is promiscuous, snaplen 65535, in immediate mode (libpcap then uses a TPACKET_V2
+ * <p>The handle is promiscuous, snaplen {@link #SNAPLEN}, in immediate mode (libpcap then uses a TPACKET_V2
  * ring that wakes the reader per packet rather than per filled block), and captures direction IN
  * only ({@code pcap_setdirection(PCAP_D_IN)}), so the frames this port sends are not read back.
  * libpcap already puts the 802.1Q tag the kernel moved into metadata back into the frame
@@ -47,10 +47,15 @@ import io.vtep.core.nativeio.NativeScratch;
  */
 public final class PcapPort implements AccessPort
 {
-    /** Bytes captured per packet: more than any frame a slot holds, so a cut frame is detectable. */
-    public static final int SNAPLEN = 65535;
-    /** Kernel ring size libpcap allocates. */
-    public static final int BUFFER_BYTES = 4 * 1024 * 1024;
+    /**
+     * Bytes captured per packet: a whole slot, so a longer frame shows as cut (captured length
+     * below its length) and is dropped. Not the customary 65535: libpcap sizes every slot of its
+     * kernel ring by the snaplen (on an interface with offloads on, as veth has), so at 65535 a
+     * 4 MiB ring held about 64 frames and a burst of 200 lost most of them.
+     */
+    public static final int SNAPLEN = FrameBatch.MAX_FRAME_LENGTH;
+    /** Kernel ring size libpcap allocates: about a thousand slots of {@link #SNAPLEN}. */
+    public static final int BUFFER_BYTES = 16 * 1024 * 1024;
 
     private static final ThreadLocal<byte[]> SEND_COPY =
         ThreadLocal.withInitial(() -> new byte[FrameBatch.MAX_FRAME_LENGTH]);

@@ -64,10 +64,10 @@ public final class UnderlayReceiver implements AutoCloseable
     {
         final boolean ipv6 = localAddress.isIpv6();
         final InetAddress local = localAddress.toInetAddress();
-        final NetworkInterface underlayInterface = NetworkInterface.getByInetAddress(local);
-        if (underlayInterface == null)
+        final NetworkInterface underlayInterface = multicastGroups.isEmpty() ? null : NetworkInterface.getByInetAddress(local);
+        if (!multicastGroups.isEmpty() && underlayInterface == null)
         {
-            throw new IOException("vtep.local-ip " + localAddress + " is not an address of any interface of this host");
+            throw new IOException("cannot find the interface of vtep.local-ip " + localAddress + " to join multicast groups on");
         }
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("vtep-underlay-rx", true), EpollIoHandler.newFactory());

@@ -1,0 +1,123 @@
+package io.vtep.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.metrics.Side;
+import io.vtep.topology.Iperf3Result;
+import io.vtep.topology.Json;
+import io.vtep.topology.ManagedProcess;
+import io.vtep.topology.PingResult;
+import io.vtep.topology.Requirements;
+import io.vtep.topology.Topology;
+import io.vtep.topology.Tshark;
+import io.vtep.topology.VxlanRecord;
+import io.vtep.topology.Wait;
+
+/**
+ * vtep against a Linux kernel VTEP with static flood lists (issue proofs 1 and 2): ARP, ping both
+ * ways, 10 s of iperf3 TCP, both FDBs, and the packets on the underlay as tshark decodes them.
+ */
+class KernelInteropTest
+{
+    private Topology topology;
+    private KernelPeerTopology net;
+
+    @BeforeEach
+    void build()
+    {
+        Requirements.requireTools("ping", "iperf3", "tshark", "ethtool");
+        topology = Topology.create();
+        net = new KernelPeerTopology(topology, true);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        topology.close();
+    }
+
+    @Test
+    void arpPingAndTcpAcrossWithBothFdbsLearned() throws Exception
+    {
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig(""));
+
+        final PingResult ping = net.h1.ping("10.0.0.2", 3);
+        assertEquals(3, ping.received(), () -> "h1 -> h2: " + ping + "\n" + topology.diagnostics());
+        assertEquals(net.h2.mac(), net.h1.arpEntry("10.0.0.2").orElseThrow(), "ARP resolved across the overlay");
+        final PingResult back = net.h2.ping("10.0.0.1", 3);
+        assertEquals(3, back.received(), () -> "h2 -> h1: " + back);
+        final PingResult large = net.h1.ping("10.0.0.2", 2, List.of("-s", "1400", "-M", "do"));
+        assertEquals(2, large.received(), "a 1428-byte IP packet fits the 1450 overlay MTU unfragmented");
+
+        assertEquals("remote " + KernelPeerTopology.KERNEL_IP, vtep.entry(KernelPeerTopology.VNI, net.h2.mac()));
+        assertEquals("local acc1", vtep.entry(KernelPeerTopology.VNI, net.h1.mac()));
+        assertEquals(KernelPeerTopology.VTEP_IP, net.kernel.remoteVtepOf(net.h1.mac()).orElseThrow(),
+            "the kernel learned h1 behind vtep");
+
+        final ManagedProcess server = net.h2.iperf3Server();
+        Wait.until(Duration.ofSeconds(10), () -> net.h2.netns().exec("ss", "-ltn").stdout().contains(":5201"), "iperf3 server listening");
+        final Iperf3Result tcp = net.h1.iperf3Client("10.0.0.2", 10);
+        server.stop();
+        assertTrue(tcp.receivedBytes() > 1_000_000, () -> "TCP moved only " + tcp.receivedBytes() + " bytes");
+        final List<?> intervals = (List<?>)Json.at(Json.parse(tcp.json()), "intervals");
+        assertTrue(intervals.size() >= 9, "iperf3 reported every second");
+        for (final Object interval : intervals)
+        {
+            final double bitsPerSecond = Json.number(interval, "sum", "bits_per_second");
+            assertTrue(bitsPerSecond > 0, () -> "a one-second interval moved nothing (a stall): " + tcp.json());
+        }
+        System.out.printf("vtep <-> kernel VTEP iperf3 TCP 10 s: %.1f Mbit/s, %d retransmits%n",
+            tcp.receivedBitsPerSecond() / 1e6, tcp.retransmits());
+
+        assertTrue(vtep.rxPackets(KernelPeerTopology.VNI, Side.ACCESS) > 1000);
+        assertTrue(vtep.txPackets(KernelPeerTopology.VNI, Side.OVERLAY) > 1000);
+        assertTrue(vtep.rxPackets(KernelPeerTopology.VNI, Side.OVERLAY) > 1000);
+        assertTrue(vtep.floods(KernelPeerTopology.VNI) >= 1, "the first ARP request was flooded");
+    }
+
+    @Test
+    void underlayCarriesVxlanWithVniIFlagPort4789AndPerFlowSourcePorts() throws Exception
+    {
+        InProcessVtep.start(topology, net.vtepNs, net.vtepConfig(""));
+        final Tshark capture = topology.capture(net.kernelNs, "ul0", "udp port 4789");
+
+        assertTrue(net.h1.ping("10.0.0.2", 2).allReceived());
+        // Several distinct inner flows: UDP datagrams from h1 to h2 with different source ports.
+        net.h1.scapy("""
+            from scapy.all import *
+            for sport in range(40000, 40016):
+                send(IP(dst="10.0.0.2")/UDP(sport=sport, dport=9)/Raw(b"x"*32), iface="eth0", verbose=False)
+            """);
+        Wait.until(Duration.ofSeconds(5), () -> capture.packetCount() >= 20, "packets captured");
+        capture.stop();
+
+        final List<VxlanRecord> fromVtep = capture.vxlan().stream()
+            .filter(r -> r.outerSrcIp().equals(KernelPeerTopology.VTEP_IP)).toList();
+        assertTrue(fromVtep.size() >= 18, () -> "VXLAN packets from vtep: " + fromVtep);
+        final Set<Integer> udpFlowSourcePorts = new HashSet<>();
+        for (final VxlanRecord packet : fromVtep)
+        {
+            assertEquals(4789, packet.udpDstPort());
+            assertEquals(KernelPeerTopology.VNI, packet.vni());
+            assertTrue(packet.vniValid(), "I flag set");
+            assertEquals(VxlanRecord.FLAG_VNI_VALID, packet.vxlanFlags(), "only the I flag; reserved bits zero");
+            assertTrue(packet.udpSrcPort() >= 49152 && packet.udpSrcPort() <= 65535, "source port in the default range");
+            if (packet.innerHas("udp"))
+            {
+                udpFlowSourcePorts.add(packet.udpSrcPort());
+            }
+        }
+        assertTrue(udpFlowSourcePorts.size() >= 8,
+            () -> "16 distinct inner UDP flows should spread over many outer source ports, got " + udpFlowSourcePorts);
+    }
+}

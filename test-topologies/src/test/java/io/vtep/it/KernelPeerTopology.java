@@ -1,0 +1,65 @@
+package io.vtep.it;
+
+import io.vtep.topology.Host;
+import io.vtep.topology.KernelVtep;
+import io.vtep.topology.Netns;
+import io.vtep.topology.Topology;
+
+/**
+ * The topology most tests share: a bare-metal host on vtep's access port, vtep and a Linux kernel
+ * VTEP on one underlay link, and a second host behind the kernel VTEP's bridge.
+ *
+ * <pre>
+ *  h1 10.0.0.1 ─eth0──acc1─ [vtep 192.0.2.1] ─ul0──ul0─ [kernel VTEP 192.0.2.2, br0] ─acc0──eth0─ h2 10.0.0.2
+ * </pre>
+ *
+ * Hosts use MTU 1450: the overlay carries 50 bytes of headers inside the underlay's 1500.
+ */
+final class KernelPeerTopology
+{
+    static final int VNI = 100;
+    static final String VTEP_IP = "192.0.2.1";
+    static final String KERNEL_IP = "192.0.2.2";
+    static final int OVERLAY_MTU = 1450;
+
+    final Topology topology;
+    final Netns vtepNs;
+    final Netns kernelNs;
+    final Host h1;
+    final Host h2;
+    final KernelVtep kernel;
+
+    KernelPeerTopology(final Topology topology, final boolean kernelLearning)
+    {
+        this.topology = topology;
+        vtepNs = topology.namespace("vtep");
+        kernelNs = topology.namespace("kvtep");
+        topology.link(vtepNs, "ul0", kernelNs, "ul0");
+        vtepNs.addAddress("ul0", VTEP_IP + "/24");
+        kernelNs.addAddress("ul0", KERNEL_IP + "/24");
+
+        h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
+        h1.netns().setMtu("eth0", OVERLAY_MTU);
+        kernel = topology.kernelVtep(kernelNs).vni(VNI).localIp(KERNEL_IP).learning(kernelLearning).create();
+        h2 = topology.host("h2", "10.0.0.2/24", kernelNs, "acc0");
+        h2.netns().setMtu("eth0", OVERLAY_MTU);
+        kernelNs.enslave("acc0", kernel.bridge());
+        kernel.addFloodEntry(VTEP_IP);
+    }
+
+    /** vtep's configuration: acc1 untagged into VNI 100, the kernel VTEP in the flood list. */
+    String vtepConfig(final String extra)
+    {
+        return """
+            vtep:
+              local-ip: %s
+            ports:
+              - name: acc1
+                vlans: { untagged: %d }
+            vnis:
+              - vni: %d
+                flood: [%s]
+            %s
+            """.formatted(VTEP_IP, VNI, VNI, KERNEL_IP, extra);
+    }
+}

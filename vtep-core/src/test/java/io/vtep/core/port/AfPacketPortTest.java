@@ -1,0 +1,241 @@
+package io.vtep.core.port;
+
+import static io.vtep.core.port.TestFrames.frame;
+import static io.vtep.core.port.TestFrames.nativeCopy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.core.nativeio.TestNamespaces;
+
+/** AfPacketPort on a veth pair between two namespaces: A (ns1, "va") and B (ns2, "vb"). */
+class AfPacketPortTest
+{
+    private final TestNamespaces namespaces = new TestNamespaces();
+    private final List<AccessPort> ports = new ArrayList<>();
+    private String ns1;
+    private String ns2;
+    private AfPacketPort a;
+    private AfPacketPort b;
+    private final FrameBatch batch = new FrameBatch(64);
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        ns1 = namespaces.create(false);
+        ns2 = namespaces.create(false);
+        namespaces.veth(ns1, "va", ns2, "vb");
+        a = open(ns1, "va");
+        b = open(ns2, "vb");
+    }
+
+    private AfPacketPort open(final String namespace, final String interfaceName) throws Exception
+    {
+        final AfPacketPort port = NetworkNamespace.call(namespace, () -> AfPacketPort.open(interfaceName));
+        ports.add(port);
+        return port;
+    }
+
+    @AfterEach
+    void tearDown() throws IOException
+    {
+        ports.forEach(AccessPort::close);
+        namespaces.close();
+    }
+
+    @Test
+    void framesSentAtOneEndArriveExactlyAtTheOther()
+    {
+        final byte[][] sent = {frame(1, 60), frame(2, 1000), frame(3, 1514)};
+        for (final byte[] frame : sent)
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
+        assertEquals(sent.length, received.size());
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertArrayEquals(sent[i], received.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void aSendAtAnOffsetSendsExactlyThatRange()
+    {
+        final byte[] frame = frame(9, 100);
+        final UnsafeBuffer buffer = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(300));
+        buffer.setMemory(0, 300, (byte)0xEE);
+        buffer.putBytes(77, frame);
+        assertTrue(a.send(buffer, 77, frame.length));
+        assertArrayEquals(frame, TestFrames.receive(b, batch, 1, 5_000).getFirst());
+    }
+
+    @Test
+    void vlanTagsTheKernelMovedIntoMetadataAreBackInTheFrame()
+    {
+        final byte[][] sent = {
+            frame(1, 64, 0x8100, 0x6064),                 // 802.1Q, PCP 3, VID 100
+            frame(2, 64, 0x8100, 0x0000),                 // priority tag: VID 0, PCP 0
+            frame(3, 1518, 0x8100, 0x0FFE),               // full-size tagged frame, VID 4094
+            frame(4, 64, 0x88A8, 0x00C8),                 // 802.1ad service tag, VID 200
+            frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064), // QinQ: only the outer tag is moved by the kernel
+        };
+        for (final byte[] frame : sent)
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
+        assertEquals(sent.length, received.size());
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertEquals(HexFormat.of().formatHex(sent[i]), HexFormat.of().formatHex(received.get(i)), "frame " + i);
+        }
+    }
+
+    @Test
+    void ownSendsAreNotReceived()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            final byte[] frame = frame(i, 80);
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        assertEquals(5, TestFrames.receive(b, batch, 5, 5_000).size());
+        assertEquals(0, a.receive(batch, 200));
+    }
+
+    @Test
+    void aSecondSocketOnTheSameInterfaceDoesNotSeeTheFirstOnesSendsEither() throws Exception
+    {
+        // PACKET_OUTGOING is "sent by this host", whichever socket sent it
+        final AfPacketPort a2 = open(ns1, "va");
+        final byte[] frame = frame(1, 80);
+        assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        assertEquals(1, TestFrames.receive(b, batch, 1, 5_000).size());
+        assertEquals(0, a2.receive(batch, 200));
+    }
+
+    @Test
+    void manyFramesArriveInOrderInBatches()
+    {
+        final int frames = 1_000;
+        final UnsafeBuffer buffer = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(200));
+        for (int i = 0; i < frames; i++)
+        {
+            final byte[] frame = frame(i, 60 + i % 100);
+            buffer.putBytes(0, frame);
+            assertTrue(a.send(buffer, 0, frame.length));
+        }
+        int largestBatch = 0;
+        final List<byte[]> received = new ArrayList<>();
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        while (received.size() < frames && System.nanoTime() < deadline)
+        {
+            final int count = b.receive(batch, 100);
+            largestBatch = Math.max(largestBatch, count);
+            for (int i = 0; i < count; i++)
+            {
+                final byte[] frame = new byte[batch.frameLength(i)];
+                batch.buffer().getBytes(batch.frameOffset(i), frame);
+                received.add(frame);
+            }
+        }
+        assertEquals(frames, received.size());
+        for (int i = 0; i < frames; i++)
+        {
+            assertArrayEquals(frame(i, 60 + i % 100), received.get(i), "frame " + i);
+        }
+        assertEquals(batch.capacity(), largestBatch, "queued frames are drained a full batch at a time");
+    }
+
+    @Test
+    void receiveReturnsZeroOnTimeout()
+    {
+        assertEquals(0, b.receive(batch, 0));
+        assertEquals(0, b.receive(batch, 50));
+        assertEquals(0, batch.count());
+    }
+
+    @Test
+    void framesLongerThanASlotAreDroppedAndCounted() throws IOException
+    {
+        TestNamespaces.ip(ns1, "link", "set", "va", "mtu", "16000");
+        TestNamespaces.ip(ns2, "link", "set", "vb", "mtu", "16000");
+        final byte[] jumbo = frame(1, FrameBatch.MAX_FRAME_LENGTH + 1);
+        final byte[] fits = frame(2, FrameBatch.MAX_FRAME_LENGTH);
+        // read as MAX - 2 bytes (the kernel strips the tag), too long once the tag is back
+        final byte[] taggedTooLong = frame(3, FrameBatch.MAX_FRAME_LENGTH + 2, 0x8100, 10);
+        final byte[] small = frame(4, 64);
+        for (final byte[] frame : new byte[][] {jumbo, fits, taggedTooLong, small})
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, 2, 5_000);
+        assertEquals(2, received.size());
+        assertArrayEquals(fits, received.get(0));
+        assertArrayEquals(small, received.get(1));
+        assertEquals(2, b.truncatedFrames());
+    }
+
+    @Test
+    void theInterfaceIsPromiscuousWhileThePortIsOpen() throws IOException
+    {
+        // a PACKET_MR_PROMISC membership counts in "promiscuity"; the PROMISC flag shown by
+        // "ip link" is only the one set by "ip link set promisc on"
+        assertTrue(TestNamespaces.ip(ns2, "-d", "link", "show", "vb").contains("promiscuity 1"));
+        b.close();
+        assertTrue(TestNamespaces.ip(ns2, "-d", "link", "show", "vb").contains("promiscuity 0"),
+            "closing the port releases the socket and its membership at once");
+    }
+
+    @Test
+    void closeStopsAReceiveInProgressWithinItsTimeoutAndLaterCallsFail() throws Exception
+    {
+        final CompletableFuture<Integer> result = new CompletableFuture<>();
+        final Thread receiver = Thread.ofPlatform().start(() -> result.complete(b.receive(new FrameBatch(4), 500)));
+        Thread.sleep(50);
+        b.close();
+        assertEquals(0, result.get(10, TimeUnit.SECONDS));
+        receiver.join();
+
+        final byte[] frame = frame(1, 60);
+        assertFalse(b.send(nativeCopy(frame), 0, frame.length));
+        assertEquals(0, b.receive(batch, 10));
+    }
+
+    @Test
+    void badSendArgumentsReturnFalse()
+    {
+        final byte[] frame = frame(1, 60);
+        assertFalse(a.send(new UnsafeBuffer(frame), 0, frame.length), "heap buffers are refused");
+        final UnsafeBuffer buffer = nativeCopy(frame);
+        assertFalse(a.send(buffer, 1, frame.length), "range beyond the buffer");
+        assertFalse(a.send(buffer, -1, 10));
+        assertFalse(a.send(buffer, 0, 0));
+        assertFalse(a.send(nativeCopy(frame(2, 1600)), 0, 1600), "longer than the MTU");
+    }
+
+    @Test
+    void aMissingInterfaceIsAClearError()
+    {
+        final IOException error = assertThrows(IOException.class,
+            () -> NetworkNamespace.call(ns1, () -> AfPacketPort.open("vtmissing0")));
+        assertEquals("access port vtmissing0: no such network interface (in this network namespace)", error.getMessage());
+        assertThrows(IOException.class, () -> AfPacketPort.open("an-interface-name-too-long"));
+    }
+}

@@ -1,0 +1,177 @@
+package io.vtep.core.port;
+
+import static io.vtep.core.port.TestFrames.frame;
+import static io.vtep.core.port.TestFrames.nativeCopy;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.core.nativeio.TestNamespaces;
+
+/**
+ * PcapPort on a veth pair: an AfPacketPort at A (ns1, "va") and a PcapPort at B (ns2, "vb"), so
+ * each driver checks the other.
+ */
+class PcapPortTest
+{
+    private final TestNamespaces namespaces = new TestNamespaces();
+    private final List<AccessPort> ports = new ArrayList<>();
+    private final FrameBatch batch = new FrameBatch(64);
+    private String ns1;
+    private String ns2;
+    private AfPacketPort a;
+    private PcapPort b;
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        ns1 = namespaces.create(false);
+        ns2 = namespaces.create(false);
+        namespaces.veth(ns1, "va", ns2, "vb");
+        a = NetworkNamespace.call(ns1, () -> AfPacketPort.open("va"));
+        ports.add(a);
+        b = NetworkNamespace.call(ns2, () -> PcapPort.open("vb"));
+        ports.add(b);
+    }
+
+    @AfterEach
+    void tearDown() throws IOException
+    {
+        ports.forEach(AccessPort::close);
+        namespaces.close();
+    }
+
+    @Test
+    void receivesFramesExactly()
+    {
+        final byte[][] sent = {frame(1, 60), frame(2, 1000), frame(3, 1514)};
+        for (final byte[] frame : sent)
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
+        assertEquals(sent.length, received.size());
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertArrayEquals(sent[i], received.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void sendsFramesExactly()
+    {
+        final byte[][] sent = {frame(1, 60), frame(2, 1514), frame(3, 64, 0x8100, 0x0064)};
+        for (final byte[] frame : sent)
+        {
+            assertTrue(b.send(nativeCopy(frame), 0, frame.length));
+        }
+        assertTrue(b.send(new UnsafeBuffer(sent[0]), 0, sent[0].length), "pcap copies, so heap buffers are fine");
+        final List<byte[]> received = TestFrames.receive(a, batch, sent.length + 1, 5_000);
+        assertEquals(sent.length + 1, received.size());
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertArrayEquals(sent[i], received.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void vlanTagsArePreserved()
+    {
+        final byte[][] sent = {
+            frame(1, 64, 0x8100, 0x6064),
+            frame(2, 64, 0x88A8, 0x00C8),
+            frame(3, 68, 0x88A8, 0x00C8, 0x8100, 0x2064),
+        };
+        for (final byte[] frame : sent)
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
+        assertEquals(sent.length, received.size());
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertEquals(HexFormat.of().formatHex(sent[i]), HexFormat.of().formatHex(received.get(i)), "frame " + i);
+        }
+    }
+
+    @Test
+    void ownSendsAreNotReadBack()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            final byte[] frame = frame(i, 80);
+            assertTrue(b.send(nativeCopy(frame), 0, frame.length));
+        }
+        assertEquals(5, TestFrames.receive(a, batch, 5, 5_000).size());
+        assertEquals(0, b.receive(batch, 200));
+    }
+
+    @Test
+    void receivesInBatchesAndTimesOut()
+    {
+        assertEquals(0, b.receive(batch, 0));
+        assertEquals(0, b.receive(batch, 50));
+        // a burst well beyond one batch must wait in libpcap's ring (see PcapPort.SNAPLEN)
+        final int frames = 500;
+        for (int i = 0; i < frames; i++)
+        {
+            final byte[] frame = frame(i, 100);
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, frames, 10_000);
+        assertEquals(frames, received.size());
+        for (int i = 0; i < frames; i++)
+        {
+            assertArrayEquals(frame(i, 100), received.get(i), "frame " + i);
+        }
+    }
+
+    @Test
+    void framesLongerThanASlotAreDroppedAndCounted() throws IOException
+    {
+        TestNamespaces.ip(ns1, "link", "set", "va", "mtu", "16000");
+        TestNamespaces.ip(ns2, "link", "set", "vb", "mtu", "16000");
+        final byte[] jumbo = frame(1, FrameBatch.MAX_FRAME_LENGTH + 1);
+        final byte[] fits = frame(2, FrameBatch.MAX_FRAME_LENGTH);
+        final byte[] small = frame(3, 64);
+        for (final byte[] frame : new byte[][] {jumbo, fits, small})
+        {
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        final List<byte[]> received = TestFrames.receive(b, batch, 2, 5_000);
+        assertEquals(2, received.size());
+        assertArrayEquals(fits, received.get(0));
+        assertArrayEquals(small, received.get(1));
+        assertEquals(1, b.truncatedFrames());
+    }
+
+    @Test
+    void closeMakesLaterCallsFail()
+    {
+        b.close();
+        assertEquals(0, b.receive(batch, 10));
+        final byte[] frame = frame(1, 60);
+        assertFalse(b.send(nativeCopy(frame), 0, frame.length));
+    }
+
+    @Test
+    void aMissingInterfaceIsAClearError()
+    {
+        final IOException error = assertThrows(IOException.class,
+            () -> NetworkNamespace.call(ns1, () -> PcapPort.open("vtmissing0")));
+        assertEquals("access port vtmissing0: no such network interface (in this network namespace)", error.getMessage());
+    }
+}
