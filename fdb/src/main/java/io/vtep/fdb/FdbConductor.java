@@ -61,6 +61,23 @@ public final class FdbConductor implements Agent
         }
     }
 
+    /**
+     * Data-path threads wake this agent's thread when they queue a learn event, so an idle strategy
+     * that parks (Agrona's {@code SleepingIdleStrategy}, {@code BackoffIdleStrategy}) applies new
+     * MACs within microseconds without polling hard.
+     */
+    @Override
+    public void onStart()
+    {
+        fdb.learnQueue().consumerIsCurrentThread();
+    }
+
+    @Override
+    public void onClose()
+    {
+        fdb.learnQueue().noConsumer();
+    }
+
     @Override
     public String roleName()
     {

@@ -1,6 +1,8 @@
 package io.vtep.fdb;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.locks.LockSupport;
+
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.concurrent.MessageHandler;
@@ -39,6 +41,8 @@ final class LearnQueue
     private final UnsafeBuffer buffer;
     private final ManyToOneRingBuffer ring;
     private final int capacityEvents;
+    /** The thread that drains the queue, woken when an event arrives so that it need not poll often. */
+    private volatile Thread consumer;
 
     LearnQueue(final int requestedEvents)
     {
@@ -67,7 +71,25 @@ final class LearnQueue
         buffer.putLong(index + MAC_OFFSET, mac);
         buffer.putLong(index + TIME_OFFSET, nowNanos);
         ring.commit(index);
+        final Thread thread = consumer;
+        if (thread != null)
+        {
+            // New MACs are rare next to packets: waking the writer costs a futex call per event,
+            // and the next unicast to a just-learned MAC is not flooded while the writer sleeps.
+            LockSupport.unpark(thread);
+        }
         return true;
+    }
+
+    /** The calling thread becomes the one woken by {@link #offer}. */
+    void consumerIsCurrentThread()
+    {
+        consumer = Thread.currentThread();
+    }
+
+    void noConsumer()
+    {
+        consumer = null;
     }
 
     /**

@@ -209,8 +209,10 @@ public final class ManagedProcess implements AutoCloseable {
     /** {@link #stop()} with a given grace period between SIGTERM and SIGKILL. */
     public int stop(Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        // Through the ProcessHandle, not Process.destroy(): that also closes our end of the pipes,
+        // so a process that logs while it shuts down dies of SIGPIPE (exit 141) and the log is lost.
         if (process.isAlive()) {
-            process.destroy();
+            process.toHandle().destroy();
         }
         for (ProcessHandle child : tree) {
             child.destroy();

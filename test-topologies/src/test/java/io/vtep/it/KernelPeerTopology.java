@@ -31,6 +31,12 @@ final class KernelPeerTopology
 
     KernelPeerTopology(final Topology topology, final boolean kernelLearning)
     {
+        this(topology, kernelLearning, null);
+    }
+
+    /** @param multicastGroup BUM through this group on both VTEPs instead of flood lists; null for flood lists */
+    KernelPeerTopology(final Topology topology, final boolean kernelLearning, final String multicastGroup)
+    {
         this.topology = topology;
         vtepNs = topology.namespace("vtep");
         kernelNs = topology.namespace("kvtep");
@@ -40,11 +46,19 @@ final class KernelPeerTopology
 
         h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
         h1.netns().setMtu("eth0", OVERLAY_MTU);
-        kernel = topology.kernelVtep(kernelNs).vni(VNI).localIp(KERNEL_IP).learning(kernelLearning).create();
+        final KernelVtep.Builder builder = topology.kernelVtep(kernelNs).vni(VNI).localIp(KERNEL_IP).learning(kernelLearning);
+        if (multicastGroup != null)
+        {
+            builder.multicastGroup(multicastGroup, "ul0");
+        }
+        kernel = builder.create();
         h2 = topology.host("h2", "10.0.0.2/24", kernelNs, "acc0");
         h2.netns().setMtu("eth0", OVERLAY_MTU);
         kernelNs.enslave("acc0", kernel.bridge());
-        kernel.addFloodEntry(VTEP_IP);
+        if (multicastGroup == null)
+        {
+            kernel.addFloodEntry(VTEP_IP);
+        }
     }
 
     /** vtep's configuration: acc1 untagged into VNI 100, the kernel VTEP in the flood list. */

@@ -5,9 +5,10 @@ import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
@@ -159,7 +160,7 @@ public final class VtepAppliance implements AutoCloseable
             config.vtep().localIp(), config.vtep().udpPort(), groups, dataPlane.overlayPipeline());
         resources.add(receiver);
 
-        final AgentRunner conductor = new AgentRunner(new SleepingMillisIdleStrategy(5),
+        final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
             error -> LOG.log(System.Logger.Level.ERROR, "FDB conductor error", error), null, fdb.conductor());
         AgentRunner.startOnThread(conductor);
         resources.add(conductor);

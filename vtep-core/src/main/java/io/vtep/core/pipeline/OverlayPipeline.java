@@ -54,7 +54,7 @@ public final class OverlayPipeline
             return;
         }
         RemoteVtep source = remoteVteps.findIpv4(sourceAddress);
-        if (source == null && VxlanDecoder.decode(buffer, offset, length) >= 0)
+        if (source == null && isNewVtepWorthInterning(buffer, offset, length))
         {
             source = remoteVteps.intern(VtepAddress.ofIpv4(sourceAddress));
         }
@@ -71,11 +71,20 @@ public final class OverlayPipeline
             return;
         }
         RemoteVtep source = remoteVteps.findIpv6(sourceHigh, sourceLow);
-        if (source == null && VxlanDecoder.decode(buffer, offset, length) >= 0)
+        if (source == null && isNewVtepWorthInterning(buffer, offset, length))
         {
             source = remoteVteps.intern(VtepAddress.ofIpv6(sourceHigh, sourceLow));
         }
         forward(buffer, offset, length, source, nowNanos);
+    }
+
+    /**
+     * The first packet from a VTEP interns it (a lock and an allocation, once per VTEP). Garbage and
+     * a full table never get that far, so a flood of spoofed sources costs nothing extra per packet.
+     */
+    private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length)
+    {
+        return remoteVteps.size() < remoteVteps.capacity() && VxlanDecoder.decode(buffer, offset, length) >= 0;
     }
 
     /**

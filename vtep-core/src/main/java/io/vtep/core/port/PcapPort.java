@@ -25,9 +25,9 @@ import io.vtep.core.nativeio.NativeScratch;
 /**
  * An access port on libpcap through Pcap4J 1.8.2: the portable, simple driver ({@code driver: pcap}).
  *
- * <p>The handle is promiscuous, snaplen {@link #SNAPLEN}, in immediate mode (libpcap then uses a TPACKET_V2
- * ring that wakes the reader per packet rather than per filled block), and captures direction IN
- * only ({@code pcap_setdirection(PCAP_D_IN)}), so the frames this port sends are not read back.
+ * <p>The handle is promiscuous, snaplen {@link #SNAPLEN}, in immediate mode (libpcap then uses a
+ * TPACKET_V2 ring that wakes the reader per packet rather than per filled block), and captures
+ * direction IN only ({@code pcap_setdirection(PCAP_D_IN)}), so the frames this port sends are not read back.
  * libpcap already puts the 802.1Q tag the kernel moved into metadata back into the frame
  * (DESIGN.md §8), so frames arrive as they were on the wire.
  *
@@ -62,13 +62,15 @@ public final class PcapPort implements AccessPort
 
     private final String name;
     private final PcapHandle handle;
+    private final boolean immediateMode;
     private final int selectableFd;
     private volatile long truncatedFrames;
 
-    private PcapPort(final String name, final PcapHandle handle, final int selectableFd)
+    private PcapPort(final String name, final PcapHandle handle, final boolean immediateMode, final int selectableFd)
     {
         this.name = name;
         this.handle = handle;
+        this.immediateMode = immediateMode;
         this.selectableFd = selectableFd;
     }
 
@@ -99,13 +101,32 @@ public final class PcapPort implements AccessPort
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
 
-        final PcapHandle handle = build(interfaceName);
+        boolean immediateMode = true;
+        PcapHandle handle;
+        try
+        {
+            handle = build(interfaceName, true);
+        }
+        catch (final PcapNativeException ex)
+        {
+            // libpcap older than 1.5 has no pcap_set_immediate_mode; Pcap4J then fails the build
+            immediateMode = false;
+            try
+            {
+                handle = build(interfaceName, false);
+            }
+            catch (final PcapNativeException again)
+            {
+                again.addSuppressed(ex);
+                throw openFailure(interfaceName, again);
+            }
+        }
         try
         {
             handle.setDirection(PcapDirection.IN);
             handle.setBlockingMode(BlockingMode.NONBLOCKING);
             final int fd = Libpcap.selectableFd(pcapTAddress(handle));
-            return new PcapPort(interfaceName, handle, fd);
+            return new PcapPort(interfaceName, handle, immediateMode, fd);
         }
         catch (final PcapNativeException | NotOpenException | IOException | RuntimeException ex)
         {
@@ -114,39 +135,40 @@ public final class PcapPort implements AccessPort
         }
     }
 
-    private static PcapHandle build(final String interfaceName) throws IOException
+    private static PcapHandle build(final String interfaceName, final boolean immediateMode)
+        throws PcapNativeException, IOException
     {
-        PcapNativeException immediateFailure = null;
-        for (final boolean immediate : new boolean[] {true, false})
+        try
         {
-            try
-            {
-                return new PcapHandle.Builder(interfaceName)
-                    .snaplen(SNAPLEN)
-                    .promiscuousMode(PromiscuousMode.PROMISCUOUS)
-                    .bufferSize(BUFFER_BYTES)
-                    // only matters without immediate mode: bounds the TPACKET_V3 block latency
-                    .timeoutMillis(1)
-                    .immediateMode(immediate)
-                    .build();
-            }
-            catch (final PcapNativeException ex)
-            {
-                final String message = String.valueOf(ex.getMessage());
-                if (message.contains("ermission") || message.contains("not permitted"))
-                {
-                    throw new IOException("access port " + interfaceName + " (pcap): " + message +
-                        "; the process needs CAP_NET_RAW (run as root or grant the capability)", ex);
-                }
-                if (immediate)
-                {
-                    immediateFailure = ex; // libpcap without pcap_set_immediate_mode: try without
-                    continue;
-                }
-                throw new IOException("access port " + interfaceName + " (pcap): " + message, immediateFailure != null ? immediateFailure : ex);
-            }
+            return new PcapHandle.Builder(interfaceName)
+                .snaplen(SNAPLEN)
+                .promiscuousMode(PromiscuousMode.PROMISCUOUS)
+                .bufferSize(BUFFER_BYTES)
+                // only matters without immediate mode: bounds the TPACKET_V3 block latency
+                .timeoutMillis(1)
+                .immediateMode(immediateMode)
+                .build();
         }
-        throw new IllegalStateException("unreachable");
+        catch (final PcapNativeException ex)
+        {
+            final String message = String.valueOf(ex.getMessage());
+            if (message.contains("ermission") || message.contains("not permitted"))
+            {
+                throw openFailure(interfaceName, ex);
+            }
+            throw ex;
+        }
+    }
+
+    private static IOException openFailure(final String interfaceName, final PcapNativeException ex)
+    {
+        final String message = String.valueOf(ex.getMessage());
+        if (message.contains("ermission") || message.contains("not permitted"))
+        {
+            return new IOException("access port " + interfaceName + " (pcap): " + message +
+                "; the process needs CAP_NET_RAW (run as root or grant the capability)", ex);
+        }
+        return new IOException("access port " + interfaceName + " (pcap): " + message, ex);
     }
 
     /** Pcap4J keeps the {@code pcap_t *} in a private field; its value is needed for the descriptor. */
@@ -168,6 +190,12 @@ public final class PcapPort implements AccessPort
     public String name()
     {
         return name;
+    }
+
+    /** Whether libpcap delivers each packet at once (false only with a libpcap older than 1.5). */
+    public boolean immediateMode()
+    {
+        return immediateMode;
     }
 
     /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} or cut by the snaplen. */

@@ -80,6 +80,39 @@ public final class TestNamespaces implements AutoCloseable
             "peer", "name", interface2, "netns", namespace2);
         ip(namespace1, "link", "set", interface1, "up");
         ip(namespace2, "link", "set", interface2, "up");
+        awaitRunning(namespace1, interface1);
+        awaitRunning(namespace2, interface2);
+    }
+
+    /**
+     * Waits until the kernel has activated the interface's transmit queue. "ip link set up" returns
+     * before that: the activation (operstate UP, noop qdisc replaced by the real one) is done
+     * asynchronously by linkwatch, and a frame sent in between is dropped by the noop qdisc while
+     * send() still reports success. On a busy machine that window lasts long enough to lose a
+     * test's first frames.
+     */
+    public static void awaitRunning(final String namespace, final String interfaceName) throws IOException
+    {
+        final long deadline = System.nanoTime() + 10_000_000_000L;
+        String state = "";
+        while (System.nanoTime() < deadline)
+        {
+            state = ip(namespace, "-o", "link", "show", "dev", interfaceName);
+            if (state.contains("state UP") && !state.contains("qdisc noop"))
+            {
+                return;
+            }
+            try
+            {
+                Thread.sleep(10);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ex);
+            }
+        }
+        throw new IOException(interfaceName + " in " + namespace + " did not come up within 10 s: " + state);
     }
 
     /** {@code ip -n NAMESPACE args...} */

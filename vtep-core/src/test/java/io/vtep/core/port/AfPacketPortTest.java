@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
+import io.vtep.core.nativeio.ThreadCapabilities;
 
 /** AfPacketPort on a veth pair between two namespaces: A (ns1, "va") and B (ns2, "vb"). */
 class AfPacketPortTest
@@ -237,5 +238,17 @@ class AfPacketPortTest
             () -> NetworkNamespace.call(ns1, () -> AfPacketPort.open("vtmissing0")));
         assertEquals("access port vtmissing0: no such network interface (in this network namespace)", error.getMessage());
         assertThrows(IOException.class, () -> AfPacketPort.open("an-interface-name-too-long"));
+    }
+
+    @Test
+    void withoutCapNetRawTheErrorSaysSo()
+    {
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1, () ->
+        {
+            ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
+            return AfPacketPort.open("va");
+        }));
+        assertTrue(error.getMessage().startsWith("access port va: not permitted to open a packet socket; " +
+            "the process needs CAP_NET_RAW"), error.getMessage());
     }
 }

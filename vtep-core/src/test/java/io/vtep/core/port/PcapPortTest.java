@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
+import io.vtep.core.nativeio.ThreadCapabilities;
 
 /**
  * PcapPort on a veth pair: an AfPacketPort at A (ns1, "va") and a PcapPort at B (ns2, "vb"), so
@@ -57,6 +58,7 @@ class PcapPortTest
     @Test
     void receivesFramesExactly()
     {
+        assertTrue(b.immediateMode(), "libpcap 1.10 has immediate mode");
         final byte[][] sent = {frame(1, 60), frame(2, 1000), frame(3, 1514)};
         for (final byte[] frame : sent)
         {
@@ -173,5 +175,16 @@ class PcapPortTest
         final IOException error = assertThrows(IOException.class,
             () -> NetworkNamespace.call(ns1, () -> PcapPort.open("vtmissing0")));
         assertEquals("access port vtmissing0: no such network interface (in this network namespace)", error.getMessage());
+    }
+
+    @Test
+    void withoutCapNetRawTheErrorSaysSo()
+    {
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1, () ->
+        {
+            ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
+            return PcapPort.open("va");
+        }));
+        assertTrue(error.getMessage().contains("needs CAP_NET_RAW"), error.getMessage());
     }
 }

@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Test;
 
 import com.sun.management.ThreadMXBean;
 
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.LinuxConstants;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
+import io.vtep.core.nativeio.ThreadCapabilities;
 import io.vtep.core.port.AfPacketPort;
 import io.vtep.core.port.FrameBatch;
 
@@ -57,7 +60,8 @@ class RawIpv4TransmitterTest
         namespaces.veth(ns1, "va", ns2, "vb");
         TestNamespaces.ip(ns1, "addr", "add", "10.99.0.1/24", "dev", "va");
         TestNamespaces.ip(ns2, "addr", "add", "10.99.0.2/24", "dev", "vb");
-        // Let the receiving kernel verify UDP checksums itself instead of trusting the veth
+        // Defensive: make the receiving kernel verify UDP checksums in software (older veth
+        // drivers marked locally generated packets as verified; 6.18's does not)
         TestNamespaces.exec(ns2, "ethtool", "-K", "vb", "rx", "off");
         transmitter = NetworkNamespace.call(ns1, () -> new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL)));
     }
@@ -146,6 +150,18 @@ class RawIpv4TransmitterTest
     }
 
     @Test
+    void withoutCapNetRawTheErrorSaysSo()
+    {
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1, () ->
+        {
+            ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
+            return new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL));
+        }));
+        assertEquals("underlay transmitter 10.99.0.1: socket(AF_INET, SOCK_RAW, IPPROTO_UDP): " +
+            "Operation not permitted (EPERM); raw sockets need CAP_NET_RAW", error.getMessage());
+    }
+
+    @Test
     void badArgumentsAndAClosedTransmitterReturnFalse() throws Exception
     {
         final byte[] packet = vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT, 100, innerFrame(4), 64, true);
@@ -154,6 +170,51 @@ class RawIpv4TransmitterTest
         assertFalse(transmitter.send(nativeCopy(packet), 1, packet.length), "beyond the buffer");
         transmitter.close();
         assertFalse(transmitter.send(nativeCopy(packet), 0, packet.length));
+    }
+
+    @Test
+    void udpPacketsTheHostReceivesAreNotQueuedOnTheTransmittersSocket() throws Exception
+    {
+        // A raw UDP socket without the filter, as a control: the kernel hands it a copy of every
+        // UDP packet that arrives.
+        final int control = NetworkNamespace.call(ns1, () -> Libc.socket(
+            LinuxConstants.AF_INET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_UDP, "control"));
+        try
+        {
+            try (DatagramSocket sender = NetworkNamespace.call(ns2, () -> new DatagramSocket()))
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    sender.send(new DatagramPacket(new byte[100], 100, new InetSocketAddress(InetAddress.getByAddress(LOCAL), VXLAN_PORT)));
+                }
+            }
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (rawReceiveQueue(ns1, "00000000:0011") == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(rawReceiveQueue(ns1, "00000000:0011") > 0, "the control socket queued the packets");
+            assertEquals(0, rawReceiveQueue(ns1, "0100630A:0011"), "the transmitter's socket (bound to 10.99.0.1) queued nothing");
+        }
+        finally
+        {
+            Libc.close(control);
+        }
+    }
+
+    /** rx_queue of the raw socket whose local_address column is {@code localColumn}, from /proc/net/raw. */
+    private static long rawReceiveQueue(final String namespace, final String localColumn) throws IOException
+    {
+        for (final String line : TestNamespaces.exec(namespace, "cat", "/proc/net/raw").split("\n"))
+        {
+            final String[] fields = line.trim().split("\\s+");
+            // local_address is the __be32 printed as a host-order %08X (little-endian here), ":" protocol
+            if (fields.length > 4 && fields[1].equals(localColumn))
+            {
+                return Long.parseLong(fields[4].split(":")[1], 16);
+            }
+        }
+        throw new AssertionError("no raw socket " + localColumn + " in /proc/net/raw");
     }
 
     /**

@@ -1,0 +1,211 @@
+package io.vtep.core.underlay;
+
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.SOURCE_PORT;
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.VXLAN_PORT;
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.checksum;
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.innerFrame;
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.nativeCopy;
+import static io.vtep.core.underlay.RawIpv4TransmitterTest.sum;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.core.nativeio.TestNamespaces;
+import io.vtep.core.port.AfPacketPort;
+import io.vtep.core.port.FrameBatch;
+
+/**
+ * RawIpv6Transmitter from ns1 (va, fd00:99::1) to ns2 (vb, fd00:99::2). IPv6 stays on in these
+ * namespaces (it is what is tested); addresses are added with {@code nodad} so they are usable at once.
+ */
+class RawIpv6TransmitterTest
+{
+    private static final int HOP_LIMIT = 9;
+
+    private final TestNamespaces namespaces = new TestNamespaces();
+    private String ns1;
+    private String ns2;
+    private Inet6Address local;
+    private Inet6Address peer;
+    private RawIpv6Transmitter transmitter;
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        ns1 = namespaces.create(true);
+        ns2 = namespaces.create(true);
+        namespaces.veth(ns1, "va", ns2, "vb");
+        TestNamespaces.ip(ns1, "addr", "add", "fd00:99::1/64", "dev", "va", "nodad");
+        TestNamespaces.ip(ns2, "addr", "add", "fd00:99::2/64", "dev", "vb", "nodad");
+        // Defensive: make the receiving kernel verify UDP checksums in software (older veth
+        // drivers marked locally generated packets as verified; 6.18's does not)
+        TestNamespaces.exec(ns2, "ethtool", "-K", "vb", "rx", "off");
+        local = (Inet6Address)InetAddress.getByName("fd00:99::1");
+        peer = (Inet6Address)InetAddress.getByName("fd00:99::2");
+        transmitter = NetworkNamespace.call(ns1, () -> new RawIpv6Transmitter(local, HOP_LIMIT));
+    }
+
+    @AfterEach
+    void tearDown() throws IOException
+    {
+        if (transmitter != null)
+        {
+            transmitter.close();
+        }
+        namespaces.close();
+    }
+
+    @Test
+    void theCallersChecksumVerifiesAtTheReceiverAndItsSourcePortIsKept() throws Exception
+    {
+        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
+        {
+            // First a packet with a wrong checksum: if the kernel recomputed checksums it would
+            // arrive, and the receiver would see port 50124 first.
+            final byte[] corrupt = vxlanIpv6Packet(local, peer, SOURCE_PORT + 1, 100, innerFrame(1));
+            corrupt[46] ^= 0x5A;
+            assertTrue(transmitter.send(nativeCopy(corrupt), 0, corrupt.length));
+
+            final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, innerFrame(2));
+            assertTrue(transmitter.send(nativeCopy(packet), 0, packet.length));
+
+            receiver.setSoTimeout(5_000);
+            final DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
+            receiver.receive(datagram);
+            assertEquals(SOURCE_PORT, datagram.getPort());
+            assertEquals(local, datagram.getAddress());
+            assertArrayEquals(Arrays.copyOfRange(packet, 48, packet.length),
+                Arrays.copyOfRange(datagram.getData(), 0, datagram.getLength()), "VXLAN header and inner frame");
+
+            receiver.setSoTimeout(300);
+            assertThrows(SocketTimeoutException.class, () -> receiver.receive(datagram),
+                "the packet with the wrong checksum must have been dropped by the receiving kernel");
+        }
+    }
+
+    @Test
+    void theUdpPartLeavesAsWrittenUnderTheKernelsIpv6Header() throws Exception
+    {
+        try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        {
+            final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, innerFrame(3));
+            final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(packet.length + 200));
+            buffer.putBytes(100, packet);
+            assertTrue(transmitter.send(buffer, 100, packet.length));
+
+            final byte[] captured = captureIpv6Udp(capture);
+            assertEquals(packet.length, captured.length);
+            assertEquals(6, (captured[0] & 0xFF) >> 4, "version");
+            assertArrayEquals(Arrays.copyOfRange(packet, 4, 7), Arrays.copyOfRange(captured, 4, 7), "payload length, next header");
+            assertEquals(HOP_LIMIT, captured[7] & 0xFF, "hop limit from the constructor");
+            assertArrayEquals(Arrays.copyOfRange(packet, 8, 40), Arrays.copyOfRange(captured, 8, 40), "source, destination");
+            assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length),
+                "UDP header (source port, checksum), VXLAN header and inner frame, byte for byte");
+        }
+    }
+
+    @Test
+    void multicastLeavesThroughTheLocalAddressInterfaceWithTheHopLimit() throws Exception
+    {
+        final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
+        try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        {
+            final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(4));
+            assertTrue(transmitter.send(nativeCopy(packet), 0, packet.length));
+            final byte[] captured = captureIpv6Udp(capture);
+            assertEquals(HOP_LIMIT, captured[7] & 0xFF);
+            assertArrayEquals(group.getAddress(), Arrays.copyOfRange(captured, 24, 40));
+            assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length));
+        }
+        assertTrue(transmitter.interfaceIndex() > 0);
+    }
+
+    @Test
+    void packetsLongerThanTheMtuAreRefusedNotFragmented()
+    {
+        final byte[] big = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, new byte[1500]);
+        assertFalse(transmitter.send(nativeCopy(big), 0, big.length), "1556 bytes over a 1500-byte MTU: EMSGSIZE");
+        final byte[] fits = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, new byte[1500 - 56]);
+        assertTrue(transmitter.send(nativeCopy(fits), 0, fits.length));
+    }
+
+    @Test
+    void badArgumentsAndAClearErrorForAnAddressThatIsNotLocal()
+    {
+        final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, innerFrame(5));
+        assertFalse(transmitter.send(new UnsafeBuffer(packet), 0, packet.length), "heap buffers are refused");
+        assertFalse(transmitter.send(nativeCopy(packet), 0, 47), "shorter than IPv6 + UDP headers");
+        assertThrows(IllegalArgumentException.class, () -> new RawIpv6Transmitter(local, 0));
+
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1,
+            () -> new RawIpv6Transmitter((Inet6Address)InetAddress.getByName("fd00:99::77"), 64)));
+        assertTrue(error.getMessage().contains("not assigned to any interface"), error.getMessage());
+    }
+
+    /** Outer IPv6 (40) + UDP (8) + VXLAN (8) + inner frame, UDP checksum computed (RFC 8200 §8.1). */
+    static byte[] vxlanIpv6Packet(
+        final Inet6Address source, final Inet6Address destination, final int sourcePort, final int vni, final byte[] inner)
+    {
+        final int udpLength = 8 + 8 + inner.length;
+        final byte[] packet = new byte[40 + udpLength];
+        final ByteBuffer b = ByteBuffer.wrap(packet);
+        b.putInt(0x6000_0000)                       // version 6, traffic class 0, flow label 0
+            .putShort((short)udpLength)             // payload length
+            .put((byte)17)                          // next header UDP
+            .put((byte)64)                          // hop limit (the transmitter's own is used)
+            .put(source.getAddress())
+            .put(destination.getAddress());
+        b.putShort((short)sourcePort)
+            .putShort((short)VXLAN_PORT)
+            .putShort((short)udpLength)
+            .putShort((short)0);                    // checksum, below
+        b.put((byte)0x08).put(new byte[3]).putInt(vni << 8);
+        b.put(inner);
+        final long pseudoHeader = sum(source.getAddress()) + sum(destination.getAddress()) + udpLength + 17;
+        final int udpChecksum = checksum(packet, 40, udpLength, pseudoHeader);
+        b.putShort(46, (short)(udpChecksum == 0 ? 0xFFFF : udpChecksum));
+        return packet;
+    }
+
+    private static byte[] captureIpv6Udp(final AfPacketPort port)
+    {
+        final FrameBatch batch = new FrameBatch(16);
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline)
+        {
+            final int count = port.receive(batch, 100);
+            for (int i = 0; i < count; i++)
+            {
+                final int offset = batch.frameOffset(i);
+                final UnsafeBuffer frames = batch.buffer();
+                if ((frames.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86DD &&
+                    frames.getByte(offset + 14 + 6) == 17)
+                {
+                    final byte[] packet = new byte[batch.frameLength(i) - 14];
+                    frames.getBytes(offset + 14, packet);
+                    return packet;
+                }
+            }
+        }
+        throw new AssertionError("no IPv6 UDP packet captured within 5 s");
+    }
+}
