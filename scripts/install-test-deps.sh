@@ -18,6 +18,7 @@ ethtool         making hosts wire-like (checksum/segmentation offloads off)
 procps          sysctl (IPv6 off in test namespaces), ps
 python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/python3)
 kmod            modprobe for the vxlan and bridge modules when they are not loaded
+prometheus      a real Prometheus server scraping vtep, and promtool to lint the exposition
 "
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -79,12 +79,19 @@ public final class OverlayPipeline
     }
 
     /**
-     * The first packet from a VTEP interns it (a lock and an allocation, once per VTEP). Garbage and
-     * a full table never get that far, so a flood of spoofed sources costs nothing extra per packet.
+     * The first valid packet from a VTEP for a VNI served here interns it (a lock and an allocation,
+     * once per VTEP). Garbage, unknown VNIs and a full table never get that far, so a flood of
+     * spoofed sources or bogus VNIs neither costs extra per packet nor grows the VTEP table
+     * (whose size bounds the per-VTEP metric series).
      */
     private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        return remoteVteps.size() < remoteVteps.capacity() && VxlanDecoder.decode(buffer, offset, length) >= 0;
+        if (remoteVteps.size() >= remoteVteps.capacity())
+        {
+            return false;
+        }
+        final int vni = VxlanDecoder.decode(buffer, offset, length);
+        return vni >= 0 && tables.vni(vni) != null;
     }
 
     /**

@@ -1,0 +1,85 @@
+package io.vtep.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.topology.Commands;
+import io.vtep.topology.ExecResult;
+import io.vtep.topology.Netns;
+import io.vtep.topology.Topology;
+import io.vtep.topology.VtepProcess;
+
+/** {@code bin/vtep} as an operator meets it: version, and configurations that are refused before anything starts. */
+class CommandLineTest
+{
+    private Topology topology;
+    private Netns ns;
+
+    @BeforeEach
+    void build()
+    {
+        topology = Topology.create();
+        ns = topology.namespace("vtep");
+        topology.link(ns, "ul0", topology.namespace("peer"), "ul0");
+        ns.addAddress("ul0", "192.0.2.1/24");
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        topology.close();
+    }
+
+    private static ExecResult launcher(final String... args)
+    {
+        final List<String> command = new java.util.ArrayList<>(List.of(VtepProcess.launcher().toString()));
+        command.addAll(List.of(args));
+        return Commands.run(Duration.ofMinutes(5), command);
+    }
+
+    @Test
+    void versionPrintsTheVersion()
+    {
+        final ExecResult version = launcher("version");
+        assertEquals(0, version.exitCode(), version::stderr);
+        assertTrue(version.stdout().matches("(?s)vtep \\d+\\.\\d+\\.\\d+.*\\n"), version::stdout);
+    }
+
+    @Test
+    void wrongConfigurationExitsNonZeroNamingTheKeyPath()
+    {
+        final VtepProcess badVlan = topology.launchVtep(ns, """
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: ul0, vlans: { 4095: 100 } } ]
+            """);
+        assertEquals(2, badVlan.waitForExit(Duration.ofMinutes(2)), badVlan::output);
+        assertTrue(badVlan.output().contains("ports[0].vlans.4095: VLAN 4095 is out of range 1..4094"), badVlan::output);
+    }
+
+    @Test
+    void missingInterfaceAndForeignLocalAddressAreRefusedBeforeAnythingStarts()
+    {
+        final VtepProcess noInterface = topology.launchVtep(ns, """
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: eth9, vlans: { untagged: 100 } } ]
+            """);
+        assertEquals(2, noInterface.waitForExit(Duration.ofMinutes(2)), noInterface::output);
+        assertTrue(noInterface.output().contains("ports[0].name: no interface named eth9"), noInterface::output);
+
+        final VtepProcess foreignAddress = topology.launchVtep(ns, """
+            vtep: { local-ip: 198.51.100.7 }
+            ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+            """);
+        assertEquals(2, foreignAddress.waitForExit(Duration.ofMinutes(2)), foreignAddress::output);
+        assertTrue(foreignAddress.output().contains("vtep.local-ip: 198.51.100.7 is not an address of this host"),
+            foreignAddress::output);
+        assertTrue(!foreignAddress.output().contains("vtep started"), "nothing started");
+    }
+}
