@@ -67,6 +67,12 @@ public final class DataPathCounters
         add(layout.globalDrop(reason), 1);
     }
 
+    /** {@code count} drops with no VNI at once (drivers report some drops in bulk). */
+    public void dropped(final DropReason reason, final long count)
+    {
+        add(layout.globalDrop(reason), count);
+    }
+
     public void vtepReceived(final int vtepIndex, final int bytes)
     {
         if (vtepIndex < layout.vtepSlots())

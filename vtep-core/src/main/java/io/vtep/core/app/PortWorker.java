@@ -17,6 +17,7 @@ final class PortWorker implements Runnable
     private final AccessPipeline pipeline;
     private final FrameBatch batch = new FrameBatch(BATCH_SIZE);
     private volatile boolean running = true;
+    private long truncatedReported;
 
     PortWorker(final AccessPort port, final AccessPipeline pipeline)
     {
@@ -32,6 +33,12 @@ final class PortWorker implements Runnable
             if (port.receive(batch, POLL_MILLIS) > 0)
             {
                 pipeline.process(batch, System.nanoTime());
+            }
+            final long truncated = port.truncatedFrames();
+            if (truncated != truncatedReported)
+            {
+                pipeline.truncated(truncated - truncatedReported);
+                truncatedReported = truncated;
             }
         }
     }

@@ -3,6 +3,7 @@ package io.vtep.core.app;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
+import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -10,11 +11,15 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
 
+import io.vtep.core.api.ApiResponse;
+import io.vtep.core.api.ApiRouter;
+import io.vtep.core.api.ApiServer;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
 import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
@@ -41,6 +46,8 @@ import io.vtep.metrics.CounterSnapshotSource;
  *
  * <p>All sockets are opened by the thread that calls {@link #start}, so they live in that thread's
  * network namespace (tests start an in-process VTEP from a thread that entered a test namespace).
+ * That includes the HTTP API listener ({@code api.listen}), opened once the forwarding tables are
+ * complete and before the port threads start; {@code /readyz} answers 200 once they run.
  */
 public final class VtepAppliance implements AutoCloseable
 {
@@ -54,6 +61,12 @@ public final class VtepAppliance implements AutoCloseable
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<PortWorker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The port threads once all are started, for {@code /readyz} on the API thread. */
+    private volatile List<Thread> runningPorts = List.of();
+    private volatile boolean underlayBound;
+    private volatile boolean stopping;
+    private VtepMetrics metrics;
+    private ApiServer apiServer;
 
     private VtepAppliance(final VtepConfig config, final Fdb fdb, final DataPlane dataPlane)
     {
@@ -102,7 +115,7 @@ public final class VtepAppliance implements AutoCloseable
         {
             appliance.openAndRun();
         }
-        catch (final IOException | RuntimeException ex)
+        catch (final ConfigException | IOException | RuntimeException ex)
         {
             appliance.close();
             throw ex;
@@ -140,7 +153,7 @@ public final class VtepAppliance implements AutoCloseable
         }
     }
 
-    private void openAndRun() throws IOException
+    private void openAndRun() throws ConfigException, IOException
     {
         final ForwardingTables tables = dataPlane.tables();
         final List<PortContext> ports = new ArrayList<>();
@@ -159,11 +172,14 @@ public final class VtepAppliance implements AutoCloseable
         final UnderlayReceiver receiver = UnderlayReceiver.open(
             config.vtep().localIp(), config.vtep().udpPort(), groups, dataPlane.overlayPipeline());
         resources.add(receiver);
+        underlayBound = true;
 
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
             error -> LOG.log(System.Logger.Level.ERROR, "FDB conductor error", error), null, fdb.conductor());
         AgentRunner.startOnThread(conductor);
         resources.add(conductor);
+
+        startApi();
 
         for (final PortContext port : ports)
         {
@@ -174,8 +190,60 @@ public final class VtepAppliance implements AutoCloseable
             threads.add(thread);
             thread.start();
         }
+        runningPorts = List.copyOf(threads);
         LOG.log(System.Logger.Level.INFO, "vtep started: local-ip {0} udp-port {1}, {2} port(s), {3} VNI(s)",
             config.vtep().localIp(), config.vtep().udpPort(), config.ports().size(), config.vnis().size());
+    }
+
+    /**
+     * Metrics ({@code VtepMetrics}) and the HTTP API: bound in this (the starting) thread's
+     * namespace; the API's thread is its own, never a data-path thread.
+     */
+    private void startApi() throws ConfigException, IOException
+    {
+        final VtepMetrics vtepMetrics = VtepMetrics.create(fdb, dataPlane.tables(), dataPlane.counters());
+        metrics = vtepMetrics;
+        resources.add(vtepMetrics::close);
+        final ApiRouter router = new ApiRouter(fdb, dataPlane.tables(), dataPlane.counters(),
+            accept ->
+            {
+                final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
+                return ApiResponse.of(200, scrape.contentType(), scrape.body());
+            },
+            this::notReadyReason, version());
+        apiServer = ApiServer.start(config.api(), router);
+        resources.add(apiServer);
+    }
+
+    /** For {@code GET /readyz}: null when the access ports are open and served and the underlay is bound. */
+    String notReadyReason()
+    {
+        if (stopping)
+        {
+            return "stopping";
+        }
+        if (!underlayBound)
+        {
+            return "starting: the underlay socket is not bound yet";
+        }
+        final List<Thread> ports = runningPorts;
+        if (ports.size() < config.ports().size())
+        {
+            return "starting: access ports are not all open yet";
+        }
+        for (int i = 0; i < ports.size(); i++)
+        {
+            if (!ports.get(i).isAlive())
+            {
+                return "access port " + config.ports().get(i).name() + " is not running";
+            }
+        }
+        return null;
+    }
+
+    private static String version()
+    {
+        return Objects.requireNonNullElse(VtepAppliance.class.getPackage().getImplementationVersion(), "dev");
     }
 
     public VtepConfig config()
@@ -203,10 +271,23 @@ public final class VtepAppliance implements AutoCloseable
         return dataPlane.tables().vni(vni);
     }
 
+    /** The metrics of this appliance (what {@code GET /metrics} scrapes). */
+    public VtepMetrics metrics()
+    {
+        return metrics;
+    }
+
+    /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */
+    public InetSocketAddress apiAddress()
+    {
+        return apiServer.localAddress();
+    }
+
     /** Stops the port threads, then closes sockets and the conductor; safe to call twice. */
     @Override
     public synchronized void close()
     {
+        stopping = true;
         workers.forEach(PortWorker::stop);
         for (final Thread thread : threads)
         {

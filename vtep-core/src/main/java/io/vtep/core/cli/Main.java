@@ -3,8 +3,12 @@ package io.vtep.core.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
+import io.vtep.core.api.ApiClient;
+import io.vtep.core.api.CliFormat;
 import io.vtep.core.app.VtepAppliance;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.ConfigLoader;
@@ -54,7 +58,8 @@ public final class Main
                 yield EXIT_OK;
             }
             case "demo" -> notYet(err, "demo", "the `bin/vtep demo` issue");
-            case "fdb", "vni" -> notYet(err, args[0], "the HTTP API (metrics issue)");
+            case "fdb" -> fdb(args, out, err);
+            case "vni" -> vni(args, out, err);
             case "bgp" -> notYet(err, "bgp", "the BGP EVPN issue");
             default ->
             {
@@ -69,6 +74,132 @@ public final class Main
     {
         err.println("vtep: '" + command + "' is not available in this version yet; it arrives with " + arrivesWith + ".");
         return EXIT_USAGE;
+    }
+
+    /** {@code fdb show [--vni N] [--api URL]} ({@code fdb} alone means {@code fdb show}). */
+    private static int fdb(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        final String usage = "usage: vtep fdb show [--vni N] [--api URL]";
+        if (args.length > 1 && !args[1].equals("show") && !args[1].startsWith("-"))
+        {
+            err.println("vtep fdb: unknown subcommand '" + args[1] + "'");
+            err.println(usage);
+            return EXIT_USAGE;
+        }
+        final ClientOptions options = ClientOptions.parse(args, args.length > 1 && args[1].equals("show") ? 2 : 1, true, usage, err);
+        if (options == null)
+        {
+            return EXIT_USAGE;
+        }
+        return query(options, options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, CliFormat::fdbShow, out, err);
+    }
+
+    /** {@code vni list [--api URL]} ({@code vni} alone means {@code vni list}). */
+    private static int vni(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        final String usage = "usage: vtep vni list [--api URL]";
+        if (args.length > 1 && !args[1].equals("list") && !args[1].startsWith("-"))
+        {
+            err.println("vtep vni: unknown subcommand '" + args[1] + "'");
+            err.println(usage);
+            return EXIT_USAGE;
+        }
+        final ClientOptions options = ClientOptions.parse(args, args.length > 1 && args[1].equals("list") ? 2 : 1, false, usage, err);
+        if (options == null)
+        {
+            return EXIT_USAGE;
+        }
+        return query(options, "/api/v1/vnis", CliFormat::vniList, out, err);
+    }
+
+    private static int query(final ClientOptions options, final String path,
+        final Function<Map<String, Object>, String> format, final PrintStream out, final PrintStream err)
+    {
+        final ApiClient client;
+        try
+        {
+            client = new ApiClient(options.api);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("vtep: " + ex.getMessage());
+            return EXIT_USAGE;
+        }
+        try
+        {
+            out.print(format.apply(client.getJson(path)));
+            out.flush();
+            return EXIT_OK;
+        }
+        catch (final ApiClient.ApiClientException ex)
+        {
+            err.println("vtep: " + ex.getMessage());
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** {@code --api URL} and, where accepted, {@code --vni N}; both also as {@code --name=value}. */
+    private record ClientOptions(String api, Integer vni)
+    {
+        /** @return the options, or null after printing the problem and {@code usage} */
+        static ClientOptions parse(final String[] args, final int from, final boolean acceptsVni, final String usage,
+            final PrintStream err)
+        {
+            String api = ApiClient.DEFAULT_API;
+            Integer vni = null;
+            for (int i = from; i < args.length; i++)
+            {
+                final String arg = args[i];
+                if (arg.equals("--help") || arg.equals("-h"))
+                {
+                    err.println(usage);
+                    return null;
+                }
+                final String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+                final String value;
+                if (!name.equals("--api") && !(acceptsVni && name.equals("--vni")))
+                {
+                    err.println("vtep: unexpected argument '" + arg + "'");
+                    err.println(usage);
+                    return null;
+                }
+                if (arg.contains("="))
+                {
+                    value = arg.substring(arg.indexOf('=') + 1);
+                }
+                else if (i + 1 < args.length)
+                {
+                    value = args[++i];
+                }
+                else
+                {
+                    err.println("vtep: " + name + " needs a value");
+                    err.println(usage);
+                    return null;
+                }
+                if (name.equals("--api"))
+                {
+                    api = value;
+                }
+                else
+                {
+                    try
+                    {
+                        vni = Integer.parseInt(value);
+                    }
+                    catch (final NumberFormatException ex)
+                    {
+                        vni = -1;
+                    }
+                    if (vni < 1 || vni > 0xFF_FFFF)
+                    {
+                        err.println("vtep: --vni " + value + " is not a VNI (1..16777215)");
+                        return null;
+                    }
+                }
+            }
+            return new ClientOptions(api, vni);
+        }
     }
 
     private static int runAppliance(final String[] args, final PrintStream err)
@@ -143,7 +274,7 @@ public final class Main
 
               run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT
               demo                  a small topology with a kernel VTEP peer, end to end (needs root)
-              fdb show [--vni N]    the FDB of a running instance
+              fdb show [--vni N]    the FDB of a running instance, one entry a line
               vni list              VNIs with their ports, flood lists and counters
               bgp summary           BGP peers of a running instance
               version               print the version

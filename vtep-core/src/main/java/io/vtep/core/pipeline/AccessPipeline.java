@@ -49,6 +49,12 @@ public final class AccessPipeline
         }
     }
 
+    /** Reports frames the port's driver dropped for not fitting its receive buffer. */
+    public void truncated(final long frames)
+    {
+        counters.dropped(DropReason.TRUNCATED, frames);
+    }
+
     void forward(final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final long nowNanos)
     {
         int offset = frameOffset;

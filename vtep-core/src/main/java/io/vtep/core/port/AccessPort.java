@@ -35,6 +35,15 @@ public interface AccessPort extends AutoCloseable
      */
     boolean send(DirectBuffer buffer, int offset, int length);
 
+    /**
+     * Frames the driver read but had to drop because they did not fit its receive buffer
+     * (counted by the driver; the forwarding thread reports them as {@code truncated} drops).
+     */
+    default long truncatedFrames()
+    {
+        return 0;
+    }
+
     /** Stops the port; a blocked {@link #receive} returns within its timeout. */
     @Override
     void close();

@@ -235,6 +235,7 @@ public final class AfPacketPort implements AccessPort
     }
 
     /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} (tag included). */
+    @Override
     public long truncatedFrames()
     {
         return truncatedFrames;

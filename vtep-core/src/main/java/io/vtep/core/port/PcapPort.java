@@ -199,6 +199,7 @@ public final class PcapPort implements AccessPort
     }
 
     /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} or cut by the snaplen. */
+    @Override
     public long truncatedFrames()
     {
         return truncatedFrames;

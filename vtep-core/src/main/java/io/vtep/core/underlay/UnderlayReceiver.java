@@ -25,6 +25,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.LinuxConstants;
 import io.vtep.core.pipeline.OverlayPipeline;
 import io.vtep.encap.VtepAddress;
 
@@ -44,6 +47,7 @@ public final class UnderlayReceiver implements AutoCloseable
 {
     /** The largest VXLAN payload accepted: a jumbo inner frame (9216) and the VXLAN header, rounded up. */
     private static final int MAX_DATAGRAM = 9300;
+    private static final int RECEIVE_BUFFER_BYTES = 8 << 20;
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -76,7 +80,7 @@ public final class UnderlayReceiver implements AutoCloseable
             final Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channelFactory(() -> new EpollDatagramChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
-                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 // With a payload size set and room for several datagrams, Netty reads with recvmmsg.
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
@@ -86,6 +90,7 @@ public final class UnderlayReceiver implements AutoCloseable
                 new InetSocketAddress(local, udpPort) :
                 new InetSocketAddress(ipv6 ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0"), udpPort);
             final Channel channel = bootstrap.bind(bindAddress).syncUninterruptibly().channel();
+            forceReceiveBuffer((EpollDatagramChannel)channel);
             for (final VtepAddress groupAddress : multicastGroups)
             {
                 ((EpollDatagramChannel)channel).joinGroup(
@@ -98,6 +103,25 @@ public final class UnderlayReceiver implements AutoCloseable
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind the underlay UDP socket to " + localAddress + " port " + udpPort + ": " +
                 ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * SO_RCVBUF is capped by {@code net.core.rmem_max} (about 200 KiB by default), which a burst of
+     * small VXLAN packets fills while the receive thread is busy; SO_RCVBUFFORCE lifts the cap when
+     * the process has CAP_NET_ADMIN. Without it, the capped buffer is used.
+     */
+    private static void forceReceiveBuffer(final EpollDatagramChannel channel)
+    {
+        try
+        {
+            Libc.setsockoptInt(channel.fd().intValue(), LinuxConstants.SOL_SOCKET, LinuxConstants.SO_RCVBUFFORCE,
+                RECEIVE_BUFFER_BYTES, "SO_RCVBUFFORCE on the underlay socket");
+        }
+        catch (final ErrnoException ex)
+        {
+            System.getLogger(UnderlayReceiver.class.getName()).log(System.Logger.Level.INFO,
+                "underlay receive buffer left at the net.core.rmem_max cap (no CAP_NET_ADMIN): {0}", ex.getMessage());
         }
     }
 

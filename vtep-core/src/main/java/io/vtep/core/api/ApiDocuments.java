@@ -1,0 +1,212 @@
+package io.vtep.core.api;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.VniContext;
+import io.vtep.encap.MacAddress;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.fdb.VniFdb;
+import io.vtep.metrics.CounterSnapshotSource;
+import io.vtep.metrics.DropReason;
+import io.vtep.metrics.Side;
+
+/**
+ * The JSON documents of {@code /api/v1/fdb} and {@code /api/v1/vnis}, built on the API thread from
+ * the FDB's control-side visitor ({@link Fdb#forEach}, which never blocks the writer or the data path),
+ * the read-only forwarding tables and the summed counters. Field names are snake_case; absent
+ * things are {@code null}, never left out, so clients can rely on the shape.
+ */
+final class ApiDocuments
+{
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    private final Fdb fdb;
+    private final ForwardingTables tables;
+    private final CounterSnapshotSource counters;
+
+    ApiDocuments(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters)
+    {
+        this.fdb = fdb;
+        this.tables = tables;
+        this.counters = counters;
+    }
+
+    boolean hasVni(final int vni)
+    {
+        return tables.vni(vni) != null && fdb.vni(vni) != null;
+    }
+
+    private record Row(int vni, long mac, long entry, long ageNanos)
+    {
+    }
+
+    /**
+     * <pre>{@code
+     * {"entries":[{"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,
+     *              "remote":null,"age_seconds":3}, ...]}
+     * }</pre>
+     * Sorted by VNI, then MAC. {@code age_seconds}: since last seen for learned entries, since installed
+     * for static and EVPN ones (which never age out).
+     *
+     * @param vniOrZero one VNI, or 0 for all
+     */
+    String fdb(final int vniOrZero)
+    {
+        final List<Row> rows = new ArrayList<>();
+        if (vniOrZero == 0)
+        {
+            fdb.forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
+        }
+        else
+        {
+            fdb.vni(vniOrZero).forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
+        }
+        rows.sort(Comparator.comparingInt(Row::vni).thenComparingLong(Row::mac));
+
+        final JsonWriter json = new JsonWriter().beginObject().name("entries").beginArray();
+        for (final Row row : rows)
+        {
+            final long entry = row.entry();
+            final Origin origin = FdbEntry.origin(entry);
+            json.beginObject()
+                .field("vni", row.vni())
+                .field("mac", MacAddress.format(row.mac()))
+                .field("origin", origin == null ? null : origin.label());
+            if (FdbEntry.isLocal(entry))
+            {
+                final Attachment attachment = attachment(FdbEntry.attachment(entry));
+                json.field("port", attachment == null ? null : attachment.port().name());
+                json.name("vlan");
+                if (attachment != null && attachment.isTagged())
+                {
+                    json.value(attachment.vlan());
+                }
+                else
+                {
+                    json.nullValue();
+                }
+                json.name("remote").nullValue();
+            }
+            else
+            {
+                final RemoteVtep vtep = fdb.remoteVteps().byIndex(FdbEntry.vtepIndex(entry));
+                json.name("port").nullValue().name("vlan").nullValue()
+                    .field("remote", vtep == null ? null : vtep.address().toString());
+            }
+            json.field("age_seconds", Math.max(0, row.ageNanos()) / NANOS_PER_SECOND).endObject();
+        }
+        return json.endArray().endObject() + "\n";
+    }
+
+    /**
+     * Per VNI: configuration as running (learning, MAC limit, ports, flood list or group), FDB entry
+     * counts by origin, MAC moves and limit hits, and the data-path counters; plus the drops that
+     * have no VNI. See the README's HTTP API section for the shape.
+     *
+     * @param vniOrZero one VNI, or 0 for all
+     */
+    String vnis(final int vniOrZero)
+    {
+        final JsonWriter json = new JsonWriter().beginObject().name("vnis").beginArray();
+        for (final VniContext context : tables.vnis())
+        {
+            if (vniOrZero != 0 && context.vni() != vniOrZero)
+            {
+                continue;
+            }
+            vni(json, context);
+        }
+        json.endArray();
+        json.name("drops").beginObject();
+        for (int i = 0; i < DropReason.count(); i++)
+        {
+            final DropReason reason = DropReason.of(i);
+            json.field(reason.label(), counters.drops(reason));
+        }
+        json.endObject();
+        return json.endObject() + "\n";
+    }
+
+    private void vni(final JsonWriter json, final VniContext context)
+    {
+        final VniFdb vniFdb = fdb.vni(context.vni());
+        json.beginObject()
+            .field("vni", context.vni())
+            .field("learning", vniFdb.learningMode().label())
+            .field("mac_limit", vniFdb.macLimit());
+        json.name("ports").beginArray();
+        for (final Attachment attachment : context.members())
+        {
+            json.value(attachment.toString());
+        }
+        json.endArray();
+        json.name("flood").beginArray();
+        for (final RemoteVtep vtep : vniFdb.floodList())
+        {
+            json.value(vtep.address().toString());
+        }
+        json.endArray();
+        json.field("multicast_group", vniFdb.multicastGroup() == null ? null : vniFdb.multicastGroup().toString());
+
+        json.name("fdb").beginObject();
+        int total = 0;
+        for (final Origin origin : Origin.values())
+        {
+            final int count = vniFdb.entries(origin);
+            total += count;
+            json.field(origin.label(), count);
+        }
+        json.field("total", total).endObject();
+        json.field("mac_moves", vniFdb.macMoves()).field("mac_limit_hits", vniFdb.macLimitHits());
+
+        final int slot = context.slot();
+        json.name("counters").beginObject();
+        json.name("rx").beginObject();
+        for (final Side side : Side.values())
+        {
+            json.name(side.label()).beginObject()
+                .field("packets", counters.vniRxPackets(slot, side))
+                .field("bytes", counters.vniRxBytes(slot, side))
+                .endObject();
+        }
+        json.endObject();
+        json.name("tx").beginObject();
+        for (final Side side : Side.values())
+        {
+            json.name(side.label()).beginObject()
+                .field("packets", counters.vniTxPackets(slot, side))
+                .field("bytes", counters.vniTxBytes(slot, side))
+                .endObject();
+        }
+        json.endObject();
+        json.field("floods", counters.vniFloodPackets(slot));
+        json.name("drops").beginObject();
+        for (int i = 0; i < DropReason.count(); i++)
+        {
+            final DropReason reason = DropReason.of(i);
+            json.field(reason.label(), counters.vniDrops(slot, reason));
+        }
+        json.endObject();
+        json.endObject();
+        json.endObject();
+    }
+
+    private Attachment attachment(final int id)
+    {
+        try
+        {
+            return tables.attachment(id);
+        }
+        catch (final IndexOutOfBoundsException ex)
+        {
+            return null;
+        }
+    }
+}

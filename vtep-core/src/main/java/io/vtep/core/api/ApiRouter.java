@@ -1,0 +1,172 @@
+package io.vtep.core.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.fdb.Fdb;
+import io.vtep.metrics.CounterSnapshotSource;
+
+/**
+ * The routes of the HTTP API (README "HTTP API"), independent of the transport: method, URI and
+ * {@code Accept} in, {@link ApiResponse} out. Runs on the API event-loop thread, never on a
+ * data-path thread (DESIGN.md §3).
+ *
+ * <table>
+ *   <caption>routes</caption>
+ *   <tr><td>{@code GET /metrics}</td><td>Prometheus text, or OpenMetrics when {@code Accept} asks for it</td></tr>
+ *   <tr><td>{@code GET /healthz}</td><td>200 "ok" while the process runs</td></tr>
+ *   <tr><td>{@code GET /readyz}</td><td>200 when the access ports are open and the underlay bound, else 503 with the reason</td></tr>
+ *   <tr><td>{@code GET /api/v1/fdb[?vni=N]}</td><td>FDB entries, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/vnis[?vni=N]}</td><td>VNIs with ports, flood lists, FDB counts and counters, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
+ * </table>
+ *
+ * Errors: unknown path 404; another method than GET or HEAD 405 with {@code Allow: GET, HEAD};
+ * a bad or unknown query parameter 400; a VNI that is not configured 404. Under {@code /api/} error
+ * bodies are JSON {@code {"error":"...","status":N}}, elsewhere one line of text.
+ */
+public final class ApiRouter
+{
+    static final String ALLOW = "GET, HEAD";
+    static final int MAX_VNI = 0xFF_FFFF;
+    private static final List<String> PATHS =
+        List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/version");
+    private static final Set<String> VNI_PARAMETER = Set.of("vni");
+
+    private final ApiDocuments documents;
+    private final MetricsEndpoint metrics;
+    private final ReadinessCheck readiness;
+    private final String version;
+
+    public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
+        final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version)
+    {
+        this.documents = new ApiDocuments(fdb, tables, counters);
+        this.metrics = metrics;
+        this.readiness = readiness;
+        this.version = version;
+    }
+
+    /**
+     * @param method             HTTP method, upper case
+     * @param uri                request target, path and query ({@code /api/v1/fdb?vni=100})
+     * @param acceptHeaderOrNull the {@code Accept} header
+     */
+    public ApiResponse handle(final String method, final String uri, final String acceptHeaderOrNull)
+    {
+        final QueryStringDecoder decoder;
+        final String path;
+        try
+        {
+            decoder = new QueryStringDecoder(uri);
+            path = decoder.path();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return ApiResponse.text(400, "bad request target: " + ex.getMessage());
+        }
+        final boolean api = path.startsWith("/api/");
+        if (!PATHS.contains(path))
+        {
+            final String message = "no such endpoint " + path + "; endpoints: " + String.join(", ", PATHS);
+            return api ? ApiResponse.jsonError(404, message) : ApiResponse.text(404, message);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD"))
+        {
+            final String message = "method " + method + " not allowed on " + path + "; allowed: " + ALLOW;
+            return (api ? ApiResponse.jsonError(405, message) : ApiResponse.text(405, message)).withHeader("Allow", ALLOW);
+        }
+        try
+        {
+            return switch (path)
+            {
+                case "/metrics" -> metrics.scrape(acceptHeaderOrNull);
+                case "/healthz" -> ApiResponse.text(200, "ok");
+                case "/readyz" -> readyz();
+                case "/api/v1/fdb" -> withVni(decoder, vni -> ApiResponse.json(documents.fdb(vni)));
+                case "/api/v1/vnis" -> withVni(decoder, vni -> ApiResponse.json(documents.vnis(vni)));
+                case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()
+                    .field("version", version).field("java", Runtime.version().toString()).endObject() + "\n");
+                default -> throw new IllegalStateException("unrouted " + path);
+            };
+        }
+        catch (final BadRequest ex)
+        {
+            return ApiResponse.jsonError(400, ex.getMessage());
+        }
+    }
+
+    private ApiResponse readyz()
+    {
+        final String reason = readiness.notReadyReason();
+        return reason == null ? ApiResponse.text(200, "ready") : ApiResponse.text(503, "not ready: " + reason);
+    }
+
+    @FunctionalInterface
+    private interface VniRoute
+    {
+        ApiResponse answer(int vniOrZero);
+    }
+
+    private ApiResponse withVni(final QueryStringDecoder decoder, final VniRoute route)
+    {
+        final Map<String, List<String>> parameters;
+        try
+        {
+            parameters = decoder.parameters();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new BadRequest("bad query string: " + ex.getMessage());
+        }
+        for (final String name : parameters.keySet())
+        {
+            if (!VNI_PARAMETER.contains(name))
+            {
+                throw new BadRequest("unknown query parameter '" + name + "' (accepted: vni)");
+            }
+        }
+        final List<String> values = parameters.get("vni");
+        if (values == null)
+        {
+            return route.answer(0);
+        }
+        if (values.size() != 1)
+        {
+            throw new BadRequest("give vni once, not " + values.size() + " times");
+        }
+        final int vni = parseVni(values.getFirst());
+        if (!documents.hasVni(vni))
+        {
+            return ApiResponse.jsonError(404, "VNI " + vni + " is not configured");
+        }
+        return route.answer(vni);
+    }
+
+    /** A VNI as a decimal number 1..16777215, or {@link BadRequest} saying what is wrong. */
+    static int parseVni(final String text)
+    {
+        if (text.isEmpty() || text.length() > 8 || !text.chars().allMatch(c -> c >= '0' && c <= '9'))
+        {
+            throw new BadRequest("vni must be a number 1.." + MAX_VNI + ", not '" + text + "'");
+        }
+        final int vni = Integer.parseInt(text);
+        if (vni < 1 || vni > MAX_VNI)
+        {
+            throw new BadRequest("vni " + vni + " is out of range 1.." + MAX_VNI);
+        }
+        return vni;
+    }
+
+    /** A request the client got wrong: answered with 400 and the message. */
+    static final class BadRequest extends RuntimeException
+    {
+        BadRequest(final String message)
+        {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.vtep.core.metrics;
+
+import java.util.List;
+import java.util.Objects;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.VniContext;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.fdb.RemoteVtepTable;
+import io.vtep.fdb.VniFdb;
+import io.vtep.metrics.CounterSnapshotSource;
+import io.vtep.metrics.export.DataPathMeters;
+import io.vtep.metrics.export.ExpositionFormat;
+import io.vtep.metrics.export.JvmProcessMeters;
+
+/**
+ * Every metric of the appliance (DESIGN.md §6) on one {@link PrometheusMeterRegistry}, and the
+ * scrape of {@code GET /metrics}.
+ *
+ * <p>Nothing here touches the data path: counters are Micrometer function counters and gauges that
+ * read {@link CounterSnapshotSource} (the per-thread blocks, summed) and the FDB's own counters when
+ * a scrape asks for them.
+ *
+ * <p>Bounded cardinality: per-VNI series exist for the configured VNIs ({@link ForwardingTables#vnis()},
+ * fixed at start), per-remote-VTEP series for the VTEPs of the remote VTEP table (insert-only and of
+ * fixed capacity; the data path interns a VTEP only for valid VXLAN of a configured VNI), and nothing
+ * else is labelled by what a packet carries. Remote VTEPs are registered lazily, by
+ * {@link #bindNewSeries()}, which every {@link #scrape} calls first.
+ *
+ * <p>Thread-safe: scrapes may run concurrently with each other and with the data path.
+ */
+public final class VtepMetrics
+{
+    public static final String VNI_FDB_ENTRIES = "vtep.vni.fdb.entries";
+    public static final String VNI_MAC_MOVES = "vtep.vni.mac.moves";
+    public static final String VNI_MAC_LIMIT_HITS = "vtep.vni.mac.limit.hits";
+    public static final String VNI_MAC_LIMIT = "vtep.vni.mac.limit";
+    public static final String VNI_FLOOD_LIST_VTEPS = "vtep.vni.flood.list.vteps";
+    public static final String FDB_LEARN_QUEUE_DROPS = "vtep.fdb.learn.queue.drops";
+    public static final String FDB_LEARN_QUEUE_DEPTH = "vtep.fdb.learn.queue.depth";
+    public static final String REMOTE_VTEPS = "vtep.remote.vteps";
+    public static final String REMOTE_VTEP_TABLE_CAPACITY = "vtep.remote.vtep.table.capacity";
+    public static final String BUILD_INFO = "vtep.build.info";
+    public static final String ORIGIN = "origin";
+
+    // BGP EVPN hook: when the BGP speaker lands (its own issue), bind here, from its configured
+    // neighbours (configured, hence bounded), one series per peer:
+    //   vtep.bgp.peer.state{peer}                 gauge, the RFC 4271 §8.2.2 FSM state as a number
+    //                                              (1 Idle .. 6 Established), documented with the metric
+    //   vtep.bgp.peer.prefixes.received{peer}     gauge, EVPN routes accepted from the peer
+    // Nothing is exported for BGP until then: no placeholder series.
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmProcessMeters jvm;
+    private final DataPathMeters dataPath;
+    private final Fdb fdb;
+    private final ForwardingTables tables;
+    private final CounterSnapshotSource counters;
+    /** VNIs of {@link ForwardingTables#vnis()} bound so far; guarded by {@code this}. */
+    private int vnisBound;
+    /** Remote VTEP indices {@code 0 .. vtepsBound-1} bound so far; guarded by {@code this}. */
+    private int vtepsBound;
+
+    private VtepMetrics(final PrometheusMeterRegistry registry, final Fdb fdb, final ForwardingTables tables,
+        final CounterSnapshotSource counters)
+    {
+        this.registry = registry;
+        this.fdb = fdb;
+        this.tables = tables;
+        this.counters = counters;
+        this.jvm = new JvmProcessMeters();
+        this.dataPath = new DataPathMeters(registry, counters);
+    }
+
+    /**
+     * Registers every vtep metric plus JVM and process metrics on a new PrometheusMeterRegistry.
+     * Call once the VNIs are in {@code tables} (as {@code VtepAppliance.start} leaves them).
+     */
+    public static VtepMetrics create(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters)
+    {
+        Objects.requireNonNull(fdb, "fdb");
+        Objects.requireNonNull(tables, "tables");
+        Objects.requireNonNull(counters, "counters");
+        final VtepMetrics metrics = new VtepMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), fdb, tables,
+            counters);
+        metrics.registerFixed();
+        metrics.bindNewSeries();
+        return metrics;
+    }
+
+    /** The answer to one scrape. */
+    public record Scrape(String contentType, String body) {}
+
+    /**
+     * Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for
+     * application/openmetrics-text (see {@link ExpositionFormat#negotiate}).
+     */
+    public Scrape scrape(final String acceptHeaderOrNull)
+    {
+        bindNewSeries();
+        final ExpositionFormat format = ExpositionFormat.negotiate(acceptHeaderOrNull);
+        return new Scrape(format.contentType(), registry.scrape(format.contentType()));
+    }
+
+    public MeterRegistry registry()
+    {
+        return registry;
+    }
+
+    /**
+     * Registers the meters of VNIs and remote VTEPs that appeared since the last call; {@link #scrape}
+     * calls it. Another exporter reading {@link #registry()} directly calls it before each read.
+     */
+    public synchronized void bindNewSeries()
+    {
+        final List<VniContext> vnis = tables.vnis();
+        final int vniLimit = Math.min(vnis.size(), counters.layout().vniSlots());
+        for (; vnisBound < vniLimit; vnisBound++)
+        {
+            bindVni(vnis.get(vnisBound));
+        }
+
+        final RemoteVtepTable table = fdb.remoteVteps();
+        // size() is published after the VTEP at each index below it, so byIndex never sees a hole.
+        final int vtepLimit = Math.min(table.size(), counters.layout().vtepSlots());
+        for (; vtepsBound < vtepLimit; vtepsBound++)
+        {
+            final RemoteVtep vtep = table.byIndex(vtepsBound);
+            dataPath.bindRemoteVtep(vtep.index(), vtep.address().toString());
+        }
+    }
+
+    /** Stops the JVM binders' listeners and closes the registry; later scrapes return no samples. */
+    public void close()
+    {
+        jvm.close();
+        registry.close();
+    }
+
+    private void registerFixed()
+    {
+        // First: it installs a meter filter, which must precede every registration.
+        jvm.bindTo(registry);
+
+        dataPath.bindGlobalDrops();
+
+        Gauge.builder(REMOTE_VTEPS, fdb.remoteVteps(), RemoteVtepTable::size)
+            .description("Remote VTEPs known (configured, learned from VXLAN for a configured VNI, or from EVPN); " +
+                "never removed")
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder(REMOTE_VTEP_TABLE_CAPACITY, fdb.remoteVteps(), RemoteVtepTable::capacity)
+            .description("Most remote VTEPs the table holds; a new VTEP beyond it is neither learned from nor counted")
+            .strongReference(true)
+            .register(registry);
+        FunctionCounter.builder(FDB_LEARN_QUEUE_DROPS, this, VtepMetrics::learnQueueDrops)
+            .description("Learn events lost because the FDB learn queue was full (the next packet from the MAC " +
+                "tries again)")
+            .register(registry);
+        Gauge.builder(FDB_LEARN_QUEUE_DEPTH, fdb, Fdb::learnQueueDepth)
+            .description("Learn events waiting for the FDB writer")
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder(BUILD_INFO, () -> 1)
+            .description("vtep build; always 1")
+            .tags("version", version())
+            .strongReference(true)
+            .register(registry);
+    }
+
+    private void bindVni(final VniContext vni)
+    {
+        dataPath.bindVni(vni.slot(), vni.vni());
+        final VniFdb vniFdb = vni.fdb();
+        final String label = Integer.toString(vni.vni());
+        for (final Origin origin : Origin.values())
+        {
+            Gauge.builder(VNI_FDB_ENTRIES, vniFdb, f -> f.entries(origin))
+                .description("FDB entries of a VNI, by origin (local, remote: learned; static: configured; evpn: " +
+                    "BGP EVPN)")
+                .tags(Tags.of(DataPathMeters.VNI, label, ORIGIN, origin.label()))
+                .strongReference(true)
+                .register(registry);
+        }
+        FunctionCounter.builder(VNI_MAC_MOVES, vniFdb, VniFdb::macMoves)
+            .description("Times a known MAC of a VNI changed destination (port, VLAN or remote VTEP)")
+            .tags(DataPathMeters.VNI, label)
+            .register(registry);
+        FunctionCounter.builder(VNI_MAC_LIMIT_HITS, vniFdb, VniFdb::macLimitHits)
+            .description("New MACs of a VNI not learned because it was at its MAC limit")
+            .tags(DataPathMeters.VNI, label)
+            .register(registry);
+        Gauge.builder(VNI_MAC_LIMIT, vniFdb, VniFdb::macLimit)
+            .description("Most learned (local + remote) FDB entries of a VNI; 0 means no limit")
+            .tags(DataPathMeters.VNI, label)
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder(VNI_FLOOD_LIST_VTEPS, vniFdb, f -> f.floodList().length)
+            .description("Remote VTEPs in a VNI's head-end replication (flood) list")
+            .tags(DataPathMeters.VNI, label)
+            .strongReference(true)
+            .register(registry);
+    }
+
+    private double learnQueueDrops()
+    {
+        long total = 0;
+        for (final int vni : fdb.vnis())
+        {
+            final VniFdb vniFdb = fdb.vni(vni);
+            if (vniFdb != null)
+            {
+                total += vniFdb.learnQueueDrops();
+            }
+        }
+        return total;
+    }
+
+    private static String version()
+    {
+        final String version = VtepMetrics.class.getPackage().getImplementationVersion();
+        return version != null ? version : "dev";
+    }
+}

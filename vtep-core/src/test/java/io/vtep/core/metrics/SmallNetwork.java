@@ -1,0 +1,219 @@
+package io.vtep.core.metrics;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.pipeline.AccessPipeline;
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.DataPlane;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.OverlayPipeline;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.VniContext;
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.FrameBatch;
+import io.vtep.core.underlay.UnderlayTransmitter;
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.SourcePortRange;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.metrics.CounterLayout;
+import io.vtep.metrics.CounterSnapshotSource;
+
+/**
+ * A small configured data plane with recording ports, driven through the real pipelines.
+ *
+ * <p>Port eth1: untagged → VNI 100, VLAN 10 → VNI 200; port eth2: untagged → VNI 100.
+ * VNI 100 floods to 192.0.2.2 (VTEP B); VNI 200 has no flood list. Underlay MTU 1500, IPv4.
+ */
+final class SmallNetwork
+{
+    static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
+    static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
+    static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
+    static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
+    static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
+    static final long HOST_3 = MacAddress.parse("02:00:00:00:00:03");
+    static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
+    /** Outer IPv4 20 + UDP 8 + VXLAN 8. */
+    static final int IPV4_OVERHEAD = 36;
+    static final int VTEP_CAPACITY = 64;
+
+    final RecordingPort eth1 = new RecordingPort("eth1");
+    final RecordingPort eth2 = new RecordingPort("eth2");
+    final RecordingUnderlay underlay = new RecordingUnderlay();
+    final Fdb fdb;
+    final ForwardingTables tables;
+    final CounterSnapshotSource counters;
+    final VniContext vni100;
+    final VniContext vni200;
+    final AccessPipeline fromEth1;
+    final AccessPipeline fromEth2;
+    final OverlayPipeline fromOverlay;
+    final long now = 1_000_000_000L;
+
+    SmallNetwork(final int macLimit100)
+    {
+        fdb = new Fdb(FdbSettings.defaults().withRemoteVtepCapacity(VTEP_CAPACITY));
+        fdb.addVni(100, LearningMode.DATA_PLANE, macLimit100, null);
+        fdb.addVni(200, LearningMode.DATA_PLANE, 0, null);
+        fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VTEP_B)});
+        tables = new ForwardingTables(fdb);
+        vni100 = tables.addVni(100);
+        vni200 = tables.addVni(200);
+        final PortContext port1 = tables.addPort(eth1);
+        final PortContext port2 = tables.addPort(eth2);
+        tables.attach(port1, Attachment.UNTAGGED, vni100);
+        tables.attach(port1, 10, vni200);
+        tables.attach(port2, Attachment.UNTAGGED, vni100);
+        counters = new CounterSnapshotSource(new CounterLayout(tables.vnis().size(), VTEP_CAPACITY));
+        final DataPlane plane = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, underlay);
+        fromEth1 = plane.accessPipeline(port1);
+        fromEth2 = plane.accessPipeline(port2);
+        fromOverlay = plane.overlayPipeline();
+    }
+
+    SmallNetwork()
+    {
+        this(0);
+    }
+
+    /** An Ethernet frame of {@code length} bytes in all: destination, source, EtherType 0x0800, payload. */
+    static byte[] frame(final long destination, final long source, final int length)
+    {
+        final ByteBuffer frame = ByteBuffer.allocate(length);
+        putMac(frame, destination);
+        putMac(frame, source);
+        frame.putShort((short)0x0800);
+        while (frame.hasRemaining())
+        {
+            frame.put((byte)frame.position());
+        }
+        return frame.array();
+    }
+
+    static byte[] tagged(final byte[] untagged, final int vlan)
+    {
+        final byte[] frame = new byte[untagged.length + 4];
+        System.arraycopy(untagged, 0, frame, 0, 12);
+        frame[12] = (byte)0x81;
+        frame[13] = 0x00;
+        frame[14] = (byte)(vlan >> 8);
+        frame[15] = (byte)vlan;
+        System.arraycopy(untagged, 12, frame, 16, untagged.length - 12);
+        return frame;
+    }
+
+    private static void putMac(final ByteBuffer buffer, final long mac)
+    {
+        for (int shift = 40; shift >= 0; shift -= 8)
+        {
+            buffer.put((byte)(mac >>> shift));
+        }
+    }
+
+    /** Receives the frame {@code times} times on an access port, in batches, then runs the FDB writer. */
+    void receiveOnAccess(final AccessPipeline pipeline, final byte[] frame, final int times)
+    {
+        final FrameBatch batch = new FrameBatch(16);
+        int left = times;
+        while (left > 0)
+        {
+            batch.clear();
+            final int count = Math.min(left, batch.capacity());
+            for (int i = 0; i < count; i++)
+            {
+                batch.buffer().putBytes(FrameBatch.slotFrameOffset(i), frame);
+                batch.add(FrameBatch.slotFrameOffset(i), frame.length);
+            }
+            pipeline.process(batch, now);
+            left -= count;
+            fdb.conductor().doWork();
+        }
+    }
+
+    /** Receives a VXLAN packet (UDP payload: 8-byte VXLAN header + inner frame) from {@code source}. */
+    void receiveFromOverlay(final int source, final int vni, final int flags, final byte[] inner, final int times)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 + inner.length + 64));
+        final int offset = 32;
+        for (int i = 0; i < times; i++)
+        {
+            // The pipeline may write in front of and into the packet (tags for local delivery): rebuild it each time.
+            buffer.setMemory(0, buffer.capacity(), (byte)0);
+            buffer.putByte(offset, (byte)flags);
+            buffer.putByte(offset + 4, (byte)(vni >> 16));
+            buffer.putByte(offset + 5, (byte)(vni >> 8));
+            buffer.putByte(offset + 6, (byte)vni);
+            buffer.putBytes(offset + 8, inner);
+            fromOverlay.onIpv4Datagram(buffer, offset, 8 + inner.length, source, now);
+        }
+        fdb.conductor().doWork();
+    }
+
+    /** An access port that records what is sent to it. */
+    static final class RecordingPort implements AccessPort
+    {
+        private final String name;
+        final List<byte[]> sent = new ArrayList<>();
+
+        RecordingPort(final String name)
+        {
+            this.name = name;
+        }
+
+        @Override
+        public String name()
+        {
+            return name;
+        }
+
+        @Override
+        public int receive(final FrameBatch batch, final int timeoutMillis)
+        {
+            batch.clear();
+            return 0;
+        }
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final byte[] frame = new byte[length];
+            buffer.getBytes(offset, frame);
+            sent.add(frame);
+            return true;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    /** An underlay that records the packets it is given (outer IP header onwards). */
+    static final class RecordingUnderlay implements UnderlayTransmitter
+    {
+        final List<byte[]> sent = new ArrayList<>();
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final byte[] packet = new byte[length];
+            buffer.getBytes(offset, packet);
+            sent.add(packet);
+            return true;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+}
