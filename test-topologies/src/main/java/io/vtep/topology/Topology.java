@@ -179,12 +179,15 @@ public final class Topology implements AutoCloseable {
     /**
      * A bare-metal server: a new namespace {@code role} whose interface {@code eth0} (address
      * {@code cidr}) is linked to {@code peerIf} in {@code peer}, and made wire-like
-     * ({@link Host#wireLike()}). The peer end is up but not attached to anything.
+     * ({@link Host#wireLike()}), with IP forwarding off. The peer end is up but not attached to anything.
      */
     public Host host(String role, String cidr, Netns peer, String peerIf) {
         Netns ns = namespace(role);
         link(ns, Host.DEFAULT_IFACE, peer, peerIf);
         Host host = new Host(ns, Host.DEFAULT_IFACE, cidr);
+        // A server, not a router: a new namespace may inherit forwarding from the machine (Docker
+        // turns it on), and a forwarding host answers stray traffic with redirects and ARP.
+        ns.sysctl("net.ipv4.ip_forward", "0");
         ns.addAddress(Host.DEFAULT_IFACE, cidr);
         host.wireLike();
         return host;

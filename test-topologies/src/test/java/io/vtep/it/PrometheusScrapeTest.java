@@ -77,7 +77,8 @@ class PrometheusScrapeTest
         net.h2.netns().ip("neigh", "replace", "10.0.0.1", "lladdr", net.h1.mac(), "dev", "eth0", "nud", "permanent");
         final Map<String, Double> before = awaitStable();
 
-        // Frames to the peer's MAC but to an IP nobody has: the peer's stack drops them silently.
+        // Frames to the peer's MAC but to an IP nobody has: the peer's stack drops them silently
+        // (hosts do not forward: a forwarding host would answer with ICMP redirects and ARP).
         sendFrames(net.h1.netns().name(), net.h1.mac(), net.h2.mac(), "10.0.0.1", "10.0.0.99", H1_FRAMES);
         sendFrames(net.h2.netns().name(), net.h2.mac(), net.h1.mac(), "10.0.0.2", "10.0.0.98", H2_FRAMES);
         net.kernelNs.execOk("/usr/bin/python3", "-c", """
@@ -105,7 +106,8 @@ class PrometheusScrapeTest
 
         final Map<String, Double> after = Wait.until(Duration.ofSeconds(30), this::awaitStable,
             now -> expected.entrySet().stream().allMatch(e -> delta(before, now, e.getKey()) == e.getValue()),
-            "Prometheus to show exactly the frames sent, per VNI, side and remote VTEP");
+            "Prometheus to show exactly the frames sent, per VNI, side and remote VTEP; expected deltas " + expected +
+                "; before " + before);
         for (final Map.Entry<String, Double> e : expected.entrySet())
         {
             assertEquals(e.getValue(), delta(before, after, e.getKey()), e.getKey());

@@ -57,7 +57,12 @@ public final class Main
                 out.println("vtep " + version());
                 yield EXIT_OK;
             }
-            case "demo" -> notYet(err, "demo", "the `bin/vtep demo` issue");
+            case "demo" ->
+            {
+                // The demo builds namespaces with ip(8) and runs the appliance as a separate process.
+                err.println("vtep: the demo is run by the launcher: bin/vtep demo");
+                yield EXIT_USAGE;
+            }
             case "fdb" -> fdb(args, out, err);
             case "vni" -> vni(args, out, err);
             case "bgp" -> notYet(err, "bgp", "the BGP EVPN issue");
