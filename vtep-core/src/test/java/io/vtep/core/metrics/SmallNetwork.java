@@ -1,10 +1,8 @@
 package io.vtep.core.metrics;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
-import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.pipeline.AccessPipeline;
@@ -14,9 +12,10 @@ import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.OverlayPipeline;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
-import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
-import io.vtep.core.underlay.UnderlayTransmitter;
+import io.vtep.core.testing.EthernetFrames;
+import io.vtep.core.testing.RecordingPort;
+import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
@@ -48,7 +47,7 @@ final class SmallNetwork
 
     final RecordingPort eth1 = new RecordingPort("eth1");
     final RecordingPort eth2 = new RecordingPort("eth2");
-    final RecordingUnderlay underlay = new RecordingUnderlay();
+    final RecordingTransmitter underlay = new RecordingTransmitter();
     final Fdb fdb;
     final ForwardingTables tables;
     final CounterSnapshotSource counters;
@@ -88,35 +87,12 @@ final class SmallNetwork
     /** An Ethernet frame of {@code length} bytes in all: destination, source, EtherType 0x0800, payload. */
     static byte[] frame(final long destination, final long source, final int length)
     {
-        final ByteBuffer frame = ByteBuffer.allocate(length);
-        putMac(frame, destination);
-        putMac(frame, source);
-        frame.putShort((short)0x0800);
-        while (frame.hasRemaining())
-        {
-            frame.put((byte)frame.position());
-        }
-        return frame.array();
+        return EthernetFrames.ethernet(destination, source, length);
     }
 
     static byte[] tagged(final byte[] untagged, final int vlan)
     {
-        final byte[] frame = new byte[untagged.length + 4];
-        System.arraycopy(untagged, 0, frame, 0, 12);
-        frame[12] = (byte)0x81;
-        frame[13] = 0x00;
-        frame[14] = (byte)(vlan >> 8);
-        frame[15] = (byte)vlan;
-        System.arraycopy(untagged, 12, frame, 16, untagged.length - 12);
-        return frame;
-    }
-
-    private static void putMac(final ByteBuffer buffer, final long mac)
-    {
-        for (int shift = 40; shift >= 0; shift -= 8)
-        {
-            buffer.put((byte)(mac >>> shift));
-        }
+        return EthernetFrames.tagged(untagged, vlan);
     }
 
     /** Receives the frame {@code times} times on an access port, in batches, then runs the FDB writer. */
@@ -156,64 +132,5 @@ final class SmallNetwork
             fromOverlay.onIpv4Datagram(buffer, offset, 8 + inner.length, source, now);
         }
         fdb.conductor().doWork();
-    }
-
-    /** An access port that records what is sent to it. */
-    static final class RecordingPort implements AccessPort
-    {
-        private final String name;
-        final List<byte[]> sent = new ArrayList<>();
-
-        RecordingPort(final String name)
-        {
-            this.name = name;
-        }
-
-        @Override
-        public String name()
-        {
-            return name;
-        }
-
-        @Override
-        public int receive(final FrameBatch batch, final int timeoutMillis)
-        {
-            batch.clear();
-            return 0;
-        }
-
-        @Override
-        public boolean send(final DirectBuffer buffer, final int offset, final int length)
-        {
-            final byte[] frame = new byte[length];
-            buffer.getBytes(offset, frame);
-            sent.add(frame);
-            return true;
-        }
-
-        @Override
-        public void close()
-        {
-        }
-    }
-
-    /** An underlay that records the packets it is given (outer IP header onwards). */
-    static final class RecordingUnderlay implements UnderlayTransmitter
-    {
-        final List<byte[]> sent = new ArrayList<>();
-
-        @Override
-        public boolean send(final DirectBuffer buffer, final int offset, final int length)
-        {
-            final byte[] packet = new byte[length];
-            buffer.getBytes(offset, packet);
-            sent.add(packet);
-            return true;
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }

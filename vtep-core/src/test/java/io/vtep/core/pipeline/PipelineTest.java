@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.testing.EthernetFrames;
+import io.vtep.core.testing.RecordingPort;
+import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
@@ -80,38 +83,15 @@ class PipelineTest
         fromOverlay = plane.overlayPipeline();
     }
 
-    /** An Ethernet frame: destination, source, EtherType 0x0800 and a payload of {@code payload} bytes. */
+    /** An Ethernet frame with a payload of {@code payload} bytes after its 14-byte header. */
     private static byte[] frame(final long destination, final long source, final int payload)
     {
-        final ByteBuffer frame = ByteBuffer.allocate(14 + payload);
-        putMac(frame, destination);
-        putMac(frame, source);
-        frame.putShort((short)0x0800);
-        for (int i = 0; i < payload; i++)
-        {
-            frame.put((byte)i);
-        }
-        return frame.array();
+        return EthernetFrames.ethernet(destination, source, 14 + payload);
     }
 
     private static byte[] tagged(final byte[] untagged, final int vlan)
     {
-        final byte[] frame = new byte[untagged.length + 4];
-        System.arraycopy(untagged, 0, frame, 0, 12);
-        frame[12] = (byte)0x81;
-        frame[13] = 0x00;
-        frame[14] = (byte)(vlan >> 8);
-        frame[15] = (byte)vlan;
-        System.arraycopy(untagged, 12, frame, 16, untagged.length - 12);
-        return frame;
-    }
-
-    private static void putMac(final ByteBuffer buffer, final long mac)
-    {
-        for (int shift = 40; shift >= 0; shift -= 8)
-        {
-            buffer.put((byte)(mac >>> shift));
-        }
+        return EthernetFrames.tagged(untagged, vlan);
     }
 
     private void receiveOnAccess(final AccessPipeline pipeline, final byte[] frame)

@@ -1,4 +1,4 @@
-package io.vtep.core.pipeline;
+package io.vtep.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +9,12 @@ import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
 
 /** An access port that records what is sent to it. */
-final class RecordingPort implements AccessPort
+public final class RecordingPort implements AccessPort
 {
     private final String name;
-    final List<byte[]> sent = new ArrayList<>();
+    public final List<byte[]> sent = new ArrayList<>();
 
-    RecordingPort(final String name)
+    public RecordingPort(final String name)
     {
         this.name = name;
     }

@@ -1,4 +1,4 @@
-package io.vtep.core.pipeline;
+package io.vtep.core.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +8,9 @@ import org.agrona.DirectBuffer;
 import io.vtep.core.underlay.UnderlayTransmitter;
 
 /** An underlay transmitter that records the packets (outer IP header onwards). */
-final class RecordingTransmitter implements UnderlayTransmitter
+public final class RecordingTransmitter implements UnderlayTransmitter
 {
-    final List<byte[]> sent = new ArrayList<>();
+    public final List<byte[]> sent = new ArrayList<>();
 
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
