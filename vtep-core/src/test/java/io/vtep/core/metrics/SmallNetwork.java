@@ -1,7 +1,6 @@
 package io.vtep.core.metrics;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
