@@ -11,6 +11,8 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 "$root/scripts/install-test-deps.sh"
+# ContainerTest needs a Docker engine and the local base images (no image registry here).
+"$root/scripts/docker-setup.sh"
 
 cd "$root"
 exec ./mvnw -B -ntp verify "$@"
