@@ -19,6 +19,7 @@ procps          sysctl (IPv6 off in test namespaces), ps
 python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/python3)
 kmod            modprobe for the vxlan and bridge modules when they are not loaded
 prometheus      a real Prometheus server scraping vtep, and promtool to lint the exposition
+frr             zebra, bgpd and vtysh: the BGP EVPN peer the control plane is proven against
 "
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -44,7 +45,17 @@ for pkg in $(printf '%s\n' "$PACKAGES" | awk 'NF { print $1 }'); do
   fi
 done
 
+# FRR's daemons refuse to run as root alone: the tests start them with `-u root -g frrvty`,
+# so the frrvty group must exist (the frr package makes it; this covers a half-installed frr).
+ensure_frrvty_group() {
+  if installed frr && ! getent group frrvty >/dev/null 2>&1; then
+    echo "install-test-deps: adding the frrvty group (FRR daemons run with -g frrvty)"
+    groupadd --system frrvty
+  fi
+}
+
 if [ -z "$missing" ]; then
+  ensure_frrvty_group
   echo "install-test-deps: everything is installed; nothing to do"
   exit 0
 fi
@@ -73,4 +84,5 @@ if [ -n "$still" ]; then
   echo "install-test-deps: failed to install:$still" >&2
   exit 1
 fi
+ensure_frrvty_group
 echo "install-test-deps: installed:$missing"

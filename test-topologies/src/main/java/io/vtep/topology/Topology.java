@@ -198,6 +198,12 @@ public final class Topology implements AutoCloseable {
         return KernelVtep.builder(ns);
     }
 
+    /** Starts describing FRR (zebra + bgpd) in {@code ns}; see {@link FrrRouter.Builder}. Stopped at teardown. */
+    public FrrRouter.Builder frr(Netns ns) {
+        checkOpen();
+        return FrrRouter.builder(ns);
+    }
+
     /**
      * Starts a tshark capture on {@code iface} in {@code ns} into a pcap file under
      * {@link #workDir()}, returning once it really captures. {@code captureFilter} is a BPF filter
