@@ -194,7 +194,8 @@ public final class Fdb
     /**
      * Installs an entry from a BGP EVPN MAC/IP advertisement route (RFC 7432 §7.2). It
      * replaces a learned or older EVPN entry, never ages and is never overwritten by
-     * data-plane learning; a static entry for the MAC wins and the route is not installed.
+     * data-plane learning from the overlay (a MAC heard on a local port replaces it: it moved
+     * here, RFC 7432 §15); a static entry for the MAC wins and the route is not installed.
      *
      * @param vni  the VNI.
      * @param mac  address in the low 48 bits.
@@ -527,7 +528,7 @@ public final class Fdb
             }
             return;
         }
-        if (current != FdbEntry.NONE && !FdbEntry.isLearned(current))
+        if (current != FdbEntry.NONE && !FdbEntry.isLearned(current) && !isMoveToLocalPort(current, learned))
         {
             return; // static and EVPN entries win over data-plane learning
         }
@@ -538,6 +539,17 @@ public final class Fdb
         }
 
         install(fdb, mac, learned, nowNanos);
+    }
+
+    /**
+     * A MAC that EVPN placed behind a remote VTEP and that now sends from a local port has moved
+     * here (RFC 7432 §15): the local entry replaces the EVPN one, and the control plane, told by
+     * its listener, advertises the MAC with a higher sequence number. Data-plane learning from the
+     * overlay never replaces an EVPN entry: in EVPN the control plane says where remote MACs are.
+     */
+    private static boolean isMoveToLocalPort(final long current, final long learned)
+    {
+        return FdbEntry.origin(current) == Origin.EVPN && FdbEntry.origin(learned) == Origin.LOCAL;
     }
 
     private void putStatic(final int vni, final long mac, final long entry)

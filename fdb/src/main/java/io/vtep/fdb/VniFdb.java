@@ -151,9 +151,11 @@ public final class VniFdb
 
         if (current != FdbEntry.NONE)
         {
-            if (!FdbEntry.isLearned(current))
+            if (!FdbEntry.isLearned(current) && !(type == LearnQueue.LEARN_LOCAL && FdbEntry.origin(current) == Origin.EVPN))
             {
-                return; // static and EVPN entries are never overwritten by data-plane learning
+                // Static and EVPN entries are never overwritten by data-plane learning, except an
+                // EVPN MAC heard on a local port: it moved here (RFC 7432 §15), the writer decides.
+                return;
             }
         }
         else if (macLimit != 0 && learnedEntries() >= macLimit)

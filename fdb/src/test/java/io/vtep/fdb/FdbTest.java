@@ -422,7 +422,6 @@ class FdbTest
 
         vni.learnLocal(MAC1, 7, now());
         vni.learnRemote(MAC1, vtepB, now());
-        vni.learnLocal(MAC2, 7, now());
         vni.learnRemote(MAC2, vtepB, now());
         vni.learnRemote(MAC2, vtepA, now()); // same place, other origin: still not touched
 
@@ -431,6 +430,21 @@ class FdbTest
         assertEquals(FdbEntry.remote(vtepA.index(), Origin.STATIC), vni.lookup(MAC1));
         assertEquals(FdbEntry.remote(vtepA.index(), Origin.EVPN), vni.lookup(MAC2));
         assertEquals(0, vni.macMoves());
+    }
+
+    @Test
+    void anEvpnMacHeardOnALocalPortHasMovedHere()
+    {
+        assertTrue(fdb.putEvpn(VNI, MAC2, vtepA));
+        listener.take();
+
+        vni.learnLocal(MAC2, 7, now());
+        drain();
+
+        assertEquals(local(7), vni.lookup(MAC2), "RFC 7432 §15: the host moved behind this VTEP");
+        assertEquals(1, vni.macMoves());
+        assertEquals(List.of("changed 100 02:00:00:00:00:02 remote vtep 0 (evpn) -> local attachment 7 (local)"), listener.take(),
+            "the control plane is told, to advertise the MAC with a higher sequence number");
     }
 
     @Test
