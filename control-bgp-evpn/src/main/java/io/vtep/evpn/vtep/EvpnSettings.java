@@ -1,0 +1,44 @@
+package io.vtep.evpn.vtep;
+
+import io.vtep.encap.VtepAddress;
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The EVPN control plane's settings.
+ *
+ * @param localAs           our AS.
+ * @param routerId          our BGP identifier (also the administrator of automatic RDs).
+ * @param localVtep         our VTEP address: next hop and PMSI tunnel endpoint of our routes.
+ * @param vnis              the local VNIs that take part in EVPN.
+ * @param duplicateMaxMoves moves of one MAC tolerated within {@code duplicateWindow} (FRR: 5).
+ * @param duplicateWindow   the duplicate detection window (FRR: 180 s).
+ */
+public record EvpnSettings(
+    long localAs,
+    Inet4Address routerId,
+    VtepAddress localVtep,
+    List<EvpnVniSettings> vnis,
+    int duplicateMaxMoves,
+    Duration duplicateWindow)
+{
+    /** FRR's {@code dup-addr-detection max-moves} default. */
+    public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;
+    /** FRR's {@code dup-addr-detection time} default. */
+    public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofSeconds(180);
+
+    /** Checks the fields and copies the list. */
+    public EvpnSettings
+    {
+        Objects.requireNonNull(routerId, "routerId");
+        Objects.requireNonNull(localVtep, "localVtep");
+        Objects.requireNonNull(duplicateWindow, "duplicateWindow");
+        vnis = List.copyOf(vnis);
+        if (duplicateMaxMoves < 1)
+        {
+            throw new IllegalArgumentException("duplicateMaxMoves " + duplicateMaxMoves + " must be at least 1");
+        }
+    }
+}

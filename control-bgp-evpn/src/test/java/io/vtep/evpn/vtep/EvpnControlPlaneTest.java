@@ -1,0 +1,456 @@
+package io.vtep.evpn.vtep;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.BgpCodec;
+import io.vtep.evpn.codec.CodecContext;
+import io.vtep.evpn.codec.EvpnUpdates;
+import io.vtep.evpn.codec.UpdateMessage;
+import io.vtep.evpn.codec.WireFormat;
+import io.vtep.evpn.codec.attr.ClusterList;
+import io.vtep.evpn.codec.attr.ExtendedCommunity;
+import io.vtep.evpn.codec.attr.OriginatorId;
+import io.vtep.evpn.codec.attr.PathAttribute;
+import io.vtep.evpn.codec.nlri.EvpnRoute;
+import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
+import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.codec.nlri.RouteDistinguisher;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.agrona.concurrent.NanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane against a real FDB and fake neighbors: every UPDATE sent is encoded to octets
+ * and decoded again with the codec, and what arrives is built by {@link EvpnUpdates} (which matches
+ * FRR 8.4's UPDATEs octet for octet) and passed through the codec too.
+ */
+class EvpnControlPlaneTest
+{
+    private static final long LOCAL_AS = 65000;
+    private static final Inet4Address ROUTER_ID = WireFormat.parseIpv4("198.51.100.1");
+    private static final InetAddress LOCAL_VTEP = ROUTER_ID;
+    private static final InetAddress VTEP_2 = WireFormat.parseAddress("198.51.100.2");
+    private static final InetAddress VTEP_3 = WireFormat.parseAddress("198.51.100.3");
+    private static final int VNI = 100;
+    private static final int VNI_CONFIGURED = 200;
+    private static final long MAC = 0x02_20_00_00_00_01L;
+    private static final int PORT = 7;
+    private static final long WAIT = 5_000;
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private Fdb fdb;
+    private EvpnControlPlane evpn;
+    private FakePeer rr;
+    private FakePeer rr2;
+    private FakePeer ebgp;
+
+    @BeforeEach
+    void start()
+    {
+        final NanoClock clock = now::get;
+        fdb = new Fdb(FdbSettings.defaults().withClock(clock));
+        fdb.addVni(VNI, LearningMode.EVPN, 0, null);
+        fdb.addVni(VNI_CONFIGURED, LearningMode.EVPN, 0, null);
+        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(LOCAL_VTEP),
+            List.of(EvpnVniSettings.auto(VNI),
+                new EvpnVniSettings(VNI_CONFIGURED, RouteDistinguisher.parse("1.1.1.1:200"),
+                    List.of(ExtendedCommunity.RouteTarget.parse("1:1")), List.of(ExtendedCommunity.RouteTarget.parse("1:2")))),
+            3, Duration.ofSeconds(180)), fdb);
+        rr = new FakePeer("192.0.2.2", LOCAL_AS, LOCAL_AS, "192.0.2.2");
+        rr2 = new FakePeer("192.0.2.3", LOCAL_AS, LOCAL_AS, "192.0.2.3");
+        ebgp = new FakePeer("192.0.2.9", 65099, LOCAL_AS, "192.0.2.9");
+        evpn.start();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        evpn.close();
+    }
+
+    // ------------------------------------------------------------------ import
+
+    @Test
+    void type3PutsTheVtepInTheFloodListUntilWithdrawnAndNeverRemovesAConfiguredOne()
+    {
+        final RemoteVtep configured = fdb.remoteVteps().intern(VtepAddress.of(VTEP_3));
+        fdb.addToFloodList(VNI, configured);
+
+        receive(rr, type3(VTEP_2, VNI, auto(VNI)));
+        receive(rr, type3(VTEP_3, VNI, auto(VNI)));
+        assertEquals(List.of(configured, vtep(VTEP_2)), Arrays.asList(fdb.vni(VNI).floodList()));
+        assertEquals(2, evpn.prefixesAccepted(rr));
+
+        receive(rr, EvpnUpdates.withdraw(List.of(new InclusiveMulticastRoute(rd(VTEP_2), 0, VTEP_2),
+            new InclusiveMulticastRoute(rd(VTEP_3), 0, VTEP_3))));
+        assertEquals(List.of(configured), Arrays.asList(fdb.vni(VNI).floodList()), "the configured VTEP stays");
+        assertEquals(0, evpn.prefixesReceived(rr));
+    }
+
+    @Test
+    void type2IsInstalledAtItsNextHopAndRemovedOnWithdraw()
+    {
+        receive(rr, type2(VTEP_2, MAC, null, 0, false, auto(VNI)));
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC));
+        assertEquals(1, evpn.prefixesReceived(rr));
+        assertEquals(1, evpn.prefixesAccepted(rr));
+
+        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new MacAddress(MAC), null, VNI))));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC));
+    }
+
+    @Test
+    void sessionDownRemovesItsRoutesAndInstallsTheNextBestPath()
+    {
+        receive(rr, type2(VTEP_2, MAC, null, 1, false, auto(VNI)));
+        receive(rr, type3(VTEP_2, VNI, auto(VNI)));
+        receive(rr2, type2(VTEP_3, MAC, null, 0, false, auto(VNI)));
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC), "higher sequence wins");
+
+        evpn.down(rr, "hold timer expired");
+        evpn.awaitIdle(WAIT);
+        assertEquals(entryAt(VTEP_3), fdb.vni(VNI).lookup(MAC));
+        assertEquals(0, fdb.vni(VNI).floodList().length);
+        assertEquals(0, evpn.prefixesReceived(rr));
+
+        evpn.down(rr2, "closed");
+        evpn.awaitIdle(WAIT);
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC));
+    }
+
+    @Test
+    void automaticImportMatchesTheVniWhateverTheAsAndConfiguredImportMatchesExactly()
+    {
+        receive(rr, type2(VTEP_2, 1, null, 0, false, auto(VNI)));                                   // 65000:100
+        receive(ebgp, type2Ebgp(VTEP_3, 2, List.of(EvpnUpdates.autoRouteTarget(65099, VNI))));      // 65099:100 from eBGP
+        receive(rr, type2(VTEP_2, 3, null, 0, false, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, 999))));
+        receive(rr, type2(VTEP_2, 4, null, 0, false, List.of(ExtendedCommunity.RouteTarget.parse("1:1")), VNI_CONFIGURED));
+        receive(rr, type2(VTEP_2, 5, null, 0, false, auto(VNI_CONFIGURED), VNI_CONFIGURED));      // 65000:200, not configured
+
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(1));
+        assertEquals(entryAt(VTEP_3), fdb.vni(VNI).lookup(2));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(3));
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI_CONFIGURED).lookup(4));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI_CONFIGURED).lookup(5));
+        assertEquals(4, evpn.prefixesReceived(rr));
+        assertEquals(2, evpn.prefixesAccepted(rr));
+        assertEquals(1, evpn.prefixesAccepted(ebgp));
+    }
+
+    @Test
+    void bestPathPrefersTheShorterClusterListAndThenTheLowerPeer()
+    {
+        final UpdateMessage plain = type2(VTEP_2, MAC, null, 0, false, auto(VNI));
+        final UpdateMessage reflectedTwice = with(plain, OriginatorId.of(WireFormat.parseIpv4("198.51.100.2")),
+            ClusterList.of(WireFormat.parseIpv4("10.0.0.1"), WireFormat.parseIpv4("10.0.0.2")));
+        final UpdateMessage reflectedOnce = with(plain, OriginatorId.of(WireFormat.parseIpv4("198.51.100.2")),
+            ClusterList.of(WireFormat.parseIpv4("10.0.0.1")));
+        receive(rr, reflectedTwice);
+        receive(rr2, reflectedOnce);
+        assertEquals(List.of("192.0.2.3"), bestSources(), "shorter CLUSTER_LIST (RFC 4456 §9)");
+
+        receive(rr2, reflectedTwice);
+        assertEquals(List.of("192.0.2.2"), bestSources(), "equal: lowest peer address");
+    }
+
+    @Test
+    void ourOwnRouteReflectedBackAndEbgpRoutesWithOurAsAreDropped()
+    {
+        receive(rr, with(type2(VTEP_2, MAC, null, 0, false, auto(VNI)), OriginatorId.of(ROUTER_ID), ClusterList.of(ROUTER_ID)));
+        final UpdateMessage looped = EvpnUpdates.macIpAdvertisement(rd(VTEP_3), VNI, new MacAddress(MAC + 1), null, VTEP_3,
+            auto(VNI), 0, false, new EvpnUpdates.PathOptions(io.vtep.evpn.codec.attr.AsPath.sequence(65099, LOCAL_AS),
+                java.util.OptionalLong.empty()));
+        receive(ebgp, looped);
+
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC + 1));
+        assertEquals(1, evpn.prefixesReceived(rr));
+        assertEquals(0, evpn.prefixesAccepted(rr));
+        assertEquals(0, evpn.prefixesAccepted(ebgp));
+    }
+
+    // ------------------------------------------------------------------ export
+
+    @Test
+    void initialSyncSendsOneType3PerVniThenEndOfRibAndRouteRefreshSendsItAgain()
+    {
+        evpn.established(rr);
+        evpn.awaitIdle(WAIT);
+        final List<UpdateMessage> first = rr.updates();
+        assertEquals(3, first.size());
+        final UpdateMessage expected = EvpnUpdates.inclusiveMulticast(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), VNI,
+            LOCAL_VTEP, auto(VNI), EvpnUpdates.PathOptions.ibgp());
+        assertArrayEquals(BgpCodec.encode(expected, CodecContext.FOUR_OCTET_AS), rr.sent.get(0), "as FRR writes a type 3");
+        assertTrue(first.get(2).endOfRib().isPresent(), "End-of-RIB last (RFC 4724 §2)");
+        assertEquals(2, evpn.prefixesSent(rr));
+
+        rr.clear();
+        evpn.routeRefresh(rr, null);
+        evpn.awaitIdle(WAIT);
+        assertEquals(first, rr.updates());
+    }
+
+    @Test
+    void localMacIsAdvertisedAndWithdrawnWhenItAgesOrMovesAway()
+    {
+        sync(rr);
+        learnLocal(MAC);
+        final List<UpdateMessage> advertised = rr.updates();
+        assertEquals(1, advertised.size());
+        final UpdateMessage expected = EvpnUpdates.macIpAdvertisement(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), VNI,
+            new MacAddress(MAC), null, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ibgp());
+        assertArrayEquals(BgpCodec.encode(expected, CodecContext.FOUR_OCTET_AS), rr.sent.getFirst(), "as FRR writes a type 2");
+
+        rr.clear();
+        fdb.remove(VNI, MAC, Origin.LOCAL); // aged out
+        evpn.awaitIdle(WAIT);
+        assertEquals(List.of(MAC), withdrawnMacs(rr.updates()));
+
+        learnLocal(MAC);
+        rr.clear();
+        fdb.addStatic(VNI, MAC, vtep(VTEP_2)); // now behind another VTEP
+        evpn.awaitIdle(WAIT);
+        assertEquals(List.of(MAC), withdrawnMacs(rr.updates()));
+        assertEquals(2, evpn.prefixesSent(rr));
+    }
+
+    @Test
+    void neighborLearnedAddsAMacIpRouteAndEbgpGetsOurAsPath()
+    {
+        sync(ebgp);
+        learnLocal(MAC);
+        ebgp.clear();
+        final InetAddress ip = WireFormat.parseAddress("10.20.0.1");
+        evpn.neighborLearned(VNI, MAC, ip);
+        evpn.awaitIdle(WAIT);
+        final UpdateMessage expected = EvpnUpdates.macIpAdvertisement(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), VNI,
+            new MacAddress(MAC), ip, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ebgp(LOCAL_AS));
+        assertEquals(1, ebgp.sent.size());
+        assertArrayEquals(BgpCodec.encode(expected, CodecContext.FOUR_OCTET_AS), ebgp.sent.getFirst());
+        assertEquals(4, evpn.prefixesSent(ebgp));
+    }
+
+    @Test
+    void thousandsOfMacsArePackedIntoFewUpdates()
+    {
+        sync(rr);
+        for (int i = 1; i <= 3000; i++)
+        {
+            fdb.vni(VNI).learnLocal(0x02_00_00_00_00_00L + i, PORT, now.get());
+        }
+        fdb.conductor().doWork();
+        evpn.awaitIdle(WAIT);
+        int routes = 0;
+        for (final byte[] bytes : rr.sent)
+        {
+            assertTrue(bytes.length <= 4096, "UPDATE of " + bytes.length + " octets");
+        }
+        for (final UpdateMessage update : rr.updates())
+        {
+            routes += update.advertisedEvpnRoutes().size();
+        }
+        assertEquals(3000, routes);
+        assertTrue(rr.sent.size() <= 30, rr.sent.size() + " UPDATEs for 3000 MACs");
+    }
+
+    // ------------------------------------------------------------------ MAC mobility
+
+    @Test
+    void macMovingHereBumpsTheSequenceAndMovingAwayWithdrawsOurs()
+    {
+        sync(rr);
+        receive(rr, type2(VTEP_2, MAC, null, 4, false, auto(VNI)));
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC));
+
+        // The host shows up on our access port (the data path cannot overwrite an EVPN entry, so
+        // the entry goes first, as a kernel bridge clears extern_learn on a local move).
+        fdb.remove(VNI, MAC, Origin.EVPN);
+        rr.clear();
+        learnLocal(MAC);
+        final List<UpdateMessage> ours = rr.updates();
+        assertEquals(1, ours.size());
+        assertEquals(5, ours.getFirst().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
+            .macMobility().orElseThrow().sequence(), "RFC 7432 §15.1: remote sequence + 1");
+
+        rr.clear();
+        receive(rr, type2(VTEP_3, MAC, null, 6, false, auto(VNI)));
+        assertEquals(entryAt(VTEP_3), fdb.vni(VNI).lookup(MAC), "moved away: the newer remote route wins");
+        assertEquals(List.of(MAC), withdrawnMacs(rr.updates()));
+        assertEquals(2, evpn.macMoves());
+    }
+
+    @Test
+    void stickyMacNeverMoves()
+    {
+        sync(rr);
+        fdb.addStaticLocal(VNI, MAC, PORT);
+        evpn.awaitIdle(WAIT);
+        final var mobility = rr.updates().getLast().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
+            .macMobility().orElseThrow();
+        assertTrue(mobility.sticky());
+
+        rr.clear();
+        receive(rr, type2(VTEP_2, MAC, null, 100, false, auto(VNI)));
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)));
+        assertEquals(List.of(), rr.updates(), "nothing withdrawn");
+    }
+
+    @Test
+    void aMacThatKeepsMovingIsFlaggedDuplicateAndFrozen()
+    {
+        sync(rr);
+        long sequence = 0;
+        for (int move = 0; move < 3; move++)
+        {
+            receive(rr, type2(VTEP_2, MAC, null, ++sequence, false, auto(VNI)));     // moves away (after the first)
+            fdb.remove(VNI, MAC, Origin.EVPN);
+            learnLocal(MAC);                                                         // moves here
+            sequence++;
+        }
+        assertEquals(1, evpn.duplicateMacs(), "more than 3 moves in 180 s");
+        assertEquals(List.of("100 02:20:00:00:00:01"), evpn.duplicateMacList());
+        final long moves = evpn.macMoves();
+
+        rr.clear();
+        receive(rr, type2(VTEP_2, MAC, null, sequence + 10, false, auto(VNI)));
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)), "frozen where it was");
+        assertEquals(List.of(), rr.updates());
+        assertEquals(moves, evpn.macMoves());
+    }
+
+    @Test
+    void routesViewShowsLocalAndReceivedPaths()
+    {
+        learnLocal(MAC);
+        receive(rr, type2(VTEP_2, MAC + 1, null, 0, false, auto(VNI)));
+        final List<EvpnRouteView> routes = evpn.routes();
+        assertEquals(4, routes.size()); // 2 type 3 + local MAC + received MAC
+        assertTrue(routes.stream().anyMatch(view -> view.type() == 2 && view.source().equals("192.0.2.2") && view.best() &&
+            view.mac().equals("02:20:00:00:00:02") && view.vni() == VNI));
+        assertTrue(routes.stream().anyMatch(view -> view.type() == 2 && view.source().equals("local")));
+        assertFalse(routes.stream().anyMatch(view -> view.type() == 3 && !view.source().equals("local")));
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void sync(final FakePeer peer)
+    {
+        evpn.established(peer);
+        evpn.awaitIdle(WAIT);
+        peer.clear();
+    }
+
+    private void learnLocal(final long mac)
+    {
+        now.addAndGet(1_000_000);
+        fdb.vni(VNI).learnLocal(mac, PORT, now.get());
+        fdb.conductor().doWork();
+        evpn.awaitIdle(WAIT);
+    }
+
+    private void receive(final FakePeer peer, final UpdateMessage update)
+    {
+        // Through the codec, as the session layer would hand it over.
+        evpn.update(peer, (UpdateMessage)BgpCodec.decode(BgpCodec.encode(update, CodecContext.FOUR_OCTET_AS), CodecContext.FOUR_OCTET_AS));
+        evpn.awaitIdle(WAIT);
+    }
+
+    private List<String> bestSources()
+    {
+        final List<String> sources = new ArrayList<>();
+        for (final EvpnRouteView view : evpn.routes())
+        {
+            if (view.best() && !view.source().equals("local"))
+            {
+                sources.add(view.source());
+            }
+        }
+        return sources;
+    }
+
+    private static List<Long> withdrawnMacs(final List<UpdateMessage> updates)
+    {
+        final List<Long> macs = new ArrayList<>();
+        for (final UpdateMessage update : updates)
+        {
+            for (final EvpnRoute route : update.withdrawnEvpnRoutes())
+            {
+                if (route instanceof MacIpAdvertisementRoute macIp)
+                {
+                    macs.add(macIp.mac().value());
+                }
+            }
+        }
+        return macs;
+    }
+
+    private long entryAt(final InetAddress vtep)
+    {
+        return FdbEntry.remote(vtep(vtep).index(), Origin.EVPN);
+    }
+
+    private RemoteVtep vtep(final InetAddress address)
+    {
+        return fdb.remoteVteps().intern(VtepAddress.of(address));
+    }
+
+    private static RouteDistinguisher rd(final InetAddress vtep)
+    {
+        return EvpnUpdates.autoRouteDistinguisher((Inet4Address)vtep, 1);
+    }
+
+    private static List<ExtendedCommunity.RouteTarget> auto(final int vni)
+    {
+        return List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, vni));
+    }
+
+    private static UpdateMessage type3(final InetAddress vtep, final int vni, final List<ExtendedCommunity.RouteTarget> rts)
+    {
+        return EvpnUpdates.inclusiveMulticast(rd(vtep), vni, vtep, rts, EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static UpdateMessage type2(final InetAddress vtep, final long mac, final InetAddress ip, final long sequence,
+        final boolean sticky, final List<ExtendedCommunity.RouteTarget> rts)
+    {
+        return type2(vtep, mac, ip, sequence, sticky, rts, VNI);
+    }
+
+    private static UpdateMessage type2(final InetAddress vtep, final long mac, final InetAddress ip, final long sequence,
+        final boolean sticky, final List<ExtendedCommunity.RouteTarget> rts, final int vni)
+    {
+        return EvpnUpdates.macIpAdvertisement(rd(vtep), vni, new MacAddress(mac), ip, vtep, rts, sequence, sticky,
+            EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static UpdateMessage type2Ebgp(final InetAddress vtep, final long mac, final List<ExtendedCommunity.RouteTarget> rts)
+    {
+        return EvpnUpdates.macIpAdvertisement(rd(vtep), VNI, new MacAddress(mac), null, vtep, rts, 0, false,
+            EvpnUpdates.PathOptions.ebgp(65099));
+    }
+
+    private static UpdateMessage with(final UpdateMessage update, final PathAttribute... extra)
+    {
+        final List<PathAttribute> attributes = new ArrayList<>(update.pathAttributes());
+        attributes.addAll(List.of(extra));
+        return UpdateMessage.of(attributes);
+    }
+}
