@@ -281,11 +281,10 @@ class EvpnControlPlaneTest
         receive(rr, type2(VTEP_2, MAC, null, 4, false, auto(VNI)));
         assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC));
 
-        // The host shows up on our access port (the data path cannot overwrite an EVPN entry, so
-        // the entry goes first, as a kernel bridge clears extern_learn on a local move).
-        fdb.remove(VNI, MAC, Origin.EVPN);
+        // The host shows up on our access port: local learning replaces the EVPN entry (a move).
         rr.clear();
         learnLocal(MAC);
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)), "the FDB follows the host to the access port");
         final List<UpdateMessage> ours = rr.updates();
         assertEquals(1, ours.size());
         assertEquals(5, ours.getFirst().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
@@ -322,7 +321,6 @@ class EvpnControlPlaneTest
         for (int move = 0; move < 3; move++)
         {
             receive(rr, type2(VTEP_2, MAC, null, ++sequence, false, auto(VNI)));     // moves away (after the first)
-            fdb.remove(VNI, MAC, Origin.EVPN);
             learnLocal(MAC);                                                         // moves here
             sequence++;
         }
