@@ -105,6 +105,14 @@ public final class BgpSpeaker implements AutoCloseable
                 throw new IllegalArgumentException("neighbor " + peerConfig.address().getHostAddress() + " configured twice");
             }
         }
+        // Start every FSM before the listener exists, so no connection finds its neighbor still Idle.
+        loop.submit(() ->
+        {
+            for (final PeerSession peer : peers.values())
+            {
+                peer.fsm().handle(new FsmEvent.Start(peer.config().passive()));
+            }
+        }).syncUninterruptibly();
         final ServerBootstrap server = new ServerBootstrap()
             .group(group)
             .channel(EpollServerSocketChannel.class)
@@ -128,11 +136,7 @@ public final class BgpSpeaker implements AutoCloseable
         }
         listener = bound.channel();
         LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
-            config.localAs(), routerId.getHostAddress(), listener.localAddress(), peers.size());
-        for (final PeerSession peer : peers.values())
-        {
-            loop.execute(() -> peer.fsm().handle(new FsmEvent.Start(peer.config().passive())));
-        }
+            String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
     }
 
     /** Incoming connection: hand it to its neighbor's FSM, or refuse it (Cease/Connection Rejected, RFC 4486 §4). */

@@ -3,6 +3,7 @@ package io.vtep.evpn.session;
 import io.netty.channel.EventLoop;
 import io.vtep.evpn.codec.UpdateMessage;
 import java.net.InetAddress;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -97,7 +98,14 @@ final class PeerSession implements BgpPeer
     @Override
     public void send(final UpdateMessage update)
     {
-        eventLoop.execute(() -> fsm.sendUpdate(update));
+        try
+        {
+            eventLoop.execute(() -> fsm.sendUpdate(update));
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The speaker is closed: there is no session to send on, as when not Established.
+        }
     }
 
     @Override
