@@ -173,6 +173,9 @@ class BgpSessionFrrTest
             assertEquals(List.of(), bad, "tshark finds nothing malformed in the BGP capture");
             final List<Map<String, String>> bgp = capture.fields("bgp && ip.src == " + VTEP_IP, "bgp.type");
             final String types = bgp.stream().map(m -> m.get("bgp.type")).reduce("", (a, b) -> a + "," + b);
+            // IP_TOS 0xC0: DSCP CS6 (48), as FRR marks its own BGP packets.
+            assertEquals(List.of(), capture.fields("bgp && ip.src == " + VTEP_IP + " && ip.dsfield.dscp != 48", "frame.number"),
+                "every BGP message of the speaker carries DSCP CS6");
             for (final String type : List.of("1", "2", "4"))
             {
                 assertTrue(("," + types + ",").matches(".*[,]" + type + "[,].*"), "tshark decodes BGP type " + type + " from the speaker: " + types);

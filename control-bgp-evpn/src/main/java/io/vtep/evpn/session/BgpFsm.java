@@ -238,7 +238,13 @@ final class BgpFsm
             case FsmEvent.MessageReceived received ->
                 common(received.message(), ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_SENT);
             case FsmEvent.TcpConnected connected -> track(connected);
-            case FsmEvent.TcpConnectionFails fails -> dropConnection(null, "TCP: " + fails.reason(), BgpState.ACTIVE);
+            case FsmEvent.TcpConnectionFails fails ->
+            {
+                // RFC 4271 §8.2.2, OpenSent, event 18: back to Active, listening, ConnectRetry running.
+                peer.lastError("TCP: " + fails.reason());
+                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                dropConnection(null, "TCP: " + fails.reason(), BgpState.ACTIVE);
+            }
             default -> common(event, null);
         }
     }
@@ -297,6 +303,7 @@ final class BgpFsm
                 final String text = "received NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode()) +
                     notification.shutdownCommunication().map(s -> " \"" + s + "\"").orElse("");
                 peer.lastError(text);
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
                 dropConnection(null, text, BgpState.IDLE);
             }
             case BgpMessage message -> sessionError(NotificationMessage.of(unexpected),
@@ -312,6 +319,7 @@ final class BgpFsm
             case FsmEvent.TcpConnectionFails fails ->
             {
                 peer.lastError("TCP: " + fails.reason());
+                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.IDLE);
             }
             default ->

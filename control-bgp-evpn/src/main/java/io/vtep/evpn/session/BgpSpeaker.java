@@ -54,10 +54,21 @@ public final class BgpSpeaker implements AutoCloseable
     private final AtomicBoolean closed = new AtomicBoolean();
     private Channel listener;
 
-    private BgpSpeaker(final EventLoopGroup group)
+    private BgpSpeaker(final EventLoopGroup group, final SpeakerConfig config, final Inet4Address routerId, final SessionTimers timers,
+        final PeerEvents events)
     {
         this.group = group;
         this.loop = group.next();
+        final BgpFsm.Connector connector = this::connect;
+        for (final PeerConfig peerConfig : config.neighbors())
+        {
+            final PeerSession peer = new PeerSession(peerConfig, config.localAs(), loop);
+            peer.fsm(new BgpFsm(peer, config.localAs(), routerId, timers, events, connector));
+            if (peers.putIfAbsent(peerConfig.address(), peer) != null)
+            {
+                throw new IllegalArgumentException("neighbor " + peerConfig.address().getHostAddress() + " configured twice");
+            }
+        }
     }
 
     /**
@@ -79,32 +90,21 @@ public final class BgpSpeaker implements AutoCloseable
             EpollIoHandler.newFactory());
         // Create the thread now, from this thread: it inherits this thread's network namespace.
         group.next().submit(() -> { }).syncUninterruptibly();
-        final BgpSpeaker speaker = new BgpSpeaker(group);
         try
         {
-            speaker.init(config, routerId, timers, events);
+            final BgpSpeaker speaker = new BgpSpeaker(group, config, routerId, timers, events);
+            speaker.listen(config, routerId);
+            return speaker;
         }
         catch (final IOException | RuntimeException ex)
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw ex;
         }
-        return speaker;
     }
 
-    private void init(final SpeakerConfig config, final Inet4Address routerId, final SessionTimers timers, final PeerEvents events)
-        throws IOException
+    private void listen(final SpeakerConfig config, final Inet4Address routerId) throws IOException
     {
-        final BgpFsm.Connector connector = this::connect;
-        for (final PeerConfig peerConfig : config.neighbors())
-        {
-            final PeerSession peer = new PeerSession(peerConfig, config.localAs(), loop);
-            peer.fsm(new BgpFsm(peer, config.localAs(), routerId, timers, events, connector));
-            if (peers.putIfAbsent(peerConfig.address(), peer) != null)
-            {
-                throw new IllegalArgumentException("neighbor " + peerConfig.address().getHostAddress() + " configured twice");
-            }
-        }
         // Start every FSM before the listener exists, so no connection finds its neighbor still Idle.
         loop.submit(() ->
         {

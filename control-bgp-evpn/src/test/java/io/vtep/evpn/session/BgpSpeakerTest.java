@@ -86,4 +86,19 @@ class BgpSpeakerTest
             speakerA.close();
         }
     }
+
+    /** Bound to the wildcard address (dual-stack), an IPv4 neighbor is still recognised by its address. */
+    @org.junit.jupiter.api.Test
+    void wildcardListenerRecognisesIpv4Neighbors() throws IOException
+    {
+        final RecordingEvents events = new RecordingEvents();
+        try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
+                List.of(new PeerConfig(InetAddress.getByName("127.0.0.2"), 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
+             RawPeer raw = RawPeer.connect("127.0.0.2", speaker.localPort()))
+        {
+            assertTrue(raw.read() instanceof io.vtep.evpn.codec.OpenMessage, "an OPEN, not Cease/Connection Rejected");
+            raw.handshake(RawPeer.open(65001, 9, "10.0.0.2"));
+            events.await("established", speaker.peer(InetAddress.getByName("127.0.0.2")), TIMEOUT);
+        }
+    }
 }
