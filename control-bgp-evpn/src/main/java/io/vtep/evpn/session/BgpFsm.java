@@ -144,13 +144,26 @@ final class BgpFsm
         }
     }
 
-    /** Queued by {@link PeerSession#send}: sends only while Established (the RIB resends on re-establishment). */
+    /**
+     * Queued by {@link PeerSession#send}: sends only while Established (the RIB resends on
+     * re-establishment). An UPDATE that cannot be encoded (longer than 4096 octets) is the RIB's
+     * bug, not the peer's: it is logged and dropped, and the session stays up.
+     */
     void sendUpdate(final UpdateMessage update)
     {
         if (state == BgpState.ESTABLISHED)
         {
-            connection.send(update);
-            peer.countSent();
+            connection.channel().writeAndFlush(update).addListener(sent ->
+            {
+                if (sent.isSuccess())
+                {
+                    peer.countSent();
+                }
+                else if (sent.cause() instanceof io.netty.handler.codec.EncoderException ex)
+                {
+                    LOG.log(System.Logger.Level.ERROR, name + ": UPDATE not sent: " + ex.getMessage());
+                }
+            });
         }
     }
 

@@ -147,6 +147,50 @@ class RawPeerSessionTest
     }
 
     @Test
+    void ourOwnIdentifierOverIbgpGetsBadBgpIdentifier() throws IOException
+    {
+        try (RawPeer raw = connect(IBGP))
+        {
+            raw.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.1"));
+            raw.expectNotification(ErrorSubcode.BAD_BGP_IDENTIFIER);
+        }
+    }
+
+    @Test
+    void updateInOpenConfirmIsAnFsmError() throws IOException
+    {
+        try (RawPeer raw = connect(IBGP))
+        {
+            raw.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
+            assertInstanceOf(KeepaliveMessage.class, raw.read(), "OpenConfirm");
+            raw.send(io.vtep.evpn.codec.EvpnUpdates.endOfRib());
+            raw.expectNotification(ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_CONFIRM);
+        }
+    }
+
+    @Test
+    void anUpdateTooLongToEncodeIsDroppedWithoutResettingTheSession() throws IOException
+    {
+        try (RawPeer raw = connect(IBGP))
+        {
+            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
+            final BgpPeer peer = peer(IBGP);
+            events.await("established", peer, TIMEOUT);
+            final var rd = io.vtep.evpn.codec.EvpnUpdates.autoRouteDistinguisher(ip4("10.0.0.1"), 1);
+            final var manyTargets = java.util.stream.IntStream.range(1, 600)
+                .mapToObj(vni -> io.vtep.evpn.codec.EvpnUpdates.autoRouteTarget(LOCAL_AS, vni)).toList();
+            peer.send(io.vtep.evpn.codec.EvpnUpdates.inclusiveMulticast(rd, 100, ip4("10.0.0.1"), manyTargets,
+                io.vtep.evpn.codec.EvpnUpdates.PathOptions.ibgp()));
+            final UpdateMessage fits = io.vtep.evpn.codec.EvpnUpdates.inclusiveMulticast(rd, 100, ip4("10.0.0.1"),
+                manyTargets.subList(0, 1), io.vtep.evpn.codec.EvpnUpdates.PathOptions.ibgp());
+            peer.send(fits);
+            assertEquals(fits, raw.readSkippingKeepalives(), "only the UPDATE that fits arrives");
+            assertTrue(peer.isEstablished());
+            RecordingEvents.awaitTrue(TIMEOUT, () -> peer.updatesSent() == 1, "one UPDATE counted as sent");
+        }
+    }
+
+    @Test
     void badMarkerGetsConnectionNotSynchronized() throws IOException
     {
         try (RawPeer raw = connect(IBGP))
