@@ -34,4 +34,16 @@ public interface BgpPeer
     long updatesReceived();
 
     long updatesSent();
+
+    /**
+     * The last NOTIFICATION sent or received, with its code and subcode names, or the TCP failure
+     * that last ended a connection (for `bgp summary` and the log); null if none happened yet.
+     */
+    String lastError();
+
+    /** The hold time both OPENs settled on (RFC 4271 §4.2); 0 when not Established. */
+    int negotiatedHoldSeconds();
+
+    /** How many times the session reached Established since the process started (flap count). */
+    long establishedTransitions();
 }

@@ -1,0 +1,721 @@
+package io.vtep.evpn.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.vtep.evpn.codec.AddressFamily;
+import io.vtep.evpn.codec.BgpDecodeException;
+import io.vtep.evpn.codec.BgpMessage;
+import io.vtep.evpn.codec.ErrorSubcode;
+import io.vtep.evpn.codec.KeepaliveMessage;
+import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.OpenMessage;
+import io.vtep.evpn.codec.RouteRefreshMessage;
+import io.vtep.evpn.codec.UpdateMessage;
+import java.net.Inet4Address;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The BGP finite state machine of one neighbor (RFC 4271 §8), one method per state. Runs on the
+ * speaker's event loop only: every {@link FsmEvent} (connection events, messages, timers,
+ * start/stop) enters through {@link #handle}, so nothing here needs a lock.
+ *
+ * <p>Simplifications, each allowed by the RFC: no DelayOpen, no DampPeerOscillations beyond the
+ * growing Idle hold of {@link SessionTimers}, and automatic restart (event 3) after every error
+ * until the speaker stops. A connection that fails in Connect moves to Active, whose ConnectRetry
+ * timer starts the next attempt (RFC 4271 §8.2.2, Active, event 9).
+ *
+ * <p>Connection collision (RFC 4271 §6.8): while OPENs are being exchanged a second connection
+ * (ours if the peer's was first, or the other way round) is tracked beside the first; when an OPEN
+ * arrives on one while the other already has the peer's OPEN, the BGP identifiers decide and the
+ * loser gets Cease/Connection Collision Resolution (6/7). A connection that arrives while
+ * Established is the one that is closed.
+ */
+final class BgpFsm
+{
+    /** Opens outgoing connections on the event loop, in the speaker's network namespace. */
+    interface Connector
+    {
+        /**
+         * @param peer where to connect.
+         * @param fsm  gets {@link FsmEvent.TcpConnected} or {@link FsmEvent.TcpConnectionFails}.
+         * @return the channel of the attempt.
+         */
+        Channel connect(PeerConfig peer, BgpFsm fsm);
+    }
+
+    private static final System.Logger LOG = System.getLogger(BgpFsm.class.getName());
+
+    private final PeerSession peer;
+    private final long localAs;
+    private final Inet4Address localId;
+    private final SessionTimers timers;
+    private final PeerEvents events;
+    private final Connector connector;
+    private final EventLoop loop;
+    private final String name;
+
+    private BgpState state = BgpState.IDLE;
+    private Connection connection;
+    private Connection second;
+    private Channel attempt;
+    private boolean stopped = true;
+    private int failures;
+    private ScheduledFuture<?> connectRetryTimer;
+    private ScheduledFuture<?> holdTimer;
+    private ScheduledFuture<?> keepaliveTimer;
+    private ScheduledFuture<?> idleHoldTimer;
+
+    /**
+     * @param peer      the session snapshot this FSM keeps up to date.
+     * @param localAs   our AS.
+     * @param localId   our BGP identifier.
+     * @param timers    ConnectRetry / Idle hold / OpenSent hold.
+     * @param events    the RIB.
+     * @param connector opens our connections.
+     */
+    BgpFsm(final PeerSession peer, final long localAs, final Inet4Address localId, final SessionTimers timers,
+        final PeerEvents events, final Connector connector)
+    {
+        this.peer = peer;
+        this.localAs = localAs;
+        this.localId = localId;
+        this.timers = timers;
+        this.events = events;
+        this.connector = connector;
+        this.loop = peer.eventLoop();
+        this.name = "BGP peer " + peer.config().address().getHostAddress();
+    }
+
+    /** @return the current state (event loop only). */
+    BgpState state()
+    {
+        return state;
+    }
+
+    /**
+     * The one entry point. Events of a connection that is no longer the peer's are dropped here,
+     * so a state method only sees its own connection's.
+     *
+     * @param event what happened.
+     */
+    void handle(final FsmEvent event)
+    {
+        final Channel channel = event.channel();
+        if (channel != null && !(event instanceof FsmEvent.TcpConnected))
+        {
+            if (second != null && channel == second.channel())
+            {
+                secondConnection(event);
+                return;
+            }
+            if (channel == attempt && event instanceof FsmEvent.TcpConnectionFails fails)
+            {
+                attemptFailed(fails.reason());
+                return;
+            }
+            if (connection == null || channel != connection.channel())
+            {
+                return;
+            }
+        }
+        if (event instanceof FsmEvent.TcpConnected connected && connected.outgoing())
+        {
+            if (channel != attempt)
+            {
+                channel.close();
+                return;
+            }
+            attempt = null;
+        }
+        if (event instanceof FsmEvent.Stop stop)
+        {
+            stop(stop);
+            return;
+        }
+        switch (state)
+        {
+            case IDLE -> idle(event);
+            case CONNECT -> connect(event);
+            case ACTIVE -> active(event);
+            case OPEN_SENT -> openSent(event);
+            case OPEN_CONFIRM -> openConfirm(event);
+            case ESTABLISHED -> established(event);
+        }
+    }
+
+    /**
+     * Queued by {@link PeerSession#send}: sends only while Established (the RIB resends on
+     * re-establishment). An UPDATE that cannot be encoded (longer than 4096 octets) is the RIB's
+     * bug, not the peer's: it is logged and dropped, and the session stays up.
+     */
+    void sendUpdate(final UpdateMessage update)
+    {
+        if (state == BgpState.ESTABLISHED)
+        {
+            connection.channel().writeAndFlush(update).addListener(sent ->
+            {
+                if (sent.isSuccess())
+                {
+                    peer.countSent();
+                }
+                else if (sent.cause() instanceof io.netty.handler.codec.EncoderException ex)
+                {
+                    LOG.log(System.Logger.Level.ERROR, name + ": UPDATE not sent: " + ex.getMessage());
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- states
+
+    /** Idle: refuses connections; starts on ManualStart or when the Idle hold timer expires. */
+    private void idle(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.Start start ->
+            {
+                stopped = false;
+                failures = 0;
+                begin();
+            }
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.IDLE_HOLD_TIMER_EXPIRES && !stopped -> begin();
+            case FsmEvent.TcpConnected connected ->
+                refuse(connected.channel(), ErrorSubcode.CONNECTION_REJECTED, "in Idle");
+            default ->
+            {
+            }
+        }
+    }
+
+    /** Connect: our connection attempt is in progress. */
+    private void connect(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.TcpConnected connected ->
+            {
+                cancel(connectRetryTimer);
+                openSent(new Connection(connected.channel(), connected.outgoing()));
+            }
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES ->
+            {
+                closeAttempt();
+                initiateConnection();
+            }
+            default ->
+            {
+            }
+        }
+    }
+
+    /** Active: listening for the peer; ConnectRetry expiry starts our own attempt. */
+    private void active(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.TcpConnected connected ->
+            {
+                cancel(connectRetryTimer);
+                openSent(new Connection(connected.channel(), connected.outgoing()));
+            }
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES -> initiateConnection();
+            default ->
+            {
+            }
+        }
+    }
+
+    /** OpenSent: our OPEN is out; waiting for the peer's. */
+    private void openSent(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.MessageReceived received when received.message() instanceof OpenMessage open ->
+            {
+                final NegotiatedSession negotiated = negotiate(open);
+                if (negotiated == null)
+                {
+                    return;
+                }
+                connection.negotiated(negotiated);
+                peer.remoteRouterId(negotiated.remoteRouterId());
+                if (second != null && second.negotiated() != null && resolveCollision())
+                {
+                    return;
+                }
+                connection.send(KeepaliveMessage.INSTANCE);
+                enterOpenConfirm();
+            }
+            case FsmEvent.MessageReceived received ->
+                common(received.message(), ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_SENT);
+            case FsmEvent.TcpConnected connected -> track(connected);
+            case FsmEvent.TcpConnectionFails fails ->
+            {
+                // RFC 4271 §8.2.2, OpenSent, event 18: back to Active, listening, ConnectRetry running.
+                peer.lastError("TCP: " + fails.reason());
+                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                dropConnection(null, "TCP: " + fails.reason(), BgpState.ACTIVE);
+            }
+            default -> common(event, null);
+        }
+    }
+
+    /** OpenConfirm: OPENs exchanged and our KEEPALIVE sent; waiting for the peer's KEEPALIVE. */
+    private void openConfirm(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage ->
+                enterEstablished();
+            case FsmEvent.MessageReceived received ->
+                common(received.message(), ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_CONFIRM);
+            case FsmEvent.TcpConnected connected -> track(connected);
+            default -> common(event, null);
+        }
+    }
+
+    /** Established: UPDATEs flow to the RIB; every message restarts the hold timer. */
+    private void established(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.MessageReceived received when received.message() instanceof UpdateMessage update ->
+            {
+                restartHoldTimer();
+                peer.countReceived();
+                callback(() -> events.update(peer, update));
+            }
+            case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage ->
+                restartHoldTimer();
+            case FsmEvent.MessageReceived received when received.message() instanceof RouteRefreshMessage refresh ->
+            {
+                restartHoldTimer();
+                routeRefresh(refresh);
+            }
+            case FsmEvent.MessageReceived received ->
+                common(received.message(), ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_ESTABLISHED);
+            case FsmEvent.TcpConnected connected ->
+                // RFC 4271 §6.8: a collision with an Established connection closes the new one.
+                refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "while Established");
+            default -> common(event, null);
+        }
+    }
+
+    /**
+     * What OpenSent, OpenConfirm and Established do alike: NOTIFICATION received, codec errors,
+     * timers, TCP failure, and any other message as an FSM error with the RFC 6608 subcode.
+     */
+    private void common(final Object event, final ErrorSubcode unexpected)
+    {
+        switch (event)
+        {
+            case NotificationMessage notification ->
+            {
+                final String text = "received NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode()) +
+                    notification.shutdownCommunication().map(s -> " \"" + s + "\"").orElse("");
+                peer.lastError(text);
+                LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
+                dropConnection(null, text, BgpState.IDLE);
+            }
+            case BgpMessage message -> sessionError(NotificationMessage.of(unexpected),
+                "unexpected " + message.type() + " in " + state);
+            case FsmEvent.MessageError error -> sessionError(error.error().notification(), error.error().getMessage());
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.HOLD_TIMER_EXPIRES ->
+                sessionError(NotificationMessage.of(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC), "no message within the hold time");
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.KEEPALIVE_TIMER_EXPIRES ->
+            {
+                connection.send(KeepaliveMessage.INSTANCE);
+                startKeepaliveTimer();
+            }
+            case FsmEvent.TcpConnectionFails fails ->
+            {
+                peer.lastError("TCP: " + fails.reason());
+                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                dropConnection(null, "TCP: " + fails.reason(), BgpState.IDLE);
+            }
+            default ->
+            {
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    private void begin()
+    {
+        if (peer.config().passive())
+        {
+            transition(BgpState.ACTIVE);
+        }
+        else
+        {
+            initiateConnection();
+        }
+    }
+
+    private void initiateConnection()
+    {
+        transition(BgpState.CONNECT);
+        attempt = connector.connect(peer.config(), this);
+        connectRetryTimer = schedule(FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES, SessionTimers.jitteredMillis(timers.connectRetry()));
+    }
+
+    private void attemptFailed(final String reason)
+    {
+        attempt = null;
+        if (state == BgpState.CONNECT)
+        {
+            cancel(connectRetryTimer);
+            failures++;
+            peer.lastError("TCP: " + reason);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: connect failed: {1}", name, reason);
+            transition(BgpState.ACTIVE);
+            connectRetryTimer = schedule(FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES,
+                SessionTimers.jitteredMillis(timers.retryDelay(failures)));
+        }
+    }
+
+    private void openSent(final Connection opened)
+    {
+        connection = opened;
+        connection.send(OpenNegotiation.localOpen(localAs, peer.config().holdSeconds(), localId));
+        transition(BgpState.OPEN_SENT);
+        holdTimer = schedule(FsmEvent.Timer.HOLD_TIMER_EXPIRES, timers.openSentHold().toMillis());
+    }
+
+    private void enterOpenConfirm()
+    {
+        transition(BgpState.OPEN_CONFIRM);
+        restartHoldTimer();
+        startKeepaliveTimer();
+    }
+
+    private void enterEstablished()
+    {
+        restartHoldTimer();
+        failures = 0;
+        closeAttempt();
+        if (second != null)
+        {
+            second.close(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION));
+            second = null;
+        }
+        peer.established(connection.negotiated());
+        transition(BgpState.ESTABLISHED);
+        LOG.log(System.Logger.Level.INFO, "{0}: Established, {1}, hold time {2} s, peer BGP identifier {3}", name,
+            peer.isIbgp() ? "iBGP" : "eBGP", connection.negotiated().holdTimeSeconds(),
+            connection.negotiated().remoteRouterId().getHostAddress());
+        callback(() -> events.established(peer));
+    }
+
+    /** Sends the NOTIFICATION for an error on the session's connection and drops it. */
+    private void sessionError(final NotificationMessage notification, final String reason)
+    {
+        final String text = "sent NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode());
+        peer.lastError(text);
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}: {3}", name, text, state, reason);
+        dropConnection(notification, text + ": " + reason, BgpState.IDLE);
+    }
+
+    /**
+     * Ends the session's connection. A tracked second connection takes over (that is what it was
+     * kept for); otherwise the FSM goes to {@code next} and retries after the Idle hold or the
+     * ConnectRetry time.
+     */
+    private void dropConnection(final NotificationMessage notification, final String reason, final BgpState next)
+    {
+        final boolean wasEstablished = state == BgpState.ESTABLISHED;
+        cancel(holdTimer);
+        cancel(keepaliveTimer);
+        final Connection dropped = connection;
+        connection = null;
+        dropped.close(notification);
+        if (wasEstablished)
+        {
+            peer.down();
+            LOG.log(System.Logger.Level.INFO, "{0}: session down: {1}", name, reason);
+            callback(() -> events.down(peer, reason));
+        }
+        if (second != null)
+        {
+            promoteSecond();
+            return;
+        }
+        failures++;
+        final long delay = SessionTimers.jitteredMillis(timers.retryDelay(failures));
+        if (next == BgpState.ACTIVE && !stopped)
+        {
+            transition(BgpState.ACTIVE);
+            connectRetryTimer = schedule(FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES, delay);
+        }
+        else
+        {
+            closeAttempt();
+            transition(BgpState.IDLE);
+            if (!stopped)
+            {
+                idleHoldTimer = schedule(FsmEvent.Timer.IDLE_HOLD_TIMER_EXPIRES, delay);
+            }
+        }
+    }
+
+    /** ManualStop [2]: Cease to whatever connection exists, then Idle without restart. */
+    private void stop(final FsmEvent.Stop stop)
+    {
+        stopped = true;
+        cancel(connectRetryTimer);
+        cancel(idleHoldTimer);
+        closeAttempt();
+        final NotificationMessage cease = NotificationMessage.of(stop.cease());
+        if (second != null)
+        {
+            second.close(cease);
+            second = null;
+        }
+        if (connection != null)
+        {
+            peer.lastError("sent NOTIFICATION " + ErrorSubcode.describe(cease.code(), cease.subcode()));
+            dropConnection(cease, stop.reason(), BgpState.IDLE);
+        }
+        else
+        {
+            transition(BgpState.IDLE);
+        }
+    }
+
+    // ---------------------------------------------------------------- collision (RFC 4271 §6.8)
+
+    /** A second connection while OPENs are exchanged: send our OPEN on it and keep it until collision detection decides. */
+    private void track(final FsmEvent.TcpConnected connected)
+    {
+        if (second != null)
+        {
+            refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "third connection");
+            return;
+        }
+        second = new Connection(connected.channel(), connected.outgoing());
+        second.send(OpenNegotiation.localOpen(localAs, peer.config().holdSeconds(), localId));
+        final Connection tracked = second;
+        tracked.openTimeout(loop.schedule(() ->
+        {
+            if (second == tracked)
+            {
+                closeSecond(NotificationMessage.of(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC), "no OPEN within the hold time");
+            }
+        }, timers.openSentHold().toMillis(), TimeUnit.MILLISECONDS));
+        LOG.log(System.Logger.Level.INFO, "{0}: second connection ({1}) in {2}, collision detection pending", name, second, state);
+    }
+
+    /** Events of the second connection, which runs its own OpenSent/OpenConfirm beside the session's. */
+    private void secondConnection(final FsmEvent event)
+    {
+        switch (event)
+        {
+            case FsmEvent.MessageReceived received when received.message() instanceof OpenMessage open && second.negotiated() == null ->
+            {
+                final NegotiatedSession negotiated;
+                try
+                {
+                    negotiated = OpenNegotiation.negotiate(open, localAs, localId, peer.config());
+                }
+                catch (final BgpDecodeException ex)
+                {
+                    closeSecond(ex.notification(), ex.getMessage());
+                    return;
+                }
+                second.negotiated(negotiated);
+                if (connection.negotiated() != null)
+                {
+                    if (!resolveCollision())
+                    {
+                        return;
+                    }
+                }
+                if (second != null)
+                {
+                    second.send(KeepaliveMessage.INSTANCE);
+                }
+            }
+            case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage && second.negotiated() != null ->
+            {
+                // The peer chose this connection before the session's one got an OPEN: it wins.
+                final Connection winner = second;
+                second = null;
+                cancel(holdTimer);
+                cancel(keepaliveTimer);
+                connection.close(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION));
+                connection = winner;
+                winner.openTimeout(null);
+                enterEstablished();
+            }
+            case FsmEvent.MessageReceived received -> closeSecond(received.message() instanceof NotificationMessage ? null :
+                NotificationMessage.of(second.negotiated() == null ? ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_SENT :
+                    ErrorSubcode.FSM_UNEXPECTED_MESSAGE_IN_OPEN_CONFIRM), "received " + received.message());
+            case FsmEvent.MessageError error -> closeSecond(error.error().notification(), error.error().getMessage());
+            case FsmEvent.TcpConnectionFails fails -> closeSecond(null, fails.reason());
+            default ->
+            {
+            }
+        }
+    }
+
+    /**
+     * Both connections have the peer's OPEN: RFC 4271 §6.8 keeps the one initiated by the speaker
+     * with the higher BGP identifier (compared as unsigned 32-bit integers) and closes the other
+     * with Cease/Connection Collision Resolution.
+     *
+     * @return true if the session's connection lost and the second took over.
+     */
+    private boolean resolveCollision()
+    {
+        final long local = unsigned(localId);
+        final long remote = unsigned(connection.negotiated().remoteRouterId());
+        final boolean keepOutgoing = local > remote;
+        final boolean primaryLoses = connection.outgoing() != second.outgoing() && connection.outgoing() != keepOutgoing;
+        LOG.log(System.Logger.Level.INFO, "{0}: connection collision, local BGP identifier {1} {2} remote {3}: closing the {4} connection with Cease/Connection Collision Resolution (6/7)",
+            name, localId.getHostAddress(), local > remote ? ">" : "<", connection.negotiated().remoteRouterId().getHostAddress(),
+            (primaryLoses ? connection : second).outgoing() ? "outgoing" : "incoming");
+        if (!primaryLoses)
+        {
+            closeSecond(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION), "collision");
+            return false;
+        }
+        cancel(holdTimer);
+        cancel(keepaliveTimer);
+        final Connection loser = connection;
+        connection = null;
+        loser.close(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION));
+        promoteSecond();
+        return true;
+    }
+
+    /** The second connection becomes the session's, in the state its OPEN exchange reached. */
+    private void promoteSecond()
+    {
+        connection = second;
+        second = null;
+        connection.openTimeout(null);
+        if (connection.negotiated() != null)
+        {
+            connection.send(KeepaliveMessage.INSTANCE);
+            enterOpenConfirm();
+        }
+        else
+        {
+            transition(BgpState.OPEN_SENT);
+            holdTimer = schedule(FsmEvent.Timer.HOLD_TIMER_EXPIRES, timers.openSentHold().toMillis());
+        }
+    }
+
+    private void closeSecond(final NotificationMessage notification, final String reason)
+    {
+        LOG.log(System.Logger.Level.INFO, "{0}: closing second connection ({1}){2}: {3}", name, second,
+            notification == null ? "" : " with " + ErrorSubcode.describe(notification.code(), notification.subcode()), reason);
+        second.close(notification);
+        second = null;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** @return the negotiated session, or null after sending the OPEN error NOTIFICATION. */
+    private NegotiatedSession negotiate(final OpenMessage open)
+    {
+        try
+        {
+            return OpenNegotiation.negotiate(open, localAs, localId, peer.config());
+        }
+        catch (final BgpDecodeException ex)
+        {
+            sessionError(ex.notification(), ex.getMessage());
+            return null;
+        }
+    }
+
+    private void routeRefresh(final RouteRefreshMessage refresh)
+    {
+        if (AddressFamily.L2VPN_EVPN.equals(refresh.addressFamily()) && refresh.subtype() == RouteRefreshMessage.SUBTYPE_NORMAL &&
+            events instanceof RouteRefreshListener listener)
+        {
+            callback(() -> listener.routeRefresh(peer, refresh));
+        }
+        else
+        {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: ignoring {1}", name, refresh);
+        }
+    }
+
+    private void refuse(final Channel channel, final ErrorSubcode cease, final String why)
+    {
+        LOG.log(System.Logger.Level.INFO, "{0}: refusing connection from {1} {2} with {3}", name, channel.remoteAddress(), why, cease);
+        new Connection(channel, false).close(NotificationMessage.of(cease));
+    }
+
+    private void closeAttempt()
+    {
+        if (attempt != null)
+        {
+            final Channel closing = attempt;
+            attempt = null;
+            closing.close();
+        }
+    }
+
+    private void restartHoldTimer()
+    {
+        cancel(holdTimer);
+        final int hold = connection.negotiated().holdTimeSeconds();
+        holdTimer = hold == 0 ? null : schedule(FsmEvent.Timer.HOLD_TIMER_EXPIRES, hold * 1000L);
+    }
+
+    private void startKeepaliveTimer()
+    {
+        cancel(keepaliveTimer);
+        final int keepalive = connection.negotiated().keepaliveSeconds();
+        keepaliveTimer = keepalive == 0 ? null : schedule(FsmEvent.Timer.KEEPALIVE_TIMER_EXPIRES, keepalive * 1000L);
+    }
+
+    private ScheduledFuture<?> schedule(final FsmEvent.Timer timer, final long millis)
+    {
+        return loop.schedule(() -> handle(timer), millis, TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(final ScheduledFuture<?> timer)
+    {
+        if (timer != null)
+        {
+            timer.cancel(false);
+        }
+    }
+
+    private void transition(final BgpState next)
+    {
+        if (next != state)
+        {
+            LOG.log(System.Logger.Level.INFO, "{0}: {1} -> {2}", name, state, next);
+            state = next;
+            peer.state(next);
+        }
+    }
+
+    /** PeerEvents must not take the event loop down with it: a throwing callback is logged. */
+    private void callback(final Runnable call)
+    {
+        try
+        {
+            call.run();
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, name + ": PeerEvents callback failed", ex);
+        }
+    }
+
+    private static long unsigned(final Inet4Address address)
+    {
+        final byte[] b = address.getAddress();
+        return ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+    }
+
+}

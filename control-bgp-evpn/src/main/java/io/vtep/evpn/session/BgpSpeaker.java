@@ -1,0 +1,234 @@
+package io.vtep.evpn.session;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vtep.evpn.codec.ErrorSubcode;
+import io.vtep.evpn.codec.NotificationMessage;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A BGP speaker: one listening socket and one FSM per configured neighbor, all on one epoll event
+ * loop thread (DESIGN.md §3: control work, never a data-path thread).
+ *
+ * <p>Network namespaces: a Linux thread lives in the namespace of the thread that created it, and
+ * a socket in the namespace of the thread that creates it. {@link #start} therefore creates the
+ * event loop thread itself (so a caller inside {@code NetworkNamespace.call} gets a speaker in that
+ * namespace), binds the listener on the calling thread, and every outgoing connection, including
+ * reconnects, is created on the event loop.
+ *
+ * <p>Sockets carry TCP_NODELAY and IP_TOS 0xC0 (CS6, network control, as FRR marks BGP).
+ */
+public final class BgpSpeaker implements AutoCloseable
+{
+    /** DSCP CS6 in the TOS octet. */
+    static final int TOS_CS6 = 0xC0;
+
+    private static final System.Logger LOG = System.getLogger(BgpSpeaker.class.getName());
+    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final Map<InetAddress, PeerSession> peers = new LinkedHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private Channel listener;
+
+    private BgpSpeaker(final EventLoopGroup group, final SpeakerConfig config, final Inet4Address routerId, final SessionTimers timers,
+        final PeerEvents events)
+    {
+        this.group = group;
+        this.loop = group.next();
+        final BgpFsm.Connector connector = this::connect;
+        for (final PeerConfig peerConfig : config.neighbors())
+        {
+            final PeerSession peer = new PeerSession(peerConfig, config.localAs(), loop);
+            peer.fsm(new BgpFsm(peer, config.localAs(), routerId, timers, events, connector));
+            if (peers.putIfAbsent(peerConfig.address(), peer) != null)
+            {
+                throw new IllegalArgumentException("neighbor " + peerConfig.address().getHostAddress() + " configured twice");
+            }
+        }
+    }
+
+    /**
+     * Starts listening and starts every neighbor's FSM (ManualStart; passive neighbors only listen).
+     *
+     * @param config the speaker and its neighbors.
+     * @param timers ConnectRetry / Idle hold / OpenSent hold.
+     * @param events the RIB; called on the event loop, in order per peer.
+     * @return the running speaker.
+     * @throws IOException if the listening socket cannot be bound.
+     */
+    public static BgpSpeaker start(final SpeakerConfig config, final SessionTimers timers, final PeerEvents events) throws IOException
+    {
+        if (!(config.routerId() instanceof Inet4Address routerId))
+        {
+            throw new IllegalArgumentException("router id must be an IPv4 address: " + config.routerId());
+        }
+        final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bgp-speaker", true),
+            EpollIoHandler.newFactory());
+        // Create the thread now, from this thread: it inherits this thread's network namespace.
+        group.next().submit(() -> { }).syncUninterruptibly();
+        try
+        {
+            final BgpSpeaker speaker = new BgpSpeaker(group, config, routerId, timers, events);
+            speaker.listen(config, routerId);
+            return speaker;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+            throw ex;
+        }
+    }
+
+    private void listen(final SpeakerConfig config, final Inet4Address routerId) throws IOException
+    {
+        // Start every FSM before the listener exists, so no connection finds its neighbor still Idle.
+        loop.submit(() ->
+        {
+            for (final PeerSession peer : peers.values())
+            {
+                peer.fsm().handle(new FsmEvent.Start(peer.config().passive()));
+            }
+        }).syncUninterruptibly();
+        final ServerBootstrap server = new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.IP_TOS, TOS_CS6)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    accept(channel);
+                }
+            });
+        final InetSocketAddress bindTo = config.listenAddress() == null ?
+            new InetSocketAddress(config.listenPort()) : new InetSocketAddress(config.listenAddress(), config.listenPort());
+        final ChannelFuture bound = server.bind(bindTo).awaitUninterruptibly();
+        if (!bound.isSuccess())
+        {
+            throw new IOException("cannot listen for BGP on " + bindTo + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        listener = bound.channel();
+        LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
+            String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
+    }
+
+    /** Incoming connection: hand it to its neighbor's FSM, or refuse it (Cease/Connection Rejected, RFC 4486 §4). */
+    private void accept(final SocketChannel channel)
+    {
+        final InetAddress source = channel.remoteAddress().getAddress();
+        final PeerSession peer = peers.get(source);
+        final BgpFrameDecoder decoder = new BgpFrameDecoder();
+        final BgpMessageEncoder encoder = new BgpMessageEncoder();
+        if (peer == null)
+        {
+            LOG.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
+                channel.remoteAddress(), ErrorSubcode.CONNECTION_REJECTED);
+            channel.pipeline().addLast(encoder);
+            channel.eventLoop().execute(() -> channel.writeAndFlush(NotificationMessage.of(ErrorSubcode.CONNECTION_REJECTED))
+                .addListener(ChannelFutureListener.CLOSE));
+            return;
+        }
+        channel.pipeline().addLast(decoder, encoder, new SessionHandler(peer.fsm()::handle, false));
+    }
+
+    /** Runs on the event loop (the FSM calls it), so the socket is created in the speaker's namespace. */
+    private Channel connect(final PeerConfig peer, final BgpFsm fsm)
+    {
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(loop)
+            .channel(EpollSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.IP_TOS, TOS_CS6)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .handler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel channel)
+                {
+                    channel.pipeline().addLast(new BgpFrameDecoder(), new BgpMessageEncoder(), new SessionHandler(fsm::handle, true));
+                }
+            });
+        final InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
+        final ChannelFuture future = peer.localAddress() == null ? bootstrap.connect(remote) :
+            bootstrap.connect(remote, new InetSocketAddress(peer.localAddress(), 0));
+        future.addListener(f ->
+        {
+            if (!f.isSuccess())
+            {
+                fsm.handle(new FsmEvent.TcpConnectionFails(future.channel(), "connect to " + remote + " failed: " + f.cause().getMessage()));
+            }
+        });
+        return future.channel();
+    }
+
+    /** @return every neighbor, in configuration order. */
+    public List<BgpPeer> peers()
+    {
+        return new ArrayList<>(peers.values());
+    }
+
+    /**
+     * @param address a neighbor's address.
+     * @return its session, or null when it is not configured.
+     */
+    public BgpPeer peer(final InetAddress address)
+    {
+        return peers.get(address);
+    }
+
+    /** @return the port the listener is bound to (the configured one, or the kernel's choice for port 0). */
+    public int localPort()
+    {
+        return ((InetSocketAddress)listener.localAddress()).getPort();
+    }
+
+    /**
+     * Cease/Administrative Shutdown (6/2, RFC 4486) to every neighbor with a connection, then
+     * releases the event loop. Idempotent.
+     */
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        loop.submit(() ->
+        {
+            for (final PeerSession peer : peers.values())
+            {
+                peer.fsm().handle(new FsmEvent.Stop(ErrorSubcode.ADMINISTRATIVE_SHUTDOWN, "speaker closed"));
+            }
+            listener.close();
+        }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(100, 2_000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        LOG.log(System.Logger.Level.INFO, "BGP speaker closed");
+    }
+}
