@@ -84,7 +84,7 @@ LABEL org.opencontainers.image.title="vtep" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.base.name="${RUNTIME_BASE}" \
       io.vtep.capabilities.required="NET_RAW" \
-      io.vtep.capabilities.optional="NET_ADMIN"
+      io.vtep.capabilities.optional="NET_ADMIN NET_BIND_SERVICE"
 
 # Without arguments: `vtep run --config $VTEP_CONFIG`. With arguments: any vtep command, such as
 # `docker run --rm IMAGE version`, or `docker exec NAME vtep fdb show`. The JVM runs as PID 1

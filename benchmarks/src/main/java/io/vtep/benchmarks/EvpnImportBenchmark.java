@@ -113,6 +113,24 @@ public final class EvpnImportBenchmark
         {
             return updates.get();
         }
+
+        @Override
+        public String lastError()
+        {
+            return null;
+        }
+
+        @Override
+        public int negotiatedHoldSeconds()
+        {
+            return 0;
+        }
+
+        @Override
+        public long establishedTransitions()
+        {
+            return 1;
+        }
     }
 
     /**

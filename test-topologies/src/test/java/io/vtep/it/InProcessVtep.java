@@ -58,6 +58,18 @@ final class InProcessVtep implements AutoCloseable
         return "local " + attachment;
     }
 
+    /** The VNI's flood list (configured and from EVPN inclusive multicast routes), as addresses. */
+    java.util.List<String> floodList(final int vni)
+    {
+        return java.util.Arrays.stream(appliance.fdb().vni(vni).floodList()).map(v -> v.address().toString()).toList();
+    }
+
+    /** The state of the BGP session with {@code neighbor} as vtep's speaker sees it ("Established", ...). */
+    String bgpState(final String neighbor) throws java.net.UnknownHostException
+    {
+        return appliance.bgpSpeaker().peer(java.net.InetAddress.getByName(neighbor)).state();
+    }
+
     Origin origin(final int vni, final String mac)
     {
         final long entry = appliance.fdb().vni(vni).lookup(MacAddress.parse(mac));

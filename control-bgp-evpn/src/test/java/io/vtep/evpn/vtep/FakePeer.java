@@ -92,6 +92,24 @@ final class FakePeer implements BgpPeer
     }
 
     @Override
+    public String lastError()
+    {
+        return null;
+    }
+
+    @Override
+    public int negotiatedHoldSeconds()
+    {
+        return 0;
+    }
+
+    @Override
+    public long establishedTransitions()
+    {
+        return 0;
+    }
+
+    @Override
     public String toString()
     {
         return "peer " + WireFormat.toText(config.address());

@@ -21,6 +21,8 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /readyz}</td><td>200 when the access ports are open and the underlay bound, else 503 with the reason</td></tr>
  *   <tr><td>{@code GET /api/v1/fdb[?vni=N]}</td><td>FDB entries, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/vnis[?vni=N]}</td><td>VNIs with ports, flood lists, FDB counts and counters, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
+ *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
  * </table>
  *
@@ -33,21 +35,31 @@ public final class ApiRouter
     static final String ALLOW = "GET, HEAD";
     static final int MAX_VNI = 0xFF_FFFF;
     private static final List<String> PATHS =
-        List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/version");
+        List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/bgp", "/api/v1/bgp/routes",
+            "/api/v1/version");
     private static final Set<String> VNI_PARAMETER = Set.of("vni");
 
     private final ApiDocuments documents;
     private final MetricsEndpoint metrics;
     private final ReadinessCheck readiness;
     private final String version;
+    private final BgpDocuments bgp;
 
     public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
         final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version)
+    {
+        this(fdb, tables, counters, metrics, readiness, version, null);
+    }
+
+    /** @param bgpOrNull the BGP documents, or null when the configuration has no bgp section. */
+    public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
+        final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version, final BgpDocuments bgpOrNull)
     {
         this.documents = new ApiDocuments(fdb, tables, counters);
         this.metrics = metrics;
         this.readiness = readiness;
         this.version = version;
+        this.bgp = bgpOrNull;
     }
 
     /**
@@ -88,6 +100,8 @@ public final class ApiRouter
                 case "/readyz" -> readyz();
                 case "/api/v1/fdb" -> withVni(decoder, vni -> ApiResponse.json(documents.fdb(vni)));
                 case "/api/v1/vnis" -> withVni(decoder, vni -> ApiResponse.json(documents.vnis(vni)));
+                case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
+                case "/api/v1/bgp/routes" -> withBgp(decoder, vni -> ApiResponse.json(bgp.routes(vni)), true);
                 case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()
                     .field("version", version).field("java", Runtime.version().toString()).endObject() + "\n");
                 default -> throw new IllegalStateException("unrouted " + path);
@@ -109,6 +123,19 @@ public final class ApiRouter
     private interface VniRoute
     {
         ApiResponse answer(int vniOrZero);
+    }
+
+    private ApiResponse withBgp(final QueryStringDecoder decoder, final VniRoute route, final boolean vniParameter)
+    {
+        if (bgp == null)
+        {
+            return ApiResponse.jsonError(404, "BGP EVPN is not configured: the configuration has no bgp section");
+        }
+        if (!vniParameter && !decoder.rawQuery().isEmpty())
+        {
+            throw new BadRequest("no query parameters accepted here");
+        }
+        return withVni(decoder, route);
     }
 
     private ApiResponse withVni(final QueryStringDecoder decoder, final VniRoute route)

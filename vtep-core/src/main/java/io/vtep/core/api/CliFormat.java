@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How {@code vtep fdb show} and {@code vtep vni list} print the API's JSON documents
- * ({@code /api/v1/fdb}, {@code /api/v1/vnis}). Pure functions of the parsed JSON, so they are
+ * How {@code vtep fdb show}, {@code vtep vni list}, {@code vtep bgp summary} and {@code vtep bgp routes}
+ * print the API's JSON documents ({@code /api/v1/fdb}, {@code /api/v1/vnis}, {@code /api/v1/bgp},
+ * {@code /api/v1/bgp/routes}). Pure functions of the parsed JSON, so they are
  * tested without a running vtep.
  */
 public final class CliFormat
@@ -99,6 +100,106 @@ public final class CliFormat
             drops.append("drops without a VNI: ").append(global).append('\n');
         }
         return table(rows) + drops;
+    }
+
+    /**
+     * The peers in the manner of FRR's {@code show bgp summary}, then the EVPN totals:
+     * <pre>
+     * BGP router identifier 198.51.100.1, local AS 65001, listening on *:179
+     * NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  MSG-RCVD  MSG-SENT  DESCRIPTION
+     * 192.0.2.2  65000  ebgp  Established  00:01:02  3         3        2         5         4         spine
+     * EVPN: 7 routes, 0 MAC moves, no duplicate MACs
+     * </pre>
+     * A peer that is not Established shows its last error underneath.
+     */
+    public static String bgpSummary(final Map<String, Object> document)
+    {
+        final StringBuilder out = new StringBuilder();
+        out.append("BGP router identifier ").append(text(document.get("router_id")))
+            .append(", local AS ").append(text(document.get("asn")))
+            .append(", listening on ").append(text(document.get("listen"))).append('\n');
+        final List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("NEIGHBOR", "AS", "TYPE", "STATE", "UP/DOWN", "PFX-RCVD", "PFX-ACC", "PFX-SENT", "MSG-RCVD", "MSG-SENT",
+            "DESCRIPTION"));
+        final StringBuilder errors = new StringBuilder();
+        for (final Map<String, Object> peer : objects(document.get("peers")))
+        {
+            rows.add(List.of(
+                text(peer.get("address")),
+                text(peer.get("remote_as")),
+                text(peer.get("type")),
+                text(peer.get("state")),
+                duration(peer.get("uptime_seconds")),
+                text(peer.get("prefixes_received")),
+                text(peer.get("prefixes_accepted")),
+                text(peer.get("prefixes_sent")),
+                text(peer.get("updates_received")),
+                text(peer.get("updates_sent")),
+                peer.get("description") == null || text(peer.get("description")).isEmpty() ? "-" : text(peer.get("description"))));
+            if (!"Established".equals(peer.get("state")) && peer.get("last_error") != null)
+            {
+                errors.append("  ").append(text(peer.get("address"))).append(": ").append(text(peer.get("last_error"))).append('\n');
+            }
+        }
+        out.append(table(rows)).append(errors);
+        final Map<String, Object> evpn = object(document.get("evpn"));
+        final String duplicates = joined(evpn.get("duplicate_macs"));
+        out.append("EVPN: ").append(text(evpn.get("routes"))).append(" routes, ")
+            .append(text(evpn.get("mac_moves"))).append(" MAC moves, ")
+            .append(duplicates.equals("-") ? "no duplicate MACs" : "duplicate MACs " + duplicates).append('\n');
+        return out.toString();
+    }
+
+    /**
+     * One line per route, best paths marked {@code *}, in the manner of FRR's EVPN route table:
+     * <pre>
+     * * vni 100 type 2 [02:00:00:00:00:0b] rd 198.51.100.2:2 via 198.51.100.2 from 192.0.2.2 seq 0
+     * * vni 100 type 3 rd 198.51.100.1:1 via 198.51.100.1 from local
+     * </pre>
+     */
+    public static String bgpRoutes(final Map<String, Object> document)
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final Map<String, Object> route : objects(document.get("routes")))
+        {
+            out.append(Boolean.TRUE.equals(route.get("best")) ? "* " : "  ")
+                .append("vni ").append(text(route.get("vni")))
+                .append(" type ").append(text(route.get("type")));
+            if (route.get("mac") != null)
+            {
+                out.append(" [").append(text(route.get("mac")));
+                if (route.get("ip") != null)
+                {
+                    out.append(' ').append(text(route.get("ip")));
+                }
+                out.append(']');
+            }
+            out.append(" rd ").append(text(route.get("rd")))
+                .append(" via ").append(text(route.get("next_hop")))
+                .append(" from ").append(text(route.get("source")));
+            if (route.get("mac") != null)
+            {
+                out.append(" seq ").append(text(route.get("sequence")));
+                if (Boolean.TRUE.equals(route.get("sticky")))
+                {
+                    out.append(" sticky");
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String duration(final Object seconds)
+    {
+        if (!(seconds instanceof Number number))
+        {
+            return "never";
+        }
+        final long total = number.longValue();
+        final long days = total / 86_400;
+        final String clock = String.format("%02d:%02d:%02d", total / 3600 % 24, total / 60 % 60, total % 60);
+        return days > 0 ? days + "d" + clock : clock;
     }
 
     private static String flood(final Map<String, Object> vni)

@@ -14,11 +14,13 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
+import io.vtep.core.api.BgpDocuments;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
 import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
@@ -67,6 +69,8 @@ public final class VtepAppliance implements AutoCloseable
     private volatile boolean stopping;
     private VtepMetrics metrics;
     private ApiServer apiServer;
+    /** Null without a bgp section. */
+    private BgpControlPlane bgp;
 
     private VtepAppliance(final VtepConfig config, final Fdb fdb, final DataPlane dataPlane)
     {
@@ -179,6 +183,14 @@ public final class VtepAppliance implements AutoCloseable
         AgentRunner.startOnThread(conductor);
         resources.add(conductor);
 
+        if (config.bgp() != null)
+        {
+            // After the conductor (EVPN entries go through the FDB writer's lock, and local MACs
+            // reach the RIB as the conductor learns them); closed before it.
+            bgp = BgpControlPlane.start(config, fdb);
+            resources.add(bgp);
+        }
+
         startApi();
 
         for (final PortContext port : ports)
@@ -204,13 +216,19 @@ public final class VtepAppliance implements AutoCloseable
         final VtepMetrics vtepMetrics = VtepMetrics.create(fdb, dataPlane.tables(), dataPlane.counters());
         metrics = vtepMetrics;
         resources.add(vtepMetrics::close);
+        BgpDocuments bgpDocuments = null;
+        if (bgp != null)
+        {
+            BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
+            bgpDocuments = new BgpDocuments(config.bgp(), bgp.speaker(), bgp.evpn());
+        }
         final ApiRouter router = new ApiRouter(fdb, dataPlane.tables(), dataPlane.counters(),
             accept ->
             {
                 final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
-            this::notReadyReason, version());
+            this::notReadyReason, version(), bgpDocuments);
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
     }
@@ -275,6 +293,18 @@ public final class VtepAppliance implements AutoCloseable
     public VtepMetrics metrics()
     {
         return metrics;
+    }
+
+    /** The BGP speaker, or null without a bgp section. */
+    public io.vtep.evpn.session.BgpSpeaker bgpSpeaker()
+    {
+        return bgp == null ? null : bgp.speaker();
+    }
+
+    /** The EVPN control plane, or null without a bgp section. */
+    public io.vtep.evpn.vtep.EvpnControlPlane evpn()
+    {
+        return bgp == null ? null : bgp.evpn();
     }
 
     /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */

@@ -65,7 +65,7 @@ public final class Main
             }
             case "fdb" -> fdb(args, out, err);
             case "vni" -> vni(args, out, err);
-            case "bgp" -> notYet(err, "bgp", "the BGP EVPN issue");
+            case "bgp" -> bgp(args, out, err);
             default ->
             {
                 err.println("vtep: unknown command '" + args[0] + "'");
@@ -73,12 +73,6 @@ public final class Main
                 yield EXIT_USAGE;
             }
         };
-    }
-
-    private static int notYet(final PrintStream err, final String command, final String arrivesWith)
-    {
-        err.println("vtep: '" + command + "' is not available in this version yet; it arrives with " + arrivesWith + ".");
-        return EXIT_USAGE;
     }
 
     /** {@code fdb show [--vni N] [--api URL]} ({@code fdb} alone means {@code fdb show}). */
@@ -97,6 +91,31 @@ public final class Main
             return EXIT_USAGE;
         }
         return query(options, options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, CliFormat::fdbShow, out, err);
+    }
+
+    /** {@code bgp summary [--api URL]} ({@code bgp} alone means summary) and {@code bgp routes [--vni N] [--api URL]}. */
+    private static int bgp(final String[] args, final PrintStream out, final PrintStream err)
+    {
+        final String usage = "usage: vtep bgp summary [--api URL]\n       vtep bgp routes [--vni N] [--api URL]";
+        final String sub = args.length > 1 && !args[1].startsWith("-") ? args[1] : "summary";
+        if (!sub.equals("summary") && !sub.equals("routes"))
+        {
+            err.println("vtep bgp: unknown subcommand '" + sub + "'");
+            err.println(usage);
+            return EXIT_USAGE;
+        }
+        final boolean routes = sub.equals("routes");
+        final ClientOptions options = ClientOptions.parse(args, args.length > 1 && args[1].equals(sub) ? 2 : 1, routes, usage, err);
+        if (options == null)
+        {
+            return EXIT_USAGE;
+        }
+        if (routes)
+        {
+            return query(options, options.vni == null ? "/api/v1/bgp/routes" : "/api/v1/bgp/routes?vni=" + options.vni,
+                CliFormat::bgpRoutes, out, err);
+        }
+        return query(options, "/api/v1/bgp", CliFormat::bgpSummary, out, err);
     }
 
     /** {@code vni list [--api URL]} ({@code vni} alone means {@code vni list}). */
@@ -282,6 +301,7 @@ public final class Main
               fdb show [--vni N]    the FDB of a running instance, one entry a line
               vni list              VNIs with their ports, flood lists and counters
               bgp summary           BGP peers of a running instance
+              bgp routes [--vni N]  its EVPN routes (best paths marked *)
               version               print the version
 
             Commands that talk to a running instance use --api URL (default http://127.0.0.1:9100).

@@ -46,7 +46,8 @@ public final class ConfigLoader
     private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
     private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans");
-    private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit");
+    private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
+        "route-distinguisher", "route-targets");
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
@@ -84,6 +85,8 @@ public final class ConfigLoader
 
         final UnderlayConfig underlay = underlay(node(top, "vtep", ""));
         final Map<Integer, VniConfig> vnis = new LinkedHashMap<>();
+        final List<EvpnVniConfig> evpnOverrides = new ArrayList<>();
+        ConfigNode firstOverride = null;
         for (final ConfigNode vniNode : node(top, "vnis", "").list())
         {
             final VniConfig vni = vni(vniNode, underlay.localIp());
@@ -91,16 +94,29 @@ public final class ConfigLoader
             {
                 throw new ConfigException(vniNode.path() + ".vni", "VNI " + vni.vni() + " is configured twice");
             }
+            final Map<String, ConfigNode> map = vniNode.mapping(VNI_KEYS);
+            final EvpnVniConfig override = BgpSection.vniOverride(vni.vni(),
+                node(map, "route-distinguisher", vniNode.path()), node(map, "route-targets", vniNode.path()));
+            if (override != null)
+            {
+                evpnOverrides.add(override);
+                firstOverride = firstOverride != null ? firstOverride : vniNode;
+            }
         }
         final List<PortConfig> ports = ports(node(top, "ports", ""), vnis);
         final FdbConfig fdb = fdb(node(top, "fdb", ""), vnis, underlay.localIp());
-        final ConfigNode bgp = node(top, "bgp", "");
-        if (!bgp.isMissing())
+        final ConfigNode bgpNode = node(top, "bgp", "");
+        BgpConfig bgp = null;
+        if (!bgpNode.isMissing())
         {
-            throw bgp.problem("the BGP EVPN control plane is not available in this version yet; remove the bgp section");
+            bgp = BgpSection.parse(bgpNode, underlay.localIp(), evpnOverrides);
+        }
+        else if (firstOverride != null)
+        {
+            throw firstOverride.problem("route-distinguisher and route-targets apply to BGP EVPN only; add a bgp section or remove them");
         }
         final ApiConfig api = api(node(top, "api", ""));
-        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api);
+        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api, bgp);
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException
@@ -160,7 +176,7 @@ public final class ConfigLoader
         }
     }
 
-    private static ConfigNode node(final Map<String, ConfigNode> map, final String key, final String parent)
+    static ConfigNode node(final Map<String, ConfigNode> map, final String key, final String parent)
     {
         final ConfigNode node = map.get(key);
         return node != null ? node : new ConfigNode(parent.isEmpty() ? key : parent + "." + key, null);
@@ -369,6 +385,12 @@ public final class ConfigLoader
         {
             return ApiConfig.DEFAULT;
         }
+        return hostAndPort(listen);
+    }
+
+    /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6) with a literal address. */
+    static ApiConfig hostAndPort(final ConfigNode listen) throws ConfigException
+    {
         final String text = listen.text();
         final int colon = text.lastIndexOf(':');
         if (colon <= 0)
@@ -409,7 +431,7 @@ public final class ConfigLoader
         return (int)node.integer(1, MAX_VNI);
     }
 
-    private static VtepAddress address(final ConfigNode node) throws ConfigException
+    static VtepAddress address(final ConfigNode node) throws ConfigException
     {
         final String text = node.requiredText();
         try

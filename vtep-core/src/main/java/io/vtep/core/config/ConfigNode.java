@@ -148,6 +148,19 @@ final class ConfigNode
         return value == null ? defaultValue : integer(min, max);
     }
 
+    boolean bool(final boolean defaultValue) throws ConfigException
+    {
+        if (value == null)
+        {
+            return defaultValue;
+        }
+        if (value instanceof Boolean b)
+        {
+            return b;
+        }
+        throw problem("expected true or false, found " + describe(value));
+    }
+
     static String describe(final Object value)
     {
         if (value == null)

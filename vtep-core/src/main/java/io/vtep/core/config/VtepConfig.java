@@ -3,7 +3,8 @@ package io.vtep.core.config;
 import java.util.List;
 
 /**
- * A validated configuration (DESIGN.md §5). Built only by {@link ConfigLoader}, so every instance
+ * A validated configuration (DESIGN.md §5); {@code bgp} is null when the BGP EVPN control plane
+ * is not configured. Built only by {@link ConfigLoader}, so every instance
  * has passed validation: components may trust it.
  */
 public record VtepConfig(
@@ -11,7 +12,8 @@ public record VtepConfig(
     List<PortConfig> ports,
     List<VniConfig> vnis,
     FdbConfig fdb,
-    ApiConfig api)
+    ApiConfig api,
+    BgpConfig bgp)
 {
     public VtepConfig
     {

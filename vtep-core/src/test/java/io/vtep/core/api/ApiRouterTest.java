@@ -193,4 +193,15 @@ class ApiRouterTest
         assertEquals("1.2.3", version.get("version"));
         assertEquals(Runtime.version().toString(), version.get("java"));
     }
+
+    @Test
+    void bgpWithoutABgpSectionIs404WithTheReason()
+    {
+        for (final String uri : new String[] {"/api/v1/bgp", "/api/v1/bgp/routes"})
+        {
+            final ApiResponse response = get(uri);
+            assertEquals(404, response.status(), uri);
+            assertTrue(response.bodyText().contains("no bgp section"), response::bodyText);
+        }
+    }
 }

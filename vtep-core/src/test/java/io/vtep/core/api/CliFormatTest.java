@@ -72,4 +72,51 @@ class CliFormatTest
     {
         assertEquals("A    BB\nccc  d\n", CliFormat.table(java.util.List.of(java.util.List.of("A", "BB"), java.util.List.of("ccc", "d"))));
     }
+
+    /** A JSON object as JsonReader gives it, nulls allowed: {@code map("a", 1L, "b", null)}. */
+    private static Map<String, Object> map(final Object... keysAndValues)
+    {
+        final Map<String, Object> map = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2)
+        {
+            map.put((String)keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
+    @Test
+    void bgpSummaryIsATableLikeFrrsWithTheLastErrorOfADownPeer()
+    {
+        final Map<String, Object> document = map("asn", 65000L, "router_id", "192.0.2.1", "listen", "*:179", "peers", java.util.List.of(
+            map("address", "192.0.2.2", "remote_as", 65000L, "type", "ibgp", "description", "", "state", "Established",
+                "uptime_seconds", 3723L, "prefixes_received", 3L, "prefixes_accepted", 3L, "prefixes_sent", 2L,
+                "updates_received", 5L, "updates_sent", 4L, "last_error", null),
+            map("address", "192.0.2.3", "remote_as", 65003L, "type", "ebgp", "description", "spine2", "state", "Active",
+                "uptime_seconds", null, "prefixes_received", 0L, "prefixes_accepted", 0L, "prefixes_sent", 0L,
+                "updates_received", 0L, "updates_sent", 0L,
+                "last_error", "NOTIFICATION received: Cease / Administrative Shutdown (6/2)")),
+            "evpn", map("routes", 5L, "mac_moves", 1L, "duplicate_macs", java.util.List.of()));
+
+        assertEquals("""
+            BGP router identifier 192.0.2.1, local AS 65000, listening on *:179
+            NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  MSG-RCVD  MSG-SENT  DESCRIPTION
+            192.0.2.2  65000  ibgp  Established  01:02:03  3         3        2         5         4         -
+            192.0.2.3  65003  ebgp  Active       never     0         0        0         0         0         spine2
+              192.0.2.3: NOTIFICATION received: Cease / Administrative Shutdown (6/2)
+            EVPN: 5 routes, 1 MAC moves, no duplicate MACs
+            """, CliFormat.bgpSummary(document));
+    }
+
+    @Test
+    void bgpRoutesMarkBestPathsAndShowSequenceNumbersOfMacRoutes()
+    {
+        final Map<String, Object> type2 = map("type", 2L, "vni", 100L, "rd", "192.0.2.2:2", "mac", "02:00:00:00:00:0b",
+            "ip", "10.0.0.2", "next_hop", "192.0.2.2", "sequence", 3L, "sticky", true, "best", true, "source", "192.0.2.2");
+        final Map<String, Object> type3 = map("type", 3L, "vni", 100L, "rd", "192.0.2.1:1", "mac", null, "ip", null,
+            "next_hop", "192.0.2.1", "sequence", 0L, "sticky", false, "best", false, "source", "local");
+        assertEquals("""
+            * vni 100 type 2 [02:00:00:00:00:0b 10.0.0.2] rd 192.0.2.2:2 via 192.0.2.2 from 192.0.2.2 seq 3 sticky
+              vni 100 type 3 rd 192.0.2.1:1 via 192.0.2.1 from local
+            """, CliFormat.bgpRoutes(map("routes", java.util.List.of(type2, type3))));
+    }
 }

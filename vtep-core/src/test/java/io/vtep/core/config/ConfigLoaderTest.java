@@ -169,7 +169,6 @@ class ConfigLoaderTest
             Arguments.of("api host name", vtep + port + "api: { listen: 'localhost:9100' }\n", "api.listen", "not an IP address"),
             Arguments.of("api bad port", vtep + port + "api: { listen: '127.0.0.1:99999' }\n", "api.listen", "out of range"),
             Arguments.of("api no port", vtep + port + "api: { listen: '127.0.0.1' }\n", "api.listen", "HOST:PORT"),
-            Arguments.of("bgp not yet available", vtep + port + "bgp: { asn: 65001 }\n", "bgp", "not available"),
             Arguments.of("not YAML", "vtep: [ unclosed\n", "", "not valid YAML"),
             Arguments.of("empty", "", "", "empty"),
             Arguments.of("a list at the top", "- 1\n- 2\n", "", "mapping"));

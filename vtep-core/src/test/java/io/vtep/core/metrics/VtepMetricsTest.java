@@ -134,7 +134,7 @@ class VtepMetricsTest
         {
             assertTrue(samples.names().contains(name), name);
         }
-        assertTrue(samples.names().stream().noneMatch(n -> n.startsWith("vtep_bgp_")), "BGP arrives with its issue");
+        assertTrue(samples.names().stream().noneMatch(n -> n.startsWith("vtep_bgp_")), "no BGP series without a bgp section");
     }
 
     private static Set<String> labelValues(final Samples samples, final String name, final String label)

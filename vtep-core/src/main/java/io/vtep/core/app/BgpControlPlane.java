@@ -1,0 +1,131 @@
+package io.vtep.core.app;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vtep.core.config.BgpConfig;
+import io.vtep.core.config.BgpNeighborConfig;
+import io.vtep.core.config.ConfigException;
+import io.vtep.core.config.EvpnVniConfig;
+import io.vtep.core.config.VniConfig;
+import io.vtep.core.config.VtepConfig;
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.attr.ExtendedCommunity;
+import io.vtep.evpn.session.BgpSpeaker;
+import io.vtep.evpn.session.PeerConfig;
+import io.vtep.evpn.session.SessionTimers;
+import io.vtep.evpn.session.SpeakerConfig;
+import io.vtep.evpn.vtep.EvpnControlPlane;
+import io.vtep.evpn.vtep.EvpnSettings;
+import io.vtep.evpn.vtep.EvpnVniSettings;
+import io.vtep.fdb.Fdb;
+
+/**
+ * The BGP EVPN control plane of an appliance: the EVPN RIB bound to the FDB, and the BGP speaker
+ * that feeds it. Built from the {@code bgp:} section; every VNI of the configuration takes part
+ * (one inclusive multicast route each, RFC 7432 §11; type-2 routes for its local MACs, §9).
+ *
+ * <p>Started by the thread that starts the appliance, so the speaker's sockets (listener and
+ * outgoing connections) live in that thread's network namespace, like the data-path sockets.
+ */
+final class BgpControlPlane implements AutoCloseable
+{
+    private final EvpnControlPlane evpn;
+    private final BgpSpeaker speaker;
+
+    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker)
+    {
+        this.evpn = evpn;
+        this.speaker = speaker;
+    }
+
+    /**
+     * Starts the RIB first (it registers its FDB listener and originates the type-3 routes), then
+     * the speaker, so that the first session to come up is sent a complete Adj-RIB-Out.
+     */
+    static BgpControlPlane start(final VtepConfig config, final Fdb fdb) throws ConfigException
+    {
+        final BgpConfig bgp = config.bgp();
+        final EvpnControlPlane evpn = new EvpnControlPlane(evpnSettings(config), fdb);
+        evpn.start();
+        try
+        {
+            final BgpSpeaker speaker = BgpSpeaker.start(speakerConfig(bgp), SessionTimers.DEFAULT, evpn);
+            return new BgpControlPlane(evpn, speaker);
+        }
+        catch (final IOException ex)
+        {
+            evpn.close();
+            final String where = (bgp.listenAddress() == null ? "*" : bgp.listenAddress().toString()) + ":" + bgp.listenPort();
+            throw new ConfigException("bgp.listen", "cannot accept BGP sessions on " + where + ": " + ex.getMessage() +
+                (bgp.listenPort() < 1024 ? " (a port below 1024 needs root or CAP_NET_BIND_SERVICE)" : ""));
+        }
+        catch (final RuntimeException ex)
+        {
+            evpn.close();
+            throw ex;
+        }
+    }
+
+    static SpeakerConfig speakerConfig(final BgpConfig bgp)
+    {
+        final List<PeerConfig> peers = new ArrayList<>();
+        for (final BgpNeighborConfig neighbor : bgp.neighbors())
+        {
+            peers.add(new PeerConfig(neighbor.address().toInetAddress(), neighbor.remoteAs(), neighbor.port(),
+                neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource())));
+        }
+        return new SpeakerConfig(bgp.asn(), bgp.routerId(), inet(bgp.listenAddress()), bgp.listenPort(), peers);
+    }
+
+    static EvpnSettings evpnSettings(final VtepConfig config)
+    {
+        final BgpConfig bgp = config.bgp();
+        final List<EvpnVniSettings> vnis = new ArrayList<>();
+        for (final VniConfig vni : config.vnis())
+        {
+            final EvpnVniConfig override = bgp.vni(vni.vni());
+            vnis.add(override == null ?
+                new EvpnVniSettings(vni.vni(), null, List.of(), List.of()) :
+                new EvpnVniSettings(vni.vni(), override.routeDistinguisher(),
+                    List.<ExtendedCommunity>copyOf(override.importTargets()),
+                    List.<ExtendedCommunity>copyOf(override.exportTargets())));
+        }
+        return new EvpnSettings(bgp.asn(), bgp.routerId(), config.vtep().localIp(), vnis,
+            bgp.duplicateMaxMoves(), bgp.duplicateWindow());
+    }
+
+    private static InetAddress inet(final VtepAddress address)
+    {
+        return address == null ? null : address.toInetAddress();
+    }
+
+    EvpnControlPlane evpn()
+    {
+        return evpn;
+    }
+
+    BgpSpeaker speaker()
+    {
+        return speaker;
+    }
+
+    /**
+     * The speaker first: it tells every peer Cease / Administrative Shutdown (RFC 4486 §3), so
+     * they withdraw this VTEP's routes at once instead of after their hold time.
+     */
+    @Override
+    public void close()
+    {
+        try
+        {
+            speaker.close();
+        }
+        finally
+        {
+            evpn.close();
+        }
+    }
+}

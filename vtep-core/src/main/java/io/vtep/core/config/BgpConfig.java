@@ -1,0 +1,55 @@
+package io.vtep.core.config;
+
+import java.net.Inet4Address;
+import java.time.Duration;
+import java.util.List;
+
+import io.vtep.encap.VtepAddress;
+
+/**
+ * The {@code bgp:} section (DESIGN.md §5): the BGP EVPN control plane. Absent from a
+ * configuration, vtep runs flood-and-learn only.
+ *
+ * @param asn                 local AS, 1..4294967295 (4-octet AS, RFC 6793)
+ * @param routerId            BGP identifier (RFC 4271 §4.2); defaults to vtep.local-ip when that is IPv4
+ * @param listenAddress       address the passive side binds; null = every address
+ * @param listenPort          TCP port for incoming sessions, 179 by default
+ * @param neighbors           the configured peers, in order
+ * @param vnis                per-VNI route distinguisher / route target overrides (from {@code vnis[]})
+ * @param duplicateMaxMoves   MAC moves within {@code duplicateWindow} that mark a MAC duplicate (RFC 7432 §15.1)
+ * @param duplicateWindow     the window of duplicate detection
+ */
+public record BgpConfig(
+    long asn,
+    Inet4Address routerId,
+    VtepAddress listenAddress,
+    int listenPort,
+    List<BgpNeighborConfig> neighbors,
+    List<EvpnVniConfig> vnis,
+    int duplicateMaxMoves,
+    Duration duplicateWindow)
+{
+    /** FRR's {@code dup-addr-detection} defaults: 5 moves in 180 s. */
+    public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;
+    public static final int DEFAULT_DUPLICATE_WINDOW_SECONDS = 180;
+    public static final int DEFAULT_PORT = 179;
+
+    public BgpConfig
+    {
+        neighbors = List.copyOf(neighbors);
+        vnis = List.copyOf(vnis);
+    }
+
+    /** @return the override of one VNI, or null when it uses FRR's automatic RD and RTs. */
+    public EvpnVniConfig vni(final int vni)
+    {
+        for (final EvpnVniConfig config : vnis)
+        {
+            if (config.vni() == vni)
+            {
+                return config;
+            }
+        }
+        return null;
+    }
+}
