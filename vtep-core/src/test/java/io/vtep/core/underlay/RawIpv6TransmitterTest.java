@@ -124,7 +124,7 @@ class RawIpv6TransmitterTest
     }
 
     @Test
-    void multicastLeavesThroughTheLocalAddressInterfaceWithTheHopLimit() throws Exception
+    void multicastLeavesThroughTheLocalAddressInterfaceWithHopLimitOne() throws Exception
     {
         final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
         try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
@@ -132,11 +132,26 @@ class RawIpv6TransmitterTest
             final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(4));
             assertTrue(transmitter.send(nativeCopy(packet), 0, packet.length));
             final byte[] captured = captureIpv6Udp(capture);
-            assertEquals(HOP_LIMIT, captured[7] & 0xFF);
+            assertEquals(1, captured[7] & 0xFF, "multicast hop limit: 1 unless configured, not the unicast " + HOP_LIMIT);
             assertArrayEquals(group.getAddress(), Arrays.copyOfRange(captured, 24, 40));
             assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length));
         }
         assertTrue(transmitter.interfaceIndex() > 0);
+        assertEquals(1, transmitter.multicastHopLimit());
+    }
+
+    @Test
+    void aConfiguredMulticastHopLimitIsUsed() throws Exception
+    {
+        final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
+        try (RawIpv6Transmitter scoped = NetworkNamespace.call(ns1, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 5));
+            AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        {
+            final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(5));
+            assertTrue(scoped.send(nativeCopy(packet), 0, packet.length));
+            assertEquals(5, captureIpv6Udp(capture)[7] & 0xFF);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 0));
     }
 
     @Test
