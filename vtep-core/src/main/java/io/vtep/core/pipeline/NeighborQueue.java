@@ -22,7 +22,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  * learn queue: an Agrona {@link ManyToOneRingBuffer} in preallocated direct memory, written in place
  * by any number of data-path threads (lock-free, allocation-free) and drained by one control thread.
  * When the ring is full the neighbour is dropped and counted: the host's next ARP or NS/NA offers it
- * again, and the data path never waits for the control plane. Each record is 32 bytes:
+ * again, and the data path never waits for the control plane. Each record is 64 bytes:
  *
  * <pre>
  *   record header (8)  length, msgTypeId = IPV4 | IPV6
@@ -31,6 +31,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   +8  long  mac        low 48 bits
  *   +16 long  IPv6 address, high 64 bits (IPV6 only)
  *   +24 long  IPv6 address, low 64 bits (IPV6 only)
+ *   +32       padding to 56
  * </pre>
  */
 public final class NeighborQueue
@@ -43,7 +44,11 @@ public final class NeighborQueue
     private static final int MAC_OFFSET = 8;
     private static final int IPV6_HIGH_OFFSET = 16;
     private static final int IPV6_LOW_OFFSET = 24;
-    private static final int LENGTH = 32;
+    /**
+     * 32 bytes are used; the rest pads the record (with its 8-byte header) to 64, a power of two, so
+     * that the ring, whose size must be one, holds exactly {@link #capacity()} records.
+     */
+    private static final int LENGTH = 56;
     private static final int RECORD_LENGTH = BitUtil.align(LENGTH + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
     /** The ring refuses records longer than 1/8 of its capacity. */
     private static final int MIN_EVENTS = 8;
