@@ -103,11 +103,13 @@ public final class UnderlayReceiver implements AutoCloseable
             }
             return new UnderlayReceiver(group, channel);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | IOException ex)
         {
+            // Netty reports a failed bind (EADDRINUSE) as a native IOException thrown from sync
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind the underlay UDP socket to " + localAddress + " port " + udpPort + ": " +
-                ex.getMessage(), ex);
+                ex.getMessage() + (String.valueOf(ex.getMessage()).contains("in use") ?
+                " (another vtep instance or a kernel VXLAN device holds the port)" : ""), ex);
         }
     }
 
