@@ -50,6 +50,7 @@ class NeighborSnoopingTest
     private final RecordingPort eth2 = new RecordingPort("eth2");
     private final NeighborQueue queue = new NeighborQueue(64);
     private final List<Neighbor> drained = new ArrayList<>();
+    private ForwardingTables tables;
     private DataPlane plane;
     private PortContext port1;
     private AccessPipeline fromEth1;
@@ -62,7 +63,7 @@ class NeighborSnoopingTest
         fdb.addVni(100, LearningMode.EVPN, 0, null);
         fdb.addVni(200, LearningMode.DATA_PLANE, 0, null);
         fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VtepAddress.parse("192.0.2.2"))});
-        final ForwardingTables tables = new ForwardingTables(fdb);
+        tables = new ForwardingTables(fdb);
         final VniContext vni100 = tables.addVni(100);
         final VniContext vni200 = tables.addVni(200);
         port1 = tables.addPort(eth1);
@@ -239,5 +240,70 @@ class NeighborSnoopingTest
 
         assertTrue(drain().isEmpty());
         assertEquals(1, eth2.sent.size(), "forwarding is unchanged");
+    }
+
+    /**
+     * Snooping adds no allocation to the access path: ARP and NS/NA frames, each with a new binding
+     * so that every one is parsed and queued, and the queue drained in between (the control thread's
+     * side may allocate, so the drain is outside the measurement). Tolerance as in
+     * AfPacketPortAllocationTest: a few KiB for the run, against 100+ KB for one object per frame.
+     */
+    @Test
+    void snoopingAllocatesNothingPerFrame()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final FrameBatch batch = new FrameBatch(2);
+        final byte[] arp = EthernetFrames.arp(1, HOST_1, IP_1, 0, IP_2);
+        final byte[] na = EthernetFrames.neighborAdvertisement(HOST_2, IPV6_2, IPV6_2, HOST_1, IPV6_1);
+        final NeighborHandler ignore = (vni, mac, ip) -> { };
+        // ports and underlay that take frames without recording them (recording allocates)
+        eth2.refuse = true;
+        final io.vtep.core.underlay.UnderlayTransmitter discard = new io.vtep.core.underlay.UnderlayTransmitter()
+        {
+            @Override
+            public boolean send(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                return true;
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final AccessPipeline fromEth1 = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(2, 16)),
+            VtepAddress.parse("192.0.2.1"), 4789, 64, SourcePortRange.DEFAULT, 1500, discard)
+            .neighborQueue(queue).accessPipeline(port1);
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                arp[31] = (byte)i; // sender IP 10.0.0.x and a new IPv6 target each time: no dedupe
+                na[14 + 40 + 8 + 15] = (byte)i;
+                batch.clear();
+                batch.buffer().putBytes(FrameBatch.slotFrameOffset(0), arp);
+                batch.add(FrameBatch.slotFrameOffset(0), arp.length);
+                batch.buffer().putBytes(FrameBatch.slotFrameOffset(1), na);
+                batch.add(FrameBatch.slotFrameOffset(1), na.length);
+                fromEth1.process(batch, now++);
+                if ((i & 15) == 15)
+                {
+                    allocated -= threads.getCurrentThreadAllocatedBytes();
+                    queue.drain(ignore, 64);
+                    allocated += threads.getCurrentThreadAllocatedBytes();
+                }
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before - allocated;
+            if (round == 0)
+            {
+                allocated = 0; // warm-up: JIT, first-use allocations
+            }
+        }
+        System.out.printf("NeighborSnooper: %d bytes allocated for 40000 frames%n", allocated);
+        assertTrue(allocated <= 4_096, allocated + " bytes allocated for 40,000 ARP and NA frames");
     }
 }
