@@ -19,9 +19,9 @@ import io.vtep.metrics.Side;
  * look up the destination, then send to a remote VTEP, hairpin to another local attachment, or
  * flood (other local members + the flood list or multicast group).
  *
- * <p>A priority-tagged frame (802.1Q tag with VID 0, IEEE 802.1Q §9.6: "the tag header carries
- * only priority information") belongs to the untagged attachment of the port; its tag is stripped
- * like any other.
+ * <p>A priority-tagged frame (802.1Q tag with VID 0, the null VLAN ID of IEEE 802.1Q §9.6: the
+ * tag carries only priority information, no VLAN) belongs to the untagged attachment of the port;
+ * its tag is stripped like any other.
  *
  * <p>With a {@link NeighborQueue}, ARP and Neighbor Discovery frames forwarded from the access
  * side also teach the control plane which IP addresses the local MACs hold
