@@ -21,6 +21,7 @@ import io.vtep.core.pipeline.AccessPipeline;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.core.pipeline.OverlayPipeline;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
@@ -81,6 +82,10 @@ public class PipelineBenchmark
     @Param({"64", "1400"})
     int frameLength;
 
+    /** ARP/ND snooping into a NeighborQueue on the access pipeline: its cost on ordinary (IPv4) traffic. */
+    @Param({"false", "true"})
+    boolean neighborSnooping;
+
     final CountingPort eth1 = new CountingPort("eth1");
     final CountingPort eth2 = new CountingPort("eth2");
     final CountingTransmitter underlay = new CountingTransmitter();
@@ -114,9 +119,9 @@ public class PipelineBenchmark
         counters = new CounterSnapshotSource(new CounterLayout(1, 16));
         final DataPlane plane = new DataPlane(
             tables, counters, LOCAL, UdpHeader.VXLAN_PORT, 64, SourcePortRange.DEFAULT, 1500, underlay);
-        fromEth1 = plane.accessPipeline(port1);
+        fromEth1 = plane.neighborQueue(neighborSnooping ? new NeighborQueue(1024) : null).accessPipeline(port1);
         fromOverlay = plane.overlayPipeline();
-        now = System.nanoTime();
+        now = fdb.clock().nanoTime();
 
         // The overlay packet: from the remote host behind B to local host 0 on eth1.
         overlayBuffer = Frames.nativeBuffer(4096);

@@ -43,10 +43,10 @@ public final class VxlanEncapsulator
     /** Fewer than {@link #headerLength()} bytes before the frame. */
     public static final int NO_HEADROOM = -3;
 
-    /** IPv4 20 + UDP 8 + VXLAN 8. */
-    public static final int IPV4_HEADER_LENGTH = Ipv4Header.LENGTH + UdpHeader.LENGTH + VxlanHeader.LENGTH;
-    /** IPv6 40 + UDP 8 + VXLAN 8. */
-    public static final int IPV6_HEADER_LENGTH = Ipv6Header.LENGTH + UdpHeader.LENGTH + VxlanHeader.LENGTH;
+    /** Bytes an IPv4 underlay adds in front of the inner frame (outer IPv4 20 + UDP 8 + VXLAN 8): an overhead, not one header. */
+    public static final int IPV4_OVERHEAD = Ipv4Header.LENGTH + UdpHeader.LENGTH + VxlanHeader.LENGTH;
+    /** Bytes an IPv6 underlay adds in front of the inner frame (outer IPv6 40 + UDP 8 + VXLAN 8). */
+    public static final int IPV6_OVERHEAD = Ipv6Header.LENGTH + UdpHeader.LENGTH + VxlanHeader.LENGTH;
 
     /** TTL written towards a multicast group. */
     public static final int MULTICAST_TTL = 1;
@@ -86,11 +86,11 @@ public final class VxlanEncapsulator
         this.udpDestinationPort = udpDestinationPort;
         this.ttl = ttl;
         this.ipHeaderLength = local.isIpv6() ? Ipv6Header.LENGTH : Ipv4Header.LENGTH;
-        this.headerLength = local.isIpv6() ? IPV6_HEADER_LENGTH : IPV4_HEADER_LENGTH;
+        this.headerLength = local.isIpv6() ? IPV6_OVERHEAD : IPV4_OVERHEAD;
         // IPv4 total length counts the whole packet; IPv6 payload length and UDP length count
         // from the UDP header. Both must fit 16 bits.
         this.maxFrameLength = local.isIpv6() ?
-            MAX_16_BIT - UdpHeader.LENGTH - VxlanHeader.LENGTH : MAX_16_BIT - IPV4_HEADER_LENGTH;
+            MAX_16_BIT - UdpHeader.LENGTH - VxlanHeader.LENGTH : MAX_16_BIT - IPV4_OVERHEAD;
         this.localAddressSum = local.isIpv6() ?
             Checksum.sum(local.ipv6High(), local.ipv6Low()) : Checksum.sum(local.ipv4());
     }

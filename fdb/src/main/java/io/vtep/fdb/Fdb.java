@@ -431,15 +431,15 @@ public final class Fdb
         }
     }
 
-    /**
-     * @return learn events the queue holds before it drops.
-     */
     /** The conductor's thread registers itself to be woken by learn events. */
     LearnQueue learnQueue()
     {
         return learnQueue;
     }
 
+    /**
+     * @return learn events the queue holds before it drops.
+     */
     public int learnQueueCapacity()
     {
         return learnQueue.capacity();

@@ -37,15 +37,29 @@ public final class FdbConductor implements Agent
     @Override
     public int doWork()
     {
+        final LearnQueue learnQueue = fdb.learnQueue();
         final ReentrantLock lock = fdb.writeLock();
         if (!lock.tryLock())
         {
+            learnQueue.consumerIdle(); // this cycle returns 0 and may park: let the next event wake it
             return 0;
         }
 
         try
         {
             int work = fdb.drainLearnQueue(Fdb.LEARN_DRAIN_LIMIT);
+            if (work == 0)
+            {
+                // About to report no work, after which the idle strategy may park this thread. Say so
+                // first, then look once more: an event committed after this second look sees the flag
+                // and unparks us; one committed before it is drained here (LearnQueue#offer).
+                learnQueue.consumerIdle();
+                work = fdb.drainLearnQueue(Fdb.LEARN_DRAIN_LIMIT);
+            }
+            if (work > 0)
+            {
+                learnQueue.consumerBusy();
+            }
             final long now = clock.nanoTime();
             if (now - lastSweepNanos >= sweepIntervalNanos)
             {
@@ -62,7 +76,8 @@ public final class FdbConductor implements Agent
     }
 
     /**
-     * Data-path threads wake this agent's thread when they queue a learn event, so an idle strategy
+     * Data-path threads wake this agent's thread when they queue a learn event while it is idle
+     * (a duty cycle found no work: the only time the idle strategy parks), so an idle strategy
      * that parks (Agrona's {@code SleepingIdleStrategy}, {@code BackoffIdleStrategy}) applies new
      * MACs within microseconds without polling hard.
      */

@@ -1,5 +1,7 @@
 package io.vtep.fdb;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.util.concurrent.locks.LockSupport;
 
@@ -43,6 +45,31 @@ final class LearnQueue
     private final int capacityEvents;
     /** The thread that drains the queue, woken when an event arrives so that it need not poll often. */
     private volatile Thread consumer;
+    /**
+     * True while the consumer may be about to park (it found nothing to do): only then does a
+     * producer pay for an unpark. Set by the consumer before it looks at the ring for the last
+     * time, cleared by the one producer that wins the CAS (or by the consumer once busy again).
+     */
+    private volatile boolean consumerIdle;
+    /** Times a producer woke the consumer (tests, diagnostics). */
+    private volatile long wakeUps;
+
+    private static final VarHandle CONSUMER_IDLE;
+    private static final VarHandle WAKE_UPS;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            CONSUMER_IDLE = lookup.findVarHandle(LearnQueue.class, "consumerIdle", boolean.class);
+            WAKE_UPS = lookup.findVarHandle(LearnQueue.class, "wakeUps", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
     LearnQueue(final int requestedEvents)
     {
@@ -71,12 +98,23 @@ final class LearnQueue
         buffer.putLong(index + MAC_OFFSET, mac);
         buffer.putLong(index + TIME_OFFSET, nowNanos);
         ring.commit(index);
-        final Thread thread = consumer;
-        if (thread != null)
+        // Wake the writer only when it is idle (it may be parked): a busy writer reads the event in
+        // its next duty cycle anyway, and an unpark per event from every worker is a shared write
+        // and, when the writer really sleeps, a futex call. Dekker-style, no lost wake-up: the
+        // producer commits, fences, reads the flag; the consumer sets the flag (volatile), then reads
+        // the ring once more (consumerIdle()). Either the consumer sees this event or this producer
+        // sees the flag, so the next unicast to a just-learned MAC is not flooded for a whole park
+        // period. The full fence orders the release store of the commit before the flag load
+        // (a release store may otherwise pass a later load); it costs a few ns per new MAC only.
+        VarHandle.fullFence();
+        if (consumerIdle && CONSUMER_IDLE.compareAndSet(this, true, false))
         {
-            // New MACs are rare next to packets: waking the writer costs a futex call per event,
-            // and the next unicast to a just-learned MAC is not flooded while the writer sleeps.
-            LockSupport.unpark(thread);
+            final Thread thread = consumer;
+            if (thread != null)
+            {
+                WAKE_UPS.getAndAdd(this, 1L);
+                LockSupport.unpark(thread);
+            }
         }
         return true;
     }
@@ -90,6 +128,32 @@ final class LearnQueue
     void noConsumer()
     {
         consumer = null;
+        consumerIdle = false;
+    }
+
+    /**
+     * Consumer: it found no work and may park after this duty cycle. Call, then {@link #drain} once
+     * more before parking, so that an event committed after that drain sees the flag and unparks
+     * the consumer.
+     */
+    void consumerIdle()
+    {
+        consumerIdle = true;
+    }
+
+    /** Consumer: it has work again; producers need not wake it. */
+    void consumerBusy()
+    {
+        if (consumerIdle)
+        {
+            consumerIdle = false;
+        }
+    }
+
+    /** @return times a producer unparked the consumer. */
+    long wakeUps()
+    {
+        return wakeUps;
     }
 
     /**

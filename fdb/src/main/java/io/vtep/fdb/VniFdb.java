@@ -160,13 +160,13 @@ public final class VniFdb
         }
         else if (macLimit != 0 && learnedEntries() >= macLimit)
         {
-            counters.getAndIncrement(index(MAC_LIMIT_HITS));
+            countRacy(MAC_LIMIT_HITS);
             return;
         }
 
         if (!learnQueue.offer(type, vni, mac, target, nowNanos))
         {
-            counters.getAndIncrement(index(LEARN_QUEUE_DROPS));
+            countRacy(LEARN_QUEUE_DROPS);
         }
     }
 
@@ -214,7 +214,8 @@ public final class VniFdb
     }
 
     /**
-     * @return new MACs not learned because the VNI was at its MAC limit.
+     * @return new MACs not learned because the VNI was at its MAC limit (a lower bound: bumped
+     * without atomics from every data-path thread).
      */
     public long macLimitHits()
     {
@@ -223,7 +224,7 @@ public final class VniFdb
 
     /**
      * @return learn events dropped because the learn queue was full (the next packet from
-     * the MAC tries again).
+     * the MAC tries again; a lower bound, bumped without atomics from every data-path thread).
      */
     public long learnQueueDrops()
     {
@@ -292,7 +293,21 @@ public final class VniFdb
 
     void countLimitHit()
     {
-        counters.getAndIncrement(index(MAC_LIMIT_HITS)); // data-path threads count here too
+        countRacy(MAC_LIMIT_HITS); // data-path threads count here too
+    }
+
+    /**
+     * Bumps a counter that every data-path thread may bump: a plain read and an opaque store, no
+     * atomic read-modify-write, as the data-path counter model does. At the MAC limit or with the
+     * learn queue full, every packet from an unknown source gets here, and a lock-prefixed
+     * increment on one shared cache line would serialise all workers exactly when the VTEP is
+     * under pressure. The price: increments racing on two threads may count once, so these two
+     * counters are a lower bound (they say "it happens, about this often", which is what they are for).
+     */
+    private void countRacy(final int counter)
+    {
+        final int i = index(counter);
+        counters.setOpaque(i, counters.getOpaque(i) + 1);
     }
 
     private static int index(final int counter)

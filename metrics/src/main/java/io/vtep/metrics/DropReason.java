@@ -27,7 +27,18 @@ public enum DropReason
     /** The kernel refused to send (queue full, no route, message too long). */
     TX_ERROR("tx_error", "the kernel refused to send the packet"),
     /** A frame larger than the receive buffer of the port driver. */
-    TRUNCATED("truncated", "frame larger than the driver's receive buffer");
+    TRUNCATED("truncated", "frame larger than the driver's receive buffer"),
+    /**
+     * A decapsulated frame that carries an 802.1Q tag: RFC 7348 §6.1, "Decapsulated VXLAN frames with
+     * the inner VLAN tag SHOULD be discarded unless configured otherwise" (the VNI stands for the VLAN).
+     */
+    INNER_VLAN_TAGGED("inner_vlan_tagged", "decapsulated frame carrying an 802.1Q tag (RFC 7348 section 6.1)"),
+    /**
+     * A VXLAN packet from a source VTEP this VTEP does not know, for a VNI that does not learn from the
+     * data plane (EVPN or none): only VTEPs known from the control plane or configuration are accepted,
+     * so spoofed outer sources cannot fill the remote VTEP table.
+     */
+    UNKNOWN_VTEP("unknown_vtep", "VXLAN packet from an unknown VTEP for a VNI that does not learn from the data plane");
 
     private static final DropReason[] VALUES = values();
 

@@ -1,5 +1,10 @@
 package io.vtep.core.app;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+import org.agrona.concurrent.NanoClock;
+
 import io.vtep.core.pipeline.AccessPipeline;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
@@ -7,22 +12,35 @@ import io.vtep.core.port.FrameBatch;
 /**
  * The receive thread of one access port: receive a batch, forward it to completion, repeat
  * (DESIGN.md §3, no hand-off queue). Wakes at least every {@link #POLL_MILLIS} to notice a stop.
+ *
+ * <p>A RuntimeException from the port or the pipeline (a bug: bad input is dropped and counted,
+ * never thrown) must not end the thread silently, which would leave the port dead while the
+ * appliance reports healthy. It is counted ({@link #failures()}), logged at most once per
+ * {@link #LOG_INTERVAL_NANOS} with the number suppressed in between, and the loop goes on with
+ * the next batch (the failing batch is lost).
  */
 final class PortWorker implements Runnable
 {
     static final int BATCH_SIZE = 32;
+    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final int POLL_MILLIS = 100;
+    private static final Logger LOGGER = System.getLogger(PortWorker.class.getName());
 
     private final AccessPort port;
     private final AccessPipeline pipeline;
+    private final NanoClock clock;
     private final FrameBatch batch = new FrameBatch(BATCH_SIZE);
     private volatile boolean running = true;
+    private volatile long failures;
     private long truncatedReported;
+    private long lastLogNanos;
+    private long failuresLogged;
 
     PortWorker(final AccessPort port, final AccessPipeline pipeline)
     {
         this.port = port;
         this.pipeline = pipeline;
+        this.clock = pipeline.clock();
     }
 
     @Override
@@ -30,17 +48,46 @@ final class PortWorker implements Runnable
     {
         while (running)
         {
-            if (port.receive(batch, POLL_MILLIS) > 0)
+            try
             {
-                pipeline.process(batch, System.nanoTime());
+                if (port.receive(batch, POLL_MILLIS) > 0)
+                {
+                    pipeline.process(batch, clock.nanoTime());
+                }
+                final long truncated = port.truncatedFrames();
+                if (truncated != truncatedReported)
+                {
+                    pipeline.truncated(truncated - truncatedReported);
+                    truncatedReported = truncated;
+                }
             }
-            final long truncated = port.truncatedFrames();
-            if (truncated != truncatedReported)
+            catch (final RuntimeException ex)
             {
-                pipeline.truncated(truncated - truncatedReported);
-                truncatedReported = truncated;
+                failed(ex);
             }
         }
+    }
+
+    private void failed(final RuntimeException ex)
+    {
+        batch.clear();
+        final long count = failures + 1;
+        failures = count; // single writer: this thread
+        final long now = clock.nanoTime();
+        if (failuresLogged == 0 || now - lastLogNanos >= LOG_INTERVAL_NANOS)
+        {
+            final long suppressed = count - 1 - failuresLogged;
+            lastLogNanos = now;
+            failuresLogged = count;
+            LOGGER.log(Level.ERROR, "port " + port.name() + ": forwarding failed, batch lost, worker continues" +
+                (suppressed > 0 ? " (" + suppressed + " more failures since the last report)" : ""), ex);
+        }
+    }
+
+    /** @return RuntimeExceptions caught (and survived) so far. */
+    long failures()
+    {
+        return failures;
     }
 
     void stop()

@@ -58,7 +58,6 @@ public final class LinuxConstants
 
     // ---- <asm-generic/socket.h>: SOL_SOCKET options ---------------------------------------------
 
-    public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     /** Classic BPF socket filter ({@code struct sock_fprog}). */
     public static final int SO_ATTACH_FILTER = 26;
@@ -71,8 +70,6 @@ public final class LinuxConstants
     public static final int ETH_P_ALL = 0x0003;
     /** 802.1Q VLAN tag protocol identifier. */
     public static final int ETH_P_8021Q = 0x8100;
-    /** 802.1ad service VLAN tag protocol identifier (QinQ outer tag). */
-    public static final int ETH_P_8021AD = 0x88A8;
 
     // ---- <linux/if_packet.h> -----------------------------------------------------------------------
 
@@ -103,8 +100,6 @@ public final class LinuxConstants
 
     // ---- <linux/in6.h> -----------------------------------------------------------------------------
 
-    /** Kernel computes and inserts a checksum at this offset; deliberately never set here. */
-    public static final int IPV6_CHECKSUM = 7;
     public static final int IPV6_UNICAST_HOPS = 16;
     /** {@code int} interface index for outgoing multicast. */
     public static final int IPV6_MULTICAST_IF = 17;
@@ -123,9 +118,6 @@ public final class LinuxConstants
     // ---- <poll.h> / <asm-generic/poll.h> -----------------------------------------------------------
 
     public static final short POLLIN = 0x0001;
-    public static final short POLLERR = 0x0008;
-    public static final short POLLHUP = 0x0010;
-    public static final short POLLNVAL = 0x0020;
 
     // ---- <linux/sched.h>, <asm-generic/fcntl.h> ----------------------------------------------------
 
@@ -140,16 +132,12 @@ public final class LinuxConstants
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int ENXIO = 6;
-    public static final int EAGAIN = 11;
     public static final int EACCES = 13;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
     public static final int ENOPROTOOPT = 92;
     public static final int EMSGSIZE = 90;
     public static final int EADDRNOTAVAIL = 99;
-    public static final int ENETDOWN = 100;
-    public static final int ENETUNREACH = 101;
-    public static final int ENOBUFS = 105;
 
     /** {@code <net/if.h>}: interface names are at most 15 bytes plus the terminating NUL. */
     public static final int IFNAMSIZ = 16;

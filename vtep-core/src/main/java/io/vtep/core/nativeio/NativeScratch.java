@@ -90,11 +90,6 @@ public final class NativeScratch
         return address + SOCKADDR_OFFSET;
     }
 
-    public long pollfdAddress()
-    {
-        return address + POLLFD_OFFSET;
-    }
-
     public long controlAddress()
     {
         return address + CONTROL_OFFSET;
@@ -117,12 +112,6 @@ public final class NativeScratch
         return address + MSGHDR_OFFSET;
     }
 
-    /** {@code msg_flags} of the last {@code recvmsg} (MSG_TRUNC, MSG_CTRUNC). */
-    public int receivedMessageFlags()
-    {
-        return buffer.getInt(MSGHDR_OFFSET + (int)MSG_FLAGS);
-    }
-
     /** {@code msg_controllen} of the last {@code recvmsg}: how many control bytes the kernel wrote. */
     public int receivedControlLength()
     {
@@ -132,7 +121,7 @@ public final class NativeScratch
     /**
      * Waits until {@code fd} is readable, for at most {@code timeoutMillis} (negative: no limit).
      *
-     * @return the {@code revents} (POLLIN, POLLERR, ...), 0 on timeout, -1 on error or signal
+     * @return the {@code revents} (POLLIN, ...), 0 on timeout, -1 on error or signal
      */
     public int pollReadable(final int fd, final int timeoutMillis)
     {

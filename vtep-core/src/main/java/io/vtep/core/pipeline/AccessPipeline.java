@@ -1,5 +1,6 @@
 package io.vtep.core.pipeline;
 
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.port.FrameBatch;
@@ -18,6 +19,14 @@ import io.vtep.metrics.Side;
  * look up the destination, then send to a remote VTEP, hairpin to another local attachment, or
  * flood (other local members + the flood list or multicast group).
  *
+ * <p>A priority-tagged frame (802.1Q tag with VID 0, the null VLAN ID of IEEE 802.1Q §9.6: the
+ * tag carries only priority information, no VLAN) belongs to the untagged attachment of the port;
+ * its tag is stripped like any other.
+ *
+ * <p>With a {@link NeighborQueue}, ARP and Neighbor Discovery frames forwarded from the access
+ * side also teach the control plane which IP addresses the local MACs hold
+ * ({@link NeighborSnooper}, RFC 7432 §7.2).
+ *
  * <p>Allocation-free and lock-free per frame; bad frames are dropped and counted.
  */
 public final class AccessPipeline
@@ -28,9 +37,11 @@ public final class AccessPipeline
     private final LocalDelivery local;
     private final OverlayTransmit overlay;
     private final DataPathCounters counters;
+    /** Null when neighbour snooping is off. */
+    private final NeighborSnooper neighbors;
 
     AccessPipeline(final PortContext port, final ForwardingTables tables, final LocalDelivery local,
-        final OverlayTransmit overlay, final DataPathCounters counters)
+        final OverlayTransmit overlay, final DataPathCounters counters, final NeighborQueue neighborQueue)
     {
         this.port = port;
         this.tables = tables;
@@ -38,6 +49,13 @@ public final class AccessPipeline
         this.local = local;
         this.overlay = overlay;
         this.counters = counters;
+        this.neighbors = neighborQueue == null ? null : new NeighborSnooper(neighborQueue);
+    }
+
+    /** The clock of the FDB, whose ageing the {@code nowNanos} passed to {@link #process} must match. */
+    public NanoClock clock()
+    {
+        return tables.fdb().clock();
     }
 
     public void process(final FrameBatch batch, final long nowNanos)
@@ -70,7 +88,9 @@ public final class AccessPipeline
             counters.dropped(DropReason.MALFORMED);
             return;
         }
-        final Attachment from = port.attachment(tagged ? VlanTag.vlanId(buffer, offset) : Attachment.UNTAGGED);
+        final int vlanId = tagged ? VlanTag.vlanId(buffer, offset) : 0;
+        // VID 0 is a priority tag (IEEE 802.1Q §9.6): the frame belongs to no VLAN, i.e. is untagged.
+        final Attachment from = port.attachment(vlanId == 0 ? Attachment.UNTAGGED : vlanId);
         if (from == null)
         {
             counters.dropped(DropReason.UNKNOWN_VLAN);
@@ -83,6 +103,10 @@ public final class AccessPipeline
             // The VNI stands for the VLAN on the overlay: the inner frame carries no tag (RFC 7348 §6.1).
             offset = VlanTag.strip(buffer, offset);
             length -= VlanTag.LENGTH;
+        }
+        if (neighbors != null)
+        {
+            neighbors.snoop(buffer, offset, length, vni.vni(), nowNanos);
         }
 
         final long source = MacAddress.get(buffer, offset + EthernetHeader.SOURCE_OFFSET);

@@ -21,6 +21,7 @@ public final class DataPlane
     private final SourcePortRange sourcePorts;
     private final int underlayMtu;
     private final UnderlayTransmitter transmitter;
+    private NeighborQueue neighborQueue;
 
     public DataPlane(final ForwardingTables tables, final CounterSnapshotSource counters, final VtepAddress localAddress,
         final int udpPort, final int ttl, final SourcePortRange sourcePorts, final int underlayMtu,
@@ -46,13 +47,32 @@ public final class DataPlane
         return counters;
     }
 
+    /**
+     * Turns ARP / Neighbor Discovery snooping on (or off with null) for the access pipelines made
+     * after this call: they offer the (VNI, MAC, IP) bindings they see to {@code queue}, for EVPN
+     * MAC/IP routes (RFC 7432 §7.2). Call before {@link #accessPipeline}; off by default.
+     *
+     * @return this
+     */
+    public DataPlane neighborQueue(final NeighborQueue queue)
+    {
+        this.neighborQueue = queue;
+        return this;
+    }
+
+    /** @return the queue snooped neighbours go to, or null when snooping is off */
+    public NeighborQueue neighborQueue()
+    {
+        return neighborQueue;
+    }
+
     /** The pipeline for the receive thread of one access port. */
     public AccessPipeline accessPipeline(final PortContext port)
     {
         final DataPathCounters block = counters.newBlock();
         final OverlayTransmit overlay = new OverlayTransmit(
             new VxlanEncapsulator(localAddress, udpPort, ttl), sourcePorts, underlayMtu, transmitter, block);
-        return new AccessPipeline(port, tables, new LocalDelivery(block), overlay, block);
+        return new AccessPipeline(port, tables, new LocalDelivery(block), overlay, block, neighborQueue);
     }
 
     /** The pipeline for the underlay receive thread. */

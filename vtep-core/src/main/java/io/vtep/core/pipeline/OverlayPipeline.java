@@ -1,11 +1,14 @@
 package io.vtep.core.pipeline;
 
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.MacAddress;
+import io.vtep.encap.VlanTag;
 import io.vtep.encap.VtepAddress;
 import io.vtep.encap.VxlanDecoder;
+import io.vtep.encap.VxlanEncapsulator;
 import io.vtep.encap.VxlanHeader;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.RemoteVtep;
@@ -19,6 +22,11 @@ import io.vtep.metrics.Side;
  * VXLAN header, find the VNI, learn the inner source MAC behind the outer source address, and
  * deliver the inner frame to local attachments only. Nothing received from the overlay goes back
  * into it (split horizon, RFC 7348 §4.2 — the sender already did the head-end replication).
+ *
+ * <p>Only a VNI that learns from the data plane accepts packets from a VTEP it has not heard of
+ * (and interns it); a VNI learning from EVPN (or not at all) accepts only VTEPs already in the
+ * remote VTEP table, from the control plane or the configuration, and drops the rest as
+ * {@link DropReason#UNKNOWN_VTEP}.
  *
  * <p>One instance per underlay receive thread. Allocation-free except the first time a remote VTEP
  * is seen, when it is interned.
@@ -41,7 +49,14 @@ public final class OverlayPipeline
         this.localAddress = localAddress;
         this.local = local;
         this.counters = counters;
-        this.ipAndUdpHeaderLength = (localAddress.isIpv6() ? 40 : 20) + 8;
+        this.ipAndUdpHeaderLength =
+            (localAddress.isIpv6() ? VxlanEncapsulator.IPV6_OVERHEAD : VxlanEncapsulator.IPV4_OVERHEAD) - VxlanHeader.LENGTH;
+    }
+
+    /** The clock of the FDB, whose ageing the {@code nowNanos} passed in must match. */
+    public NanoClock clock()
+    {
+        return tables.fdb().clock();
     }
 
     /** A datagram from an IPv4 VTEP; {@code buffer} holds the UDP payload at {@code offset}. */
@@ -80,9 +95,9 @@ public final class OverlayPipeline
 
     /**
      * The first valid packet from a VTEP for a VNI served here interns it (a lock and an allocation,
-     * once per VTEP). Garbage, unknown VNIs and a full table never get that far, so a flood of
-     * spoofed sources or bogus VNIs neither costs extra per packet nor grows the VTEP table
-     * (whose size bounds the per-VTEP metric series).
+     * once per VTEP). Garbage, unknown VNIs, VNIs that do not learn from the data plane and a full
+     * table never get that far, so a flood of spoofed sources or bogus VNIs neither costs extra per
+     * packet nor grows the VTEP table (whose size bounds the per-VTEP metric series).
      */
     private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length)
     {
@@ -90,13 +105,19 @@ public final class OverlayPipeline
         {
             return false;
         }
-        final int vni = VxlanDecoder.decode(buffer, offset, length);
-        return vni >= 0 && tables.vni(vni) != null;
+        final int vniId = VxlanDecoder.decode(buffer, offset, length);
+        if (vniId < 0)
+        {
+            return false;
+        }
+        final VniContext vni = tables.vni(vniId);
+        return vni != null && vni.fdb().learningMode().learnsRemote();
     }
 
     /**
-     * @param source the sending VTEP; null when the remote VTEP table is full (the frame is still
-     *               delivered, but its source MAC is not learned)
+     * @param source the sending VTEP; null when it is not in the remote VTEP table: then a VNI that
+     *               learns from the data plane still delivers the frame (the table is full; the
+     *               source MAC is not learned), any other VNI drops it as an unknown VTEP
      */
     void forward(final UnsafeBuffer buffer, final int offset, final int length, final RemoteVtep source, final long nowNanos)
     {
@@ -119,6 +140,19 @@ public final class OverlayPipeline
         {
             counters.vtepReceived(source.index(), ipAndUdpHeaderLength + length);
         }
+        else if (!vni.fdb().learningMode().learnsRemote())
+        {
+            counters.vniDropped(vni.slot(), DropReason.UNKNOWN_VTEP);
+            return;
+        }
+        if (VlanTag.isTagged(buffer, frameOffset))
+        {
+            // RFC 7348 §6.1: "Decapsulated VXLAN frames with the inner VLAN tag SHOULD be discarded
+            // unless configured otherwise." The VNI is the VLAN; a tag would leak another VLAN's
+            // identity onto the access port. Checked before learning, so such a frame teaches nothing.
+            counters.vniDropped(vni.slot(), DropReason.INNER_VLAN_TAGGED);
+            return;
+        }
 
         final long sourceMac = MacAddress.get(buffer, frameOffset + EthernetHeader.SOURCE_OFFSET);
         if (source != null && !MacAddress.isGroup(sourceMac) && !MacAddress.isZero(sourceMac))
@@ -134,8 +168,10 @@ public final class OverlayPipeline
             {
                 counters.vniFlooded(vni.slot());
             }
-            else
+            else if (vni.members().length == 0)
             {
+                // Only when there was nowhere to flood to: copies the ports refused are already
+                // counted as tx_error by LocalDelivery, once each.
                 counters.vniDropped(vni.slot(), DropReason.NO_ROUTE);
             }
         }

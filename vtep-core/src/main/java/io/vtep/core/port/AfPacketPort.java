@@ -54,6 +54,7 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NativeScratch;
 import io.vtep.core.nativeio.SocketHandle;
+import io.vtep.encap.VlanTag;
 
 /**
  * An access port on a Linux packet socket (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
@@ -100,7 +101,8 @@ public final class AfPacketPort implements AccessPort
      */
     public static final int RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
 
-    private static final int VLAN_TAG_LENGTH = 4;
+    /** Sends never block the data-path thread, nor raise SIGPIPE (see {@link #send}). */
+    static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
     private static final int MAC_ADDRESSES_LENGTH = 12;
 
     private final String name;
@@ -325,7 +327,7 @@ public final class AfPacketPort implements AccessPort
             final int auxdata = findAuxdata(control, scratch.receivedControlLength());
             if (auxdata >= 0 && (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_VALID) != 0)
             {
-                if (frameLength + VLAN_TAG_LENGTH > FrameBatch.MAX_FRAME_LENGTH || frameLength < MAC_ADDRESSES_LENGTH)
+                if (frameLength + VlanTag.LENGTH > FrameBatch.MAX_FRAME_LENGTH || frameLength < MAC_ADDRESSES_LENGTH)
                 {
                     truncatedFrames++;
                     continue;
@@ -337,7 +339,7 @@ public final class AfPacketPort implements AccessPort
                 }
                 final int tci = control.getShort(auxdata + (int)TP_VLAN_TCI) & 0xFFFF;
                 frameOffset = insertVlanTag(frames, slotOffset, tpid, tci);
-                frameLength += VLAN_TAG_LENGTH;
+                frameLength += VlanTag.LENGTH;
             }
             batch.add(frameOffset, frameLength);
             count++;
@@ -346,21 +348,19 @@ public final class AfPacketPort implements AccessPort
     }
 
     /**
-     * Moves the destination and source MAC addresses 4 bytes into the headroom and writes the tag
-     * between them and the EtherType that follows.
+     * Puts the tag the kernel moved into the metadata back in front of the EtherType, in the
+     * headroom ({@link VlanTag#insert}), keeping the TPID the kernel reported (802.1ad service tags
+     * are 0x88A8).
      *
      * @return the new frame offset
      */
     private static int insertVlanTag(final UnsafeBuffer frames, final int frameOffset, final int tpid, final int tci)
     {
-        final int taggedOffset = frameOffset - VLAN_TAG_LENGTH;
-        // read all 12 bytes before writing: source and destination ranges overlap
-        final long macs0to7 = frames.getLong(frameOffset);
-        final int macs8to11 = frames.getInt(frameOffset + 8);
-        frames.putLong(taggedOffset, macs0to7);
-        frames.putInt(taggedOffset + 8, macs8to11);
-        frames.putShort(taggedOffset + MAC_ADDRESSES_LENGTH, (short)tpid, ByteOrder.BIG_ENDIAN);
-        frames.putShort(taggedOffset + MAC_ADDRESSES_LENGTH + 2, (short)tci, ByteOrder.BIG_ENDIAN);
+        final int taggedOffset = VlanTag.insert(frames, frameOffset, tci);
+        if (tpid != VlanTag.TPID)
+        {
+            frames.putShort(taggedOffset + VlanTag.TPID_OFFSET, (short)tpid, ByteOrder.BIG_ENDIAN);
+        }
         return taggedOffset;
     }
 
@@ -390,8 +390,11 @@ public final class AfPacketPort implements AccessPort
     /**
      * Writes one frame as it is (an 802.1Q tag in it leaves as written).
      *
+     * Never blocks (MSG_DONTWAIT): a data-path thread calls it.
+     *
      * @return false when the port is closed, the buffer is on the heap or the range is outside it,
-     *     or the kernel refused the frame (larger than the MTU, interface down, buffer full)
+     *     or the kernel refused the frame (larger than the MTU, interface down, send buffer full:
+     *     EAGAIN, ENOBUFS)
      */
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
@@ -402,8 +405,11 @@ public final class AfPacketPort implements AccessPort
         {
             return false;
         }
+        // MSG_DONTWAIT: a full socket send buffer (the interface's queue is stalled) fails at once with
+        // EAGAIN, or ENOBUFS, and the caller counts tx_error; a blocking send would stall the worker
+        // and with it every other port and VNI it forwards for.
         // MSG_NOSIGNAL: a send racing with close() reaches the closed-socket marker (EPIPE)
-        final long sent = Libc.send(socket.fd(), buffer.addressOffset() + offset, length, MSG_NOSIGNAL);
+        final long sent = Libc.send(socket.fd(), buffer.addressOffset() + offset, length, SEND_FLAGS);
         Reference.reachabilityFence(socket);
         return sent == length;
     }

@@ -8,6 +8,7 @@ import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
 import static io.vtep.core.nativeio.LinuxConstants.IP_HDRINCL;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_IF;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_LOOP;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
 import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
@@ -75,6 +76,12 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
 {
     private static final int IPV4_HEADER_LENGTH = 20;
     private static final int UDP_HEADER_LENGTH = 8;
+    /**
+     * MSG_DONTWAIT: when the socket's send buffer is full (the underlay interface's queue is stalled),
+     * {@code sendto} fails at once (EAGAIN, ENOBUFS) and the pipeline counts tx_error, instead of
+     * blocking the data-path thread and every port and VNI it serves. MSG_NOSIGNAL: no SIGPIPE.
+     */
+    static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
     private static final int DESTINATION_OFFSET = 16;
     private static final int SOCKADDR_IN_LENGTH = (int)LinuxStructs.SOCKADDR_IN.byteSize();
 
@@ -149,7 +156,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
      * @param length IPv4 header to the end of the inner frame
      * @return false when the range is not a native buffer range long enough for IPv4 and UDP
      *     headers, when closed, or when the kernel refused the packet (EMSGSIZE: longer than the
-     *     MTU; ENOBUFS; no route)
+     *     MTU; EAGAIN or ENOBUFS: the send buffer is full, as the call never blocks; no route)
      */
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
@@ -168,7 +175,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
         sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN_ADDR, buffer.getInt(offset + DESTINATION_OFFSET));
         sockaddr.putLong(SOCKADDR_OFFSET + 8, 0L); // sin_zero
 
-        final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset, length, MSG_NOSIGNAL,
+        final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset, length, SEND_FLAGS,
             scratch.sockaddrAddress(), SOCKADDR_IN_LENGTH);
         Reference.reachabilityFence(socket);
         return sent == length;

@@ -10,6 +10,7 @@ import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_HOPS;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_IF;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_LOOP;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_UNICAST_HOPS;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
 import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
@@ -53,7 +54,7 @@ import io.vtep.encap.VtepAddress;
  * ({@code rawv6_sendmsg} → {@code ip6_append_data} → {@code rawv6_push_pending_frames}) builds
  * an IPv6 header with next header = the socket's protocol (UDP), source = the bound local address,
  * destination = the {@code sendto} address, hop limit = {@code IPV6_UNICAST_HOPS} or
- * {@code IPV6_MULTICAST_HOPS}, and appends our bytes unchanged: it computes a checksum only when
+ * {@code IPV6_MULTICAST_HOPS} (see below), and appends our bytes unchanged: it computes a checksum only when
  * {@code IPV6_CHECKSUM} is set (or for ICMPv6), which is deliberately never done here. So the UDP
  * header, its per-flow source port (RFC 7348 §5, see {@link RawIpv4Transmitter} for why that
  * needs a raw socket) and its checksum are the caller's. The checksum is mandatory for UDP over
@@ -69,6 +70,12 @@ import io.vtep.encap.VtepAddress;
  * {@code IPV6_DONTFRAG} = 1: a packet longer than the path MTU fails with EMSGSIZE ({@link #send}
  * returns false, the caller counts it) instead of being fragmented by this host.
  *
+ * <h2>Multicast hop limit</h2>
+ * Multicast packets get their own hop limit, 1 unless configured: like the socket default
+ * (RFC 3493 §5.2, "IPV6_MULTICAST_HOPS ... default is 1") and the Linux VXLAN driver, a VNI's
+ * BUM traffic stays on the local underlay link unless the operator widens its scope on purpose.
+ * The unicast hop limit (the VXLAN TTL, often 64) is not a sensible multicast scope.
+ *
  * <h2>Receive side, multicast, threads</h2>
  * As for IPv4: a drop-all BPF filter keeps the socket from queueing copies of received UDP
  * packets; multicast leaves through the interface holding the local address
@@ -79,11 +86,21 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
 {
     private static final int IPV6_HEADER_LENGTH = 40;
     private static final int UDP_HEADER_LENGTH = 8;
+    /**
+     * MSG_DONTWAIT: when the socket's send buffer is full (the underlay interface's queue is stalled),
+     * {@code sendto} fails at once (EAGAIN, ENOBUFS) and the pipeline counts tx_error, instead of
+     * blocking the data-path thread and every port and VNI it serves. MSG_NOSIGNAL: no SIGPIPE.
+     */
+    static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
     private static final int DESTINATION_OFFSET = 24;
     private static final int SOCKADDR_IN6_LENGTH = (int)LinuxStructs.SOCKADDR_IN6.byteSize();
 
     private final Inet6Address localAddress;
+    /** Multicast hop limit when none is configured (RFC 3493 §5.2 socket default). */
+    public static final int DEFAULT_MULTICAST_HOP_LIMIT = 1;
+
     private final int hopLimit;
+    private final int multicastHopLimit;
     private final int interfaceIndex;
     private final SocketHandle socket;
 
@@ -91,17 +108,37 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
      * Opens the socket in the calling thread's network namespace.
      *
      * @param localAddress the VTEP's underlay address (global scope): must be assigned to an interface here
-     * @param hopLimit hop limit of every packet, unicast and multicast, 1..255
+     * @param hopLimit hop limit of unicast packets, 1..255; multicast packets get
+     *     {@value #DEFAULT_MULTICAST_HOP_LIMIT}
      * @throws IOException when not permitted (needs CAP_NET_RAW) or the address is not local
      */
     public RawIpv6Transmitter(final Inet6Address localAddress, final int hopLimit) throws IOException
+    {
+        this(localAddress, hopLimit, DEFAULT_MULTICAST_HOP_LIMIT);
+    }
+
+    /**
+     * Opens the socket in the calling thread's network namespace.
+     *
+     * @param localAddress the VTEP's underlay address (global scope): must be assigned to an interface here
+     * @param hopLimit hop limit of unicast packets, 1..255
+     * @param multicastHopLimit hop limit of packets to a multicast group, 1..255
+     * @throws IOException when not permitted (needs CAP_NET_RAW) or the address is not local
+     */
+    public RawIpv6Transmitter(final Inet6Address localAddress, final int hopLimit, final int multicastHopLimit)
+        throws IOException
     {
         if (hopLimit < 1 || hopLimit > 255)
         {
             throw new IllegalArgumentException("hop limit must be 1..255: " + hopLimit);
         }
+        if (multicastHopLimit < 1 || multicastHopLimit > 255)
+        {
+            throw new IllegalArgumentException("multicast hop limit must be 1..255: " + multicastHopLimit);
+        }
         this.localAddress = localAddress;
         this.hopLimit = hopLimit;
+        this.multicastHopLimit = multicastHopLimit;
         final int fd;
         try
         {
@@ -124,7 +161,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
                 Libc.bind(fd, local, "bind(" + localAddress.getHostAddress() + ")");
             }
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, hopLimit, "setsockopt(IPV6_UNICAST_HOPS)");
-            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, hopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, multicastHopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_LOOP, 0, "setsockopt(IPV6_MULTICAST_LOOP, 0)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_DONTFRAG, 1, "setsockopt(IPV6_DONTFRAG, 1)");
             interfaceIndex = interfaceIndexOf(localAddress);
@@ -142,14 +179,21 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
         }
     }
 
-    /** Opens a transmitter for an IPv6 {@link VtepAddress}. */
+    /** Opens a transmitter for an IPv6 {@link VtepAddress}, multicast hop limit {@value #DEFAULT_MULTICAST_HOP_LIMIT}. */
     public static RawIpv6Transmitter open(final VtepAddress localAddress, final int hopLimit) throws IOException
+    {
+        return open(localAddress, hopLimit, DEFAULT_MULTICAST_HOP_LIMIT);
+    }
+
+    /** Opens a transmitter for an IPv6 {@link VtepAddress}. */
+    public static RawIpv6Transmitter open(final VtepAddress localAddress, final int hopLimit, final int multicastHopLimit)
+        throws IOException
     {
         if (!localAddress.isIpv6())
         {
             throw new IllegalArgumentException("not an IPv6 address: " + localAddress);
         }
-        return new RawIpv6Transmitter((Inet6Address)localAddress.toInetAddress(), hopLimit);
+        return new RawIpv6Transmitter((Inet6Address)localAddress.toInetAddress(), hopLimit, multicastHopLimit);
     }
 
     public Inet6Address localAddress()
@@ -160,6 +204,11 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
     public int hopLimit()
     {
         return hopLimit;
+    }
+
+    public int multicastHopLimit()
+    {
+        return multicastHopLimit;
     }
 
     /** Index of the interface holding the local address: where multicast leaves. */
@@ -174,7 +223,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
      * @param length IPv6 header to the end of the inner frame
      * @return false when the range is not a native buffer range long enough for IPv6 and UDP
      *     headers, when closed, or when the kernel refused the packet (EMSGSIZE: longer than the
-     *     MTU; ENOBUFS; no route)
+     *     MTU; EAGAIN or ENOBUFS: the send buffer is full, as the call never blocks; no route)
      */
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
@@ -197,7 +246,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
 
         final int udpLength = length - IPV6_HEADER_LENGTH;
         final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset + IPV6_HEADER_LENGTH, udpLength,
-            MSG_NOSIGNAL, scratch.sockaddrAddress(), SOCKADDR_IN6_LENGTH);
+            SEND_FLAGS, scratch.sockaddrAddress(), SOCKADDR_IN6_LENGTH);
         Reference.reachabilityFence(socket);
         return sent == udpLength;
     }
@@ -212,6 +261,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
     public String toString()
     {
         return "RawIpv6Transmitter[" + localAddress.getHostAddress() + ", hop limit " + hopLimit +
+            ", multicast hop limit " + multicastHopLimit +
             (socket.isClosed() ? ", closed]" : "]");
     }
 

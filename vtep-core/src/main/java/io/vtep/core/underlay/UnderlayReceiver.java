@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.util.List;
 
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.netty.bootstrap.Bootstrap;
@@ -39,6 +40,9 @@ import io.vtep.encap.VtepAddress;
  * VXLAN header and the inner frame. With multicast VNIs the socket binds the wildcard address so
  * that datagrams to the groups arrive too, and joins each group on the interface that holds the
  * local address.
+ *
+ * <p>The port is bound exclusively: an appliance started twice on one host (or next to a kernel VXLAN
+ * device on 4789) refuses to start instead of sharing the port with the other.
  *
  * <p>Allocation: Netty wraps each datagram in a {@link DatagramPacket} and an {@link InetSocketAddress}
  * (pooled buffers, but the envelope objects are new); the VXLAN processing itself allocates nothing.
@@ -81,7 +85,8 @@ public final class UnderlayReceiver implements AutoCloseable
                 .group(group)
                 .channelFactory(() -> new EpollDatagramChannel(ipv6 ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET))
                 .option(ChannelOption.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
-                .option(ChannelOption.SO_REUSEADDR, true)
+                // No SO_REUSEADDR (nor SO_REUSEPORT): a second instance bound to the same port must fail
+                // to start, not silently share the port and receive about half of the VXLAN packets.
                 // With a payload size set and room for several datagrams, Netty reads with recvmmsg.
                 .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * 8))
@@ -98,11 +103,13 @@ public final class UnderlayReceiver implements AutoCloseable
             }
             return new UnderlayReceiver(group, channel);
         }
-        catch (final RuntimeException ex)
+        catch (final RuntimeException | IOException ex)
         {
+            // Netty reports a failed bind (EADDRINUSE) as a native IOException thrown from sync
             group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
             throw new IOException("cannot bind the underlay UDP socket to " + localAddress + " port " + udpPort + ": " +
-                ex.getMessage(), ex);
+                ex.getMessage() + (String.valueOf(ex.getMessage()).contains("in use") ?
+                " (another vtep instance or a kernel VXLAN device holds the port)" : ""), ex);
         }
     }
 
@@ -136,6 +143,7 @@ public final class UnderlayReceiver implements AutoCloseable
     private static final class DatagramHandler extends ChannelInboundHandlerAdapter
     {
         private final OverlayPipeline pipeline;
+        private final NanoClock clock;
         private final boolean ipv6;
         private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
         private final UnsafeBuffer heapCopy = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(MAX_DATAGRAM + 64));
@@ -143,6 +151,7 @@ public final class UnderlayReceiver implements AutoCloseable
         DatagramHandler(final OverlayPipeline pipeline, final boolean ipv6)
         {
             this.pipeline = pipeline;
+            this.clock = pipeline.clock();
             this.ipv6 = ipv6;
         }
 
@@ -173,7 +182,7 @@ public final class UnderlayReceiver implements AutoCloseable
                     buffer = heapCopy;
                 }
                 final InetAddress sender = packet.sender().getAddress();
-                final long now = System.nanoTime();
+                final long now = clock.nanoTime(); // the FDB's clock: learned entries age by it
                 if (!ipv6 && sender instanceof Inet4Address)
                 {
                     // Inet4Address.hashCode() is the address itself, read without copying it into an array.

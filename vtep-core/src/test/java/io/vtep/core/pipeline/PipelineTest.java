@@ -35,8 +35,9 @@ import io.vtep.metrics.Side;
  * The forwarding logic of DESIGN.md §1 against recording ports and a recording underlay:
  * VLAN → VNI mapping, learning, flooding, hairpin, split horizon, MTU, drops.
  *
- * <p>Topology: port eth1 (untagged → VNI 100, VLAN 10 → VNI 200), port eth2 (untagged → VNI 100).
- * VNI 100 floods to 192.0.2.2 and 192.0.2.3; VNI 200 floods to group 239.1.1.200.
+ * <p>Topology: port eth1 (untagged → VNI 100, VLAN 10 → VNI 200), port eth2 (untagged → VNI 100,
+ * VLAN 30 → VNI 300). VNI 100 floods to 192.0.2.2 and 192.0.2.3; VNI 200 floods to group
+ * 239.1.1.200; VNI 300 learns from EVPN only.
  */
 class PipelineTest
 {
@@ -59,6 +60,7 @@ class PipelineTest
     private OverlayPipeline fromOverlay;
     private VniContext vni100;
     private VniContext vni200;
+    private VniContext vni300;
     private long now = 1_000_000_000L;
 
     @BeforeEach
@@ -67,16 +69,19 @@ class PipelineTest
         fdb = new Fdb(FdbSettings.defaults());
         fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
         fdb.addVni(200, LearningMode.DATA_PLANE, 0, GROUP);
+        fdb.addVni(300, LearningMode.EVPN, 0, null);
         fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VTEP_B), fdb.remoteVteps().intern(VTEP_C)});
         final ForwardingTables tables = new ForwardingTables(fdb);
         vni100 = tables.addVni(100);
         vni200 = tables.addVni(200);
+        vni300 = tables.addVni(300);
         final PortContext port1 = tables.addPort(eth1);
         final PortContext port2 = tables.addPort(eth2);
         tables.attach(port1, Attachment.UNTAGGED, vni100);
         tables.attach(port1, 10, vni200);
         tables.attach(port2, Attachment.UNTAGGED, vni100);
-        counters = new CounterSnapshotSource(new CounterLayout(2, 16));
+        tables.attach(port2, 30, vni300);
+        counters = new CounterSnapshotSource(new CounterLayout(3, 16));
         final DataPlane plane = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, underlay);
         fromEth1 = plane.accessPipeline(port1);
         fromEth2 = plane.accessPipeline(port2);
@@ -281,5 +286,80 @@ class PipelineTest
         assertEquals(1, counters.drops(DropReason.OWN_VTEP));
         assertTrue(eth1.sent.isEmpty() && eth2.sent.isEmpty() && underlay.sent.isEmpty());
         assertEquals(FdbEntry.NONE, fdb.vni(100).lookup(REMOTE_HOST), "nothing learned from dropped packets");
+    }
+
+    @Test
+    void priorityTaggedFrameBelongsToTheUntaggedAttachment()
+    {
+        // IEEE 802.1Q §9.6: VID 0 carries only a priority; the frame is in no VLAN.
+        final byte[] untagged = frame(MacAddress.BROADCAST, HOST_1, 46);
+        final byte[] priorityTagged = tagged(untagged, 0);
+        priorityTagged[14] = (byte)0xA0; // PCP 5, VID 0
+
+        receiveOnAccess(fromEth1, priorityTagged);
+
+        assertEquals(0, counters.drops(DropReason.UNKNOWN_VLAN), "not an unknown VLAN");
+        assertEquals(1, eth2.sent.size(), "flooded in VNI 100, the untagged VNI of eth1");
+        assertArrayEquals(untagged, eth2.sent.get(0), "the priority tag is stripped");
+        assertEquals(2, underlay.sent.size());
+        assertEquals(100, vniOf(underlay.sent.get(0)));
+        assertArrayEquals(untagged, innerFrameOf(underlay.sent.get(0)));
+        assertEquals(FdbEntry.local(0, Origin.LOCAL), fdb.vni(100).lookup(HOST_1), "learned on eth1 untagged");
+    }
+
+    @Test
+    void decapsulatedFrameWithAnInnerVlanTagIsDropped()
+    {
+        // RFC 7348 §6.1: decapsulated frames with an inner VLAN tag SHOULD be discarded.
+        receiveFromOverlay(VTEP_B, 100, 0x08, tagged(frame(MacAddress.BROADCAST, REMOTE_HOST, 46), 10));
+
+        assertTrue(eth1.sent.isEmpty() && eth2.sent.isEmpty() && underlay.sent.isEmpty());
+        assertEquals(1, counters.vniDrops(vni100.slot(), DropReason.INNER_VLAN_TAGGED));
+        assertEquals(FdbEntry.NONE, fdb.vni(100).lookup(REMOTE_HOST), "a dropped frame teaches nothing");
+        assertEquals("inner_vlan_tagged", DropReason.INNER_VLAN_TAGGED.label());
+    }
+
+    @Test
+    void overlayFloodThatThePortsRefuseCountsTxErrorsButNotNoRoute()
+    {
+        eth1.refuse = true;
+        eth2.refuse = true;
+
+        receiveFromOverlay(VTEP_B, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+
+        assertEquals(2, counters.vniDrops(vni100.slot(), DropReason.TX_ERROR), "one per refused copy");
+        assertEquals(0, counters.vniDrops(vni100.slot(), DropReason.NO_ROUTE), "there was a route: no double count");
+        assertEquals(0, counters.vniFloodPackets(vni100.slot()));
+    }
+
+    @Test
+    void unknownVtepIsNotInternedForAVniThatLearnsFromEvpnOnly()
+    {
+        final VtepAddress spoofed = VtepAddress.parse("203.0.113.66");
+        final int vteps = fdb.remoteVteps().size();
+
+        receiveFromOverlay(spoofed, 300, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+
+        assertEquals(vteps, fdb.remoteVteps().size(), "the remote VTEP table does not grow");
+        assertEquals(null, fdb.remoteVteps().find(spoofed));
+        assertEquals(1, counters.vniDrops(vni300.slot(), DropReason.UNKNOWN_VTEP));
+        assertTrue(eth2.sent.isEmpty(), "not delivered");
+
+        receiveFromOverlay(VTEP_B, 300, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+        assertEquals(1, eth2.sent.size(), "a VTEP known from configuration or EVPN is accepted");
+        assertArrayEquals(tagged(frame(MacAddress.BROADCAST, REMOTE_HOST, 46), 30), eth2.sent.get(0));
+        assertEquals(FdbEntry.NONE, fdb.vni(300).lookup(REMOTE_HOST), "EVPN-only: no data-plane learning");
+    }
+
+    @Test
+    void unknownVtepIsInternedForADataPlaneLearningVni()
+    {
+        final VtepAddress newVtep = VtepAddress.parse("203.0.113.67");
+
+        receiveFromOverlay(newVtep, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46));
+
+        assertTrue(fdb.remoteVteps().find(newVtep) != null);
+        assertEquals(0, counters.vniDrops(vni100.slot(), DropReason.UNKNOWN_VTEP));
+        assertEquals(1, eth1.sent.size());
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -250,5 +251,32 @@ class AfPacketPortTest
         }));
         assertTrue(error.getMessage().startsWith("access port va: not permitted to open a packet socket; " +
             "the process needs CAP_NET_RAW"), error.getMessage());
+    }
+
+    @Test
+    void aFullSendBufferFailsTheSendInsteadOfBlockingTheWorker() throws Exception
+    {
+        // A token bucket of 8 kbit/s with room for 10 MB holds every frame in the qdisc, still
+        // charged to the socket: the send buffer (net.core.wmem_default) fills after ~150 frames
+        // and a blocking send() would then wait minutes for the bucket to drain.
+        TestNamespaces.exec(ns1, "tc", "qdisc", "add", "dev", "va", "root", "tbf", "rate", "8kbit", "burst", "1600",
+            "limit", "10000000");
+        final UnsafeBuffer frame = nativeCopy(frame(1, 1400));
+        final FutureTask<Integer> sending = new FutureTask<>(() ->
+        {
+            int refused = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                refused += a.send(frame, 0, 1400) ? 0 : 1;
+            }
+            return refused;
+        });
+        final Thread sender = new Thread(sending, "af-packet-sender");
+        sender.setDaemon(true);
+        sender.start();
+
+        final int refused = sending.get(30, TimeUnit.SECONDS); // blocking sends: minutes
+        assertTrue(refused > 0, "EAGAIN/ENOBUFS reported as a failed send, for the caller to count");
+        assertTrue(refused < 1000, "the frames that fit were taken");
     }
 }

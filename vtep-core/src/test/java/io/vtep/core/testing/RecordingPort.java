@@ -13,6 +13,8 @@ public final class RecordingPort implements AccessPort
 {
     private final String name;
     public final List<byte[]> sent = new ArrayList<>();
+    /** When set, every send fails, as when the kernel refuses (EAGAIN, ENOBUFS, interface down). */
+    public boolean refuse;
 
     public RecordingPort(final String name)
     {
@@ -35,6 +37,10 @@ public final class RecordingPort implements AccessPort
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (refuse)
+        {
+            return false;
+        }
         final byte[] frame = new byte[length];
         buffer.getBytes(offset, frame);
         sent.add(frame);

@@ -19,6 +19,8 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -107,6 +109,34 @@ class RawIpv4TransmitterTest
 
             assertArrayEquals(packet, captureIpv4Udp(capture), "IPv4 + UDP + VXLAN + inner frame, byte for byte");
         }
+    }
+
+    @Test
+    void aFullSendBufferFailsTheSendInsteadOfBlockingTheWorker() throws Exception
+    {
+        // The qdisc holds every packet (8 kbit/s, 10 MB of room), still charged to the socket, so the
+        // send buffer fills after ~150 packets; a blocking sendto() would then wait minutes.
+        TestNamespaces.exec(ns1, "tc", "qdisc", "add", "dev", "va", "root", "tbf", "rate", "8kbit", "burst", "1600",
+            "limit", "10000000");
+        TestNamespaces.ip(ns1, "neigh", "replace", "10.99.0.2", "lladdr", "02:00:00:00:00:99", "dev", "va", "nud", "permanent");
+        final byte[] packet = vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT, 100, new byte[1350], 64, true);
+        final UnsafeBuffer buffer = nativeCopy(packet);
+        final FutureTask<Integer> sending = new FutureTask<>(() ->
+        {
+            int refused = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                refused += transmitter.send(buffer, 0, packet.length) ? 0 : 1;
+            }
+            return refused;
+        });
+        final Thread sender = new Thread(sending, "raw-ipv4-sender");
+        sender.setDaemon(true);
+        sender.start();
+
+        final int refused = sending.get(30, TimeUnit.SECONDS); // blocking sends: minutes
+        assertTrue(refused > 0, "EAGAIN/ENOBUFS reported as a failed send, for the pipeline to count as tx_error");
+        assertTrue(refused < 1000, "the packets that fit were taken");
     }
 
     @Test

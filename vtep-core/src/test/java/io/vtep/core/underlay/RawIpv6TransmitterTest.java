@@ -22,6 +22,8 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +126,7 @@ class RawIpv6TransmitterTest
     }
 
     @Test
-    void multicastLeavesThroughTheLocalAddressInterfaceWithTheHopLimit() throws Exception
+    void multicastLeavesThroughTheLocalAddressInterfaceWithHopLimitOne() throws Exception
     {
         final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
         try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
@@ -132,11 +134,55 @@ class RawIpv6TransmitterTest
             final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(4));
             assertTrue(transmitter.send(nativeCopy(packet), 0, packet.length));
             final byte[] captured = captureIpv6Udp(capture);
-            assertEquals(HOP_LIMIT, captured[7] & 0xFF);
+            assertEquals(1, captured[7] & 0xFF, "multicast hop limit: 1 unless configured, not the unicast " + HOP_LIMIT);
             assertArrayEquals(group.getAddress(), Arrays.copyOfRange(captured, 24, 40));
             assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length));
         }
         assertTrue(transmitter.interfaceIndex() > 0);
+        assertEquals(1, transmitter.multicastHopLimit());
+    }
+
+    @Test
+    void aConfiguredMulticastHopLimitIsUsed() throws Exception
+    {
+        final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
+        try (RawIpv6Transmitter scoped = NetworkNamespace.call(ns1, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 5));
+            AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        {
+            final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(5));
+            assertTrue(scoped.send(nativeCopy(packet), 0, packet.length));
+            assertEquals(5, captureIpv6Udp(capture)[7] & 0xFF);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 0));
+    }
+
+    @Test
+    void aFullSendBufferFailsTheSendInsteadOfBlockingTheWorker() throws Exception
+    {
+        // As for IPv4: the qdisc holds every packet, still charged to the socket, until the send
+        // buffer is full; a blocking sendto() would then wait minutes.
+        TestNamespaces.exec(ns1, "tc", "qdisc", "add", "dev", "va", "root", "tbf", "rate", "8kbit", "burst", "1600",
+            "limit", "10000000");
+        TestNamespaces.ip(ns1, "-6", "neigh", "replace", "fd00:99::2", "lladdr", "02:00:00:00:00:99", "dev", "va",
+            "nud", "permanent");
+        final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, new byte[1350]);
+        final UnsafeBuffer buffer = nativeCopy(packet);
+        final FutureTask<Integer> sending = new FutureTask<>(() ->
+        {
+            int refused = 0;
+            for (int i = 0; i < 1000; i++)
+            {
+                refused += transmitter.send(buffer, 0, packet.length) ? 0 : 1;
+            }
+            return refused;
+        });
+        final Thread sender = new Thread(sending, "raw-ipv6-sender");
+        sender.setDaemon(true);
+        sender.start();
+
+        final int refused = sending.get(30, TimeUnit.SECONDS); // blocking sends: minutes
+        assertTrue(refused > 0, "EAGAIN/ENOBUFS reported as a failed send, for the pipeline to count as tx_error");
+        assertTrue(refused < 1000, "the packets that fit were taken");
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.vtep.core.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.DirectBuffer;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.DataPlane;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.FrameBatch;
+import io.vtep.core.testing.RecordingTransmitter;
+import io.vtep.encap.SourcePortRange;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
+import io.vtep.metrics.CounterLayout;
+import io.vtep.metrics.CounterSnapshotSource;
+
+/** A bug that throws on the data path must not end the port's receive thread. */
+class PortWorkerTest
+{
+    /** Throws on its first {@code failures} receives, then times out like an idle port. */
+    private static final class FailingPort implements AccessPort
+    {
+        private final int failures;
+        final AtomicInteger receives = new AtomicInteger();
+
+        FailingPort(final int failures)
+        {
+            this.failures = failures;
+        }
+
+        @Override
+        public String name()
+        {
+            return "eth9";
+        }
+
+        @Override
+        public int receive(final FrameBatch batch, final int timeoutMillis)
+        {
+            batch.clear();
+            if (receives.incrementAndGet() <= failures)
+            {
+                throw new IllegalStateException("injected data-path bug");
+            }
+            Thread.onSpinWait();
+            return 0;
+        }
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            return true;
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    @Test
+    void aRuntimeExceptionIsCountedAndTheWorkerGoesOn() throws Exception
+    {
+        final Fdb fdb = new Fdb(FdbSettings.defaults());
+        fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
+        final ForwardingTables tables = new ForwardingTables(fdb);
+        final FailingPort port = new FailingPort(3);
+        final PortContext context = tables.addPort(port);
+        tables.attach(context, Attachment.UNTAGGED, tables.addVni(100));
+        final DataPlane plane = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(1, 4)),
+            VtepAddress.parse("192.0.2.1"), 4789, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
+        final PortWorker worker = new PortWorker(port, plane.accessPipeline(context));
+
+        final Thread thread = new Thread(worker, "port-worker-test");
+        thread.setDaemon(true);
+        thread.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (port.receives.get() < 10 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+
+        assertTrue(thread.isAlive(), "still receiving after the exceptions");
+        assertTrue(port.receives.get() >= 10, "receives went on: " + port.receives.get());
+        assertEquals(3, worker.failures());
+        worker.stop();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+        assertTrue(!thread.isAlive());
+    }
+}
