@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.api.ApiClient;
+import io.vtep.core.api.CliFormat;
+import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.fdb.Origin;
 import io.vtep.topology.FrrConfig;
 import io.vtep.topology.FrrEvpnRoute;
@@ -125,6 +128,22 @@ class EvpnFrrTest
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
         assertEquals("Established", vtep.bgpState(FRR_IP));
         assertConverged(net, frr, vtep, "65000:100", "");
+
+        // h1's IP, seen in its ARP on the access port, goes out in a MAC+IP route (RFC 7432 §7.2).
+        final FrrEvpnRoute macIp = frr.awaitEvpnRoute(ROUTE_TIMEOUT,
+            r -> r.isType2() && net.h1().mac().equals(r.mac()) && net.h1().ip().equals(r.ip()) && VTEP_IP.equals(r.nextHop()),
+            "h1's MAC+IP route from vtep");
+        assertTrue(macIp.hasRouteTarget("65000:100"), macIp::toString);
+
+        // What an operator reads: bgp summary over the HTTP API, and the Prometheus series.
+        final Map<String, Object> summary = NetworkNamespace.call(net.vtepNs().name(),
+            () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/bgp"));
+        final String table = CliFormat.bgpSummary(summary);
+        assertTrue(table.matches("(?s).*\\n192\\.0\\.2\\.2 +65000 +ibgp +Established .*"), table);
+        final String metrics = vtep.appliance().metrics().scrape(null).body();
+        assertTrue(metrics.contains("vtep_bgp_peer_state{peer=\"192.0.2.2\"} 6.0"), metrics);
+        assertTrue(metrics.matches("(?s).*vtep_bgp_peer_prefixes_received\\{peer=\"192\\.0\\.2\\.2\"} [1-9].*"), metrics);
+        assertTrue(metrics.matches("(?s).*vtep_vni_fdb_entries\\{origin=\"evpn\",vni=\"100\"} [1-9].*"), metrics);
 
         bgpCapture.stop();
         assertBgpDecodesCleanly(bgpCapture);

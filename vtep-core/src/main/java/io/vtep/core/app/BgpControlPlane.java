@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
@@ -11,6 +14,7 @@ import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.EvpnVniConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.session.BgpSpeaker;
@@ -32,20 +36,28 @@ import io.vtep.fdb.Fdb;
  */
 final class BgpControlPlane implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(BgpControlPlane.class.getName());
+
+    /** How often the ARP/ND snooping queue is drained; an IP only enriches a route, so latency is cheap. */
+    private static final long NEIGHBOR_DRAIN_MILLIS = 100;
+    private static final int NEIGHBOR_DRAIN_LIMIT = 1024;
+
     private final EvpnControlPlane evpn;
     private final BgpSpeaker speaker;
+    private final ScheduledExecutorService neighborDrain;
 
-    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker)
+    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker, final ScheduledExecutorService neighborDrain)
     {
         this.evpn = evpn;
         this.speaker = speaker;
+        this.neighborDrain = neighborDrain;
     }
 
     /**
      * Starts the RIB first (it registers its FDB listener and originates the type-3 routes), then
      * the speaker, so that the first session to come up is sent a complete Adj-RIB-Out.
      */
-    static BgpControlPlane start(final VtepConfig config, final Fdb fdb) throws ConfigException
+    static BgpControlPlane start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors) throws ConfigException
     {
         final BgpConfig bgp = config.bgp();
         final EvpnControlPlane evpn = new EvpnControlPlane(evpnSettings(config), fdb);
@@ -53,7 +65,7 @@ final class BgpControlPlane implements AutoCloseable
         try
         {
             final BgpSpeaker speaker = BgpSpeaker.start(speakerConfig(bgp), SessionTimers.DEFAULT, evpn);
-            return new BgpControlPlane(evpn, speaker);
+            return new BgpControlPlane(evpn, speaker, startNeighborDrain(neighbors, evpn));
         }
         catch (final IOException ex)
         {
@@ -67,6 +79,40 @@ final class BgpControlPlane implements AutoCloseable
             evpn.close();
             throw ex;
         }
+    }
+
+    /**
+     * Moves the IPs the access pipelines saw in ARP and ND (RFC 7432 §7.2: a MAC/IP route carries
+     * the IP when it is known) from the data path's queue to the EVPN control plane, on a thread of
+     * its own: never a data-path thread, and the RIB's thread only takes them from its own queue.
+     */
+    private static ScheduledExecutorService startNeighborDrain(final NeighborQueue neighbors, final EvpnControlPlane evpn)
+    {
+        if (neighbors == null)
+        {
+            return null;
+        }
+        final ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(task ->
+        {
+            final Thread thread = new Thread(task, "vtep-evpn-neighbors");
+            thread.setDaemon(true);
+            return thread;
+        });
+        drain.scheduleWithFixedDelay(() ->
+        {
+            try
+            {
+                while (neighbors.drain(evpn::neighborLearned, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
+                {
+                    // keep going while the queue holds more than one batch
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.log(System.Logger.Level.WARNING, "ARP/ND neighbor hand-off to EVPN failed: " + ex, ex);
+            }
+        }, NEIGHBOR_DRAIN_MILLIS, NEIGHBOR_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        return drain;
     }
 
     static SpeakerConfig speakerConfig(final BgpConfig bgp)
@@ -119,6 +165,10 @@ final class BgpControlPlane implements AutoCloseable
     @Override
     public void close()
     {
+        if (neighborDrain != null)
+        {
+            neighborDrain.shutdownNow();
+        }
         try
         {
             speaker.close();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.AgentRunner;
+
+import io.micrometer.core.instrument.FunctionCounter;
 import org.agrona.concurrent.SleepingIdleStrategy;
 
 import io.vtep.core.api.ApiResponse;
@@ -27,6 +29,7 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
@@ -55,7 +58,10 @@ public final class VtepAppliance implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(VtepAppliance.class.getName());
     /** Remote VTEPs that get their own counters and FDB index; bounded so a spoofing flood cannot grow memory. */
-    static final int REMOTE_VTEP_CAPACITY = 4096;
+    static final int REMOTE_VTEP_CAPACITY = FdbSettings.DEFAULT_REMOTE_VTEP_CAPACITY;
+    static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
+    /** IPs seen in ARP/ND on access ports waiting for the EVPN control plane (MAC+IP routes). */
+    static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
 
     private final VtepConfig config;
     private final Fdb fdb;
@@ -113,6 +119,11 @@ public final class VtepAppliance implements AutoCloseable
             new CounterSnapshotSource(new CounterLayout(config.vnis().size(), REMOTE_VTEP_CAPACITY)),
             config.vtep().localIp(), config.vtep().udpPort(), config.vtep().ttl(), config.vtep().sourcePorts(),
             config.vtep().underlayMtu(), transmitter);
+        if (config.bgp() != null)
+        {
+            // Before the access pipelines exist: each takes the queue when it is made.
+            dataPlane.neighborQueue(new NeighborQueue(NEIGHBOR_QUEUE_CAPACITY));
+        }
         final VtepAppliance appliance = new VtepAppliance(config, fdb, dataPlane);
         appliance.resources.add(transmitter);
         try
@@ -187,7 +198,7 @@ public final class VtepAppliance implements AutoCloseable
         {
             // After the conductor (EVPN entries go through the FDB writer's lock, and local MACs
             // reach the RIB as the conductor learns them); closed before it.
-            bgp = BgpControlPlane.start(config, fdb);
+            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue());
             resources.add(bgp);
         }
 
@@ -200,6 +211,10 @@ public final class VtepAppliance implements AutoCloseable
             thread.setDaemon(true);
             workers.add(worker);
             threads.add(thread);
+            FunctionCounter.builder(PORT_WORKER_FAILURES, worker, PortWorker::failures)
+                .description("Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)")
+                .tag("port", port.port().name())
+                .register(metrics.registry());
             thread.start();
         }
         runningPorts = List.copyOf(threads);
