@@ -196,8 +196,15 @@ class ApiAndCliTest
         final Http version = get(net.vtepNs, "/api/v1/version", null);
         assertTrue(Json.string(Json.parse(version.body()), "version").matches("\\d+\\.\\d+\\.\\d+.*"), version::body);
 
-        // A second vtep on the same api.listen refuses to start, naming the key.
-        final VtepProcess second = topology.launchVtep(net.vtepNs, net.vtepConfig(""));
+        // A second vtep on the same underlay port refuses to start: the port is not shared (no SO_REUSEADDR).
+        final VtepProcess twin = topology.launchVtep(net.vtepNs, net.vtepConfig(""));
+        assertEquals(1, twin.waitForExit(CLI_TIMEOUT), twin::output);
+        assertTrue(twin.output().contains("vtep: cannot start: cannot bind the underlay UDP socket to " +
+            KernelPeerTopology.VTEP_IP + " port 4789"), twin::output);
+        // One on another underlay port but the same api.listen refuses too, naming the key.
+        final String otherPort = net.vtepConfig("").replace("local-ip: " + KernelPeerTopology.VTEP_IP,
+            "local-ip: " + KernelPeerTopology.VTEP_IP + "\n  udp-port: 4790");
+        final VtepProcess second = topology.launchVtep(net.vtepNs, otherPort);
         assertEquals(1, second.waitForExit(CLI_TIMEOUT), second::output);
         assertTrue(second.output().contains("vtep: cannot start: api.listen 127.0.0.1:9100: address already in use"), second::output);
         assertFalse(second.output().contains("vtep started"), second::output);

@@ -110,6 +110,21 @@ class EvpnFrrTest
             """.formatted(localIp, VNI, VNI, asn, neighbor, remoteAs);
     }
 
+    private record IbgpPair(FrrRouter frr, InProcessVtep vtep)
+    {
+    }
+
+    /** FRR and vtep in AS 65000, the session Established and each in the other's flood list. */
+    private IbgpPair ibgpPair(final Net net) throws Exception
+    {
+        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
+        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
+        Wait.until(ROUTE_TIMEOUT, () -> vtep.floodList(VNI), List.of(FRR_IP)::equals, "vtep's flood list from FRR's type-3");
+        Wait.until(ROUTE_TIMEOUT, net.kernel()::floodList, List.of(VTEP_IP)::equals, "zebra puts vtep in the kernel's flood list");
+        return new IbgpPair(frr, vtep);
+    }
+
     private static FrrRouter startFrr(final Topology topology, final Netns ns, final String routerId, final long asn,
         final String neighbor, final long remoteAs)
     {
@@ -272,11 +287,9 @@ class EvpnFrrTest
     void aHostMovingBetweenVtepsConvergesToTheHighestSequenceNumber() throws Exception
     {
         final Net net = net();
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
-        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
-        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
-        Wait.until(ROUTE_TIMEOUT, () -> vtep.floodList(VNI), List.of(FRR_IP)::equals, "vtep's flood list");
-        Wait.until(ROUTE_TIMEOUT, net.kernel()::floodList, List.of(VTEP_IP)::equals, "the kernel's flood list");
+        final IbgpPair pair = ibgpPair(net);
+        final FrrRouter frr = pair.frr();
+        final InProcessVtep vtep = pair.vtep();
         assertEquals(3, net.h1().ping(net.h2().ip(), 3).received());
         final String mac = net.h1().mac();
         frr.awaitEvpnRoute(ROUTE_TIMEOUT, r -> r.isType2() && mac.equals(r.mac()) && r.ip() == null && VTEP_IP.equals(r.nextHop()),
@@ -314,10 +327,9 @@ class EvpnFrrTest
     void killedBgpdTakesItsRoutesAwayAndARestartReconverges() throws Exception
     {
         final Net net = net();
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
-        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
-        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
-        Wait.until(ROUTE_TIMEOUT, () -> vtep.floodList(VNI), List.of(FRR_IP)::equals, "vtep's flood list");
+        final IbgpPair pair = ibgpPair(net);
+        final FrrRouter frr = pair.frr();
+        final InProcessVtep vtep = pair.vtep();
         assertEquals(3, net.h1().ping(net.h2().ip(), 3).received());
         final String h2Mac = net.h2().mac();
         Wait.until(ROUTE_TIMEOUT, () -> vtep.entry(VNI, h2Mac), ("remote " + FRR_IP)::equals, "h2 behind FRR's VTEP");
