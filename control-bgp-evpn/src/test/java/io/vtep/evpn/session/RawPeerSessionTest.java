@@ -274,6 +274,37 @@ class RawPeerSessionTest
         }
     }
 
+    /** RD 198.51.100.1:2 and an all-zero ESI: the start of route types 1, 4 and 5. */
+    private static final byte[] RD_AND_ESI = concat(of(0x00, 0x01, 198, 51, 100, 1, 0x00, 0x02), new byte[10]);
+
+    @Test
+    void routeTypesOneFourFiveAndUnknownTypesArriveWithoutAReset() throws IOException
+    {
+        // RFC 7432 §7.1 Ethernet A-D (25 octets), §7.4 Ethernet Segment (23), RFC 9136 §3 IP Prefix
+        // (34, IPv4), and a type 9 nobody defined (3 octets): RFC 7432 §7 says skip what is unknown.
+        final byte[] nlri = concat(
+            of(0x01, 25), RD_AND_ESI, of(0, 0, 0, 0), of(0, 0x06, 0x41),
+            of(0x04, 23), RD_AND_ESI, of(32, 198, 51, 100, 1),
+            of(0x05, 34), RD_AND_ESI, of(0, 0, 0, 0), of(24, 10, 1, 2, 0), of(0, 0, 0, 0), of(0, 0x27, 0x11),
+            of(0x09, 3), of(1, 2, 3),
+            TYPE_2);
+        final byte[] bytes = evpnUpdate(mpReach(nlri), attr(0x40, 5, of(0, 0, 0, 100)));
+        try (RawPeer raw = connect(IBGP))
+        {
+            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
+            final BgpPeer peer = peer(IBGP);
+            events.await("established", peer, TIMEOUT);
+            raw.send(bytes);
+            final UpdateMessage update = events.await("update", peer, TIMEOUT).update();
+            assertEquals(List.of(1, 4, 5, 9, 2), update.advertisedEvpnRoutes().stream().map(r -> r.routeType()).toList(),
+                "every route decoded or kept opaque, in order");
+            raw.send(RouteRefreshMessage.of(AddressFamily.L2VPN_EVPN, RouteRefreshMessage.SUBTYPE_NORMAL));
+            events.await("refresh", peer, TIMEOUT);
+            assertTrue(peer.isEstablished());
+            assertEquals(List.of(), events.of("down", peer));
+        }
+    }
+
     @Test
     void malformedEvpnNlriResetsTheSession() throws IOException
     {
