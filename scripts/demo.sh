@@ -8,7 +8,14 @@
 # a TCP transfer, both FDBs and the per-VNI counters, and removes everything again: at the end, on
 # Ctrl-C, on a failure, and (for a run that was killed) at the start of the next run.
 #
-# Usage: bin/vtep demo [--vlan] [--ipv6] [--multicast] [--keep] | --down | --evpn | --help
+# With --evpn the two VTEPs learn each other through BGP EVPN instead of flood lists and data-plane
+# learning: FRR (Debian's frr: zebra + bgpd, started with -N <namespace> and their own config, pid
+# and socket files in the run's temp dir) runs in the kernel VTEP's namespace and drives its vxlan
+# device (nolearning, no static flood entry); vtep has a bgp: section and learning: evpn. The demo
+# then also shows the session and the EVPN routes on both sides. FRR is stopped with the rest: by
+# its pid files, and with everything else running in the namespace.
+#
+# Usage: bin/vtep demo [--vlan] [--ipv6] [--multicast] [--evpn] [--keep] | --down | --help
 set -euo pipefail
 
 # ip, bridge and ethtool live in sbin, which a user's (or sudo's) PATH may lack.
@@ -34,11 +41,16 @@ readonly H2_MAC="02:00:00:00:00:02"
 readonly H3_MAC="02:00:00:00:00:03"
 readonly TAGGED_MAC="02:10:00:00:00:01"   # h1's second identity, on VLAN 10 (frames built by scapy)
 readonly API="http://127.0.0.1:9100"
+readonly ASN=65000
+readonly FRR_DAEMONS="/usr/lib/frr"   # where Debian's frr installs zebra and bgpd
+readonly FRR_GROUP="frrvty"           # the daemons run as -u root -g frrvty (root alone is refused)
+readonly FRR_RUN_DIR="/var/run/frr"   # the daemons make an (empty) NAME/ in it for -N NAME
 
 # Options.
 opt_vlan=false
 opt_ipv6=false
 opt_multicast=false
+opt_evpn=false
 opt_keep=false
 
 # This run.
@@ -68,12 +80,14 @@ clone also builds vtep, a few minutes).
   --vlan        also VNI 200, carried on 802.1Q VLAN 10 of the same access port (tagged frames built with scapy)
   --ipv6        IPv6 underlay (2001:db8::1 and 2001:db8::2) instead of IPv4
   --multicast   broadcast/unknown/multicast through group 239.1.1.100 (ff05::100 with --ipv6) instead of flood lists
+  --evpn        BGP EVPN instead of flood lists: FRR (zebra + bgpd, Debian's frr) drives the kernel VTEP,
+                vtep and FRR exchange MAC (type 2) and flood (type 3) routes; shows both sides' sessions
+                and routes. Not with --vlan, --ipv6 or --multicast
   --keep        leave the topology running and print commands to poke at it
-  --down        remove a topology left by --keep (and stop its vtep), then exit
-  --evpn        the BGP EVPN control plane with FRR as the peer (not available yet)
+  --down        remove a topology left by --keep (and stop its vtep and FRR), then exit
   -h, --help    this text
 
-Options combine: bin/vtep demo --vlan --ipv6 --keep
+Options combine: bin/vtep demo --vlan --ipv6 --keep, bin/vtep demo --evpn --keep
 EOF
 }
 
@@ -130,11 +144,7 @@ parse_options() {
       --multicast) opt_multicast=true ;;
       --keep) opt_keep=true ;;
       --down) down=true ;;
-      --evpn)
-        say "vtep demo --evpn: the BGP EVPN control plane (FRR as the peer, no flood lists) is not available yet;"
-        say "it arrives with the EVPN issue. Nothing was changed."
-        exit 2
-        ;;
+      --evpn) opt_evpn=true ;;
       -h | --help)
         usage
         exit 0
@@ -151,6 +161,20 @@ parse_options() {
     require_root_and_tools ip
     take_down_kept
     exit 0
+  fi
+  if $opt_evpn; then
+    local unsupported=()
+    $opt_vlan && unsupported+=("--vlan")
+    $opt_ipv6 && unsupported+=("--ipv6")
+    $opt_multicast && unsupported+=("--multicast")
+    if [ ${#unsupported[@]} -gt 0 ]; then
+      {
+        say "vtep demo: --evpn does not combine with ${unsupported[*]}; nothing was changed."
+        say "  The EVPN demo has one VNI, untagged, on an IPv4 underlay, and floods by ingress replication"
+        say "  (type-3 routes). Run bin/vtep demo --evpn [--keep], or drop --evpn."
+      } >&2
+      exit 2
+    fi
   fi
 }
 
@@ -171,6 +195,13 @@ have() {
   path="$(command -v "$1" 2>/dev/null)" && [ -f "$path" ] && [ -x "$path" ]
 }
 
+# True when FRR's daemons, vtysh and the group the daemons run as are all there.
+have_frr() {
+  [ -f "$FRR_DAEMONS/zebra" ] && [ -x "$FRR_DAEMONS/zebra" ] &&
+    [ -f "$FRR_DAEMONS/bgpd" ] && [ -x "$FRR_DAEMONS/bgpd" ] &&
+    have vtysh && getent group "$FRR_GROUP" >/dev/null
+}
+
 # Checks everything before changing anything; names what is missing and how to get it.
 require_root_and_tools() {
   local problems=() missing=() packages=() tool
@@ -182,6 +213,11 @@ require_root_and_tools() {
       if ! "$SYSTEM_PYTHON" -c 'import scapy.all' >/dev/null 2>&1; then
         missing+=("scapy (Debian's python3-scapy under $SYSTEM_PYTHON, for the 802.1Q-tagged frames of --vlan)")
         packages+=(python3-scapy)
+      fi
+    elif [ "$tool" = frr ]; then
+      if ! have_frr; then
+        missing+=("frr (zebra and bgpd in $FRR_DAEMONS, vtysh, group $FRR_GROUP) for --evpn: needs Debian's frr: apt-get install frr")
+        packages+=(frr)
       fi
     elif ! have "$tool"; then
       missing+=("$tool")
@@ -246,17 +282,41 @@ kill_by_workdir() {
   done
 }
 
-# Removes one demo topology: its vtep first (a clean stop), then every namespace and its temp dir.
+# Stops the FRR daemons (--evpn) of a demo by their pid files in its temp dir: bgpd, then zebra;
+# SIGKILL after 5 s. Only a pid whose command line still names the demo is signalled.
+stop_frr() {
+  local prefix="$1" dir daemon pid waited
+  [ -f "$STATE_ROOT/$prefix/workdir" ] || return 0
+  dir="$(cat "$STATE_ROOT/$prefix/workdir")/frr/$prefix-kvtep"
+  [ -d "$dir" ] || return 0
+  for daemon in bgpd zebra; do
+    pid="$(cat "$dir/$daemon.pid" 2>/dev/null || true)"
+    case "$pid" in '' | *[!0-9]*) continue ;; esac
+    grep -qa -- "$prefix-kvtep" "/proc/$pid/cmdline" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    waited=0
+    while grep -qa -- "$prefix-kvtep" "/proc/$pid/cmdline" 2>/dev/null && [ "$waited" -lt 50 ]; do
+      sleep 0.1
+      waited=$((waited + 1))
+    done
+    grep -qa -- "$prefix-kvtep" "/proc/$pid/cmdline" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
+# Removes one demo topology: its vtep first (a clean stop), its FRR, then every namespace and its
+# temp dir.
 remove_topology() {
   local prefix="$1" namespace
   if ip netns list | awk '{ print $1 }' | grep -qx "$prefix-vtep"; then
     stop_processes_in "$prefix-vtep" 10
   fi
+  stop_frr "$prefix"
   for namespace in $(ip netns list | awk '{ print $1 }' | grep -E "^$prefix-" || true); do
     stop_processes_in "$namespace" 2
     ip netns del "$namespace" 2>/dev/null || true
   done
   kill_by_workdir "$prefix"
+  rm -rf -- "$FRR_RUN_DIR/$prefix-"*
   if [ -f "$STATE_ROOT/$prefix/workdir" ]; then
     local dir
     dir="$(cat "$STATE_ROOT/$prefix/workdir")"
@@ -288,7 +348,7 @@ take_down_kept() {
   local prefix removed=0
   for prefix in $(demo_prefixes); do
     demo_running "$prefix" && continue
-    say "Removing demo topology $prefix-* (stopping its vtep)"
+    say "Removing demo topology $prefix-* (stopping its vtep$( [ -d "$FRR_RUN_DIR/$prefix-kvtep" ] && printf ' and FRR' ))"
     remove_topology "$prefix"
     removed=$((removed + 1))
   done
@@ -328,6 +388,10 @@ cleanup() {
   if $created || [ -n "$workdir" ]; then
     printf '\n=== Cleaning up ===\n'
     stop_vtep
+    if $opt_evpn && [ -d "$workdir/frr" ]; then
+      stop_frr "$PREFIX"
+      say "FRR stopped (bgpd, zebra)"
+    fi
     remove_topology "$PREFIX"
     say "Removed namespaces $PREFIX-* and $workdir."
   fi
@@ -391,18 +455,22 @@ add_host() {
   ip -n "$(ns "$role")" link set eth0 address "$mac" mtu "$host_mtu"
   ip -n "$(ns "$role")" addr add "$cidr" dev eth0
   ip -n "$(ns "$role")" link set eth0 up
-  quietly "$role" ethtool -K eth0 tx off tso off gso off gro off >/dev/null 2>&1 ||
-    quietly "$role" ethtool -K eth0 tx off tso off gso off >/dev/null
+  # (Subshells: see wait_until.)
+  (quietly "$role" ethtool -K eth0 tx off tso off gso off gro off) >/dev/null 2>&1 ||
+    (quietly "$role" ethtool -K eth0 tx off tso off gso off) >/dev/null
 }
 
 # add_kernel_vni VNI BRIDGE PORT: the Linux kernel VTEP's side of one VNI: a vxlan device on UDP
 # 4789 (the kernel's default would be 8472) that learns remote MACs, in a bridge with the port
-# facing that VNI's host; BUM goes to vtep by a flood-list entry, or to the multicast group.
+# facing that VNI's host; BUM goes to vtep by a flood-list entry, or to the multicast group. With
+# --evpn it learns nothing from the data plane and has no flood entry: zebra installs both from BGP.
 add_kernel_vni() {
   local vni="$1" bridge="$2" port="$3" k
   k="$(ns kvtep)"
   ip -n "$k" link add "$bridge" type bridge mcast_snooping 0
-  if $opt_multicast; then
+  if $opt_evpn; then
+    ip -n "$k" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local "$kernel_ip" nolearning
+  elif $opt_multicast; then
     ip -n "$k" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local "$kernel_ip" group "$group" dev ul0 learning
   else
     ip -n "$k" link add "vxlan$vni" type vxlan id "$vni" dstport 4789 local "$kernel_ip" learning
@@ -446,11 +514,17 @@ build_topology() {
 
   local bum="flood lists (head-end replication)"
   $opt_multicast && bum="multicast group $group"
+  $opt_evpn && bum="head-end replication to the VTEPs BGP EVPN announces"
   # ASCII only: the columns line up whatever the terminal's locale.
   printf '  %-49s%s\n' "h1 10.0.0.1 ($H1_MAC)" "h2 10.0.0.2 ($H2_MAC)"
   printf '  %-49s%s\n' "| eth0" "| eth0" "| acc1: vtep's access port" "| acc2"
   printf '  %s\n' "$(underlay_wire "vtep $vtep_ip" "Linux kernel VTEP $kernel_ip")"
-  printf '  %-49s%s\n' "this VTEP (Java)" "vxlan$VNI in bridge br0"
+  if $opt_evpn; then
+    printf '  %-49s%s\n' "this VTEP (Java), BGP AS $ASN" "vxlan$VNI (nolearning) in bridge br0," "" "FRR (zebra + bgpd) AS $ASN"
+    say "  vtep and FRR peer over iBGP (l2vpn evpn); neither side has a flood list or learns from VXLAN packets."
+  else
+    printf '  %-49s%s\n' "this VTEP (Java)" "vxlan$VNI in bridge br0"
+  fi
   say "  VNI $VNI, VXLAN on UDP 4789, BUM through $bum; hosts' MTU $host_mtu"
   if $opt_vlan; then
     say "  VLAN $VLAN on acc1 -> VNI $VLAN_VNI: h1 also speaks as 10.0.200.1 ($TAGGED_MAC) in 802.1Q-tagged frames"
@@ -470,7 +544,9 @@ yaml() {
 write_config() {
   local config="$workdir/vtep.yaml" vlans="untagged: $VNI" bum bum_comment
   $opt_vlan && vlans="untagged: $VNI, $VLAN: $VLAN_VNI"
-  if $opt_multicast; then
+  if $opt_evpn; then
+    bum="learning: evpn" bum_comment="MACs and flood list from BGP, not from VXLAN packets"
+  elif $opt_multicast; then
     bum="multicast-group: \"$group\"" bum_comment="BUM: one copy to the group"
   else
     bum="flood: [\"$kernel_ip\"]" bum_comment="BUM: a copy to each VTEP in the list"
@@ -496,6 +572,14 @@ write_config() {
     fi
     yaml "api:"
     yaml "  listen: 127.0.0.1:9100" "HTTP API and /metrics, in the vtep namespace"
+    if $opt_evpn; then
+      yaml "bgp:" "the BGP EVPN control plane"
+      yaml "  asn: $ASN" "iBGP: the same AS as FRR"
+      yaml "  neighbors:"
+      yaml "    - address: \"$kernel_ip\"" "FRR, next to the kernel VTEP"
+      yaml "      remote-as: $ASN"
+      yaml "      hold-time: 9" "keepalive every 3 s; a silent peer is dropped after 9 s"
+    fi
   } >"$config"
   step "vtep's configuration ($config)"
   indent <"$config"
@@ -529,6 +613,142 @@ start_vtep() {
   grep -m1 'vtep started' "$log" | indent
 }
 
+# ── FRR (--evpn) ───────────────────────────────────────────────────────────────────────────────
+
+# FRR's files: <temp dir>/frr/<namespace>/ holds the configs, pid files, zserv socket and vty
+# sockets. vtysh -N NAME appends NAME to --vty_socket and --config_dir (the daemons do not).
+frr_base() { printf '%s/frr' "$workdir"; }
+frr_dir() { printf '%s/%s' "$(frr_base)" "$(ns kvtep)"; }
+
+# vtysh_in [-d DAEMON] CMD...: vtysh connected to the kvtep namespace's FRR, one -c per CMD.
+vtysh_in() {
+  local args=()
+  if [ "$1" = -d ]; then
+    args+=(-d "$2")
+    shift 2
+  fi
+  local c
+  for c in "$@"; do args+=(-c "$c"); done
+  quietly kvtep vtysh -N "$(ns kvtep)" --vty_socket "$(frr_base)" --config_dir "$(frr_base)" "${args[@]}"
+}
+
+# run_vtysh CMD: like run_in, for one vtysh command, shown the short way (see start_frr).
+run_vtysh() {
+  printf "  [kvtep]\$ vtysh -c '%s'\n" "$1"
+  vtysh_in "$1" 2>&1 | sed '/^$/d' | indent
+}
+
+write_frr_config() {
+  local dir
+  dir="$(frr_dir)"
+  mkdir -p "$dir"
+  printf 'hostname kvtep\n' >"$dir/zebra.conf"
+  : >"$dir/vtysh.conf"
+  cat >"$dir/bgpd.conf" <<EOF
+hostname kvtep
+router bgp $ASN
+ bgp router-id $kernel_ip
+ no bgp default ipv4-unicast
+ neighbor $vtep_ip remote-as $ASN
+ neighbor $vtep_ip timers 3 9
+ neighbor $vtep_ip timers connect 1
+ address-family l2vpn evpn
+  neighbor $vtep_ip activate
+  advertise-all-vni
+ exit-address-family
+exit
+EOF
+  step "FRR's configuration ($dir/bgpd.conf)"
+  indent <"$dir/bgpd.conf"
+  say "  iBGP to vtep with the l2vpn evpn address family only; advertise-all-vni: announce every VNI"
+  say "  zebra finds on the kernel's vxlan devices. Timers 3 9 as vtep's hold-time 9; connect retry 1 s."
+}
+
+# start_frr_daemon NAME: one FRR daemon in the kvtep namespace, in the foreground of its own session
+# (like vtep: a Ctrl-C reaches only this script, and --keep keeps it), then waits until it answers.
+start_frr_daemon() {
+  local daemon="$1" dir waited=0
+  dir="$(frr_dir)"
+  setsid ip netns exec "$(ns kvtep)" "$FRR_DAEMONS/$daemon" -N "$(ns kvtep)" \
+    -f "$dir/$daemon.conf" -i "$dir/$daemon.pid" -z "$dir/zserv.api" --vty_socket "$dir" \
+    -u root -g "$FRR_GROUP" -P 0 --log stdout </dev/null >"$dir/$daemon.log" 2>&1 &
+  local pid=$!
+  until (vtysh_in -d "$daemon" 'show version') >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null ||
+      die "$daemon exited during startup; its log says:$(printf '\n'; indent <"$dir/$daemon.log")"
+    [ "$waited" -lt 200 ] || die "$daemon did not answer vtysh within 20 s; its log: $dir/$daemon.log"
+    sleep 0.1
+    waited=$((waited + 1))
+  done
+}
+
+start_frr() {
+  local dir
+  dir="$(frr_dir)"
+  step "Starting FRR in namespace $(ns kvtep): zebra, then bgpd"
+  note "[kvtep]\$ $FRR_DAEMONS/zebra -N $(ns kvtep) -f $dir/zebra.conf -i $dir/zebra.pid \\"
+  note "            -z $dir/zserv.api --vty_socket $dir -u root -g $FRR_GROUP -P 0 &   (log: $dir/zebra.log)"
+  start_frr_daemon zebra
+  note "[kvtep]\$ $FRR_DAEMONS/bgpd  (the same options, bgpd.conf and bgpd.pid)   (log: $dir/bgpd.log)"
+  start_frr_daemon bgpd
+  say "  zebra reads the kernel's vxlan100 and bridge br0 and hands VNI $VNI to bgpd; it installs what bgpd"
+  say "  learns as kernel FDB entries. vtysh below means: vtysh -N $(ns kvtep) --vty_socket $(frr_base)"
+  say "  --config_dir $(frr_base)"
+}
+
+# wait_until TIMEOUT_S WHAT CMD...: polls CMD every 0.2 s until it succeeds; dies after TIMEOUT_S.
+# CMD runs in a subshell: a function run with its output redirected would leave that redirection in
+# place for a Ctrl-C trap that fires inside it, and the cleanup's messages would go to /dev/null.
+wait_until() {
+  local timeout="$1" what="$2" tries=0
+  shift 2
+  until ("$@") >/dev/null 2>&1; do
+    [ "$tries" -lt $((timeout * 5)) ] || die "timed out after ${timeout} s waiting for: $what"
+    sleep 0.2
+    tries=$((tries + 1))
+  done
+}
+
+# api_get PATH: GET from vtep's HTTP API (status line, headers, body) with bash's /dev/tcp, for
+# polling: each bin/vtep command starts a JVM, about a second on a small machine.
+api_get() {
+  # shellcheck disable=SC2016  # expanded by the inner bash
+  quietly vtep bash -c 'exec 3<>/dev/tcp/127.0.0.1/9100 &&
+    printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$1" >&3 && cat <&3' api_get "$1"
+}
+
+# Probes for wait_until.
+vtep_established() { api_get /api/v1/bgp | grep -q "\"address\":\"$kernel_ip\",.*\"state\":\"Established\""; }
+vtep_floods_to_kernel() { api_get "/api/v1/vnis?vni=$VNI" | grep -q "\"flood\":\[\"$kernel_ip\"\]"; }
+kernel_floods_to_vtep() { quietly kvtep bridge fdb show dev "vxlan$VNI" | grep -q "^00:00:00:00:00:00 dst $vtep_ip "; }
+vtep_has_route_for() { api_get "/api/v1/bgp/routes?vni=$VNI" | grep -qi "\"type\":2,[^}]*\"mac\":\"$1\""; }
+frr_has_route_for() { vtysh_in "show bgp l2vpn evpn route type macip" | grep -qi "\[$1\]"; }
+
+show_bgp_session() {
+  step "BGP session vtep <-> FRR"
+  say "  vtep connects to FRR on TCP 179; after OPEN and KEEPALIVE the session is Established and each"
+  say "  side sends an inclusive multicast route (type 3) for VNI $VNI: \"flood BUM for this VNI to me\"."
+  wait_until 30 "the BGP session to be Established (vtep's log: $workdir/vtep.log)" vtep_established
+  wait_until 15 "vtep's flood list to hold $kernel_ip (FRR's type-3 route)" vtep_floods_to_kernel
+  wait_until 15 "zebra to put $vtep_ip in the kernel's flood list (vtep's type-3 route)" kernel_floods_to_vtep
+  run_in vtep "$LAUNCHER" bgp summary || die "bin/vtep bgp summary failed"
+  run_vtysh 'show bgp l2vpn evpn summary'
+  say "  FRR's State/PfxRcd column shows the prefixes received once a session is Established."
+}
+
+show_evpn_routes() {
+  step "EVPN routes on both sides"
+  say "  The ping taught each VTEP its local host's MAC (h1 on vtep's acc1, h2 on the kernel's bridge);"
+  say "  each announced it as a MAC/IP route (type 2), next to the type-3 routes from the start."
+  wait_until 15 "FRR to receive vtep's type-2 route for h1 ($H1_MAC)" frr_has_route_for "$H1_MAC"
+  wait_until 15 "vtep to receive FRR's type-2 route for h2 ($H2_MAC)" vtep_has_route_for "$H2_MAC"
+  run_in vtep "$LAUNCHER" bgp routes || die "bin/vtep bgp routes failed"
+  say "  * = best path; \"from local\" = vtep's own routes, \"from $kernel_ip\" = learned from FRR."
+  run_vtysh 'show bgp l2vpn evpn route'
+  say "  [2]:[0]:[48]:[MAC] = a MAC route (type 2), [3]:[0]:[32]:[IP] = a VTEP's flood route (type 3);"
+  say "  \"i\" = learned over iBGP, next hop = the VTEP that has the MAC."
+}
+
 # ── the steps ──────────────────────────────────────────────────────────────────────────────────
 
 show_arp() {
@@ -537,9 +757,14 @@ show_arp() {
   local before
   before="$(quietly h1 ip neigh show dev eth0)"
   printf '%s\n' "${before:-(empty)}" | indent
-  say "  h1 pings once: its ARP broadcast enters vtep on acc1, is flooded to the kernel VTEP over VXLAN,"
-  say "  and h2's reply comes back the same way."
-  quietly h1 ping -n -c 1 -W 2 10.0.0.2 >/dev/null || die "h1 got no answer from 10.0.0.2 across the overlay"
+  if $opt_evpn; then
+    say "  h1 pings once: its ARP broadcast enters vtep on acc1 and is flooded over VXLAN to the VTEPs in"
+    say "  VNI $VNI's flood list, which BGP filled (FRR's type-3 route); h2's reply comes back the same way."
+  else
+    say "  h1 pings once: its ARP broadcast enters vtep on acc1, is flooded to the kernel VTEP over VXLAN,"
+    say "  and h2's reply comes back the same way."
+  fi
+  (quietly h1 ping -n -c 1 -W 2 10.0.0.2) >/dev/null || die "h1 got no answer from 10.0.0.2 across the overlay"
   run_in h1 ip neigh show dev eth0
   say "  (h2's MAC is $H2_MAC)"
 }
@@ -600,14 +825,22 @@ EOF
 show_fdbs() {
   step "FDB: vtep's view"
   run_in vtep "$LAUNCHER" fdb show || die "bin/vtep fdb show failed"
-  say "  local = learned on an access port; remote = learned from VXLAN packets, with the sending VTEP."
+  if $opt_evpn; then
+    say "  local = learned on an access port (and announced over BGP); evpn = installed from FRR's type-2"
+    say "  route, with the VTEP to send to: never aged, removed when the route is withdrawn."
+  else
+    say "  local = learned on an access port; remote = learned from VXLAN packets, with the sending VTEP."
+  fi
 
   step "FDB: the Linux kernel VTEP's view"
   run_in kvtep bridge fdb show dev "vxlan$VNI"
   if $opt_vlan; then
     run_in kvtep bridge fdb show dev "vxlan$VLAN_VNI"
   fi
-  if $opt_multicast; then
+  if $opt_evpn; then
+    say "  Both installed by zebra from vtep's routes: \"dst $vtep_ip self extern_learn\": h1's MAC lives behind"
+    say "  vtep (type 2); 00:00:00:00:00:00 dst $vtep_ip: the flood list (type 3). The kernel learned nothing itself."
+  elif $opt_multicast; then
     say "  \"dst $vtep_ip self\": h1's MAC lives behind vtep; 00:00:00:00:00:00 dst $group: where BUM goes."
   else
     say "  \"dst $vtep_ip self\": h1's MAC lives behind vtep; 00:00:00:00:00:00: the flood list (head-end replication)."
@@ -620,6 +853,10 @@ show_counters() {
   run_in vtep "$LAUNCHER" vni list || die "bin/vtep vni list failed"
   say "  access = frames on the access ports, overlay = VXLAN packets on the underlay; FLOODS = BUM frames"
   say "  replicated (the ARP broadcast); DROPS = dropped frames, by reason in /metrics."
+  if $opt_evpn; then
+    say "  LEARNING evpn: the overlay side learns nothing from packets; FLOOD came from BGP. FLOODS also counts"
+    say "  frames for h2 sent before FRR's type-2 route for h2 arrived (unknown unicast, flooded like BUM)."
+  fi
 }
 
 show_next() {
@@ -633,7 +870,7 @@ show_next() {
   cat <<EOF
   - Every configuration key: README.md, "Configuration reference" ($ROOT/README.md)
   - Run it on your own interfaces: bin/vtep run --config FILE (needs CAP_NET_RAW)
-  - Keep this topology to poke at it: bin/vtep demo --keep   (then bin/vtep demo --down)
+  - Keep this topology to poke at it: bin/vtep demo$($opt_evpn && printf ' --evpn' || true) --keep   (then bin/vtep demo --down)
 EOF
 }
 
@@ -650,7 +887,17 @@ show_keep_instructions() {
     sudo ip netns exec $PREFIX-vtep bin/vtep fdb show
     sudo ip netns exec $PREFIX-vtep bin/vtep vni list
     sudo ip netns exec $PREFIX-kvtep bridge fdb show dev vxlan$VNI
-  Remove it (and stop its vtep):
+EOF
+  if $opt_evpn; then
+    cat <<EOF
+    sudo ip netns exec $PREFIX-vtep bin/vtep bgp summary
+    sudo ip netns exec $PREFIX-vtep bin/vtep bgp routes
+    sudo ip netns exec $PREFIX-kvtep vtysh -N $PREFIX-kvtep --vty_socket $(frr_base) --config_dir $(frr_base) -c 'show bgp l2vpn evpn route'
+  FRR's logs: $(frr_dir)/zebra.log and bgpd.log
+EOF
+  fi
+  cat <<EOF
+  Remove it (and stop its vtep$($opt_evpn && printf ' and FRR' || true)):
     sudo bin/vtep demo --down
 EOF
 }
@@ -660,6 +907,7 @@ main() {
   parse_options "$@"
   local tools=(ip bridge ping iperf3 ethtool sysctl setsid)
   $opt_vlan && tools+=(scapy)
+  $opt_evpn && tools+=(frr)
   require_root_and_tools "${tools[@]}"
 
   trap cleanup EXIT
@@ -670,8 +918,14 @@ main() {
   # instead of SIGPIPE killing the script with the topology still up.
   trap '' PIPE
 
-  say "vtep demo: vtep (a software VXLAN gateway, in Java) next to a Linux kernel VTEP, on a throwaway"
-  say "topology of network namespaces that is removed at the end (also on Ctrl-C)."
+  if $opt_evpn; then
+    say "vtep demo: vtep (a software VXLAN gateway, in Java) next to a Linux kernel VTEP driven by FRR, the"
+    say "two learning each other through BGP EVPN, on a throwaway topology of network namespaces that is"
+    say "removed at the end (also on Ctrl-C)."
+  else
+    say "vtep demo: vtep (a software VXLAN gateway, in Java) next to a Linux kernel VTEP, on a throwaway"
+    say "topology of network namespaces that is removed at the end (also on Ctrl-C)."
+  fi
   remove_stale_topologies
   build_if_needed
   configure_underlay
@@ -682,9 +936,15 @@ main() {
 
   build_topology
   write_config
+  if $opt_evpn; then
+    write_frr_config
+    start_frr
+  fi
   start_vtep
+  if $opt_evpn; then show_bgp_session; fi
   show_arp
   show_ping
+  if $opt_evpn; then show_evpn_routes; fi
   show_tcp_transfer
   $opt_vlan && show_vlan
   show_fdbs

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Commands;
 import io.vtep.topology.ExecResult;
+import io.vtep.topology.FrrRouter;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
@@ -32,7 +33,8 @@ import io.vtep.topology.Wait;
  * {@code bin/vtep demo} (issue 10) run the way a newcomer or CI runs it: its output shows the ping,
  * both FDBs and the counters, it exits 0, and nothing of it stays behind (no namespace, interface,
  * process, temp dir), also after Ctrl-C, after a SIGKILL (the next run removes the leftovers), and
- * with every option.
+ * with every option. With {@code --evpn} that includes FRR: the session and routes on both sides,
+ * and no zebra or bgpd left running.
  *
  * <p>Each demo names its namespaces {@code vtdemo<pid>-*} after its own pid, which is the pid of
  * the launcher process started here ({@code bin/vtep} execs {@code scripts/demo.sh}).
@@ -239,17 +241,161 @@ class DemoTest
     }
 
     @Test
-    void evpnIsNotAvailableYetAndChangesNothing()
+    void evpnLearnsEverythingThroughBgpWithFrrThenLeavesNothingBehind()
     {
-        final Set<String> before = allDemoNamespaces();
+        FrrRouter.requireFrr();
         final DemoRun run = runDemo("--evpn");
 
-        assertEquals(2, run.exitCode(), run::toString);
-        assertContains(run, "EVPN control plane");
-        assertContains(run, "not available yet");
-        assertContains(run, "Nothing was changed.");
-        assertEquals(before, allDemoNamespaces(), "no namespace created");
+        assertEquals(0, run.exitCode(), run::toString);
+        // vtep's config: EVPN learning, a bgp: section, no flood list; FRR's: advertise-all-vni.
+        assertContains(run, "learning: evpn");
+        assertMatches(run, "(?m)^ +bgp: ");
+        assertMatches(run, "(?m)^ +hold-time: 9 ");
+        assertFalse(run.output().contains("flood: ["), "no flood list in vtep's config");
+        assertMatches(run, "(?m)^ +neighbor 192\\.0\\.2\\.1 timers 3 9$");
+        assertContains(run, "advertise-all-vni");
+
+        // The session, on both sides: vtep says Established; FRR's State/PfxRcd column is a count once Established.
+        assertMatches(run, "(?m)^ +192\\.0\\.2\\.2 +65000 +ibgp +Established +\\d\\d:\\d\\d:\\d\\d +[1-9]");
+        assertMatches(run, "(?m)^ +192\\.0\\.2\\.1 +4 +65000 +\\d+ +\\d+ +\\d+ +\\d+ +\\d+ +\\d\\d:\\d\\d:\\d\\d +[1-9]\\d* ");
+
+        assertContains(run, "10.0.0.2 lladdr " + H2_MAC);
+        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
+
+        // vtep's routes (bin/vtep bgp routes): its own type 2 and 3, and FRR's.
+        assertMatches(run, "(?m)^ +\\* vni 100 type 2 \\[" + H1_MAC + "\\] rd 192\\.0\\.2\\.1:\\d+ via 192\\.0\\.2\\.1 from local ");
+        assertMatches(run, "(?m)^ +\\* vni 100 type 3 rd 192\\.0\\.2\\.1:\\d+ via 192\\.0\\.2\\.1 from local$");
+        assertMatches(run, "(?m)^ +\\* vni 100 type 2 \\[" + H2_MAC + "\\] rd 192\\.0\\.2\\.2:\\d+ via 192\\.0\\.2\\.2 from 192\\.0\\.2\\.2 ");
+        assertMatches(run, "(?m)^ +\\* vni 100 type 3 rd 192\\.0\\.2\\.2:\\d+ via 192\\.0\\.2\\.2 from 192\\.0\\.2\\.2$");
+        // FRR's routes (show bgp l2vpn evpn route): vtep's over iBGP ("*>i"), and its own ("*> ").
+        assertMatches(run, "(?m)^ +\\*>i\\[2\\]:\\[0\\]:\\[48\\]:\\[" + H1_MAC + "\\]\\s*$");
+        assertMatches(run, "(?m)^ +\\*>i\\[3\\]:\\[0\\]:\\[32\\]:\\[192\\.0\\.2\\.1\\]\\s*$");
+        assertMatches(run, "(?m)^ +\\*> \\[2\\]:\\[0\\]:\\[48\\]:\\[" + H2_MAC + "\\]\\s*$");
+        assertMatches(run, "(?m)^ +\\*> \\[3\\]:\\[0\\]:\\[32\\]:\\[192\\.0\\.2\\.2\\]\\s*$");
+
+        assertMatches(run, "0\\.00-3\\.\\d+ +sec .* [\\d.]+ Mbits/sec .*receiver");
+        // vtep's FDB: h2 installed from FRR's route (origin evpn), not learned from packets.
+        assertMatches(run, "(?m)^ +" + H1_MAC + " vni 100 dev acc1 local");
+        assertMatches(run, "(?m)^ +" + H2_MAC + " vni 100 dst 192\\.0\\.2\\.2 evpn\\s*$");
+        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100"));
+        // The kernel's FDB: zebra installed h1 behind vtep and vtep in the flood list.
+        assertMatches(run, "(?m)^ +" + H1_MAC + " dst 192\\.0\\.2\\.1 self extern_learn");
+        assertMatches(run, "(?m)^ +00:00:00:00:00:00 dst 192\\.0\\.2\\.1 ");
+        assertCountersTable(run, 100);
+        assertMatches(run, "(?m)^ +100 +evpn +acc1 +192\\.0\\.2\\.2 ");
+
+        assertContains(run, "vtep stopped (exit 0)");
+        assertContains(run, "FRR stopped (bgpd, zebra)");
         assertNothingLeft(run.prefix());
+    }
+
+    @Test
+    void evpnKeepLeavesFrrRunningAndDownStopsIt()
+    {
+        FrrRouter.requireFrr();
+        final DemoRun kept = runDemo("--evpn", "--keep");
+
+        assertEquals(0, kept.exitCode(), kept::toString);
+        assertContains(kept, "The topology stays up (--keep)");
+        assertContains(kept, "ip netns exec " + kept.prefix() + "-vtep bin/vtep bgp summary");
+        assertContains(kept, "ip netns exec " + kept.prefix() + "-kvtep vtysh -N " + kept.prefix() + "-kvtep ");
+        assertContains(kept, "Remove it (and stop its vtep and FRR)");
+        assertFalse(kept.output().contains("Cleaning up"), kept::toString);
+
+        // zebra and bgpd still run, and the session is still up on both sides.
+        assertEquals(2, frrProcesses(kept.prefix()).size(), () -> "zebra and bgpd: " + frrProcesses(kept.prefix()));
+        final String frrDir = workdirOf(kept.prefix()) + "/frr";
+        final ExecResult frrSummary = Commands.run(Duration.ofSeconds(20), List.of("ip", "netns", "exec", kept.prefix() + "-kvtep",
+            "vtysh", "-N", kept.prefix() + "-kvtep", "--vty_socket", frrDir, "--config_dir", frrDir,
+            "-c", "show bgp l2vpn evpn summary json"));
+        assertTrue(frrSummary.stdout().contains("\"state\":\"Established\""), () -> frrSummary.stdout() + frrSummary.stderr());
+        final ExecResult vtepSummary = Commands.run(Duration.ofSeconds(60),
+            List.of("ip", "netns", "exec", kept.prefix() + "-vtep", VtepProcess.launcher().toString(), "bgp", "summary"));
+        assertTrue(vtepSummary.stdout().contains("Established"), () -> vtepSummary.stdout() + vtepSummary.stderr());
+        final ExecResult ping = Commands.run(Duration.ofSeconds(20),
+            List.of("ip", "netns", "exec", kept.prefix() + "-h1", "ping", "-n", "-c", "2", "-i", "0.2", "10.0.0.2"));
+        assertTrue(ping.stdout().contains(" 0% packet loss"), ping::stdout);
+
+        final DemoRun down = runDemo("--down");
+        assertEquals(0, down.exitCode(), down::toString);
+        assertContains(down, "Removing demo topology " + kept.prefix() + "-* (stopping its vtep and FRR)");
+        assertNothingLeft(kept.prefix());
+        assertNothingLeft(down.prefix());
+    }
+
+    @Test
+    void evpnCtrlCStopsFrrToo()
+    {
+        FrrRouter.requireFrr();
+        final ManagedProcess demo = startDemo("--evpn");
+        demo.awaitOutput("=== \\d+\\. EVPN routes", DEMO_TIMEOUT);
+        demo.signal("INT");
+        final int exit = demo.waitFor(Duration.ofSeconds(60));
+
+        assertEquals(130, exit, demo::output);
+        assertTrue(demo.output().contains("interrupted (INT), cleaning up"), demo::output);
+        assertTrue(demo.output().contains("vtep stopped"), demo::output);
+        assertTrue(demo.output().contains("FRR stopped (bgpd, zebra)"), demo::output);
+        assertNothingLeft(prefixOf(demo));
+    }
+
+    /**
+     * A killed {@code --evpn} demo leaves zebra and bgpd running; even with the kernel VTEP's
+     * namespace deleted by hand (so they are in no named namespace any more) the next run finds
+     * them by their pid files and stops them.
+     */
+    @Test
+    void aSecondRunStopsTheFrrOfAKilledEvpnDemo()
+    {
+        FrrRouter.requireFrr();
+        final ManagedProcess killed = startDemo("--evpn");
+        final String stale = prefixOf(killed);
+        killed.awaitOutput("=== \\d+\\. ARP", DEMO_TIMEOUT);
+        killed.signal("KILL");
+        assertEquals(137, killed.waitFor(Duration.ofSeconds(30)));
+        assertEquals(2, frrProcesses(stale).size(), () -> "a killed demo leaves zebra and bgpd: " + frrProcesses(stale));
+        Commands.runOk("ip", "netns", "del", stale + "-kvtep");
+        assertEquals(2, frrProcesses(stale).size(), "they outlive their namespace's name");
+
+        final DemoRun second = runDemo("--evpn");
+
+        assertEquals(0, second.exitCode(), second::toString);
+        assertContains(second, "Removing what an earlier demo run left behind: namespaces " + stale + "-*");
+        assertContains(second, "5 packets transmitted, 5 received, 0% packet loss");
+        assertNothingLeft(stale);
+        assertNothingLeft(second.prefix());
+    }
+
+    @Test
+    void evpnRefusesVlanIpv6AndMulticastAndChangesNothing()
+    {
+        final Set<String> before = allDemoNamespaces();
+        for (final String other : List.of("--vlan", "--ipv6", "--multicast"))
+        {
+            final DemoRun run = runDemo("--evpn", other);
+
+            assertEquals(2, run.exitCode(), run::toString);
+            assertContains(run, "--evpn does not combine with " + other + "; nothing was changed.");
+            assertNothingLeft(run.prefix());
+        }
+        assertEquals(before, allDemoNamespaces(), "no namespace created");
+    }
+
+    @Test
+    void evpnWithoutFrrSaysHowToGetItAndChangesNothing()
+    {
+        final Set<String> before = allDemoNamespaces();
+        // zebra missing: masked by an empty, non-executable file in a private mount namespace.
+        final DemoRun noFrr = runDemo(List.of("unshare", "--mount", "--propagation", "private", "--",
+            "sh", "-c", "mount --bind /dev/null " + FrrRouter.DAEMON_DIR.resolve("zebra") + " && exec \"$0\" demo --evpn",
+            VtepProcess.launcher().toString()));
+
+        assertEquals(1, noFrr.exitCode(), noFrr::toString);
+        assertContains(noFrr, "cannot run; nothing was changed.");
+        assertContains(noFrr, "needs Debian's frr: apt-get install frr");
+        assertContains(noFrr, "Install with: sudo apt-get install frr");
+        assertEquals(before, allDemoNamespaces(), "no namespace created");
+        assertNothingLeft(noFrr.prefix());
     }
 
     @Test
@@ -314,6 +460,19 @@ class DemoTest
         return "vtdemo" + demo.pid();
     }
 
+    /** The temp dir of a running (or kept) demo, from its bookkeeping. */
+    private static String workdirOf(final String prefix)
+    {
+        try
+        {
+            return Files.readString(STATE_ROOT.resolve(prefix).resolve("workdir")).strip();
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("no bookkeeping for " + prefix, e);
+        }
+    }
+
     // ── assertions ───────────────────────────────────────────────────────────────────────────
 
     private static void assertContains(final DemoRun run, final String expected)
@@ -368,6 +527,8 @@ class DemoTest
         assertEquals(Set.of(), newInterfaces, "no demo interface in the root namespace");
         assertFalse(Files.exists(STATE_ROOT.resolve(prefix)), "no bookkeeping in " + STATE_ROOT + " for " + prefix);
         assertEquals(List.of(), tempDirs(prefix), "no temp dir of " + prefix + " left");
+        assertEquals(List.of(), frrProcesses(prefix), "no zebra or bgpd of " + prefix + " left");
+        assertFalse(Files.exists(FrrRouter.RUN_DIR.resolve(prefix + "-kvtep")), "no " + FrrRouter.RUN_DIR + "/" + prefix + "-kvtep left");
     }
 
     // ── looking at the machine ───────────────────────────────────────────────────────────────
@@ -420,6 +581,14 @@ class DemoTest
             throw new IllegalStateException("cannot list /proc", e);
         }
         return found;
+    }
+
+    /** FRR daemons ({@code /usr/lib/frr/zebra -N <prefix>-kvtep ...}) of the demo {@code prefix}, wherever they run. */
+    private static List<String> frrProcesses(final String prefix)
+    {
+        return demoProcesses(prefix).stream()
+            .filter(p -> p.contains(FrrRouter.DAEMON_DIR + "/") && p.contains(" -N " + prefix + "-kvtep "))
+            .toList();
     }
 
     private static List<Path> tempDirs(final String prefix)
