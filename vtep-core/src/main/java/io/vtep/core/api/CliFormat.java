@@ -106,7 +106,7 @@ public final class CliFormat
      * The peers in the manner of FRR's {@code show bgp summary}, then the EVPN totals:
      * <pre>
      * BGP router identifier 198.51.100.1, local AS 65001, listening on *:179
-     * NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  MSG-RCVD  MSG-SENT  DESCRIPTION
+     * NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  UPD-RCVD  UPD-SENT  DESCRIPTION
      * 192.0.2.2  65000  ebgp  Established  00:01:02  3         3        2         5         4         spine
      * EVPN: 7 routes, 0 MAC moves, no duplicate MACs
      * </pre>
@@ -119,7 +119,7 @@ public final class CliFormat
             .append(", local AS ").append(text(document.get("asn")))
             .append(", listening on ").append(text(document.get("listen"))).append('\n');
         final List<List<String>> rows = new ArrayList<>();
-        rows.add(List.of("NEIGHBOR", "AS", "TYPE", "STATE", "UP/DOWN", "PFX-RCVD", "PFX-ACC", "PFX-SENT", "MSG-RCVD", "MSG-SENT",
+        rows.add(List.of("NEIGHBOR", "AS", "TYPE", "STATE", "UP/DOWN", "PFX-RCVD", "PFX-ACC", "PFX-SENT", "UPD-RCVD", "UPD-SENT",
             "DESCRIPTION"));
         final StringBuilder errors = new StringBuilder();
         for (final Map<String, Object> peer : objects(document.get("peers")))

@@ -219,7 +219,8 @@ public final class VtepAppliance implements AutoCloseable
         }
         runningPorts = List.copyOf(threads);
         LOG.log(System.Logger.Level.INFO, "vtep started: local-ip {0} udp-port {1}, {2} port(s), {3} VNI(s)",
-            config.vtep().localIp(), config.vtep().udpPort(), config.ports().size(), config.vnis().size());
+            // Numbers as text: MessageFormat would print the port as "4,789".
+            config.vtep().localIp(), String.valueOf(config.vtep().udpPort()), config.ports().size(), config.vnis().size());
     }
 
     /**

@@ -99,7 +99,7 @@ class CliFormatTest
 
         assertEquals("""
             BGP router identifier 192.0.2.1, local AS 65000, listening on *:179
-            NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  MSG-RCVD  MSG-SENT  DESCRIPTION
+            NEIGHBOR   AS     TYPE  STATE        UP/DOWN   PFX-RCVD  PFX-ACC  PFX-SENT  UPD-RCVD  UPD-SENT  DESCRIPTION
             192.0.2.2  65000  ibgp  Established  01:02:03  3         3        2         5         4         -
             192.0.2.3  65003  ebgp  Active       never     0         0        0         0         0         spine2
               192.0.2.3: NOTIFICATION received: Cease / Administrative Shutdown (6/2)
