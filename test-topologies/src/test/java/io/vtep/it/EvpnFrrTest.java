@@ -46,6 +46,8 @@ class EvpnFrrTest
     static final int VNI = 100;
     static final String VTEP_IP = "192.0.2.1";
     static final String FRR_IP = "192.0.2.2";
+    static final String VTEP_IP6 = "2001:db8::1";
+    static final String FRR_IP6 = "2001:db8::2";
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(15);
 
@@ -77,11 +79,22 @@ class EvpnFrrTest
 
     private Net net()
     {
-        final Netns vtepNs = topology.namespace("vtep");
-        final Netns frrNs = topology.namespace("frr");
+        return net(false);
+    }
+
+    /** @param ipv6Too the underlay link also carries 2001:db8::1 (vtep) and 2001:db8::2 (FRR) */
+    private Net net(final boolean ipv6Too)
+    {
+        final Netns vtepNs = ipv6Too ? topology.namespaceWithIpv6("vtep") : topology.namespace("vtep");
+        final Netns frrNs = ipv6Too ? topology.namespaceWithIpv6("frr") : topology.namespace("frr");
         topology.link(vtepNs, "ul0", frrNs, "ul0");
         vtepNs.addAddress("ul0", VTEP_IP + "/24");
         frrNs.addAddress("ul0", FRR_IP + "/24");
+        if (ipv6Too)
+        {
+            vtepNs.addAddress("ul0", VTEP_IP6 + "/64");
+            frrNs.addAddress("ul0", FRR_IP6 + "/64");
+        }
         final Host h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
         h1.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
         final KernelVtep kernel = topology.kernelVtep(frrNs).vni(VNI).localIp(FRR_IP).learning(false).create();
@@ -235,6 +248,27 @@ class EvpnFrrTest
             () -> "OPEN (1), UPDATE (2) and KEEPALIVE (4) from vtep decoded: " + types);
         final List<Map<String, String>> bad = capture.fields("_ws.malformed || _ws.expert.severity >= \"error\"", "frame.number");
         assertEquals(List.of(), bad, "malformed or expert-error packets in the BGP capture " + capture.pcapFile());
+    }
+
+    @Test
+    void aSessionOverIpv6CarriesTheIpv4Overlay() throws Exception
+    {
+        final Net net = net(true);
+        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP6, 65000);
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(),
+            vtepConfig(VTEP_IP, 65000, "\"" + FRR_IP6 + "\"", 65000));
+
+        frr.awaitEstablished(VTEP_IP6, SESSION_TIMEOUT);
+        assertEquals("Established", vtep.bgpState(FRR_IP6));
+        // The transport is IPv6; the routes' next hops stay the IPv4 VTEP addresses (RFC 8365 §5.1.3).
+        final FrrEvpnRoute type3 = frr.awaitEvpnRoute(ROUTE_TIMEOUT,
+            r -> r.isType3() && !r.local() && VTEP_IP.equals(r.nextHop()), "vtep's type-3 over the IPv6 session");
+        assertEquals(FrrEvpnRoute.INGRESS_REPLICATION, type3.pmsiTunnelType(), type3::toString);
+        Wait.until(ROUTE_TIMEOUT, () -> vtep.floodList(VNI), List.of(FRR_IP)::equals, "vtep floods to FRR's IPv4 VTEP address");
+        Wait.until(ROUTE_TIMEOUT, net.kernel()::floodList, List.of(VTEP_IP)::equals, "zebra floods to vtep's IPv4 address");
+        final var ping = net.h1().ping(net.h2().ip(), 3);
+        assertEquals(3, ping.received(), () -> ping + "\n" + frr.diagnostics());
+        Wait.until(ROUTE_TIMEOUT, () -> vtep.entry(VNI, net.h2().mac()), ("remote " + FRR_IP)::equals, "h2 behind FRR's VTEP");
     }
 
     @Test
