@@ -195,7 +195,8 @@ public final class Fdb
      * Installs an entry from a BGP EVPN MAC/IP advertisement route (RFC 7432 §7.2). It
      * replaces a learned or older EVPN entry, never ages and is never overwritten by
      * data-plane learning from the overlay (a MAC heard on a local port replaces it: it moved
-     * here, RFC 7432 §15); a static entry for the MAC wins and the route is not installed.
+     * here, RFC 7432 §15, unless {@code pinned}); a static entry for the MAC wins and the route is
+     * not installed.
      *
      * @param vni  the VNI.
      * @param mac  address in the low 48 bits.
@@ -204,6 +205,21 @@ public final class Fdb
      * entry holds the MAC.
      */
     public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep)
+    {
+        return putEvpn(vni, mac, vtep, false);
+    }
+
+    /**
+     * {@link #putEvpn(int, long, RemoteVtep)}, optionally {@link FdbEntry#pinned pinned}: then a
+     * MAC heard on a local port does not replace it (a sticky route, or a MAC frozen as duplicate).
+     *
+     * @param vni    the VNI.
+     * @param mac    address in the low 48 bits.
+     * @param vtep   the advertising VTEP.
+     * @param pinned local learning must not replace the entry.
+     * @return as {@link #putEvpn(int, long, RemoteVtep)}.
+     */
+    public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep, final boolean pinned)
     {
         requireOwn(vtep);
         requireMac(mac);
@@ -220,7 +236,8 @@ public final class Fdb
             {
                 return false;
             }
-            install(fdb, mac, FdbEntry.remote(vtep.index(), Origin.EVPN), settings.clock().nanoTime());
+            final long entry = FdbEntry.remote(vtep.index(), Origin.EVPN);
+            install(fdb, mac, pinned ? FdbEntry.pinned(entry) : entry, settings.clock().nanoTime());
             return true;
         }
         finally
@@ -549,7 +566,7 @@ public final class Fdb
      */
     private static boolean isMoveToLocalPort(final long current, final long learned)
     {
-        return FdbEntry.origin(current) == Origin.EVPN && FdbEntry.origin(learned) == Origin.LOCAL;
+        return FdbEntry.origin(current) == Origin.EVPN && !FdbEntry.isPinned(current) && FdbEntry.origin(learned) == Origin.LOCAL;
     }
 
     private void putStatic(final int vni, final long mac, final long entry)

@@ -11,9 +11,10 @@ import org.agrona.concurrent.NanoClock;
  * {@code AgentRunner}, or call {@link #doWork()} from a test with an injected clock.
  *
  * <p>Both steps run holding the FDB write lock, so they are ordered with control-side writes
- * ({@link Fdb#addStatic}, {@link Fdb#putEvpn}, flood lists). The lock is taken with
- * {@code tryLock}: if a control thread holds it, this duty cycle does nothing and the agent's
- * idle strategy backs off.
+ * ({@link Fdb#addStatic}, {@link Fdb#putEvpn}, flood lists). When a control thread holds the
+ * lock (an EVPN import can hold it for a while), this thread waits for it rather than backing
+ * off: backing off would leave queued learn events, already past their wake-up, waiting for the
+ * idle strategy's park to end while their MACs are flooded.
  */
 public final class FdbConductor implements Agent
 {
@@ -32,19 +33,14 @@ public final class FdbConductor implements Agent
     }
 
     /**
-     * @return learn events applied plus entries aged out; 0 when idle (or the lock was busy).
+     * @return learn events applied plus entries aged out; 0 when idle.
      */
     @Override
     public int doWork()
     {
         final LearnQueue learnQueue = fdb.learnQueue();
         final ReentrantLock lock = fdb.writeLock();
-        if (!lock.tryLock())
-        {
-            learnQueue.consumerIdle(); // this cycle returns 0 and may park: let the next event wake it
-            return 0;
-        }
-
+        lock.lock();
         try
         {
             int work = fdb.drainLearnQueue(Fdb.LEARN_DRAIN_LIMIT);

@@ -6,10 +6,11 @@ package io.vtep.fdb;
  * entry has the {@code VALID} bit set and is therefore never zero.
  *
  * <pre>
- *    63                      36 35 34 33 32 31                              0
- *   +--------------------------+--+-----+--+---------------------------------+
- *   |         reserved (0)     |V |orig |R |  attachment id  or  VTEP index  |
- *   +--------------------------+--+-----+--+---------------------------------+
+ *    63                   37 36 35 34 33 32 31                              0
+ *   +---------------------+--+--+-----+--+---------------------------------+
+ *   |     reserved (0)    |P |V |orig |R |  attachment id  or  VTEP index  |
+ *   +---------------------+--+--+-----+--+---------------------------------+
+ *   P    = pinned: an EVPN entry that learning on a local port must not replace
  *   V    = valid, always 1
  *   orig = Origin ordinal (local, remote, static, evpn)
  *   R    = 1: the MAC is behind a remote VTEP (target = RemoteVtep index)
@@ -29,6 +30,7 @@ public final class FdbEntry
     private static final long ORIGIN_MASK = 0b11L;
     private static final long REMOTE_BIT = 1L << REMOTE_SHIFT;
     private static final long VALID_BIT = 1L << 35;
+    private static final long PINNED_BIT = 1L << 36;
 
     private FdbEntry()
     {
@@ -141,6 +143,31 @@ public final class FdbEntry
     }
 
     /**
+     * An EVPN entry that a MAC heard on a local port does not replace: the route is sticky (RFC 7432
+     * §15.2, the MAC must not move) or the control plane froze the MAC as a duplicate (§15.1).
+     *
+     * @param entry an entry of origin {@link Origin#EVPN}.
+     * @return the same entry, pinned.
+     */
+    public static long pinned(final long entry)
+    {
+        if (origin(entry) != Origin.EVPN)
+        {
+            throw new IllegalArgumentException("only EVPN entries are pinned, not " + toString(entry));
+        }
+        return entry | PINNED_BIT;
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return true for a {@link #pinned} entry.
+     */
+    public static boolean isPinned(final long entry)
+    {
+        return (entry & PINNED_BIT) != 0;
+    }
+
+    /**
      * @param a packed entry.
      * @param b packed entry.
      * @return true when both point at the same place (same attachment, or same VTEP), whatever
@@ -166,6 +193,6 @@ public final class FdbEntry
         }
 
         return (isLocal(entry) ? "local attachment " + attachment(entry) : "remote vtep " + vtepIndex(entry)) +
-            " (" + origin(entry).label() + ")";
+            " (" + origin(entry).label() + (isPinned(entry) ? ", pinned" : "") + ")";
     }
 }

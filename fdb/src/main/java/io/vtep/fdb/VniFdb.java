@@ -151,7 +151,8 @@ public final class VniFdb
 
         if (current != FdbEntry.NONE)
         {
-            if (!FdbEntry.isLearned(current) && !(type == LearnQueue.LEARN_LOCAL && FdbEntry.origin(current) == Origin.EVPN))
+            if (!FdbEntry.isLearned(current) &&
+                !(type == LearnQueue.LEARN_LOCAL && FdbEntry.origin(current) == Origin.EVPN && !FdbEntry.isPinned(current)))
             {
                 // Static and EVPN entries are never overwritten by data-plane learning, except an
                 // EVPN MAC heard on a local port: it moved here (RFC 7432 §15), the writer decides.

@@ -448,6 +448,24 @@ class FdbTest
     }
 
     @Test
+    void aPinnedEvpnMacHeardOnALocalPortStaysWhereEvpnSays()
+    {
+        assertTrue(fdb.putEvpn(VNI, MAC2, vtepA, true));
+        final long pinned = FdbEntry.pinned(FdbEntry.remote(vtepA.index(), Origin.EVPN));
+        assertEquals(pinned, vni.lookup(MAC2));
+        listener.take();
+
+        vni.learnLocal(MAC2, 7, now());
+        assertEquals(0, fdb.learnQueueDepth(), "refused on the data path");
+        drain();
+
+        assertEquals(pinned, vni.lookup(MAC2), "sticky (RFC 7432 §15.2) or frozen duplicate: no move");
+        assertEquals(0, vni.macMoves());
+        assertEquals(List.of(), listener.take());
+        assertEquals("remote vtep 0 (evpn, pinned)", FdbEntry.toString(pinned));
+    }
+
+    @Test
     void aLearnEventQueuedBeforeAStaticEntryIsRefusedByTheWriter()
     {
         vni.learnLocal(MAC1, 7, now());

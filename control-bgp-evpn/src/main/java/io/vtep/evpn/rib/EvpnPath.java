@@ -105,7 +105,9 @@ public record EvpnPath(
     public static EvpnPath received(final EvpnRoute route, final BgpPeer peer, final UpdateMessage update)
     {
         final InetAddress nextHop = update.mpReachNlri().flatMap(MpReachNlri::nextHopAddress).orElse(null);
-        final long localPref = update.attribute(LocalPref.class).map(LocalPref::value).orElse(LocalPref.DEFAULT_VALUE);
+        // RFC 4271 §5.1.5: LOCAL_PREF from an external peer is ignored.
+        final long localPref = peer.isIbgp() ?
+            update.attribute(LocalPref.class).map(LocalPref::value).orElse(LocalPref.DEFAULT_VALUE) : LocalPref.DEFAULT_VALUE;
         final AsPath asPath = update.attribute(AsPath.class).orElse(AsPath.EMPTY);
         final int origin = update.attribute(Origin.class).map(Origin::value).orElse(Origin.VALUE_INCOMPLETE);
         final long med = update.attribute(MultiExitDisc.class).map(MultiExitDisc::value).orElse(0L);

@@ -67,6 +67,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private static final int FDB_QUEUE_BYTES = 1 << 21;
     private static final int DRAIN_LIMIT = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** IPs advertised per local MAC (MAC+IP routes); a host with more gets its first ones. */
+    static final int MAX_IPS_PER_MAC = 8;
 
     private final EvpnSettings settings;
     private final Fdb fdb;
@@ -88,7 +90,12 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final Map<EvpnRouteKey, EvpnPath> pendingExports = new LinkedHashMap<>();
     private final Map<EvpnRouteKey, EvpnRoute> pendingWithdrawnRoutes = new HashMap<>();
 
+    private static final org.agrona.concurrent.MessageHandler DISCARD = (type, buffer, index, length) -> { };
+
     private volatile boolean running;
+    private volatile String failure;
+    /** {@link #localRoutes}' size as of the last time the control thread ran out of work. */
+    private volatile int localRouteCount;
     private volatile long macMoves;
     private volatile long duplicateMacs;
     private Thread controlThread;
@@ -118,7 +125,17 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 throw new IllegalArgumentException("VNI " + vni.vni() + " is not in the FDB");
             }
-            vnis.put(vni.vni(), new LocalVni(vni, index++, settings.localAs(), settings.routerId()));
+            final LocalVni local = new LocalVni(vni, index++, settings.localAs(), settings.routerId());
+            for (final LocalVni other : vnis.values())
+            {
+                if (other.rd.equals(local.rd))
+                {
+                    // Same RD, same type-3 key (RFC 7432 §7.3): one VNI's route would replace the other's.
+                    throw new IllegalArgumentException("VNIs " + other.vni + " and " + local.vni + " have the same route distinguisher " +
+                        local.rd + "; each VNI needs its own");
+                }
+            }
+            vnis.put(vni.vni(), local);
         }
     }
 
@@ -161,7 +178,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         {
             final LocalVni localVni = vnis.get(vni);
             final MacState state = localVni == null ? null : localVni.macs.get(mac);
-            if (state != null && state.local && state.ips().add(ip))
+            // A bounded number of IPs per MAC: spoofed ARP or rotating IPv6 addresses cannot grow our routes.
+            if (state != null && state.local && state.ips().size() < MAX_IPS_PER_MAC && state.ips().add(ip))
             {
                 advertiseLocal(localVni, state);
             }
@@ -290,6 +308,26 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         });
     }
 
+    /**
+     * @return routes held: our own plus every neighbor's Adj-RIB-In; cheap, for summaries (unlike
+     * {@link #routes()}, which takes a snapshot on the control thread).
+     */
+    public long routeCount()
+    {
+        long count = localRouteCount;
+        for (final PeerRib rib : peers.values())
+        {
+            count += rib.in.received();
+        }
+        return count;
+    }
+
+    /** @return why the control thread stopped, or null while it runs normally. */
+    public String failure()
+    {
+        return failure;
+    }
+
     /** @return MAC moves seen (RFC 7432 §15). */
     public long macMoves()
     {
@@ -352,12 +390,18 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             int work = 0;
             try
             {
-                work += fdbEvents.drain(fdbHandler, DRAIN_LIMIT);
                 if (fdbEvents.takeOverflow())
                 {
+                    // Events were lost: the ones still queued are older than the FDB now is, and
+                    // replaying them after the resync could re-advertise a MAC that is gone.
+                    while (fdbEvents.drain(DISCARD, DRAIN_LIMIT) > 0)
+                    {
+                        // discard
+                    }
                     resyncLocalMacs();
                     work++;
                 }
+                work += fdbEvents.drain(fdbHandler, DRAIN_LIMIT);
                 for (Runnable command; work < DRAIN_LIMIT && (command = commands.poll()) != null; )
                 {
                     command.run();
@@ -371,6 +415,14 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             catch (final RuntimeException ex)
             {
                 LOG.log(System.Logger.Level.ERROR, "EVPN control thread", ex);
+            }
+            catch (final Error ex)
+            {
+                // The RIB may be half-updated: say so where operators look (/readyz, the log) and stop.
+                failure = "EVPN control thread stopped: " + ex;
+                LOG.log(System.Logger.Level.ERROR, failure, ex);
+                running = false;
+                throw ex;
             }
             if (work == 0)
             {
@@ -499,6 +551,10 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         {
             return false;
         }
+        if (path.nextHop().getClass() != localVtep.getClass())
+        {
+            return false; // an IPv6 VTEP on an IPv4 underlay (or the reverse) is unreachable for the data path
+        }
         for (final LocalVni vni : vnis.values())
         {
             if (vni.rd.equals(rdOf(path.route())))
@@ -518,6 +574,12 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 importing.add(vni);
             }
+        }
+        if (importing.size() > 1)
+        {
+            // One route target on several VNIs: the label names the VNI (RFC 8365 §5.1.3).
+            final List<LocalVni> byLabel = importing.stream().filter(vni -> vni.vni == path.vni()).toList();
+            return byLabel.isEmpty() ? importing : byLabel;
         }
         return importing;
     }
@@ -670,9 +732,12 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             LOG.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
             return;
         }
-        if (vtep != state.installed)
+        // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
+        final boolean pinned = best.sticky() || state.duplicate;
+        if (vtep != state.installed || pinned != state.installedPinned)
         {
-            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep) ? vtep : null;
+            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned) ? vtep : null;
+            state.installedPinned = pinned && state.installed != null;
         }
     }
 
@@ -701,6 +766,27 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         else
         {
             localMacGone(vni, mac);
+            reinstallIfGone(vni, mac, entry);
+        }
+    }
+
+    /**
+     * The FDB no longer holds the EVPN entry we installed (removed by someone else, or an event
+     * older than our last install): forget it and decide again, which puts it back if it is still
+     * the best place. Re-installing what is there already changes nothing, so stale events settle.
+     */
+    private void reinstallIfGone(final LocalVni vni, final long mac, final long entry)
+    {
+        final MacState state = vni.macs.get(mac);
+        if (state == null || state.local || state.installed == null)
+        {
+            return;
+        }
+        if (entry == FdbEntry.NONE || !FdbEntry.isRemote(entry) || FdbEntry.vtepIndex(entry) != state.installed.index())
+        {
+            state.installed = null;
+            state.installedPinned = false;
+            evaluate(vni, state);
         }
     }
 
@@ -712,6 +798,9 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             state = new MacState(mac);
             vni.macs.put(mac, state);
         }
+        // The FDB holds the local entry now: whatever EVPN entry we installed is gone.
+        state.installed = null;
+        state.installedPinned = false;
         if (state.local && state.localSticky == sticky)
         {
             return; // moved between local ports, or nothing new: nothing to tell BGP
@@ -723,7 +812,10 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             // advertise with that VTEP's sequence + 1 so every VTEP prefers us.
             if (state.duplicate || countMove(vni, state))
             {
-                return; // duplicate: stop bumping the sequence, keep the current state
+                // Duplicate: frozen where it was, behind the remote VTEP; the entry goes back
+                // pinned, so the host here no longer moves it (FRR's dup-addr-detection freeze).
+                evaluate(vni, state);
+                return;
             }
             state.localSequence = Math.max(state.localSequence, remoteBest.sequence() + 1);
         }
@@ -852,6 +944,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     /** Sends what changed since the last flush to every synced neighbor, packed. */
     private void flushExports()
     {
+        localRouteCount = localRoutes.size();
         if (pendingExports.isEmpty())
         {
             return;

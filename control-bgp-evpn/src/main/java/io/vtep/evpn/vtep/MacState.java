@@ -25,6 +25,8 @@ final class MacState
     /** IPs neighbor discovery saw for the MAC (MAC+IP routes, RFC 7432 §7.2). */
     Set<InetAddress> ips;
     RemoteVtep installed;
+    /** The installed EVPN entry is pinned: local learning does not replace it (sticky or duplicate). */
+    boolean installedPinned;
     boolean duplicate;
     /** Times (nanos) of recent moves, oldest first. */
     long[] moveTimes;

@@ -3,6 +3,7 @@ package io.vtep.evpn.vtep;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vtep.encap.VtepAddress;
@@ -343,6 +344,58 @@ class EvpnControlPlaneTest
         receive(rr, type2(VTEP_2, MAC, null, 100, false, auto(VNI)));
         assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)));
         assertEquals(List.of(), rr.updates(), "nothing withdrawn");
+    }
+
+    @Test
+    void twoVnisWithOneRouteDistinguisherAreRefused()
+    {
+        final Fdb twoVnis = new Fdb();
+        twoVnis.addVni(100, LearningMode.EVPN, 0, null);
+        twoVnis.addVni(200, LearningMode.EVPN, 0, null);
+        final RouteDistinguisher rd = RouteDistinguisher.parse("198.51.100.1:7");
+        final EvpnSettings settings = new EvpnSettings(65000, (Inet4Address)WireFormat.parseAddress("198.51.100.1"),
+            VtepAddress.parse("198.51.100.1"),
+            List.of(new EvpnVniSettings(100, rd, List.of(), List.of()), new EvpnVniSettings(200, rd, List.of(), List.of())),
+            5, Duration.ofSeconds(180));
+
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new EvpnControlPlane(settings, twoVnis));
+        assertTrue(ex.getMessage().contains("VNIs 100 and 200 have the same route distinguisher"), ex.getMessage());
+    }
+
+    @Test
+    void aRemoteStickyMacHeardOnALocalPortStaysRemote()
+    {
+        sync(rr);
+        receive(rr, type2(VTEP_2, MAC, null, 0, true, auto(VNI)));
+        assertTrue(FdbEntry.isPinned(fdb.vni(VNI).lookup(MAC)), "installed pinned");
+
+        rr.clear();
+        learnLocal(MAC); // an impostor on our access port (RFC 7432 §15.2)
+
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC));
+        assertEquals(List.of(), rr.updates(), "nothing advertised for the impostor");
+    }
+
+    @Test
+    void aDuplicateFrozenBehindARemoteVtepStaysThereWhenHeardLocally()
+    {
+        sync(rr);
+        long sequence = 0;
+        for (int move = 0; move < 3; move++)
+        {
+            learnLocal(MAC);                                                         // moves here
+            sequence = sequence + 2;
+            receive(rr, type2(VTEP_2, MAC, null, sequence, false, auto(VNI)));     // and away
+        }
+        learnLocal(MAC); // the 7th move would be here: it is a duplicate by now
+        assertEquals(1, evpn.duplicateMacs());
+
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC),
+            "frozen behind VTEP 2, where it was; local learning no longer moves it");
+        rr.clear();
+        learnLocal(MAC);
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC));
+        assertEquals(List.of(), rr.updates());
     }
 
     @Test

@@ -80,7 +80,7 @@ public final class BgpDocuments
                 .endObject();
         }
         json.endArray().name("evpn").beginObject()
-            .field("routes", evpn.routes().size())
+            .field("routes", evpn.routeCount())
             .field("mac_moves", evpn.macMoves())
             .name("duplicate_macs").beginArray();
         for (final String mac : evpn.duplicateMacList())

@@ -60,7 +60,15 @@ final class BgpControlPlane implements AutoCloseable
     static BgpControlPlane start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors) throws ConfigException
     {
         final BgpConfig bgp = config.bgp();
-        final EvpnControlPlane evpn = new EvpnControlPlane(evpnSettings(config), fdb);
+        final EvpnControlPlane evpn;
+        try
+        {
+            evpn = new EvpnControlPlane(evpnSettings(config), fdb);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new ConfigException("vnis", ex.getMessage());
+        }
         evpn.start();
         try
         {

@@ -260,6 +260,10 @@ public final class VtepAppliance implements AutoCloseable
         {
             return "starting: the underlay socket is not bound yet";
         }
+        if (bgp != null && bgp.evpn().failure() != null)
+        {
+            return bgp.evpn().failure();
+        }
         final List<Thread> ports = runningPorts;
         if (ports.size() < config.ports().size())
         {

@@ -77,7 +77,8 @@ final class NeighborSnooper
         final int etherType = buffer.getShort(offset + EthernetHeader.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if (etherType == EthernetHeader.ETHER_TYPE_ARP)
         {
-            arp(buffer, offset + EthernetHeader.LENGTH, length - EthernetHeader.LENGTH, vni, nowNanos);
+            arp(buffer, offset + EthernetHeader.LENGTH, length - EthernetHeader.LENGTH, vni,
+                MacAddress.get(buffer, offset + EthernetHeader.SOURCE_OFFSET), nowNanos);
         }
         else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
         {
@@ -85,7 +86,8 @@ final class NeighborSnooper
         }
     }
 
-    private void arp(final DirectBuffer buffer, final int arp, final int length, final int vni, final long nowNanos)
+    private void arp(final DirectBuffer buffer, final int arp, final int length, final int vni, final long source,
+        final long nowNanos)
     {
         if (length < ARP_LENGTH ||
             (buffer.getShort(arp, ByteOrder.BIG_ENDIAN) & 0xFFFF) != ARP_HTYPE_ETHERNET ||
@@ -101,9 +103,11 @@ final class NeighborSnooper
         }
         final long mac = MacAddress.get(buffer, arp + ARP_SHA_OFFSET);
         final int address = buffer.getInt(arp + ARP_SPA_OFFSET, ByteOrder.BIG_ENDIAN);
-        if (address == 0 || !isHostMac(mac))
+        if (address == 0 || !isHostMac(mac) || mac != source)
         {
-            return; // an ARP probe, or a sender that is no host
+            // An ARP probe, a sender that is no host, or one speaking for another MAC (proxy ARP
+            // or spoofing): only the frame's own source, the MAC the FDB learns, gets the binding.
+            return;
         }
         final int slot = slot(vni, mac, address, 0);
         if (isFresh(slot, vni, mac, address, 0, nowNanos))

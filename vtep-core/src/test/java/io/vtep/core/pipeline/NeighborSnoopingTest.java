@@ -143,6 +143,17 @@ class NeighborSnoopingTest
     }
 
     @Test
+    void arpSpeakingForAnotherMacClaimsNothing()
+    {
+        // Proxy ARP or spoofing: the sender hardware address is not the frame's source.
+        final byte[] frame = EthernetFrames.arp(1, HOST_1, IP_1, 0, IP_2);
+        System.arraycopy(new byte[] {2, 0, 0, 0, 0, 0x77}, 0, frame, 6, 6);
+        receive(fromEth1, frame);
+
+        assertTrue(drain().isEmpty());
+    }
+
+    @Test
     void taggedArpIsTheNeighbourOfTheVlansVni()
     {
         receive(fromEth1, EthernetFrames.tagged(EthernetFrames.arp(1, HOST_1, IP_1, 0, IP_2), 10));
