@@ -23,7 +23,13 @@ import java.util.concurrent.TimeUnit;
  * <p>Simplifications, each allowed by the RFC: no DelayOpen, no DampPeerOscillations beyond the
  * growing Idle hold of {@link SessionTimers}, and automatic restart (event 3) after every error
  * until the speaker stops. A connection that fails in Connect moves to Active, whose ConnectRetry
- * timer starts the next attempt (RFC 4271 §8.2.2, Active, event 9).
+ * timer starts the next attempt (RFC 4271 §8.2.2, Active, event 9). A passive neighbor (RFC 4271
+ * §8.1.1, PassiveTcpEstablishment) never has a ConnectRetry timer: it only ever listens.
+ *
+ * <p>Beyond RFC 4271: an Established session whose channel stays unwritable (over the write
+ * buffer high water mark) while no UPDATE leaves for the negotiated hold time is reset with
+ * Cease/Out of Resources (6/8, RFC 4486), as RFC 9687's SendHoldTimer would, instead of queueing
+ * for a peer that does not read.
  *
  * <p>Connection collision (RFC 4271 §6.8): while OPENs are being exchanged a second connection
  * (ours if the peer's was first, or the other way round) is tracked beside the first; when an OPEN
@@ -65,6 +71,11 @@ final class BgpFsm
     private ScheduledFuture<?> holdTimer;
     private ScheduledFuture<?> keepaliveTimer;
     private ScheduledFuture<?> idleHoldTimer;
+    private ScheduledFuture<?> sendHoldTimer;
+    /** When the session's channel last became unwritable (System.nanoTime). */
+    private long unwritableSinceNanos;
+    /** When an UPDATE write last completed on the session's channel (System.nanoTime). */
+    private long lastSendProgressNanos;
 
     /**
      * @param peer      the session snapshot this FSM keeps up to date.
@@ -148,6 +159,11 @@ final class BgpFsm
      * Queued by {@link PeerSession#send}: sends only while Established (the RIB resends on
      * re-establishment). An UPDATE that cannot be encoded (longer than 4096 octets) is the RIB's
      * bug, not the peer's: it is logged and dropped, and the session stays up.
+     *
+     * <p>UPDATEs are queued even while the channel is unwritable (above the high water mark): the
+     * RIB relies on every one of them arriving. What bounds the queue is the send hold check: a
+     * channel that stays unwritable while no UPDATE leaves for the hold time resets the session
+     * (see {@link #sendHoldExpired}).
      */
     void sendUpdate(final UpdateMessage update)
     {
@@ -157,6 +173,7 @@ final class BgpFsm
             {
                 if (sent.isSuccess())
                 {
+                    lastSendProgressNanos = System.nanoTime();
                     peer.countSent();
                 }
                 else if (sent.cause() instanceof io.netty.handler.codec.EncoderException ex)
@@ -210,7 +227,7 @@ final class BgpFsm
         }
     }
 
-    /** Active: listening for the peer; ConnectRetry expiry starts our own attempt. */
+    /** Active: listening for the peer; ConnectRetry expiry starts our own attempt (never for a passive neighbor). */
     private void active(final FsmEvent event)
     {
         switch (event)
@@ -220,7 +237,10 @@ final class BgpFsm
                 cancel(connectRetryTimer);
                 openSent(new Connection(connected.channel(), connected.outgoing()));
             }
-            case FsmEvent.Timer timer when timer == FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES -> initiateConnection();
+            // A passive neighbor never initiates (RFC 4271 §8.1.1, PassiveTcpEstablishment): it has no
+            // ConnectRetry timer, and a stray expiry must not connect out either.
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES && !peer.config().passive() ->
+                initiateConnection();
             default ->
             {
             }
@@ -299,6 +319,8 @@ final class BgpFsm
             case FsmEvent.TcpConnected connected ->
                 // RFC 4271 §6.8: a collision with an Established connection closes the new one.
                 refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "while Established");
+            case FsmEvent.WritabilityChanged writability -> writabilityChanged(writability.writable());
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES -> sendHoldExpired();
             default -> common(event, null);
         }
     }
@@ -392,9 +414,20 @@ final class BgpFsm
         startKeepaliveTimer();
     }
 
+    /**
+     * OpenConfirm's KEEPALIVE timer (started with our KEEPALIVE) keeps running, so that the next
+     * KEEPALIVE comes one interval after the last one. When a second connection wins by its
+     * KEEPALIVE, the session's timer was cancelled with the losing connection and none runs for
+     * the winner yet: it starts here (RFC 4271 §4.4, §8.2.2). {@link #startKeepaliveTimer} cancels
+     * any previous one, so there is never more than one.
+     */
     private void enterEstablished()
     {
         restartHoldTimer();
+        if (keepaliveTimer == null || keepaliveTimer.isDone())
+        {
+            startKeepaliveTimer();
+        }
         failures = 0;
         closeAttempt();
         if (second != null)
@@ -408,6 +441,59 @@ final class BgpFsm
             peer.isIbgp() ? "iBGP" : "eBGP", connection.negotiated().holdTimeSeconds(),
             connection.negotiated().remoteRouterId().getHostAddress());
         callback(() -> events.established(peer));
+    }
+
+    /**
+     * The session's channel went above the high water mark (or back below the low one). While it
+     * stays unwritable, the send hold timer runs for the negotiated hold time; with hold time 0
+     * (no KEEPALIVEs, no liveness check at all) it does not run.
+     */
+    private void writabilityChanged(final boolean writable)
+    {
+        if (writable)
+        {
+            cancel(sendHoldTimer);
+            sendHoldTimer = null;
+            return;
+        }
+        final int hold = connection.negotiated().holdTimeSeconds();
+        if (hold == 0 || (sendHoldTimer != null && !sendHoldTimer.isDone()))
+        {
+            return;
+        }
+        unwritableSinceNanos = System.nanoTime();
+        LOG.log(System.Logger.Level.DEBUG, "{0}: connection unwritable (over {1} octets queued)", name,
+            BgpSpeaker.WATER_MARK.high());
+        sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, hold * 1000L);
+    }
+
+    /**
+     * The channel has been unwritable for the hold time. If no UPDATE left in that time either, the
+     * peer is not reading (zero window, RFC 9687's situation): Cease/Out of Resources (6/8, RFC
+     * 4486) rather than queueing without bound. Otherwise it is slow but moving: check again one
+     * hold time after the last progress.
+     */
+    private void sendHoldExpired()
+    {
+        sendHoldTimer = null;
+        final Channel channel = connection.channel();
+        if (channel.isWritable() || !channel.isActive())
+        {
+            return;
+        }
+        final long holdNanos = TimeUnit.SECONDS.toNanos(connection.negotiated().holdTimeSeconds());
+        final long now = System.nanoTime();
+        final long since = lastSendProgressNanos - unwritableSinceNanos > 0 ? lastSendProgressNanos : unwritableSinceNanos;
+        final long stalled = now - since;
+        if (stalled < holdNanos)
+        {
+            sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, Math.max(1, TimeUnit.NANOSECONDS.toMillis(holdNanos - stalled)));
+            return;
+        }
+        final var queued = channel.unsafe().outboundBuffer();
+        sessionError(NotificationMessage.of(ErrorSubcode.OUT_OF_RESOURCES), "nothing could be sent for " +
+            TimeUnit.NANOSECONDS.toSeconds(stalled) + " s, " + (queued == null ? 0 : queued.totalPendingWriteBytes()) +
+            " octets queued: the peer does not read");
     }
 
     /** Sends the NOTIFICATION for an error on the session's connection and drops it. */
@@ -429,6 +515,8 @@ final class BgpFsm
         final boolean wasEstablished = state == BgpState.ESTABLISHED;
         cancel(holdTimer);
         cancel(keepaliveTimer);
+        cancel(sendHoldTimer);
+        sendHoldTimer = null;
         final Connection dropped = connection;
         connection = null;
         dropped.close(notification);
@@ -448,7 +536,11 @@ final class BgpFsm
         if (next == BgpState.ACTIVE && !stopped)
         {
             transition(BgpState.ACTIVE);
-            connectRetryTimer = schedule(FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES, delay);
+            if (!peer.config().passive())
+            {
+                // A passive neighbor just listens again: it never initiates (RFC 4271 §8.1.1).
+                connectRetryTimer = schedule(FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES, delay);
+            }
         }
         else
         {
@@ -564,7 +656,9 @@ final class BgpFsm
     /**
      * Both connections have the peer's OPEN: RFC 4271 §6.8 keeps the one initiated by the speaker
      * with the higher BGP identifier (compared as unsigned 32-bit integers) and closes the other
-     * with Cease/Connection Collision Resolution.
+     * with Cease/Connection Collision Resolution. Equal identifiers (possible only over eBGP, RFC
+     * 6286 §2.2) are broken by the AS numbers: the connection initiated by the speaker with the
+     * larger AS is kept (RFC 6286 §2.3).
      *
      * @return true if the session's connection lost and the second took over.
      */
@@ -572,11 +666,16 @@ final class BgpFsm
     {
         final long local = unsigned(localId);
         final long remote = unsigned(connection.negotiated().remoteRouterId());
-        final boolean keepOutgoing = local > remote;
+        final long remoteAs = connection.negotiated().remoteAs();
+        final boolean keepOutgoing = local != remote ? local > remote : localAs > remoteAs;
         final boolean primaryLoses = connection.outgoing() != second.outgoing() && connection.outgoing() != keepOutgoing;
-        LOG.log(System.Logger.Level.INFO, "{0}: connection collision, local BGP identifier {1} {2} remote {3}: closing the {4} connection with Cease/Connection Collision Resolution (6/7)",
-            name, localId.getHostAddress(), local > remote ? ">" : "<", connection.negotiated().remoteRouterId().getHostAddress(),
-            (primaryLoses ? connection : second).outgoing() ? "outgoing" : "incoming");
+        final String comparison = local != remote ?
+            "local BGP identifier " + localId.getHostAddress() + (local > remote ? " > " : " < ") + "remote " +
+                connection.negotiated().remoteRouterId().getHostAddress() :
+            "equal BGP identifiers " + localId.getHostAddress() + ", local AS " + localAs + (localAs > remoteAs ? " > " : " < ") +
+                "remote AS " + remoteAs;
+        LOG.log(System.Logger.Level.INFO, "{0}: connection collision, {1}: closing the {2} connection with Cease/Connection Collision Resolution (6/7)",
+            name, comparison, (primaryLoses ? connection : second).outgoing() ? "outgoing" : "incoming");
         if (!primaryLoses)
         {
             closeSecond(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION), "collision");

@@ -4,12 +4,12 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -38,7 +38,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * namespace), binds the listener on the calling thread, and every outgoing connection, including
  * reconnects, is created on the event loop.
  *
- * <p>Sockets carry TCP_NODELAY and IP_TOS 0xC0 (CS6, network control, as FRR marks BGP).
+ * <p>Sockets carry TCP_NODELAY and IP_TOS 0xC0 (CS6, network control, as FRR marks BGP). Session
+ * channels have a write buffer water mark of 256 KiB / 1 MiB: above 1 MiB queued a channel is
+ * unwritable, and an Established session whose channel stays unwritable without any UPDATE leaving
+ * for the negotiated hold time is reset with Cease/Out of Resources (see {@link BgpFsm}).
  */
 public final class BgpSpeaker implements AutoCloseable
 {
@@ -47,6 +50,8 @@ public final class BgpSpeaker implements AutoCloseable
 
     private static final System.Logger LOG = System.getLogger(BgpSpeaker.class.getName());
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+    /** Unwritable above 1 MiB queued, writable again below 256 KiB. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final EventLoopGroup group;
     private final EventLoop loop;
@@ -119,6 +124,7 @@ public final class BgpSpeaker implements AutoCloseable
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.IP_TOS, TOS_CS6)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childHandler(new ChannelInitializer<SocketChannel>()
             {
                 @Override
@@ -151,8 +157,8 @@ public final class BgpSpeaker implements AutoCloseable
             LOG.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
                 channel.remoteAddress(), ErrorSubcode.CONNECTION_REJECTED);
             channel.pipeline().addLast(encoder);
-            channel.eventLoop().execute(() -> channel.writeAndFlush(NotificationMessage.of(ErrorSubcode.CONNECTION_REJECTED))
-                .addListener(ChannelFutureListener.CLOSE));
+            // Connection.close: the NOTIFICATION, then close, and close anyway if it cannot be written.
+            channel.eventLoop().execute(() -> new Connection(channel, false).close(NotificationMessage.of(ErrorSubcode.CONNECTION_REJECTED)));
             return;
         }
         channel.pipeline().addLast(decoder, encoder, new SessionHandler(peer.fsm()::handle, false));
@@ -167,6 +173,7 @@ public final class BgpSpeaker implements AutoCloseable
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.IP_TOS, TOS_CS6)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .handler(new ChannelInitializer<SocketChannel>()
             {
                 @Override

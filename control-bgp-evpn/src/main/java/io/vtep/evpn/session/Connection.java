@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.vtep.evpn.codec.BgpMessage;
 import io.vtep.evpn.codec.NotificationMessage;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection of a peer, with what the FSM knows about it. A peer has at most two at a time:
@@ -13,6 +14,11 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class Connection
 {
+    /** How long {@link #close} waits for a NOTIFICATION to be written before closing anyway. */
+    static final long NOTIFICATION_CLOSE_TIMEOUT_MILLIS = 3_000;
+
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+
     private final Channel channel;
     private final boolean outgoing;
     private NegotiatedSession negotiated;
@@ -65,6 +71,10 @@ final class Connection
 
     /**
      * Sends the NOTIFICATION, then closes (RFC 4271 §6: the connection is closed after it is sent).
+     * The close waits for the write, but not forever: a peer that does not read (zero window) would
+     * otherwise keep the channel, and everything queued on it, for good. After
+     * {@link #NOTIFICATION_CLOSE_TIMEOUT_MILLIS} the channel is closed whether or not the
+     * NOTIFICATION left; what was still queued is dropped.
      *
      * @param notification what to send, or null to just close.
      */
@@ -77,6 +87,16 @@ final class Connection
         if (notification != null && channel.isActive())
         {
             channel.writeAndFlush(notification).addListener(ChannelFutureListener.CLOSE);
+            final ScheduledFuture<?> forced = channel.eventLoop().schedule(() ->
+            {
+                if (channel.isOpen())
+                {
+                    LOG.log(System.Logger.Level.WARNING, "{0}: NOTIFICATION not sent within {1} ms, closing anyway", this,
+                        String.valueOf(NOTIFICATION_CLOSE_TIMEOUT_MILLIS));
+                    channel.close();
+                }
+            }, NOTIFICATION_CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(closed -> forced.cancel(false));
         }
         else
         {

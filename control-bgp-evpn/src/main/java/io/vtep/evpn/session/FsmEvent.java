@@ -31,13 +31,18 @@ sealed interface FsmEvent
     {
     }
 
-    /** Timer expiry [9, 10, 11], and the Idle hold timer of RFC 4271 §8.1.1 (IdleHoldTimer_Expires [13]). */
+    /**
+     * Timer expiry [9, 10, 11], the Idle hold timer of RFC 4271 §8.1.1 (IdleHoldTimer_Expires
+     * [13]), and the send hold check of an Established session whose connection stays unwritable
+     * (in the spirit of RFC 9687's SendHoldTimer).
+     */
     enum Timer implements FsmEvent
     {
         CONNECT_RETRY_TIMER_EXPIRES,
         HOLD_TIMER_EXPIRES,
         KEEPALIVE_TIMER_EXPIRES,
-        IDLE_HOLD_TIMER_EXPIRES
+        IDLE_HOLD_TIMER_EXPIRES,
+        SEND_HOLD_TIMER_EXPIRES
     }
 
     /** @return the connection the event came from, or null for timers and administrative events. */
@@ -85,6 +90,17 @@ sealed interface FsmEvent
      * @param error   what was wrong.
      */
     record MessageError(Channel channel, BgpDecodeException error) implements FsmEvent
+    {
+    }
+
+    /**
+     * The connection's outbound buffer crossed a write buffer water mark (not an RFC 4271 event):
+     * unwritable above the high mark, writable again below the low one.
+     *
+     * @param channel  the connection.
+     * @param writable its {@link Channel#isWritable()} now.
+     */
+    record WritabilityChanged(Channel channel, boolean writable) implements FsmEvent
     {
     }
 }

@@ -45,6 +45,13 @@ final class SessionHandler extends ChannelInboundHandlerAdapter
     }
 
     @Override
+    public void channelWritabilityChanged(final ChannelHandlerContext ctx)
+    {
+        fsm.accept(new FsmEvent.WritabilityChanged(ctx.channel(), ctx.channel().isWritable()));
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
         fsm.accept(new FsmEvent.TcpConnectionFails(ctx.channel(), "connection closed by peer"));

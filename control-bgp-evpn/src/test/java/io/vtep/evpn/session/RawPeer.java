@@ -41,10 +41,30 @@ final class RawPeer implements AutoCloseable
     /** Connects from {@code from} (a 127/8 address) to the speaker. */
     static RawPeer connect(final String from, final int port) throws IOException
     {
+        return connect(from, port, 0);
+    }
+
+    /**
+     * Connects from {@code from} (a 127/8 address) to the speaker.
+     *
+     * @param receiveBuffer SO_RCVBUF set before connecting (so the window stays that small), or 0 for the default.
+     */
+    static RawPeer connect(final String from, final int port, final int receiveBuffer) throws IOException
+    {
         final Socket socket = new Socket();
+        if (receiveBuffer > 0)
+        {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
         socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
         socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5_000);
         return new RawPeer(socket);
+    }
+
+    /** @param millis how long {@link #read} waits before it fails with a SocketTimeoutException. */
+    void timeout(final int millis) throws IOException
+    {
+        socket.setSoTimeout(millis);
     }
 
     static OpenMessage open(final long as, final int hold, final String id)

@@ -2,6 +2,7 @@ package io.vtep.evpn.session;
 
 import static io.vtep.evpn.session.RawPeer.ip4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,11 +27,16 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The speaker against a peer that writes hand-made octets: every error gets the NOTIFICATION
@@ -434,6 +440,225 @@ class RawPeerSessionTest
                     assertNotNull(next);
                     assertInstanceOf(KeepaliveMessage.class, next, "no NOTIFICATION on the surviving connection");
                 }
+            }
+        }
+    }
+
+    /** A ServerSocket on {@code address} that the speaker connects to as the neighbor's port. */
+    private static ServerSocket listener(final InetAddress address) throws IOException
+    {
+        final ServerSocket listener = new ServerSocket();
+        listener.bind(new InetSocketAddress(address, 0));
+        listener.setSoTimeout(15_000);
+        return listener;
+    }
+
+    /** A speaker AS 65001, BGP identifier 10.0.0.1, with one neighbor that it connects to (not passive), hold time 9. */
+    private static BgpSpeaker activeSpeaker(final InetAddress neighbor, final long remoteAs, final int port, final RecordingEvents events)
+        throws IOException
+    {
+        return BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
+            List.of(new PeerConfig(neighbor, remoteAs, port, false, 9, InetAddress.getByName("127.0.0.1")))), FAST, events);
+    }
+
+    /**
+     * The peer answers only on the connection it initiated, the second one, while the speaker's
+     * own is in OpenSent: its KEEPALIVE there makes that connection the session's (the speaker's
+     * is closed with 6/7). The session must then send KEEPALIVEs like any other (RFC 4271 §4.4):
+     * hold time 9, so one every 3 s.
+     */
+    @Test
+    void secondConnectionWinningByItsKeepaliveSendsKeepalives() throws IOException
+    {
+        final InetAddress rawAddress = InetAddress.getByName("127.0.0.4");
+        final RecordingEvents collisionEvents = new RecordingEvents();
+        try (ServerSocket listener = listener(rawAddress);
+             BgpSpeaker active = activeSpeaker(rawAddress, LOCAL_AS, listener.getLocalPort(), collisionEvents);
+             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        {
+            // The speaker's OPEN on its own connection: that one is the session's, in OpenSent.
+            assertInstanceOf(OpenMessage.class, speakersConnection.read());
+            try (RawPeer rawConnection = RawPeer.connect("127.0.0.4", active.localPort()))
+            {
+                assertInstanceOf(OpenMessage.class, rawConnection.read(), "the speaker's OPEN on the second connection");
+                rawConnection.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
+                speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+                final BgpPeer peer = active.peer(rawAddress);
+                collisionEvents.await("established", peer, TIMEOUT);
+                assertEquals(9, peer.negotiatedHoldSeconds());
+                // The keepalive interval (3 s) plus as much again as margin; the hold timer (9 s) is further out.
+                rawConnection.timeout(6_000);
+                final BgpMessage next;
+                try
+                {
+                    next = rawConnection.read();
+                }
+                catch (final SocketTimeoutException ex)
+                {
+                    throw new AssertionError("no KEEPALIVE from the speaker within the keepalive interval + margin", ex);
+                }
+                assertInstanceOf(KeepaliveMessage.class, next, "a KEEPALIVE, not a NOTIFICATION");
+                assertTrue(peer.isEstablished());
+                assertEquals(1, peer.establishedTransitions());
+            }
+        }
+    }
+
+    /**
+     * A passive neighbor never connects (RFC 4271 §8.1.1, PassiveTcpEstablishment): not after a
+     * connection that closed in OpenSent (which goes back to Active, RFC 4271 §8.2.2), nor after
+     * one reset for garbage (Idle, then the automatic restart), although the neighbor's port
+     * listens.
+     */
+    @Test
+    void passiveNeighborNeverConnectsOut() throws IOException
+    {
+        final String rawAddress = "127.0.0.5";
+        final RecordingEvents passiveEvents = new RecordingEvents();
+        try (ServerSocket listener = listener(InetAddress.getByName(rawAddress));
+             BgpSpeaker passive = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
+                 List.of(new PeerConfig(InetAddress.getByName(rawAddress), LOCAL_AS, listener.getLocalPort(), true, 9, null))),
+                 FAST, passiveEvents))
+        {
+            final BgpPeer peer = passive.peer(InetAddress.getByName(rawAddress));
+            try (RawPeer raw = RawPeer.connect(rawAddress, passive.localPort()))
+            {
+                assertInstanceOf(OpenMessage.class, raw.read(), "OpenSent");
+            }
+            RecordingEvents.awaitTrue(TIMEOUT, () -> "TCP: connection closed by peer".equals(peer.lastError()), "the close seen in OpenSent");
+            assertNoConnection(listener, 1_500);
+            try (RawPeer raw = RawPeer.connect(rawAddress, passive.localPort()))
+            {
+                assertInstanceOf(OpenMessage.class, raw.read(), "OpenSent");
+                final byte[] garbage = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
+                garbage[0] = 0;
+                raw.send(garbage);
+                raw.expectNotification(ErrorSubcode.CONNECTION_NOT_SYNCHRONIZED);
+            }
+            assertNoConnection(listener, 1_000);
+            // Still listening: the peer's next connection is established.
+            try (RawPeer raw = RawPeer.connect(rawAddress, passive.localPort()))
+            {
+                assertInstanceOf(OpenMessage.class, raw.read(), "OpenSent");
+                raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.5"));
+                passiveEvents.await("established", peer, TIMEOUT);
+            }
+        }
+    }
+
+    /** ConnectRetry is 100 ms, then 200 ms: {@code millis} is several retry periods, and nothing connects in that time. */
+    private static void assertNoConnection(final ServerSocket listener, final int millis) throws IOException
+    {
+        listener.setSoTimeout(millis);
+        try
+        {
+            final Socket connected = listener.accept();
+            connected.close();
+            throw new AssertionError("the passive neighbor's speaker connected out: " + connected);
+        }
+        catch (final SocketTimeoutException expected)
+        {
+            // nothing came
+        }
+    }
+
+    /**
+     * The peer keeps its session alive with KEEPALIVEs but stops reading, with a 4 KiB receive
+     * window, while the RIB sends megabytes of UPDATEs: once the speaker's channel has been
+     * unwritable (over 1 MiB queued) for the hold time (3 s) with nothing leaving, the session is
+     * reset with Cease/Out of Resources (6/8). That NOTIFICATION cannot leave either; the
+     * connection is closed anyway a few seconds later, which the raw peer sees as a reset of its
+     * next KEEPALIVE (data for a socket its owner closed).
+     */
+    @Test
+    void peerThatStopsReadingIsResetAndItsConnectionClosed() throws Exception
+    {
+        try (RawPeer raw = RawPeer.connect(IBGP, speaker.localPort(), 4096))
+        {
+            assertInstanceOf(OpenMessage.class, raw.read());
+            raw.handshake(RawPeer.open(LOCAL_AS, 3, "10.0.0.2"));
+            final BgpPeer peer = peer(IBGP);
+            events.await("established", peer, TIMEOUT);
+            final AtomicReference<IOException> writeFailed = new AtomicReference<>();
+            final Thread keepalives = Thread.ofVirtual().start(() ->
+            {
+                try
+                {
+                    while (!Thread.currentThread().isInterrupted())
+                    {
+                        raw.send(KeepaliveMessage.INSTANCE);
+                        Thread.sleep(500);
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    writeFailed.set(ex);
+                }
+                catch (final InterruptedException ex)
+                {
+                    // test over
+                }
+            });
+            try
+            {
+                final var rd = io.vtep.evpn.codec.EvpnUpdates.autoRouteDistinguisher(ip4("10.0.0.1"), 1);
+                final UpdateMessage large = io.vtep.evpn.codec.EvpnUpdates.inclusiveMulticast(rd, 100, ip4("10.0.0.1"),
+                    IntStream.range(1, 400).mapToObj(vni -> io.vtep.evpn.codec.EvpnUpdates.autoRouteTarget(LOCAL_AS, vni)).toList(),
+                    io.vtep.evpn.codec.EvpnUpdates.PathOptions.ibgp());
+                final int length = BgpCodec.encode(large, CodecContext.FOUR_OCTET_AS).length;
+                assertTrue(length > 3000 && length <= 4096, "an UPDATE of " + length + " octets");
+                // About 8 MB: more than the kernel buffers (tcp_wmem up to 4 MiB) and the 1 MiB high water mark.
+                for (int i = 0; i < 8_000_000 / length; i++)
+                {
+                    peer.send(large);
+                }
+                final RecordingEvents.Call down = events.await("down", peer, TIMEOUT);
+                assertTrue(down.reason().contains("Out of Resources (6/8)"), down.reason());
+                assertEquals("sent NOTIFICATION Cease/Out of Resources (6/8)", peer.lastError());
+                assertFalse(peer.isEstablished());
+                RecordingEvents.awaitTrue(TIMEOUT, () -> writeFailed.get() != null, "the connection closed by the speaker");
+            }
+            finally
+            {
+                keepalives.interrupt();
+                keepalives.join();
+            }
+        }
+    }
+
+    /**
+     * Equal BGP identifiers (eBGP, RFC 6286 §2.2 allows it): RFC 6286 §2.3 keeps the connection
+     * initiated by the speaker with the larger AS. The speaker is AS 65001, identifier 10.0.0.1.
+     */
+    @ParameterizedTest(name = "remote AS {0}")
+    @ValueSource(longs = {65000, 65002})
+    void collisionWithEqualIdentifiersKeepsTheConnectionOfTheLargerAs(final long remoteAs) throws IOException
+    {
+        final boolean keepOurs = LOCAL_AS > remoteAs;
+        final InetAddress rawAddress = InetAddress.getByName("127.0.0.6");
+        final RecordingEvents collisionEvents = new RecordingEvents();
+        try (ServerSocket listener = listener(rawAddress);
+             BgpSpeaker active = activeSpeaker(rawAddress, remoteAs, listener.getLocalPort(), collisionEvents);
+             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        {
+            assertInstanceOf(OpenMessage.class, speakersConnection.read());
+            try (RawPeer rawConnection = RawPeer.connect("127.0.0.6", active.localPort()))
+            {
+                assertInstanceOf(OpenMessage.class, rawConnection.read());
+                speakersConnection.send(RawPeer.open(remoteAs, 9, "10.0.0.1"));
+                assertInstanceOf(KeepaliveMessage.class, speakersConnection.read(), "the speaker's connection in OpenConfirm");
+                rawConnection.send(RawPeer.open(remoteAs, 9, "10.0.0.1"));
+                final RawPeer winner = keepOurs ? speakersConnection : rawConnection;
+                (keepOurs ? rawConnection : speakersConnection).expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+                if (!keepOurs)
+                {
+                    assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
+                }
+                winner.send(KeepaliveMessage.INSTANCE);
+                final BgpPeer peer = active.peer(rawAddress);
+                collisionEvents.await("established", peer, TIMEOUT);
+                assertEquals(1, peer.establishedTransitions());
+                assertInstanceOf(KeepaliveMessage.class, winner.read(), "no NOTIFICATION on the surviving connection");
             }
         }
     }
