@@ -14,11 +14,13 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.NotificationMessage;
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -120,7 +122,6 @@ public final class BgpSpeaker implements AutoCloseable
         }).syncUninterruptibly();
         final ServerBootstrap server = new ServerBootstrap()
             .group(group)
-            .channel(EpollServerSocketChannel.class)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.IP_TOS, TOS_CS6)
@@ -133,22 +134,56 @@ public final class BgpSpeaker implements AutoCloseable
                     accept(channel);
                 }
             });
-        final InetSocketAddress bindTo = config.listenAddress() == null ?
-            new InetSocketAddress(config.listenPort()) : new InetSocketAddress(config.listenAddress(), config.listenPort());
-        final ChannelFuture bound = server.bind(bindTo).awaitUninterruptibly();
-        if (!bound.isSuccess())
-        {
-            throw new IOException("cannot listen for BGP on " + bindTo + ": " + bound.cause().getMessage(), bound.cause());
-        }
-        listener = bound.channel();
+        listener = config.listenAddress() != null ?
+            bind(server, new InetSocketAddress(config.listenAddress(), config.listenPort())) :
+            bindAnyAddress(server, config.listenPort());
         LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
             String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
+    }
+
+    /**
+     * Every address, IPv4 and IPv6: {@code [::]} on a dual-stack socket. Not {@code new
+     * InetSocketAddress(port)}: the JVM's wildcard is 0.0.0.0 unless it prefers IPv6, and then an
+     * IPv6 neighbor could never connect. A host (or namespace) without IPv6 gets 0.0.0.0.
+     */
+    private static Channel bindAnyAddress(final ServerBootstrap server, final int port) throws IOException
+    {
+        try
+        {
+            return bind(server, new InetSocketAddress(InetAddress.getByAddress(new byte[16]), port));
+        }
+        catch (final IOException ex)
+        {
+            return bind(server, new InetSocketAddress(InetAddress.getByAddress(new byte[4]), port));
+        }
+    }
+
+    private static Channel bind(final ServerBootstrap server, final InetSocketAddress address) throws IOException
+    {
+        // The family is explicit: Netty's default follows what the JVM found when it first looked,
+        // maybe from a namespace without IPv6.
+        final SocketProtocolFamily family = address.getAddress() instanceof Inet6Address ?
+            SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
+        final ChannelFuture bound;
+        try
+        {
+            bound = server.clone().channelFactory(() -> new EpollServerSocketChannel(family)).bind(address).awaitUninterruptibly();
+        }
+        catch (final RuntimeException ex)
+        {
+            throw new IOException("cannot listen for BGP on " + address + ": " + ex.getMessage(), ex);
+        }
+        if (!bound.isSuccess())
+        {
+            throw new IOException("cannot listen for BGP on " + address + ": " + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
     }
 
     /** Incoming connection: hand it to its neighbor's FSM, or refuse it (Cease/Connection Rejected, RFC 4486 §4). */
     private void accept(final SocketChannel channel)
     {
-        final InetAddress source = channel.remoteAddress().getAddress();
+        final InetAddress source = unmapped(channel.remoteAddress().getAddress());
         final PeerSession peer = peers.get(source);
         final BgpFrameDecoder decoder = new BgpFrameDecoder();
         final BgpMessageEncoder encoder = new BgpMessageEncoder();
@@ -164,12 +199,43 @@ public final class BgpSpeaker implements AutoCloseable
         channel.pipeline().addLast(decoder, encoder, new SessionHandler(peer.fsm()::handle, false));
     }
 
+    /** An IPv4 neighbor reaching the dual-stack listener shows as ::ffff:a.b.c.d; its configured address is a.b.c.d. */
+    static InetAddress unmapped(final InetAddress address)
+    {
+        final byte[] octets = address.getAddress();
+        if (octets.length == 16 && isIpv4Mapped(octets))
+        {
+            try
+            {
+                return InetAddress.getByAddress(java.util.Arrays.copyOfRange(octets, 12, 16));
+            }
+            catch (final java.net.UnknownHostException ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+        return address;
+    }
+
+    private static boolean isIpv4Mapped(final byte[] octets)
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            if (octets[i] != 0)
+            {
+                return false;
+            }
+        }
+        return octets[10] == (byte)0xFF && octets[11] == (byte)0xFF;
+    }
+
     /** Runs on the event loop (the FSM calls it), so the socket is created in the speaker's namespace. */
     private Channel connect(final PeerConfig peer, final BgpFsm fsm)
     {
+        final SocketProtocolFamily family = peer.address() instanceof Inet6Address ? SocketProtocolFamily.INET6 : SocketProtocolFamily.INET;
         final Bootstrap bootstrap = new Bootstrap()
             .group(loop)
-            .channel(EpollSocketChannel.class)
+            .channelFactory(() -> new EpollSocketChannel(family))
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.IP_TOS, TOS_CS6)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)

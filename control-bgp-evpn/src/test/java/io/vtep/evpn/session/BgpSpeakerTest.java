@@ -101,4 +101,31 @@ class BgpSpeakerTest
             events.await("established", speaker.peer(InetAddress.getByName("127.0.0.2")), TIMEOUT);
         }
     }
+
+    /** The wildcard listener is dual-stack: an IPv6 neighbor connects to it as well. */
+    @org.junit.jupiter.api.Test
+    void wildcardListenerAcceptsIpv6Neighbors() throws IOException
+    {
+        final RecordingEvents events = new RecordingEvents();
+        final InetAddress loopback6 = InetAddress.getByName("::1");
+        try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
+                List.of(new PeerConfig(loopback6, 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
+             java.net.Socket socket = new java.net.Socket())
+        {
+            socket.connect(new java.net.InetSocketAddress(loopback6, speaker.localPort()), 5_000);
+            final RawPeer raw = new RawPeer(socket);
+            assertTrue(raw.read() instanceof io.vtep.evpn.codec.OpenMessage, "an OPEN, not Cease/Connection Rejected");
+            raw.handshake(RawPeer.open(65001, 9, "10.0.0.2"));
+            events.await("established", speaker.peer(loopback6), TIMEOUT);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void anIpv4MappedSourceIsTheIpv4Neighbor() throws IOException
+    {
+        assertEquals(InetAddress.getByName("192.0.2.2"),
+            BgpSpeaker.unmapped(java.net.Inet6Address.getByAddress(null,
+                new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte)0xff, (byte)0xff, (byte)192, 0, 2, 2}, null)));
+        assertEquals(InetAddress.getByName("2001:db8::2"), BgpSpeaker.unmapped(InetAddress.getByName("2001:db8::2")));
+    }
 }
