@@ -28,14 +28,12 @@ import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.fdb.Origin;
+import io.vtep.it.EvpnFrrTopology;
 import io.vtep.metrics.DropReason;
 import io.vtep.metrics.Side;
-import io.vtep.topology.FrrConfig;
 import io.vtep.topology.FrrPeer;
 import io.vtep.topology.FrrRouter;
-import io.vtep.topology.Host;
 import io.vtep.topology.Json;
-import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
@@ -77,9 +75,9 @@ import io.vtep.topology.Wait;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EvpnFrrScaleBench
 {
-    static final int VNI = 100;
-    static final String VTEP_IP = "192.0.2.1";
-    static final String FRR_IP = "192.0.2.2";
+    static final int VNI = EvpnFrrTopology.VNI;
+    static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
+    static final String FRR_IP = EvpnFrrTopology.FRR_IP;
     static final int ROUTES = Integer.getInteger("bench.routes", 100_000);
     static final int MACS = Integer.getInteger("bench.macs", 10_000);
     static final int FDB_CHUNK = Integer.getInteger("bench.fdbChunk", 10_000);
@@ -113,45 +111,6 @@ class EvpnFrrScaleBench
     // Topology
     // ------------------------------------------------------------------------------------
 
-    private record Net(Netns vtepNs, Netns frrNs, Host h1, Host h2, KernelVtep kernel, FrrRouter frr)
-    {
-    }
-
-    private Net net()
-    {
-        final Netns vtepNs = topology.namespace("vtep");
-        final Netns frrNs = topology.namespace("frr");
-        topology.link(vtepNs, "ul0", frrNs, "ul0");
-        vtepNs.addAddress("ul0", VTEP_IP + "/24");
-        frrNs.addAddress("ul0", FRR_IP + "/24");
-        final Host h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
-        final KernelVtep kernel = topology.kernelVtep(frrNs).vni(VNI).localIp(FRR_IP).learning(false).create();
-        final Host h2 = topology.host("h2", "10.0.0.2/24", frrNs, "acc0");
-        kernel.attach("acc0");
-        final FrrRouter frr = topology.frr(frrNs).bgp(FrrConfig.asn(65000).routerId(FRR_IP)
-            .neighbor(FrrConfig.neighbor(VTEP_IP).remoteAs(65000).timers(3, 9).connectRetry(2))).start();
-        return new Net(vtepNs, frrNs, h1, h2, kernel, frr);
-    }
-
-    /** Like EvpnFrrTest's: acc1 untagged in VNI 100 (EVPN learning, no flood list), one iBGP neighbor. */
-    private static String vtepConfig()
-    {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                learning: evpn
-            bgp:
-              asn: 65000
-              neighbors:
-                - { address: %s, remote-as: 65000, hold-time: 9 }
-            """.formatted(VTEP_IP, VNI, VNI, FRR_IP);
-    }
-
     /**
      * The in-process appliance, started with its sockets in {@code netns}. Held through a reference
      * the test clears after a close, so that a stopped appliance is garbage for the heap figures
@@ -161,7 +120,7 @@ class EvpnFrrScaleBench
 
     private VtepAppliance startVtep(final Netns netns) throws Exception
     {
-        final var config = ConfigLoader.parse(vtepConfig());
+        final var config = ConfigLoader.parse(EvpnFrrTopology.vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
         final VtepAppliance appliance = NetworkNamespace.call(netns.name(), () -> VtepAppliance.start(config));
         if (current.getAndSet(appliance) == null)
         {
@@ -312,8 +271,8 @@ class EvpnFrrScaleBench
     void importFromFrr() throws Exception
     {
         final int n = ROUTES;
-        final Net net = net();
-        final FrrRouter frr = net.frr();
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
         final VtepAppliance vtep = startVtep(net.vtepNs());
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
         Wait.until(SESSION_TIMEOUT, () -> peer(vtep).isEstablished(), "vtep's session Established");
@@ -443,8 +402,8 @@ class EvpnFrrScaleBench
     void advertiseLocalMacsToFrr() throws Exception
     {
         final int m = MACS;
-        final Net net = net();
-        final FrrRouter frr = net.frr();
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
         final VtepAppliance vtep = startVtep(net.vtepNs());
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
         Wait.until(SESSION_TIMEOUT, () -> peer(vtep).isEstablished(), "vtep's session Established");

@@ -1,5 +1,6 @@
 package io.vtep.it;
 
+import static io.vtep.it.EvpnFrrTopology.vtepConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,7 +24,6 @@ import io.vtep.topology.FrrEvpnRoute;
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Host;
 import io.vtep.topology.Iperf3Result;
-import io.vtep.topology.KernelVtep;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Requirements;
@@ -43,11 +43,11 @@ import io.vtep.topology.Wait;
  */
 class EvpnFrrTest
 {
-    static final int VNI = 100;
-    static final String VTEP_IP = "192.0.2.1";
-    static final String FRR_IP = "192.0.2.2";
-    static final String VTEP_IP6 = "2001:db8::1";
-    static final String FRR_IP6 = "2001:db8::2";
+    static final int VNI = EvpnFrrTopology.VNI;
+    static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
+    static final String FRR_IP = EvpnFrrTopology.FRR_IP;
+    static final String VTEP_IP6 = EvpnFrrTopology.VTEP_IP6;
+    static final String FRR_IP6 = EvpnFrrTopology.FRR_IP6;
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(15);
 
@@ -72,55 +72,9 @@ class EvpnFrrTest
         topology.close();
     }
 
-    /** vtep's namespace and host, FRR's namespace with its kernel VTEP (learning off) and host. */
-    private record Net(Netns vtepNs, Netns frrNs, Host h1, Host h2, KernelVtep kernel)
+    private EvpnFrrTopology net()
     {
-    }
-
-    private Net net()
-    {
-        return net(false);
-    }
-
-    /** @param ipv6Too the underlay link also carries 2001:db8::1 (vtep) and 2001:db8::2 (FRR) */
-    private Net net(final boolean ipv6Too)
-    {
-        final Netns vtepNs = ipv6Too ? topology.namespaceWithIpv6("vtep") : topology.namespace("vtep");
-        final Netns frrNs = ipv6Too ? topology.namespaceWithIpv6("frr") : topology.namespace("frr");
-        topology.link(vtepNs, "ul0", frrNs, "ul0");
-        vtepNs.addAddress("ul0", VTEP_IP + "/24");
-        frrNs.addAddress("ul0", FRR_IP + "/24");
-        if (ipv6Too)
-        {
-            vtepNs.addAddress("ul0", VTEP_IP6 + "/64");
-            frrNs.addAddress("ul0", FRR_IP6 + "/64");
-        }
-        final Host h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
-        h1.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
-        final KernelVtep kernel = topology.kernelVtep(frrNs).vni(VNI).localIp(FRR_IP).learning(false).create();
-        final Host h2 = topology.host("h2", "10.0.0.2/24", frrNs, "acc0");
-        h2.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
-        kernel.attach("acc0");
-        return new Net(vtepNs, frrNs, h1, h2, kernel);
-    }
-
-    /** vtep with acc1 untagged in VNI 100 (EVPN learning, no flood list) and one BGP neighbor. */
-    static String vtepConfig(final String localIp, final long asn, final String neighbor, final long remoteAs)
-    {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                learning: evpn
-            bgp:
-              asn: %d
-              neighbors:
-                - { address: %s, remote-as: %d, hold-time: 9 }
-            """.formatted(localIp, VNI, VNI, asn, neighbor, remoteAs);
+        return EvpnFrrTopology.create(topology, false);
     }
 
     private record IbgpPair(FrrRouter frr, InProcessVtep vtep)
@@ -128,9 +82,9 @@ class EvpnFrrTest
     }
 
     /** FRR and vtep in AS 65000, the session Established and each in the other's flood list. */
-    private IbgpPair ibgpPair(final Net net) throws Exception
+    private IbgpPair ibgpPair(final EvpnFrrTopology net) throws Exception
     {
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
         Wait.until(ROUTE_TIMEOUT, () -> vtep.floodList(VNI), List.of(FRR_IP)::equals, "vtep's flood list from FRR's type-3");
@@ -138,19 +92,12 @@ class EvpnFrrTest
         return new IbgpPair(frr, vtep);
     }
 
-    private static FrrRouter startFrr(final Topology topology, final Netns ns, final String routerId, final long asn,
-        final String neighbor, final long remoteAs)
-    {
-        return topology.frr(ns).bgp(FrrConfig.asn(asn).routerId(routerId)
-            .neighbor(FrrConfig.neighbor(neighbor).remoteAs(remoteAs).timers(3, 9).connectRetry(2))).start();
-    }
-
     @Test
     void ibgpWithFrrAndAKernelVtepNoFloodListsAnywhere() throws Exception
     {
-        final Net net = net();
+        final EvpnFrrTopology net = net();
         final Tshark bgpCapture = topology.capture(net.vtepNs(), "ul0", "tcp port 179");
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65000, FRR_IP, 65000));
 
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
@@ -180,8 +127,8 @@ class EvpnFrrTest
     @Test
     void ebgpWithFrrAndAKernelVtep() throws Exception
     {
-        final Net net = net();
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65002, VTEP_IP, 65001);
+        final EvpnFrrTopology net = net();
+        final FrrRouter frr = net.startFrr(topology, 65002, VTEP_IP, 65001);
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig(VTEP_IP, 65001, FRR_IP, 65002));
 
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
@@ -195,7 +142,7 @@ class EvpnFrrTest
      * kernel's flood list and h1's MAC behind it; vtep installed FRR's flood entry and h2's MAC;
      * the hosts ping and run iperf3 across.
      */
-    private void assertConverged(final Net net, final FrrRouter frr, final InProcessVtep vtep, final String vtepRouteTarget,
+    private void assertConverged(final EvpnFrrTopology net, final FrrRouter frr, final InProcessVtep vtep, final String vtepRouteTarget,
         final String vtepAsPath) throws Exception
     {
         final FrrEvpnRoute type3 = frr.awaitEvpnRoute(ROUTE_TIMEOUT,
@@ -253,10 +200,10 @@ class EvpnFrrTest
     @Test
     void aSessionOverIpv6CarriesTheIpv4Overlay() throws Exception
     {
-        final Net net = net(true);
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP6, 65000);
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, true);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP6, 65000);
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(),
-            vtepConfig(VTEP_IP, 65000, "\"" + FRR_IP6 + "\"", 65000));
+            vtepConfig(VTEP_IP, 65000, FRR_IP6, 65000));
 
         frr.awaitEstablished(VTEP_IP6, SESSION_TIMEOUT);
         assertEquals("Established", vtep.bgpState(FRR_IP6));
@@ -320,7 +267,7 @@ class EvpnFrrTest
     @Test
     void aHostMovingBetweenVtepsConvergesToTheHighestSequenceNumber() throws Exception
     {
-        final Net net = net();
+        final EvpnFrrTopology net = net();
         final IbgpPair pair = ibgpPair(net);
         final FrrRouter frr = pair.frr();
         final InProcessVtep vtep = pair.vtep();
@@ -360,7 +307,7 @@ class EvpnFrrTest
     @Test
     void killedBgpdTakesItsRoutesAwayAndARestartReconverges() throws Exception
     {
-        final Net net = net();
+        final EvpnFrrTopology net = net();
         final IbgpPair pair = ibgpPair(net);
         final FrrRouter frr = pair.frr();
         final InProcessVtep vtep = pair.vtep();
@@ -388,8 +335,8 @@ class EvpnFrrTest
     @Test
     void restartedVtepIsWithdrawnByFrrAndRelearned() throws Exception
     {
-        final Net net = net();
-        final FrrRouter frr = startFrr(topology, net.frrNs(), FRR_IP, 65000, VTEP_IP, 65000);
+        final EvpnFrrTopology net = net();
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
         final String config = vtepConfig(VTEP_IP, 65000, FRR_IP, 65000);
         final InProcessVtep first = InProcessVtep.start(topology, net.vtepNs(), config);
         frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
