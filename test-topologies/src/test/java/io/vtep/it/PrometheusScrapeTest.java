@@ -37,6 +37,11 @@ import io.vtep.topology.Wait;
  * A real Prometheus server (Debian's {@code prometheus}) scrapes vtep, run as {@code bin/vtep run},
  * in the kernel-peer topology; figures are read back through Prometheus's HTTP query API
  * (metrics issue proofs). Both servers listen on the vtep namespace's loopback.
+ *
+ * <p>vtep runs with a {@code bgp:} section whose one neighbor, {@value #UNREACHABLE_PEER}, is an
+ * underlay address (ul0's 192.0.2.0/24) that nobody holds: its connection attempts end in ARP
+ * failures on ul0, never reach an access port or the VXLAN socket, so the per-VNI counts stay
+ * exact, and the BGP series exist (the dashboard uses them) with the session below Established.
  */
 class PrometheusScrapeTest
 {
@@ -46,6 +51,17 @@ class PrometheusScrapeTest
     private static final int H2_FRAMES = 59;
     private static final int FRAME_LENGTH = 100;
     private static final int MALFORMED = 11;
+    /** On the underlay link, outside the overlay's 10.0.0.0/24, and answered by no one. */
+    private static final String UNREACHABLE_PEER = "192.0.2.99";
+    private static final String EXTRA_CONFIG = """
+        api: { listen: "127.0.0.1:9100" }
+        bgp:
+          asn: 65001
+          neighbors:
+            - { address: %s, remote-as: 65099, hold-time: 9 }
+        """.formatted(UNREACHABLE_PEER);
+    /** Moves between Connect, Active and Idle on its own as connection attempts fail. */
+    private static final String PEER_STATE = "vtep_bgp_peer_state";
 
     private Topology topology;
     private KernelPeerTopology net;
@@ -68,7 +84,7 @@ class PrometheusScrapeTest
     @Test
     void prometheusSeesExactCountsPerVniSideAndRemoteVtep() throws Exception
     {
-        final VtepProcess vtep = topology.startVtep(net.vtepNs, net.vtepConfig("api: { listen: \"127.0.0.1:9100\" }"));
+        final VtepProcess vtep = topology.startVtep(net.vtepNs, net.vtepConfig(EXTRA_CONFIG));
         final ManagedProcess prometheus = startPrometheus();
 
         // Learn both MACs first, then pin ARP so that nothing but the test's frames crosses.
@@ -114,13 +130,30 @@ class PrometheusScrapeTest
         }
         assertEquals(2.0, after.get("vtep_vni_fdb_entries{vni=\"100\",origin=\"local\"}") +
             after.get("vtep_vni_fdb_entries{vni=\"100\",origin=\"remote\"}"), "h1 local and h2 remote");
+
+        // The neighbor nobody answers, as Prometheus has it: vtep kept trying (Connect or Active at
+        // some point, so connection attempts ran while the frames above were counted) and the session
+        // never came up, never sent or received an UPDATE and holds no routes.
+        final String peer = "{peer=\"" + UNREACHABLE_PEER + "\"}";
+        final double state = Double.parseDouble(firstValue(query(PEER_STATE + peer)));
+        assertTrue(state >= 1 && state <= 5, () -> "unreachable peer below Established: " + state);
+        final double highest = Double.parseDouble(firstValue(query("max_over_time(" + PEER_STATE + peer + "[10m])")));
+        assertTrue(highest >= 2 && highest <= 5, () -> "vtep tried to connect, never got to Established: " + highest);
+        for (final String zero : List.of("vtep_bgp_peer_prefixes_received", "vtep_bgp_peer_prefixes_accepted",
+            "vtep_bgp_peer_prefixes_sent", "vtep_bgp_peer_updates_received_total", "vtep_bgp_peer_updates_sent_total",
+            "vtep_bgp_peer_established_transitions_total"))
+        {
+            assertEquals("0", firstValue(query(zero + peer)), zero + peer);
+        }
+        assertEquals(0.0, after.get("vtep_evpn_mac_moves_total"), "no EVPN MAC moves");
+        assertEquals(0.0, after.get("vtep_evpn_duplicate_macs"), "no duplicate MACs");
         prometheus.stop();
     }
 
     @Test
     void exposititionPassesPromtoolTheDashboardUsesOnlyRealMetricsAndBogusVnisAddNoSeries() throws Exception
     {
-        topology.startVtep(net.vtepNs, net.vtepConfig("api: { listen: \"127.0.0.1:9100\" }"));
+        topology.startVtep(net.vtepNs, net.vtepConfig(EXTRA_CONFIG));
         assertTrue(net.h1.ping("10.0.0.2", 2).allReceived());
 
         final String scrape = httpGet(net.vtepNs.name(), "http://127.0.0.1:9100/metrics");
@@ -213,7 +246,10 @@ class PrometheusScrapeTest
         return prometheus;
     }
 
-    /** Every vtep_* series as Prometheus has it now, once two consecutive scrapes agree (nothing in flight). */
+    /**
+     * Every vtep_* series as Prometheus has it now, once two consecutive scrapes agree (nothing in
+     * flight); the unreachable peer's session state is left out, it changes with each failed attempt.
+     */
     private Map<String, Double> awaitStable()
     {
         return Wait.until(Duration.ofSeconds(30), () ->
@@ -241,16 +277,16 @@ class PrometheusScrapeTest
     @SuppressWarnings("unchecked")
     private Map<String, Double> vtepSeries()
     {
-        final Object result = Json.at(query("{__name__=~\"vtep_.*\"}"), "data", "result");
+        final Object result = Json.at(query("{__name__=~\"vtep_.*\",__name__!=\"" + PEER_STATE + "\"}"), "data", "result");
         final Map<String, Double> series = new java.util.HashMap<>();
         for (final Object item : (List<Object>)result)
         {
             final Map<String, Object> metric = (Map<String, Object>)Json.at(item, "metric");
             final String name = (String)metric.get("__name__");
             final StringBuilder key = new StringBuilder(name).append('{');
-            // Label order as in the expectations: vni, side/origin/reason, vtep.
+            // Label order as in the expectations: vni, side/origin/reason, vtep; then peer, port.
             boolean first = true;
-            for (final String label : List.of("vni", "side", "origin", "reason", "vtep"))
+            for (final String label : List.of("vni", "side", "origin", "reason", "vtep", "peer", "port"))
             {
                 if (metric.containsKey(label))
                 {
