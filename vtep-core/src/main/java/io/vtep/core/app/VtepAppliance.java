@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.AgentRunner;
-
-import io.micrometer.core.instrument.FunctionCounter;
 import org.agrona.concurrent.SleepingIdleStrategy;
 
 import io.vtep.core.api.ApiResponse;
@@ -59,7 +57,6 @@ public final class VtepAppliance implements AutoCloseable
     private static final System.Logger LOG = System.getLogger(VtepAppliance.class.getName());
     /** Remote VTEPs that get their own counters and FDB index; bounded so a spoofing flood cannot grow memory. */
     static final int REMOTE_VTEP_CAPACITY = FdbSettings.DEFAULT_REMOTE_VTEP_CAPACITY;
-    static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
     /** IPs seen in ARP/ND on access ports waiting for the EVPN control plane (MAC+IP routes). */
     static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
 
@@ -211,10 +208,7 @@ public final class VtepAppliance implements AutoCloseable
             thread.setDaemon(true);
             workers.add(worker);
             threads.add(thread);
-            FunctionCounter.builder(PORT_WORKER_FAILURES, worker, PortWorker::failures)
-                .description("Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)")
-                .tag("port", port.port().name())
-                .register(metrics.registry());
+            metrics.bindPortWorkerFailures(port.port().name(), worker::failures);
             thread.start();
         }
         runningPorts = List.copyOf(threads);

@@ -49,6 +49,7 @@ public final class VtepMetrics
     public static final String REMOTE_VTEPS = "vtep.remote.vteps";
     public static final String REMOTE_VTEP_TABLE_CAPACITY = "vtep.remote.vtep.table.capacity";
     public static final String BUILD_INFO = "vtep.build.info";
+    public static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
     public static final String ORIGIN = "origin";
 
     // BGP EVPN hook: when the BGP speaker lands (its own issue), bind here, from its configured
@@ -136,6 +137,20 @@ public final class VtepMetrics
             final RemoteVtep vtep = table.byIndex(vtepsBound);
             dataPath.bindRemoteVtep(vtep.index(), vtep.address().toString());
         }
+    }
+
+    /**
+     * The errors an access port's thread caught and survived, read when scraped.
+     *
+     * @param port     the port's name (the {@code port} label).
+     * @param failures reads the count.
+     */
+    public void bindPortWorkerFailures(final String port, final java.util.function.LongSupplier failures)
+    {
+        FunctionCounter.builder(PORT_WORKER_FAILURES, failures, f -> f.getAsLong())
+            .description("Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)")
+            .tag("port", port)
+            .register(registry);
     }
 
     /** Stops the JVM binders' listeners and closes the registry; later scrapes return no samples. */

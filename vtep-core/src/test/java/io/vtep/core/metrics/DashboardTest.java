@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +19,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.UpdateMessage;
+import io.vtep.evpn.session.BgpPeer;
+import io.vtep.evpn.session.PeerConfig;
+import io.vtep.evpn.vtep.EvpnControlPlane;
+import io.vtep.evpn.vtep.EvpnSettings;
+import io.vtep.evpn.vtep.EvpnVniSettings;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -108,6 +119,13 @@ class DashboardTest
 
         final SmallNetwork net = new SmallNetwork();
         final VtepMetrics metrics = VtepMetrics.create(net.fdb, net.tables, net.counters);
+        // What the appliance adds: a port thread's failures, and with a bgp section the BGP meters
+        // (an EVPN control plane that is not started answers its counters all the same).
+        metrics.bindPortWorkerFailures("acc1", () -> 0);
+        final EvpnControlPlane evpn = new EvpnControlPlane(new EvpnSettings(65000, (Inet4Address)InetAddress.getByName("192.0.2.1"),
+            VtepAddress.parse("192.0.2.1"), List.of(new EvpnVniSettings(100, null, List.of(), List.of())), 5, Duration.ofSeconds(180)),
+            net.fdb);
+        BgpMeters.bind(metrics.registry(), List.of(new IdlePeer()), evpn);
         try
         {
             final String scrape = metrics.scrape(null).body();
@@ -165,5 +183,87 @@ class DashboardTest
         final Set<String> all = new TreeSet<>(a);
         all.addAll(b);
         return all;
+    }
+
+    /** A configured neighbor that never came up. */
+    private static final class IdlePeer implements BgpPeer
+    {
+        private final PeerConfig config;
+
+        IdlePeer() throws IOException
+        {
+            config = new PeerConfig(InetAddress.getByName("192.0.2.2"), 65000, 179, false, 90, null);
+        }
+
+        @Override
+        public PeerConfig config()
+        {
+            return config;
+        }
+
+        @Override
+        public String state()
+        {
+            return "Idle";
+        }
+
+        @Override
+        public boolean isEstablished()
+        {
+            return false;
+        }
+
+        @Override
+        public boolean isIbgp()
+        {
+            return true;
+        }
+
+        @Override
+        public InetAddress remoteRouterId()
+        {
+            return null;
+        }
+
+        @Override
+        public long establishedSinceMillis()
+        {
+            return 0;
+        }
+
+        @Override
+        public void send(final UpdateMessage update)
+        {
+        }
+
+        @Override
+        public long updatesReceived()
+        {
+            return 0;
+        }
+
+        @Override
+        public long updatesSent()
+        {
+            return 0;
+        }
+
+        @Override
+        public String lastError()
+        {
+            return null;
+        }
+
+        @Override
+        public int negotiatedHoldSeconds()
+        {
+            return 0;
+        }
+
+        @Override
+        public long establishedTransitions()
+        {
+            return 0;
+        }
     }
 }
