@@ -82,4 +82,25 @@ class CommandLineTest
             foreignAddress::output);
         assertTrue(!foreignAddress.output().contains("vtep started"), "nothing started");
     }
+
+    @Test
+    void aBgpPortThatCannotBeBoundIsRefusedNamingBgpListen()
+    {
+        final String bgp = """
+            bgp: { asn: 65000, neighbors: [ { address: 192.0.2.2, remote-as: 65000 } ] }
+            """;
+        final VtepProcess first = topology.startVtep(ns, """
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+            """ + bgp);
+        final VtepProcess second = topology.launchVtep(ns, """
+            vtep: { local-ip: 192.0.2.1, udp-port: 4790 }
+            ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+            api: { listen: 127.0.0.1:9101 }
+            """ + bgp);
+        assertEquals(2, second.waitForExit(Duration.ofMinutes(2)), second::output);
+        assertTrue(second.output().contains("bgp.listen: cannot accept BGP sessions on *:179"), second::output);
+        assertTrue(second.output().contains("CAP_NET_BIND_SERVICE"), "the hint for a port below 1024: " + second.output());
+        assertEquals(0, first.stop(), first::output);
+    }
 }

@@ -1,6 +1,7 @@
 package io.vtep.evpn.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.vtep.encap.VtepAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -126,60 +127,10 @@ public final class WireFormat
 
     /**
      * @param address IPv4 or IPv6.
-     * @return its text form, IPv6 compressed the way FRR prints it.
+     * @return its text form, IPv6 compressed the way FRR prints it (RFC 5952, {@link VtepAddress#toString}).
      */
     public static String toText(final InetAddress address)
     {
-        if (address instanceof Inet4Address)
-        {
-            return address.getHostAddress();
-        }
-        return compressIpv6(address.getAddress());
-    }
-
-    private static String compressIpv6(final byte[] bytes)
-    {
-        final int[] groups = new int[8];
-        for (int i = 0; i < 8; i++)
-        {
-            groups[i] = (bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; )
-        {
-            if (groups[i] != 0)
-            {
-                i++;
-                continue;
-            }
-            int j = i;
-            while (j < 8 && groups[j] == 0)
-            {
-                j++;
-            }
-            if (j - i > bestLength)
-            {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j;
-        }
-        final StringBuilder text = new StringBuilder();
-        for (int i = 0; i < 8; i++)
-        {
-            if (i == bestStart)
-            {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':')
-            {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
+        return VtepAddress.of(address).toString();
     }
 }

@@ -2,14 +2,11 @@ package io.vtep.core.api;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.agrona.DirectBuffer;
-
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
-import io.vtep.core.port.AccessPort;
-import io.vtep.core.port.FrameBatch;
+import io.vtep.core.testing.RecordingPort;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
@@ -48,8 +45,8 @@ final class ApiFixture
         fdb.setFloodList(100, new RemoteVtep[] {peer});
         final VniContext vni100 = tables.addVni(100);
         final VniContext vni200 = tables.addVni(200);
-        final PortContext acc1 = tables.addPort(new FakePort("acc1"));
-        final PortContext acc2 = tables.addPort(new FakePort("acc2"));
+        final PortContext acc1 = tables.addPort(new RecordingPort("acc1"));
+        final PortContext acc2 = tables.addPort(new RecordingPort("acc2"));
         final Attachment acc1Untagged = tables.attach(acc1, Attachment.UNTAGGED, vni100);
         final Attachment acc1Vlan10 = tables.attach(acc1, 10, vni200);
         tables.attach(acc2, Attachment.UNTAGGED, vni100);
@@ -85,27 +82,5 @@ final class ApiFixture
         return new ApiRouter(fdb, tables, counters,
             accept -> ApiResponse.of(200, "text/plain; version=0.0.4; charset=utf-8", "scraped with " + accept + "\n"),
             () -> notReady, "1.2.3");
-    }
-
-    /** An access port that is never read or written. */
-    private record FakePort(String name) implements AccessPort
-    {
-        @Override
-        public int receive(final FrameBatch batch, final int timeoutMillis)
-        {
-            batch.clear();
-            return 0;
-        }
-
-        @Override
-        public boolean send(final DirectBuffer buffer, final int offset, final int length)
-        {
-            return true;
-        }
-
-        @Override
-        public void close()
-        {
-        }
     }
 }

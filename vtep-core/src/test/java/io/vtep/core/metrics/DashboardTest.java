@@ -21,9 +21,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.encap.VtepAddress;
-import io.vtep.evpn.codec.UpdateMessage;
-import io.vtep.evpn.session.BgpPeer;
+import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
+import io.vtep.evpn.session.SessionTimers;
+import io.vtep.evpn.session.SpeakerConfig;
 import io.vtep.evpn.vtep.EvpnControlPlane;
 import io.vtep.evpn.vtep.EvpnSettings;
 import io.vtep.evpn.vtep.EvpnVniSettings;
@@ -125,7 +126,11 @@ class DashboardTest
         final EvpnControlPlane evpn = new EvpnControlPlane(new EvpnSettings(65000, (Inet4Address)InetAddress.getByName("192.0.2.1"),
             VtepAddress.parse("192.0.2.1"), List.of(new EvpnVniSettings(100, null, List.of(), List.of())), 5, Duration.ofSeconds(180)),
             net.fdb);
-        BgpMeters.bind(metrics.registry(), List.of(new IdlePeer()), evpn);
+        // A real speaker on an ephemeral loopback port with one passive neighbor that never connects.
+        final BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65000, InetAddress.getByName("192.0.2.1"),
+            InetAddress.getLoopbackAddress(), 0, List.of(new PeerConfig(InetAddress.getByName("192.0.2.2"), 65000, 179, true, 90, null))),
+            SessionTimers.DEFAULT, evpn);
+        BgpMeters.bind(metrics.registry(), speaker.peers(), evpn);
         try
         {
             final String scrape = metrics.scrape(null).body();
@@ -141,6 +146,7 @@ class DashboardTest
         }
         finally
         {
+            speaker.close();
             metrics.close();
         }
     }
@@ -183,87 +189,5 @@ class DashboardTest
         final Set<String> all = new TreeSet<>(a);
         all.addAll(b);
         return all;
-    }
-
-    /** A configured neighbor that never came up. */
-    private static final class IdlePeer implements BgpPeer
-    {
-        private final PeerConfig config;
-
-        IdlePeer() throws IOException
-        {
-            config = new PeerConfig(InetAddress.getByName("192.0.2.2"), 65000, 179, false, 90, null);
-        }
-
-        @Override
-        public PeerConfig config()
-        {
-            return config;
-        }
-
-        @Override
-        public String state()
-        {
-            return "Idle";
-        }
-
-        @Override
-        public boolean isEstablished()
-        {
-            return false;
-        }
-
-        @Override
-        public boolean isIbgp()
-        {
-            return true;
-        }
-
-        @Override
-        public InetAddress remoteRouterId()
-        {
-            return null;
-        }
-
-        @Override
-        public long establishedSinceMillis()
-        {
-            return 0;
-        }
-
-        @Override
-        public void send(final UpdateMessage update)
-        {
-        }
-
-        @Override
-        public long updatesReceived()
-        {
-            return 0;
-        }
-
-        @Override
-        public long updatesSent()
-        {
-            return 0;
-        }
-
-        @Override
-        public String lastError()
-        {
-            return null;
-        }
-
-        @Override
-        public int negotiatedHoldSeconds()
-        {
-            return 0;
-        }
-
-        @Override
-        public long establishedTransitions()
-        {
-            return 0;
-        }
     }
 }
