@@ -133,7 +133,7 @@ public class PipelineBenchmark
         batch = new FrameBatch(BATCH);
         for (int i = 0; i < BATCH; i++)
         {
-            final int offset = FrameBatch.slotFrameOffset(i);
+            final int offset = batch.slotFrameOffset(i);
             Frames.putIpv4UdpFrame(batch.buffer(), offset, frameLength, REMOTE_HOST, LOCAL_HOST_BASE + (i % LOCAL_HOSTS), i);
             batch.add(offset, frameLength);
         }

@@ -38,7 +38,12 @@ public enum DropReason
      * data plane (EVPN or none): only VTEPs known from the control plane or configuration are accepted,
      * so spoofed outer sources cannot fill the remote VTEP table.
      */
-    UNKNOWN_VTEP("unknown_vtep", "VXLAN packet from an unknown VTEP for a VNI that does not learn from the data plane");
+    UNKNOWN_VTEP("unknown_vtep", "VXLAN packet from an unknown VTEP for a VNI that does not learn from the data plane"),
+    /**
+     * An offloaded access frame (partial checksum, TSO/GSO super-frame) whose offload request does
+     * not match its headers, or asks for an offload vtep does not do (UDP fragmentation offload).
+     */
+    BAD_OFFLOAD("bad_offload", "offloaded frame whose checksum or segmentation request does not match its headers");
 
     private static final DropReason[] VALUES = values();
 

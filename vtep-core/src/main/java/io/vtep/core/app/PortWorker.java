@@ -29,7 +29,7 @@ final class PortWorker implements Runnable
     private final AccessPort port;
     private final AccessPipeline pipeline;
     private final NanoClock clock;
-    private final FrameBatch batch = new FrameBatch(BATCH_SIZE);
+    private final FrameBatch batch;
     private volatile boolean running = true;
     private volatile long failures;
     private long truncatedReported;
@@ -41,6 +41,7 @@ final class PortWorker implements Runnable
         this.port = port;
         this.pipeline = pipeline;
         this.clock = pipeline.clock();
+        this.batch = new FrameBatch(BATCH_SIZE, port.maxFrameLength());
     }
 
     @Override

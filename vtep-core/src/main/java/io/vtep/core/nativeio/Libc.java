@@ -46,6 +46,11 @@ public final class Libc
     private static final StructLayout CAPTURE_STATE = Linker.Option.captureStateLayout();
     private static final long ERRNO_OFFSET = CAPTURE_STATE.byteOffset(groupElement("errno"));
 
+    /** {@code struct ifreq}: a 16-byte name, then a 24-byte union ({@code ifr_mtu} is an int at its start). */
+    private static final int IFREQ_LENGTH = 40;
+    private static final long IFREQ_UNION_OFFSET = 16;
+    private static final long SIOCGIFMTU = 0x8921;
+
     // ---- setup calls: (capture state, args...) -> int --------------------------------------------
 
     /** {@code int socket(int domain, int type, int protocol)} */
@@ -74,6 +79,11 @@ public final class Libc
         LIBC.find("open").orElseThrow(),
         FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
         CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
+    /** {@code int ioctl(int fd, unsigned long request, ...)}: variadic, the argument pointer is the first variadic argument. */
+    private static final MethodHandle IOCTL = LINKER.downcallHandle(
+        LIBC.find("ioctl").orElseThrow(),
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS),
+        CAPTURE_ERRNO, Linker.Option.firstVariadicArg(2));
     /** {@code int dup3(int oldfd, int newfd, int flags)} */
     private static final MethodHandle DUP3 = setupCall("dup3",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -89,6 +99,9 @@ public final class Libc
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
     private static final MethodHandle SEND = dataPathCall("send",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    /** {@code ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)} */
+    private static final MethodHandle SENDMSG = dataPathCall("sendmsg",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
     /** {@code ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)} */
     private static final MethodHandle SENDTO = dataPathCall("sendto",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
@@ -272,6 +285,34 @@ public final class Libc
     }
 
     /**
+     * The MTU of interface {@code interfaceName} in the network namespace of socket {@code fd}
+     * ({@code ioctl(SIOCGIFMTU)}, netdevice(7)): the largest IP packet a frame on it carries.
+     */
+    public static int interfaceMtu(final int fd, final String interfaceName) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final MemorySegment request = arena.allocate(IFREQ_LENGTH);
+            request.copyFrom(arena.allocateFrom(interfaceName));
+            final int result = (int)IOCTL.invokeExact(state, fd, SIOCGIFMTU, request);
+            if (result < 0)
+            {
+                throw new ErrnoException("ioctl(SIOCGIFMTU, " + interfaceName + ")", errno(state));
+            }
+            return request.get(JAVA_INT, IFREQ_UNION_OFFSET);
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
      * The index of a network interface in the calling thread's network namespace.
      *
      * @throws ErrnoException with {@link LinuxConstants#ENODEV} when there is no such interface
@@ -406,6 +447,19 @@ public final class Libc
         try
         {
             return (long)SEND.invokeExact(fd, address, length, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sendmsg(fd, msghdr, flags)}: the bytes sent, or -1. */
+    public static long sendmsg(final int fd, final long msghdrAddress, final int flags)
+    {
+        try
+        {
+            return (long)SENDMSG.invokeExact(fd, msghdrAddress, flags);
         }
         catch (final Throwable t)
         {

@@ -83,6 +83,13 @@ public final class LinuxConstants
     public static final int PACKET_AUXDATA = 8;
     /** {@code setsockopt} (Linux 4.20+): never queue PACKET_OUTGOING frames on this socket. */
     public static final int PACKET_IGNORE_OUTGOING = 23;
+    /** Each frame read or written is preceded by a {@code struct virtio_net_hdr} (offload metadata). */
+    public static final int PACKET_VNET_HDR = 15;
+    /** {@code PACKET_FANOUT}: spread one interface's frames over a group of sockets. */
+    public static final int PACKET_FANOUT = 18;
+    /** Fanout by the kernel's flow hash: every frame of a flow goes to the same socket. */
+    public static final int PACKET_FANOUT_HASH = 0;
+    public static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
     /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     /** {@code tpacket_auxdata.tp_status}: tp_vlan_tpid holds the tag's TPID. */

@@ -4,8 +4,11 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.port.FrameOffload;
+import io.vtep.encap.ChecksumOffload;
 import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.MacAddress;
+import io.vtep.encap.SegmentationOffload;
 import io.vtep.encap.VlanTag;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.RemoteVtepTable;
@@ -27,6 +30,10 @@ import io.vtep.metrics.Side;
  * side also teach the control plane which IP addresses the local MACs hold
  * ({@link NeighborSnooper}, RFC 7432 §7.2).
  *
+ * <p>Frames from a host with offloads on ({@link FrameOffload}) are finished first, as its NIC
+ * would have: a partial transport checksum is completed, and a TSO/GSO super-frame is cut into
+ * wire-size segments ({@link SegmentationOffload}), each forwarded on its own like any frame.
+ *
  * <p>Allocation-free and lock-free per frame; bad frames are dropped and counted.
  */
 public final class AccessPipeline
@@ -39,6 +46,7 @@ public final class AccessPipeline
     private final DataPathCounters counters;
     /** Null when neighbour snooping is off. */
     private final NeighborSnooper neighbors;
+    private final SegmentationOffload segmentation = new SegmentationOffload();
 
     AccessPipeline(final PortContext port, final ForwardingTables tables, final LocalDelivery local,
         final OverlayTransmit overlay, final DataPathCounters counters, final NeighborQueue neighborQueue)
@@ -63,8 +71,46 @@ public final class AccessPipeline
         final UnsafeBuffer buffer = batch.buffer();
         for (int i = 0, count = batch.count(); i < count; i++)
         {
-            forward(buffer, batch.frameOffset(i), batch.frameLength(i), nowNanos);
+            final long offload = batch.offload(i);
+            if (offload == FrameOffload.NONE)
+            {
+                forward(buffer, batch.frameOffset(i), batch.frameLength(i), nowNanos);
+            }
+            else
+            {
+                forwardOffloaded(buffer, batch.frameOffset(i), batch.frameLength(i), offload, nowNanos);
+            }
         }
+    }
+
+    /** Finishes what the sending host left to its NIC, then forwards the frame or each of its segments. */
+    void forwardOffloaded(final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final long offload,
+        final long nowNanos)
+    {
+        final int kind = FrameOffload.kind(offload);
+        if (kind == FrameOffload.CHECKSUM)
+        {
+            if (ChecksumOffload.complete(buffer, frameOffset, frameLength,
+                FrameOffload.checksumStart(offload), FrameOffload.checksumOffset(offload)))
+            {
+                forward(buffer, frameOffset, frameLength, nowNanos);
+                return;
+            }
+        }
+        else if ((kind == FrameOffload.TCP_SEGMENTS || kind == FrameOffload.UDP_SEGMENTS) &&
+            segmentation.wrap(buffer, frameOffset, frameLength, FrameOffload.checksumStart(offload),
+                kind == FrameOffload.TCP_SEGMENTS, FrameOffload.segmentSize(offload)))
+        {
+            // In increasing order, each forwarded before the next is written (it overwrites the
+            // previous segment's payload tail with its headers).
+            for (int segment = 0, segments = segmentation.segments(); segment < segments; segment++)
+            {
+                final int offset = segmentation.segment(segment);
+                forward(buffer, offset, segmentation.segmentLength(), nowNanos);
+            }
+            return;
+        }
+        counters.dropped(DropReason.BAD_OFFLOAD);
     }
 
     /** Reports frames the port's driver dropped for not fitting its receive buffer. */

@@ -2,6 +2,7 @@ package io.vtep.core.pipeline;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.VlanTag;
 import io.vtep.metrics.DataPathCounters;
 import io.vtep.metrics.DropReason;
@@ -31,18 +32,23 @@ final class LocalDelivery
         final int slot = to.vni().slot();
         final boolean sent;
         final int wireLength;
+        // A frame longer than the port's MTU allows is a TCP super-frame from a peer whose offloads
+        // made it (a Linux VTEP on a veth underlay hands its GSO packets over whole): the port's
+        // driver sends it as one unit for the kernel to segment, or it is dropped.
+        final boolean superFrame = length - EthernetHeader.LENGTH > to.port().mtu();
         if (to.isTagged())
         {
             // 802.1Q: PCP 0, DEI 0, VID; the priority of the original tag is not carried across the overlay.
             final int taggedOffset = VlanTag.insert(buffer, offset, to.vlan());
             wireLength = length + VlanTag.LENGTH;
-            sent = to.port().send(buffer, taggedOffset, wireLength);
+            sent = superFrame ? to.port().sendSegmented(buffer, taggedOffset, wireLength) :
+                to.port().send(buffer, taggedOffset, wireLength);
             VlanTag.strip(buffer, taggedOffset);
         }
         else
         {
             wireLength = length;
-            sent = to.port().send(buffer, offset, length);
+            sent = superFrame ? to.port().sendSegmented(buffer, offset, length) : to.port().send(buffer, offset, length);
         }
         if (sent)
         {

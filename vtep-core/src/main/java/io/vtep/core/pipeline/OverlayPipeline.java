@@ -3,6 +3,7 @@ package io.vtep.core.pipeline;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.encap.ChecksumOffload;
 import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VlanTag;
@@ -153,6 +154,9 @@ public final class OverlayPipeline
             counters.vniDropped(vni.slot(), DropReason.INNER_VLAN_TAGGED);
             return;
         }
+
+        // A peer on a veth underlay may send the inner checksum unfinished (see ChecksumOffload).
+        ChecksumOffload.completeIfPartial(buffer, frameOffset, frameLength);
 
         final long sourceMac = MacAddress.get(buffer, frameOffset + EthernetHeader.SOURCE_OFFSET);
         if (source != null && !MacAddress.isGroup(sourceMac) && !MacAddress.isZero(sourceMac))

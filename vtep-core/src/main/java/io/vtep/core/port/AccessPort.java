@@ -1,6 +1,7 @@
 package io.vtep.core.port;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * An access port facing bare-metal servers: a Linux interface opened for raw Ethernet frames.
@@ -34,6 +35,34 @@ public interface AccessPort extends AutoCloseable
      * @return true when the kernel took the frame.
      */
     boolean send(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * The longest frame {@link #receive} may return: the size of the batch slots to receive into.
+     * A driver that takes offloaded super-frames ({@link FrameOffload}) needs more than a wire frame.
+     */
+    default int maxFrameLength()
+    {
+        return FrameBatch.MAX_FRAME_LENGTH;
+    }
+
+    /** The interface's MTU (the largest IP packet a frame sent on it may carry), as read when the port opened. */
+    default int mtu()
+    {
+        return 1500;
+    }
+
+    /**
+     * Sends a TCP frame longer than the MTU allows (a super-frame that a peer's offloads made) as
+     * one unit for the kernel to cut into MTU-size segments on the way out (GSO), or hand whole to
+     * a host on a veth or tap. Its transport checksum is rewritten.
+     *
+     * @return false when the driver cannot (then the caller drops the frame as too large), or the
+     *     frame is not a TCP frame over IPv4/IPv6, or the kernel refused it
+     */
+    default boolean sendSegmented(MutableDirectBuffer buffer, int offset, int length)
+    {
+        return false;
+    }
 
     /**
      * Frames the driver read but had to drop because they did not fit its receive buffer

@@ -18,6 +18,7 @@ import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_IGNORE_OUTGOING;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_MR_PROMISC;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_OUTGOING;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_VNET_HDR;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_PACKET;
@@ -47,6 +48,7 @@ import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.nativeio.ErrnoException;
@@ -54,13 +56,28 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NativeScratch;
 import io.vtep.core.nativeio.SocketHandle;
+import io.vtep.encap.Checksum;
+import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.IpProtocol;
+import io.vtep.encap.Ipv4Header;
+import io.vtep.encap.Ipv6Header;
 import io.vtep.encap.VlanTag;
 
 /**
- * An access port on a Linux packet socket (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
+ * An access port on Linux packet sockets (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
  * to one interface, promiscuous, frames read with {@code recvmsg} and written with {@code send}.
- * The first, simple af-packet driver; TPACKET_V3 rings can replace the copy-per-frame later
- * behind the same interface.
+ * TPACKET_V3 rings can replace the copy-per-frame later behind the same interface.
+ *
+ * <h2>Offloads: hosts as they are</h2>
+ * A host on a veth or tap keeps Linux's default offloads: it hands its NIC TCP and UDP
+ * "super-frames" of up to 64 KiB (TSO/GSO) and leaves transport checksums to it (checksum
+ * offload). The kernel passes such a frame to a packet socket whole, checksum unfinished. The
+ * receive socket therefore has {@code PACKET_VNET_HDR}: each frame comes behind a
+ * {@code struct virtio_net_hdr} saying what was left undone, which {@link #receive} turns into the
+ * frame's {@link FrameOffload} request for the pipeline to finish (segment, complete the checksum).
+ * Slots are {@link FrameBatch#MAX_SUPER_FRAME_LENGTH} long for that. Frames are written by a
+ * second socket without the header (bound with protocol 0, so it receives nothing): what vtep
+ * sends is always finished.
  *
  * <h2>802.1Q tags</h2>
  * On receive the kernel always moves an 802.1Q/802.1ad tag out of the frame into skb metadata
@@ -81,10 +98,9 @@ import io.vtep.encap.VlanTag;
  * is still dropped here (older kernels ignore the option).
  *
  * <h2>Sizes</h2>
- * A frame is read into at most {@link FrameBatch#MAX_FRAME_LENGTH} bytes with {@code MSG_TRUNC},
- * which makes {@code recvmsg} return the real length: a longer frame (a jumbo frame beyond the
- * slot, or a GSO super-frame from a host with offloads on, DESIGN.md §8) is dropped and counted in
- * {@link #truncatedFrames()}, never passed on cut short.
+ * A frame is read into at most the batch's {@link FrameBatch#maxFrameLength()} bytes with
+ * {@code MSG_TRUNC}, which makes {@code recvmsg} return the real length: a longer frame is dropped
+ * and counted in {@link #truncatedFrames()}, never passed on cut short.
  *
  * <h2>Threads and allocation</h2>
  * {@link #receive} is called by one thread, {@link #send} by any number (the kernel serialises
@@ -105,16 +121,41 @@ public final class AfPacketPort implements AccessPort
     static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
     private static final int MAC_ADDRESSES_LENGTH = 12;
 
+    /** {@code struct virtio_net_hdr} (include/uapi/linux/virtio_net.h), in host byte order on a packet socket. */
+    static final int VNET_HEADER_LENGTH = 10;
+    private static final int VNET_FLAGS = 0;
+    private static final int VNET_GSO_TYPE = 1;
+    private static final int VNET_HDR_LEN = 2;
+    private static final int VNET_GSO_SIZE = 4;
+    private static final int VNET_CSUM_START = 6;
+    private static final int VNET_CSUM_OFFSET = 8;
+    private static final int VNET_F_NEEDS_CSUM = 1;
+    private static final int VNET_GSO_NONE = 0;
+    private static final int VNET_GSO_TCPV4 = 1;
+    private static final int VNET_GSO_TCPV6 = 4;
+    private static final int VNET_GSO_UDP_L4 = 5;
+    private static final int VNET_GSO_ECN = 0x80;
+    private static final int TCP_DATA_OFFSET_OFFSET = 12;
+    private static final int TCP_CHECKSUM_OFFSET = 16;
+    private static final int TCP_MIN_HEADER_LENGTH = 20;
+
     private final String name;
     private final int interfaceIndex;
     private final SocketHandle socket;
+    private final SocketHandle sendSocket;
+    private final SocketHandle segmentingSocket;
+    private final int mtu;
     private volatile long truncatedFrames;
 
-    private AfPacketPort(final String name, final int interfaceIndex, final SocketHandle socket)
+    private AfPacketPort(final String name, final int interfaceIndex, final int mtu, final SocketHandle socket,
+        final SocketHandle sendSocket, final SocketHandle segmentingSocket)
     {
         this.name = name;
         this.interfaceIndex = interfaceIndex;
+        this.mtu = mtu;
         this.socket = socket;
+        this.sendSocket = sendSocket;
+        this.segmentingSocket = segmentingSocket;
     }
 
     /**
@@ -144,13 +185,49 @@ public final class AfPacketPort implements AccessPort
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
 
-        final int fd;
+        final SocketHandle socket = new SocketHandle(openSocket(interfaceName));
+        SocketHandle sendSocket = null;
+        SocketHandle segmentingSocket = null;
+        final int mtu;
+        try
+        {
+            configure(socket.fd(), interfaceName, interfaceIndex);
+            sendSocket = new SocketHandle(openSocket(interfaceName));
+            bind(sendSocket.fd(), interfaceName, interfaceIndex, 0);
+            segmentingSocket = new SocketHandle(openSocket(interfaceName));
+            Libc.setsockoptInt(segmentingSocket.fd(), SOL_PACKET, PACKET_VNET_HDR, 1, "setsockopt(SOL_PACKET, PACKET_VNET_HDR)");
+            bind(segmentingSocket.fd(), interfaceName, interfaceIndex, 0);
+            mtu = Libc.interfaceMtu(socket.fd(), interfaceName);
+        }
+        catch (final ErrnoException ex)
+        {
+            socket.closeNow();
+            if (sendSocket != null)
+            {
+                sendSocket.closeNow();
+            }
+            if (segmentingSocket != null)
+            {
+                segmentingSocket.closeNow();
+            }
+            if (ex.errno() == EPERM || ex.errno() == EACCES)
+            {
+                throw new IOException("access port " + interfaceName + ": " + ex.getMessage() +
+                    "; the process needs CAP_NET_RAW", ex);
+            }
+            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
+        }
+        return new AfPacketPort(interfaceName, interfaceIndex, mtu, socket, sendSocket, segmentingSocket);
+    }
+
+    private static int openSocket(final String interfaceName) throws IOException
+    {
         try
         {
             // Protocol 0 at creation, ETH_P_ALL only at bind: a socket created with ETH_P_ALL would
             // start queueing frames of every interface before it is bound to ours (libpcap does
             // the same).
-            fd = Libc.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW)");
+            return Libc.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW)");
         }
         catch (final ErrnoException ex)
         {
@@ -162,29 +239,13 @@ public final class AfPacketPort implements AccessPort
             }
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
-
-        final SocketHandle socket = new SocketHandle(fd);
-        try
-        {
-            configure(fd, interfaceName, interfaceIndex);
-        }
-        catch (final ErrnoException ex)
-        {
-            socket.closeNow();
-            if (ex.errno() == EPERM || ex.errno() == EACCES)
-            {
-                throw new IOException("access port " + interfaceName + ": " + ex.getMessage() +
-                    "; the process needs CAP_NET_RAW", ex);
-            }
-            throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
-        }
-        return new AfPacketPort(interfaceName, interfaceIndex, socket);
     }
 
     private static void configure(final int fd, final String interfaceName, final int interfaceIndex)
         throws ErrnoException
     {
         Libc.setsockoptInt(fd, SOL_PACKET, PACKET_AUXDATA, 1, "setsockopt(SOL_PACKET, PACKET_AUXDATA)");
+        Libc.setsockoptInt(fd, SOL_PACKET, PACKET_VNET_HDR, 1, "setsockopt(SOL_PACKET, PACKET_VNET_HDR)");
         try
         {
             Libc.setsockoptInt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "setsockopt(SOL_PACKET, PACKET_IGNORE_OUTGOING)");
@@ -206,14 +267,9 @@ public final class AfPacketPort implements AccessPort
             Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER_BYTES, "setsockopt(SO_RCVBUF)");
         }
 
+        bind(fd, interfaceName, interfaceIndex, ETH_P_ALL);
         try (Arena arena = Arena.ofConfined())
         {
-            final MemorySegment address = arena.allocate(LinuxStructs.SOCKADDR_LL);
-            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_FAMILY, (short)AF_PACKET);
-            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_PROTOCOL, htons(ETH_P_ALL));
-            address.set(ValueLayout.JAVA_INT, LinuxStructs.SLL_IFINDEX, interfaceIndex);
-            Libc.bind(fd, address, "bind(AF_PACKET, ETH_P_ALL, " + interfaceName + ")");
-
             // Promiscuous through a membership rather than IFF_PROMISC: the kernel counts it and
             // drops it when the socket goes away, even if the process is killed.
             final MemorySegment membership = arena.allocate(LinuxStructs.PACKET_MREQ);
@@ -224,10 +280,31 @@ public final class AfPacketPort implements AccessPort
         }
     }
 
+    /** Binds to the interface; protocol 0 receives nothing (the send socket), ETH_P_ALL everything. */
+    private static void bind(final int fd, final String interfaceName, final int interfaceIndex, final int protocol)
+        throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment address = arena.allocate(LinuxStructs.SOCKADDR_LL);
+            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_FAMILY, (short)AF_PACKET);
+            address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SLL_PROTOCOL, htons(protocol));
+            address.set(ValueLayout.JAVA_INT, LinuxStructs.SLL_IFINDEX, interfaceIndex);
+            Libc.bind(fd, address, "bind(AF_PACKET, " + (protocol == 0 ? "0" : "ETH_P_ALL") + ", " + interfaceName + ")");
+        }
+    }
+
     @Override
     public String name()
     {
         return name;
+    }
+
+    /** Offloaded super-frames arrive whole: slots must hold 64 KiB. */
+    @Override
+    public int maxFrameLength()
+    {
+        return FrameBatch.MAX_SUPER_FRAME_LENGTH;
     }
 
     /** The interface index the socket is bound to. */
@@ -236,7 +313,7 @@ public final class AfPacketPort implements AccessPort
         return interfaceIndex;
     }
 
-    /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} (tag included). */
+    /** Frames dropped because they were longer than the batch's slots (tag included). */
     @Override
     public long truncatedFrames()
     {
@@ -300,23 +377,27 @@ public final class AfPacketPort implements AccessPort
         final UnsafeBuffer control = scratch.buffer();
         final long batchAddress = batch.address();
         final int capacity = batch.capacity();
+        final int maxFrameLength = batch.maxFrameLength();
         // Bounds the work spent on frames that are dropped, so one call always returns.
         int reads = 2 * capacity;
         int count = 0;
         while (count < capacity && reads-- > 0)
         {
-            final int slotOffset = FrameBatch.slotFrameOffset(count);
-            final long msghdr = scratch.prepareReceive(batchAddress + slotOffset, FrameBatch.MAX_FRAME_LENGTH);
-            final long length = Libc.recvmsg(fd, msghdr, MSG_DONTWAIT | MSG_TRUNC);
-            if (length <= 0)
+            final int slotOffset = batch.slotFrameOffset(count);
+            // The virtio_net_hdr lands in the headroom, right in front of the frame.
+            final int vnetOffset = slotOffset - VNET_HEADER_LENGTH;
+            final long received = Libc.recvmsg(fd, scratch.prepareReceive(batchAddress + vnetOffset,
+                VNET_HEADER_LENGTH + maxFrameLength), MSG_DONTWAIT | MSG_TRUNC);
+            if (received <= VNET_HEADER_LENGTH)
             {
                 break; // EAGAIN: nothing queued (or an error; or 0 from the closed-socket marker)
             }
+            final long length = received - VNET_HEADER_LENGTH;
             if (control.getByte(SOCKADDR_OFFSET + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
             {
                 continue;
             }
-            if (length > FrameBatch.MAX_FRAME_LENGTH)
+            if (length > maxFrameLength)
             {
                 truncatedFrames++;
                 continue;
@@ -324,10 +405,11 @@ public final class AfPacketPort implements AccessPort
 
             int frameOffset = slotOffset;
             int frameLength = (int)length;
+            long offload = offloadRequest(frames, vnetOffset);
             final int auxdata = findAuxdata(control, scratch.receivedControlLength());
             if (auxdata >= 0 && (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_VALID) != 0)
             {
-                if (frameLength + VlanTag.LENGTH > FrameBatch.MAX_FRAME_LENGTH || frameLength < MAC_ADDRESSES_LENGTH)
+                if (frameLength + VlanTag.LENGTH > maxFrameLength || frameLength < MAC_ADDRESSES_LENGTH)
                 {
                     truncatedFrames++;
                     continue;
@@ -340,11 +422,39 @@ public final class AfPacketPort implements AccessPort
                 final int tci = control.getShort(auxdata + (int)TP_VLAN_TCI) & 0xFFFF;
                 frameOffset = insertVlanTag(frames, slotOffset, tpid, tci);
                 frameLength += VlanTag.LENGTH;
+                offload = FrameOffload.shifted(offload, VlanTag.LENGTH);
             }
-            batch.add(frameOffset, frameLength);
+            batch.add(frameOffset, frameLength, offload);
             count++;
         }
         return count;
+    }
+
+    /**
+     * Reads the frame's {@code virtio_net_hdr} (what {@code virtio_net_hdr_from_skb} wrote): the
+     * checksum start and offset when the transport checksum is partial, the segment size and type
+     * for a super-frame. The ECN bit of the GSO type only says the host negotiated ECN; each
+     * segment keeps the bits it has (CWR handled by the segmenter).
+     */
+    private static long offloadRequest(final UnsafeBuffer frames, final int vnetOffset)
+    {
+        final int gsoType = frames.getByte(vnetOffset + VNET_GSO_TYPE) & 0xFF & ~VNET_GSO_ECN;
+        final boolean needsChecksum = (frames.getByte(vnetOffset + VNET_FLAGS) & VNET_F_NEEDS_CSUM) != 0;
+        if (gsoType == VNET_GSO_NONE && !needsChecksum)
+        {
+            return FrameOffload.NONE;
+        }
+        final int kind = switch (gsoType)
+        {
+            case VNET_GSO_NONE -> FrameOffload.CHECKSUM;
+            case VNET_GSO_TCPV4, VNET_GSO_TCPV6 -> FrameOffload.TCP_SEGMENTS;
+            case VNET_GSO_UDP_L4 -> FrameOffload.UDP_SEGMENTS;
+            default -> FrameOffload.UNSUPPORTED; // VIRTIO_NET_HDR_GSO_UDP (fragmentation offload) and the unknown
+        };
+        return FrameOffload.of(kind,
+            frames.getShort(vnetOffset + VNET_CSUM_START, ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
+            frames.getShort(vnetOffset + VNET_CSUM_OFFSET, ByteOrder.LITTLE_ENDIAN) & 0xFFFF,
+            frames.getShort(vnetOffset + VNET_GSO_SIZE, ByteOrder.LITTLE_ENDIAN) & 0xFFFF);
     }
 
     /**
@@ -399,7 +509,7 @@ public final class AfPacketPort implements AccessPort
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        final SocketHandle socket = this.socket;
+        final SocketHandle socket = this.sendSocket;
         if (socket.isClosed() || buffer.byteArray() != null ||
             length <= 0 || offset < 0 || length > buffer.capacity() - offset)
         {
@@ -414,11 +524,98 @@ public final class AfPacketPort implements AccessPort
         return sent == length;
     }
 
+    @Override
+    public int mtu()
+    {
+        return mtu;
+    }
+
+    /**
+     * Sends a TCP super-frame through the {@code PACKET_VNET_HDR} socket with a
+     * {@code virtio_net_hdr} asking for TCP segmentation at this interface's MTU and a checksum
+     * from the TCP header on: the kernel segments it only where the device needs it (a veth hands
+     * the super-frame to its peer whole, which is the fast way into a container or VM). The TCP
+     * checksum field gets the pseudo-header sum over the whole TCP length, which is what the
+     * kernel's segmentation adjusts per segment ({@code tcp_gso_segment}).
+     */
+    @Override
+    public boolean sendSegmented(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final SocketHandle socket = this.segmentingSocket;
+        if (socket.isClosed() || buffer.byteArray() != null || offset < 0 || length > buffer.capacity() - offset ||
+            length < EthernetHeader.LENGTH + Ipv4Header.LENGTH)
+        {
+            return false;
+        }
+        int network = EthernetHeader.LENGTH;
+        int etherType = buffer.getShort(offset + EthernetHeader.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        if (VlanTag.isTagged(buffer, offset))
+        {
+            network = VlanTag.TAGGED_HEADER_LENGTH;
+            etherType = buffer.getShort(offset + VlanTag.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        }
+        final int transport;
+        final int gsoType;
+        final int pseudoHeader;
+        if (etherType == EthernetHeader.ETHER_TYPE_IPV4)
+        {
+            final int versionIhl = buffer.getByte(offset + network) & 0xFF;
+            transport = network + (versionIhl & 0x0F) * 4;
+            if (versionIhl >>> 4 != Ipv4Header.VERSION || (versionIhl & 0x0F) < Ipv4Header.MIN_IHL ||
+                (buffer.getByte(offset + network + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != IpProtocol.TCP)
+            {
+                return false;
+            }
+            gsoType = VNET_GSO_TCPV4;
+            pseudoHeader = Checksum.ipv4PseudoHeaderSum(buffer, offset + network, IpProtocol.TCP, length - transport);
+        }
+        else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
+        {
+            transport = network + Ipv6Header.LENGTH;
+            if ((buffer.getByte(offset + network + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF) != IpProtocol.TCP)
+            {
+                return false;
+            }
+            gsoType = VNET_GSO_TCPV6;
+            pseudoHeader = Checksum.ipv6PseudoHeaderSum(buffer, offset + network, IpProtocol.TCP, length - transport);
+        }
+        else
+        {
+            return false;
+        }
+        if (transport + TCP_MIN_HEADER_LENGTH > length)
+        {
+            return false;
+        }
+        final int headersLength = transport + ((buffer.getByte(offset + transport + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        final int segmentSize = mtu - (headersLength - network);
+        if (headersLength >= length || segmentSize <= 0)
+        {
+            return false;
+        }
+        buffer.putShort(offset + transport + TCP_CHECKSUM_OFFSET, (short)pseudoHeader, ByteOrder.BIG_ENDIAN);
+
+        final VnetSendScratch scratch = VnetSendScratch.current();
+        final UnsafeBuffer header = scratch.buffer();
+        final int h = scratch.headerOffset();
+        header.putByte(h + VNET_FLAGS, (byte)VNET_F_NEEDS_CSUM);
+        header.putByte(h + VNET_GSO_TYPE, (byte)gsoType);
+        header.putShort(h + VNET_HDR_LEN, (short)headersLength, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(h + VNET_GSO_SIZE, (short)segmentSize, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(h + VNET_CSUM_START, (short)transport, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(h + VNET_CSUM_OFFSET, (short)TCP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        final long sent = Libc.sendmsg(socket.fd(), scratch.prepare(buffer.addressOffset() + offset, length), SEND_FLAGS);
+        Reference.reachabilityFence(socket);
+        return sent == VNET_HEADER_LENGTH + length;
+    }
+
     /** Releases the socket (and the interface's promiscuity); a receive in progress returns within its timeout. */
     @Override
     public void close()
     {
         socket.close();
+        sendSocket.close();
+        segmentingSocket.close();
     }
 
     @Override

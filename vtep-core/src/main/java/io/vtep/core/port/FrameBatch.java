@@ -21,24 +21,42 @@ public final class FrameBatch
 {
     /** Room in front of each frame: outer IPv6 (40) + UDP (8) + VXLAN (8), an 802.1Q tag, alignment. */
     public static final int HEADROOM = 128;
-    /** Largest frame a slot holds: a 9000-byte jumbo payload, Ethernet and two tags. */
+    /** Largest wire frame: a 9000-byte jumbo payload, Ethernet and two tags. */
     public static final int MAX_FRAME_LENGTH = 9216;
-    public static final int SLOT_SIZE = HEADROOM + MAX_FRAME_LENGTH + 64;
+    /**
+     * Largest frame a driver that takes offloaded frames may hand over: a 64 KiB TSO/GSO
+     * super-frame (an IP packet of at most 65,535 bytes) with its Ethernet header and a tag.
+     */
+    public static final int MAX_SUPER_FRAME_LENGTH = 65_536 + 128;
+    private static final int TAILROOM = 64;
 
     private final MemorySegment memory;
     private final UnsafeBuffer buffer;
     private final int capacity;
+    private final int maxFrameLength;
+    private final int slotSize;
     private final int[] offsets;
     private final int[] lengths;
+    private final long[] offloads;
     private int count;
 
+    /** A batch of slots for wire frames of up to {@link #MAX_FRAME_LENGTH}. */
     public FrameBatch(final int capacity)
     {
+        this(capacity, MAX_FRAME_LENGTH);
+    }
+
+    /** A batch of slots for frames of up to {@code maxFrameLength} bytes (a port's {@link AccessPort#maxFrameLength()}). */
+    public FrameBatch(final int capacity, final int maxFrameLength)
+    {
         this.capacity = capacity;
-        this.memory = Arena.ofAuto().allocate((long)capacity * SLOT_SIZE, 64);
+        this.maxFrameLength = maxFrameLength;
+        this.slotSize = HEADROOM + maxFrameLength + TAILROOM;
+        this.memory = Arena.ofAuto().allocate((long)capacity * slotSize, 64);
         this.buffer = new UnsafeBuffer(memory.address(), (int)memory.byteSize());
         this.offsets = new int[capacity];
         this.lengths = new int[capacity];
+        this.offloads = new long[capacity];
     }
 
     public UnsafeBuffer buffer()
@@ -62,17 +80,30 @@ public final class FrameBatch
         return count;
     }
 
-    /** Offset in {@link #buffer()} where a driver writes the frame received into {@code slot}. */
-    public static int slotFrameOffset(final int slot)
+    /** The longest frame a slot holds. */
+    public int maxFrameLength()
     {
-        return slot * SLOT_SIZE + HEADROOM;
+        return maxFrameLength;
+    }
+
+    /** Offset in {@link #buffer()} where a driver writes the frame received into {@code slot}. */
+    public int slotFrameOffset(final int slot)
+    {
+        return slot * slotSize + HEADROOM;
     }
 
     /** Records the frame of the next slot; drivers call this once per received frame. */
     public void add(final int frameOffset, final int frameLength)
     {
+        add(frameOffset, frameLength, FrameOffload.NONE);
+    }
+
+    /** Records the frame of the next slot with the offload work its sender left undone ({@link FrameOffload}). */
+    public void add(final int frameOffset, final int frameLength, final long offload)
+    {
         offsets[count] = frameOffset;
         lengths[count] = frameLength;
+        offloads[count] = offload;
         count++;
     }
 
@@ -84,6 +115,12 @@ public final class FrameBatch
     public int frameLength(final int index)
     {
         return lengths[index];
+    }
+
+    /** The frame's {@link FrameOffload} request, {@link FrameOffload#NONE} for a finished wire frame. */
+    public long offload(final int index)
+    {
+        return offloads[index];
     }
 
     public void clear()

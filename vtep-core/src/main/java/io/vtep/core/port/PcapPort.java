@@ -274,7 +274,7 @@ public final class PcapPort implements AccessPort
                 truncatedFrames++;
                 continue;
             }
-            final int frameOffset = FrameBatch.slotFrameOffset(count);
+            final int frameOffset = batch.slotFrameOffset(count);
             batch.buffer().putBytes(frameOffset, packet);
             batch.add(frameOffset, packet.length);
             count++;

@@ -50,7 +50,7 @@ import io.vtep.encap.VtepAddress;
 public final class UnderlayReceiver implements AutoCloseable
 {
     /** The largest VXLAN payload accepted: a jumbo inner frame (9216) and the VXLAN header, rounded up. */
-    private static final int MAX_DATAGRAM = 9300;
+    private static final int MAX_DATAGRAM = 65_600;
     private static final int RECEIVE_BUFFER_BYTES = 8 << 20;
 
     private final EventLoopGroup group;

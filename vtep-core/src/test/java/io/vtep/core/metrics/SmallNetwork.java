@@ -105,8 +105,8 @@ final class SmallNetwork
             final int count = Math.min(left, batch.capacity());
             for (int i = 0; i < count; i++)
             {
-                batch.buffer().putBytes(FrameBatch.slotFrameOffset(i), frame);
-                batch.add(FrameBatch.slotFrameOffset(i), frame.length);
+                batch.buffer().putBytes(batch.slotFrameOffset(i), frame);
+                batch.add(batch.slotFrameOffset(i), frame.length);
             }
             pipeline.process(batch, now);
             left -= count;

@@ -92,8 +92,8 @@ class NeighborSnoopingTest
     private void receive(final AccessPipeline pipeline, final byte[] frame)
     {
         final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(FrameBatch.slotFrameOffset(0), frame);
-        batch.add(FrameBatch.slotFrameOffset(0), frame.length);
+        batch.buffer().putBytes(batch.slotFrameOffset(0), frame);
+        batch.add(batch.slotFrameOffset(0), frame.length);
         pipeline.process(batch, now);
     }
 
@@ -296,10 +296,10 @@ class NeighborSnoopingTest
                 arp[31] = (byte)i; // sender IP 10.0.0.x and a new IPv6 target each time: no dedupe
                 na[14 + 40 + 8 + 15] = (byte)i;
                 batch.clear();
-                batch.buffer().putBytes(FrameBatch.slotFrameOffset(0), arp);
-                batch.add(FrameBatch.slotFrameOffset(0), arp.length);
-                batch.buffer().putBytes(FrameBatch.slotFrameOffset(1), na);
-                batch.add(FrameBatch.slotFrameOffset(1), na.length);
+                batch.buffer().putBytes(batch.slotFrameOffset(0), arp);
+                batch.add(batch.slotFrameOffset(0), arp.length);
+                batch.buffer().putBytes(batch.slotFrameOffset(1), na);
+                batch.add(batch.slotFrameOffset(1), na.length);
                 fromEth1.process(batch, now++);
                 if ((i & 15) == 15)
                 {

@@ -102,8 +102,8 @@ class PipelineTest
     private void receiveOnAccess(final AccessPipeline pipeline, final byte[] frame)
     {
         final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(FrameBatch.slotFrameOffset(0), frame);
-        batch.add(FrameBatch.slotFrameOffset(0), frame.length);
+        batch.buffer().putBytes(batch.slotFrameOffset(0), frame);
+        batch.add(batch.slotFrameOffset(0), frame.length);
         pipeline.process(batch, now);
         fdb.conductor().doWork();
     }
