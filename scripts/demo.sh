@@ -18,7 +18,7 @@
 # Usage: bin/vtep demo [--vlan] [--ipv6] [--multicast] [--evpn] [--keep] | --down | --help
 set -euo pipefail
 
-# ip, bridge and ethtool live in sbin, which a user's (or sudo's) PATH may lack.
+# ip and bridge live in sbin, which a user's (or sudo's) PATH may lack.
 PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 readonly ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -455,9 +455,7 @@ add_host() {
   ip -n "$(ns "$role")" link set eth0 address "$mac" mtu "$host_mtu"
   ip -n "$(ns "$role")" addr add "$cidr" dev eth0
   ip -n "$(ns "$role")" link set eth0 up
-  # (Subshells: see wait_until.)
-  (quietly "$role" ethtool -K eth0 tx off tso off gso off gro off) >/dev/null 2>&1 ||
-    (quietly "$role" ethtool -K eth0 tx off tso off gso off) >/dev/null
+  # The host keeps Linux's default offloads (checksum offload, TSO/GSO), like any VM or container.
 }
 
 # add_kernel_vni VNI BRIDGE PORT: the Linux kernel VTEP's side of one VNI: a vxlan device on UDP
@@ -905,7 +903,7 @@ EOF
 main() {
   ORIGINAL_ARGS=("$@")
   parse_options "$@"
-  local tools=(ip bridge ping iperf3 ethtool sysctl setsid)
+  local tools=(ip bridge ping iperf3 sysctl setsid)
   $opt_vlan && tools+=(scapy)
   $opt_evpn && tools+=(frr)
   require_root_and_tools "${tools[@]}"

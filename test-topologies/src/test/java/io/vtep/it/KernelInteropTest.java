@@ -18,6 +18,7 @@ import io.vtep.topology.Json;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
+import io.vtep.topology.TcpTransfer;
 import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VxlanRecord;
@@ -83,6 +84,37 @@ class KernelInteropTest
         assertTrue(vtep.txPackets(KernelPeerTopology.VNI, Side.OVERLAY) > 1000);
         assertTrue(vtep.rxPackets(KernelPeerTopology.VNI, Side.OVERLAY) > 1000);
         assertTrue(vtep.floods(KernelPeerTopology.VNI) >= 1, "the first ARP request was flooded");
+    }
+
+    /**
+     * Hosts at Linux's default offloads (checksum offload, TSO/GSO: what every VM, container or
+     * server on a veth/tap has) hand vtep partially checksummed frames and 64 KiB super-frames, and
+     * the kernel VTEP on its veth underlay sends vtep GSO packets whole. 64 MB of random bytes must
+     * arrive intact both ways, and UDP must arrive both ways.
+     */
+    @Test
+    void hostsWithDefaultOffloadsMoveTcpIntactAndUdpBothWays() throws Exception
+    {
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig(""));
+        assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "ping h1 -> h2\n" + topology.diagnostics());
+
+        final java.nio.file.Path file = topology.workDir().resolve("random-64m");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 64L << 20, 7);
+        final TcpTransfer.Result toH2 = TcpTransfer.send(net.h1, net.h2, 5001, file, Duration.ofSeconds(60));
+        assertEquals(sent, toH2, "h1 -> h2 through vtep's access side (offloaded frames finished and segmented)");
+        final TcpTransfer.Result toH1 = TcpTransfer.send(net.h2, net.h1, 5002, file, Duration.ofSeconds(60));
+        assertEquals(sent, toH1, "h2 -> h1 (the kernel VTEP's GSO packets delivered to h1)");
+
+        final ManagedProcess server = net.h2.iperf3Server();
+        for (final List<String> direction : List.of(List.<String>of(), List.of("-R")))
+        {
+            final List<String> options = new java.util.ArrayList<>(List.of("-u", "-b", "50M", "-l", "1200"));
+            options.addAll(direction);
+            final Iperf3Result udp = net.h1.iperf3Client("10.0.0.2", 2, options);
+            assertTrue(udp.receivedBytes() > 5_000_000, () -> "UDP " + direction + " delivered only " + udp);
+        }
+        server.stop();
+        assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
     }
 
     @Test
