@@ -65,7 +65,7 @@ import io.vtep.encap.VlanTag;
  * <h2>802.1Q tags</h2>
  * On receive the kernel always moves an 802.1Q/802.1ad tag out of the frame into skb metadata
  * ({@code skb_vlan_untag} in {@code __netif_receive_skb_core}), even on a kernel built without VLAN
- * support (DESIGN.md §8); a packet socket then reads the frame untagged. With {@code PACKET_AUXDATA}
+ * support (docs/architecture.md §8); a packet socket then reads the frame untagged. With {@code PACKET_AUXDATA}
  * enabled, every frame comes with a {@code struct tpacket_auxdata} control message; when its
  * {@code tp_status} has {@code TP_STATUS_VLAN_VALID} this driver puts the tag back where it was:
  * the frame was received {@link FrameBatch#HEADROOM} bytes into its slot, so the 12 MAC address
@@ -83,7 +83,7 @@ import io.vtep.encap.VlanTag;
  * <h2>Sizes</h2>
  * A frame is read into at most {@link FrameBatch#MAX_FRAME_LENGTH} bytes with {@code MSG_TRUNC},
  * which makes {@code recvmsg} return the real length: a longer frame (a jumbo frame beyond the
- * slot, or a GSO super-frame from a host with offloads on, DESIGN.md §8) is dropped and counted in
+ * slot, or a GSO super-frame from a host with offloads on, docs/architecture.md §8) is dropped and counted in
  * {@link #truncatedFrames()}, never passed on cut short.
  *
  * <h2>Threads and allocation</h2>
