@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bin/vtep demo (DESIGN.md §4, issue 10): vtep doing its job on a throwaway topology, with nothing
+# bin/vtep demo (docs/architecture.md §4, issue 10): vtep doing its job on a throwaway topology, with nothing
 # to prepare. As root it builds network namespaces named vtdemo<pid>-*:
 #
 #   h1 10.0.0.1 -eth0--acc1- vtep 192.0.2.1 -ul0== underlay ==ul0- Linux kernel VTEP 192.0.2.2 -acc2--eth0- h2 10.0.0.2
@@ -446,7 +446,7 @@ link() {
 }
 
 # add_host ROLE MAC CIDR PEER_ROLE PEER_IF: a bare-metal server whose eth0 is cabled to PEER_IF,
-# made "wire-like" (no checksum/segmentation offloads, like a physical NIC; DESIGN.md §8).
+# made "wire-like" (no checksum/segmentation offloads, like a physical NIC; docs/architecture.md §8).
 add_host() {
   local role="$1" mac="$2" cidr="$3" peer="$4" peer_if="$5"
   add_namespace "$role"

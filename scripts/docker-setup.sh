@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes Docker usable for the container tests (test-topologies ContainerTest) on a machine with no
-# image registry (DESIGN.md §8). Idempotent, needs root, and takes well under a second when
+# image registry (docs/architecture.md §8). Idempotent, needs root, and takes well under a second when
 # everything is already in place:
 #
 #   1. installs Debian's Docker engine (docker.io) when no dockerd is installed;

@@ -8,8 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds the reference captures of /work/shared/captures (see its README.md). Surefire runs
- * tests with the module directory as {@code user.dir}, so they are two levels up. A missing
+ * Finds the reference captures of testdata/captures (see its README.md). Surefire runs
+ * tests with the module directory as {@code user.dir}, so they are one level up. A missing
  * capture fails the test: these are golden inputs, and a skipped golden test proves nothing.
  */
 final class Captures
@@ -24,12 +24,12 @@ final class Captures
 
     static Path directory()
     {
-        final Path directory = Path.of(System.getProperty("user.dir")).resolve("../../shared/captures").normalize();
+        final Path directory = Path.of(System.getProperty("user.dir")).resolve("../testdata/captures").normalize();
         if (!Files.isDirectory(directory))
         {
             fail("reference captures not found at " + directory + " (resolved from user.dir=" +
-                System.getProperty("user.dir") + "/../../shared/captures; run the tests from the encap module " +
-                "directory, as Maven does, with the shared captures checked out next to the repository)");
+                System.getProperty("user.dir") + "/../testdata/captures; run the tests from the encap module " +
+                "directory, as Maven does, in a checkout that has the repository's testdata/captures)");
         }
         return directory;
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Golden inputs from real peers (/work/shared/captures): decode what the Linux kernel's VXLAN
+ * Golden inputs from real peers (testdata/captures): decode what the Linux kernel's VXLAN
  * driver and FRR's hosts sent, and check that vtep writes the same outer headers as the kernel
  * byte for byte, except for fields where the difference is deliberate.
  */

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * <p>Each forwarding thread owns a block and is its only writer, so a bump is a plain read and a
  * release store: no lock, no CAS, no allocation, no false sharing with other threads' blocks.
  * Readers ({@link CounterSnapshotSource}) sum the blocks of all threads at scrape time with
- * acquire loads, which sees every bump published before the load (DESIGN.md §3).
+ * acquire loads, which sees every bump published before the load (docs/architecture.md §3).
  */
 public final class DataPathCounters
 {

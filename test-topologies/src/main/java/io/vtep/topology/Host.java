@@ -74,7 +74,7 @@ public final class Host {
     /**
      * Turns checksum and segmentation offloads off ({@code ethtool -K IF tx off tso off gso off
      * gro off}), so frames leave with finished checksums and no GSO super-frames bigger than the
-     * MTU, like from a physical NIC (DESIGN.md §8). {@link Topology#host} does this by default.
+     * MTU, like from a physical NIC (docs/architecture.md §8). {@link Topology#host} does this by default.
      */
     public void wireLike(String ifName) {
         netns.execOk("ethtool", "-K", ifName, "tx", "off", "tso", "off", "gso", "off", "gro", "off");

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Checks what a topology test needs before it starts: root, and the tools it runs. A missing
- * requirement fails the test (never skips it, DESIGN.md §7) with a message naming what is
+ * requirement fails the test (never skips it, docs/architecture.md §7) with a message naming what is
  * missing, the Debian package that provides it, and {@code scripts/install-test-deps.sh}.
  */
 public final class Requirements {

@@ -112,7 +112,7 @@ public final class Topology implements AutoCloseable {
     /**
      * A new network namespace named {@code <prefix>-<role>}, with loopback up and IPv6 disabled:
      * IPv6 duplicate address detection and MLD reports would otherwise teach MAC addresses to
-     * the VTEPs before the test does (DESIGN.md §8).
+     * the VTEPs before the test does (docs/architecture.md §8).
      */
     public Netns namespace(String role) {
         return namespace(role, false);

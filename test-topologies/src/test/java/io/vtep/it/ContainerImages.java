@@ -20,7 +20,7 @@ import com.github.dockerjava.api.model.PruneType;
 
 /**
  * The images {@link ContainerTest} runs, and the checks before it: a Docker engine, the local base
- * images that {@code scripts/docker-setup.sh} makes (there is no image registry here, DESIGN.md §8).
+ * images that {@code scripts/docker-setup.sh} makes (there is no image registry here, docs/architecture.md §8).
  *
  * <ul>
  *   <li>{@link #VTEP}: built from the repository's {@code Dockerfile} in the test run, with the

@@ -26,7 +26,7 @@ import io.vtep.topology.Wait;
 /**
  * Two VNIs on one access port by 802.1Q VLAN (issue proof 3): untagged → VNI 100, VLAN 10 → VNI 200,
  * and both VNIs' hosts use the same IP addresses. This kernel has no VLAN devices, so the tagged
- * host's frames are built with scapy on the trunk host (DESIGN.md §8).
+ * host's frames are built with scapy on the trunk host (docs/architecture.md §8).
  *
  * <pre>
  *  trunk host: untagged 10.0.0.1 (its own MAC) + VLAN 10 "10.0.0.1" (MAC 02:10:00:00:00:01, scapy)

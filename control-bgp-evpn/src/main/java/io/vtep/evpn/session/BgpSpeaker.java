@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A BGP speaker: one listening socket and one FSM per configured neighbor, all on one epoll event
- * loop thread (DESIGN.md §3: control work, never a data-path thread).
+ * loop thread (docs/architecture.md §3: control work, never a data-path thread).
  *
  * <p>Network namespaces: a Linux thread lives in the namespace of the thread that created it, and
  * a socket in the namespace of the thread that creates it. {@link #start} therefore creates the

@@ -52,18 +52,18 @@ final class TcpCapture
     }
 
     /**
-     * @param name a file in /work/shared/captures, found at ../../shared/captures from the module.
+     * @param name a file in testdata/captures, found at ../testdata/captures from the module.
      * @return the capture's path; fails the test with the reason when it is missing.
      */
     static Path locate(final String name)
     {
-        final Path directory = Path.of(System.getProperty("user.dir")).resolve("../../shared/captures").normalize();
+        final Path directory = Path.of(System.getProperty("user.dir")).resolve("../testdata/captures").normalize();
         final Path file = directory.resolve(name);
         if (!Files.isRegularFile(file))
         {
             fail("reference capture missing: " + file + " (resolved from user.dir=" + System.getProperty("user.dir") +
-                " + ../../shared/captures; Maven runs tests from the module directory, with /work/shared next to the " +
-                "repository). It is a golden input: the test fails rather than skips.");
+                " + ../testdata/captures; Maven runs tests from the module directory, and the captures are in the " +
+                "repository's testdata/captures). It is a golden input: the test fails rather than skips.");
         }
         return file;
     }

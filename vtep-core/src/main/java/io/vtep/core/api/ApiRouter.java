@@ -12,7 +12,7 @@ import io.vtep.metrics.CounterSnapshotSource;
 /**
  * The routes of the HTTP API (README "HTTP API"), independent of the transport: method, URI and
  * {@code Accept} in, {@link ApiResponse} out. Runs on the API event-loop thread, never on a
- * data-path thread (DESIGN.md §3).
+ * data-path thread (docs/architecture.md §3).
  *
  * <table>
  *   <caption>routes</caption>

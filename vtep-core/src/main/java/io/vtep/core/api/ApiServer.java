@@ -39,9 +39,9 @@ import io.vtep.core.config.ApiConfig;
 import io.vtep.core.config.ConfigException;
 
 /**
- * The HTTP listener of {@code api.listen} (DESIGN.md §5): Netty on epoll, one event-loop thread
+ * The HTTP listener of {@code api.listen} (docs/architecture.md §5): Netty on epoll, one event-loop thread
  * ({@code vtep-api}) that accepts, parses and answers through an {@link ApiRouter}. That thread is
- * control work, never a data-path thread (DESIGN.md §3); the heaviest thing it does is a scrape or
+ * control work, never a data-path thread (docs/architecture.md §3); the heaviest thing it does is a scrape or
  * a walk of the FDB with the FDB's non-blocking visitor.
  *
  * <p>The listening socket is created by the thread that calls {@link #start} (Netty's channel

@@ -11,7 +11,7 @@ import io.vtep.core.port.FrameBatch;
 
 /**
  * The receive thread of one access port: receive a batch, forward it to completion, repeat
- * (DESIGN.md §3, no hand-off queue). Wakes at least every {@link #POLL_MILLIS} to notice a stop.
+ * (docs/architecture.md §3, no hand-off queue). Wakes at least every {@link #POLL_MILLIS} to notice a stop.
  *
  * <p>A RuntimeException from the port or the pipeline (a bug: bad input is dropped and counted,
  * never thrown) must not end the thread silently, which would leave the port dead while the

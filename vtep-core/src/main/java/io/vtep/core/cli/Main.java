@@ -15,7 +15,7 @@ import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
 
 /**
- * The {@code vtep} command line (DESIGN.md §4). Exit codes: 0 success, 1 runtime failure,
+ * The {@code vtep} command line (docs/architecture.md §4). Exit codes: 0 success, 1 runtime failure,
  * 2 usage or configuration error.
  */
 public final class Main

@@ -7,7 +7,7 @@ import java.util.List;
 import io.vtep.encap.VtepAddress;
 
 /**
- * The {@code bgp:} section (DESIGN.md §5): the BGP EVPN control plane. Absent from a
+ * The {@code bgp:} section (docs/architecture.md §5): the BGP EVPN control plane. Absent from a
  * configuration, vtep runs flood-and-learn only.
  *
  * @param asn                 local AS, 1..4294967295 (4-octet AS, RFC 6793)

@@ -29,7 +29,7 @@ import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.LearningMode;
 
 /**
- * Reads and validates the YAML configuration (DESIGN.md §5) into a {@link VtepConfig}.
+ * Reads and validates the YAML configuration (docs/architecture.md §5) into a {@link VtepConfig}.
  *
  * <p>Everything that can be checked without touching the system is checked here, and the first
  * problem is reported with its key path. Whether the named interfaces exist is checked by the
@@ -303,7 +303,7 @@ public final class ConfigLoader
                 final int vlan = vlanKey(entry.getKey(), entry.getValue());
                 final int vni = vniNumber(entry.getValue());
                 vlans.put(vlan, vni);
-                // A VNI used by a port but not listed under vnis gets the defaults (DESIGN.md §5 example).
+                // A VNI used by a port but not listed under vnis gets the defaults (docs/architecture.md §5 example).
                 vnis.putIfAbsent(vni, new VniConfig(vni, List.of(), null, LearningMode.DATA_PLANE, 0));
             }
             if (vlans.isEmpty())

@@ -3,7 +3,7 @@ package io.vtep.core.config;
 import java.util.List;
 
 /**
- * A validated configuration (DESIGN.md §5); {@code bgp} is null when the BGP EVPN control plane
+ * A validated configuration (docs/architecture.md §5); {@code bgp} is null when the BGP EVPN control plane
  * is not configured. Built only by {@link ConfigLoader}, so every instance
  * has passed validation: components may trust it.
  */

@@ -10,7 +10,7 @@ import io.vtep.evpn.session.BgpState;
 import io.vtep.evpn.vtep.EvpnControlPlane;
 
 /**
- * The BGP EVPN metrics (DESIGN.md §6): one series per configured neighbor (configured, hence
+ * The BGP EVPN metrics (docs/architecture.md §6): one series per configured neighbor (configured, hence
  * bounded), labelled {@code peer} with its address, and the EVPN totals. Read at scrape time from
  * the speaker's peers and the RIB's counters.
  */

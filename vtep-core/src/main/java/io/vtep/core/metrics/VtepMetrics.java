@@ -22,7 +22,7 @@ import io.vtep.metrics.export.ExpositionFormat;
 import io.vtep.metrics.export.JvmProcessMeters;
 
 /**
- * Every metric of the appliance (DESIGN.md §6) on one {@link PrometheusMeterRegistry}, and the
+ * Every metric of the appliance (docs/architecture.md §6) on one {@link PrometheusMeterRegistry}, and the
  * scrape of {@code GET /metrics}.
  *
  * <p>Nothing here touches the data path: counters are Micrometer function counters and gauges that

@@ -17,7 +17,7 @@ import io.vtep.metrics.DropReason;
 import io.vtep.metrics.Side;
 
 /**
- * Forwards the frames received on one access port (DESIGN.md §1, top half), run to completion
+ * Forwards the frames received on one access port (docs/architecture.md §1, top half), run to completion
  * on the port's receive thread: map (port, VLAN) to a VNI, strip the tag, learn the source MAC,
  * look up the destination, then send to a remote VTEP, hairpin to another local attachment, or
  * flood (other local members + the flood list or multicast group).

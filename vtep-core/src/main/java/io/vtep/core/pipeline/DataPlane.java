@@ -9,7 +9,7 @@ import io.vtep.metrics.DataPathCounters;
 
 /**
  * Makes the pipelines, one set per data-path thread: each thread gets its own counter block,
- * encapsulator and delivery helpers, so that threads share only read-mostly tables (DESIGN.md §3).
+ * encapsulator and delivery helpers, so that threads share only read-mostly tables (docs/architecture.md §3).
  */
 public final class DataPlane
 {

@@ -10,7 +10,7 @@ import io.vtep.metrics.Side;
 
 /**
  * Sends an untagged frame out of a local attachment, putting its 802.1Q tag back when the
- * attachment is a VLAN (the tag was removed on the way in, DESIGN.md §1).
+ * attachment is a VLAN (the tag was removed on the way in, docs/architecture.md §1).
  *
  * <p>The tag is written in place into the 4 bytes in front of the frame and taken out again
  * after the send, so one frame can be flooded to attachments with different tags without a copy.

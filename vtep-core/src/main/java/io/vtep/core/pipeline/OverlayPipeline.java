@@ -19,7 +19,7 @@ import io.vtep.metrics.DropReason;
 import io.vtep.metrics.Side;
 
 /**
- * Forwards VXLAN packets received from the underlay (DESIGN.md §1, bottom half): validate the
+ * Forwards VXLAN packets received from the underlay (docs/architecture.md §1, bottom half): validate the
  * VXLAN header, find the VNI, learn the inner source MAC behind the outer source address, and
  * deliver the inner frame to local attachments only. Nothing received from the overlay goes back
  * into it (split horizon, RFC 7348 §4.2 — the sender already did the head-end replication).

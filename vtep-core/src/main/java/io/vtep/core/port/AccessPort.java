@@ -8,7 +8,7 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>Batch-shaped so that a fast driver can use mmap rings and a simple one can loop.
  * Frames are read and written exactly as they are on the wire, 802.1Q tag included: a driver whose
- * kernel interface moves the tag into metadata (AF_PACKET does, DESIGN.md §8) puts it back in the
+ * kernel interface moves the tag into metadata (AF_PACKET does, docs/architecture.md §8) puts it back in the
  * frame. Frames this host itself sent on the interface are never returned by {@link #receive}.
  *
  * <p>{@link #receive} is called by one thread; {@link #send} may be called by several (the access

@@ -82,7 +82,7 @@ import io.vtep.encap.VlanTag;
  * <h2>802.1Q tags</h2>
  * On receive the kernel always moves an 802.1Q/802.1ad tag out of the frame into skb metadata
  * ({@code skb_vlan_untag} in {@code __netif_receive_skb_core}), even on a kernel built without VLAN
- * support (DESIGN.md §8); a packet socket then reads the frame untagged. With {@code PACKET_AUXDATA}
+ * support (docs/architecture.md §8); a packet socket then reads the frame untagged. With {@code PACKET_AUXDATA}
  * enabled, every frame comes with a {@code struct tpacket_auxdata} control message; when its
  * {@code tp_status} has {@code TP_STATUS_VLAN_VALID} this driver puts the tag back where it was:
  * the frame was received {@link FrameBatch#HEADROOM} bytes into its slot, so the 12 MAC address

@@ -29,7 +29,7 @@ import io.vtep.core.nativeio.NativeScratch;
  * TPACKET_V2 ring that wakes the reader per packet rather than per filled block), and captures
  * direction IN only ({@code pcap_setdirection(PCAP_D_IN)}), so the frames this port sends are not read back.
  * libpcap already puts the 802.1Q tag the kernel moved into metadata back into the frame
- * (DESIGN.md §8), so frames arrive as they were on the wire.
+ * (docs/architecture.md §8), so frames arrive as they were on the wire.
  *
  * <h2>Waiting</h2>
  * Pcap4J fixes the read timeout when the handle opens, while {@link #receive} takes one per call

@@ -20,7 +20,7 @@ import io.vtep.fdb.LearningMode;
 
 class ConfigLoaderTest
 {
-    /** The example of the configuration contract, DESIGN.md §5, minus the bgp section. */
+    /** The example of the configuration contract, docs/architecture.md §5, minus the bgp section. */
     private static final String CONTRACT_EXAMPLE = """
         vtep:
           local-ip: 198.51.100.1

@@ -38,7 +38,7 @@ import io.vtep.fdb.RemoteVtep;
 import io.vtep.metrics.DropReason;
 
 /**
- * The exported metrics (DESIGN.md §6) over a small data plane driven through the real pipelines:
+ * The exported metrics (docs/architecture.md §6) over a small data plane driven through the real pipelines:
  * exact names and labels, exact values, drop reasons, FDB gauges, remote VTEPs, content negotiation.
  */
 class VtepMetricsTest

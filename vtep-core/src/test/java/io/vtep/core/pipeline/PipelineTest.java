@@ -32,7 +32,7 @@ import io.vtep.metrics.DropReason;
 import io.vtep.metrics.Side;
 
 /**
- * The forwarding logic of DESIGN.md §1 against recording ports and a recording underlay:
+ * The forwarding logic of docs/architecture.md §1 against recording ports and a recording underlay:
  * VLAN → VNI mapping, learning, flooding, hairpin, split horizon, MTU, drops.
  *
  * <p>Topology: port eth1 (untagged → VNI 100, VLAN 10 → VNI 200), port eth2 (untagged → VNI 100,

@@ -19,7 +19,7 @@ import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
 
 /**
- * The data path's promise (DESIGN.md §1): sending and receiving frames allocates nothing once warm.
+ * The data path's promise (docs/architecture.md §1): sending and receiving frames allocates nothing once warm.
  *
  * <p>Measured with the JVM's per-thread allocation counter ({@code getCurrentThreadAllocatedBytes},
  * the bytes of TLAB and outside-TLAB allocation made by this thread), over frames sent and

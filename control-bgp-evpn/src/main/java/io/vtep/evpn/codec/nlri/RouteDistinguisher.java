@@ -13,7 +13,7 @@ import java.net.Inet4Address;
  *  type 2:  | 0x0002 | 4-octet AS (administrator)  | 2-octet assigned number |
  * </pre>
  *
- * FRR derives the RD of a VNI as type 1, {@code router-id:index} (DESIGN.md §8), and prints RDs
+ * FRR derives the RD of a VNI as type 1, {@code router-id:index} (docs/architecture.md §8), and prints RDs
  * as {@code 192.0.2.1:2} or {@code 65000:100}; {@link #toString()} does the same.
  *
  * @param value the 8 octets in network order.
