@@ -24,8 +24,8 @@ import java.util.Optional;
  * {@link #setns}, ...) capture {@code errno} with {@link Linker.Option#captureCallState} (reading
  * {@code errno} after the call would be wrong: the JVM itself may have made other libc calls in
  * between) and throw an {@link ErrnoException} with strerror-style text. They allocate freely.</li>
- * <li><b>Data-path calls</b> ({@link #send}, {@link #sendto}, {@link #recvmsg}, {@link #recvfrom},
- * {@link #poll}) never allocate and never throw: every pointer argument is passed as a
+ * <li><b>Data-path calls</b> ({@link #send}, {@link #sendto}, {@link #recvmsg}, {@link #recvmmsg},
+ * {@link #recvfrom}, {@link #poll}) never allocate and never throw: every pointer argument is passed as a
  * {@code long} address ({@code JAVA_LONG} where C has a pointer, which is the same register and
  * width in the x86_64 and aarch64 SysV calling conventions), so no {@link MemorySegment} is created
  * per call, and the result is returned as the kernel gave it ({@code -1} on failure). They do not
@@ -111,6 +111,9 @@ public final class Libc
     /** {@code ssize_t recvmsg(int fd, struct msghdr *msg, int flags)} */
     private static final MethodHandle RECVMSG = dataPathCall("recvmsg",
         FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT));
+    /** {@code int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout)} */
+    private static final MethodHandle RECVMMSG = dataPathCall("recvmmsg",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} */
     private static final MethodHandle POLL = dataPathCall("poll",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
@@ -506,6 +509,22 @@ public final class Libc
         try
         {
             return (long)RECVMSG.invokeExact(fd, msghdrAddress, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code recvmmsg(fd, mmsghdrs, count, flags, NULL)}: the number of datagrams received (each
+     * entry's {@code msg_len} and {@code msg_hdr.msg_namelen}/{@code msg_flags} filled in), or -1.
+     */
+    public static int recvmmsg(final int fd, final long mmsghdrsAddress, final int count, final int flags)
+    {
+        try
+        {
+            return (int)RECVMMSG.invokeExact(fd, mmsghdrsAddress, count, flags, 0L);
         }
         catch (final Throwable t)
         {

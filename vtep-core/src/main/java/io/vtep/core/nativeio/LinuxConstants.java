@@ -37,6 +37,8 @@ public final class LinuxConstants
 
     /** Stream socket (only for the closed-socket marker). */
     public static final int SOCK_STREAM = 1;
+    /** Datagram socket: UDP on AF_INET/AF_INET6 (the underlay receive socket). */
+    public static final int SOCK_DGRAM = 2;
     /** Raw socket: whole frames on AF_PACKET, IP payloads (or whole IPv4 packets with IP_HDRINCL). */
     public static final int SOCK_RAW = 3;
     /** Close on exec, set atomically at creation so a forked {@code ip} never inherits our sockets. */
@@ -104,6 +106,8 @@ public final class LinuxConstants
     public static final int IP_MULTICAST_IF = 32;
     /** Whether our own multicast is looped back to local listeners. */
     public static final int IP_MULTICAST_LOOP = 34;
+    /** {@code struct ip_mreqn}: join a multicast group on an interface. */
+    public static final int IP_ADD_MEMBERSHIP = 35;
 
     // ---- <linux/in6.h> -----------------------------------------------------------------------------
 
@@ -112,6 +116,10 @@ public final class LinuxConstants
     public static final int IPV6_MULTICAST_IF = 17;
     public static final int IPV6_MULTICAST_HOPS = 18;
     public static final int IPV6_MULTICAST_LOOP = 19;
+    /** {@code struct ipv6_mreq}: join a multicast group on an interface (IPV6_JOIN_GROUP). */
+    public static final int IPV6_ADD_MEMBERSHIP = 20;
+    /** An AF_INET6 socket receives IPv6 only (no IPv4-mapped addresses). */
+    public static final int IPV6_V6ONLY = 26;
     /** Never fragment: a packet larger than the path MTU fails with EMSGSIZE. */
     public static final int IPV6_DONTFRAG = 62;
 
@@ -144,7 +152,9 @@ public final class LinuxConstants
     public static final int EINVAL = 22;
     public static final int ENOPROTOOPT = 92;
     public static final int EMSGSIZE = 90;
+    public static final int EADDRINUSE = 98;
     public static final int EADDRNOTAVAIL = 99;
+    public static final int ENOTCONN = 107;
 
     /** {@code <net/if.h>}: interface names are at most 15 bytes plus the terminating NUL. */
     public static final int IFNAMSIZ = 16;

@@ -89,6 +89,17 @@ public final class LinuxStructs
     public static final long MSG_FLAGS = offset(MSGHDR, "msg_flags");
 
     /**
+     * {@code struct mmsghdr} from {@code <bits/socket.h>} (one entry of a {@code recvmmsg} vector): a
+     * msghdr and the length the kernel received into it.
+     */
+    public static final StructLayout MMSGHDR = MemoryLayout.structLayout(
+        MSGHDR.withName("msg_hdr"),
+        JAVA_INT.withName("msg_len"),
+        MemoryLayout.paddingLayout(4));
+    public static final long MMSG_HDR = offset(MMSGHDR, "msg_hdr");
+    public static final long MMSG_LEN = offset(MMSGHDR, "msg_len");
+
+    /**
      * {@code struct cmsghdr} from {@code <bits/socket.h>}; the data follows at {@link #CMSG_DATA},
      * and the next header at the current one plus {@code cmsg_len} rounded up to 8 (CMSG_ALIGN).
      */
@@ -122,6 +133,22 @@ public final class LinuxStructs
         MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("mr_address"));
     public static final long MR_IFINDEX = offset(PACKET_MREQ, "mr_ifindex");
     public static final long MR_TYPE = offset(PACKET_MREQ, "mr_type");
+
+    /** {@code struct ip_mreqn} from {@code <linux/in.h>}: IP_ADD_MEMBERSHIP by interface index. */
+    public static final StructLayout IP_MREQN = MemoryLayout.structLayout(
+        JAVA_INT.withName("imr_multiaddr"),      // network byte order
+        JAVA_INT.withName("imr_address"),        // network byte order
+        JAVA_INT.withName("imr_ifindex"));
+    public static final long IMR_MULTIADDR = offset(IP_MREQN, "imr_multiaddr");
+    public static final long IMR_ADDRESS = offset(IP_MREQN, "imr_address");
+    public static final long IMR_IFINDEX = offset(IP_MREQN, "imr_ifindex");
+
+    /** {@code struct ipv6_mreq} from {@code <linux/in6.h>}: IPV6_ADD_MEMBERSHIP. */
+    public static final StructLayout IPV6_MREQ = MemoryLayout.structLayout(
+        MemoryLayout.sequenceLayout(16, JAVA_BYTE).withName("ipv6mr_multiaddr"),
+        JAVA_INT.withName("ipv6mr_interface"));
+    public static final long IPV6MR_MULTIADDR = offset(IPV6_MREQ, "ipv6mr_multiaddr");
+    public static final long IPV6MR_INTERFACE = offset(IPV6_MREQ, "ipv6mr_interface");
 
     /** {@code struct pollfd} from {@code <asm-generic/poll.h>}. */
     public static final StructLayout POLLFD = MemoryLayout.structLayout(

@@ -1,45 +1,98 @@
 package io.vtep.core.underlay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
+import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import com.sun.management.ThreadMXBean;
+
+import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.FrameBatch;
 import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
 import io.vtep.metrics.CounterLayout;
 import io.vtep.metrics.CounterSnapshotSource;
 
-/** The underlay UDP port belongs to one instance. */
+/**
+ * The underlay receiver against a real kernel: namespace {@code ns} (veth ua) holds the receiver,
+ * namespace {@code peer} (veth ub) sends VXLAN datagrams to it from plain UDP sockets. VNI 100 is
+ * carried on VLAN 10 of one access port, so every delivered frame gets its 802.1Q tag written into
+ * the receiver's buffer in front of the inner frame.
+ */
 class UnderlayReceiverTest
 {
-    private static final VtepAddress LOCAL = VtepAddress.parse("10.98.0.1");
+    private static final int VNI = 100;
+    private static final int VLAN = 10;
+    private static final int PORT = 4789;
+    private static final long REMOTE_MAC = 0x02_00_00_00_00_0BL;
+    private static final VtepAddress LOCAL4 = VtepAddress.parse("10.98.0.1");
+    private static final VtepAddress PEER4 = VtepAddress.parse("10.98.0.2");
+    private static final VtepAddress LOCAL6 = VtepAddress.parse("2001:db8:98::1");
+    private static final VtepAddress PEER6 = VtepAddress.parse("2001:db8:98::2");
+    private static final VtepAddress GROUP4 = VtepAddress.parse("239.1.1.100");
+    private static final VtepAddress GROUP6 = VtepAddress.parse("ff05::100");
 
     private final TestNamespaces namespaces = new TestNamespaces();
+    private final TestPort port = new TestPort();
     private String ns;
+    private String peer;
+    private Fdb fdb;
     private DataPlane plane;
 
-    @BeforeEach
-    void setUp() throws Exception
+    private void topology(final boolean ipv6) throws Exception
     {
-        ns = namespaces.create(false);
-        namespaces.veth(ns, "ua", namespaces.create(false), "ub");
-        TestNamespaces.ip(ns, "addr", "add", "10.98.0.1/24", "dev", "ua");
-        plane = new DataPlane(new ForwardingTables(new Fdb(FdbSettings.defaults())),
-            new CounterSnapshotSource(new CounterLayout(1, 4)), LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500,
-            new RecordingTransmitter());
+        ns = namespaces.create(ipv6);
+        peer = namespaces.create(ipv6);
+        namespaces.veth(ns, "ua", peer, "ub");
+        if (ipv6)
+        {
+            TestNamespaces.ip(ns, "addr", "add", LOCAL6 + "/64", "dev", "ua", "nodad");
+            TestNamespaces.ip(peer, "addr", "add", PEER6 + "/64", "dev", "ub", "nodad");
+        }
+        else
+        {
+            TestNamespaces.ip(ns, "addr", "add", LOCAL4 + "/24", "dev", "ua");
+            TestNamespaces.ip(peer, "addr", "add", PEER4 + "/24", "dev", "ub");
+        }
+        fdb = new Fdb(FdbSettings.defaults());
+        fdb.addVni(VNI, LearningMode.DATA_PLANE, 0, null);
+        final ForwardingTables tables = new ForwardingTables(fdb);
+        final PortContext access = tables.addPort(port);
+        tables.attach(access, VLAN, tables.addVni(VNI));
+        plane = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(1, 4)), ipv6 ? LOCAL6 : LOCAL4,
+            PORT, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
     }
 
     @AfterEach
@@ -48,17 +101,342 @@ class UnderlayReceiverTest
         namespaces.close();
     }
 
+    private UnderlayReceiver open(final VtepAddress local, final List<VtepAddress> groups) throws Exception
+    {
+        return NetworkNamespace.call(ns, () -> UnderlayReceiver.open(local, PORT, groups, plane.overlayPipeline()));
+    }
+
+    /** A UDP socket in the peer namespace, bound to the peer's address. */
+    private DatagramChannel sender(final VtepAddress from) throws Exception
+    {
+        return NetworkNamespace.call(peer, () ->
+        {
+            final DatagramChannel channel = DatagramChannel.open(from.isIpv6() ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
+            channel.bind(new InetSocketAddress(from.toInetAddress(), 0));
+            return channel;
+        });
+    }
+
+    private static void send(final DatagramChannel channel, final VtepAddress to, final int sequence) throws IOException
+    {
+        channel.send(ByteBuffer.wrap(vxlan(VNI, sequence)), new InetSocketAddress(to.toInetAddress(), PORT));
+    }
+
+    @Test
+    void anIpv4DatagramIsDeliveredWithItsSourceAddressAndATagInTheHeadroom() throws Exception
+    {
+        topology(false);
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            send(sender, LOCAL4, 7);
+            assertDelivered(7, port.next());
+            assertNotNull(fdb.remoteVteps().find(PEER4), "the pipeline saw the datagram as coming from " + PEER4);
+            assertEquals(1, fdb.remoteVteps().size());
+            assertEquals(0, receiver.failures());
+        }
+    }
+
+    @Test
+    void anIpv6DatagramIsDeliveredWithItsSourceAddress() throws Exception
+    {
+        topology(true);
+        try (UnderlayReceiver receiver = open(LOCAL6, List.of()); DatagramChannel sender = sender(PEER6))
+        {
+            send(sender, LOCAL6, 8);
+            assertDelivered(8, port.next());
+            assertNotNull(fdb.remoteVteps().find(PEER6), "the pipeline saw the datagram as coming from " + PEER6);
+            assertEquals(1, fdb.remoteVteps().size());
+        }
+    }
+
+    /**
+     * While the pipeline is held up by the first datagram, 2,000 more queue in the socket; they are
+     * then read in batches (recvmmsg), all of them, in order.
+     */
+    @Test
+    void queuedDatagramsAreReadInBatchesAllOfThemInOrder() throws Exception
+    {
+        topology(false);
+        final int count = 2_000;
+        final CountDownLatch release = new CountDownLatch(1);
+        port.gate = release;
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                send(sender, LOCAL4, i);
+            }
+            release.countDown();
+            for (int i = 0; i < count; i++)
+            {
+                assertDelivered(i, port.next());
+            }
+            receiver.close();
+            System.out.printf("UnderlayReceiver: %d datagrams in %d recvmmsg calls%n", receiver.receivedDatagrams(), receiver.receiveBatches());
+            assertEquals(count, receiver.receivedDatagrams());
+            assertTrue(receiver.receiveBatches() <= 3 + count / 16,
+                receiver.receiveBatches() + " recvmmsg calls for " + count + " queued datagrams: not batched");
+        }
+    }
+
+    @Test
+    void multicastGroupsAreJoinedOnTheLocalAddressInterface() throws Exception
+    {
+        topology(false);
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of(GROUP4)); DatagramChannel sender = sender(PEER4))
+        {
+            assertTrue(TestNamespaces.ip(ns, "maddr", "show", "dev", "ua").contains(GROUP4.toString()),
+                "IP_ADD_MEMBERSHIP on ua");
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
+            send(sender, GROUP4, 1);
+            assertDelivered(1, port.next());
+            send(sender, LOCAL4, 2); // bound to the wildcard address: unicast still arrives
+            assertDelivered(2, port.next());
+            assertNotNull(fdb.remoteVteps().find(PEER4));
+        }
+    }
+
+    @Test
+    void ipv6MulticastGroupsAreJoinedOnTheLocalAddressInterface() throws Exception
+    {
+        topology(true);
+        try (UnderlayReceiver receiver = open(LOCAL6, List.of(GROUP6)); DatagramChannel sender = sender(PEER6))
+        {
+            assertTrue(TestNamespaces.ip(ns, "maddr", "show", "dev", "ua").contains(GROUP6.toString()),
+                "IPV6_ADD_MEMBERSHIP on ua");
+            // no IPV6_MULTICAST_IF: ub is the peer's only interface with an ff00::/8 route (and Java
+            // cannot name it from a thread in another namespace, it reads /proc/net/if_inet6)
+            send(sender, GROUP6, 3);
+            assertDelivered(3, port.next());
+            assertNotNull(fdb.remoteVteps().find(PEER6));
+        }
+    }
+
     @Test
     void aSecondInstanceCannotBindThePortTheFirstHolds() throws Exception
     {
-        try (UnderlayReceiver first = NetworkNamespace.call(ns,
-            () -> UnderlayReceiver.open(LOCAL, 4789, List.of(), plane.overlayPipeline())))
+        topology(false);
+        try (UnderlayReceiver first = open(LOCAL4, List.of()))
         {
-            final IOException refused = assertThrows(IOException.class, () -> NetworkNamespace.call(ns,
-                () -> UnderlayReceiver.open(LOCAL, 4789, List.of(), plane.overlayPipeline())));
-            assertTrue(refused.getMessage().contains("4789"), refused.getMessage());
+            final IOException refused = assertThrows(IOException.class, () -> open(LOCAL4, List.of()));
+            assertEquals("cannot bind the underlay UDP socket to 10.98.0.1 port 4789: Address already in use (EADDRINUSE) " +
+                "(another vtep instance or a kernel VXLAN device holds the port)", refused.getMessage());
         }
         // once the first is closed, the port is free again
-        NetworkNamespace.call(ns, () -> UnderlayReceiver.open(LOCAL, 4789, List.of(), plane.overlayPipeline())).close();
+        open(LOCAL4, List.of()).close();
+    }
+
+    @Test
+    void aKernelVxlanDeviceOnThePortIsNamedAsAPossibleHolder() throws Exception
+    {
+        topology(false);
+        TestNamespaces.ip(ns, "link", "add", "vx0", "type", "vxlan", "id", "42", "dstport", "4789", "local", "10.98.0.1",
+            "dev", "ua");
+        TestNamespaces.ip(ns, "link", "set", "vx0", "up");
+        final IOException refused = assertThrows(IOException.class, () -> open(LOCAL4, List.of()));
+        assertTrue(refused.getMessage().endsWith("(another vtep instance or a kernel VXLAN device holds the port)"),
+            refused.getMessage());
+    }
+
+    @Test
+    void closeWhileIdleStopsTheThreadAtOnceAndFreesThePort() throws Exception
+    {
+        topology(false);
+        final UnderlayReceiver receiver = open(LOCAL4, List.of());
+        final Thread thread = receiver.thread();
+        assertEquals(UnderlayReceiver.THREAD_NAME, thread.getName());
+        Thread.sleep(300); // blocked in poll
+        assertEquals(Thread.State.RUNNABLE, thread.getState(), "in native code (poll)");
+        final long start = System.nanoTime();
+        receiver.close();
+        final long millis = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf("UnderlayReceiver: closed while idle in %d ms%n", millis);
+        assertFalse(thread.isAlive());
+        assertTrue(millis < UnderlayReceiver.POLL_MILLIS, millis + " ms: shutdown() should wake the poll, not its timeout");
+        receiver.close(); // idempotent
+        open(LOCAL4, List.of()).close();
+    }
+
+    @Test
+    void aPipelineFailureCostsOneDatagramNotTheThread() throws Exception
+    {
+        topology(false);
+        port.failOn = 1;
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            send(sender, LOCAL4, 1);
+            send(sender, LOCAL4, 2);
+            assertDelivered(2, port.next());
+            assertEquals(1, receiver.failures());
+            assertTrue(receiver.thread().isAlive());
+            send(sender, LOCAL4, 3);
+            assertDelivered(3, port.next());
+        }
+    }
+
+    @Test
+    void aDatagramLargerThanASlotIsDroppedAndCounted() throws Exception
+    {
+        topology(false);
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            // fragmented by the sender (1500-byte MTU), reassembled by the receiving kernel
+            sender.send(ByteBuffer.allocate(UnderlayReceiver.MAX_DATAGRAM + 1), new InetSocketAddress(LOCAL4.toInetAddress(), PORT));
+            send(sender, LOCAL4, 4);
+            assertDelivered(4, port.next());
+            assertEquals(1, receiver.truncatedDatagrams());
+        }
+    }
+
+    /**
+     * Nothing is allocated per datagram on the receive thread: its allocation counter grows by less
+     * over 20,000 datagrams than one small object per datagram would cost (20,000 x 16 bytes).
+     */
+    @Test
+    void receivingAllocatesNothingPerDatagram() throws Exception
+    {
+        topology(false);
+        port.record = false;
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            final long thread = receiver.thread().threadId();
+            sendAndAwait(sender, 30_000, receiver::receivedDatagrams); // warm-up: JIT, first learning
+            fdb.conductor().doWork();
+            sendAndAwait(sender, 2_000, receiver::receivedDatagrams);
+
+            final long datagramsBefore = receiver.receivedDatagrams();
+            final long before = threads.getThreadAllocatedBytes(thread);
+            sendAndAwait(sender, 20_000, receiver::receivedDatagrams);
+            final long allocated = threads.getThreadAllocatedBytes(thread) - before;
+            final long datagrams = receiver.receivedDatagrams() - datagramsBefore;
+            System.out.printf("UnderlayReceiver: %d bytes allocated by %s for %d datagrams (%d delivered in total, %d batches)%n",
+                allocated, UnderlayReceiver.THREAD_NAME, datagrams, port.delivered.get(), receiver.receiveBatches());
+            assertTrue(datagrams >= 19_000, datagrams + " datagrams received of 20,000");
+            assertTrue(allocated <= 4_096, allocated + " bytes allocated for " + datagrams + " datagrams");
+            assertEquals(0, receiver.failures());
+        }
+    }
+
+    @Test
+    void theMmsghdrLayoutIsTheKernels()
+    {
+        assertEquals(64, LinuxStructs.MMSGHDR.byteSize());
+        assertEquals(56, LinuxStructs.MMSG_LEN);
+        assertEquals(12, LinuxStructs.IP_MREQN.byteSize());
+        assertEquals(20, LinuxStructs.IPV6_MREQ.byteSize());
+    }
+
+    /** Sends in chunks small enough for the socket buffer, waiting for each to be read. */
+    private static void sendAndAwait(final DatagramChannel sender, final int count, final LongSupplier received)
+        throws IOException, InterruptedException
+    {
+        for (int sent = 0; sent < count; sent += 500)
+        {
+            final long target = received.getAsLong() + 500;
+            for (int i = 0; i < 500; i++)
+            {
+                send(sender, LOCAL4, sent + i);
+            }
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (received.getAsLong() < target && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    // ---- datagrams and what arrives ------------------------------------------------------------
+
+    /** The UDP payload of a VXLAN packet: header (I flag, VNI) and a 60-byte inner frame numbered {@code sequence}. */
+    static byte[] vxlan(final int vni, final int sequence)
+    {
+        final ByteBuffer b = ByteBuffer.allocate(8 + 60);
+        b.put((byte)0x08).put(new byte[3]).putInt(vni << 8);
+        b.put(new byte[] {0x02, 0, 0, 0, 0, 0x01});           // destination: unknown unicast, flooded
+        b.putShort((short)(REMOTE_MAC >>> 32)).putInt((int)REMOTE_MAC);
+        b.putShort((short)0x88B5).putInt(sequence);
+        return b.array();
+    }
+
+    /** The frame at the access port: VLAN 10 tag put in front of the EtherType, MACs intact. */
+    private static void assertDelivered(final int sequence, final byte[] frame)
+    {
+        final ByteBuffer b = ByteBuffer.wrap(frame);
+        assertEquals(64, frame.length, "60-byte inner frame plus the tag");
+        assertEquals(0x02_00_00_00_00_01L, ((long)b.getShort(0) & 0xFFFF) << 32 | (b.getInt(2) & 0xFFFFFFFFL));
+        assertEquals(REMOTE_MAC, ((long)b.getShort(6) & 0xFFFF) << 32 | (b.getInt(8) & 0xFFFFFFFFL));
+        assertEquals(0x8100, b.getShort(12) & 0xFFFF);
+        assertEquals(VLAN, b.getShort(14) & 0x0FFF);
+        assertEquals(0x88B5, b.getShort(16) & 0xFFFF);
+        assertEquals(sequence, b.getInt(18), "sequence number");
+    }
+
+    /** An access port that queues (or only counts) what the overlay delivers to it. */
+    private static final class TestPort implements AccessPort
+    {
+        final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
+        final AtomicLong delivered = new AtomicLong();
+        volatile boolean record = true;
+        /** The first send waits for it. */
+        volatile CountDownLatch gate;
+        /** A send of the frame with this sequence number throws. */
+        volatile int failOn = -1;
+
+        @Override
+        public String name()
+        {
+            return "acc";
+        }
+
+        @Override
+        public int receive(final FrameBatch batch, final int timeoutMillis)
+        {
+            batch.clear();
+            return 0;
+        }
+
+        @Override
+        public boolean send(final DirectBuffer buffer, final int offset, final int length)
+        {
+            final CountDownLatch waitFor = gate;
+            if (waitFor != null)
+            {
+                gate = null;
+                try
+                {
+                    waitFor.await(10, TimeUnit.SECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (length >= 22 && buffer.getInt(offset + 18, java.nio.ByteOrder.BIG_ENDIAN) == failOn)
+            {
+                throw new IllegalStateException("test: port failure on frame " + failOn);
+            }
+            delivered.incrementAndGet();
+            if (record)
+            {
+                final byte[] frame = new byte[length];
+                buffer.getBytes(offset, frame);
+                frames.add(frame);
+            }
+            return true;
+        }
+
+        byte[] next() throws InterruptedException
+        {
+            final byte[] frame = frames.poll(5, TimeUnit.SECONDS);
+            assertNotNull(frame, "no frame delivered within 5 s");
+            return frame;
+        }
+
+        @Override
+        public void close()
+        {
+        }
     }
 }
