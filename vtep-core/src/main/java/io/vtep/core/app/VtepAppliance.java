@@ -32,6 +32,7 @@ import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
+import io.vtep.core.port.AfPacketPort;
 import io.vtep.core.underlay.UnderlayReceiver;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.core.underlay.UnderlayTransmitters;
@@ -65,7 +66,10 @@ public final class VtepAppliance implements AutoCloseable
     private final DataPlane dataPlane;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private final List<PortWorker> workers = new ArrayList<>();
+    private final List<PipelineWorker> pipelines = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** What each forwarding thread serves, for /readyz when one has stopped. */
+    private volatile List<String> runningRoles = List.of();
     /** The port threads once all are started, for {@code /readyz} on the API thread. */
     private volatile List<Thread> runningPorts = List.of();
     private volatile boolean underlayBound;
@@ -179,11 +183,7 @@ public final class VtepAppliance implements AutoCloseable
                 tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
         }
 
-        final List<VtepAddress> groups = config.vnis().stream()
-            .map(VniConfig::multicastGroup).filter(java.util.Objects::nonNull).distinct().toList();
-        final UnderlayReceiver receiver = UnderlayReceiver.open(
-            config.vtep().localIp(), config.vtep().udpPort(), groups, dataPlane.overlayPipeline());
-        resources.add(receiver);
+        final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
         underlayBound = true;
 
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
@@ -201,20 +201,99 @@ public final class VtepAppliance implements AutoCloseable
 
         startApi();
 
+        final List<String> roles = new ArrayList<>();
+        for (final PipelineWorker pipeline : pipelineWorkers)
+        {
+            final Thread thread = new Thread(pipeline, "vtep-" + pipeline.name());
+            thread.setDaemon(true);
+            pipelines.add(pipeline);
+            threads.add(thread);
+            roles.add(pipeline.name());
+        }
         for (final PortContext port : ports)
         {
-            final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port));
-            final Thread thread = new Thread(worker, "vtep-port-" + port.port().name());
-            thread.setDaemon(true);
-            workers.add(worker);
-            threads.add(thread);
-            metrics.bindPortWorkerFailures(port.port().name(), worker::failures);
-            thread.start();
+            final java.util.List<java.util.function.LongSupplier> failures = new ArrayList<>();
+            for (final PipelineWorker pipeline : pipelineWorkers)
+            {
+                pipeline.lanes().stream().filter(lane -> lane.portName().equals(port.port().name()))
+                    .forEach(lane -> failures.add(lane::failures));
+            }
+            if (port.port().receiveFd() < 0)
+            {
+                // A driver a pipeline cannot poll (pcap) keeps a receive thread of its own.
+                final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port));
+                final Thread thread = new Thread(worker, "vtep-port-" + port.port().name());
+                thread.setDaemon(true);
+                workers.add(worker);
+                threads.add(thread);
+                roles.add("access port " + port.port().name());
+                failures.add(worker::failures);
+            }
+            metrics.bindPortWorkerFailures(port.port().name(),
+                () -> failures.stream().mapToLong(java.util.function.LongSupplier::getAsLong).sum());
         }
+        threads.forEach(Thread::start);
+        runningRoles = List.copyOf(roles);
         runningPorts = List.copyOf(threads);
         LOG.log(System.Logger.Level.INFO, "vtep started: local-ip {0} udp-port {1}, {2} port(s), {3} VNI(s)",
             // Numbers as text: MessageFormat would print the port as "4,789".
             config.vtep().localIp(), String.valueOf(config.vtep().udpPort()), config.ports().size(), config.vnis().size());
+    }
+
+    /**
+     * The forwarding pipelines ({@code dataplane.pipelines}): each gets a receive socket on every
+     * af-packet port (the port opened first, whose send sockets every thread uses, and with more
+     * than one pipeline a {@code PACKET_FANOUT} member per further pipeline) and an underlay socket
+     * ({@code SO_REUSEPORT} group with more than one). With multicast groups only the first pipeline
+     * serves the underlay: every socket of a group would get its own copy of a multicast datagram.
+     */
+    private List<PipelineWorker> openPipelines(final List<PortContext> ports) throws IOException
+    {
+        final int count = config.dataplane().pipelines();
+        final List<VtepAddress> groups = config.vnis().stream()
+            .map(VniConfig::multicastGroup).filter(java.util.Objects::nonNull).distinct().toList();
+        final VtepAddress local = config.vtep().localIp();
+        final int udpPort = config.vtep().udpPort();
+        final boolean sharedUnderlay = count > 1 && groups.isEmpty();
+        if (sharedUnderlay)
+        {
+            UnderlayReceiver.checkPortFree(local, udpPort, false);
+        }
+        final int[] fanoutGroups = new int[ports.size()];
+        final List<PipelineWorker> result = new ArrayList<>();
+        for (int p = 0; p < count; p++)
+        {
+            final List<PipelineWorker.Lane> lanes = new ArrayList<>();
+            for (int i = 0; i < ports.size(); i++)
+            {
+                final PortContext port = ports.get(i);
+                if (!(port.port() instanceof AfPacketPort primary))
+                {
+                    continue;
+                }
+                AfPacketPort receiver = primary;
+                if (count > 1 && p == 0)
+                {
+                    fanoutGroups[i] = primary.startFanout();
+                }
+                else if (p > 0)
+                {
+                    receiver = AfPacketPort.open(primary.name());
+                    resources.add(receiver);
+                    receiver.joinFanout(fanoutGroups[i]);
+                }
+                lanes.add(new PipelineWorker.Lane(receiver, dataPlane.accessPipeline(port)));
+            }
+            UnderlayReceiver underlay = null;
+            if (p == 0 || sharedUnderlay)
+            {
+                underlay = UnderlayReceiver.openServed(local, udpPort, groups, dataPlane.overlayPipeline(), sharedUnderlay);
+                resources.add(underlay);
+            }
+            result.add(new PipelineWorker("pipeline-" + p, lanes, underlay, fdb.clock(),
+                config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros())));
+        }
+        return result;
     }
 
     /**
@@ -258,16 +337,17 @@ public final class VtepAppliance implements AutoCloseable
         {
             return bgp.evpn().failure();
         }
-        final List<Thread> ports = runningPorts;
-        if (ports.size() < config.ports().size())
+        final List<Thread> running = runningPorts;
+        final List<String> roles = runningRoles;
+        if (running.isEmpty())
         {
             return "starting: access ports are not all open yet";
         }
-        for (int i = 0; i < ports.size(); i++)
+        for (int i = 0; i < running.size(); i++)
         {
-            if (!ports.get(i).isAlive())
+            if (!running.get(i).isAlive())
             {
-                return "access port " + config.ports().get(i).name() + " is not running";
+                return roles.get(i) + " is not running";
             }
         }
         return null;
@@ -333,6 +413,7 @@ public final class VtepAppliance implements AutoCloseable
     {
         stopping = true;
         workers.forEach(PortWorker::stop);
+        pipelines.forEach(PipelineWorker::stop);
         for (final Thread thread : threads)
         {
             try

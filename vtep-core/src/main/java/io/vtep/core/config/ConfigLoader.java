@@ -43,7 +43,7 @@ public final class ConfigLoader
     static final int DEFAULT_AGEING_SECONDS = 300;
     static final int DEFAULT_TTL = 64;
 
-    private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api");
+    private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
     private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
@@ -51,6 +51,7 @@ public final class ConfigLoader
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
+    private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds");
 
     private ConfigLoader()
     {
@@ -116,7 +117,18 @@ public final class ConfigLoader
             throw firstOverride.problem("route-distinguisher and route-targets apply to BGP EVPN only; add a bgp section or remove them");
         }
         final ApiConfig api = api(node(top, "api", ""));
-        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api, bgp);
+        final DataplaneConfig dataplane = dataplane(node(top, "dataplane", ""));
+        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api, bgp, dataplane);
+    }
+
+    private static DataplaneConfig dataplane(final ConfigNode node) throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(DATAPLANE_KEYS);
+        final DataplaneConfig defaults = DataplaneConfig.defaults();
+        return new DataplaneConfig(
+            (int)node(map, "pipelines", node.path()).integer(defaults.pipelines(), 1, DataplaneConfig.MAX_PIPELINES),
+            node(map, "busy-poll", node.path()).bool(false),
+            (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000));
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException

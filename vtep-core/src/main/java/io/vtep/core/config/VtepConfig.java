@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * A validated configuration (docs/architecture.md §5); {@code bgp} is null when the BGP EVPN control plane
- * is not configured. Built only by {@link ConfigLoader}, so every instance
+ * is not configured; {@code dataplane} always holds values (the defaults when the section is absent). Built only by {@link ConfigLoader}, so every instance
  * has passed validation: components may trust it.
  */
 public record VtepConfig(
@@ -13,7 +13,8 @@ public record VtepConfig(
     List<VniConfig> vnis,
     FdbConfig fdb,
     ApiConfig api,
-    BgpConfig bgp)
+    BgpConfig bgp,
+    DataplaneConfig dataplane)
 {
     public VtepConfig
     {

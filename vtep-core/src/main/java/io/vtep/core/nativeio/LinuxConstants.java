@@ -65,6 +65,8 @@ public final class LinuxConstants
     public static final int SO_ATTACH_FILTER = 26;
     /** Like SO_RCVBUF but ignores {@code net.core.rmem_max}; needs CAP_NET_ADMIN. */
     public static final int SO_RCVBUFFORCE = 33;
+    /** Several sockets share one address and port; the kernel spreads datagrams over them by flow hash. */
+    public static final int SO_REUSEPORT = 15;
 
     // ---- <linux/if_ether.h> ------------------------------------------------------------------------
 
@@ -91,7 +93,8 @@ public final class LinuxConstants
     public static final int PACKET_FANOUT = 18;
     /** Fanout by the kernel's flow hash: every frame of a flow goes to the same socket. */
     public static final int PACKET_FANOUT_HASH = 0;
-    public static final int PACKET_FANOUT_FLAG_DEFRAG = 0x8000;
+    /** With id 0: the kernel picks a group id unused in the namespace (read back with getsockopt). */
+    public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     /** {@code tpacket_auxdata.tp_status}: tp_vlan_tpid holds the tag's TPID. */

@@ -45,6 +45,15 @@ public interface AccessPort extends AutoCloseable
         return FrameBatch.MAX_FRAME_LENGTH;
     }
 
+    /**
+     * The descriptor a pipeline polls for readability before it calls {@link #receive} with a
+     * timeout of 0; -1 when the driver has none (it then gets a receive thread of its own).
+     */
+    default int receiveFd()
+    {
+        return -1;
+    }
+
     /** The interface's MTU (the largest IP packet a frame sent on it may carry), as read when the port opened. */
     default int mtu()
     {

@@ -18,6 +18,9 @@ import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_IGNORE_OUTGOING;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_MR_PROMISC;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_OUTGOING;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_UNIQUEID;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_HASH;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_VNET_HDR;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
@@ -528,6 +531,47 @@ public final class AfPacketPort implements AccessPort
     public int mtu()
     {
         return mtu;
+    }
+
+    @Override
+    public int receiveFd()
+    {
+        return socket.fd();
+    }
+
+    /**
+     * Makes this port's receive socket the first of a {@code PACKET_FANOUT} group (by flow hash):
+     * the kernel then hands each frame of the interface to exactly one socket of the group, every
+     * frame of a flow to the same one, so that several pipelines share a port without reordering.
+     *
+     * @return the group id (picked by the kernel, unique in the namespace) for {@link #joinFanout(int)}
+     */
+    public int startFanout() throws IOException
+    {
+        try
+        {
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, hash, unique id)");
+            return Libc.getsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, "getsockopt(SOL_PACKET, PACKET_FANOUT)") & 0xFFFF;
+        }
+        catch (final ErrnoException ex)
+        {
+            throw new IOException("access port " + name + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Joins the {@code PACKET_FANOUT} group another port of the same interface started. */
+    public void joinFanout(final int groupId) throws IOException
+    {
+        try
+        {
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | PACKET_FANOUT_HASH << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, hash, group " + groupId + ")");
+        }
+        catch (final ErrnoException ex)
+        {
+            throw new IOException("access port " + name + ": " + ex.getMessage(), ex);
+        }
     }
 
     /**

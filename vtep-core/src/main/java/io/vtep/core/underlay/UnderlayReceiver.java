@@ -18,6 +18,7 @@ import static io.vtep.core.nativeio.LinuxConstants.SOL_IPV6;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_SOCKET;
 import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUF;
 import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUFFORCE;
+import static io.vtep.core.nativeio.LinuxConstants.SO_REUSEPORT;
 import static io.vtep.core.nativeio.LinuxConstants.htons;
 import static io.vtep.core.nativeio.LinuxStructs.IOV_BASE;
 import static io.vtep.core.nativeio.LinuxStructs.IOV_LEN;
@@ -186,6 +187,33 @@ public final class UnderlayReceiver implements AutoCloseable
     public static UnderlayReceiver open(final VtepAddress localAddress, final int udpPort,
         final List<VtepAddress> multicastGroups, final OverlayPipeline pipeline) throws IOException
     {
+        final UnderlayReceiver receiver = openServed(localAddress, udpPort, multicastGroups, pipeline);
+        receiver.thread.start();
+        return receiver;
+    }
+
+    /**
+     * Binds the underlay socket like {@link #open} but starts no thread: a data-path thread that
+     * serves it calls {@link #receive} when {@link #fd()} is readable (one thread that polls the
+     * access ports and the underlay together forwards a reply without a wake-up of its own).
+     * That thread must have stopped before {@link #close}.
+     */
+    public static UnderlayReceiver openServed(final VtepAddress localAddress, final int udpPort,
+        final List<VtepAddress> multicastGroups, final OverlayPipeline pipeline) throws IOException
+    {
+        return openServed(localAddress, udpPort, multicastGroups, pipeline, false);
+    }
+
+    /**
+     * {@link #openServed} for one of several pipelines: with {@code reusePort} the socket joins a
+     * {@code SO_REUSEPORT} group on the same address and port, and the kernel spreads datagrams over
+     * the group by a hash of their addresses and ports, so a flow (a peer's per-flow source port,
+     * RFC 7348 §5) stays on one pipeline. Call {@link #checkPortFree} first: the group is joined by
+     * any socket with the option, so that check is what keeps a second instance out.
+     */
+    public static UnderlayReceiver openServed(final VtepAddress localAddress, final int udpPort,
+        final List<VtepAddress> multicastGroups, final OverlayPipeline pipeline, final boolean reusePort) throws IOException
+    {
         final boolean ipv6 = localAddress.isIpv6();
         final int interfaceIndex = multicastGroups.isEmpty() ? 0 : interfaceIndexOf(localAddress);
         final String family = ipv6 ? "AF_INET6" : "AF_INET";
@@ -206,6 +234,10 @@ public final class UnderlayReceiver implements AutoCloseable
                 Libc.setsockoptInt(fd, SOL_IPV6, IPV6_V6ONLY, 1, "setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)");
             }
             forceReceiveBuffer(fd);
+            if (reusePort)
+            {
+                Libc.setsockoptInt(fd, SOL_SOCKET, SO_REUSEPORT, 1, "setsockopt(SOL_SOCKET, SO_REUSEPORT)");
+            }
             bind(fd, multicastGroups.isEmpty() ? localAddress : null, ipv6, udpPort, localAddress);
             for (final VtepAddress group : multicastGroups)
             {
@@ -222,9 +254,60 @@ public final class UnderlayReceiver implements AutoCloseable
             throw ex;
         }
 
-        final UnderlayReceiver receiver = new UnderlayReceiver(localAddress, socket, pipeline);
-        receiver.thread.start();
-        return receiver;
+        return new UnderlayReceiver(localAddress, socket, pipeline);
+    }
+
+    /**
+     * Binds and releases a plain socket on the underlay port: fails, with the same message as
+     * {@link #open}, when another vtep or a kernel VXLAN device holds it.
+     */
+    public static void checkPortFree(final VtepAddress localAddress, final int udpPort, final boolean wildcard)
+        throws IOException
+    {
+        final boolean ipv6 = localAddress.isIpv6();
+        final int fd;
+        try
+        {
+            fd = Libc.socket(ipv6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP, "socket(SOCK_DGRAM)");
+        }
+        catch (final ErrnoException ex)
+        {
+            throw new IOException("cannot open the underlay UDP socket: " + ex.getMessage(), ex);
+        }
+        final SocketHandle probe = new SocketHandle(fd);
+        try
+        {
+            if (ipv6)
+            {
+                Libc.setsockoptInt(fd, SOL_IPV6, IPV6_V6ONLY, 1, "setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)");
+            }
+            bind(fd, wildcard ? null : localAddress, ipv6, udpPort, localAddress);
+        }
+        catch (final ErrnoException ex)
+        {
+            throw new IOException("underlay UDP socket on " + localAddress + " port " + udpPort + ": " + ex.getMessage(), ex);
+        }
+        finally
+        {
+            probe.closeNow();
+        }
+    }
+
+    /** The socket's descriptor, to poll for readability. */
+    public int fd()
+    {
+        return socket.fd();
+    }
+
+    /**
+     * Reads what is queued (one {@code recvmmsg} of up to {@link #BATCH_SIZE}, never waiting) and
+     * forwards it; for the one thread that serves a receiver opened with {@link #openServed}.
+     *
+     * @return datagrams read, 0 when none was queued
+     */
+    public int receive()
+    {
+        return loop.receiveOnce();
     }
 
     /**
@@ -422,6 +505,12 @@ public final class UnderlayReceiver implements AutoCloseable
         {
             return; // the loop ends after this datagram; its memory is left to its arena (never the case today)
         }
+        if (thread.getState() == Thread.State.NEW)
+        {
+            // Served by a pipeline thread, which has stopped (see openServed).
+            arena.close();
+            return;
+        }
         boolean interrupted = false;
         final long deadline = System.nanoTime() + JOIN_MILLIS * 1_000_000L;
         while (thread.isAlive() && System.nanoTime() < deadline)
@@ -516,8 +605,6 @@ public final class UnderlayReceiver implements AutoCloseable
         @Override
         public void run()
         {
-            final int fd = socket.fd();
-            final long mmsghdrs = controlAddress + MMSGHDRS_OFFSET;
             final long pollfd = controlAddress + POLLFD_OFFSET;
             try
             {
@@ -525,11 +612,7 @@ public final class UnderlayReceiver implements AutoCloseable
                 {
                     try
                     {
-                        final int count = Libc.recvmmsg(fd, mmsghdrs, BATCH_SIZE, MSG_DONTWAIT);
-                        if (count > 0 && running)
-                        {
-                            deliver(count);
-                        }
+                        final int count = receiveOnce();
                         if (count < BATCH_SIZE && running)
                         {
                             // The queue was empty (or emptied): wait for the kernel's wake-up. Under load
@@ -547,6 +630,16 @@ public final class UnderlayReceiver implements AutoCloseable
             {
                 Reference.reachabilityFence(socket);
             }
+        }
+
+        int receiveOnce()
+        {
+            final int count = Libc.recvmmsg(socket.fd(), controlAddress + MMSGHDRS_OFFSET, BATCH_SIZE, MSG_DONTWAIT);
+            if (count > 0 && running)
+            {
+                deliver(count);
+            }
+            return Math.max(count, 0);
         }
 
         private void deliver(final int count)
