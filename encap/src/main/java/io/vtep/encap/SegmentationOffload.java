@@ -58,6 +58,8 @@ public final class SegmentationOffload
     private static final int UDP_LENGTH_OFFSET = 4;
     private static final int UDP_CHECKSUM_OFFSET = 6;
     private static final int UDP_HEADER_LENGTH = 8;
+    /** Hop-by-Hop and Destination Options headers come in 8-byte units (RFC 8200 §4.3, §4.6). */
+    private static final int IPV6_EXTENSION_UNIT = 8;
 
     private final UnsafeBuffer headers = new UnsafeBuffer(new byte[MAX_HEADERS_LENGTH]);
     private MutableDirectBuffer buffer;
@@ -105,6 +107,13 @@ public final class SegmentationOffload
             etherType = buffer.getShort(frameOffset + VlanTag.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         }
         final int protocol = tcp ? IpProtocol.TCP : IpProtocol.UDP;
+        // Everything read below lies in front of the transport header's fixed part, and that in
+        // the frame: no byte past the frame is read.
+        if (transportOffset < networkOffset + Ipv4Header.LENGTH ||
+            transportOffset + (tcp ? TCP_MIN_HEADER_LENGTH : UDP_HEADER_LENGTH) > frameLength)
+        {
+            return false;
+        }
         if (etherType == EthernetHeader.ETHER_TYPE_IPV4)
         {
             if (!isIpv4(buffer, frameOffset + networkOffset, transportOffset - networkOffset, protocol))
@@ -115,10 +124,7 @@ public final class SegmentationOffload
         }
         else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
         {
-            // Extension headers may sit between the fixed header and the transport header; the
-            // checksum start says where the latter begins.
-            if (transportOffset - networkOffset < Ipv6Header.LENGTH ||
-                (buffer.getByte(frameOffset + networkOffset) & 0xF0) != Ipv6Header.VERSION << 4)
+            if (!isIpv6(buffer, frameOffset + networkOffset, transportOffset - networkOffset, protocol))
             {
                 return false;
             }
@@ -132,10 +138,6 @@ public final class SegmentationOffload
         final int transportHeaderLength;
         if (tcp)
         {
-            if (transportOffset + TCP_MIN_HEADER_LENGTH > frameLength)
-            {
-                return false;
-            }
             transportHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
             if (transportHeaderLength < TCP_MIN_HEADER_LENGTH)
             {
@@ -175,6 +177,33 @@ public final class SegmentationOffload
             (versionIhl & 0x0F) >= Ipv4Header.MIN_IHL &&
             (versionIhl & 0x0F) * 4 == headerRoom &&
             (buffer.getByte(offset + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) == protocol;
+    }
+
+    /**
+     * Extension headers may sit between the fixed header and the transport header (the checksum
+     * start says where the latter begins): Hop-by-Hop and Destination Options ones are walked to
+     * it, and the last next header must be the requested protocol. A Routing header is refused:
+     * the pseudo-header would need its final destination (RFC 8200 §8.1).
+     */
+    private static boolean isIpv6(final MutableDirectBuffer buffer, final int offset, final int headerRoom, final int protocol)
+    {
+        if (headerRoom < Ipv6Header.LENGTH || (buffer.getByte(offset) & 0xF0) != Ipv6Header.VERSION << 4)
+        {
+            return false;
+        }
+        int next = buffer.getByte(offset + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF;
+        int at = Ipv6Header.LENGTH;
+        while (at < headerRoom)
+        {
+            if ((next != IpProtocol.HOP_BY_HOP && next != IpProtocol.DESTINATION_OPTIONS) ||
+                at + IPV6_EXTENSION_UNIT > headerRoom)
+            {
+                return false;
+            }
+            next = buffer.getByte(offset + at) & 0xFF;
+            at += ((buffer.getByte(offset + at + 1) & 0xFF) + 1) * IPV6_EXTENSION_UNIT;
+        }
+        return at == headerRoom && next == protocol;
     }
 
     /** Number of segments of the wrapped super-frame (0 when {@link #wrap} refused it). */
