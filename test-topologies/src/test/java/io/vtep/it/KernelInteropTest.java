@@ -117,6 +117,34 @@ class KernelInteropTest
         assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
     }
 
+    /**
+     * Two pipelines (dataplane.pipelines: 2): each has its own PACKET_FANOUT member on the access port
+     * and its own SO_REUSEPORT underlay socket. Flows spread over both, and each flow stays intact.
+     */
+    @Test
+    void twoPipelinesShareTheWorkAndKeepEveryFlowIntact() throws Exception
+    {
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig("dataplane: { pipelines: 2 }"));
+        assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "ping h1 -> h2\n" + topology.diagnostics());
+
+        final java.nio.file.Path file = topology.workDir().resolve("random-16m");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 11);
+        for (int flow = 0; flow < 4; flow++)
+        {
+            assertEquals(sent, TcpTransfer.send(net.h1, net.h2, 5100 + flow, file, Duration.ofSeconds(60)), "h1 -> h2, flow " + flow);
+            assertEquals(sent, TcpTransfer.send(net.h2, net.h1, 5200 + flow, file, Duration.ofSeconds(60)), "h2 -> h1, flow " + flow);
+        }
+        net.h1.scapy("""
+            from scapy.all import *
+            for sport in range(41000, 41064):
+                send(IP(dst="10.0.0.2")/UDP(sport=sport, dport=9)/Raw(b"x"*32), iface="eth0", verbose=False)
+            """);
+        final List<Long> packets = vtep.appliance().pipelinePackets();
+        assertEquals(2, packets.size());
+        assertTrue(packets.get(0) > 100 && packets.get(1) > 100, () -> "both pipelines forward: " + packets);
+        assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD));
+    }
+
     @Test
     void underlayCarriesVxlanWithVniIFlagPort4789AndPerFlowSourcePorts() throws Exception
     {

@@ -84,6 +84,7 @@ final class PipelineWorker implements Runnable
     private final int pollCount;
     private volatile boolean running = true;
     private volatile long underlayFailures;
+    private volatile long packets;
     private long lastLogNanos;
     private long failuresLogged;
 
@@ -139,6 +140,7 @@ final class PipelineWorker implements Runnable
             final int work = doWork();
             if (work > 0)
             {
+                packets = packets + work; // single writer: this thread
                 idleSince = -1;
                 continue;
             }
@@ -216,6 +218,12 @@ final class PipelineWorker implements Runnable
             LOGGER.log(Level.ERROR, name + ": forwarding failed on " + where + ", batch lost, pipeline continues", ex);
         }
         failuresLogged = count;
+    }
+
+    /** Frames and datagrams received so far. */
+    long packets()
+    {
+        return packets;
     }
 
     /** RuntimeExceptions caught while serving the underlay socket. */

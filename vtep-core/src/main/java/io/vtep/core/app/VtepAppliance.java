@@ -209,6 +209,7 @@ public final class VtepAppliance implements AutoCloseable
             pipelines.add(pipeline);
             threads.add(thread);
             roles.add(pipeline.name());
+            metrics.bindPipelinePackets(pipeline.name().substring("pipeline-".length()), pipeline::packets);
         }
         for (final PortContext port : ports)
         {
@@ -399,6 +400,12 @@ public final class VtepAppliance implements AutoCloseable
     public io.vtep.evpn.vtep.EvpnControlPlane evpn()
     {
         return bgp == null ? null : bgp.evpn();
+    }
+
+    /** Packets each forwarding pipeline received so far, in pipeline order (as {@code vtep_pipeline_packets_total}). */
+    public List<Long> pipelinePackets()
+    {
+        return pipelines.stream().map(PipelineWorker::packets).toList();
     }
 
     /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */

@@ -50,6 +50,7 @@ public final class VtepMetrics
     public static final String REMOTE_VTEP_TABLE_CAPACITY = "vtep.remote.vtep.table.capacity";
     public static final String BUILD_INFO = "vtep.build.info";
     public static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
+    public static final String PIPELINE_PACKETS = "vtep.pipeline.packets";
     public static final String ORIGIN = "origin";
 
     // BGP EVPN hook: when the BGP speaker lands (its own issue), bind here, from its configured
@@ -150,6 +151,15 @@ public final class VtepMetrics
         FunctionCounter.builder(PORT_WORKER_FAILURES, failures, f -> f.getAsLong())
             .description("Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)")
             .tag("port", port)
+            .register(registry);
+    }
+
+    /** Frames and datagrams one forwarding pipeline took from its sockets, to see how flows spread over cores. */
+    public void bindPipelinePackets(final String pipeline, final java.util.function.LongSupplier packets)
+    {
+        FunctionCounter.builder(PIPELINE_PACKETS, packets, f -> f.getAsLong())
+            .description("Frames (access ports) and VXLAN datagrams (underlay) a forwarding pipeline received")
+            .tag("pipeline", pipeline)
             .register(registry);
     }
 

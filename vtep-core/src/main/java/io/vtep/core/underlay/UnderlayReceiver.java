@@ -130,11 +130,11 @@ public final class UnderlayReceiver implements AutoCloseable
     /** Datagrams read per {@code recvmmsg}. */
     public static final int BATCH_SIZE = 32;
     /**
-     * The largest VXLAN payload accepted: 64 KiB and the VXLAN header. A jumbo inner frame needs
+     * The largest VXLAN payload accepted: 64 KiB, more than any UDP datagram holds. A jumbo inner frame needs
      * 9,224; but a Linux VTEP on a veth underlay passes its GSO packets over whole (a plain UDP
      * socket gets a UDP-tunnel GSO packet unsegmented), so one datagram may carry a TCP super-frame.
      */
-    public static final int MAX_DATAGRAM = 65_600;
+    public static final int MAX_DATAGRAM = 65_536;
     /** Bytes in front of each slot's datagram that the pipeline may write into. */
     public static final int HEADROOM = 64;
     /** Asked for with SO_RCVBUFFORCE: a burst of small packets while the thread is busy must not overflow. */
