@@ -1,6 +1,7 @@
 package io.vtep.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,6 +95,21 @@ class ConfigLoaderTest
         assertEquals(300, config.fdb().ageingSeconds());
         assertEquals(ApiConfig.DEFAULT, config.api());
         assertTrue(config.vtep().localIp().isIpv6());
+        assertEquals(DataplaneConfig.defaults(), config.dataplane());
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), config.dataplane().pipelines());
+        assertFalse(config.dataplane().busyPoll());
+        assertEquals(200, config.dataplane().spinMicros());
+    }
+
+    @Test
+    void readsTheDataplaneSection() throws ConfigException
+    {
+        final VtepConfig config = ConfigLoader.parse("""
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: eth1, vlans: { untagged: 7 } } ]
+            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0 }
+            """);
+        assertEquals(new DataplaneConfig(3, true, 0), config.dataplane());
     }
 
     @Test
@@ -118,6 +134,11 @@ class ConfigLoaderTest
             Arguments.of("unknown top-level key", vtep + port + "colour: blue\n", "colour", "unknown key"),
             Arguments.of("unknown nested key", "vtep: { local-ip: 192.0.2.1, mtu: 9000 }\n" + port, "vtep.mtu", "unknown key"),
             Arguments.of("no vtep section", port, "vtep", "required"),
+            Arguments.of("no pipelines", vtep + port + "dataplane: { pipelines: 0 }\n", "dataplane.pipelines", "out of range"),
+            Arguments.of("too many pipelines", vtep + port + "dataplane: { pipelines: 65 }\n", "dataplane.pipelines", "out of range"),
+            Arguments.of("busy-poll not a boolean", vtep + port + "dataplane: { busy-poll: sometimes }\n", "dataplane.busy-poll", ""),
+            Arguments.of("negative spin", vtep + port + "dataplane: { spin-microseconds: -1 }\n", "dataplane.spin-microseconds", "out of range"),
+            Arguments.of("unknown dataplane key", vtep + port + "dataplane: { cores: 2 }\n", "dataplane.cores", "unknown key"),
             Arguments.of("no local-ip", "vtep: { udp-port: 4789 }\n" + port, "vtep.local-ip", "required"),
             Arguments.of("bad local-ip", "vtep: { local-ip: 192.0.2.300 }\n" + port, "vtep.local-ip", "not an IPv4 or IPv6"),
             Arguments.of("host name as local-ip", "vtep: { local-ip: gateway.example }\n" + port, "vtep.local-ip", "not an IPv4"),
