@@ -206,6 +206,47 @@ public final class SegmentationOffload
         return at == headerRoom && next == protocol;
     }
 
+    /**
+     * Takes a TCP frame longer than a link's MTU allows (a super-frame that arrived without an
+     * offload request: a Linux peer's GSO packet carried whole over a veth underlay) to be cut into
+     * segments that fit {@code mtu}: segment size = MTU − IP header − TCP header. IPv4, or IPv6 with
+     * TCP right behind the fixed header.
+     *
+     * @return false when it is not such a TCP frame (see {@link #wrap})
+     */
+    public boolean wrapForMtu(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final int mtu)
+    {
+        this.segments = 0;
+        if (frameLength < VlanTag.TAGGED_HEADER_LENGTH + Ipv6Header.LENGTH)
+        {
+            return false;
+        }
+        final boolean tagged = VlanTag.isTagged(buffer, frameOffset);
+        final int networkOffset = tagged ? VlanTag.TAGGED_HEADER_LENGTH : EthernetHeader.LENGTH;
+        final int etherType = buffer.getShort(frameOffset + (tagged ? VlanTag.ETHER_TYPE_OFFSET : EthernetHeader.ETHER_TYPE_OFFSET),
+            ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        final int transportOffset;
+        if (etherType == EthernetHeader.ETHER_TYPE_IPV4)
+        {
+            transportOffset = networkOffset + (buffer.getByte(frameOffset + networkOffset) & 0x0F) * 4;
+        }
+        else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
+        {
+            transportOffset = networkOffset + Ipv6Header.LENGTH;
+        }
+        else
+        {
+            return false;
+        }
+        if (transportOffset + TCP_MIN_HEADER_LENGTH > frameLength)
+        {
+            return false;
+        }
+        final int tcpHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        final int segmentSize = mtu - (transportOffset - networkOffset) - tcpHeaderLength;
+        return wrap(buffer, frameOffset, frameLength, transportOffset, true, segmentSize);
+    }
+
     /** Number of segments of the wrapped super-frame (0 when {@link #wrap} refused it). */
     public int segments()
     {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +70,15 @@ class VtepToVtepTest
         final Host h2 = topology.host("h2", "10.0.0.2/24", b, "acc1");
         h1.netns().setMtu("eth0", 1450);
         h2.netns().setMtu("eth0", 1450);
+        // The pcap driver sees no offload metadata (README): a host behind a pcap port must be
+        // wire-like, as behind a physical NIC. Hosts behind af-packet keep their default offloads.
+        for (final Host host : List.of(h1, h2))
+        {
+            if ((host == h1 ? driverA : driverB).equals("pcap"))
+            {
+                host.wireLike();
+            }
+        }
 
         final VtepProcess vtepA = topology.startVtep(a, config("192.0.2.1", "192.0.2.2", driverA));
         final VtepProcess vtepB = topology.startVtep(b, config("192.0.2.2", "192.0.2.1", driverB));

@@ -1,6 +1,7 @@
 package io.vtep.core.pipeline;
 
 import io.vtep.core.underlay.UnderlayTransmitter;
+import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
 import io.vtep.encap.VxlanEncapsulator;
@@ -72,13 +73,23 @@ public final class DataPlane
         final DataPathCounters block = counters.newBlock();
         final OverlayTransmit overlay = new OverlayTransmit(
             new VxlanEncapsulator(localAddress, udpPort, ttl), sourcePorts, underlayMtu, transmitter, block);
-        return new AccessPipeline(port, tables, new LocalDelivery(block), overlay, block, neighborQueue);
+        // Frames from a local port are wire frames already (super-frames are segmented on receipt):
+        // only the port's own MTU bounds them.
+        return new AccessPipeline(port, tables, new LocalDelivery(block, Integer.MAX_VALUE), overlay, block, neighborQueue);
     }
 
     /** The pipeline for the underlay receive thread. */
     public OverlayPipeline overlayPipeline()
     {
         final DataPathCounters block = counters.newBlock();
-        return new OverlayPipeline(tables, localAddress, new LocalDelivery(block), block);
+        return new OverlayPipeline(tables, localAddress, new LocalDelivery(block, overlayMtu()), block);
+    }
+
+    /** The largest inner IP packet the underlay carries: what a frame from the overlay can be at most, on a real wire. */
+    private int overlayMtu()
+    {
+        // outer IP + UDP + VXLAN, then the inner Ethernet header: 1500 - 36 - 14 = 1450 on IPv4
+        return underlayMtu - (localAddress.isIpv6() ? VxlanEncapsulator.IPV6_OVERHEAD : VxlanEncapsulator.IPV4_OVERHEAD) -
+            EthernetHeader.LENGTH;
     }
 }

@@ -1,8 +1,14 @@
 package io.vtep.core.pipeline;
 
-import org.agrona.MutableDirectBuffer;
+import java.nio.ByteBuffer;
 
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.FrameBatch;
 import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.SegmentationOffload;
 import io.vtep.encap.VlanTag;
 import io.vtep.metrics.DataPathCounters;
 import io.vtep.metrics.DropReason;
@@ -20,10 +26,21 @@ import io.vtep.metrics.Side;
 final class LocalDelivery
 {
     private final DataPathCounters counters;
+    private final SegmentationOffload segmentation = new SegmentationOffload();
+    /** Native memory (drivers hand its address to the kernel), made once per data-path thread. */
+    private final UnsafeBuffer superFrameCopy = new UnsafeBuffer(ByteBuffer.allocateDirect(FrameBatch.MAX_SUPER_FRAME_LENGTH));
 
-    LocalDelivery(final DataPathCounters counters)
+    private final int overlayMtu;
+
+    /**
+     * @param overlayMtu the largest inner IP packet the underlay carries: a super-frame from the
+     *                   overlay is cut to what a real underlay would have carried (and no more than
+     *                   the port's MTU), so it fits the hosts, which are sized for the overlay
+     */
+    LocalDelivery(final DataPathCounters counters, final int overlayMtu)
     {
         this.counters = counters;
+        this.overlayMtu = overlayMtu;
     }
 
     /** @return true when the port took the frame. */
@@ -35,20 +52,20 @@ final class LocalDelivery
         // A frame longer than the port's MTU allows is a TCP super-frame from a peer whose offloads
         // made it (a Linux VTEP on a veth underlay hands its GSO packets over whole): the port's
         // driver sends it as one unit for the kernel to segment, or it is dropped.
-        final boolean superFrame = length - EthernetHeader.LENGTH > to.port().mtu();
+        final boolean superFrame = length - EthernetHeader.LENGTH > Math.min(to.port().mtu(), overlayMtu);
         if (to.isTagged())
         {
             // 802.1Q: PCP 0, DEI 0, VID; the priority of the original tag is not carried across the overlay.
             final int taggedOffset = VlanTag.insert(buffer, offset, to.vlan());
             wireLength = length + VlanTag.LENGTH;
-            sent = superFrame ? to.port().sendSegmented(buffer, taggedOffset, wireLength) :
+            sent = superFrame ? sendSuperFrame(to.port(), buffer, taggedOffset, wireLength) :
                 to.port().send(buffer, taggedOffset, wireLength);
             VlanTag.strip(buffer, taggedOffset);
         }
         else
         {
             wireLength = length;
-            sent = superFrame ? to.port().sendSegmented(buffer, offset, length) : to.port().send(buffer, offset, length);
+            sent = superFrame ? sendSuperFrame(to.port(), buffer, offset, length) : to.port().send(buffer, offset, length);
         }
         if (sent)
         {
@@ -57,6 +74,35 @@ final class LocalDelivery
         else
         {
             counters.vniDropped(slot, DropReason.TX_ERROR);
+        }
+        return sent;
+    }
+
+    /**
+     * A TCP super-frame goes out whole when the driver can hand it to the kernel for segmentation;
+     * otherwise (pcap) vtep cuts it into MTU-size segments itself, in a copy, since a flooded frame
+     * is still needed as it is for the next member.
+     */
+    private boolean sendSuperFrame(final AccessPort port, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final int mtu = Math.min(port.mtu(), overlayMtu);
+        if (port.sendSegmented(buffer, offset, length, mtu))
+        {
+            return true;
+        }
+        if (length > superFrameCopy.capacity())
+        {
+            return false;
+        }
+        superFrameCopy.putBytes(0, buffer, offset, length);
+        if (!segmentation.wrapForMtu(superFrameCopy, 0, length, mtu))
+        {
+            return false;
+        }
+        boolean sent = true;
+        for (int i = 0, segments = segmentation.segments(); i < segments; i++)
+        {
+            sent &= port.send(superFrameCopy, segmentation.segment(i), segmentation.segmentLength());
         }
         return sent;
     }

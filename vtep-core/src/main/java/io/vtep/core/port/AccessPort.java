@@ -62,13 +62,13 @@ public interface AccessPort extends AutoCloseable
 
     /**
      * Sends a TCP frame longer than the MTU allows (a super-frame that a peer's offloads made) as
-     * one unit for the kernel to cut into MTU-size segments on the way out (GSO), or hand whole to
-     * a host on a veth or tap. Its transport checksum is rewritten.
+     * one unit for the kernel to cut into segments of IP packets of at most {@code mtu} bytes on the
+     * way out (GSO), or hand whole to a host on a veth or tap. Its transport checksum is rewritten.
      *
      * @return false when the driver cannot (then the caller drops the frame as too large), or the
      *     frame is not a TCP frame over IPv4/IPv6, or the kernel refused it
      */
-    default boolean sendSegmented(MutableDirectBuffer buffer, int offset, int length)
+    default boolean sendSegmented(MutableDirectBuffer buffer, int offset, int length, int mtu)
     {
         return false;
     }

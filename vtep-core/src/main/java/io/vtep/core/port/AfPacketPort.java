@@ -576,14 +576,14 @@ public final class AfPacketPort implements AccessPort
 
     /**
      * Sends a TCP super-frame through the {@code PACKET_VNET_HDR} socket with a
-     * {@code virtio_net_hdr} asking for TCP segmentation at this interface's MTU and a checksum
+     * {@code virtio_net_hdr} asking for TCP segmentation to {@code mtu} and a checksum
      * from the TCP header on: the kernel segments it only where the device needs it (a veth hands
      * the super-frame to its peer whole, which is the fast way into a container or VM). The TCP
      * checksum field gets the pseudo-header sum over the whole TCP length, which is what the
      * kernel's segmentation adjusts per segment ({@code tcp_gso_segment}).
      */
     @Override
-    public boolean sendSegmented(final MutableDirectBuffer buffer, final int offset, final int length)
+    public boolean sendSegmented(final MutableDirectBuffer buffer, final int offset, final int length, final int mtu)
     {
         final SocketHandle socket = this.segmentingSocket;
         if (socket.isClosed() || buffer.byteArray() != null || offset < 0 || length > buffer.capacity() - offset ||

@@ -218,6 +218,56 @@ class PipelineTest
         assertTrue(underlay.sent.isEmpty(), "a local destination never goes to the overlay");
     }
 
+    /**
+     * A Linux VTEP on a veth underlay hands over its GSO packets whole: one VXLAN datagram carrying
+     * a 10,000-byte TCP payload. A port that cannot take it whole gets it cut to what the underlay
+     * would have carried (1500 − 50 bytes of IP), each segment with a valid TCP checksum.
+     */
+    @Test
+    void tcpSuperFrameFromTheOverlayIsCutToTheOverlayMtuForAPortWithoutGso()
+    {
+        receiveOnAccess(fromEth1, frame(REMOTE_HOST, HOST_1, 46)); // learn HOST_1 on eth1
+        eth1.sent.clear();
+        final int payload = 10_000;
+        final byte[] inner = new byte[14 + 20 + 20 + payload];
+        final ByteBuffer b = ByteBuffer.wrap(inner);
+        b.putShort(0, (short)0x0200).putInt(2, 1); // destination 02:00:00:00:00:01
+        b.putShort(6, (short)0x0200).putInt(8, 0x0b); // source 02:00:00:00:00:0b
+        b.putShort(12, (short)0x0800);
+        b.put(14, (byte)0x45).putShort(16, (short)(20 + 20 + payload)).put(22, (byte)64).put(23, (byte)6);
+        b.putInt(26, 0x0a000002).putInt(30, 0x0a000001);
+        b.putShort(34, (short)5201).putShort(36, (short)40000).putInt(38, 1000).put(46, (byte)0x50).put(47, (byte)0x18);
+        for (int i = 0; i < payload; i++)
+        {
+            inner[54 + i] = (byte)i;
+        }
+        receiveFromOverlay(VTEP_B, 100, 0x08, inner);
+
+        assertEquals(8, eth1.sent.size(), "10,000 bytes in segments of 1,410 (1450 - 20 - 20)");
+        int sequence = 1000;
+        for (final byte[] segment : eth1.sent)
+        {
+            assertTrue(segment.length <= 14 + 1450, "segment of " + segment.length + " bytes");
+            final ByteBuffer s = ByteBuffer.wrap(segment);
+            assertEquals(segment.length - 14, s.getShort(16) & 0xFFFF, "IPv4 total length");
+            assertEquals(sequence, s.getInt(38), "TCP sequence");
+            sequence += segment.length - 54;
+            long sum = 0x0a000002 >>> 16 & 0xFFFF;
+            sum += 0x0002 + 0x0a00 + 0x0001 + 6 + (segment.length - 34);
+            for (int i = 34; i < segment.length; i += 2)
+            {
+                sum += (segment[i] & 0xFF) << 8 | (i + 1 < segment.length ? segment[i + 1] & 0xFF : 0);
+            }
+            while (sum > 0xFFFF)
+            {
+                sum = (sum & 0xFFFF) + (sum >>> 16);
+            }
+            assertEquals(0xFFFF, sum, "TCP checksum verifies");
+        }
+        assertEquals(1000 + payload, sequence);
+        assertEquals(0, counters.vniDrops(vni100.slot(), DropReason.TX_ERROR));
+    }
+
     @Test
     void frameToAMacOnItsOwnPortIsFiltered()
     {
