@@ -69,11 +69,13 @@ import io.vtep.encap.VtepAddress;
  * {@value #THREAD_NAME}, reading batches with {@code recvmmsg} into preallocated native memory.
  *
  * <h2>What the kernel does, what this does</h2>
- * The kernel UDP socket does the IP and UDP work (checksum validation, demultiplexing by port;
- * reassembly never happens: VXLAN is sent with DF and a VTEP does not fragment, RFC 7348 §4.3) and
+ * The kernel UDP socket does the IP and UDP work (checksum validation, demultiplexing by port,
+ * reassembly of the rare fragment: a VTEP does not fragment and sends with DF, RFC 7348 §4.3) and
  * hands over the UDP payload, which is the VXLAN header and the inner frame, with the outer source
  * address — the address the inner source MAC is learned behind (RFC 7348 §4.1). An IPv4 datagram
- * with a zero UDP checksum is accepted, as RFC 7348 §5 requires. With multicast VNIs (RFC 7348
+ * with a zero UDP checksum is accepted, as RFC 7348 §5 requires; over IPv6 the checksum is
+ * mandatory (RFC 8200 §8.1) and the kernel drops a zero one, as a Linux VXLAN device without
+ * {@code udp6zerocsumrx} does. With multicast VNIs (RFC 7348
  * §4.2) the socket binds the wildcard address so that datagrams to the groups arrive too, and
  * joins each group ({@code IP_ADD_MEMBERSHIP} / {@code IPV6_ADD_MEMBERSHIP}) on the interface that
  * holds the local address. An IPv6 socket is {@code IPV6_V6ONLY}: IPv4 VXLAN is not ours to take.
@@ -646,7 +648,6 @@ public final class UnderlayReceiver implements AutoCloseable
         {
             final long now = clock.nanoTime(); // the FDB's clock: learned entries age by it
             final UnsafeBuffer control = this.control;
-            int truncatedHere = 0;
             for (int i = 0; i < count; i++)
             {
                 final int entry = MMSGHDRS_OFFSET + i * MMSGHDR_SIZE;
@@ -655,7 +656,7 @@ public final class UnderlayReceiver implements AutoCloseable
                 control.putInt(entry + (int)MMSG_HDR + (int)MSG_NAMELEN, sockaddrLength); // the kernel overwrote it
                 if ((flags & MSG_TRUNC) != 0)
                 {
-                    truncatedHere++;
+                    truncated++; // single writer: this thread; rare, so counted at once
                     continue;
                 }
                 final int sockaddr = SOCKADDRS_OFFSET + i * SOCKADDR_SIZE;
@@ -683,10 +684,6 @@ public final class UnderlayReceiver implements AutoCloseable
             }
             received += count; // single writer: this thread
             batches++;
-            if (truncatedHere > 0)
-            {
-                truncated += truncatedHere;
-            }
         }
 
         private void failed(final RuntimeException ex)
