@@ -127,7 +127,7 @@ class DataPathBenchTest
         assertEquals(List.of("kernel", "ovs"), o.only());
         assertEquals(5, o.rounds());
         assertEquals(5, o.seconds());
-        assertEquals(50, o.pings());
+        assertEquals(100, o.pings());
         assertTrue(o.wireUnderlay());
         assertFalse(DataPathBench.Options.parse("--underlay", "veth").wireUnderlay());
         assertThrows(IllegalArgumentException.class, () -> DataPathBench.Options.parse("--underlay", "fiber"));
@@ -171,6 +171,7 @@ class DataPathBenchTest
         assertTrue(Double.isNaN(report.ratio("ovs", Figure.TCP_DEFAULT)), "OVS did not run");
         final String table = report.table();
         assertTrue(table.contains("vtep, TCP 1 stream, hosts at default offloads: failed in 2 of 3 round(s): no TCP"), table);
+        assertTrue(table.contains("9.00 (8.00..10.00)"), () -> "median and range of the kernel's TCP rounds\n" + table);
         final Object doc = Json.parse(report.json());
         assertEquals(0.0, Json.number(doc, "ratios", "vtep/kernel", Figure.TCP_DEFAULT.key));
         assertNull(Json.at(doc, "ratios", "vtep/ovs"));

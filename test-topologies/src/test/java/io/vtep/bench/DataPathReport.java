@@ -30,7 +30,7 @@ final class DataPathReport
     }
 
     /** The median of one figure of one VTEP over the rounds. */
-    record Summary(double value, String failure, String notApplicable, int failedRounds, int rounds)
+    record Summary(double value, String failure, String notApplicable, int failedRounds, int rounds, double min, double max)
     {
         boolean hasValue()
         {
@@ -132,9 +132,11 @@ final class DataPathReport
         }
         if (values.isEmpty() && failure == null && notApplicable != null)
         {
-            return new Summary(Double.NaN, null, notApplicable, 0, list.size());
+            return new Summary(Double.NaN, null, notApplicable, 0, list.size(), Double.NaN, Double.NaN);
         }
-        return new Summary(median(values), failure, null, failed, list.size());
+        return new Summary(median(values), failure, null, failed, list.size(),
+            values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+            values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
     }
 
     static double median(final List<Double> values)
@@ -261,8 +263,9 @@ final class DataPathReport
             }
         }
         skipped.forEach((name, why) -> sb.append('\n').append(name).append(" was NOT measured (skipped): ").append(why).append('\n'));
-        sb.append("\nRatios are vtep's median divided by the other's: above 1 is better for vtep in throughput rows,\n"
-            + "below 1 is better in the RTT and CPU rows. n/a: a median is missing or zero.\n");
+        sb.append("\nEach cell is the median over the rounds, (lowest..highest) when they differ. Ratios are vtep's median\n"
+            + "divided by the other's: above 1 is better for vtep in the throughput rows, below 1 in the RTT and CPU rows;\n"
+            + "n/a: a median is missing or zero.\n");
         return sb.toString();
     }
 
@@ -274,6 +277,10 @@ final class DataPathReport
             return "n/a";
         }
         String text = s.hasValue() ? f.format(s.value()) : "failed";
+        if (s.hasValue() && s.failedRounds() < s.rounds() && s.rounds() > 1 && s.min() != s.max())
+        {
+            text += " (" + f.format(s.min()) + ".." + f.format(s.max()) + ")";
+        }
         if (s.failure() != null)
         {
             final String note = vtep + ", " + f.label.strip() + ": failed in " + s.failedRounds() + " of " + s.rounds()
@@ -355,6 +362,8 @@ final class DataPathReport
                 final Summary s = summary(vtep, f);
                 w.name(f.key).beginObject();
                 number(w, "value", s.value());
+                number(w, "min", s.min());
+                number(w, "max", s.max());
                 w.field("failure", s.failure());
                 w.field("failed_rounds", s.failedRounds());
                 w.field("not_applicable", s.notApplicable());
