@@ -20,6 +20,8 @@ python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/p
 kmod            modprobe for the vxlan and bridge modules when they are not loaded
 prometheus      a real Prometheus server scraping vtep, and promtool to lint the exposition
 frr             zebra, bgpd and vtysh: the BGP EVPN peer the control plane is proven against
+netsniff-ng     trafgen: the 64-byte frame generator of the end-to-end benchmark (DataPathBenchTest, benchmarks/run-e2e.sh)
+openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark
 "
 
 if [ "$(id -u)" -ne 0 ]; then

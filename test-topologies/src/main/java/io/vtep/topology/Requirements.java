@@ -38,6 +38,12 @@ public final class Requirements {
             Map.entry("ps", "procps"),
             Map.entry("kill", "procps"),
             Map.entry("modprobe", "kmod"),
+            Map.entry("trafgen", "netsniff-ng"),
+            Map.entry("ovs-vswitchd", "openvswitch-switch"),
+            Map.entry("ovs-vsctl", "openvswitch-switch"),
+            Map.entry("ovsdb-server", "openvswitch-switch"),
+            Map.entry("ovsdb-tool", "openvswitch-switch"),
+            Map.entry("ovs-appctl", "openvswitch-switch"),
             Map.entry(SYSTEM_PYTHON, "python3"),
             Map.entry(SCAPY, "python3-scapy"));
 

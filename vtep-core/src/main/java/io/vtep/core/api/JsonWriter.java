@@ -113,6 +113,22 @@ public final class JsonWriter
         return this;
     }
 
+    /**
+     * A finite number in Java's shortest round-trip form ({@code 0.125}, {@code 1.0E10}: valid JSON
+     * numbers). JSON has no NaN or infinity: those throw {@link IllegalArgumentException}; write
+     * {@link #nullValue()} for a missing number instead.
+     */
+    public JsonWriter value(final double value)
+    {
+        if (!Double.isFinite(value))
+        {
+            throw new IllegalArgumentException("JSON has no " + value + "; write null for a missing number");
+        }
+        beforeValue();
+        out.append(value);
+        return this;
+    }
+
     public JsonWriter value(final boolean value)
     {
         beforeValue();
@@ -135,6 +151,12 @@ public final class JsonWriter
 
     /** {@code name(name).value(value)}. */
     public JsonWriter field(final String name, final long value)
+    {
+        return name(name).value(value);
+    }
+
+    /** {@code name(name).value(value)}. */
+    public JsonWriter field(final String name, final double value)
     {
         return name(name).value(value);
     }

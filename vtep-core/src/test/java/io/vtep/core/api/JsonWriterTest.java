@@ -36,6 +36,19 @@ class JsonWriterTest
     }
 
     @Test
+    void doublesRoundTripThroughTheReaderAndNonFiniteOnesAreRefused()
+    {
+        final String json = new JsonWriter().beginArray().value(0.125).value(1.0e10).value(-2.5e-7).value(3.0).endArray().toString();
+        assertEquals("[0.125,1.0E10,-2.5E-7,3.0]", json);
+        assertEquals(List.of(0.125, 1.0e10, -2.5e-7, 3.0), JsonReader.parse(json));
+        assertEquals("{\"x\":0.5}", new JsonWriter().beginObject().field("x", 0.5).endObject().toString());
+        for (final double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
+        {
+            assertThrows(IllegalArgumentException.class, () -> new JsonWriter().value(bad));
+        }
+    }
+
+    @Test
     void arraysOfObjects()
     {
         assertEquals("[{\"a\":1},{\"a\":2},[]]", new JsonWriter().beginArray()

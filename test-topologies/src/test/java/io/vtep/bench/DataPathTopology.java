@@ -1,0 +1,161 @@
+package io.vtep.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.vtep.topology.Host;
+import io.vtep.topology.Json;
+import io.vtep.topology.KernelVtep;
+import io.vtep.topology.Netns;
+import io.vtep.topology.Topology;
+
+/**
+ * The benchmark's network: two hosts, VTEP A (whichever implementation is measured, started and
+ * stopped by {@link VtepA}) and a Linux kernel VTEP B, every node a namespace of one
+ * {@link Topology} (unique prefix, deleted at close), all links veth.
+ *
+ * <pre>
+ *  host A 10.0.0.1 ─eth0──acc1─ [VTEP A 192.0.2.1] ─ul0══ul0─ [kernel VTEP B 192.0.2.2, br0] ─acc0──eth0─ host B 10.0.0.2
+ * </pre>
+ *
+ * <p>The hosts keep Linux's default veth offloads (tx checksum, TSO, GSO on; GRO off): they stand
+ * for a VM or container on a veth/tap, which hands its VTEP partially checksummed frames and TSO
+ * super-frames. Their MTU is 1450, the overlay's on a 1500-byte underlay.
+ *
+ * <p>The underlay link stands for a physical wire, so both of its ends are made wire-like
+ * ({@code ethtool -K ul0 tx off tso off gso off gro off}): whatever crosses it is MTU-sized and
+ * fully checksummed, as on a real link. Left at veth's defaults, a kernel VTEP B would hand VTEP A
+ * unfinished inner checksums in skb metadata that no physical underlay carries (a userspace VTEP A
+ * reading the underlay then sees broken checksums that are an artefact of veth), and TSO
+ * super-frames would cross the "wire" unsegmented (the kernel VTEPs then never segment at all).
+ * {@code --underlay veth} keeps veth's offloads on the underlay, for comparison.
+ *
+ * <p>Kernel VTEPs (B, and A when the kernel is measured) send outer UDP checksum 0
+ * ({@code noudpcsum}, RFC 7348 §5's SHOULD for IPv4), as vtep and Open vSwitch do: all three VTEP
+ * A's put the same packets on the wire. B learns from the data plane and floods to VTEP A.
+ */
+final class DataPathTopology
+{
+    static final int VNI = 100;
+    static final String HOST_A_IP = "10.0.0.1";
+    static final String HOST_B_IP = "10.0.0.2";
+    static final String VTEP_A_IP = "192.0.2.1";
+    static final String VTEP_B_IP = "192.0.2.2";
+    static final String UNDERLAY_CIDR_SUFFIX = "/24";
+    static final int HOST_MTU = 1450;
+    /** VTEP A's access port, towards host A. */
+    static final String ACCESS_IF = "acc1";
+    /** The underlay interface on both VTEPs. */
+    static final String UNDERLAY_IF = "ul0";
+
+    final Topology topology;
+    final Netns vtepA;
+    final Netns vtepB;
+    final Host hostA;
+    final Host hostB;
+    final KernelVtep kernelB;
+
+    /** @param wireUnderlay make the underlay link wire-like (the default); false keeps veth's offloads on it */
+    DataPathTopology(final Topology topology, final boolean wireUnderlay)
+    {
+        this.topology = topology;
+        vtepA = topology.namespace("vtepa");
+        vtepB = topology.namespace("vtepb");
+        topology.link(vtepA, UNDERLAY_IF, vtepB, UNDERLAY_IF);
+        if (wireUnderlay)
+        {
+            wireLike(vtepA, UNDERLAY_IF);
+            wireLike(vtepB, UNDERLAY_IF);
+        }
+        vtepA.addAddress(UNDERLAY_IF, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX);
+        vtepB.addAddress(UNDERLAY_IF, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
+
+        hostA = host(topology, "ha", HOST_A_IP, vtepA, ACCESS_IF);
+        kernelB = topology.kernelVtep(vtepB).vni(VNI).localIp(VTEP_B_IP).learning(true).udpChecksum(false).create();
+        hostB = host(topology, "hb", HOST_B_IP, vtepB, "acc0");
+        kernelB.attach("acc0");
+        kernelB.addFloodEntry(VTEP_A_IP);
+    }
+
+    /** A host namespace whose eth0 keeps the veth default offloads (unlike {@link Topology#host}). */
+    private static Host host(final Topology topology, final String role, final String ip, final Netns peer, final String peerIf)
+    {
+        final Netns ns = topology.namespace(role);
+        topology.link(ns, Host.DEFAULT_IFACE, peer, peerIf);
+        // A server, not a router (a namespace may inherit forwarding from the machine).
+        ns.sysctl("net.ipv4.ip_forward", "0");
+        ns.addAddress(Host.DEFAULT_IFACE, ip + "/24");
+        ns.setMtu(Host.DEFAULT_IFACE, HOST_MTU);
+        return new Host(ns, Host.DEFAULT_IFACE, ip + "/24");
+    }
+
+    static void wireLike(final Netns ns, final String ifName)
+    {
+        ns.execOk("ethtool", "-K", ifName, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
+    }
+
+    /**
+     * Forgets the underlay neighbours on both VTEPs, so that a new VTEP A (whose underlay MAC may
+     * differ: Open vSwitch answers from its own bridge port) is resolved afresh instead of B
+     * sending to a stale MAC for a neighbour-probe period.
+     */
+    void flushUnderlayNeighbours()
+    {
+        vtepA.exec("ip", "neigh", "flush", "dev", UNDERLAY_IF);
+        vtepB.exec("ip", "neigh", "flush", "dev", UNDERLAY_IF);
+    }
+
+    /** One packet counter of an interface ({@code ip -s -j link}): {@code direction} rx or tx, {@code field} packets, dropped, ... */
+    static long counter(final Netns ns, final String ifName, final String direction, final String field)
+    {
+        final Object doc = Json.parse(ns.ip("-s", "-j", "link", "show", "dev", ifName).stdout());
+        if (!(doc instanceof List<?> list) || list.isEmpty())
+        {
+            throw new IllegalStateException("no link " + ifName + " in " + ns.name());
+        }
+        final double value = Json.number(list.getFirst(), "stats64", direction, field);
+        if (Double.isNaN(value))
+        {
+            throw new IllegalStateException("no stats64." + direction + "." + field + " for " + ifName + " in " + ns.name());
+        }
+        return (long)value;
+    }
+
+    /** The features {@code ethtool -K} is given names for, with the names {@code ethtool -k} prints. */
+    private static final Map<String, String> OFFLOAD_NAMES = Map.of(
+        "tso", "tcp-segmentation-offload",
+        "gso", "generic-segmentation-offload",
+        "gro", "generic-receive-offload");
+
+    /** The host's TSO, GSO and GRO settings ("on"/"off" by {@code ethtool -K} name), to restore later. */
+    static Map<String, String> offloads(final Host host)
+    {
+        final String out = host.netns().execOk("ethtool", "-k", host.iface()).stdout();
+        final Map<String, String> state = new LinkedHashMap<>();
+        for (final Map.Entry<String, String> e : OFFLOAD_NAMES.entrySet())
+        {
+            for (final String line : out.split("\n"))
+            {
+                if (line.startsWith(e.getValue() + ":"))
+                {
+                    state.put(e.getKey(), line.substring(e.getValue().length() + 1).strip().startsWith("on") ? "on" : "off");
+                }
+            }
+        }
+        return state;
+    }
+
+    /** {@code ethtool -K IF name on|off ...} for the given features. */
+    static void setOffloads(final Host host, final Map<String, String> features)
+    {
+        final List<String> cmd = new ArrayList<>(List.of("ethtool", "-K", host.iface()));
+        features.forEach((name, value) ->
+        {
+            cmd.add(name);
+            cmd.add(value);
+        });
+        host.netns().execOk(cmd.toArray(String[]::new));
+    }
+}
