@@ -114,6 +114,9 @@ public final class Libc
     /** {@code int recvmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags, struct timespec *timeout)} */
     private static final MethodHandle RECVMMSG = dataPathCall("recvmmsg",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+    /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags)} */
+    private static final MethodHandle SENDMMSG = dataPathCall("sendmmsg",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} */
     private static final MethodHandle POLL = dataPathCall("poll",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
@@ -525,6 +528,22 @@ public final class Libc
         try
         {
             return (int)RECVMMSG.invokeExact(fd, mmsghdrsAddress, count, flags, 0L);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code sendmmsg(fd, mmsghdrs, count, flags)}: the number of messages sent (each entry's
+     * {@code msg_len} filled in), or -1 when the first one failed.
+     */
+    public static int sendmmsg(final int fd, final long mmsghdrsAddress, final int count, final int flags)
+    {
+        try
+        {
+            return (int)SENDMMSG.invokeExact(fd, mmsghdrsAddress, count, flags);
         }
         catch (final Throwable t)
         {

@@ -81,6 +81,7 @@ public final class AccessPipeline
                 forwardOffloaded(buffer, batch.frameOffset(i), batch.frameLength(i), offload, nowNanos);
             }
         }
+        overlay.flush();
     }
 
     /** Finishes what the sending host left to its NIC, then forwards the frame or each of its segments. */
@@ -107,6 +108,7 @@ public final class AccessPipeline
             {
                 final int offset = segmentation.segment(segment);
                 forward(buffer, offset, segmentation.segmentLength(), nowNanos);
+                overlay.flush(); // the next segment's headers overwrite this one's tail
             }
             return;
         }

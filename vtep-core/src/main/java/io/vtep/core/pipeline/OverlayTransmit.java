@@ -2,6 +2,7 @@ package io.vtep.core.pipeline;
 
 import org.agrona.MutableDirectBuffer;
 
+import io.vtep.core.underlay.TransmitBatch;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.encap.FlowHash;
 import io.vtep.encap.SourcePortRange;
@@ -16,7 +17,14 @@ import io.vtep.metrics.Side;
  * Encapsulates an untagged access frame in place and sends it to one remote VTEP, to every VTEP
  * of the VNI's flood list (head-end replication), or once to the VNI's multicast group.
  *
- * <p>One instance per data-path thread (it holds that thread's counters).
+ * <p>Unicast packets wait in a {@link TransmitBatch} until {@link #flush} (the access pipeline
+ * flushes after each batch of received frames): one {@code sendmmsg} instead of a {@code sendto}
+ * each. That is safe because each frame of a received batch lives in its own slot, untouched until
+ * the next batch; a caller that reuses a frame's memory sooner (segmentation in place) flushes
+ * first. Flood copies are sent at once (they re-point one packet), after a flush, so a flow's
+ * packets never overtake each other.
+ *
+ * <p>One instance per data-path thread (it holds that thread's counters and batch).
  */
 final class OverlayTransmit
 {
@@ -25,6 +33,11 @@ final class OverlayTransmit
     private final int underlayMtu;
     private final UnderlayTransmitter transmitter;
     private final DataPathCounters counters;
+    private final TransmitBatch pending = new TransmitBatch();
+    /** Per pending packet: its VNI slot, remote VTEP index and inner frame length, for the counters. */
+    private final int[] pendingVniSlots = new int[TransmitBatch.CAPACITY];
+    private final int[] pendingVtepIndexes = new int[TransmitBatch.CAPACITY];
+    private final int[] pendingFrameLengths = new int[TransmitBatch.CAPACITY];
 
     OverlayTransmit(
         final VxlanEncapsulator encapsulator,
@@ -70,9 +83,21 @@ final class OverlayTransmit
         if (fits(vni, length))
         {
             final int outer = encapsulate(vni, buffer, offset, length, vtep.address());
-            if (outer >= 0)
+            if (outer >= 0 && buffer.byteArray() != null)
             {
-                send(vni, vtep, buffer, outer, length);
+                send(vni, vtep, buffer, outer, length); // not native memory: no address to queue
+            }
+            else if (outer >= 0)
+            {
+                if (pending.isFull())
+                {
+                    flush();
+                }
+                final int i = pending.count();
+                pendingVniSlots[i] = vni.slot();
+                pendingVtepIndexes[i] = vtep.index();
+                pendingFrameLengths[i] = length;
+                pending.add(buffer.addressOffset() + outer, length + encapsulator.headerLength());
             }
             else
             {
@@ -88,6 +113,7 @@ final class OverlayTransmit
      */
     int flood(final VniContext vni, final MutableDirectBuffer buffer, final int offset, final int length)
     {
+        flush();
         final VtepAddress group = vni.fdb().multicastGroup();
         if (group != null)
         {
@@ -118,6 +144,30 @@ final class OverlayTransmit
             copies += send(vni, floodList[i], buffer, outer, length) ? 1 : 0;
         }
         return copies;
+    }
+
+    /** Sends the pending unicast packets and counts each as sent or as a {@code tx_error}. */
+    void flush()
+    {
+        final int count = pending.count();
+        if (count == 0)
+        {
+            return;
+        }
+        transmitter.send(pending);
+        for (int i = 0; i < count; i++)
+        {
+            if (pending.sent(i))
+            {
+                counters.vniSent(pendingVniSlots[i], Side.OVERLAY, pendingFrameLengths[i]);
+                counters.vtepSent(pendingVtepIndexes[i], pending.packetLength(i));
+            }
+            else
+            {
+                counters.vniDropped(pendingVniSlots[i], DropReason.TX_ERROR);
+            }
+        }
+        pending.clear();
     }
 
     private boolean send(final VniContext vni, final RemoteVtep vtep, final MutableDirectBuffer buffer, final int outer,

@@ -181,6 +181,38 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
         return sent == length;
     }
 
+    /**
+     * The whole batch in {@code sendmmsg} calls (usually one): per packet a {@code sockaddr_in} with
+     * its destination, as {@link #send(DirectBuffer, int, int)} writes for {@code sendto}.
+     */
+    @Override
+    public void send(final TransmitBatch batch)
+    {
+        final SocketHandle socket = this.socket;
+        final int count = batch.count();
+        if (socket.isClosed())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                batch.sent(i, false);
+            }
+            return;
+        }
+        final UnsafeBuffer vector = batch.vector();
+        for (int i = 0; i < count; i++)
+        {
+            final int sockaddr = batch.sockaddrOffset(i);
+            final UnsafeBuffer packet = batch.packet(i);
+            vector.putShort(sockaddr + (int)SIN_FAMILY, (short)AF_INET);
+            vector.putShort(sockaddr + (int)SIN_PORT, (short)0);
+            vector.putInt(sockaddr + (int)SIN_ADDR, packet.getInt(DESTINATION_OFFSET));
+            vector.putLong(sockaddr + 8, 0L);
+            batch.describe(i, batch.packetAddress(i), batch.packetLength(i), SOCKADDR_IN_LENGTH);
+        }
+        batch.sendDescribed(socket.fd(), SEND_FLAGS);
+        Reference.reachabilityFence(socket);
+    }
+
     @Override
     public void close()
     {

@@ -251,6 +251,38 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
         return sent == udpLength;
     }
 
+    /** The whole batch in {@code sendmmsg} calls (usually one), each packet from its UDP header, as {@link #send(DirectBuffer, int, int)}. */
+    @Override
+    public void send(final TransmitBatch batch)
+    {
+        final SocketHandle socket = this.socket;
+        final int count = batch.count();
+        if (socket.isClosed())
+        {
+            for (int i = 0; i < count; i++)
+            {
+                batch.sent(i, false);
+            }
+            return;
+        }
+        final UnsafeBuffer vector = batch.vector();
+        for (int i = 0; i < count; i++)
+        {
+            final int sockaddr = batch.sockaddrOffset(i);
+            final UnsafeBuffer packet = batch.packet(i);
+            vector.putShort(sockaddr + (int)SIN6_FAMILY, (short)AF_INET6);
+            vector.putShort(sockaddr + (int)SIN6_PORT, (short)0);
+            vector.putInt(sockaddr + (int)SIN6_FLOWINFO, 0);
+            vector.putLong(sockaddr + (int)SIN6_ADDR, packet.getLong(DESTINATION_OFFSET));
+            vector.putLong(sockaddr + (int)SIN6_ADDR + 8, packet.getLong(DESTINATION_OFFSET + 8));
+            vector.putInt(sockaddr + (int)SIN6_SCOPE_ID, 0);
+            batch.describe(i, batch.packetAddress(i) + IPV6_HEADER_LENGTH, batch.packetLength(i) - IPV6_HEADER_LENGTH,
+                SOCKADDR_IN6_LENGTH);
+        }
+        batch.sendDescribed(socket.fd(), SEND_FLAGS);
+        Reference.reachabilityFence(socket);
+    }
+
     @Override
     public void close()
     {

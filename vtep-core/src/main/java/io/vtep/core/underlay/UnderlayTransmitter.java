@@ -20,6 +20,20 @@ public interface UnderlayTransmitter extends AutoCloseable
      */
     boolean send(DirectBuffer buffer, int offset, int length);
 
+    /**
+     * Sends every packet of {@code batch} and records for each whether the kernel took it
+     * ({@link TransmitBatch#sent(int)}). Drivers that can send several packets in one system call
+     * override this; the default sends them one by one.
+     */
+    default void send(final TransmitBatch batch)
+    {
+        for (int i = 0, count = batch.count(); i < count; i++)
+        {
+            final DirectBuffer packet = batch.packet(i);
+            batch.sent(i, send(packet, 0, packet.capacity()));
+        }
+    }
+
     @Override
     void close();
 }

@@ -148,6 +148,43 @@ class RawIpv4TransmitterTest
         assertTrue(transmitter.send(nativeCopy(fits), 0, fits.length));
     }
 
+    /**
+     * A batch goes out in sendmmsg calls: every packet arrives with its own source port, and a packet
+     * the kernel refuses (longer than the MTU) is marked unsent while the ones after it still go.
+     */
+    @Test
+    void aBatchIsSentInOneGoAndARefusedPacketDoesNotStopTheRest() throws Exception
+    {
+        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(VXLAN_PORT)))
+        {
+            receiver.setSoTimeout(5_000);
+            final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 2048));
+            final TransmitBatch batch = new TransmitBatch();
+            for (int i = 0; i < 5; i++)
+            {
+                final byte[] packet = i == 2 ?
+                    vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT + i, 100, new byte[1500], 64, true) :
+                    vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT + i, 100, innerFrame(10 + i), 64, true);
+                buffer.putBytes(i * 2048, packet);
+                batch.add(buffer.addressOffset() + i * 2048, packet.length);
+            }
+            transmitter.send(batch);
+
+            for (int i = 0; i < 5; i++)
+            {
+                assertEquals(i != 2, batch.sent(i), "packet " + i + (i == 2 ? ", over the MTU," : "") + " sent");
+            }
+            final java.util.Set<Integer> ports = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++)
+            {
+                final DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
+                receiver.receive(datagram);
+                ports.add(datagram.getPort());
+            }
+            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 3, SOURCE_PORT + 4), ports);
+        }
+    }
+
     @Test
     void multicastLeavesThroughTheLocalAddressInterface() throws Exception
     {

@@ -104,6 +104,34 @@ class RawIpv6TransmitterTest
         }
     }
 
+    /** A batch goes out in sendmmsg calls, each packet from its UDP header, to its own destination address. */
+    @Test
+    void aBatchArrivesWithEachSourcePort() throws Exception
+    {
+        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
+        {
+            receiver.setSoTimeout(5_000);
+            final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 2048));
+            final TransmitBatch batch = new TransmitBatch();
+            for (int i = 0; i < 4; i++)
+            {
+                final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT + i, 100, innerFrame(20 + i));
+                buffer.putBytes(i * 2048, packet);
+                batch.add(buffer.addressOffset() + i * 2048, packet.length);
+            }
+            transmitter.send(batch);
+            final java.util.Set<Integer> ports = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++)
+            {
+                assertTrue(batch.sent(i), "packet " + i + " sent");
+                final DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
+                receiver.receive(datagram);
+                ports.add(datagram.getPort());
+            }
+            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 2, SOURCE_PORT + 3), ports);
+        }
+    }
+
     @Test
     void theUdpPartLeavesAsWrittenUnderTheKernelsIpv6Header() throws Exception
     {
