@@ -39,9 +39,6 @@ import static io.vtep.core.nativeio.LinuxStructs.SLL_PKTTYPE;
 import static io.vtep.core.nativeio.LinuxStructs.TP_STATUS;
 import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TCI;
 import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TPID;
-import static io.vtep.core.nativeio.NativeScratch.CONTROL_CAPACITY;
-import static io.vtep.core.nativeio.NativeScratch.CONTROL_OFFSET;
-import static io.vtep.core.nativeio.NativeScratch.SOCKADDR_OFFSET;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -68,7 +65,7 @@ import io.vtep.encap.VlanTag;
 
 /**
  * An access port on Linux packet sockets (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
- * to one interface, promiscuous, frames read with {@code recvmsg} and written with {@code send}.
+ * to one interface, promiscuous, frames read with {@code recvmmsg} (a batch per call) and written with {@code send}.
  * TPACKET_V3 rings can replace the copy-per-frame later behind the same interface.
  *
  * <h2>Offloads: hosts as they are</h2>
@@ -102,14 +99,17 @@ import io.vtep.encap.VlanTag;
  *
  * <h2>Sizes</h2>
  * A frame is read into at most the batch's {@link FrameBatch#maxFrameLength()} bytes with
- * {@code MSG_TRUNC}, which makes {@code recvmsg} return the real length: a longer frame is dropped
+ * {@code MSG_TRUNC}, which makes {@code recvmmsg} report the real length: a longer frame is dropped
  * and counted in {@link #truncatedFrames()}, never passed on cut short.
  *
  * <h2>Threads and allocation</h2>
  * {@link #receive} is called by one thread, {@link #send} by any number (the kernel serialises
- * sends on a socket). Neither allocates: buffer addresses go to the kernel as {@code long}s, and
- * the {@code msghdr}/{@code iovec}/{@code sockaddr_ll}/control buffer and {@code pollfd} are the
- * calling thread's {@link NativeScratch}. {@link #close} may race with both (see {@link SocketHandle}).
+ * sends on a socket). Neither allocates per frame: buffer addresses go to the kernel as
+ * {@code long}s, the receive vector ({@link PacketReceiveVector}: {@code mmsghdr}s, iovecs,
+ * {@code sockaddr_ll}s, control buffers) is made once, on the first receive, the {@code pollfd} is
+ * the calling thread's {@link NativeScratch}, and a super-frame's {@code msghdr} with its
+ * {@code virtio_net_hdr} the sending thread's {@link VnetSendScratch}. {@link #close} may race with
+ * both (see {@link SocketHandle}).
  */
 public final class AfPacketPort implements AccessPort
 {
@@ -149,6 +149,8 @@ public final class AfPacketPort implements AccessPort
     private final SocketHandle segmentingSocket;
     private final int mtu;
     private volatile long truncatedFrames;
+    /** The receiving thread's recvmmsg vector, made on the first receive. */
+    private PacketReceiveVector receiveVector;
 
     private AfPacketPort(final String name, final int interfaceIndex, final int mtu, final SocketHandle socket,
         final SocketHandle sendSocket, final SocketHandle segmentingSocket)
@@ -326,7 +328,7 @@ public final class AfPacketPort implements AccessPort
     /**
      * Drains what is queued (without waiting) into {@code batch}; only if nothing was, waits with
      * {@code poll} up to {@code timeoutMillis} (negative: no limit) and drains again. Under load this
-     * costs one {@code recvmsg} per frame and no {@code poll}.
+     * costs one {@code recvmmsg} per batch and no {@code poll}.
      */
     @Override
     public int receive(final FrameBatch batch, final int timeoutMillis)
@@ -374,29 +376,32 @@ public final class AfPacketPort implements AccessPort
         return count;
     }
 
+    /**
+     * One {@code recvmmsg} for up to a batch of frames (one system call instead of one per frame),
+     * each into its own slot behind its {@code virtio_net_hdr}; frames this host sent and frames
+     * longer than a slot are skipped (their slots stay unused).
+     */
     private int drain(final FrameBatch batch, final NativeScratch scratch, final int fd)
     {
         final UnsafeBuffer frames = batch.buffer();
-        final UnsafeBuffer control = scratch.buffer();
-        final long batchAddress = batch.address();
         final int capacity = batch.capacity();
         final int maxFrameLength = batch.maxFrameLength();
-        // Bounds the work spent on frames that are dropped, so one call always returns.
-        int reads = 2 * capacity;
-        int count = 0;
-        while (count < capacity && reads-- > 0)
+        PacketReceiveVector vector = this.receiveVector;
+        if (vector == null || vector.capacity() < capacity)
         {
-            final int slotOffset = batch.slotFrameOffset(count);
-            // The virtio_net_hdr lands in the headroom, right in front of the frame.
-            final int vnetOffset = slotOffset - VNET_HEADER_LENGTH;
-            final long received = Libc.recvmsg(fd, scratch.prepareReceive(batchAddress + vnetOffset,
-                VNET_HEADER_LENGTH + maxFrameLength), MSG_DONTWAIT | MSG_TRUNC);
-            if (received <= VNET_HEADER_LENGTH)
-            {
-                break; // EAGAIN: nothing queued (or an error; or 0 from the closed-socket marker)
-            }
-            final long length = received - VNET_HEADER_LENGTH;
-            if (control.getByte(SOCKADDR_OFFSET + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
+            vector = new PacketReceiveVector(capacity); // once per port (and batch size): not per frame
+            this.receiveVector = vector;
+        }
+        // The virtio_net_hdr lands in the headroom, right in front of the frame.
+        final long vectorAddress = vector.prepare(capacity, batch.address() + batch.slotFrameOffset(0) - VNET_HEADER_LENGTH,
+            batch.slotSize(), VNET_HEADER_LENGTH + maxFrameLength);
+        final int received = Libc.recvmmsg(fd, vectorAddress, capacity, MSG_DONTWAIT | MSG_TRUNC);
+        final UnsafeBuffer control = vector.buffer();
+        int count = 0;
+        for (int i = 0; i < received; i++)
+        {
+            final long length = vector.receivedLength(i) - (long)VNET_HEADER_LENGTH;
+            if (length <= 0 || control.getByte(vector.sockaddrOffset(i) + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
             {
                 continue;
             }
@@ -405,11 +410,12 @@ public final class AfPacketPort implements AccessPort
                 truncatedFrames++;
                 continue;
             }
-
+            final int slotOffset = batch.slotFrameOffset(i);
+            final int vnetOffset = slotOffset - VNET_HEADER_LENGTH;
             int frameOffset = slotOffset;
             int frameLength = (int)length;
             long offload = offloadRequest(frames, vnetOffset);
-            final int auxdata = findAuxdata(control, scratch.receivedControlLength());
+            final int auxdata = findAuxdata(control, vector.controlOffset(i), vector.controlLength(i));
             if (auxdata >= 0 && (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_VALID) != 0)
             {
                 if (frameLength + VlanTag.LENGTH > maxFrameLength || frameLength < MAC_ADDRESSES_LENGTH)
@@ -478,22 +484,22 @@ public final class AfPacketPort implements AccessPort
     }
 
     /** @return the scratch index of the tpacket_auxdata, or -1 when the control messages hold none */
-    private static int findAuxdata(final UnsafeBuffer scratch, final int controlLength)
+    private static int findAuxdata(final UnsafeBuffer buffer, final int controlOffset, final int controlLength)
     {
-        final int length = Math.min(controlLength, CONTROL_CAPACITY);
+        final int length = Math.min(controlLength, PacketReceiveVector.CONTROL_CAPACITY);
         int offset = 0;
         while (offset + (int)CMSG_DATA <= length)
         {
-            final long cmsgLength = scratch.getLong(CONTROL_OFFSET + offset + (int)CMSG_LEN);
+            final long cmsgLength = buffer.getLong(controlOffset + offset + (int)CMSG_LEN);
             if (cmsgLength < CMSG_DATA || offset + cmsgLength > length)
             {
                 return -1;
             }
-            if (scratch.getInt(CONTROL_OFFSET + offset + (int)CMSG_LEVEL) == SOL_PACKET &&
-                scratch.getInt(CONTROL_OFFSET + offset + (int)CMSG_TYPE) == PACKET_AUXDATA &&
+            if (buffer.getInt(controlOffset + offset + (int)CMSG_LEVEL) == SOL_PACKET &&
+                buffer.getInt(controlOffset + offset + (int)CMSG_TYPE) == PACKET_AUXDATA &&
                 cmsgLength >= CMSG_DATA + LinuxStructs.TPACKET_AUXDATA.byteSize())
             {
-                return CONTROL_OFFSET + offset + (int)CMSG_DATA;
+                return controlOffset + offset + (int)CMSG_DATA;
             }
             offset += (int)((cmsgLength + 7) & ~7L); // CMSG_ALIGN
         }

@@ -86,6 +86,12 @@ public final class FrameBatch
         return maxFrameLength;
     }
 
+    /** Distance between two slots: slot {@code i + 1}'s frame starts this far after slot {@code i}'s. */
+    public int slotSize()
+    {
+        return slotSize;
+    }
+
     /** Offset in {@link #buffer()} where a driver writes the frame received into {@code slot}. */
     public int slotFrameOffset(final int slot)
     {
