@@ -192,10 +192,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
         final int count = batch.count();
         if (socket.isClosed())
         {
-            for (int i = 0; i < count; i++)
-            {
-                batch.sent(i, false);
-            }
+            batch.failAll();
             return;
         }
         final UnsafeBuffer vector = batch.vector();

@@ -259,10 +259,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
         final int count = batch.count();
         if (socket.isClosed())
         {
-            for (int i = 0; i < count; i++)
-            {
-                batch.sent(i, false);
-            }
+            batch.failAll();
             return;
         }
         final UnsafeBuffer vector = batch.vector();

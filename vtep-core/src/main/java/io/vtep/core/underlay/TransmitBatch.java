@@ -102,6 +102,12 @@ public final class TransmitBatch
         sent[index] = taken;
     }
 
+    /** Marks every packet unsent (the socket is closed). */
+    void failAll()
+    {
+        java.util.Arrays.fill(sent, 0, count, false);
+    }
+
     /** The native view of the vector, iovecs and addresses, for a transmitter to fill in. */
     UnsafeBuffer vector()
     {
