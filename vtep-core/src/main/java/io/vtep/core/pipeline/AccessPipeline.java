@@ -103,13 +103,17 @@ public final class AccessPipeline
                 kind == FrameOffload.TCP_SEGMENTS, FrameOffload.segmentSize(offload)))
         {
             // In increasing order, each forwarded before the next is written (it overwrites the
-            // previous segment's payload tail with its headers).
+            // previous segment's payload tail with its headers): the overlay queues copies, sent
+            // together.
+            overlay.flush();
+            overlay.copyPending(true);
             for (int segment = 0, segments = segmentation.segments(); segment < segments; segment++)
             {
                 final int offset = segmentation.segment(segment);
                 forward(buffer, offset, segmentation.segmentLength(), nowNanos);
-                overlay.flush(); // the next segment's headers overwrite this one's tail
             }
+            overlay.flush();
+            overlay.copyPending(false);
             return;
         }
         counters.dropped(DropReason.BAD_OFFLOAD);

@@ -1,6 +1,9 @@
 package io.vtep.core.pipeline;
 
+import java.nio.ByteBuffer;
+
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.underlay.TransmitBatch;
 import io.vtep.core.underlay.UnderlayTransmitter;
@@ -20,14 +23,17 @@ import io.vtep.metrics.Side;
  * <p>Unicast packets wait in a {@link TransmitBatch} until {@link #flush} (the access pipeline
  * flushes after each batch of received frames): one {@code sendmmsg} instead of a {@code sendto}
  * each. That is safe because each frame of a received batch lives in its own slot, untouched until
- * the next batch; a caller that reuses a frame's memory sooner (segmentation in place) flushes
- * first. Flood copies are sent at once (they re-point one packet), after a flush, so a flow's
+ * the next batch; a caller that reuses a frame's memory sooner (segmentation in place) has them
+ * queued as copies ({@link #copyPending}). Flood copies are sent at once (they re-point one packet), after a flush, so a flow's
  * packets never overtake each other.
  *
  * <p>One instance per data-path thread (it holds that thread's counters and batch).
  */
 final class OverlayTransmit
 {
+    /** A staging slot holds a jumbo frame (9216) with outer IPv6 headers. */
+    private static final int STAGING_SLOT = 9_344;
+
     private final VxlanEncapsulator encapsulator;
     private final SourcePortRange sourcePorts;
     private final int underlayMtu;
@@ -38,6 +44,9 @@ final class OverlayTransmit
     private final int[] pendingVniSlots = new int[TransmitBatch.CAPACITY];
     private final int[] pendingVtepIndexes = new int[TransmitBatch.CAPACITY];
     private final int[] pendingFrameLengths = new int[TransmitBatch.CAPACITY];
+    /** Room for a copy of each pending packet, for callers that reuse a frame's memory before the flush. */
+    private final UnsafeBuffer staging = new UnsafeBuffer(ByteBuffer.allocateDirect(TransmitBatch.CAPACITY * STAGING_SLOT));
+    private boolean copyPending;
 
     OverlayTransmit(
         final VxlanEncapsulator encapsulator,
@@ -83,7 +92,8 @@ final class OverlayTransmit
         if (fits(vni, length))
         {
             final int outer = encapsulate(vni, buffer, offset, length, vtep.address());
-            if (outer >= 0 && buffer.byteArray() != null)
+            if (outer >= 0 && (buffer.byteArray() != null ||
+                (copyPending && length + encapsulator.headerLength() > STAGING_SLOT)))
             {
                 send(vni, vtep, buffer, outer, length); // not native memory: no address to queue
             }
@@ -94,10 +104,20 @@ final class OverlayTransmit
                     flush();
                 }
                 final int i = pending.count();
+                final int packetLength = length + encapsulator.headerLength();
                 pendingVniSlots[i] = vni.slot();
                 pendingVtepIndexes[i] = vtep.index();
                 pendingFrameLengths[i] = length;
-                pending.add(buffer.addressOffset() + outer, length + encapsulator.headerLength());
+                if (copyPending)
+                {
+                    // The caller reuses this memory before the flush: queue a copy.
+                    staging.putBytes(i * STAGING_SLOT, buffer, outer, packetLength);
+                    pending.add(staging.addressOffset() + (long)i * STAGING_SLOT, packetLength);
+                }
+                else
+                {
+                    pending.add(buffer.addressOffset() + outer, packetLength);
+                }
             }
             else
             {
@@ -144,6 +164,17 @@ final class OverlayTransmit
             copies += send(vni, floodList[i], buffer, outer, length) ? 1 : 0;
         }
         return copies;
+    }
+
+    /**
+     * While on, unicast packets are queued as copies, so the caller may overwrite a frame's memory
+     * before the flush: the segments of a super-frame, cut in place one after the other, then still
+     * leave together in one {@code sendmmsg} instead of one system call each. A packet larger than a
+     * staging slot is sent at once.
+     */
+    void copyPending(final boolean on)
+    {
+        copyPending = on;
     }
 
     /** Sends the pending unicast packets and counts each as sent or as a {@code tx_error}. */

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.port.FrameOffload;
 import io.vtep.core.testing.EthernetFrames;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
@@ -183,6 +184,47 @@ class PipelineTest
         assertEquals(1, counters.vtepTxPackets(c.index()));
         assertEquals(reply.length + IPV4_OVERHEAD, counters.vtepTxBytes(c.index()));
         assertEquals(1, counters.vtepRxPackets(c.index()));
+    }
+
+    /**
+     * A TSO super-frame from a host with offloads on (a 5,000-byte TCP payload, MSS 1,000): cut in
+     * place into 5 segments that all reach the remote VTEP, in order, each with its own sequence
+     * number and a complete payload slice, although each segment's headers overwrite the previous
+     * segment's tail before the batch is sent (the overlay queues copies).
+     */
+    @Test
+    void tsoSuperFrameToARemoteMacLeavesAsSegmentsInOrder()
+    {
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46)); // learn REMOTE_HOST
+        underlay.sent.clear();
+        final int payload = 5_000;
+        final byte[] inner = new byte[14 + 20 + 20 + payload];
+        final ByteBuffer b = ByteBuffer.wrap(inner);
+        b.putShort(0, (short)0x0200).putInt(2, 0x0b); // destination REMOTE_HOST
+        b.putShort(6, (short)0x0200).putInt(8, 1); // source HOST_1
+        b.putShort(12, (short)0x0800);
+        b.put(14, (byte)0x45).putShort(16, (short)(20 + 20 + payload)).put(22, (byte)64).put(23, (byte)6);
+        b.putInt(26, 0x0a000001).putInt(30, 0x0a000002);
+        b.putShort(34, (short)40000).putShort(36, (short)5201).putInt(38, 7).put(46, (byte)0x50).put(47, (byte)0x18);
+        for (int i = 0; i < payload; i++)
+        {
+            inner[54 + i] = (byte)(i * 7);
+        }
+        final FrameBatch batch = new FrameBatch(1, FrameBatch.MAX_SUPER_FRAME_LENGTH);
+        batch.buffer().putBytes(batch.slotFrameOffset(0), inner);
+        batch.add(batch.slotFrameOffset(0), inner.length, FrameOffload.of(FrameOffload.TCP_SEGMENTS, 34, 16, 1_000));
+        fromEth1.process(batch, now);
+
+        assertEquals(5, underlay.sent.size());
+        for (int i = 0; i < 5; i++)
+        {
+            final byte[] segment = innerFrameOf(underlay.sent.get(i));
+            assertEquals(54 + 1_000, segment.length);
+            assertEquals(7 + i * 1_000, ByteBuffer.wrap(segment).getInt(38), "sequence of segment " + i);
+            assertArrayEquals(Arrays.copyOfRange(inner, 54 + i * 1_000, 54 + (i + 1) * 1_000),
+                Arrays.copyOfRange(segment, 54, segment.length), "payload of segment " + i);
+        }
+        assertEquals(5, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
     }
 
     @Test
