@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -213,7 +214,7 @@ public final class VtepAppliance implements AutoCloseable
         }
         for (final PortContext port : ports)
         {
-            final java.util.List<java.util.function.LongSupplier> failures = new ArrayList<>();
+            final List<LongSupplier> failures = new ArrayList<>();
             for (final PipelineWorker pipeline : pipelineWorkers)
             {
                 pipeline.lanes().stream().filter(lane -> lane.portName().equals(port.port().name()))
@@ -231,7 +232,7 @@ public final class VtepAppliance implements AutoCloseable
                 failures.add(worker::failures);
             }
             metrics.bindPortWorkerFailures(port.port().name(),
-                () -> failures.stream().mapToLong(java.util.function.LongSupplier::getAsLong).sum());
+                () -> failures.stream().mapToLong(LongSupplier::getAsLong).sum());
         }
         threads.forEach(Thread::start);
         runningRoles = List.copyOf(roles);
