@@ -14,7 +14,7 @@ libpcap0.8      libpcap for the pcap port driver (Pcap4J) and dumpcap
 iperf3          TCP/UDP throughput across the overlay
 tshark          captures and VXLAN decoding
 tcpdump         ad-hoc captures while debugging a test
-ethtool         making hosts wire-like (checksum/segmentation offloads off)
+ethtool         hosts made wire-like on purpose (behind pcap ports; the benchmark offloads-off figure)
 procps          sysctl (IPv6 off in test namespaces), ps
 python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/python3)
 kmod            modprobe for the vxlan and bridge modules when they are not loaded
