@@ -15,6 +15,7 @@ import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
+import io.vtep.topology.TcpTransfer;
 import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 
@@ -71,6 +72,12 @@ class Ipv6UnderlayTest
         assertEquals(2, large.received(), "the largest packet that fits 1500 - 70");
         assertEquals("remote 2001:db8::2", vtep.entry(100, h2.mac()));
         assertEquals("2001:db8::1", kernel.remoteVtepOf(h1.mac()).orElseThrow());
+
+        // Hosts at default offloads: TSO super-frames out, the kernel VTEP's GSO packets back.
+        final java.nio.file.Path file = topology.workDir().resolve("random-16m");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 17);
+        assertEquals(sent, TcpTransfer.send(h1, h2, 5401, file, java.time.Duration.ofSeconds(60)), "h1 -> h2 over the IPv6 underlay");
+        assertEquals(sent, TcpTransfer.send(h2, h1, 5402, file, java.time.Duration.ofSeconds(60)), "h2 -> h1 over the IPv6 underlay");
 
         final List<Map<String, String>> fromVtep = capture.fields("ipv6.src == 2001:db8::1 && vxlan",
             "udp.checksum", "vxlan.vni", "udp.dstport", "ipv6.hlim");
