@@ -5,7 +5,6 @@ import static io.vtep.core.nativeio.LinuxStructs.POLL_EVENTS;
 import static io.vtep.core.nativeio.LinuxStructs.POLL_FD;
 
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -16,6 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.pipeline.AccessPipeline;
+import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.core.underlay.UnderlayReceiver;
@@ -42,7 +42,6 @@ final class PipelineWorker implements Runnable
 {
     static final int BATCH_SIZE = 32;
     private static final int POLL_MILLIS = 100;
-    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final Logger LOGGER = System.getLogger(PipelineWorker.class.getName());
     private static final int POLLFD_SIZE = (int)LinuxStructs.POLLFD.byteSize();
 
@@ -53,7 +52,7 @@ final class PipelineWorker implements Runnable
         private final AccessPipeline pipeline;
         private final FrameBatch batch;
         private long truncatedReported;
-        private volatile long failures;
+        private final FailureLog failures = new FailureLog(LOGGER);
 
         Lane(final AccessPort port, final AccessPipeline pipeline)
         {
@@ -65,7 +64,7 @@ final class PipelineWorker implements Runnable
         /** RuntimeExceptions caught (and survived) on this lane. */
         long failures()
         {
-            return failures;
+            return failures.failures();
         }
 
         String portName()
@@ -83,10 +82,8 @@ final class PipelineWorker implements Runnable
     private final MemorySegment pollfds;
     private final int pollCount;
     private volatile boolean running = true;
-    private volatile long underlayFailures;
+    private final FailureLog underlayFailures = new FailureLog(LOGGER);
     private volatile long packets;
-    private long lastLogNanos;
-    private long failuresLogged;
 
     /**
      * @param underlay the pipeline's underlay socket (opened with {@link UnderlayReceiver#openServed}),
@@ -189,8 +186,7 @@ final class PipelineWorker implements Runnable
             catch (final RuntimeException ex)
             {
                 lane.batch.clear();
-                lane.failures = lane.failures + 1; // single writer: this thread
-                failed("port " + lane.port.name(), ex);
+                lane.failures.failed(name + ": forwarding failed on port " + lane.port.name() + ", batch lost, pipeline continues", ex);
             }
         }
         if (underlay != null)
@@ -201,24 +197,12 @@ final class PipelineWorker implements Runnable
             }
             catch (final RuntimeException ex)
             {
-                underlayFailures = underlayFailures + 1;
-                failed("underlay", ex);
+                underlayFailures.failed(name + ": forwarding failed on the underlay, batch lost, pipeline continues", ex);
             }
         }
         return work;
     }
 
-    private void failed(final String where, final RuntimeException ex)
-    {
-        final long count = failuresLogged + 1;
-        final long now = System.nanoTime();
-        if (failuresLogged == 0 || now - lastLogNanos >= LOG_INTERVAL_NANOS)
-        {
-            lastLogNanos = now;
-            LOGGER.log(Level.ERROR, name + ": forwarding failed on " + where + ", batch lost, pipeline continues", ex);
-        }
-        failuresLogged = count;
-    }
 
     /** Frames and datagrams received so far. */
     long packets()
@@ -229,7 +213,7 @@ final class PipelineWorker implements Runnable
     /** RuntimeExceptions caught while serving the underlay socket. */
     long underlayFailures()
     {
-        return underlayFailures;
+        return underlayFailures.failures();
     }
 
     void stop()

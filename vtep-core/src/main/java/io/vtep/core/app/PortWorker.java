@@ -1,11 +1,11 @@
 package io.vtep.core.app;
 
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 
 import org.agrona.concurrent.NanoClock;
 
 import io.vtep.core.pipeline.AccessPipeline;
+import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
 
@@ -16,13 +16,12 @@ import io.vtep.core.port.FrameBatch;
  * <p>A RuntimeException from the port or the pipeline (a bug: bad input is dropped and counted,
  * never thrown) must not end the thread silently, which would leave the port dead while the
  * appliance reports healthy. It is counted ({@link #failures()}), logged at most once per
- * {@link #LOG_INTERVAL_NANOS} with the number suppressed in between, and the loop goes on with
+ * {@link FailureLog#INTERVAL_NANOS} with the number suppressed in between, and the loop goes on with
  * the next batch (the failing batch is lost).
  */
 final class PortWorker implements Runnable
 {
     static final int BATCH_SIZE = 32;
-    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final int POLL_MILLIS = 100;
     private static final Logger LOGGER = System.getLogger(PortWorker.class.getName());
 
@@ -31,10 +30,8 @@ final class PortWorker implements Runnable
     private final NanoClock clock;
     private final FrameBatch batch;
     private volatile boolean running = true;
-    private volatile long failures;
+    private final FailureLog failures = new FailureLog(LOGGER);
     private long truncatedReported;
-    private long lastLogNanos;
-    private long failuresLogged;
 
     PortWorker(final AccessPort port, final AccessPipeline pipeline)
     {
@@ -72,23 +69,13 @@ final class PortWorker implements Runnable
     private void failed(final RuntimeException ex)
     {
         batch.clear();
-        final long count = failures + 1;
-        failures = count; // single writer: this thread
-        final long now = clock.nanoTime();
-        if (failuresLogged == 0 || now - lastLogNanos >= LOG_INTERVAL_NANOS)
-        {
-            final long suppressed = count - 1 - failuresLogged;
-            lastLogNanos = now;
-            failuresLogged = count;
-            LOGGER.log(Level.ERROR, "port " + port.name() + ": forwarding failed, batch lost, worker continues" +
-                (suppressed > 0 ? " (" + suppressed + " more failures since the last report)" : ""), ex);
-        }
+        failures.failed("port " + port.name() + ": forwarding failed, batch lost, worker continues", ex);
     }
 
     /** @return RuntimeExceptions caught (and survived) so far. */
     long failures()
     {
-        return failures;
+        return failures.failures();
     }
 
     void stop()

@@ -60,6 +60,7 @@ import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.SocketHandle;
+import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.pipeline.OverlayPipeline;
 import io.vtep.encap.VtepAddress;
 
@@ -115,8 +116,8 @@ import io.vtep.encap.VtepAddress;
  * <h2>Failures</h2>
  * A RuntimeException from the pipeline (a bug: bad input is dropped and counted, never thrown)
  * must not end the thread, which would leave the underlay deaf while the appliance reports
- * healthy. It is counted ({@link #failures()}), logged at most once per
- * {@value #LOG_INTERVAL_SECONDS} s with the number suppressed in between, and the next datagram is
+ * healthy. It is counted ({@link #failures()}), logged at most once per 10 s
+ * ({@link FailureLog}) with the number suppressed in between, and the next datagram is
  * processed as usual (only the failing datagram is lost).
  *
  * <h2>Several receivers</h2>
@@ -142,8 +143,6 @@ public final class UnderlayReceiver implements AutoCloseable
     /** Asked for with SO_RCVBUFFORCE: a burst of small packets while the thread is busy must not overflow. */
     static final int RECEIVE_BUFFER_BYTES = 8 << 20;
     static final int POLL_MILLIS = 100;
-    static final long LOG_INTERVAL_SECONDS = 10;
-    private static final long LOG_INTERVAL_NANOS = LOG_INTERVAL_SECONDS * 1_000_000_000L;
     private static final long JOIN_MILLIS = 5_000;
     private static final Logger LOGGER = System.getLogger(UnderlayReceiver.class.getName());
 
@@ -452,7 +451,7 @@ public final class UnderlayReceiver implements AutoCloseable
     /** RuntimeExceptions from the pipeline caught (and survived) so far. */
     public long failures()
     {
-        return loop.failures;
+        return loop.failureLog.failures();
     }
 
     /** Datagrams dropped because they were longer than {@link #MAX_DATAGRAM}. */
@@ -563,12 +562,10 @@ public final class UnderlayReceiver implements AutoCloseable
         private final int sockaddrLength;
 
         volatile boolean running = true;
-        volatile long failures;
+        final FailureLog failureLog = new FailureLog(LOGGER);
         volatile long truncated;
         volatile long received;
         volatile long batches;
-        private long lastLogNanos;
-        private long failuresLogged;
 
         ReceiveLoop(final SocketHandle socket, final boolean ipv6, final OverlayPipeline pipeline, final Arena arena)
         {
@@ -688,17 +685,7 @@ public final class UnderlayReceiver implements AutoCloseable
 
         private void failed(final RuntimeException ex)
         {
-            final long count = failures + 1;
-            failures = count; // single writer: this thread
-            final long now = System.nanoTime();
-            if (failuresLogged == 0 || now - lastLogNanos >= LOG_INTERVAL_NANOS)
-            {
-                final long suppressed = count - 1 - failuresLogged;
-                lastLogNanos = now;
-                failuresLogged = count;
-                LOGGER.log(Level.ERROR, "underlay: forwarding a VXLAN datagram failed, datagram lost, receiver continues" +
-                    (suppressed > 0 ? " (" + suppressed + " more failures since the last report)" : ""), ex);
-            }
+            failureLog.failed("underlay: forwarding a VXLAN datagram failed, datagram lost, receiver continues", ex);
         }
     }
 }
