@@ -81,6 +81,15 @@ public final class Host {
     }
 
     /**
+     * Turns TSO and GSO off ({@code ethtool -K IF tso off gso off}) but keeps checksum offload:
+     * the host sends no super-frames, still with partial checksums. For a host behind a driver
+     * that cannot take super-frames (pcap).
+     */
+    public void segmentationOffloadOff() {
+        netns.execOk("ethtool", "-K", iface, "tso", "off", "gso", "off");
+    }
+
+    /**
      * Turns the veth default offloads back on (tx checksum, TSO, GSO): frames may then leave with
      * partial checksums and as GSO super-frames, which a test of that handling wants.
      */

@@ -77,6 +77,12 @@ public final class TcpTransfer {
         }
     }
 
+    /** {@link #send} from {@code a} to {@code b} on {@code port}, then back from {@code b} to {@code a} on {@code port + 1}. */
+    public static List<Result> bothWays(Host a, Host b, int port, Path file) {
+        Duration timeout = Duration.ofSeconds(60);
+        return List.of(send(a, b, port, file, timeout), send(b, a, port + 1, file, timeout));
+    }
+
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");

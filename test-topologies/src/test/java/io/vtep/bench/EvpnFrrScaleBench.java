@@ -91,7 +91,7 @@ class EvpnFrrScaleBench
     @BeforeAll
     static void requirements()
     {
-        Requirements.requireTopology("ethtool");
+        Requirements.requireTopology();
         FrrRouter.requireFrr();
     }
 

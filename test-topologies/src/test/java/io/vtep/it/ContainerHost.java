@@ -47,13 +47,6 @@ final class ContainerHost extends GenericContainer<ContainerHost>
         return this;
     }
 
-    /** Turns eth0's checksum and segmentation offloads off, like a host behind a physical NIC. */
-    ContainerHost wireLike()
-    {
-        execOk("ethtool -K eth0 tx off tso off gso off >/dev/null");
-        return this;
-    }
-
     String name()
     {
         return name;

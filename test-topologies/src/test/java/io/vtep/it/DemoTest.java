@@ -69,7 +69,7 @@ class DemoTest
     @BeforeEach
     void requirements()
     {
-        Requirements.requireTopology("ping", "iperf3", "ethtool", "setsid", "unshare", "setpriv");
+        Requirements.requireTopology("ping", "iperf3", "setsid", "unshare", "setpriv");
         rootInterfacesBefore = rootInterfaces();
     }
 

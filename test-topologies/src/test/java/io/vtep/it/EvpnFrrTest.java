@@ -56,7 +56,7 @@ class EvpnFrrTest
     @BeforeAll
     static void requirements()
     {
-        Requirements.requireTopology("ping", "iperf3", "tshark", "ethtool");
+        Requirements.requireTopology("ping", "iperf3", "tshark");
         FrrRouter.requireFrr();
     }
 

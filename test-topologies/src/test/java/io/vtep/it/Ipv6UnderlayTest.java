@@ -76,8 +76,7 @@ class Ipv6UnderlayTest
         // Hosts at default offloads: TSO super-frames out, the kernel VTEP's GSO packets back.
         final java.nio.file.Path file = topology.workDir().resolve("random-16m");
         final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 17);
-        assertEquals(sent, TcpTransfer.send(h1, h2, 5401, file, java.time.Duration.ofSeconds(60)), "h1 -> h2 over the IPv6 underlay");
-        assertEquals(sent, TcpTransfer.send(h2, h1, 5402, file, java.time.Duration.ofSeconds(60)), "h2 -> h1 over the IPv6 underlay");
+        assertEquals(List.of(sent, sent), TcpTransfer.bothWays(h1, h2, 5401, file), "h1 -> h2, then h2 -> h1, over the IPv6 underlay");
 
         final List<Map<String, String>> fromVtep = capture.fields("ipv6.src == 2001:db8::1 && vxlan",
             "udp.checksum", "vxlan.vni", "udp.dstport", "ipv6.hlim");

@@ -30,7 +30,7 @@ class FrrBaselineTest {
 
     @BeforeAll
     static void requirements() {
-        Requirements.requireTopology("ping", "ethtool");
+        Requirements.requireTopology("ping");
         FrrRouter.requireFrr();
     }
 

@@ -30,7 +30,7 @@ class KernelBaselineTest {
 
     @BeforeAll
     static void requirements() {
-        Requirements.requireTopology("ping", "ethtool", "tshark", "iperf3");
+        Requirements.requireTopology("ping", "tshark", "iperf3");
     }
 
     /** The two-VTEP topology; {@code learning} switches the kernel's data-plane learning on the vxlan devices. */

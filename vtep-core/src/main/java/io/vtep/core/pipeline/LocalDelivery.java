@@ -43,6 +43,12 @@ final class LocalDelivery
         this.overlayMtu = overlayMtu;
     }
 
+    /** Whether a frame is longer than the underlay could have carried it: a peer's super-frame. */
+    boolean exceedsOverlayMtu(final int length)
+    {
+        return length - EthernetHeader.LENGTH > overlayMtu;
+    }
+
     /** @return true when the port took the frame. */
     boolean send(final Attachment to, final MutableDirectBuffer buffer, final int offset, final int length)
     {

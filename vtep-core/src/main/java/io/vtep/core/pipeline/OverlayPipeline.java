@@ -155,8 +155,12 @@ public final class OverlayPipeline
             return;
         }
 
-        // A peer on a veth underlay may send the inner checksum unfinished (see ChecksumOffload).
-        ChecksumOffload.completeIfPartial(buffer, frameOffset, frameLength);
+        // A peer on a veth underlay may send the inner checksum unfinished (see ChecksumOffload). A
+        // super-frame gets its checksums rewritten when it is segmented: no need to finish it here.
+        if (!local.exceedsOverlayMtu(frameLength))
+        {
+            ChecksumOffload.completeIfPartial(buffer, frameOffset, frameLength);
+        }
 
         final long sourceMac = MacAddress.get(buffer, frameOffset + EthernetHeader.SOURCE_OFFSET);
         if (source != null && !MacAddress.isGroup(sourceMac) && !MacAddress.isZero(sourceMac))

@@ -21,6 +21,7 @@ import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.Libpcap;
 import io.vtep.core.nativeio.NativeScratch;
+import io.vtep.encap.ChecksumOffload;
 
 /**
  * An access port on libpcap through Pcap4J 1.8.2: the portable, simple driver ({@code driver: pcap}).
@@ -44,6 +45,13 @@ import io.vtep.core.nativeio.NativeScratch;
  * frame into a reusable per-thread {@code byte[]} first (Pcap4J only sends from a heap array).
  * Frames longer than {@link FrameBatch#MAX_FRAME_LENGTH}, or cut by the snaplen, are dropped and
  * counted in {@link #truncatedFrames()}.
+ *
+ * <h2>Offloads</h2>
+ * libpcap passes on no offload metadata. A partial TCP/UDP checksum of an untagged frame (a host
+ * with checksum offload on, as every veth host has) is recognised and finished
+ * ({@link ChecksumOffload#completeIfPartial}); a TSO/GSO super-frame is longer than the snaplen and
+ * is dropped as truncated, so a host that sends TCP through a pcap port needs TSO and GSO off. The
+ * af-packet driver takes both.
  */
 public final class PcapPort implements AccessPort
 {
@@ -276,6 +284,9 @@ public final class PcapPort implements AccessPort
             }
             final int frameOffset = batch.slotFrameOffset(count);
             batch.buffer().putBytes(frameOffset, packet);
+            // libpcap reports no checksum state: a host's checksum offload is recognised by its
+            // partial checksum and finished here, as a NIC would have.
+            ChecksumOffload.completeIfPartial(batch.buffer(), frameOffset, packet.length);
             batch.add(frameOffset, packet.length);
             count++;
         }

@@ -168,12 +168,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
             return false;
         }
         final NativeScratch scratch = NativeScratch.current();
-        final UnsafeBuffer sockaddr = scratch.buffer();
-        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN_FAMILY, (short)AF_INET);
-        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN_PORT, (short)0);
-        // copied byte for byte (native order in, native order out): stays in network order
-        sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN_ADDR, buffer.getInt(offset + DESTINATION_OFFSET));
-        sockaddr.putLong(SOCKADDR_OFFSET + 8, 0L); // sin_zero
+        putDestination(scratch.buffer(), SOCKADDR_OFFSET, buffer, offset);
 
         final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset, length, SEND_FLAGS,
             scratch.sockaddrAddress(), SOCKADDR_IN_LENGTH);
@@ -181,33 +176,31 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
         return sent == length;
     }
 
-    /**
-     * The whole batch in {@code sendmmsg} calls (usually one): per packet a {@code sockaddr_in} with
-     * its destination, as {@link #send(DirectBuffer, int, int)} writes for {@code sendto}.
-     */
+    /** The whole batch in {@code sendmmsg} calls (usually one), each to its destination as for {@code sendto}. */
     @Override
     public void send(final TransmitBatch batch)
     {
         final SocketHandle socket = this.socket;
-        final int count = batch.count();
         if (socket.isClosed())
         {
             batch.failAll();
             return;
         }
-        final UnsafeBuffer vector = batch.vector();
-        for (int i = 0; i < count; i++)
-        {
-            final int sockaddr = batch.sockaddrOffset(i);
-            final UnsafeBuffer packet = batch.packet(i);
-            vector.putShort(sockaddr + (int)SIN_FAMILY, (short)AF_INET);
-            vector.putShort(sockaddr + (int)SIN_PORT, (short)0);
-            vector.putInt(sockaddr + (int)SIN_ADDR, packet.getInt(DESTINATION_OFFSET));
-            vector.putLong(sockaddr + 8, 0L);
-            batch.describe(i, batch.packetAddress(i), batch.packetLength(i), SOCKADDR_IN_LENGTH);
-        }
-        batch.sendDescribed(socket.fd(), SEND_FLAGS);
+        batch.sendAll(socket.fd(), SEND_FLAGS, 0, SOCKADDR_IN_LENGTH, RawIpv4Transmitter::putDestination);
         Reference.reachabilityFence(socket);
+    }
+
+    /**
+     * The {@code sockaddr_in} the kernel routes by: the packet's destination, copied byte for byte
+     * (native order in, native order out), so it stays in network order.
+     */
+    private static void putDestination(final UnsafeBuffer target, final int offset, final DirectBuffer packet,
+        final int packetOffset)
+    {
+        target.putShort(offset + (int)SIN_FAMILY, (short)AF_INET);
+        target.putShort(offset + (int)SIN_PORT, (short)0);
+        target.putInt(offset + (int)SIN_ADDR, packet.getInt(packetOffset + DESTINATION_OFFSET));
+        target.putLong(offset + 8, 0L); // sin_zero
     }
 
     @Override

@@ -235,14 +235,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
             return false;
         }
         final NativeScratch scratch = NativeScratch.current();
-        final UnsafeBuffer sockaddr = scratch.buffer();
-        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN6_FAMILY, (short)AF_INET6);
-        sockaddr.putShort(SOCKADDR_OFFSET + (int)SIN6_PORT, (short)0); // 0: the socket's protocol
-        sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN6_FLOWINFO, 0);
-        // copied byte for byte: stays in network order
-        sockaddr.putLong(SOCKADDR_OFFSET + (int)SIN6_ADDR, buffer.getLong(offset + DESTINATION_OFFSET));
-        sockaddr.putLong(SOCKADDR_OFFSET + (int)SIN6_ADDR + 8, buffer.getLong(offset + DESTINATION_OFFSET + 8));
-        sockaddr.putInt(SOCKADDR_OFFSET + (int)SIN6_SCOPE_ID, 0);
+        putDestination(scratch.buffer(), SOCKADDR_OFFSET, buffer, offset);
 
         final int udpLength = length - IPV6_HEADER_LENGTH;
         final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset + IPV6_HEADER_LENGTH, udpLength,
@@ -256,28 +249,25 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
     public void send(final TransmitBatch batch)
     {
         final SocketHandle socket = this.socket;
-        final int count = batch.count();
         if (socket.isClosed())
         {
             batch.failAll();
             return;
         }
-        final UnsafeBuffer vector = batch.vector();
-        for (int i = 0; i < count; i++)
-        {
-            final int sockaddr = batch.sockaddrOffset(i);
-            final UnsafeBuffer packet = batch.packet(i);
-            vector.putShort(sockaddr + (int)SIN6_FAMILY, (short)AF_INET6);
-            vector.putShort(sockaddr + (int)SIN6_PORT, (short)0);
-            vector.putInt(sockaddr + (int)SIN6_FLOWINFO, 0);
-            vector.putLong(sockaddr + (int)SIN6_ADDR, packet.getLong(DESTINATION_OFFSET));
-            vector.putLong(sockaddr + (int)SIN6_ADDR + 8, packet.getLong(DESTINATION_OFFSET + 8));
-            vector.putInt(sockaddr + (int)SIN6_SCOPE_ID, 0);
-            batch.describe(i, batch.packetAddress(i) + IPV6_HEADER_LENGTH, batch.packetLength(i) - IPV6_HEADER_LENGTH,
-                SOCKADDR_IN6_LENGTH);
-        }
-        batch.sendDescribed(socket.fd(), SEND_FLAGS);
+        batch.sendAll(socket.fd(), SEND_FLAGS, IPV6_HEADER_LENGTH, SOCKADDR_IN6_LENGTH, RawIpv6Transmitter::putDestination);
         Reference.reachabilityFence(socket);
+    }
+
+    /** The {@code sockaddr_in6} to send to: the packet's destination, copied byte for byte (network order). */
+    private static void putDestination(final UnsafeBuffer target, final int offset, final DirectBuffer packet,
+        final int packetOffset)
+    {
+        target.putShort(offset + (int)SIN6_FAMILY, (short)AF_INET6);
+        target.putShort(offset + (int)SIN6_PORT, (short)0); // 0: the socket's protocol
+        target.putInt(offset + (int)SIN6_FLOWINFO, 0);
+        target.putLong(offset + (int)SIN6_ADDR, packet.getLong(packetOffset + DESTINATION_OFFSET));
+        target.putLong(offset + (int)SIN6_ADDR + 8, packet.getLong(packetOffset + DESTINATION_OFFSET + 8));
+        target.putInt(offset + (int)SIN6_SCOPE_ID, 0);
     }
 
     @Override

@@ -12,6 +12,7 @@ import static io.vtep.core.nativeio.LinuxStructs.MSG_NAMELEN;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.nativeio.Libc;
@@ -23,7 +24,7 @@ import io.vtep.core.nativeio.LinuxStructs;
  * (its outer IP header's address and length), which must stay untouched until
  * {@link UnderlayTransmitter#send(TransmitBatch)} has run.
  *
- * <p>Owns the {@code mmsghdr} vector, iovecs and socket addresses the transmitter fills in, so one
+ * <p>Owns the {@code mmsghdr} vector, iovecs and socket addresses ({@link #sendAll} fills them in), so one
  * batch belongs to one data-path thread and the transmitter itself stays shareable. Nothing is
  * allocated after construction.
  */
@@ -81,10 +82,6 @@ public final class TransmitBatch
         count = 0;
     }
 
-    public long packetAddress(final int index)
-    {
-        return packetAddresses[index];
-    }
 
     public int packetLength(final int index)
     {
@@ -108,19 +105,14 @@ public final class TransmitBatch
         java.util.Arrays.fill(sent, 0, count, false);
     }
 
-    /** The native view of the vector, iovecs and addresses, for a transmitter to fill in. */
-    UnsafeBuffer vector()
-    {
-        return vector;
-    }
 
-    long vectorAddress(final int index)
+    private long vectorAddress(final int index)
     {
         return address + (long)index * MMSGHDR_SIZE;
     }
 
-    /** Offset in {@link #vector()} of entry {@code index}'s socket address. */
-    int sockaddrOffset(final int index)
+    /** Offset in the vector memory of entry {@code index}'s socket address. */
+    private int sockaddrOffset(final int index)
     {
         return SOCKADDRS_OFFSET + index * SOCKADDR_SIZE;
     }
@@ -128,6 +120,27 @@ public final class TransmitBatch
     private long sockaddrAddress(final int index)
     {
         return address + sockaddrOffset(index);
+    }
+
+    /** Writes the socket address a packet is sent to, read from the packet's own header. */
+    @FunctionalInterface
+    interface Destination
+    {
+        void put(UnsafeBuffer target, int offset, DirectBuffer packet, int packetOffset);
+    }
+
+    /**
+     * Sends every packet on socket {@code fd}: each from {@code skip} bytes into it (the part the
+     * socket does not write itself), to the address {@code destination} reads from it.
+     */
+    void sendAll(final int fd, final int flags, final int skip, final int sockaddrLength, final Destination destination)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            destination.put(vector, sockaddrOffset(i), packet(i), 0);
+            describe(i, packetAddresses[i] + skip, packetLengths[i] - skip, sockaddrLength);
+        }
+        sendDescribed(fd, flags);
     }
 
     /** A view of packet {@code index} (one view, re-pointed by each call). */
@@ -142,7 +155,7 @@ public final class TransmitBatch
      * returns at the first message it could not send, which the next call then reports (-1) and
      * which is skipped, as a single {@code sendto} would have failed it alone.
      */
-    void sendDescribed(final int fd, final int flags)
+    private void sendDescribed(final int fd, final int flags)
     {
         int i = 0;
         while (i < count)
@@ -166,7 +179,7 @@ public final class TransmitBatch
     }
 
     /** Points entry {@code index} at {@code length} bytes from {@code dataAddress}, to the socket address of that length. */
-    void describe(final int index, final long dataAddress, final int length, final int sockaddrLength)
+    private void describe(final int index, final long dataAddress, final int length, final int sockaddrLength)
     {
         final int iovec = IOVECS_OFFSET + index * IOVEC_SIZE;
         vector.putLong(iovec + (int)IOV_BASE, dataAddress);
