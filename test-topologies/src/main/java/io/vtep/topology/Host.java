@@ -66,20 +66,6 @@ public final class Host {
         netns.setMac(ifName, mac);
     }
 
-    /** {@link #wireLike(String)} on the host's interface. */
-    public void wireLike() {
-        wireLike(iface);
-    }
-
-    /**
-     * Turns checksum and segmentation offloads off ({@code ethtool -K IF tx off tso off gso off
-     * gro off}), so frames leave with finished checksums and no GSO super-frames bigger than the
-     * MTU, like from a physical NIC (docs/architecture.md §8). {@link Topology#host} does this by default.
-     */
-    public void wireLike(String ifName) {
-        netns.execOk("ethtool", "-K", ifName, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
-    }
-
     /**
      * Turns TSO and GSO off ({@code ethtool -K IF tso off gso off}) but keeps checksum offload:
      * the host sends no super-frames, still with partial checksums. For a host behind a driver
@@ -87,14 +73,6 @@ public final class Host {
      */
     public void segmentationOffloadOff() {
         netns.execOk("ethtool", "-K", iface, "tso", "off", "gso", "off");
-    }
-
-    /**
-     * Turns the veth default offloads back on (tx checksum, TSO, GSO): frames may then leave with
-     * partial checksums and as GSO super-frames, which a test of that handling wants.
-     */
-    public void restoreOffloads(String ifName) {
-        netns.execOk("ethtool", "-K", ifName, "tx", "on", "tso", "on", "gso", "on");
     }
 
     /**
