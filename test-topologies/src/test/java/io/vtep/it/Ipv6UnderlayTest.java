@@ -77,6 +77,8 @@ class Ipv6UnderlayTest
         final java.nio.file.Path file = topology.workDir().resolve("random-16m");
         final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 17);
         assertEquals(List.of(sent, sent), TcpTransfer.bothWays(h1, h2, 5401, file), "h1 -> h2, then h2 -> h1, over the IPv6 underlay");
+        assertTrue(vtep.appliance().underlayGsoSegments() > 1_000,
+            () -> "h1's super-frames left as UDP GSO datagrams over IPv6: " + vtep.appliance().underlayGsoSegments());
 
         final List<Map<String, String>> fromVtep = capture.fields("ipv6.src == 2001:db8::1 && vxlan",
             "udp.checksum", "vxlan.vni", "udp.dstport", "ipv6.hlim");

@@ -104,6 +104,8 @@ class KernelInteropTest
         final List<TcpTransfer.Result> received = TcpTransfer.bothWays(net.h1, net.h2, 5001, file);
         assertEquals(sent, received.get(0), "h1 -> h2 through vtep's access side (offloaded frames finished and segmented)");
         assertEquals(sent, received.get(1), "h2 -> h1 (the kernel VTEP's GSO packets delivered to h1)");
+        assertTrue(vtep.appliance().underlayGsoSegments() > 10_000,
+            () -> "h1's super-frames left as UDP GSO datagrams: " + vtep.appliance().underlayGsoSegments() + " segments");
 
         final ManagedProcess server = net.h2.iperf3Server();
         for (final List<String> direction : List.of(List.<String>of(), List.of("-R")))

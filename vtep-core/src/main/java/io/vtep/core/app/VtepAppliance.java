@@ -34,6 +34,7 @@ import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
 import io.vtep.core.port.AfPacketPort;
+import io.vtep.core.underlay.UdpGsoTransmitter;
 import io.vtep.core.underlay.UnderlayReceiver;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.core.underlay.UnderlayTransmitters;
@@ -76,6 +77,8 @@ public final class VtepAppliance implements AutoCloseable
     private volatile boolean underlayBound;
     private volatile boolean stopping;
     private VtepMetrics metrics;
+    /** Null when UDP GSO is off or unsupported. */
+    private UdpGsoTransmitter underlayGso;
     private ApiServer apiServer;
     /** Null without a bgp section. */
     private BgpControlPlane bgp;
@@ -126,8 +129,15 @@ public final class VtepAppliance implements AutoCloseable
             // Before the access pipelines exist: each takes the queue when it is made.
             dataPlane.neighborQueue(new NeighborQueue(NEIGHBOR_QUEUE_CAPACITY));
         }
+        final UdpGsoTransmitter gso = openUnderlayGso(config);
+        dataPlane.segmentTransmitter(gso);
         final VtepAppliance appliance = new VtepAppliance(config, fdb, dataPlane);
         appliance.resources.add(transmitter);
+        if (gso != null)
+        {
+            appliance.resources.add(gso);
+            appliance.underlayGso = gso;
+        }
         try
         {
             appliance.openAndRun();
@@ -243,6 +253,29 @@ public final class VtepAppliance implements AutoCloseable
     }
 
     /**
+     * The UDP GSO transmitter for super-frame segments ({@code dataplane.underlay-gso}), or null when
+     * switched off or the kernel lacks {@code UDP_SEGMENT}: then every segment is a packet of its own,
+     * which works everywhere, only at a higher cost per byte.
+     */
+    private static UdpGsoTransmitter openUnderlayGso(final VtepConfig config)
+    {
+        if (!config.dataplane().underlayGso())
+        {
+            return null;
+        }
+        try
+        {
+            return UdpGsoTransmitter.open(config.vtep().localIp(), config.vtep().udpPort(), config.vtep().ttl());
+        }
+        catch (final IOException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "UDP GSO unavailable, super-frame segments go one packet each: {0}",
+                ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
      * The forwarding pipelines ({@code dataplane.pipelines}): each gets a receive socket on every
      * af-packet port (the port opened first, whose send sockets every thread uses, and with more
      * than one pipeline a {@code PACKET_FANOUT} member per further pipeline) and an underlay socket
@@ -307,6 +340,10 @@ public final class VtepAppliance implements AutoCloseable
         final VtepMetrics vtepMetrics = VtepMetrics.create(fdb, dataPlane.tables(), dataPlane.counters());
         metrics = vtepMetrics;
         resources.add(vtepMetrics::close);
+        if (underlayGso != null)
+        {
+            vtepMetrics.bindUnderlayGso(underlayGso::datagrams, underlayGso::segments);
+        }
         BgpDocuments bgpDocuments = null;
         if (bgp != null)
         {
@@ -407,6 +444,12 @@ public final class VtepAppliance implements AutoCloseable
     public List<Long> pipelinePackets()
     {
         return pipelines.stream().map(PipelineWorker::packets).toList();
+    }
+
+    /** VXLAN packets sent inside UDP GSO datagrams so far (as {@code vtep_underlay_gso_segments_total}); 0 when off. */
+    public long underlayGsoSegments()
+    {
+        return underlayGso == null ? 0 : underlayGso.segments();
     }
 
     /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */

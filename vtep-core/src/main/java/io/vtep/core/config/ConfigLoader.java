@@ -51,7 +51,7 @@ public final class ConfigLoader
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
-    private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds");
+    private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso");
 
     private ConfigLoader()
     {
@@ -128,7 +128,8 @@ public final class ConfigLoader
         return new DataplaneConfig(
             (int)node(map, "pipelines", node.path()).integer(defaults.pipelines(), 1, DataplaneConfig.MAX_PIPELINES),
             node(map, "busy-poll", node.path()).bool(false),
-            (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000));
+            (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000),
+            node(map, "underlay-gso", node.path()).bool(true));
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException

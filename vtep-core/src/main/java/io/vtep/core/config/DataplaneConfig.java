@@ -11,8 +11,11 @@ package io.vtep.core.config;
  * @param spinMicros   in the default blocking mode, how long a pipeline keeps polling its sockets
  *                     after its last frame before it blocks: a reply that comes back within it is
  *                     forwarded without a thread wake-up
+ * @param underlayGso  the segments of a TCP/UDP super-frame from an access host leave as one UDP GSO
+ *                     datagram per VTEP ({@code UDP_SEGMENT}) instead of one packet each; on by
+ *                     default, used when the kernel supports it (Linux 4.18 and later)
  */
-public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros)
+public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso)
 {
     public static final int DEFAULT_SPIN_MICROS = 200;
     public static final int MAX_PIPELINES = 64;
@@ -20,7 +23,7 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros)
     /** The defaults: one pipeline per two available processors, at least one; blocking with a short spin. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true);
     }
 
     /**

@@ -51,6 +51,8 @@ public final class VtepMetrics
     public static final String BUILD_INFO = "vtep.build.info";
     public static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
     public static final String PIPELINE_PACKETS = "vtep.pipeline.packets";
+    public static final String UNDERLAY_GSO_DATAGRAMS = "vtep.underlay.gso.datagrams";
+    public static final String UNDERLAY_GSO_SEGMENTS = "vtep.underlay.gso.segments";
     public static final String ORIGIN = "origin";
 
     // BGP EVPN hook: when the BGP speaker lands (its own issue), bind here, from its configured
@@ -160,6 +162,20 @@ public final class VtepMetrics
         FunctionCounter.builder(PIPELINE_PACKETS, packets, f -> f.getAsLong())
             .description("Frames (access ports) and VXLAN datagrams (underlay) a forwarding pipeline received")
             .tag("pipeline", pipeline)
+            .register(registry);
+    }
+
+    /**
+     * UDP GSO on the underlay ({@code dataplane.underlay-gso}): datagrams sent, and the VXLAN packets
+     * they carried; their ratio is how many segments one system call sent.
+     */
+    public void bindUnderlayGso(final java.util.function.LongSupplier datagrams, final java.util.function.LongSupplier segments)
+    {
+        FunctionCounter.builder(UNDERLAY_GSO_DATAGRAMS, datagrams, f -> f.getAsLong())
+            .description("UDP GSO datagrams sent to the underlay, each carrying the VXLAN packets of a super-frame's segments")
+            .register(registry);
+        FunctionCounter.builder(UNDERLAY_GSO_SEGMENTS, segments, f -> f.getAsLong())
+            .description("VXLAN packets sent inside UDP GSO datagrams (also counted in the per-VNI and per-VTEP tx counters)")
             .register(registry);
     }
 

@@ -103,6 +103,13 @@ public final class LinuxConstants
     // ---- <linux/in.h> ------------------------------------------------------------------------------
 
     public static final int IPPROTO_UDP = 17;
+    /** {@code setsockopt}/cmsg level of the UDP options (= IPPROTO_UDP). */
+    public static final int SOL_UDP = 17;
+    /** Time to live of unicast packets a socket sends. */
+    public static final int IP_TTL = 2;
+    /** Path MTU discovery mode of a socket: {@link #IP_PMTUDISC_DO} sets DF and never fragments. */
+    public static final int IP_MTU_DISCOVER = 10;
+    public static final int IP_PMTUDISC_DO = 2;
     /** The caller supplies the IPv4 header (raw(7)). */
     public static final int IP_HDRINCL = 3;
     /** {@code struct in_addr} or {@code struct ip_mreqn}: interface for outgoing multicast. */
@@ -111,6 +118,11 @@ public final class LinuxConstants
     public static final int IP_MULTICAST_LOOP = 34;
     /** {@code struct ip_mreqn}: join a multicast group on an interface. */
     public static final int IP_ADD_MEMBERSHIP = 35;
+
+    // ---- <linux/udp.h> -----------------------------------------------------------------------------
+
+    /** {@code u16} segment size: the datagram sent is cut into datagrams of that payload size (UDP GSO, udp(7)). */
+    public static final int UDP_SEGMENT = 103;
 
     // ---- <linux/in6.h> -----------------------------------------------------------------------------
 

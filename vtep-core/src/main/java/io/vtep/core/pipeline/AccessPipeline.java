@@ -106,14 +106,13 @@ public final class AccessPipeline
             // previous segment's payload tail with its headers): the overlay queues copies, sent
             // together.
             overlay.flush();
-            overlay.copyPending(true);
+            overlay.superFrameSegments(true);
             for (int segment = 0, segments = segmentation.segments(); segment < segments; segment++)
             {
                 final int offset = segmentation.segment(segment);
                 forward(buffer, offset, segmentation.segmentLength(), nowNanos);
             }
-            overlay.flush();
-            overlay.copyPending(false);
+            overlay.superFrameSegments(false);
             return;
         }
         counters.dropped(DropReason.BAD_OFFLOAD);

@@ -1,5 +1,6 @@
 package io.vtep.core.pipeline;
 
+import io.vtep.core.underlay.SegmentTransmitter;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.SourcePortRange;
@@ -23,6 +24,7 @@ public final class DataPlane
     private final int underlayMtu;
     private final UnderlayTransmitter transmitter;
     private NeighborQueue neighborQueue;
+    private SegmentTransmitter segmentTransmitter;
 
     public DataPlane(final ForwardingTables tables, final CounterSnapshotSource counters, final VtepAddress localAddress,
         final int udpPort, final int ttl, final SourcePortRange sourcePorts, final int underlayMtu,
@@ -61,6 +63,18 @@ public final class DataPlane
         return this;
     }
 
+    /**
+     * Lets the access pipelines made after this call send the segments of a super-frame as UDP GSO
+     * datagrams (or not, with null: the default).
+     *
+     * @return this
+     */
+    public DataPlane segmentTransmitter(final SegmentTransmitter transmitter)
+    {
+        this.segmentTransmitter = transmitter;
+        return this;
+    }
+
     /** @return the queue snooped neighbours go to, or null when snooping is off */
     public NeighborQueue neighborQueue()
     {
@@ -72,7 +86,8 @@ public final class DataPlane
     {
         final DataPathCounters block = counters.newBlock();
         final OverlayTransmit overlay = new OverlayTransmit(
-            new VxlanEncapsulator(localAddress, udpPort, ttl), sourcePorts, underlayMtu, transmitter, block);
+            new VxlanEncapsulator(localAddress, udpPort, ttl), sourcePorts, underlayMtu, transmitter, segmentTransmitter,
+            block);
         // Frames from a local port are wire frames already (super-frames are segmented on receipt):
         // only the port's own MTU bounds them.
         return new AccessPipeline(port, tables, new LocalDelivery(block, Integer.MAX_VALUE), overlay, block, neighborQueue);

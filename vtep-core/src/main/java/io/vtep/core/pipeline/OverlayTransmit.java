@@ -1,16 +1,19 @@
 package io.vtep.core.pipeline;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.core.underlay.SegmentTransmitter;
 import io.vtep.core.underlay.TransmitBatch;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.encap.FlowHash;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
 import io.vtep.encap.VxlanEncapsulator;
+import io.vtep.encap.VxlanHeader;
 import io.vtep.fdb.RemoteVtep;
 import io.vtep.metrics.DataPathCounters;
 import io.vtep.metrics.DropReason;
@@ -24,8 +27,13 @@ import io.vtep.metrics.Side;
  * flushes after each batch of received frames): one {@code sendmmsg} instead of a {@code sendto}
  * each. That is safe because each frame of a received batch lives in its own slot, untouched until
  * the next batch; a caller that reuses a frame's memory sooner (segmentation in place) has them
- * queued as copies ({@link #copyPending}). Flood copies are sent at once (they re-point one packet), after a flush, so a flow's
- * packets never overtake each other.
+ * queued as copies ({@link #superFrameSegments}). Flood copies are sent at once (they re-point one
+ * packet), after a flush, so a flow's packets never overtake each other.
+ *
+ * <p>The segments of a super-frame that go to one VTEP leave, when a {@link SegmentTransmitter}
+ * is given and ready for the flow's source port, as one UDP GSO datagram: gathered back to back
+ * (VXLAN header and inner frame each) and sent at the flush in one system call that the kernel
+ * cuts into the same VXLAN packets.
  *
  * <p>One instance per data-path thread (it holds that thread's counters and batch).
  */
@@ -48,17 +56,33 @@ final class OverlayTransmit
     private final UnsafeBuffer staging = new UnsafeBuffer(ByteBuffer.allocateDirect(TransmitBatch.CAPACITY * STAGING_SLOT));
     private boolean copyPending;
 
+    /** Null when UDP GSO is off: segments then go one packet each, in the pending batch. */
+    private final SegmentTransmitter segmentTransmitter;
+    /** The segments gathered for one GSO datagram, back to back; null without a segment transmitter. */
+    private final UnsafeBuffer gathered;
+    private boolean gathering;
+    private int gatheredLength;
+    private int gatheredSegments;
+    private int gatheredSegmentSize;
+    private int gatheredSourcePort;
+    private VniContext gatheredVni;
+    private RemoteVtep gatheredVtep;
+
     OverlayTransmit(
         final VxlanEncapsulator encapsulator,
         final SourcePortRange sourcePorts,
         final int underlayMtu,
         final UnderlayTransmitter transmitter,
+        final SegmentTransmitter segmentTransmitter,
         final DataPathCounters counters)
     {
         this.encapsulator = encapsulator;
         this.sourcePorts = sourcePorts;
         this.underlayMtu = underlayMtu;
         this.transmitter = transmitter;
+        this.segmentTransmitter = segmentTransmitter;
+        this.gathered = segmentTransmitter == null ? null :
+            new UnsafeBuffer(ByteBuffer.allocateDirect(SegmentTransmitter.MAX_PAYLOAD));
         this.counters = counters;
     }
 
@@ -89,7 +113,7 @@ final class OverlayTransmit
     /** Unicast to the VTEP that owns the destination MAC. */
     void toVtep(final VniContext vni, final RemoteVtep vtep, final MutableDirectBuffer buffer, final int offset, final int length)
     {
-        if (fits(vni, length))
+        if (fits(vni, length) && !(gathering && gather(vni, vtep, buffer, offset, length)))
         {
             final int outer = encapsulate(vni, buffer, offset, length, vtep.address());
             if (outer >= 0 && (buffer.byteArray() != null ||
@@ -167,19 +191,101 @@ final class OverlayTransmit
     }
 
     /**
-     * While on, unicast packets are queued as copies, so the caller may overwrite a frame's memory
-     * before the flush: the segments of a super-frame, cut in place one after the other, then still
-     * leave together in one {@code sendmmsg} instead of one system call each. A packet larger than a
-     * staging slot is sent at once.
+     * While on, the frames handed in are the segments of one super-frame, cut in place one after the
+     * other, so the caller overwrites a frame's memory before the flush. Unicast segments are then
+     * gathered into a GSO datagram per VTEP, or queued as copies: either way they still leave
+     * together, in one system call instead of one each. A packet larger than a staging slot is sent
+     * at once.
      */
-    void copyPending(final boolean on)
+    void superFrameSegments(final boolean on)
     {
+        if (!on)
+        {
+            flush();
+        }
         copyPending = on;
+        gathering = on && segmentTransmitter != null;
     }
 
-    /** Sends the pending unicast packets and counts each as sent or as a {@code tx_error}. */
+    /**
+     * Appends a segment to the GSO datagram being gathered, when it can join it: same VNI, VTEP and
+     * source port, not longer than the first segment, and the one before not shorter (only the last
+     * segment of a GSO datagram may be short, udp(7)).
+     *
+     * @return false when the segment must go the one-by-one way (the port is not ready, or the
+     *     remote's address family differs, which the encapsulator counts)
+     */
+    private boolean gather(final VniContext vni, final RemoteVtep vtep, final MutableDirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (buffer.byteArray() != null || vtep.address().isIpv6() != encapsulator.local().isIpv6())
+        {
+            return false;
+        }
+        final int sourcePort = sourcePorts.sourcePort(FlowHash.hash(buffer, offset, length));
+        final int segment = VxlanHeader.LENGTH + length;
+        if (gatheredSegments > 0 && (vni != gatheredVni || vtep != gatheredVtep || sourcePort != gatheredSourcePort ||
+            segment > gatheredSegmentSize || gatheredLength % gatheredSegmentSize != 0 ||
+            gatheredLength + segment > SegmentTransmitter.MAX_PAYLOAD || gatheredSegments == SegmentTransmitter.MAX_SEGMENTS))
+        {
+            sendGathered();
+        }
+        if (gatheredSegments == 0)
+        {
+            if (!segmentTransmitter.ready(sourcePort))
+            {
+                return false;
+            }
+            gatheredVni = vni;
+            gatheredVtep = vtep;
+            gatheredSourcePort = sourcePort;
+            gatheredSegmentSize = segment;
+        }
+        // RFC 7348 §5: flags with the I bit, reserved, VNI, reserved.
+        gathered.putInt(gatheredLength, VxlanHeader.FLAG_I << 24, ByteOrder.BIG_ENDIAN);
+        gathered.putInt(gatheredLength + VxlanHeader.VNI_OFFSET, vni.vni() << 8, ByteOrder.BIG_ENDIAN);
+        gathered.putBytes(gatheredLength + VxlanHeader.LENGTH, buffer, offset, length);
+        gatheredLength += segment;
+        gatheredSegments++;
+        return true;
+    }
+
+    /** Sends the gathered segments as one GSO datagram and counts each segment as a packet sent or a {@code tx_error}. */
+    private void sendGathered()
+    {
+        final int segments = gatheredSegments;
+        if (segments == 0)
+        {
+            return;
+        }
+        final boolean sent = segmentTransmitter.send(gatheredVtep.address(), gatheredSourcePort, gathered.addressOffset(),
+            gatheredLength, gatheredSegmentSize);
+        for (int i = 0; i < segments; i++)
+        {
+            final int frameLength = Math.min(gatheredSegmentSize, gatheredLength - i * gatheredSegmentSize) - VxlanHeader.LENGTH;
+            if (sent)
+            {
+                counters.vniSent(gatheredVni.slot(), Side.OVERLAY, frameLength);
+                counters.vtepSent(gatheredVtep.index(), frameLength + encapsulator.headerLength());
+            }
+            else
+            {
+                counters.vniDropped(gatheredVni.slot(), DropReason.TX_ERROR);
+            }
+        }
+        gatheredSegments = 0;
+        gatheredLength = 0;
+        gatheredVni = null;
+        gatheredVtep = null;
+    }
+
+    /**
+     * Sends the gathered GSO datagram and the pending unicast packets, and counts each packet as sent
+     * or as a {@code tx_error}.
+     */
     void flush()
     {
+        sendGathered();
         final int count = pending.count();
         if (count == 0)
         {

@@ -99,6 +99,7 @@ class ConfigLoaderTest
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), config.dataplane().pipelines());
         assertFalse(config.dataplane().busyPoll());
         assertEquals(200, config.dataplane().spinMicros());
+        assertTrue(config.dataplane().underlayGso());
     }
 
     @Test
@@ -107,9 +108,9 @@ class ConfigLoaderTest
         final VtepConfig config = ConfigLoader.parse("""
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
-            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0 }
+            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false), config.dataplane());
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.FrameOffload;
 import io.vtep.core.testing.EthernetFrames;
 import io.vtep.core.testing.RecordingPort;
+import io.vtep.core.testing.RecordingSegmentTransmitter;
 import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
@@ -55,6 +56,8 @@ class PipelineTest
     private final RecordingPort eth2 = new RecordingPort("eth2");
     private final RecordingTransmitter underlay = new RecordingTransmitter();
     private Fdb fdb;
+    private ForwardingTables tables;
+    private PortContext port1;
     private CounterSnapshotSource counters;
     private AccessPipeline fromEth1;
     private AccessPipeline fromEth2;
@@ -72,11 +75,11 @@ class PipelineTest
         fdb.addVni(200, LearningMode.DATA_PLANE, 0, GROUP);
         fdb.addVni(300, LearningMode.EVPN, 0, null);
         fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VTEP_B), fdb.remoteVteps().intern(VTEP_C)});
-        final ForwardingTables tables = new ForwardingTables(fdb);
+        tables = new ForwardingTables(fdb);
         vni100 = tables.addVni(100);
         vni200 = tables.addVni(200);
         vni300 = tables.addVni(300);
-        final PortContext port1 = tables.addPort(eth1);
+        port1 = tables.addPort(eth1);
         final PortContext port2 = tables.addPort(eth2);
         tables.attach(port1, Attachment.UNTAGGED, vni100);
         tables.attach(port1, 10, vni200);
@@ -197,7 +200,61 @@ class PipelineTest
     {
         receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46)); // learn REMOTE_HOST
         underlay.sent.clear();
-        final int payload = 5_000;
+        final byte[] inner = tcpSuperFrame(5_000);
+        fromEth1.process(superFrameBatch(inner, 1_000), now);
+
+        assertEquals(5, underlay.sent.size());
+        for (int i = 0; i < 5; i++)
+        {
+            assertSegment(inner, i, innerFrameOf(underlay.sent.get(i)));
+        }
+        assertEquals(5, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+    }
+
+    /**
+     * With UDP GSO the same super-frame leaves in one system call: one datagram whose payload is the
+     * five VXLAN packets' UDP payloads back to back (VXLAN header + segment each), segment size
+     * 8 + 1,054, sent from the flow's source port to the VTEP; counted as five packets.
+     */
+    @Test
+    void tsoSuperFrameLeavesAsOneUdpGsoDatagramWhenTheSourcePortIsReady()
+    {
+        final RecordingSegmentTransmitter gso = new RecordingSegmentTransmitter();
+        final AccessPipeline pipeline = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, underlay)
+            .segmentTransmitter(gso).accessPipeline(port1);
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46)); // learn REMOTE_HOST
+        underlay.sent.clear();
+        final byte[] inner = tcpSuperFrame(5_000);
+        pipeline.process(superFrameBatch(inner, 1_000), now);
+
+        assertTrue(underlay.sent.isEmpty(), "no segment went one by one");
+        assertEquals(1, gso.sent.size());
+        final RecordingSegmentTransmitter.Datagram datagram = gso.sent.get(0);
+        assertEquals(VTEP_C, datagram.remote());
+        assertEquals(8 + 54 + 1_000, datagram.segmentSize());
+        assertEquals(5 * datagram.segmentSize(), datagram.payload().length);
+        assertTrue(datagram.sourcePort() >= 49152, "a port of the RFC 7348 §5 range");
+        for (int i = 0; i < 5; i++)
+        {
+            final byte[] udpPayload = Arrays.copyOfRange(datagram.payload(), i * datagram.segmentSize(),
+                (i + 1) * datagram.segmentSize());
+            assertEquals(0x08, udpPayload[0], "VXLAN I flag");
+            assertEquals(100, ((udpPayload[4] & 0xFF) << 16) | ((udpPayload[5] & 0xFF) << 8) | (udpPayload[6] & 0xFF), "VNI");
+            assertSegment(inner, i, Arrays.copyOfRange(udpPayload, 8, udpPayload.length));
+        }
+        assertEquals(5, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+
+        // A port the transmitter is not ready for yet: the segments go one by one, nothing lost.
+        gso.ready = false;
+        pipeline.process(superFrameBatch(inner, 1_000), now);
+        assertEquals(1, gso.sent.size());
+        assertEquals(5, underlay.sent.size());
+        assertEquals(10, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+    }
+
+    /** An IPv4/TCP frame from HOST_1 to REMOTE_HOST with {@code payload} bytes of data (sequence number 7). */
+    private static byte[] tcpSuperFrame(final int payload)
+    {
         final byte[] inner = new byte[14 + 20 + 20 + payload];
         final ByteBuffer b = ByteBuffer.wrap(inner);
         b.putShort(0, (short)0x0200).putInt(2, 0x0b); // destination REMOTE_HOST
@@ -210,21 +267,25 @@ class PipelineTest
         {
             inner[54 + i] = (byte)(i * 7);
         }
+        return inner;
+    }
+
+    /** A batch with one TSO super-frame as a host with offloads hands it over (checksum partial). */
+    private static FrameBatch superFrameBatch(final byte[] inner, final int segmentSize)
+    {
         final FrameBatch batch = new FrameBatch(1, FrameBatch.MAX_SUPER_FRAME_LENGTH);
         batch.buffer().putBytes(batch.slotFrameOffset(0), inner);
-        batch.add(batch.slotFrameOffset(0), inner.length, FrameOffload.of(FrameOffload.TCP_SEGMENTS, 34, 16, 1_000));
-        fromEth1.process(batch, now);
+        batch.add(batch.slotFrameOffset(0), inner.length, FrameOffload.of(FrameOffload.TCP_SEGMENTS, 34, 16, segmentSize));
+        return batch;
+    }
 
-        assertEquals(5, underlay.sent.size());
-        for (int i = 0; i < 5; i++)
-        {
-            final byte[] segment = innerFrameOf(underlay.sent.get(i));
-            assertEquals(54 + 1_000, segment.length);
-            assertEquals(7 + i * 1_000, ByteBuffer.wrap(segment).getInt(38), "sequence of segment " + i);
-            assertArrayEquals(Arrays.copyOfRange(inner, 54 + i * 1_000, 54 + (i + 1) * 1_000),
-                Arrays.copyOfRange(segment, 54, segment.length), "payload of segment " + i);
-        }
-        assertEquals(5, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+    /** Segment {@code i} (1,000-byte MSS) of {@link #tcpSuperFrame}: its own sequence number, its slice of the payload. */
+    private static void assertSegment(final byte[] superFrame, final int i, final byte[] segment)
+    {
+        assertEquals(54 + 1_000, segment.length);
+        assertEquals(7 + i * 1_000, ByteBuffer.wrap(segment).getInt(38), "sequence of segment " + i);
+        assertArrayEquals(Arrays.copyOfRange(superFrame, 54 + i * 1_000, 54 + (i + 1) * 1_000),
+            Arrays.copyOfRange(segment, 54, segment.length), "payload of segment " + i);
     }
 
     @Test
