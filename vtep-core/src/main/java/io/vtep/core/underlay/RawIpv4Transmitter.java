@@ -46,9 +46,9 @@ import io.vtep.encap.VtepAddress;
  * RFC 7348 §5 asks a VTEP to derive the outer UDP source port from a hash of the inner frame, so
  * that underlay routers spread the flows of one VTEP pair over their ECMP paths; the Linux VXLAN
  * driver does the same ({@code udp_flow_src_port} in {@code vxlan_xmit_one}). A UDP socket bound to
- * 4789 would stamp 4789 on every datagram, and one socket per source port is no option, so the
- * pipeline writes the whole packet, per-flow source port included, and this socket carries it as
- * is. The kernel fills in only the IPv4 header checksum and total length (and an ID when it is 0);
+ * 4789 would stamp 4789 on every datagram, and a socket for each of 16,384 source ports is no option
+ * for every packet (only for the bulk flows that {@link UdpGsoTransmitter} serves), so the pipeline
+ * writes the whole packet, per-flow source port included, and this socket carries it as is. The kernel fills in only the IPv4 header checksum and total length (and an ID when it is 0);
  * the UDP checksum is the caller's (0, "none", is allowed for IPv4, RFC 768).
  *
  * <h2>No fragmentation</h2>
