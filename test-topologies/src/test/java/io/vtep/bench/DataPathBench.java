@@ -73,11 +73,13 @@ public final class DataPathBench
     private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     /** The command-line options. */
-    record Options(int rounds, int seconds, int pings, List<String> only, boolean wireUnderlay, Path json)
+    record Options(int rounds, int seconds, int pings, List<String> only, boolean wireUnderlay, Path json,
+        String vtepDataplane)
     {
         static final List<String> NAMES = List.of("kernel", "vtep", "ovs");
         static final String USAGE = """
             usage: DataPathBench [--rounds N] [--seconds S] [--pings N] [--only kernel,vtep,ovs] [--underlay wire|veth] [--json FILE]
+                                 [--vtep-dataplane 'pipelines: 2, busy-poll: true']
               --rounds N    rounds, each running every selected VTEP A once (default 3; the medians are over these)
               --seconds S   seconds per throughput figure (default 5)
               --pings N     pings per RTT figure, 0.2 s apart (default 100: p99 is the second slowest)
@@ -85,6 +87,7 @@ public final class DataPathBench
               --underlay U  wire (default): the underlay veth pair has its offloads off, like a physical link;
                             veth: it keeps veth's checksum and segmentation offloads
               --json FILE   where the JSON report goes (default benchmarks/target/e2e/e2e-<UTC time>.json)
+              --vtep-dataplane MAP  the body of vtep's `dataplane:` section (default: none, vtep's defaults)
             Needs root. Open vSwitch is skipped, with a message, when it is not installed.""";
 
         static Options parse(final String... args)
@@ -95,6 +98,7 @@ public final class DataPathBench
             List<String> only = NAMES;
             Path json = null;
             boolean wireUnderlay = true;
+            String vtepDataplane = null;
             for (int i = 0; i < args.length; i++)
             {
                 final String a = args[i];
@@ -129,6 +133,7 @@ public final class DataPathBench
                         only = NAMES.stream().filter(picked::contains).toList();
                     }
                     case "--json" -> json = Path.of(v);
+                    case "--vtep-dataplane" -> vtepDataplane = v;
                     case "--underlay" ->
                     {
                         if (!v.equals("wire") && !v.equals("veth"))
@@ -140,7 +145,7 @@ public final class DataPathBench
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
-            return new Options(rounds, seconds, pings, only, wireUnderlay, json);
+            return new Options(rounds, seconds, pings, only, wireUnderlay, json, vtepDataplane);
         }
 
         private static int positive(final String option, final String value)
@@ -241,7 +246,7 @@ public final class DataPathBench
         final DataPathReport report = new DataPathReport(machine(), new DataPathReport.Settings(
             options.rounds(), options.seconds(), options.pings(), options.only(), options.wireUnderlay() ? "wire" : "veth"));
         final List<VtepA> vteps = new ArrayList<>();
-        for (final VtepA v : VtepA.all())
+        for (final VtepA v : VtepA.all(options.vtepDataplane()))
         {
             if (!options.only().contains(v.name()))
             {

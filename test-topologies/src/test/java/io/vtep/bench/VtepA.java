@@ -58,10 +58,14 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
     /** Stops it and undoes what {@link #start} changed; never throws. */
     void stop(DataPathTopology net);
 
-    /** The three, in the table's order. */
-    static List<VtepA> all()
+    /**
+     * The three, in the table's order.
+     *
+     * @param vtepDataplane the body of vtep's {@code dataplane:} section, or null for its defaults
+     */
+    static List<VtepA> all(final String vtepDataplane)
     {
-        return List.of(new Kernel(), new Vtep(), new Ovs());
+        return List.of(new Kernel(), new Vtep(vtepDataplane), new Ovs());
     }
 
     /** The last {@code n} lines of a process's output on one line each, for a failure reason. */
@@ -141,7 +145,16 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
                 flood: [%s]
             """.formatted(VTEP_A_IP, ACCESS_IF, VNI, VNI, VTEP_B_IP);
 
+        private final String config;
+        private final String dataplane;
         private VtepProcess process;
+
+        /** @param dataplane the body of the {@code dataplane:} section, or null for vtep's defaults */
+        Vtep(final String dataplane)
+        {
+            this.dataplane = dataplane;
+            this.config = dataplane == null ? CONFIG : CONFIG + "dataplane: { " + dataplane + " }\n";
+        }
 
         @Override
         public String name()
@@ -152,13 +165,14 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
         @Override
         public String description()
         {
-            return "vtep: bin/vtep run --config FILE (af-packet driver on acc1, untagged -> VNI 100, flood list [192.0.2.2])";
+            return "vtep: bin/vtep run --config FILE (af-packet driver on acc1, untagged -> VNI 100, flood list [192.0.2.2]"
+                + (dataplane == null ? ", dataplane defaults)" : ", dataplane: { " + dataplane + " })");
         }
 
         @Override
         public void start(final DataPathTopology net)
         {
-            process = net.topology.startVtep(net.vtepA, CONFIG);
+            process = net.topology.startVtep(net.vtepA, config);
         }
 
         @Override
