@@ -202,32 +202,70 @@ have_frr() {
     have vtysh && getent group "$FRR_GROUP" >/dev/null
 }
 
-# Checks everything before changing anything; names what is missing and how to get it.
-require_root_and_tools() {
-  local problems=() missing=() packages=() tool
-  if [ "$(id -u)" -ne 0 ]; then
-    problems+=("needs root: it creates network namespaces, veth links and raw sockets. Run: sudo bin/vtep demo ${ORIGINAL_ARGS[*]}")
-  fi
+# Fills MISSING (descriptions) and PACKAGES (the Debian packages that provide them) for TOOLS.
+find_missing() {
+  MISSING=() PACKAGES=()
+  local tool
   for tool in "$@"; do
     if [ "$tool" = scapy ]; then
       if ! "$SYSTEM_PYTHON" -c 'import scapy.all' >/dev/null 2>&1; then
-        missing+=("scapy (Debian's python3-scapy under $SYSTEM_PYTHON, for the 802.1Q-tagged frames of --vlan)")
-        packages+=(python3-scapy)
+        MISSING+=("scapy (Debian's python3-scapy under $SYSTEM_PYTHON, for the 802.1Q-tagged frames of --vlan)")
+        PACKAGES+=(python3-scapy)
       fi
     elif [ "$tool" = frr ]; then
       if ! have_frr; then
-        missing+=("frr (zebra and bgpd in $FRR_DAEMONS, vtysh, group $FRR_GROUP) for --evpn: needs Debian's frr: apt-get install frr")
-        packages+=(frr)
+        MISSING+=("frr (zebra and bgpd in $FRR_DAEMONS, vtysh, group $FRR_GROUP) for --evpn: needs Debian's frr: apt-get install frr")
+        PACKAGES+=(frr)
       fi
     elif ! have "$tool"; then
-      missing+=("$tool")
-      packages+=("$(package_of "$tool")")
+      MISSING+=("$tool")
+      PACKAGES+=("$(package_of "$tool")")
     fi
   done
-  if [ ${#missing[@]} -gt 0 ]; then
+}
+
+# True when dpkg has PACKAGE installed.
+package_installed() {
+  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
+}
+
+# As root on a Debian system, installs those of PACKAGES that dpkg does not have (a package that is
+# installed but whose tool is still missing is left alone: installing again would not help).
+install_missing_packages() {
+  local wanted=() package
+  [ "$(id -u)" -eq 0 ] && have apt-get && have dpkg || return 0
+  for package in $(printf '%s\n' "$@" | awk '!seen[$0]++'); do
+    package_installed "$package" || wanted+=("$package")
+  done
+  [ ${#wanted[@]} -gt 0 ] || return 0
+  say "vtep demo: installing what it needs from Debian: ${wanted[*]}"
+  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${wanted[@]}"; } >&2; then
+    say "vtep demo: apt-get could not install ${wanted[*]}" >&2
+  fi
+  # FRR's daemons run with -g frrvty; the package makes the group, a half-installed frr may not have.
+  if package_installed frr && ! getent group "$FRR_GROUP" >/dev/null 2>&1; then
+    groupadd --system "$FRR_GROUP"
+  fi
+}
+
+# Checks everything before changing anything. As root, installs the Debian packages that are
+# missing first (the README promises a demo that needs nothing prepared); whatever is still missing
+# then is named with how to get it.
+require_root_and_tools() {
+  local problems=()
+  if [ "$(id -u)" -ne 0 ]; then
+    problems+=("needs root: it creates network namespaces, veth links and raw sockets (and installs missing Debian packages). Run: sudo bin/vtep demo ${ORIGINAL_ARGS[*]}")
+  fi
+  find_missing "$@"
+  if [ ${#MISSING[@]} -gt 0 ]; then
+    install_missing_packages "${PACKAGES[@]}"
+    find_missing "$@"
+  fi
+  if [ ${#MISSING[@]} -gt 0 ]; then
     local unique
-    unique="$(printf '%s\n' "${packages[@]}" | awk '!seen[$0]++' | tr '\n' ' ')"
-    problems+=("missing: $(printf '%s, ' "${missing[@]}" | sed 's/, $//'). Install with: sudo apt-get install ${unique% }  (or sudo scripts/install-test-deps.sh, which installs everything the tests use)")
+    unique="$(printf '%s\n' "${PACKAGES[@]}" | awk '!seen[$0]++' | tr '\n' ' ')"
+    problems+=("missing: $(printf '%s, ' "${MISSING[@]}" | sed 's/, $//'). Install with: sudo apt-get install ${unique% }  (or sudo scripts/install-test-deps.sh, which installs everything the tests use)")
   fi
   if [ ${#problems[@]} -gt 0 ]; then
     say "vtep demo: cannot run; nothing was changed." >&2
