@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import io.vtep.core.testing.EthernetFrames;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingSegmentTransmitter;
 import io.vtep.core.testing.RecordingTransmitter;
+import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
@@ -250,6 +254,88 @@ class PipelineTest
         assertEquals(1, gso.sent.size());
         assertEquals(5, underlay.sent.size());
         assertEquals(10, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+    }
+
+    /**
+     * A host without segmentation offload sends a flow's packets one by one: in one received batch,
+     * four frames of flow A, one of flow B, one more of A. The four leave as one GSO datagram, then
+     * B and the last A in one sendmmsg: A's packets stay in order, and every packet is counted once.
+     */
+    @Test
+    void aRunOfOneFlowsPacketsInABatchLeavesAsOneGsoDatagramInOrder()
+    {
+        final List<String> wire = new ArrayList<>();
+        final UnderlayTransmitter raw = new UnderlayTransmitter()
+        {
+            @Override
+            public boolean send(final DirectBuffer buffer, final int offset, final int length)
+            {
+                final byte[] inner = new byte[length - IPV4_OVERHEAD];
+                buffer.getBytes(offset + IPV4_OVERHEAD, inner);
+                wire.add("packet " + udpSourcePortOf(inner) + "/" + ByteBuffer.wrap(inner).get(42));
+                return true;
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final RecordingSegmentTransmitter gso = new RecordingSegmentTransmitter()
+        {
+            @Override
+            public boolean send(final VtepAddress remote, final int sourcePort, final long address, final int length,
+                final int segmentSize)
+            {
+                super.send(remote, sourcePort, address, length, segmentSize);
+                final byte[] payload = sent.get(sent.size() - 1).payload();
+                final StringBuilder line = new StringBuilder("gso");
+                for (int at = 0; at < length; at += segmentSize)
+                {
+                    final byte[] inner = Arrays.copyOfRange(payload, at + 8, Math.min(length, at + segmentSize));
+                    line.append(' ').append(udpSourcePortOf(inner)).append('/').append(inner[42]);
+                }
+                wire.add(line.toString());
+                return true;
+            }
+        };
+        final AccessPipeline pipeline = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, raw)
+            .segmentTransmitter(gso).accessPipeline(port1);
+        receiveFromOverlay(VTEP_C, 100, 0x08, frame(MacAddress.BROADCAST, REMOTE_HOST, 46)); // learn REMOTE_HOST
+
+        final FrameBatch batch = new FrameBatch(8);
+        final int[] flows = {1000, 1000, 1000, 1000, 2000, 1000};
+        for (int i = 0; i < flows.length; i++)
+        {
+            final byte[] udp = udpFrame(flows[i], 1_000, i);
+            batch.buffer().putBytes(batch.slotFrameOffset(i), udp);
+            batch.add(batch.slotFrameOffset(i), udp.length);
+        }
+        pipeline.process(batch, now);
+
+        assertEquals(List.of("gso 1000/0 1000/1 1000/2 1000/3", "packet 2000/4", "packet 1000/5"), wire);
+        assertEquals(6, counters.vtepTxPackets(fdb.remoteVteps().find(VTEP_C).index()));
+        assertEquals(6 * (14 + 28 + 1_000 + IPV4_OVERHEAD), counters.vtepTxBytes(fdb.remoteVteps().find(VTEP_C).index()));
+    }
+
+    /** An IPv4/UDP frame from HOST_1 to REMOTE_HOST, source port {@code port}, {@code payload} bytes each {@code fill}. */
+    private static byte[] udpFrame(final int port, final int payload, final int fill)
+    {
+        final byte[] frame = new byte[14 + 20 + 8 + payload];
+        final ByteBuffer b = ByteBuffer.wrap(frame);
+        b.putShort(0, (short)0x0200).putInt(2, 0x0b); // destination REMOTE_HOST
+        b.putShort(6, (short)0x0200).putInt(8, 1); // source HOST_1
+        b.putShort(12, (short)0x0800);
+        b.put(14, (byte)0x45).putShort(16, (short)(20 + 8 + payload)).put(22, (byte)64).put(23, (byte)17);
+        b.putInt(26, 0x0a000001).putInt(30, 0x0a000002);
+        b.putShort(34, (short)port).putShort(36, (short)9).putShort(38, (short)(8 + payload));
+        Arrays.fill(frame, 42, frame.length, (byte)fill);
+        return frame;
+    }
+
+    private static int udpSourcePortOf(final byte[] frame)
+    {
+        return ByteBuffer.wrap(frame).getShort(34) & 0xFFFF;
     }
 
     /** An IPv4/TCP frame from HOST_1 to REMOTE_HOST with {@code payload} bytes of data (sequence number 7). */

@@ -9,7 +9,7 @@ import io.vtep.core.underlay.SegmentTransmitter;
 import io.vtep.encap.VtepAddress;
 
 /** A segment transmitter that records each GSO datagram; ready for every port unless told otherwise. */
-public final class RecordingSegmentTransmitter implements SegmentTransmitter
+public class RecordingSegmentTransmitter implements SegmentTransmitter
 {
     /** One recorded send: the segments back to back, as handed in. */
     public record Datagram(VtepAddress remote, int sourcePort, byte[] payload, int segmentSize)
