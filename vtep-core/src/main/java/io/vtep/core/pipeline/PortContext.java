@@ -8,6 +8,7 @@ public final class PortContext
     private final AccessPort port;
     private final Attachment[] byVlan = new Attachment[4096];
     private Attachment untagged;
+    private volatile StormControl stormControl;
 
     PortContext(final AccessPort port)
     {
@@ -17,6 +18,18 @@ public final class PortContext
     public AccessPort port()
     {
         return port;
+    }
+
+    /** BUM storm control of frames received on this port, all its VLANs together; null when off. */
+    public StormControl stormControl()
+    {
+        return stormControl;
+    }
+
+    /** Set before traffic starts (configuration); null for none. */
+    public void stormControl(final StormControl stormControl)
+    {
+        this.stormControl = stormControl;
     }
 
     void map(final Attachment attachment)
