@@ -8,7 +8,8 @@ public final class PortContext
     private final AccessPort port;
     private final Attachment[] byVlan = new Attachment[4096];
     private Attachment untagged;
-    private volatile StormControl stormControl;
+    /** Plain: set before the forwarding threads start (Thread.start publishes it). */
+    private StormControl stormControl;
 
     PortContext(final AccessPort port)
     {

@@ -14,8 +14,10 @@ public final class VniContext
     private final VniFdb fdb;
     private final VniMembers memberVteps;
     private Attachment[] members = new Attachment[0];
-    private volatile boolean membersOnly;
-    private volatile StormControl stormControl;
+    // Plain fields, like the rest of the tables: set before the forwarding threads start, which
+    // publishes them (Thread.start happens-before everything the thread does).
+    private boolean membersOnly;
+    private StormControl stormControl;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {

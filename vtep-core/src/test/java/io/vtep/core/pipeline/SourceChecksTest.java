@@ -233,4 +233,61 @@ class SourceChecksTest
         assertEquals(3, counters.vniDrops(vni100.slot(), DropReason.STORM_CONTROL));
         assertNull(vni300.stormControl(), "off unless configured");
     }
+
+    @Test
+    void sourceChecksAndStormControlAllocateNothingPerFrame()
+    {
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        eth1.refuse = true; // takes nothing and records nothing (recording allocates)
+        final io.vtep.core.underlay.UnderlayTransmitter discard = new io.vtep.core.underlay.UnderlayTransmitter()
+        {
+            @Override
+            public boolean send(final org.agrona.DirectBuffer buffer, final int offset, final int length)
+            {
+                return true;
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        port1.stormControl(new StormControl(1000, 1000, 1000, 0, now));
+        vni100.stormControl(new StormControl(1000, 1000, 1000, 0, now));
+        final DataPlane plane = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, discard);
+        final AccessPipeline access = plane.accessPipeline(port1);
+        final OverlayPipeline overlay = plane.overlayPipeline();
+        final FrameBatch batch = new FrameBatch(1);
+        final byte[] broadcast = frame(MacAddress.BROADCAST, HOST_1);
+        final UnsafeBuffer datagram = new UnsafeBuffer(ByteBuffer.allocateDirect(256));
+        final byte[] inner = frame(MacAddress.BROADCAST, REMOTE_HOST);
+        final VtepAddress[] senders = {VTEP_B, VTEP_C}; // a member and a stranger to VNI 100
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                now += 100_000L; // 10k frames a second: over every rate, so buckets refuse and refill
+                batch.clear();
+                batch.buffer().putBytes(batch.slotFrameOffset(0), broadcast);
+                batch.add(batch.slotFrameOffset(0), broadcast.length);
+                access.process(batch, now);
+                for (final VtepAddress from : senders)
+                {
+                    datagram.putByte(32, (byte)0x08);
+                    datagram.putInt(36, 100 << 8, java.nio.ByteOrder.BIG_ENDIAN);
+                    datagram.putBytes(40, inner);
+                    overlay.onIpv4Datagram(datagram, 32, 8 + inner.length, from.ipv4(), now);
+                }
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        System.out.printf("source checks + storm control: %d bytes allocated for 60000 frames%n", allocated);
+        assertTrue(counters.vniDrops(vni100.slot(), DropReason.STORM_CONTROL) > 0, "the buckets did refuse");
+        assertTrue(counters.vniDrops(vni100.slot(), DropReason.NOT_VNI_MEMBER) >= 40_000, "VTEP C was refused each time");
+        assertTrue(allocated <= 4_096, allocated + " bytes allocated for 60,000 frames");
+    }
 }
