@@ -299,7 +299,9 @@ public final class Fdb
         writeLock.lock();
         try
         {
-            requireVni(vni).floodList(published);
+            final VniFdb fdb = requireVni(vni);
+            fdb.floodList(published);
+            notifyFloodList(fdb);
         }
         finally
         {
@@ -327,6 +329,7 @@ public final class Fdb
                 final RemoteVtep[] next = Arrays.copyOf(current, current.length + 1);
                 next[current.length] = vtep;
                 fdb.floodList(next);
+                notifyFloodList(fdb);
             }
         }
         finally
@@ -356,6 +359,7 @@ public final class Fdb
                 System.arraycopy(current, 0, next, 0, at);
                 System.arraycopy(current, at + 1, next, at, current.length - at - 1);
                 fdb.floodList(next);
+                notifyFloodList(fdb);
             }
         }
         finally
@@ -657,6 +661,21 @@ public final class Fdb
             try
             {
                 listener.onEntryRemoved(vni, mac, oldEntry);
+            }
+            catch (final RuntimeException ex)
+            {
+                settings.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    private void notifyFloodList(final VniFdb fdb)
+    {
+        for (final FdbListener listener : listeners)
+        {
+            try
+            {
+                listener.onFloodListChanged(fdb.vni(), fdb.floodList());
             }
             catch (final RuntimeException ex)
             {

@@ -46,4 +46,16 @@ public interface FdbListener
     default void onEntryRemoved(final int vni, final long mac, final long oldEntry)
     {
     }
+
+    /**
+     * The VNI's head-end replication list changed (configuration, or an EVPN inclusive
+     * multicast route added or withdrawn, RFC 7432 §7.3). The array is the published list:
+     * do not modify it.
+     *
+     * @param vni       the VNI.
+     * @param floodList the list as it is now.
+     */
+    default void onFloodListChanged(final int vni, final RemoteVtep[] floodList)
+    {
+    }
 }

@@ -43,7 +43,18 @@ public enum DropReason
      * An offloaded access frame (partial checksum, TSO/GSO super-frame) whose offload request does
      * not match its headers, or asks for an offload vtep does not do (UDP fragmentation offload).
      */
-    BAD_OFFLOAD("bad_offload", "offloaded frame whose checksum or segmentation request does not match its headers");
+    BAD_OFFLOAD("bad_offload", "offloaded frame whose checksum or segmentation request does not match its headers"),
+    /**
+     * A VXLAN packet from a VTEP that does not belong to the VNI it names (its flood list, static
+     * entries, EVPN routes): VXLAN carries no authentication (RFC 7348 §7), so a VNI that knows its
+     * members accepts frames only from them ({@code accept-from: members}).
+     */
+    NOT_VNI_MEMBER("not_vni_member", "VXLAN packet from a VTEP that is not a member of the VNI"),
+    /**
+     * A broadcast, multicast or unknown-unicast frame over the storm-control rate of its access port
+     * or VNI (token bucket): one host's storm does not take the segment's bandwidth.
+     */
+    STORM_CONTROL("storm_control", "broadcast, multicast or unknown-unicast frame over the storm-control rate");
 
     private static final DropReason[] VALUES = values();
 

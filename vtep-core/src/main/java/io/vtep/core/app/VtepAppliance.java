@@ -16,9 +16,11 @@ import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
 import io.vtep.core.api.BgpDocuments;
+import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
 import io.vtep.core.config.PortConfig;
+import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.metrics.BgpMeters;
@@ -30,6 +32,7 @@ import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
@@ -106,7 +109,9 @@ public final class VtepAppliance implements AutoCloseable
         for (final VniConfig vni : config.vnis())
         {
             fdb.addVni(vni.vni(), vni.learning(), vni.macLimit(), vni.multicastGroup());
-            tables.addVni(vni.vni());
+            final VniContext context = tables.addVni(vni.vni());
+            context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
+            context.stormControl(stormControl(vni.stormControl(), fdb));
             final List<RemoteVtep> flood = new ArrayList<>();
             for (final VtepAddress remote : vni.flood())
             {
@@ -150,6 +155,13 @@ public final class VtepAppliance implements AutoCloseable
         return appliance;
     }
 
+    /** Buckets on the FDB's clock, which the pipelines read once per batch. */
+    private static StormControl stormControl(final StormControlConfig config, final Fdb fdb)
+    {
+        return config.isOff() ? null : new StormControl(config.broadcast(), config.multicast(), config.unknownUnicast(),
+            config.burst(), fdb.clock().nanoTime());
+    }
+
     /**
      * Checks in the calling thread's network namespace (hence no {@code NetworkInterface}, which
      * lists only interfaces with addresses and reads /proc as the process's main thread).
@@ -189,6 +201,7 @@ public final class VtepAppliance implements AutoCloseable
             final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver());
             resources.add(port);
             final PortContext context = tables.addPort(port);
+            context.stormControl(stormControl(portConfig.stormControl(), fdb));
             ports.add(context);
             portConfig.vlans().forEach((vlan, vni) ->
                 tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));

@@ -45,9 +45,10 @@ public final class ConfigLoader
 
     private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
-    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans");
+    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
-        "route-distinguisher", "route-targets");
+        "route-distinguisher", "route-targets", "accept-from", "storm-control");
+    private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
@@ -274,7 +275,38 @@ public final class ConfigLoader
             }
         }
         final int macLimit = (int)node(map, "mac-limit", node.path()).integer(0, 0, Integer.MAX_VALUE);
-        return new VniConfig(vni, flood, group, learning, macLimit);
+        final ConfigNode acceptNode = node(map, "accept-from", node.path());
+        AcceptFrom acceptFrom = AcceptFrom.defaultFor(learning, !flood.isEmpty());
+        if (!acceptNode.isMissing())
+        {
+            acceptFrom = AcceptFrom.parse(acceptNode.text());
+            if (acceptFrom == null)
+            {
+                throw acceptNode.problem("expected members or any, found " + ConfigNode.describe(acceptNode.value()));
+            }
+        }
+        return new VniConfig(vni, flood, group, learning, macLimit, acceptFrom,
+            stormControl(node(map, "storm-control", node.path())));
+    }
+
+    /** {@code storm-control: { broadcast: N, multicast: N, unknown-unicast: N, burst: N }}, packets per second. */
+    private static StormControlConfig stormControl(final ConfigNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return StormControlConfig.OFF;
+        }
+        final Map<String, ConfigNode> map = node.mapping(STORM_CONTROL_KEYS);
+        final StormControlConfig config = new StormControlConfig(
+            node(map, "broadcast", node.path()).integer(0, 0, 1_000_000_000L),
+            node(map, "multicast", node.path()).integer(0, 0, 1_000_000_000L),
+            node(map, "unknown-unicast", node.path()).integer(0, 0, 1_000_000_000L),
+            node(map, "burst", node.path()).integer(0, 1, 1_000_000_000L));
+        if (config.isOff())
+        {
+            throw node.problem("set a rate (packets per second) for at least one of broadcast, multicast, unknown-unicast");
+        }
+        return config;
     }
 
     private static List<PortConfig> ports(final ConfigNode node, final Map<Integer, VniConfig> vnis) throws ConfigException
@@ -323,7 +355,7 @@ public final class ConfigLoader
             {
                 throw vlansNode.problem("is required: map at least \"untagged\" or one VLAN id to a VNI");
             }
-            ports.add(new PortConfig(name, driver, vlans));
+            ports.add(new PortConfig(name, driver, vlans, stormControl(node(map, "storm-control", item.path()))));
         }
         return ports;
     }

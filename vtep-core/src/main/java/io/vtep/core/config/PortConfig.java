@@ -5,11 +5,12 @@ import java.util.Map;
 /**
  * One access port: a Linux interface facing bare-metal servers and how its VLANs map to VNIs.
  *
- * @param name   Linux interface name
- * @param driver how frames are read and written
- * @param vlans  802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
+ * @param name         Linux interface name
+ * @param driver       how frames are read and written
+ * @param vlans        802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
+ * @param stormControl BUM rates of frames received on the port, all VLANs together
  */
-public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans)
+public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl)
 {
     /** Key of {@link #vlans} for frames that carry no 802.1Q tag. */
     public static final int UNTAGGED = -1;
@@ -17,5 +18,11 @@ public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> v
     public PortConfig
     {
         vlans = Map.copyOf(vlans);
+    }
+
+    /** A port without storm control. */
+    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans)
+    {
+        this(name, driver, vlans, StormControlConfig.OFF);
     }
 }

@@ -13,11 +13,22 @@ import io.vtep.fdb.LearningMode;
  * @param multicastGroup underlay group that gets BUM traffic instead of a flood list; null if none
  * @param learning       where MACs are learned from
  * @param macLimit       most MACs this VNI learns; 0 = no limit
+ * @param acceptFrom     which remote VTEPs the VNI takes VXLAN from
+ * @param stormControl   BUM rates of the VNI (frames flooded from either side)
  */
-public record VniConfig(int vni, List<VtepAddress> flood, VtepAddress multicastGroup, LearningMode learning, int macLimit)
+public record VniConfig(int vni, List<VtepAddress> flood, VtepAddress multicastGroup, LearningMode learning, int macLimit,
+    AcceptFrom acceptFrom, StormControlConfig stormControl)
 {
     public VniConfig
     {
         flood = List.copyOf(flood);
+    }
+
+    /** A VNI with the default {@link AcceptFrom} for its learning and flood list, and no storm control. */
+    public VniConfig(final int vni, final List<VtepAddress> flood, final VtepAddress multicastGroup,
+        final LearningMode learning, final int macLimit)
+    {
+        this(vni, flood, multicastGroup, learning, macLimit, AcceptFrom.defaultFor(learning, !flood.isEmpty()),
+            StormControlConfig.OFF);
     }
 }

@@ -34,6 +34,10 @@ import io.vtep.metrics.Side;
  * would have: a partial transport checksum is completed, and a TSO/GSO super-frame is cut into
  * wire-size segments ({@link SegmentationOffload}), each forwarded on its own like any frame.
  *
+ * <p>BUM frames (broadcast, multicast, unknown unicast) pass the port's storm control, then the
+ * VNI's ({@link StormControl}); over either rate they are dropped as
+ * {@link DropReason#STORM_CONTROL}. Known unicast is never limited.
+ *
  * <p>Allocation-free and lock-free per frame; bad frames are dropped and counted.
  */
 public final class AccessPipeline
@@ -170,6 +174,11 @@ public final class AccessPipeline
         final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
         if (entry == FdbEntry.NONE)
         {
+            if (isOverStormRate(vni, destination, nowNanos))
+            {
+                counters.vniDropped(vni.slot(), DropReason.STORM_CONTROL);
+                return;
+            }
             flood(vni, from, buffer, offset, length);
         }
         else if (FdbEntry.isRemote(entry))
@@ -188,6 +197,18 @@ public final class AccessPipeline
                 local.send(to, buffer, offset, length);
             }
         }
+    }
+
+    /** The port's bucket first: a frame it refuses does not spend the VNI's tokens (other ports share those). */
+    private boolean isOverStormRate(final VniContext vni, final long destination, final long nowNanos)
+    {
+        final StormControl portStorm = port.stormControl();
+        if (portStorm != null && !portStorm.admit(destination, nowNanos))
+        {
+            return true;
+        }
+        final StormControl vniStorm = vni.stormControl();
+        return vniStorm != null && !vniStorm.admit(destination, nowNanos);
     }
 
     private void flood(final VniContext vni, final Attachment from, final UnsafeBuffer buffer, final int offset, final int length)

@@ -11,7 +11,8 @@ import io.vtep.fdb.Fdb;
 /**
  * The static shape of the data path, built once before traffic starts and read-only afterwards
  * (so data-path threads read it without synchronisation): VNIs by id, attachments by id, ports.
- * What changes at run time (MACs, flood lists) lives in the {@link Fdb}.
+ * What changes at run time (MACs, flood lists) lives in the {@link Fdb}; each VNI's remote members
+ * ({@link VniMembers}) follow it through a listener.
  */
 public final class ForwardingTables
 {
@@ -24,6 +25,7 @@ public final class ForwardingTables
     public ForwardingTables(final Fdb fdb)
     {
         this.fdb = fdb;
+        fdb.addListener(new MembershipListener(this));
     }
 
     public Fdb fdb()
@@ -31,12 +33,18 @@ public final class ForwardingTables
         return fdb;
     }
 
-    /** Adds a VNI already added to the FDB; its counter slot is the order of addition. */
+    /**
+     * Adds a VNI already added to the FDB; its counter slot is the order of addition. Its members
+     * start from what the FDB holds now (flood list, static and EVPN entries); call before traffic
+     * and before other threads write the FDB.
+     */
     public VniContext addVni(final int vni)
     {
-        final VniContext context = new VniContext(vni, vniList.size(), fdb.vni(vni));
+        final VniContext context = new VniContext(vni, vniList.size(), fdb.vni(vni), fdb.remoteVteps().capacity());
         vnis.put(vni, context);
         vniList.add(context);
+        context.memberVteps().floodList(context.fdb().floodList());
+        context.fdb().forEach((id, mac, entry, age) -> context.memberVteps().entryAdded(entry));
         return context;
     }
 

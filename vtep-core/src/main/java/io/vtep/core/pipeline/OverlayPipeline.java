@@ -29,6 +29,14 @@ import io.vtep.metrics.Side;
  * remote VTEP table, from the control plane or the configuration, and drops the rest as
  * {@link DropReason#UNKNOWN_VTEP}.
  *
+ * <p>A VNI that accepts only its members ({@code accept-from: members}) drops VXLAN from any other
+ * VTEP as {@link DropReason#NOT_VNI_MEMBER}, before it teaches anything: VXLAN has no
+ * authentication (RFC 7348 §7), so a VTEP that belongs to one VNI could otherwise inject frames
+ * (and MACs) into every other VNI served here.
+ *
+ * <p>BUM frames (broadcast, multicast, unknown unicast) over the VNI's storm-control rate are
+ * dropped as {@link DropReason#STORM_CONTROL}.
+ *
  * <p>One instance per underlay receive thread. Allocation-free except the first time a remote VTEP
  * is seen, when it is interned.
  */
@@ -112,7 +120,7 @@ public final class OverlayPipeline
             return false;
         }
         final VniContext vni = tables.vni(vniId);
-        return vni != null && vni.fdb().learningMode().learnsRemote();
+        return vni != null && vni.fdb().learningMode().learnsRemote() && !vni.membersOnly();
     }
 
     /**
@@ -146,6 +154,11 @@ public final class OverlayPipeline
             counters.vniDropped(vni.slot(), DropReason.UNKNOWN_VTEP);
             return;
         }
+        if (vni.membersOnly() && (source == null || !vni.memberVteps().contains(source.index())))
+        {
+            counters.vniDropped(vni.slot(), DropReason.NOT_VNI_MEMBER);
+            return;
+        }
         if (VlanTag.isTagged(buffer, frameOffset))
         {
             // RFC 7348 §6.1: "Decapsulated VXLAN frames with the inner VLAN tag SHOULD be discarded
@@ -172,6 +185,12 @@ public final class OverlayPipeline
         final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
         if (entry == FdbEntry.NONE)
         {
+            final StormControl storm = vni.stormControl();
+            if (storm != null && !storm.admit(destination, nowNanos))
+            {
+                counters.vniDropped(vni.slot(), DropReason.STORM_CONTROL);
+                return;
+            }
             if (local.flood(vni, null, buffer, frameOffset, frameLength) > 0)
             {
                 counters.vniFlooded(vni.slot());

@@ -8,6 +8,8 @@ public final class PortContext
     private final AccessPort port;
     private final Attachment[] byVlan = new Attachment[4096];
     private Attachment untagged;
+    /** Plain: set before the forwarding threads start (Thread.start publishes it). */
+    private StormControl stormControl;
 
     PortContext(final AccessPort port)
     {
@@ -17,6 +19,18 @@ public final class PortContext
     public AccessPort port()
     {
         return port;
+    }
+
+    /** BUM storm control of frames received on this port, all its VLANs together; null when off. */
+    public StormControl stormControl()
+    {
+        return stormControl;
+    }
+
+    /** Set before traffic starts (configuration); null for none. */
+    public void stormControl(final StormControl stormControl)
+    {
+        this.stormControl = stormControl;
     }
 
     void map(final Attachment attachment)

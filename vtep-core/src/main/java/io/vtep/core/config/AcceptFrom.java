@@ -1,0 +1,51 @@
+package io.vtep.core.config;
+
+import io.vtep.fdb.LearningMode;
+
+/**
+ * Which remote VTEPs a VNI takes VXLAN from ({@code accept-from:} of a VNI). VXLAN carries no
+ * authentication (RFC 7348 §7): the outer source address is all a VTEP has to go by.
+ */
+public enum AcceptFrom
+{
+    /** Only the VNI's members: its flood list, the VTEPs of its static entries and its EVPN routes. */
+    MEMBERS("members"),
+    /** Any VTEP: pure flood-and-learn (RFC 7348 §4.1), where nothing configured says who belongs. */
+    ANY("any");
+
+    private final String label;
+
+    AcceptFrom(final String label)
+    {
+        this.label = label;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    /** @return the value for this configuration spelling, or null. */
+    public static AcceptFrom parse(final String text)
+    {
+        for (final AcceptFrom value : values())
+        {
+            if (value.label.equals(text))
+            {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The default: {@link #MEMBERS} where the configuration says who belongs (a flood list, or a
+     * VNI whose remote MACs come from EVPN or configuration only), {@link #ANY} for a VNI that
+     * learns from the data plane with a multicast group or without a flood list, where the data
+     * plane is the only thing that says who belongs.
+     */
+    public static AcceptFrom defaultFor(final LearningMode learning, final boolean hasFloodList)
+    {
+        return learning.learnsRemote() && !hasFloodList ? ANY : MEMBERS;
+    }
+}
