@@ -564,21 +564,24 @@ public final class Fdb
         {
             applyLearn(fdb, mac, FdbEntry.local(target, Origin.LOCAL), nowNanos);
         }
-        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote() &&
-            isCurrentVtep(remoteVteps.byIndex(target), nowNanos))
+        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote())
         {
-            applyLearn(fdb, mac, FdbEntry.remote(target, Origin.REMOTE), nowNanos);
+            final RemoteVtep vtep = remoteVteps.byIndex(target & RemoteVtepTable.INDEX_MASK);
+            if (isCurrentVtep(vtep, target))
+            {
+                applyLearn(fdb, mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), nowNanos);
+            }
         }
     }
 
     /**
      * A remote learn event names its VTEP by index; the index may have been freed by ageing, or even
      * reused, since the packet was seen (RemoteVtepTable, "Why an index may be reused"). Learn only
-     * behind a VTEP still in the table that already existed when the packet arrived.
+     * behind the VTEP the packet came from, if it is still in the table.
      */
-    private static boolean isCurrentVtep(final RemoteVtep vtep, final long eventNanos)
+    private static boolean isCurrentVtep(final RemoteVtep vtep, final int target)
     {
-        return null != vtep && !vtep.isRemoved() && eventNanos - vtep.bornNanos() >= 0;
+        return null != vtep && !vtep.isRemoved() && vtep.isLearnTarget(target);
     }
 
     /**

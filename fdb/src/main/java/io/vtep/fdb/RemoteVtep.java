@@ -33,7 +33,7 @@ public final class RemoteVtep
 
     private final int index;
     private final VtepAddress address;
-    private final long bornNanos;
+    private final int generation;
     // Copied out of the address so that lock-free lookups compare primitives in one object.
     final boolean ipv6;
     final int ipv4;
@@ -48,13 +48,14 @@ public final class RemoteVtep
     @SuppressWarnings("unused")
     private boolean removed;
 
-    RemoteVtep(final int index, final VtepAddress address, final boolean learnedOnly, final long bornNanos)
+    RemoteVtep(final int index, final int generation, final VtepAddress address, final boolean learnedOnly,
+        final long nowNanos)
     {
         this.index = index;
+        this.generation = generation;
         this.address = address;
         this.learnedOnly = learnedOnly;
-        this.bornNanos = bornNanos;
-        this.lastSeenNanos = bornNanos;
+        this.lastSeenNanos = nowNanos;
         this.ipv6 = address.isIpv6();
         this.ipv4 = address.ipv4();
         this.ipv6High = address.ipv6High();
@@ -86,12 +87,29 @@ public final class RemoteVtep
     }
 
     /**
-     * @return when it was interned (the FDB clock); learn events older than this that carry its
-     * index were meant for a previous holder of the index and are dropped.
+     * @return how many VTEPs held this index before this one.
      */
-    long bornNanos()
+    int generation()
     {
-        return bornNanos;
+        return generation;
+    }
+
+    /**
+     * What a learn event carries to name this VTEP: the index in the low 24 bits (a table holds at
+     * most 2^24), the low 8 bits of the generation above, so the writer can tell an event meant for a
+     * previous holder of the index (see {@link RemoteVtepTable}).
+     */
+    int learnTarget()
+    {
+        return index | (generation << 24);
+    }
+
+    /**
+     * @return true when a learn event's target names this VTEP, not an earlier holder of its index.
+     */
+    boolean isLearnTarget(final int target)
+    {
+        return target == learnTarget();
     }
 
     long lastSeenNanos()

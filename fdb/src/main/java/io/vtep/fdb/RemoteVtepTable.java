@@ -3,7 +3,9 @@ package io.vtep.fdb;
 import io.vtep.encap.VtepAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
@@ -29,9 +31,11 @@ import org.agrona.concurrent.SystemNanoClock;
  *   <li>FDB entries: a VTEP is removed only when the FDB writer's count of entries pointing at it is
  *   zero (checked under the FDB write lock, which every entry change holds), and once it is out
  *   of the address hash nothing can learn a new entry behind it.</li>
- *   <li>Learn events queued before the removal: each carries the time its packet was seen; the
- *   writer drops a remote learn event older than the {@link RemoteVtep#bornNanos() birth} of the
- *   VTEP now at that index, or whose VTEP {@link RemoteVtep#isRemoved() is removed}.</li>
+ *   <li>Learn events queued before the removal: each names its VTEP by index and the low 8 bits
+ *   of the index's generation (how many VTEPs held it before, {@link RemoteVtep#learnTarget()});
+ *   the writer drops an event whose VTEP {@link RemoteVtep#isRemoved() is removed} or whose
+ *   generation is not the current holder's. With the quarantine below, 256 reuses of one index
+ *   take at least 256 s, far longer than an event waits in the queue.</li>
  *   <li>Data-path threads hold a {@code RemoteVtep} or an index only while they forward one
  *   packet or batch (microseconds). A freed index goes to the back of a FIFO and is reused no
  *   sooner than {@link #REUSE_QUARANTINE_NANOS} after it was freed, and {@link #byIndex} keeps
@@ -54,10 +58,13 @@ public final class RemoteVtepTable
     /** A freed index is not reused sooner than this (see the class Javadoc). */
     public static final long REUSE_QUARANTINE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** A learn event's target holds the index in these bits ({@link RemoteVtep#learnTarget()}). */
+    static final int INDEX_MASK = 0xFF_FFFF;
+
     private static final VarHandle ELEMENT = MethodHandles.arrayElementVarHandle(RemoteVtep[].class);
     private static final VarHandle FULL_REFUSALS;
     /** Marks a removed VTEP's hash slot; compared by identity, never matches an address. */
-    private static final RemoteVtep TOMBSTONE = new RemoteVtep(-1, VtepAddress.ofIpv4(0), false, 0);
+    private static final RemoteVtep TOMBSTONE = new RemoteVtep(-1, 0, VtepAddress.ofIpv4(0), false, 0);
 
     static
     {
@@ -76,6 +83,8 @@ public final class RemoteVtepTable
     private volatile RemoteVtep[] slots;
     /** Freed indices, oldest first, with the time each was freed; guarded by this. */
     private final int[] freeIndices;
+    /** VTEPs that held each index before its current one; guarded by this. */
+    private final int[] generations;
     private final long[] freedAtNanos;
     private int freeHead;
     private volatile int freeCount;
@@ -85,6 +94,7 @@ public final class RemoteVtepTable
     private volatile int highWater;
     private volatile int size;
     private volatile long aged;
+    private volatile Consumer<RemoteVtep>[] removalListeners = newListeners(0);
     @SuppressWarnings("unused")
     private long fullRefusals;
 
@@ -110,6 +120,7 @@ public final class RemoteVtepTable
         this.clock = clock;
         byIndex = new RemoteVtep[capacity];
         freeIndices = new int[capacity];
+        generations = new int[capacity];
         freedAtNanos = new long[capacity];
         int slotCount = 2;
         while (slotCount < capacity * 2)
@@ -292,6 +303,42 @@ public final class RemoteVtepTable
     }
 
     /**
+     * @param listener told of each VTEP ageing removes, on the FDB writer's thread while it holds the
+     *                 FDB write lock and this table's monitor (so before its index can be reused): it
+     *                 must be quick and must not call back into the FDB. Metrics use it to note what
+     *                 the index had counted, so the index's next VTEP counts from there.
+     */
+    public synchronized void addRemovalListener(final Consumer<RemoteVtep> listener)
+    {
+        final Consumer<RemoteVtep>[] next = Arrays.copyOf(removalListeners, removalListeners.length + 1);
+        next[removalListeners.length] = listener;
+        removalListeners = next;
+    }
+
+    /**
+     * @param listener one added with {@link #addRemovalListener}; no longer told.
+     */
+    public synchronized void removeRemovalListener(final Consumer<RemoteVtep> listener)
+    {
+        final Consumer<RemoteVtep>[] next = newListeners(removalListeners.length);
+        int length = 0;
+        for (final Consumer<RemoteVtep> current : removalListeners)
+        {
+            if (current != listener)
+            {
+                next[length++] = current;
+            }
+        }
+        removalListeners = Arrays.copyOf(next, length);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Consumer<RemoteVtep>[] newListeners(final int length)
+    {
+        return (Consumer<RemoteVtep>[])new Consumer<?>[length];
+    }
+
+    /**
      * Pins a VTEP (configuration or control plane now refers to it): it no longer ages out.
      */
     synchronized void pin(final RemoteVtep vtep)
@@ -356,6 +403,7 @@ public final class RemoteVtepTable
         else if (freeCount > 0 && now - freedAtNanos[freeHead] >= REUSE_QUARANTINE_NANOS)
         {
             index = freeIndices[freeHead];
+            generations[index]++;
             freeHead = (freeHead + 1) % freeIndices.length;
             freeCount = freeCount - 1;
             oldestFreedAtNanos = freeCount > 0 ? freedAtNanos[freeHead] : 0;
@@ -370,7 +418,7 @@ public final class RemoteVtepTable
         {
             rebuild();
         }
-        final RemoteVtep vtep = new RemoteVtep(index, address, learnedOnly, now);
+        final RemoteVtep vtep = new RemoteVtep(index, generations[index], address, learnedOnly, now);
         final RemoteVtep[] s = slots;
         final int mask = s.length - 1;
         int slot = hash(address) & mask;
@@ -405,6 +453,10 @@ public final class RemoteVtepTable
         tombstones++;
         vtep.markRemoved();
         size = size - 1;
+        for (final Consumer<RemoteVtep> listener : removalListeners)
+        {
+            listener.accept(vtep);
+        }
 
         final int tail = (freeHead + freeCount) % freeIndices.length;
         freeIndices[tail] = vtep.index();

@@ -133,7 +133,7 @@ public final class VniFdb
         }
         if (learningMode.learnsRemote() && null != vtep && isLearnableSource(mac))
         {
-            learn(mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), LearnQueue.LEARN_REMOTE, vtep.index(), nowNanos);
+            learn(mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), LearnQueue.LEARN_REMOTE, vtep.learnTarget(), nowNanos);
         }
     }
 
