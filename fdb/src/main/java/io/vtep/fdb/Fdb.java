@@ -180,8 +180,7 @@ public final class Fdb
     public void addStatic(final int vni, final long mac, final RemoteVtep vtep)
     {
         requireOwn(vtep);
-        remoteVteps.pin(vtep);
-        putStatic(vni, mac, FdbEntry.remote(vtep.index(), Origin.STATIC));
+        putStatic(vni, mac, FdbEntry.remote(vtep.index(), Origin.STATIC), vtep);
     }
 
     /**
@@ -194,7 +193,7 @@ public final class Fdb
      */
     public void addStaticLocal(final int vni, final long mac, final int attachment)
     {
-        putStatic(vni, mac, FdbEntry.local(attachment, Origin.STATIC));
+        putStatic(vni, mac, FdbEntry.local(attachment, Origin.STATIC), null);
     }
 
     /**
@@ -228,11 +227,11 @@ public final class Fdb
     public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep, final boolean pinned)
     {
         requireOwn(vtep);
-        remoteVteps.pin(vtep);
         requireMac(mac);
         writeLock.lock();
         try
         {
+            requireLiveAndPin(vtep);
             final VniFdb fdb = vnis.get(vni);
             if (null == fdb)
             {
@@ -301,7 +300,6 @@ public final class Fdb
         for (final RemoteVtep vtep : vteps)
         {
             requireOwn(vtep);
-            remoteVteps.pin(vtep);
             if (indexOf(list, length, vtep) < 0)
             {
                 list[length++] = vtep;
@@ -312,7 +310,12 @@ public final class Fdb
         writeLock.lock();
         try
         {
-            requireVni(vni).floodList(published);
+            final VniFdb fdb = requireVni(vni);
+            for (final RemoteVtep vtep : published)
+            {
+                requireLiveAndPin(vtep);
+            }
+            fdb.floodList(published);
         }
         finally
         {
@@ -330,10 +333,10 @@ public final class Fdb
     public void addToFloodList(final int vni, final RemoteVtep vtep)
     {
         requireOwn(vtep);
-        remoteVteps.pin(vtep);
         writeLock.lock();
         try
         {
+            requireLiveAndPin(vtep);
             final VniFdb fdb = requireVni(vni);
             final RemoteVtep[] current = fdb.floodList();
             if (indexOf(current, current.length, vtep) < 0)
@@ -634,13 +637,17 @@ public final class Fdb
         return FdbEntry.origin(current) == Origin.EVPN && !FdbEntry.isPinned(current) && FdbEntry.origin(learned) == Origin.LOCAL;
     }
 
-    private void putStatic(final int vni, final long mac, final long entry)
+    private void putStatic(final int vni, final long mac, final long entry, final RemoteVtep vtepOrNull)
     {
         requireMac(mac);
         writeLock.lock();
         try
         {
             final VniFdb fdb = requireVni(vni);
+            if (null != vtepOrNull)
+            {
+                requireLiveAndPin(vtepOrNull);
+            }
             if (fdb.table().get(mac) == FdbEntry.NONE && cap.isFull())
             {
                 cap.countHit();
@@ -768,6 +775,20 @@ public final class Fdb
         {
             throw new IllegalArgumentException(vtep + " was not interned by this FDB's remote VTEP table");
         }
+    }
+
+    /**
+     * Under the write lock, which the ageing sweep also holds: a VTEP that is still in the table here
+     * cannot be removed before the entry or flood list that refers to it is in place, and once
+     * pinned it never is.
+     */
+    private void requireLiveAndPin(final RemoteVtep vtep)
+    {
+        if (vtep.isRemoved())
+        {
+            throw new IllegalArgumentException(vtep + " has aged out of the remote VTEP table; intern its address again");
+        }
+        remoteVteps.pin(vtep);
     }
 
     private static void requireMac(final long mac)

@@ -159,7 +159,7 @@ public final class RemoteVtepTable
      */
     public RemoteVtep internLearned(final VtepAddress address)
     {
-        if (!hasRoom(clock.nanoTime()))
+        if (!hasRoom())
         {
             countFull();
             return null;
@@ -380,10 +380,10 @@ public final class RemoteVtepTable
         return removed;
     }
 
-    private boolean hasRoom(final long nowNanos)
+    private boolean hasRoom()
     {
         return highWater < byIndex.length ||
-            (freeCount > 0 && nowNanos - oldestFreedAtNanos >= REUSE_QUARANTINE_NANOS);
+            (freeCount > 0 && clock.nanoTime() - oldestFreedAtNanos >= REUSE_QUARANTINE_NANOS);
     }
 
     private void countFull()

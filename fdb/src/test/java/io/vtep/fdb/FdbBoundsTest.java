@@ -247,6 +247,8 @@ class FdbBoundsTest
         drain(fdb);
 
         assertTrue(idle.isRemoved());
+        assertThrows(IllegalArgumentException.class, () -> fdb.addStatic(100, MacAddress.parse("02:00:00:00:00:04"), idle),
+            "nothing new may point at an aged-out VTEP: its index will be reused");
         assertFalse(withStatic.isRemoved());
         assertFalse(withEvpnRoute.isRemoved());
         assertFalse(nextHop.isRemoved());
