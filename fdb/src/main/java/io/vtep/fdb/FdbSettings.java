@@ -55,7 +55,8 @@ public record FdbSettings(
      * Heap bytes budgeted per FDB entry when the global cap is sized from the heap. A MAC table slot
      * is 32 bytes; a table is grown to keep at least half its slots free and never shrinks below
      * that, so a full table holds 2 to 4 slots per entry (64..128 bytes), and while it doubles the
-     * old array is still live: 128 bytes is the worst case (see MacTableMemoryTest, which measures it).
+     * old array is still live: 128 bytes is the worst case (FdbBoundsTest checks it over a table's growth;
+     * MacFloodTest measures the heap a flooded FDB really takes).
      */
     public static final int BYTES_PER_ENTRY = 128;
     /** Smallest global cap, whatever the heap. */

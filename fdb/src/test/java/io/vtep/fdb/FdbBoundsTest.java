@@ -120,6 +120,38 @@ class FdbBoundsTest
         assertTrue(table.capacity() <= table.maxCapacity());
     }
 
+    /**
+     * The 128 bytes an entry that the heap-sized default budgets (FdbSettings.BYTES_PER_ENTRY): over
+     * a table's growth, slot bytes per live entry, and during a doubling the old and new arrays
+     * together, never exceed it (past the first few hundred entries, where the fixed 64-slot start
+     * dominates).
+     */
+    @Test
+    void aTableUsesAtMost128BytesAnEntryEvenWhileItDoubles()
+    {
+        final MacTable table = new MacTable(64, 1 << 20);
+        double steady = 0;
+        double doubling = 0;
+        for (int i = 1; i <= 1 << 20; i++)
+        {
+            final int before = table.capacity();
+            table.put(0x0200_0000_0000L + i, FdbEntry.local(1, Origin.LOCAL), 0);
+            if (i < 1024)
+            {
+                continue;
+            }
+            steady = Math.max(steady, table.capacity() * 32.0 / i);
+            if (table.capacity() != before)
+            {
+                doubling = Math.max(doubling, (before + table.capacity()) * 32.0 / i);
+            }
+        }
+        System.out.printf("MacTable: at most %.1f bytes an entry steady, %.1f while doubling%n", steady, doubling);
+        assertTrue(steady <= FdbSettings.BYTES_PER_ENTRY, "steady " + steady);
+        assertTrue(doubling <= FdbSettings.BYTES_PER_ENTRY, "doubling " + doubling);
+        assertEquals(2 << 20, table.maxCapacity());
+    }
+
     @Test
     void theLocalMoveHoldCountsWhatItRefuses()
     {

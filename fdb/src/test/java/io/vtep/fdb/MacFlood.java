@@ -41,6 +41,7 @@ public final class MacFlood
 
     static String run()
     {
+        final long heapBefore = usedHeapAfterGc();
         final AtomicLong time = new AtomicLong(TimeUnit.HOURS.toNanos(1));
         final Fdb fdb = new Fdb(FdbSettings.defaults().withClock(time::get));
         final VniFdb vni = fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
@@ -71,6 +72,7 @@ public final class MacFlood
             throw new AssertionError(vni.size() + " entries, more than a quarter of the heap allows (" + bound + ")");
         }
         final int flooded = vni.size();
+        final long heapWithFlood = usedHeapAfterGc();
 
         // The writer is alive: ageing empties the table and a normal host is learned again.
         time.addAndGet(FdbSettings.DEFAULT_AGEING_NANOS + TimeUnit.SECONDS.toNanos(2));
@@ -88,6 +90,14 @@ public final class MacFlood
         {
             throw new AssertionError("a normal host is not learned after the flood aged out (" + vni.size() + " entries)");
         }
-        return "OK flooded=" + flooded + " bound=" + bound + " after=" + vni.size();
+        return "OK flooded=" + flooded + " bound=" + bound + " after=" + vni.size() + " heap-bytes-per-entry=" +
+            (heapWithFlood - heapBefore) / Math.max(1, flooded);
+    }
+
+    private static long usedHeapAfterGc()
+    {
+        System.gc();
+        final Runtime runtime = Runtime.getRuntime();
+        return runtime.totalMemory() - runtime.freeMemory();
     }
 }
