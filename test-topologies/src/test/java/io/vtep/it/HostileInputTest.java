@@ -74,7 +74,7 @@ class HostileInputTest
     }
 
     /**
-     * 6,000 VXLAN packets from spoofed underlay sources fill the 4096-entry remote VTEP table; vtep
+     * 8,000 VXLAN packets from spoofed underlay sources fill the 4096-entry remote VTEP table; vtep
      * has no flood list here, so the kernel VTEP is a VTEP it must learn. While the table is full it
      * cannot; once the spoofed VTEPs aged out (their MACs age, then they do), it is learned and h2
      * reaches h1. On the old code the table stayed full for good.
@@ -97,7 +97,7 @@ class HostileInputTest
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, config);
         final var vteps = vtep.fdb().remoteVteps();
 
-        HostileSources.spoofedVxlan(net.kernelNs, KernelPeerTopology.VTEP_IP, VNI, HostileSources.ipv4("10.1.0.1"), 6000, null);
+        HostileSources.spoofedVxlan(net.kernelNs, KernelPeerTopology.VTEP_IP, VNI, HostileSources.ipv4("10.1.0.1"), 8000, null);
         Wait.until(Duration.ofSeconds(10), () -> vteps.size() == vteps.capacity(),
             "spoofed sources fill the remote VTEP table (" + vteps.capacity() + ")");
         System.out.printf("spoofed sources: table full at %d, %d refused%n", vteps.size(), vteps.fullRefusals());

@@ -61,7 +61,7 @@ final class HostileSources
                 ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + udp_len, 0, 0x4000, 64, 17, 0, src, dst)
                 s.sendto(ip + udp + vxlan + frame, ('%s', 0))
                 if i %% 250 == 249:
-                    time.sleep(0.005)
+                    time.sleep(0.01)
             """.formatted(vtepIp, innerSourceMac == null ? "None" : "bytes.fromhex('" + innerSourceMac.replace(":", "") + "')",
             vni, count, firstSource, vtepIp));
     }
