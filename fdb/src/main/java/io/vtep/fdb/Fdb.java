@@ -43,6 +43,9 @@ public final class Fdb
     private final MessageHandler learnHandler = this::onLearnEvent;
     private final AgeingSweep ageingSweep = new AgeingSweep();
     private final FdbConductor conductor;
+    private final GlobalEntryCap cap;
+    /** FDB entries (any origin) pointing at each remote VTEP index; writer only (write lock). */
+    private final int[] vtepEntryRefs;
 
     private volatile VniMap vnis = VniMap.EMPTY;
     private volatile FdbListener[] listeners = NO_LISTENERS;
@@ -53,7 +56,9 @@ public final class Fdb
     public Fdb(final FdbSettings settings)
     {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.remoteVteps = new RemoteVtepTable(settings.remoteVtepCapacity());
+        this.remoteVteps = new RemoteVtepTable(settings.remoteVtepCapacity(), settings.clock());
+        this.cap = new GlobalEntryCap(settings.maxEntries());
+        this.vtepEntryRefs = new int[settings.remoteVtepCapacity()];
         this.learnQueue = new LearnQueue(settings.learnQueueCapacity());
         this.conductor = new FdbConductor(this, settings);
     }
@@ -131,7 +136,7 @@ public final class Fdb
             {
                 throw new IllegalArgumentException("VNI " + vni + " already exists");
             }
-            final VniFdb fdb = new VniFdb(vni, mode, macLimit, multicastGroupOrNull, learnQueue, settings);
+            final VniFdb fdb = new VniFdb(vni, mode, macLimit, multicastGroupOrNull, learnQueue, settings, cap);
             vnis = vnis.with(fdb);
             return fdb;
         }
@@ -175,7 +180,7 @@ public final class Fdb
     public void addStatic(final int vni, final long mac, final RemoteVtep vtep)
     {
         requireOwn(vtep);
-        putStatic(vni, mac, FdbEntry.remote(vtep.index(), Origin.STATIC));
+        putStatic(vni, mac, FdbEntry.remote(vtep.index(), Origin.STATIC), vtep);
     }
 
     /**
@@ -188,7 +193,7 @@ public final class Fdb
      */
     public void addStaticLocal(final int vni, final long mac, final int attachment)
     {
-        putStatic(vni, mac, FdbEntry.local(attachment, Origin.STATIC));
+        putStatic(vni, mac, FdbEntry.local(attachment, Origin.STATIC), null);
     }
 
     /**
@@ -201,8 +206,8 @@ public final class Fdb
      * @param vni  the VNI.
      * @param mac  address in the low 48 bits.
      * @param vtep the advertising VTEP (the route's next hop).
-     * @return true when installed (or already so); false for an unknown VNI or when a static
-     * entry holds the MAC.
+     * @return true when installed (or already so); false for an unknown VNI, when a static
+     * entry holds the MAC, or when the FDB is at its global cap ({@link #maxEntriesHits()}).
      */
     public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep)
     {
@@ -226,6 +231,7 @@ public final class Fdb
         writeLock.lock();
         try
         {
+            requireLiveAndPin(vtep);
             final VniFdb fdb = vnis.get(vni);
             if (null == fdb)
             {
@@ -234,6 +240,11 @@ public final class Fdb
             final long current = fdb.table().get(mac);
             if (FdbEntry.origin(current) == Origin.STATIC)
             {
+                return false;
+            }
+            if (current == FdbEntry.NONE && cap.isFull())
+            {
+                cap.countHit();
                 return false;
             }
             final long entry = FdbEntry.remote(vtep.index(), Origin.EVPN);
@@ -300,6 +311,10 @@ public final class Fdb
         try
         {
             final VniFdb fdb = requireVni(vni);
+            for (final RemoteVtep vtep : published)
+            {
+                requireLiveAndPin(vtep);
+            }
             fdb.floodList(published);
             notifyFloodList(fdb);
         }
@@ -322,6 +337,7 @@ public final class Fdb
         writeLock.lock();
         try
         {
+            requireLiveAndPin(vtep);
             final VniFdb fdb = requireVni(vni);
             final RemoteVtep[] current = fdb.floodList();
             if (indexOf(current, current.length, vtep) < 0)
@@ -452,6 +468,31 @@ public final class Fdb
         }
     }
 
+    /**
+     * @return most entries in all VNIs together ({@link FdbSettings#maxEntries()}).
+     */
+    public int maxEntries()
+    {
+        return cap.maxEntries();
+    }
+
+    /**
+     * @return entries of every origin in all VNIs now.
+     */
+    public int entries()
+    {
+        return cap.entries();
+    }
+
+    /**
+     * @return new MACs (learned or EVPN) refused because the FDB was at its global cap (a lower
+     * bound: data-path threads count without atomics).
+     */
+    public long maxEntriesHits()
+    {
+        return cap.hits();
+    }
+
     /** The conductor's thread registers itself to be woken by learn events. */
     LearnQueue learnQueue()
     {
@@ -506,9 +547,12 @@ public final class Fdb
             ageingSweep.fdb = fdb;
             ageingSweep.nowNanos = nowNanos;
             removed += fdb.table().removeIf(ageingSweep, ageingSweep);
+            fdb.table().shrinkIfSparse();
         }
         ageingSweep.fdb = null;
-        return removed;
+        // After the MACs: a learned VTEP whose last entries just aged is free to go. It must also
+        // have been silent for the ageing time, so one that sends only from group MACs stays.
+        return removed + remoteVteps.sweep(nowNanos, settings.ageingNanos(), vtepEntryRefs);
     }
 
     private void onLearnEvent(final int type, final MutableDirectBuffer buffer, final int index, final int length)
@@ -526,11 +570,24 @@ public final class Fdb
         {
             applyLearn(fdb, mac, FdbEntry.local(target, Origin.LOCAL), nowNanos);
         }
-        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote() &&
-            null != remoteVteps.byIndex(target))
+        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote())
         {
-            applyLearn(fdb, mac, FdbEntry.remote(target, Origin.REMOTE), nowNanos);
+            final RemoteVtep vtep = remoteVteps.byIndex(target & RemoteVtepTable.INDEX_MASK);
+            if (isCurrentVtep(vtep, target))
+            {
+                applyLearn(fdb, mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), nowNanos);
+            }
         }
+    }
+
+    /**
+     * A remote learn event names its VTEP by index; the index may have been freed by ageing, or even
+     * reused, since the packet was seen (RemoteVtepTable, "Why an index may be reused"). Learn only
+     * behind the VTEP the packet came from, if it is still in the table.
+     */
+    private static boolean isCurrentVtep(final RemoteVtep vtep, final int target)
+    {
+        return null != vtep && !vtep.isRemoved() && vtep.isLearnTarget(target);
     }
 
     /**
@@ -553,9 +610,19 @@ public final class Fdb
         {
             return; // static and EVPN entries win over data-plane learning
         }
+        if (FdbEntry.origin(learned) == Origin.REMOTE && fdb.isHeldLocal(mac, current, nowNanos))
+        {
+            fdb.countMoveRefused(); // the local host spoke within the hold: not moved by one packet
+            return;
+        }
         if (current == FdbEntry.NONE && fdb.macLimit() != 0 && fdb.learnedEntries() >= fdb.macLimit())
         {
             fdb.countLimitHit();
+            return;
+        }
+        if (current == FdbEntry.NONE && cap.isFull())
+        {
+            cap.countHit();
             return;
         }
 
@@ -573,13 +640,24 @@ public final class Fdb
         return FdbEntry.origin(current) == Origin.EVPN && !FdbEntry.isPinned(current) && FdbEntry.origin(learned) == Origin.LOCAL;
     }
 
-    private void putStatic(final int vni, final long mac, final long entry)
+    private void putStatic(final int vni, final long mac, final long entry, final RemoteVtep vtepOrNull)
     {
         requireMac(mac);
         writeLock.lock();
         try
         {
-            install(requireVni(vni), mac, entry, settings.clock().nanoTime());
+            final VniFdb fdb = requireVni(vni);
+            if (null != vtepOrNull)
+            {
+                requireLiveAndPin(vtepOrNull);
+            }
+            if (fdb.table().get(mac) == FdbEntry.NONE && cap.isFull())
+            {
+                cap.countHit();
+                throw new IllegalStateException("FDB full at " + cap.maxEntries() + " entries: static entry " +
+                    Long.toHexString(mac) + " in VNI " + vni + " not installed");
+            }
+            install(fdb, mac, entry, settings.clock().nanoTime());
         }
         finally
         {
@@ -600,13 +678,16 @@ public final class Fdb
 
         final Origin origin = FdbEntry.origin(entry);
         fdb.countEntry(origin, 1);
+        countVtepRef(entry, 1);
         if (previous == FdbEntry.NONE)
         {
+            cap.add(1);
             notifyAdded(fdb.vni(), mac, entry);
             return;
         }
 
         fdb.countEntry(FdbEntry.origin(previous), -1);
+        countVtepRef(previous, -1);
         if (!FdbEntry.sameDestination(previous, entry))
         {
             fdb.countMove();
@@ -620,7 +701,18 @@ public final class Fdb
         if (previous != FdbEntry.NONE)
         {
             fdb.countEntry(FdbEntry.origin(previous), -1);
+            countVtepRef(previous, -1);
+            cap.add(-1);
             notifyRemoved(fdb.vni(), mac, previous);
+        }
+    }
+
+    /** Keeps {@link #vtepEntryRefs}: a VTEP with entries pointing at it is never aged out. */
+    private void countVtepRef(final long entry, final int delta)
+    {
+        if (FdbEntry.isRemote(entry))
+        {
+            vtepEntryRefs[FdbEntry.vtepIndex(entry)] += delta;
         }
     }
 
@@ -703,6 +795,20 @@ public final class Fdb
         }
     }
 
+    /**
+     * Under the write lock, which the ageing sweep also holds: a VTEP that is still in the table here
+     * cannot be removed before the entry or flood list that refers to it is in place, and once
+     * pinned it never is.
+     */
+    private void requireLiveAndPin(final RemoteVtep vtep)
+    {
+        if (vtep.isRemoved())
+        {
+            throw new IllegalArgumentException(vtep + " has aged out of the remote VTEP table; intern its address again");
+        }
+        remoteVteps.pin(vtep);
+    }
+
     private static void requireMac(final long mac)
     {
         if ((mac & ~MacTable.MAC_MASK) != 0)
@@ -750,6 +856,8 @@ public final class Fdb
         public void accept(final long mac, final long entry, final long lastSeenNanos)
         {
             fdb.countEntry(FdbEntry.origin(entry), -1);
+            countVtepRef(entry, -1);
+            cap.add(-1);
             notifyRemoved(fdb.vni(), mac, entry);
         }
     }

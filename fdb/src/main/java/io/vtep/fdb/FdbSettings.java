@@ -16,6 +16,14 @@ import org.agrona.concurrent.SystemNanoClock;
  *                            before it drops (and counts) more; rounded up to a power of two,
  *                            at least 8. Default 16384.
  * @param remoteVtepCapacity  most remote VTEPs. Default 4096.
+ * @param maxEntries          most FDB entries of every origin in all VNIs together (the global cap,
+ *                            like the kernel's {@code fdb_max_learned} or OVS's
+ *                            {@code mac-table-size}); at the cap a new MAC is refused and counted.
+ *                            Default {@link #defaultMaxEntries(long)} of the JVM's max heap.
+ * @param localMoveHoldNanos  a MAC learned on a local port and refreshed by its host within this
+ *                            long is not moved to a remote VTEP by data-plane learning (one
+ *                            spoofed VXLAN packet must not black-hole a local host); 0 turns the
+ *                            hold off. Default 5 s.
  * @param sweepIntervalNanos  the conductor runs an ageing sweep at most this often. Default 1 s.
  * @param clock               time base of the conductor; the {@code nowNanos} passed to
  *                            {@code learnLocal}/{@code learnRemote} must come from the same
@@ -27,6 +35,8 @@ public record FdbSettings(
     int learnQueueCapacity,
     int remoteVtepCapacity,
     long sweepIntervalNanos,
+    int maxEntries,
+    long localMoveHoldNanos,
     NanoClock clock,
     ErrorHandler errorHandler)
 {
@@ -34,6 +44,25 @@ public record FdbSettings(
     public static final int DEFAULT_LEARN_QUEUE_CAPACITY = 16384;
     public static final int DEFAULT_REMOTE_VTEP_CAPACITY = 4096;
     public static final long DEFAULT_SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    public static final long DEFAULT_LOCAL_MOVE_HOLD_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Default per-VNI MAC limit of the configuration ({@code vnis[].mac-limit} absent): enough for
+     * a rack of servers full of VMs, far below what the heap allows, so one flooding host fills
+     * its own VNI and not the gateway.
+     */
+    public static final int DEFAULT_MAC_LIMIT = 65_536;
+    /**
+     * Heap bytes budgeted per FDB entry when the global cap is sized from the heap. A MAC table slot
+     * is 32 bytes; a table is grown to keep at least half its slots free and never shrinks below
+     * that, so a full table holds 2 to 4 slots per entry (64..128 bytes), and while it doubles the
+     * old array is still live: 128 bytes is the worst case (FdbBoundsTest checks it over a table's growth;
+     * MacFloodTest measures the heap a flooded FDB really takes).
+     */
+    public static final int BYTES_PER_ENTRY = 128;
+    /** Smallest global cap, whatever the heap. */
+    public static final int MIN_MAX_ENTRIES = 4096;
+    /** Largest global cap: a MAC table's slot array must stay within one Java array. */
+    public static final int MAX_MAX_ENTRIES = MacTable.MAX_CAPACITY / 2;
     /** Upper bound of the learn queue, in events (32 bytes each). */
     public static final int MAX_LEARN_QUEUE_CAPACITY = 1 << 24;
 
@@ -57,6 +86,14 @@ public record FdbSettings(
         {
             throw new IllegalArgumentException("sweep interval must be positive: " + sweepIntervalNanos + " ns");
         }
+        if (maxEntries < 1 || maxEntries > MAX_MAX_ENTRIES)
+        {
+            throw new IllegalArgumentException("max entries must be 1.." + MAX_MAX_ENTRIES + ", not " + maxEntries);
+        }
+        if (localMoveHoldNanos < 0)
+        {
+            throw new IllegalArgumentException("local move hold must not be negative: " + localMoveHoldNanos + " ns");
+        }
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(errorHandler, "errorHandler");
     }
@@ -71,13 +108,32 @@ public record FdbSettings(
             DEFAULT_LEARN_QUEUE_CAPACITY,
             DEFAULT_REMOTE_VTEP_CAPACITY,
             DEFAULT_SWEEP_INTERVAL_NANOS,
+            defaultMaxEntries(Runtime.getRuntime().maxMemory()),
+            DEFAULT_LOCAL_MOVE_HOLD_NANOS,
             SystemNanoClock.INSTANCE,
             Throwable::printStackTrace);
     }
 
+    /**
+     * The default global cap: as many entries as use at most a quarter of the heap at
+     * {@link #BYTES_PER_ENTRY} each, within {@link #MIN_MAX_ENTRIES}..{@link #MAX_MAX_ENTRIES}.
+     * A 256 MiB heap gives 524,288 entries, 1 GiB 2,097,152; the rest of the heap stays for EVPN
+     * routes, the API and the JVM.
+     *
+     * @param maxHeapBytes {@code Runtime.maxMemory()}.
+     * @return the cap.
+     */
+    public static int defaultMaxEntries(final long maxHeapBytes)
+    {
+        final long entries = maxHeapBytes / 4 / BYTES_PER_ENTRY;
+        return (int)Math.max(MIN_MAX_ENTRIES, Math.min(MAX_MAX_ENTRIES, entries));
+    }
+
     public FdbSettings withAgeingNanos(final long ageingNanos)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
     }
 
     public FdbSettings withAgeingSeconds(final long ageingSeconds)
@@ -87,27 +143,56 @@ public record FdbSettings(
 
     public FdbSettings withLearnQueueCapacity(final int learnQueueCapacity)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
     }
 
     public FdbSettings withRemoteVtepCapacity(final int remoteVtepCapacity)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
     }
 
     public FdbSettings withSweepIntervalNanos(final long sweepIntervalNanos)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
+    }
+
+    public FdbSettings withMaxEntries(final int maxEntries)
+    {
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
+    }
+
+    public FdbSettings withLocalMoveHoldNanos(final long localMoveHoldNanos)
+    {
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
+    }
+
+    public FdbSettings withLocalMoveHoldSeconds(final long seconds)
+    {
+        return withLocalMoveHoldNanos(TimeUnit.SECONDS.toNanos(seconds));
     }
 
     public FdbSettings withClock(final NanoClock clock)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
     }
 
     public FdbSettings withErrorHandler(final ErrorHandler errorHandler)
     {
-        return new FdbSettings(ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos, clock, errorHandler);
+        return new FdbSettings(
+            ageingNanos, learnQueueCapacity, remoteVtepCapacity, sweepIntervalNanos,
+            maxEntries, localMoveHoldNanos, clock, errorHandler);
     }
 
     /**

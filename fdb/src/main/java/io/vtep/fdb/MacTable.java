@@ -23,6 +23,14 @@ import java.util.function.IntConsumer;
  * The table grows (or is rebuilt at the same size to drop tombstones) when live entries plus
  * tombstones would exceed 3/4 of the slots.
  *
+ * <h2>Bounded</h2>
+ * A table holds at most {@link #maxEntries()} live entries: {@link #put} of a new MAC beyond it is
+ * refused ({@link #isFull()} says so first), and the slot array never grows past the
+ * {@link #maxCapacity()} that keeps that many entries at most half the slots, so a MAC flood
+ * cannot make the doubling allocate more than {@code 2 * 2 * 32} bytes per allowed entry. A
+ * rebuild also shrinks a table that has become sparse (after ageing), so a VNI that was flooded
+ * once does not keep its peak memory for good.
+ *
  * <h2>Why readers are safe</h2>
  * <ul>
  *   <li>A resize builds a new array that no reader can see, fills it, and publishes it with
@@ -86,16 +94,33 @@ public final class MacTable
     private volatile long tombstoneReuses;
 
     private int resizeThreshold;
+    private final int maxEntries;
+    private final int maxCapacity;
 
     /**
      * @param initialCapacity number of slots to start with; rounded up to a power of two, at
      *                        least {@link #MIN_CAPACITY}.
+     * @param maxEntries      most live entries, 1..{@code MAX_CAPACITY / 2}.
+     */
+    public MacTable(final int initialCapacity, final int maxEntries)
+    {
+        if (maxEntries < 1 || maxEntries > MAX_CAPACITY / 2)
+        {
+            throw new IllegalArgumentException("max entries " + maxEntries + " outside 1.." + MAX_CAPACITY / 2);
+        }
+        this.maxEntries = maxEntries;
+        this.maxCapacity = capacityFor(maxEntries * 2);
+        final int capacity = Math.min(capacityFor(initialCapacity), maxCapacity);
+        slots = new long[capacity << SLOT_SHIFT];
+        resizeThreshold = threshold(capacity);
+    }
+
+    /**
+     * @param initialCapacity as {@link #MacTable(int, int)}; at most {@code MAX_CAPACITY / 2} entries.
      */
     public MacTable(final int initialCapacity)
     {
-        final int capacity = capacityFor(initialCapacity);
-        slots = new long[capacity << SLOT_SHIFT];
-        resizeThreshold = threshold(capacity);
+        this(initialCapacity, MAX_CAPACITY / 2);
     }
 
     public MacTable()
@@ -291,6 +316,30 @@ public final class MacTable
     }
 
     /**
+     * @return most live entries this table takes.
+     */
+    public int maxEntries()
+    {
+        return maxEntries;
+    }
+
+    /**
+     * @return most slots the table ever allocates.
+     */
+    public int maxCapacity()
+    {
+        return maxCapacity;
+    }
+
+    /**
+     * @return true when a new MAC would be refused: {@link #size()} has reached {@link #maxEntries()}.
+     */
+    public boolean isFull()
+    {
+        return size >= maxEntries;
+    }
+
+    /**
      * @return slots holding a tombstone.
      */
     public int tombstones()
@@ -326,6 +375,7 @@ public final class MacTable
      * @param nowNanos stored as last seen.
      * @return the previous entry, or {@link FdbEntry#NONE}.
      * @throws IllegalArgumentException for a MAC wider than 48 bits or a {@code NONE} entry.
+     * @throws IllegalStateException    for a new MAC when the table {@link #isFull()} (callers check first).
      */
     public long put(final long mac, final long entry, final long nowNanos)
     {
@@ -366,6 +416,10 @@ public final class MacTable
                 firstTombstone = slot;
             }
             slot = (slot + 1) & mask;
+        }
+        if (size >= maxEntries)
+        {
+            throw new IllegalStateException("MAC table full at " + maxEntries + " entries");
         }
 
         if (firstTombstone >= 0)
@@ -525,22 +579,48 @@ public final class MacTable
     }
 
     /**
-     * Builds a new slot array holding only the live entries, at least twice as many slots as
-     * live entries after the pending insert, and publishes it with one volatile write.
+     * Gives memory back after ageing emptied most of the table: rebuilds it at the size its live
+     * entries need when they fill less than 1/8 of the slots. Writer only; the sweep calls it.
+     *
+     * @return true when the table was rebuilt smaller.
+     */
+    public boolean shrinkIfSparse()
+    {
+        final int capacity = slots.length >>> SLOT_SHIFT;
+        if (capacity <= MIN_CAPACITY || (long)size * 8 >= capacity)
+        {
+            return false;
+        }
+        rebuildAt(capacityFor((size + 1) * 2));
+        return true;
+    }
+
+    /**
+     * Builds a new slot array holding only the live entries and publishes it with one volatile
+     * write: twice as large while live entries after the pending insert would fill more than half
+     * of it, never more than {@link #maxCapacity()}; at the same size to purge tombstones; smaller
+     * only when the live entries fill less than 1/8 (so churn at a steady size does not resize
+     * back and forth). {@code size < maxEntries} here, and {@code maxCapacity >= 2 * maxEntries},
+     * so the pending entry always fits below the resize threshold.
      */
     private void rebuild()
     {
-        final long[] old = slots;
-        final int oldCapacity = old.length >>> SLOT_SHIFT;
-        int capacity = oldCapacity;
-        while ((long)(size + 1) * 2 > capacity)
+        final int current = slots.length >>> SLOT_SHIFT;
+        int capacity = current;
+        while ((long)(size + 1) * 2 > capacity && capacity < maxCapacity)
         {
-            if (capacity >= MAX_CAPACITY)
-            {
-                throw new IllegalStateException("MAC table full at " + MAX_CAPACITY + " slots");
-            }
             capacity <<= 1;
         }
+        if ((long)size * 8 < current)
+        {
+            capacity = capacityFor((size + 1) * 2);
+        }
+        rebuildAt(capacity);
+    }
+
+    private void rebuildAt(final int capacity)
+    {
+        final long[] old = slots;
 
         final long[] fresh = new long[capacity << SLOT_SHIFT];
         final int mask = capacity - 1;

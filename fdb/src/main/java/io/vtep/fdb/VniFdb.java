@@ -26,7 +26,8 @@ public final class VniFdb
     private static final int MAC_MOVES = 4;
     private static final int MAC_LIMIT_HITS = 5;
     private static final int LEARN_QUEUE_DROPS = 6;
-    private static final int COUNTERS = 7;
+    private static final int MOVES_REFUSED = 7;
+    private static final int COUNTERS = 8;
 
     private final int vni;
     private final LearningMode learningMode;
@@ -35,6 +36,8 @@ public final class VniFdb
     private final LearnQueue learnQueue;
     private final NanoClock clock;
     private final long refreshGranularityNanos;
+    private final long localMoveHoldNanos;
+    private final GlobalEntryCap cap;
     private final AtomicLongArray counters = new AtomicLongArray((COUNTERS + 1) * PAD);
 
     private volatile RemoteVtep[] floodList = NO_VTEPS;
@@ -46,7 +49,8 @@ public final class VniFdb
         final int macLimit,
         final VtepAddress multicastGroup,
         final LearnQueue learnQueue,
-        final FdbSettings settings)
+        final FdbSettings settings,
+        final GlobalEntryCap cap)
     {
         this.vni = vni;
         this.learningMode = learningMode;
@@ -55,7 +59,11 @@ public final class VniFdb
         this.learnQueue = learnQueue;
         this.clock = settings.clock();
         this.refreshGranularityNanos = settings.refreshGranularityNanos();
-        this.table = new MacTable(64);
+        this.localMoveHoldNanos = settings.localMoveHoldNanos();
+        this.cap = cap;
+        // Bounded by the global cap, not the MAC limit: static and EVPN entries do not count
+        // towards the limit but do take slots. The cap keeps all tables together within it.
+        this.table = new MacTable(64, settings.maxEntries());
     }
 
     public int vni()
@@ -118,9 +126,14 @@ public final class VniFdb
      */
     public void learnRemote(final long mac, final RemoteVtep vtep, final long nowNanos)
     {
+        if (null != vtep)
+        {
+            // Keeps a learned VTEP from ageing out while it sends (RemoteVtepTable#sweep).
+            vtep.refresh(nowNanos, refreshGranularityNanos);
+        }
         if (learningMode.learnsRemote() && null != vtep && isLearnableSource(mac))
         {
-            learn(mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), LearnQueue.LEARN_REMOTE, vtep.index(), nowNanos);
+            learn(mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), LearnQueue.LEARN_REMOTE, vtep.learnTarget(), nowNanos);
         }
     }
 
@@ -158,10 +171,20 @@ public final class VniFdb
                 // EVPN MAC heard on a local port: it moved here (RFC 7432 §15), the writer decides.
                 return;
             }
+            if (type == LearnQueue.LEARN_REMOTE && isHeldLocal(mac, current, nowNanos))
+            {
+                countRacy(MOVES_REFUSED);
+                return;
+            }
         }
         else if (macLimit != 0 && learnedEntries() >= macLimit)
         {
             countRacy(MAC_LIMIT_HITS);
+            return;
+        }
+        else if (cap.isFull())
+        {
+            cap.countHit();
             return;
         }
 
@@ -169,6 +192,22 @@ public final class VniFdb
         {
             countRacy(LEARN_QUEUE_DROPS);
         }
+    }
+
+    /**
+     * The local-move hold: a MAC learned on a local port whose host refreshed it within
+     * {@link FdbSettings#localMoveHoldNanos()} stays local, whatever a VXLAN packet from the
+     * overlay says its inner source is. VXLAN has no authentication (RFC 7348 §7): without the
+     * hold, one spoofed packet with a local host's MAC moves it to the spoofer and traffic to the
+     * host is dropped until it speaks again. A host that really moved (a migrated VM) stops
+     * refreshing its local entry, and after the hold its first packet from the overlay moves it, as
+     * switch vendors' MAC-move dampening does. EVPN moves (RFC 7432 §15, sequence numbers) do not
+     * pass here. Called only for an existing entry on a move: one extra lookup, no allocation.
+     */
+    boolean isHeldLocal(final long mac, final long current, final long nowNanos)
+    {
+        return localMoveHoldNanos != 0 && FdbEntry.isLocal(current) && FdbEntry.origin(current) == Origin.LOCAL &&
+            nowNanos - table.lastSeen(mac) < localMoveHoldNanos;
     }
 
     static boolean isLearnableSource(final long mac)
@@ -221,6 +260,15 @@ public final class VniFdb
     public long macLimitHits()
     {
         return counters.getOpaque(index(MAC_LIMIT_HITS));
+    }
+
+    /**
+     * @return moves of a local MAC to a remote VTEP refused by the local-move hold
+     * ({@link FdbSettings#localMoveHoldNanos()}; a lower bound, bumped without atomics).
+     */
+    public long localMovesRefused()
+    {
+        return counters.getOpaque(index(MOVES_REFUSED));
     }
 
     /**
@@ -290,6 +338,11 @@ public final class VniFdb
     {
         final int i = index(MAC_MOVES);
         counters.setRelease(i, counters.getPlain(i) + 1);
+    }
+
+    void countMoveRefused()
+    {
+        countRacy(MOVES_REFUSED);
     }
 
     void countLimitHit()

@@ -154,6 +154,7 @@ class FdbTest
         drain();
         assertEquals(local(8), vni.lookup(MAC1));
 
+        clock.advanceSeconds(5); // the host went quiet for the local-move hold (default 5 s)
         vni.learnRemote(MAC1, vtepA, now()); // local -> remote
         drain();
         assertEquals(remote(vtepA), vni.lookup(MAC1));

@@ -120,4 +120,62 @@ class RemoteVtepTableTest
         assertThrows(IllegalArgumentException.class, () -> new RemoteVtepTable(0));
         assertThrows(IllegalArgumentException.class, () -> new RemoteVtepTable((1 << 24) + 1));
     }
+
+    /**
+     * Lock-free lookups while learned VTEPs are interned, aged out and their indices and hash slots
+     * reused (tombstones, rebuilds): a lookup returns null or a VTEP with exactly the address asked
+     * for, and byIndex never returns null for an index once used. Bounded to about a second.
+     */
+    @Test
+    void lookupsStayCorrectWhileLearnedVtepsAgeAndIndicesAreReused() throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicLong time = new java.util.concurrent.atomic.AtomicLong();
+        final RemoteVtepTable table = new RemoteVtepTable(64, time::get);
+        final int[] noEntries = new int[64];
+        final java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicReference<String> wrong = new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread[] readers = new Thread[2];
+        for (int r = 0; r < readers.length; r++)
+        {
+            final int seed = r;
+            readers[r] = new Thread(() ->
+            {
+                final java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                while (!stop.get())
+                {
+                    final int address = 0x0A00_0000 + random.nextInt(256);
+                    final RemoteVtep found = table.findIpv4(address);
+                    if (found != null && !found.isIpv4(address))
+                    {
+                        wrong.set("asked " + Integer.toHexString(address) + ", got " + found);
+                    }
+                    final int high = table.highWater();
+                    if (high > 0 && table.byIndex(random.nextInt(high)) == null)
+                    {
+                        wrong.set("byIndex returned null below the high water mark " + high);
+                    }
+                }
+            });
+            readers[r].start();
+        }
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(15);
+        final long deadline = System.nanoTime() + 1_000_000_000L;
+        int removed = 0;
+        while (System.nanoTime() < deadline && wrong.get() == null)
+        {
+            for (int i = 0; i < 32; i++)
+            {
+                table.internLearned(io.vtep.encap.VtepAddress.ofIpv4(0x0A00_0000 + random.nextInt(256)));
+            }
+            time.addAndGet(2 * RemoteVtepTable.REUSE_QUARANTINE_NANOS);
+            removed += table.sweep(time.get(), 1, noEntries);
+        }
+        stop.set(true);
+        for (final Thread reader : readers)
+        {
+            reader.join();
+        }
+        assertNull(wrong.get(), wrong.get());
+        assertTrue(removed > 1000, "indices were reused many times: " + removed);
+    }
 }

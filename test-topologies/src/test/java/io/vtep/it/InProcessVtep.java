@@ -76,6 +76,12 @@ final class InProcessVtep implements AutoCloseable
         return entry == FdbEntry.NONE ? null : FdbEntry.origin(entry);
     }
 
+    /** The running FDB, for tests that look at its bounds and counters. */
+    io.vtep.fdb.Fdb fdb()
+    {
+        return appliance.fdb();
+    }
+
     private int slot(final int vni)
     {
         final VniContext context = appliance.vni(vni);

@@ -3,6 +3,7 @@ package io.vtep.metrics.export;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vtep.metrics.CounterSnapshotSource;
@@ -116,20 +117,69 @@ public final class DataPathMeters
      */
     public boolean bindRemoteVtep(final int index, final String address)
     {
+        return bindRemoteVtep(index, address, null);
+    }
+
+    /**
+     * Registers rx/tx packets and bytes of one remote VTEP, counting from a baseline: a remote VTEP
+     * index can be reused after ageing removed the VTEP that held it, and the per-thread counters of
+     * the index still hold the old VTEP's counts, so the new VTEP's series subtract what the index
+     * had counted when the old VTEP was removed ({@link #remoteVtepCounts}, taken then).
+     *
+     * @param index    its remote VTEP table index
+     * @param address  its underlay address, the {@code vtep} label
+     * @param baseline the index's counts when its previous VTEP left, or null for a first holder
+     * @return false (and nothing registered) when the counter layout has no row for that index
+     */
+    public boolean bindRemoteVtep(final int index, final String address, final double[] baseline)
+    {
         if (index < 0 || index >= source.layout().vtepSlots())
         {
             return false;
         }
         final Tags tags = Tags.of(VTEP, address);
+        final double[] from = baseline != null ? baseline.clone() : new double[4];
         counter(REMOTE_VTEP_RX_PACKETS, PACKETS, "VXLAN packets received from a remote VTEP for a configured VNI", tags,
-            s -> s.vtepRxPackets(index));
+            s -> s.vtepRxPackets(index) - from[0]);
         counter(REMOTE_VTEP_RX_BYTES, BYTES, "Bytes of the VXLAN packets received from a remote VTEP (outer IP " +
-            "header onwards)", tags, s -> s.vtepRxBytes(index));
+            "header onwards)", tags, s -> s.vtepRxBytes(index) - from[1]);
         counter(REMOTE_VTEP_TX_PACKETS, PACKETS, "VXLAN packets sent to a remote VTEP (unicast and head-end copies)",
-            tags, s -> s.vtepTxPackets(index));
+            tags, s -> s.vtepTxPackets(index) - from[2]);
         counter(REMOTE_VTEP_TX_BYTES, BYTES, "Bytes of the VXLAN packets sent to a remote VTEP (outer IP header " +
-            "onwards)", tags, s -> s.vtepTxBytes(index));
+            "onwards)", tags, s -> s.vtepTxBytes(index) - from[3]);
         return true;
+    }
+
+    /**
+     * @param index a remote VTEP index
+     * @return its rx packets, rx bytes, tx packets, tx bytes so far: the baseline of its next holder
+     */
+    public double[] remoteVtepCounts(final int index)
+    {
+        if (index < 0 || index >= source.layout().vtepSlots())
+        {
+            return new double[4];
+        }
+        return new double[] {source.vtepRxPackets(index), source.vtepRxBytes(index), source.vtepTxPackets(index),
+            source.vtepTxBytes(index)};
+    }
+
+    /**
+     * Removes the series of a remote VTEP that left the remote VTEP table (aged out), so spoofed
+     * sources do not leave series behind.
+     *
+     * @param address its underlay address, the {@code vtep} label
+     */
+    public void unbindRemoteVtep(final String address)
+    {
+        for (final String name : new String[] {REMOTE_VTEP_RX_PACKETS, REMOTE_VTEP_RX_BYTES, REMOTE_VTEP_TX_PACKETS,
+            REMOTE_VTEP_TX_BYTES})
+        {
+            for (final Meter meter : registry.find(name).tag(VTEP, address).meters())
+            {
+                registry.remove(meter);
+            }
+        }
     }
 
     private void counter(final String name, final String unit, final String description, final Tags tags,

@@ -102,9 +102,15 @@ public final class VtepAppliance implements AutoCloseable
     {
         checkEnvironment(config);
 
-        final Fdb fdb = new Fdb(FdbSettings.defaults()
+        FdbSettings fdbSettings = FdbSettings.defaults()
             .withAgeingSeconds(config.fdb().ageingSeconds())
-            .withRemoteVtepCapacity(REMOTE_VTEP_CAPACITY));
+            .withRemoteVtepCapacity(REMOTE_VTEP_CAPACITY)
+            .withLocalMoveHoldSeconds(config.fdb().localMoveHoldSeconds());
+        if (config.fdb().maxEntries() != 0)
+        {
+            fdbSettings = fdbSettings.withMaxEntries(config.fdb().maxEntries());
+        }
+        final Fdb fdb = new Fdb(fdbSettings);
         final ForwardingTables tables = new ForwardingTables(fdb);
         for (final VniConfig vni : config.vnis())
         {

@@ -26,6 +26,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 
 /**
@@ -49,7 +50,8 @@ public final class ConfigLoader
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
         "route-distinguisher", "route-targets", "accept-from", "storm-control");
     private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
-    private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
+    private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static", "max-entries",
+        "local-move-hold-seconds");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso");
@@ -274,7 +276,10 @@ public final class ConfigLoader
                 throw learningNode.problem("expected data-plane, evpn or none, found " + ConfigNode.describe(learningNode.value()));
             }
         }
-        final int macLimit = (int)node(map, "mac-limit", node.path()).integer(0, 0, Integer.MAX_VALUE);
+        // Absent: FdbSettings.DEFAULT_MAC_LIMIT, so one flooding host fills its VNI, not the gateway
+        // (issue 15). An explicit 0 keeps meaning "no per-VNI limit" (fdb.max-entries still applies).
+        final int macLimit = (int)node(map, "mac-limit", node.path()).integer(FdbSettings.DEFAULT_MAC_LIMIT, 0,
+            Integer.MAX_VALUE);
         final ConfigNode acceptNode = node(map, "accept-from", node.path());
         AcceptFrom acceptFrom = AcceptFrom.defaultFor(learning, !flood.isEmpty());
         if (!acceptNode.isMissing())
@@ -349,7 +354,8 @@ public final class ConfigLoader
                 final int vni = vniNumber(entry.getValue());
                 vlans.put(vlan, vni);
                 // A VNI used by a port but not listed under vnis gets the defaults (docs/architecture.md §5 example).
-                vnis.putIfAbsent(vni, new VniConfig(vni, List.of(), null, LearningMode.DATA_PLANE, 0));
+                vnis.putIfAbsent(vni, new VniConfig(vni, List.of(), null, LearningMode.DATA_PLANE,
+                    FdbSettings.DEFAULT_MAC_LIMIT));
             }
             if (vlans.isEmpty())
             {
@@ -382,6 +388,10 @@ public final class ConfigLoader
     {
         final Map<String, ConfigNode> map = node.mapping(FDB_KEYS);
         final int ageing = (int)node(map, "ageing-seconds", node.path()).integer(DEFAULT_AGEING_SECONDS, 1, 1_000_000);
+        final ConfigNode maxEntriesNode = node(map, "max-entries", node.path());
+        final int maxEntries = (int)maxEntriesNode.integer(0, 1, FdbSettings.MAX_MAX_ENTRIES);
+        final int hold = (int)node(map, "local-move-hold-seconds", node.path()).integer(
+            FdbSettings.DEFAULT_LOCAL_MOVE_HOLD_NANOS / 1_000_000_000L, 0, 3600);
         final List<FdbConfig.StaticEntry> entries = new ArrayList<>();
         final Set<String> seen = new HashSet<>();
         for (final ConfigNode item : node(map, "static", node.path()).list())
@@ -419,7 +429,11 @@ public final class ConfigLoader
             }
             entries.add(new FdbConfig.StaticEntry(vni, mac, remote));
         }
-        return new FdbConfig(ageing, entries);
+        if (maxEntries != 0 && entries.size() > maxEntries)
+        {
+            throw maxEntriesNode.problem(entries.size() + " static entries do not fit in max-entries " + maxEntries);
+        }
+        return new FdbConfig(ageing, entries, maxEntries, hold);
     }
 
     private static ApiConfig api(final ConfigNode node) throws ConfigException

@@ -2,6 +2,8 @@ package io.vtep.core.metrics;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -30,10 +32,11 @@ import io.vtep.metrics.export.JvmProcessMeters;
  * a scrape asks for them.
  *
  * <p>Bounded cardinality: per-VNI series exist for the configured VNIs ({@link ForwardingTables#vnis()},
- * fixed at start), per-remote-VTEP series for the VTEPs of the remote VTEP table (insert-only and of
- * fixed capacity; the data path interns a VTEP only for valid VXLAN of a configured VNI), and nothing
- * else is labelled by what a packet carries. Remote VTEPs are registered lazily, by
- * {@link #bindNewSeries()}, which every {@link #scrape} calls first.
+ * fixed at start), per-remote-VTEP series for the VTEPs in the remote VTEP table (of fixed capacity;
+ * the data path interns a VTEP only for valid VXLAN of a configured VNI, and learned VTEPs age out),
+ * and nothing else is labelled by what a packet carries. Remote VTEPs are registered lazily, by
+ * {@link #bindNewSeries()}, which every {@link #scrape} calls first; it also removes the series of
+ * VTEPs that aged out, and binds a VTEP that reuses an index to count from then on.
  *
  * <p>Thread-safe: scrapes may run concurrently with each other and with the data path.
  */
@@ -48,6 +51,12 @@ public final class VtepMetrics
     public static final String FDB_LEARN_QUEUE_DEPTH = "vtep.fdb.learn.queue.depth";
     public static final String REMOTE_VTEPS = "vtep.remote.vteps";
     public static final String REMOTE_VTEP_TABLE_CAPACITY = "vtep.remote.vtep.table.capacity";
+    public static final String REMOTE_VTEP_TABLE_FULL = "vtep.remote.vtep.table.full";
+    public static final String REMOTE_VTEPS_AGED = "vtep.remote.vteps.aged";
+    public static final String FDB_ENTRIES = "vtep.fdb.entries";
+    public static final String FDB_MAX_ENTRIES = "vtep.fdb.max.entries";
+    public static final String FDB_MAX_ENTRIES_HITS = "vtep.fdb.max.entries.hits";
+    public static final String VNI_MAC_MOVES_REFUSED = "vtep.vni.mac.moves.refused";
     public static final String BUILD_INFO = "vtep.build.info";
     public static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
     public static final String PIPELINE_PACKETS = "vtep.pipeline.packets";
@@ -70,8 +79,11 @@ public final class VtepMetrics
     private final CounterSnapshotSource counters;
     /** VNIs of {@link ForwardingTables#vnis()} bound so far; guarded by {@code this}. */
     private int vnisBound;
-    /** Remote VTEP indices {@code 0 .. vtepsBound-1} bound so far; guarded by {@code this}. */
-    private int vtepsBound;
+    /** Per remote VTEP index, what it had counted when ageing removed its last VTEP; null before. */
+    private final AtomicReferenceArray<double[]> vtepBaselines;
+    private final Consumer<RemoteVtep> onVtepRemoved = this::onVtepRemoved;
+    /** The VTEP whose series are bound at each index, or null; guarded by {@code this}. */
+    private final RemoteVtep[] vtepsBound;
 
     private VtepMetrics(final PrometheusMeterRegistry registry, final Fdb fdb, final ForwardingTables tables,
         final CounterSnapshotSource counters)
@@ -82,6 +94,8 @@ public final class VtepMetrics
         this.counters = counters;
         this.jvm = new JvmProcessMeters();
         this.dataPath = new DataPathMeters(registry, counters);
+        this.vtepsBound = new RemoteVtep[fdb.remoteVteps().capacity()];
+        this.vtepBaselines = new AtomicReferenceArray<>(fdb.remoteVteps().capacity());
     }
 
     /**
@@ -96,6 +110,7 @@ public final class VtepMetrics
         final VtepMetrics metrics = new VtepMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), fdb, tables,
             counters);
         metrics.registerFixed();
+        fdb.remoteVteps().addRemovalListener(metrics.onVtepRemoved);
         metrics.bindNewSeries();
         return metrics;
     }
@@ -133,13 +148,36 @@ public final class VtepMetrics
         }
 
         final RemoteVtepTable table = fdb.remoteVteps();
-        // size() is published after the VTEP at each index below it, so byIndex never sees a hole.
-        final int vtepLimit = Math.min(table.size(), counters.layout().vtepSlots());
-        for (; vtepsBound < vtepLimit; vtepsBound++)
+        // highWater() is published after the VTEP at each index below it, so byIndex never sees a hole.
+        // An index is compared by identity: ageing may have removed its VTEP (drop the series) and a
+        // new one may hold it now (series that count from now: the counters of an index are shared
+        // by its successive VTEPs, see RemoteVtepTable).
+        final int vtepLimit = Math.min(table.highWater(), counters.layout().vtepSlots());
+        for (int index = 0; index < vtepLimit; index++)
         {
-            final RemoteVtep vtep = table.byIndex(vtepsBound);
-            dataPath.bindRemoteVtep(vtep.index(), vtep.address().toString());
+            final RemoteVtep current = table.byIndex(index);
+            final RemoteVtep bound = vtepsBound[index];
+            final boolean live = current != null && !current.isRemoved();
+            if (bound != null && (bound != current || !live))
+            {
+                dataPath.unbindRemoteVtep(bound.address().toString());
+                vtepsBound[index] = null;
+            }
+            if (live && vtepsBound[index] == null)
+            {
+                dataPath.bindRemoteVtep(index, current.address().toString(), vtepBaselines.get(index));
+                vtepsBound[index] = current;
+            }
         }
+    }
+
+    /**
+     * On the FDB writer, when ageing removes a learned VTEP: note what its index has counted, before
+     * the index can be reused (RemoteVtepTable quarantines it), so the next holder counts from there.
+     */
+    private void onVtepRemoved(final RemoteVtep vtep)
+    {
+        vtepBaselines.set(vtep.index(), dataPath.remoteVtepCounts(vtep.index()));
     }
 
     /**
@@ -182,6 +220,7 @@ public final class VtepMetrics
     /** Stops the JVM binders' listeners and closes the registry; later scrapes return no samples. */
     public void close()
     {
+        fdb.remoteVteps().removeRemovalListener(onVtepRemoved);
         jvm.close();
         registry.close();
     }
@@ -195,12 +234,31 @@ public final class VtepMetrics
 
         Gauge.builder(REMOTE_VTEPS, fdb.remoteVteps(), RemoteVtepTable::size)
             .description("Remote VTEPs known (configured, learned from VXLAN for a configured VNI, or from EVPN); " +
-                "never removed")
+                "learned ones leave once no FDB entry points at them and they sent nothing for the ageing time")
             .strongReference(true)
             .register(registry);
         Gauge.builder(REMOTE_VTEP_TABLE_CAPACITY, fdb.remoteVteps(), RemoteVtepTable::capacity)
             .description("Most remote VTEPs the table holds; a new VTEP beyond it is neither learned from nor counted")
             .strongReference(true)
+            .register(registry);
+        FunctionCounter.builder(REMOTE_VTEP_TABLE_FULL, fdb.remoteVteps(), RemoteVtepTable::fullRefusals)
+            .description("New remote VTEPs refused because the remote VTEP table was full (their frames are " +
+                "delivered in data-plane VNIs without learning)")
+            .register(registry);
+        FunctionCounter.builder(REMOTE_VTEPS_AGED, fdb.remoteVteps(), RemoteVtepTable::aged)
+            .description("Learned remote VTEPs removed because no FDB entry pointed at them and they sent nothing " +
+                "for the ageing time")
+            .register(registry);
+        Gauge.builder(FDB_ENTRIES, fdb, Fdb::entries)
+            .description("FDB entries of every origin in all VNIs")
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder(FDB_MAX_ENTRIES, fdb, Fdb::maxEntries)
+            .description("Most FDB entries in all VNIs together (fdb.max-entries; default sized from the heap)")
+            .strongReference(true)
+            .register(registry);
+        FunctionCounter.builder(FDB_MAX_ENTRIES_HITS, fdb, Fdb::maxEntriesHits)
+            .description("New MACs (learned or EVPN) not installed because the FDB was at fdb.max-entries")
             .register(registry);
         FunctionCounter.builder(FDB_LEARN_QUEUE_DROPS, this, VtepMetrics::learnQueueDrops)
             .description("Learn events lost because the FDB learn queue was full (the next packet from the MAC " +
@@ -237,6 +295,11 @@ public final class VtepMetrics
             .register(registry);
         FunctionCounter.builder(VNI_MAC_LIMIT_HITS, vniFdb, VniFdb::macLimitHits)
             .description("New MACs of a VNI not learned because it was at its MAC limit")
+            .tags(DataPathMeters.VNI, label)
+            .register(registry);
+        FunctionCounter.builder(VNI_MAC_MOVES_REFUSED, vniFdb, VniFdb::localMovesRefused)
+            .description("Moves of a MAC learned on a local port to a remote VTEP refused because its host spoke " +
+                "within fdb.local-move-hold-seconds")
             .tags(DataPathMeters.VNI, label)
             .register(registry);
         Gauge.builder(VNI_MAC_LIMIT, vniFdb, VniFdb::macLimit)

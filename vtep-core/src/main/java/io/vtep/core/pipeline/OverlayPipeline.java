@@ -80,7 +80,7 @@ public final class OverlayPipeline
         RemoteVtep source = remoteVteps.findIpv4(sourceAddress);
         if (source == null && isNewVtepWorthInterning(buffer, offset, length))
         {
-            source = remoteVteps.intern(VtepAddress.ofIpv4(sourceAddress));
+            source = remoteVteps.internLearned(VtepAddress.ofIpv4(sourceAddress));
         }
         forward(buffer, offset, length, source, nowNanos);
     }
@@ -97,23 +97,21 @@ public final class OverlayPipeline
         RemoteVtep source = remoteVteps.findIpv6(sourceHigh, sourceLow);
         if (source == null && isNewVtepWorthInterning(buffer, offset, length))
         {
-            source = remoteVteps.intern(VtepAddress.ofIpv6(sourceHigh, sourceLow));
+            source = remoteVteps.internLearned(VtepAddress.ofIpv6(sourceHigh, sourceLow));
         }
         forward(buffer, offset, length, source, nowNanos);
     }
 
     /**
-     * The first valid packet from a VTEP for a VNI served here interns it (a lock and an allocation,
-     * once per VTEP). Garbage, unknown VNIs, VNIs that do not learn from the data plane and a full
-     * table never get that far, so a flood of spoofed sources or bogus VNIs neither costs extra per
-     * packet nor grows the VTEP table (whose size bounds the per-VTEP metric series).
+     * The first valid packet from a VTEP for a VNI served here interns it as a learned VTEP (a lock
+     * and an allocation, once per VTEP), which ages out once no FDB entry points at it. Garbage,
+     * unknown VNIs and VNIs that do not learn from the data plane never get that far; at a full table
+     * {@link RemoteVtepTable#internLearned} counts the refusal without a lock, so a flood of spoofed
+     * sources costs nothing extra per packet and cannot hold the table (whose size bounds the
+     * per-VTEP metric series) for longer than the ageing time.
      */
     private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length)
     {
-        if (remoteVteps.size() >= remoteVteps.capacity())
-        {
-            return false;
-        }
         final int vniId = VxlanDecoder.decode(buffer, offset, length);
         if (vniId < 0)
         {

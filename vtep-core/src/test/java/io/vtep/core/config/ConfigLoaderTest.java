@@ -72,7 +72,7 @@ class ConfigLoaderTest
         assertEquals(VtepAddress.parse("239.1.1.100"), config.vni(200).multicastGroup());
         // VNI 1010 is only mapped on the port: it exists, with defaults.
         assertEquals(LearningMode.DATA_PLANE, config.vni(1010).learning());
-        assertEquals(0, config.vni(1010).macLimit());
+        assertEquals(65_536, config.vni(1010).macLimit(), "the default MAC limit (FdbSettings.DEFAULT_MAC_LIMIT)");
         assertTrue(config.vni(1010).flood().isEmpty());
 
         assertEquals(300, config.fdb().ageingSeconds());
@@ -93,6 +93,8 @@ class ConfigLoaderTest
         assertEquals(64, config.vtep().ttl());
         assertEquals(PortDriver.AF_PACKET, config.ports().get(0).driver());
         assertEquals(300, config.fdb().ageingSeconds());
+        assertEquals(0, config.fdb().maxEntries(), "sized from the heap");
+        assertEquals(5, config.fdb().localMoveHoldSeconds());
         assertEquals(ApiConfig.DEFAULT, config.api());
         assertTrue(config.vtep().localIp().isIpv6());
         assertEquals(DataplaneConfig.defaults(), config.dataplane());
@@ -125,6 +127,21 @@ class ConfigLoaderTest
         assertEquals(8, config.vtep().ttl());
         assertEquals(PortDriver.PCAP, config.ports().get(0).driver());
         assertEquals(LearningMode.EVPN, config.vni(16777215).learning());
+    }
+
+    @Test
+    void readsTheFdbBounds() throws ConfigException
+    {
+        final VtepConfig config = ConfigLoader.parse("""
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: eth1, vlans: { untagged: 7, 8: 8 } } ]
+            vnis: [ { vni: 7, mac-limit: 0 } ]
+            fdb: { max-entries: 100000, local-move-hold-seconds: 0 }
+            """);
+        assertEquals(0, config.vni(7).macLimit(), "an explicit 0 is still no per-VNI limit");
+        assertEquals(65_536, config.vni(8).macLimit());
+        assertEquals(100_000, config.fdb().maxEntries());
+        assertEquals(0, config.fdb().localMoveHoldSeconds());
     }
 
     static Stream<Arguments> wrongConfigs()
@@ -180,6 +197,14 @@ class ConfigLoaderTest
             Arguments.of("bad learning", vtep + port + "vnis: [ { vni: 100, learning: bgp } ]\n", "vnis[0].learning", "data-plane, evpn or none"),
             Arguments.of("negative mac limit", vtep + port + "vnis: [ { vni: 100, mac-limit: -1 } ]\n", "vnis[0].mac-limit", "out of range"),
             Arguments.of("zero ageing", vtep + port + "fdb: { ageing-seconds: 0 }\n", "fdb.ageing-seconds", "out of range"),
+            Arguments.of("zero max entries", vtep + port + "fdb: { max-entries: 0 }\n", "fdb.max-entries", "out of range"),
+            Arguments.of("max entries beyond a table", vtep + port + "fdb: { max-entries: 2000000000 }\n", "fdb.max-entries",
+                "out of range"),
+            Arguments.of("static entries beyond max entries", vtep + port + "fdb: { max-entries: 1, static: [ " +
+                "{ vni: 100, mac: '02:00:00:00:00:01', remote: 192.0.2.2 }, { vni: 100, mac: '02:00:00:00:00:02', " +
+                "remote: 192.0.2.2 } ] }\n", "fdb.max-entries", "do not fit"),
+            Arguments.of("negative move hold", vtep + port + "fdb: { local-move-hold-seconds: -1 }\n",
+                "fdb.local-move-hold-seconds", "out of range"),
             Arguments.of("static in unknown VNI", vtep + port + "fdb: { static: [ { vni: 9, mac: '02:00:00:00:00:01', remote: 192.0.2.2 } ] }\n",
                 "fdb.static[0].vni", "neither"),
             Arguments.of("static bad MAC", vtep + port + "fdb: { static: [ { vni: 100, mac: '02:00:00:00:01', remote: 192.0.2.2 } ] }\n",

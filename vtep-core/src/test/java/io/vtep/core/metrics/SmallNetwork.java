@@ -59,7 +59,13 @@ final class SmallNetwork
 
     SmallNetwork(final int macLimit100)
     {
-        fdb = new Fdb(FdbSettings.defaults().withRemoteVtepCapacity(VTEP_CAPACITY));
+        this(FdbSettings.defaults(), macLimit100);
+    }
+
+    /** With other FDB settings (a manual clock, short ageing); the remote VTEP capacity stays {@link #VTEP_CAPACITY}. */
+    SmallNetwork(final FdbSettings settings, final int macLimit100)
+    {
+        fdb = new Fdb(settings.withRemoteVtepCapacity(VTEP_CAPACITY));
         fdb.addVni(100, LearningMode.DATA_PLANE, macLimit100, null);
         fdb.addVni(200, LearningMode.DATA_PLANE, 0, null);
         fdb.setFloodList(100, new RemoteVtep[] {fdb.remoteVteps().intern(VTEP_B)});

@@ -94,6 +94,13 @@ class VtepMetricsTest
         expected.put("vtep_fdb_learn_queue_depth", Set.of());
         expected.put("vtep_remote_vteps", Set.of());
         expected.put("vtep_remote_vtep_table_capacity", Set.of());
+        // Issue 15 bounds: the global FDB cap, the local-move hold, remote VTEP ageing.
+        expected.put("vtep_fdb_entries", Set.of());
+        expected.put("vtep_fdb_max_entries", Set.of());
+        expected.put("vtep_fdb_max_entries_hits_total", Set.of());
+        expected.put("vtep_vni_mac_moves_refused_total", Set.of("vni"));
+        expected.put("vtep_remote_vtep_table_full_total", Set.of());
+        expected.put("vtep_remote_vteps_aged_total", Set.of());
         expected.put("vtep_build_info", Set.of("version"));
 
         final Set<String> exported = samples.names().stream().filter(n -> n.startsWith("vtep_"))
