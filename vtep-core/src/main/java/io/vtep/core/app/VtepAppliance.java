@@ -203,18 +203,7 @@ public final class VtepAppliance implements AutoCloseable
 
         final Heartbeat conductorBeat = health.register(fdb.conductor().roleName());
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
-            error ->
-            {
-                if (error instanceof Error)
-                {
-                    // Never swallowed: the FDB may be half-written and nothing may be learned or aged any more.
-                    health.died(conductorBeat, error);
-                }
-                else
-                {
-                    LOG.log(System.Logger.Level.ERROR, "FDB conductor error", error);
-                }
-            }, null, new HeartbeatAgent(fdb.conductor(), conductorBeat));
+            health.agentErrorHandler(conductorBeat), null, new HeartbeatAgent(fdb.conductor(), conductorBeat));
         AgentRunner.startOnThread(conductor);
         resources.add(conductor);
 

@@ -110,6 +110,28 @@ public final class ThreadHealth
         }
     }
 
+    /**
+     * The error handler for an Agrona {@code AgentRunner} (the FDB conductor): the runner survives
+     * whatever its agent throws and carries on, which for an {@code Error} hides that the agent's
+     * tables may be half-written (issue 15: an {@code OutOfMemoryError} in the conductor left
+     * {@code /readyz} ready while nothing was learned any more). So an {@code Error} is a death,
+     * and a RuntimeException is logged, as before.
+     */
+    public org.agrona.ErrorHandler agentErrorHandler(final Heartbeat heartbeat)
+    {
+        return error ->
+        {
+            if (error instanceof Error)
+            {
+                died(heartbeat, error);
+            }
+            else
+            {
+                LOG.log(Level.ERROR, heartbeat.thread() + " error", error);
+            }
+        };
+    }
+
     /** Deaths counted for {@code thread} (0 for one never registered). */
     public long deaths(final String thread)
     {

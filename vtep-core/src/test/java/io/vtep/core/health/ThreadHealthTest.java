@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,6 +90,48 @@ class ThreadHealthTest
         health.died(conductor, new StackOverflowError());
         assertEquals("thread fdb-conductor died: java.lang.StackOverflowError", health.notReadyReason());
         assertEquals(1, health.deaths("fdb-conductor"));
+    }
+
+    /**
+     * The FDB conductor runs in an Agrona AgentRunner, whose error handler sees what the agent
+     * throws (and which ends its loop on an Error): the Error must fail readiness and count.
+     */
+    @Test
+    void anErrorInAnAgentRunnerIsADeath() throws Exception
+    {
+        final ThreadHealth real = ThreadHealth.system();
+        final Heartbeat conductor = real.register("fdb-conductor");
+        final AtomicLong cycles = new AtomicLong();
+        final Agent oom = new Agent()
+        {
+            @Override
+            public int doWork()
+            {
+                if (cycles.incrementAndGet() == 3)
+                {
+                    throw new OutOfMemoryError("Java heap space (test)");
+                }
+                return 0;
+            }
+
+            @Override
+            public String roleName()
+            {
+                return "fdb-conductor";
+            }
+        };
+        try (AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(1)),
+            real.agentErrorHandler(conductor), null, new HeartbeatAgent(oom, conductor)))
+        {
+            AgentRunner.startOnThread(runner);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (real.deaths("fdb-conductor") == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            assertEquals(1, real.deaths("fdb-conductor"));
+            assertEquals("thread fdb-conductor died: java.lang.OutOfMemoryError: Java heap space (test)", real.notReadyReason());
+        }
     }
 
     @Test
