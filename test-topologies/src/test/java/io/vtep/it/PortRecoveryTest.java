@@ -37,12 +37,17 @@ class PortRecoveryTest
     private InProcessVtep vtep;
 
     @BeforeEach
-    void build() throws Exception
+    void build()
     {
         Requirements.requireTools("ping");
         topology = Topology.create();
         net = new KernelPeerTopology(topology, true);
-        vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig("api: { listen: 127.0.0.1:9100 }"));
+    }
+
+    private void start(final int pipelines) throws Exception
+    {
+        vtep = InProcessVtep.start(topology, net.vtepNs,
+            net.vtepConfig("api: { listen: 127.0.0.1:9100 }\ndataplane: { pipelines: " + pipelines + " }"));
         final PingResult ping = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, ping.received(), () -> ping + "\n" + topology.diagnostics());
         assertEquals("200 ready", readyz());
@@ -55,7 +60,25 @@ class PortRecoveryTest
     }
 
     @Test
-    void accessLinkDeletedAndRecreatedResumesForwardingWithoutRestart()
+    void accessLinkDeletedAndRecreatedResumesForwardingWithoutRestart() throws Exception
+    {
+        start(1);
+        deleteAndRecreate();
+        final String metrics = get("/metrics");
+        assertTrue(metrics.contains("vtep_port_reopens_total{port=\"acc1\"} 1"), "vtep_port_reopens_total 1");
+        assertTrue(metrics.contains("vtep_thread_deaths_total{thread=\"vtep-pipeline-0\"} 0"), "deaths series exist, 0");
+    }
+
+    /** Two pipelines: the port's receive sockets are a PACKET_FANOUT group, which must be made again. */
+    @Test
+    void withTwoPipelinesTheFanoutGroupIsRemade() throws Exception
+    {
+        start(2);
+        deleteAndRecreate();
+        assertTrue(net.h1.ping("10.0.0.2", 20).allReceived(), "after the group was made again");
+    }
+
+    private void deleteAndRecreate()
     {
         final int oldIndex = link().interfaceIndex();
 
@@ -64,14 +87,17 @@ class PortRecoveryTest
         final String absent = Wait.until(RECOVERY_BOUND, this::readyz, r -> r.startsWith("503"), "/readyz not ready");
         assertEquals("503 not ready: access port acc1 is absent (no interface of that name)", absent);
         assertEquals(PortLink.State.ABSENT, link().state());
+        assertEquals("200 {\"ports\":[{\"port\":\"acc1\",\"state\":\"absent\",\"ifindex\":0,\"reopens\":0}]}",
+            get("/api/v1/ports"));
+        assertTrue(get("/metrics").contains("vtep_port_state{port=\"acc1\"} -1"), "vtep_port_state -1 (absent)");
 
         // The same veth pair made again, the host addressed again: a new acc1 with a new index.
         final long start = System.nanoTime();
         topology.link(net.h1.netns(), "eth0", net.vtepNs, "acc1");
         net.h1.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
         net.h1.netns().addAddress("eth0", "10.0.0.1/24");
-        final double recovered = awaitPing(start);
         final double ready = awaitReady(start);
+        final double recovered = awaitPing(start);
         System.out.printf("PortRecoveryTest: access link deleted and recreated: first reply %.3f s, /readyz ready %.3f s "
             + "after the link was made again%n", recovered, ready);
 
@@ -81,11 +107,14 @@ class PortRecoveryTest
         assertNotEquals(oldIndex, link().interfaceIndex(), "re-opened on the new interface");
         assertEquals(PortLink.State.UP, link().state());
         assertEquals(1, link().reopens());
+        assertEquals("200 {\"ports\":[{\"port\":\"acc1\",\"state\":\"up\",\"ifindex\":" + link().interfaceIndex()
+            + ",\"reopens\":1}]}", get("/api/v1/ports"));
     }
 
     @Test
-    void accessLinkDownAndUpResumesForwarding()
+    void accessLinkDownAndUpResumesForwarding() throws Exception
     {
+        start(1);
         final int index = link().interfaceIndex();
         net.vtepNs.down("acc1");
         final String down = Wait.until(RECOVERY_BOUND, this::readyz, r -> r.startsWith("503"), "/readyz not ready");
@@ -94,8 +123,8 @@ class PortRecoveryTest
 
         final long start = System.nanoTime();
         net.vtepNs.up("acc1");
-        final double recovered = awaitPing(start);
         final double ready = awaitReady(start);
+        final double recovered = awaitPing(start);
         System.out.printf("PortRecoveryTest: access link down and up: first reply %.3f s, /readyz ready %.3f s after up%n",
             recovered, ready);
 
@@ -127,6 +156,12 @@ class PortRecoveryTest
     /** "STATUS body" of GET /readyz, from a client inside vtep's namespace. */
     private String readyz()
     {
+        return get("/readyz");
+    }
+
+    /** "STATUS body" of a GET on vtep's API, from a client inside vtep's namespace. */
+    private String get(final String path)
+    {
         try
         {
             return NetworkNamespace.call(net.vtepNs.name(), () ->
@@ -135,7 +170,7 @@ class PortRecoveryTest
                     .connectTimeout(Duration.ofSeconds(3)).build())
                 {
                     final HttpResponse<String> response = client.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:9100/readyz")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:9100" + path)).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
                     return response.statusCode() + " " + response.body().strip();
                 }
@@ -143,7 +178,7 @@ class PortRecoveryTest
         }
         catch (final Exception ex)
         {
-            throw new IllegalStateException("GET /readyz: " + ex, ex);
+            throw new IllegalStateException("GET " + path + ": " + ex, ex);
         }
     }
 }

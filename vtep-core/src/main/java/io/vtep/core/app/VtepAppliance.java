@@ -190,9 +190,11 @@ public final class VtepAppliance implements AutoCloseable
         {
             final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver());
             resources.add(port);
-            links.add(new PortLink(portConfig.name(), port instanceof AfPacketPort afPacket ?
-                afPacket.interfaceIndex() : interfaceIndexOrZero(portConfig.name())));
+            final PortLink link = new PortLink(portConfig.name(), port instanceof AfPacketPort afPacket ?
+                afPacket.interfaceIndex() : interfaceIndexOrZero(portConfig.name()));
+            links.add(link);
             final PortContext context = tables.addPort(port);
+            context.link(link);
             ports.add(context);
             portConfig.vlans().forEach((vlan, vni) ->
                 tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
