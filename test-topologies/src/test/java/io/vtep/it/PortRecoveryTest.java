@@ -46,8 +46,12 @@ class PortRecoveryTest
 
     private void start(final int pipelines) throws Exception
     {
-        vtep = InProcessVtep.start(topology, net.vtepNs,
-            net.vtepConfig("api: { listen: 127.0.0.1:9100 }\ndataplane: { pipelines: " + pipelines + " }"));
+        start(net.vtepConfig("api: { listen: 127.0.0.1:9100 }\ndataplane: { pipelines: " + pipelines + " }"));
+    }
+
+    private void start(final String yaml) throws Exception
+    {
+        vtep = InProcessVtep.start(topology, net.vtepNs, yaml);
         final PingResult ping = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, ping.received(), () -> ping + "\n" + topology.diagnostics());
         assertEquals("200 ready", readyz());
@@ -76,6 +80,15 @@ class PortRecoveryTest
         start(2);
         deleteAndRecreate();
         assertTrue(net.h1.ping("10.0.0.2", 20).allReceived(), "after the group was made again");
+    }
+
+    /** The pcap driver's port thread re-opens its libpcap handle the same way. */
+    @Test
+    void aPcapPortFollowsItsInterfaceToo() throws Exception
+    {
+        start(net.vtepConfig("api: { listen: 127.0.0.1:9100 }").replace("vlans: { untagged:", "driver: pcap\n    vlans: { untagged:"));
+        assertTrue(get("/metrics").contains("vtep_thread_deaths_total{thread=\"vtep-port-acc1\"} 0"), "a pcap port thread");
+        deleteAndRecreate();
     }
 
     private void deleteAndRecreate()

@@ -182,6 +182,11 @@ final class BgpControlPlane implements AutoCloseable
         speaker.eventLoop().scheduleAtFixedRate(() ->
         {
             speakerBeat.beat();
+            if (evpn.failure() != null && evpnBeat.death() == null)
+            {
+                // The EVPN thread stopped on an Error (it logged it and set failure()): count the death.
+                health.died(evpnBeat, new IllegalStateException(evpn.failure()));
+            }
             evpn.probe(evpnBeat::beat);
         }, 0, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }

@@ -38,7 +38,14 @@ import io.vtep.core.underlay.UnderlayReceiver;
  *
  * <p>A RuntimeException (a bug: bad input is dropped and counted, never thrown) must not end the
  * thread: it is counted per port or for the underlay, logged at most every 10 s, and the loop goes
- * on (the batch is lost).
+ * on (the batch is lost). An {@code Error} does end it, and {@code ThreadHealth} logs, counts and
+ * reports it in {@code /readyz} (docs/architecture.md §3.4).
+ *
+ * <h2>Heartbeat and following the ports' interfaces</h2>
+ * Each turn of the loop beats the thread's {@link Heartbeat} (the {@code poll} waits at most
+ * {@link #POLL_MILLIS}) and checks, with one volatile read per lane, whether a port's interface
+ * came back up; if so the lane's port is re-opened here, between two batches, and the new
+ * descriptor goes into the {@code pollfd} array (docs/architecture.md §3.5).
  */
 final class PipelineWorker implements Runnable
 {

@@ -19,7 +19,9 @@ import io.vtep.core.port.PortLink;
  * never thrown) must not end the thread silently, which would leave the port dead while the
  * appliance reports healthy. It is counted ({@link #failures()}), logged at most once per
  * {@link FailureLog#INTERVAL_NANOS} with the number suppressed in between, and the loop goes on with
- * the next batch (the failing batch is lost).
+ * the next batch (the failing batch is lost). An {@code Error} ends the thread: {@code ThreadHealth}
+ * logs and counts it and {@code /readyz} names the thread. Each turn beats the thread's heartbeat
+ * and, when the port's interface came back up, re-opens the port here (docs/architecture.md §3.4, §3.5).
  */
 final class PortWorker implements Runnable
 {
