@@ -147,6 +147,26 @@ class PortRecoveryTest
         assertEquals(1, link().reopens());
     }
 
+    /** Renamed away, the port is absent; an interface renamed to its name is followed (same index here). */
+    @Test
+    void anAccessPortRenamedAwayAndBackIsFollowed() throws Exception
+    {
+        start(1);
+        final int index = link().interfaceIndex();
+        net.vtepNs.down("acc1");
+        net.vtepNs.ip("link", "set", "acc1", "name", "spare1");
+        Wait.until(RECOVERY_BOUND, this::readyz, r -> r.endsWith("access port acc1 is absent (no interface of that name)"),
+            "/readyz: acc1 absent once renamed");
+
+        net.vtepNs.ip("link", "set", "spare1", "name", "acc1");
+        net.vtepNs.up("acc1");
+        awaitReady(System.nanoTime());
+        final PingResult after = net.h1.ping("10.0.0.2", 3);
+        assertEquals(3, after.received(), () -> after + "\n" + topology.diagnostics());
+        assertEquals(index, link().interfaceIndex());
+        assertEquals(1, link().reopens());
+    }
+
     private PortLink link()
     {
         return vtep.appliance().portLinks().getFirst();
