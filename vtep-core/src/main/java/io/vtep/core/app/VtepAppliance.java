@@ -39,8 +39,8 @@ import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
-import io.vtep.core.port.AfPacketPort;
 import io.vtep.core.port.PortLink;
+import io.vtep.core.port.AfPacketPort;
 import io.vtep.core.underlay.UnderlayReceiver;
 import io.vtep.core.underlay.UnderlayTransmitter;
 import io.vtep.core.underlay.UnderlayTransmitters;
@@ -194,10 +194,10 @@ public final class VtepAppliance implements AutoCloseable
                 afPacket.interfaceIndex() : interfaceIndexOrZero(portConfig.name()));
             links.add(link);
             final PortContext context = tables.addPort(port);
-            context.link(link);
             ports.add(context);
             portConfig.vlans().forEach((vlan, vni) ->
                 tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
+            context.link(link);
         }
 
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);

@@ -7,10 +7,10 @@ import io.vtep.core.port.PortLink;
 public final class PortContext
 {
     private final AccessPort port;
+    /** The port's interface (§3.5): set once by the appliance before the API serves; read by the API thread. */
+    private volatile PortLink link;
     private final Attachment[] byVlan = new Attachment[4096];
     private Attachment untagged;
-    /** The port's interface as the link watcher sees it; null until the appliance sets it. */
-    private volatile PortLink link;
 
     PortContext(final AccessPort port)
     {
@@ -20,17 +20,6 @@ public final class PortContext
     public AccessPort port()
     {
         return port;
-    }
-
-    /** The port's interface (state, index, re-opens; docs/architecture.md §3.5), or null when not followed. */
-    public PortLink link()
-    {
-        return link;
-    }
-
-    public void link(final PortLink link)
-    {
-        this.link = link;
     }
 
     void map(final Attachment attachment)
@@ -49,5 +38,16 @@ public final class PortContext
     public Attachment attachment(final int vlan)
     {
         return vlan == Attachment.UNTAGGED ? untagged : byVlan[vlan];
+    }
+
+    /** The port's interface (state, index, re-opens; docs/architecture.md §3.5), or null when not followed. */
+    public PortLink link()
+    {
+        return link;
+    }
+
+    public void link(final PortLink link)
+    {
+        this.link = link;
     }
 }
