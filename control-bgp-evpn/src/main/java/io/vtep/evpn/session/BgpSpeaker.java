@@ -276,6 +276,15 @@ public final class BgpSpeaker implements AutoCloseable
         return peers.get(address);
     }
 
+    /**
+     * The event loop every session runs on: for a liveness probe (a task scheduled on it that
+     * stops running means the loop is stuck or gone).
+     */
+    public EventLoop eventLoop()
+    {
+        return loop;
+    }
+
     /** @return the port the listener is bound to (the configured one, or the kernel's choice for port 0). */
     public int localPort()
     {

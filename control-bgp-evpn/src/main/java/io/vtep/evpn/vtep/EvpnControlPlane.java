@@ -347,6 +347,15 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     }
 
     /**
+     * Runs {@code probe} on the control thread with its other work: a liveness probe (it stops
+     * being run when the thread is stuck or has stopped). Must be short and must not throw.
+     */
+    public void probe(final Runnable probe)
+    {
+        enqueue(probe);
+    }
+
+    /**
      * Waits until the control thread has nothing left to do (every event queued before the call is
      * applied and its UPDATEs sent). For tests and benchmarks.
      *

@@ -6,7 +6,9 @@ import java.util.List;
 
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
+import io.vtep.core.port.PortLink;
 import io.vtep.encap.MacAddress;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
@@ -134,6 +136,36 @@ final class ApiDocuments
         return json.endObject() + "\n";
     }
 
+    /**
+     * Every access port and its interface (docs/architecture.md §3.5):
+     * {@code {"ports":[{"port","state","ifindex","reopens"}…]}}, {@code state} up, down or absent.
+     */
+    String ports()
+    {
+        final JsonWriter json = new JsonWriter().beginObject().name("ports").beginArray();
+        for (final PortContext port : tables.ports())
+        {
+            portState(json, port.port().name());
+        }
+        return json.endArray().endObject() + "\n";
+    }
+
+    private void portState(final JsonWriter json, final String name)
+    {
+        final PortLink link = tables.ports().stream().filter(p -> p.port().name().equals(name))
+            .map(PortContext::link).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        json.beginObject().field("port", name);
+        if (link == null)
+        {
+            json.field("state", "up").name("ifindex").nullValue().field("reopens", 0);
+        }
+        else
+        {
+            json.field("state", link.state().label()).field("ifindex", link.interfaceIndex()).field("reopens", link.reopens());
+        }
+        json.endObject();
+    }
+
     private void vni(final JsonWriter json, final VniContext context)
     {
         final VniFdb vniFdb = fdb.vni(context.vni());
@@ -145,6 +177,16 @@ final class ApiDocuments
         for (final Attachment attachment : context.members())
         {
             json.value(attachment.toString());
+        }
+        json.endArray();
+        json.name("port_states").beginArray();
+        final java.util.Set<String> seen = new java.util.HashSet<>();
+        for (final Attachment attachment : context.members())
+        {
+            if (seen.add(attachment.port().name()))
+            {
+                portState(json, attachment.port().name());
+            }
         }
         json.endArray();
         json.name("flood").beginArray();

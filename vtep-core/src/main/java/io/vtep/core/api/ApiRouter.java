@@ -21,6 +21,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /readyz}</td><td>200 when the access ports are open and the underlay bound, else 503 with the reason</td></tr>
  *   <tr><td>{@code GET /api/v1/fdb[?vni=N]}</td><td>FDB entries, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/vnis[?vni=N]}</td><td>VNIs with ports, flood lists, FDB counts and counters, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/ports}</td><td>access ports and their interfaces' state, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
@@ -35,7 +36,7 @@ public final class ApiRouter
     static final String ALLOW = "GET, HEAD";
     static final int MAX_VNI = 0xFF_FFFF;
     private static final List<String> PATHS =
-        List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/bgp", "/api/v1/bgp/routes",
+        List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
             "/api/v1/version");
     private static final Set<String> VNI_PARAMETER = Set.of("vni");
 
@@ -100,6 +101,7 @@ public final class ApiRouter
                 case "/readyz" -> readyz();
                 case "/api/v1/fdb" -> withVni(decoder, vni -> ApiResponse.json(documents.fdb(vni)));
                 case "/api/v1/vnis" -> withVni(decoder, vni -> ApiResponse.json(documents.vnis(vni)));
+                case "/api/v1/ports" -> ApiResponse.json(documents.ports());
                 case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
                 case "/api/v1/bgp/routes" -> withBgp(decoder, vni -> ApiResponse.json(bgp.routes(vni)), true);
                 case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()

@@ -14,6 +14,8 @@ import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.EvpnVniConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.health.Heartbeat;
+import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
@@ -36,6 +38,7 @@ import io.vtep.fdb.Fdb;
  */
 final class BgpControlPlane implements AutoCloseable
 {
+    static final long PROBE_MILLIS = 200;
     private static final System.Logger LOG = System.getLogger(BgpControlPlane.class.getName());
 
     /** How often the ARP/ND snooping queue is drained; an IP only enriches a route, so latency is cheap. */
@@ -164,6 +167,28 @@ final class BgpControlPlane implements AutoCloseable
     BgpSpeaker speaker()
     {
         return speaker;
+    }
+
+    /**
+     * Heartbeats for the BGP speaker's event loop and the EVPN control thread
+     * (docs/architecture.md §3.4): a task scheduled on the loop every {@link #PROBE_MILLIS} beats
+     * for the loop and queues a probe that beats for the EVPN thread, so either one stuck or gone
+     * goes stale in {@code /readyz}. Neither thread's code needs to know.
+     */
+    void watch(final ThreadHealth health)
+    {
+        final Heartbeat speakerBeat = health.register("bgp-speaker");
+        final Heartbeat evpnBeat = health.register("evpn-control");
+        speaker.eventLoop().scheduleAtFixedRate(() ->
+        {
+            speakerBeat.beat();
+            if (evpn.failure() != null && evpnBeat.death() == null)
+            {
+                // The EVPN thread stopped on an Error (it logged it and set failure()): count the death.
+                health.died(evpnBeat, new IllegalStateException(evpn.failure()));
+            }
+            evpn.probe(evpnBeat::beat);
+        }, 0, PROBE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

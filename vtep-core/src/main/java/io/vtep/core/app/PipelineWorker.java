@@ -12,12 +12,14 @@ import java.util.List;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.core.health.Heartbeat;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.pipeline.AccessPipeline;
 import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.port.PortLink;
 import io.vtep.core.underlay.UnderlayReceiver;
 
 /**
@@ -36,7 +38,14 @@ import io.vtep.core.underlay.UnderlayReceiver;
  *
  * <p>A RuntimeException (a bug: bad input is dropped and counted, never thrown) must not end the
  * thread: it is counted per port or for the underlay, logged at most every 10 s, and the loop goes
- * on (the batch is lost).
+ * on (the batch is lost). An {@code Error} does end it, and {@code ThreadHealth} logs, counts and
+ * reports it in {@code /readyz} (docs/architecture.md §3.4).
+ *
+ * <h2>Heartbeat and following the ports' interfaces</h2>
+ * Each turn of the loop beats the thread's {@link Heartbeat} (the {@code poll} waits at most
+ * {@link #POLL_MILLIS}) and checks, with one volatile read per lane, whether a port's interface
+ * came back up; if so the lane's port is re-opened here, between two batches, and the new
+ * descriptor goes into the {@code pollfd} array (docs/architecture.md §3.5).
  */
 final class PipelineWorker implements Runnable
 {
@@ -51,14 +60,22 @@ final class PipelineWorker implements Runnable
         private final AccessPort port;
         private final AccessPipeline pipeline;
         private final FrameBatch batch;
+        private final PortFollower follower;
         private long truncatedReported;
         private final FailureLog failures = new FailureLog(LOGGER);
 
         Lane(final AccessPort port, final AccessPipeline pipeline)
         {
+            this(port, pipeline, null, PortFollower.Role.ALONE);
+        }
+
+        /** A lane that follows its interface ({@code link}) in {@code role}; a null link never re-opens. */
+        Lane(final AccessPort port, final AccessPipeline pipeline, final PortLink link, final PortFollower.Role role)
+        {
             this.port = port;
             this.pipeline = pipeline;
             this.batch = new FrameBatch(BATCH_SIZE, port.maxFrameLength());
+            this.follower = new PortFollower(port, link, role);
         }
 
         /** RuntimeExceptions caught (and survived) on this lane. */
@@ -84,15 +101,18 @@ final class PipelineWorker implements Runnable
     private volatile boolean running = true;
     private final FailureLog underlayFailures = new FailureLog(LOGGER);
     private volatile long packets;
+    private final Heartbeat heartbeat;
+    private final UnsafeBuffer pollfdView;
 
     /**
      * @param underlay the pipeline's underlay socket (opened with {@link UnderlayReceiver#openServed}),
      *                 or null when another thread serves the underlay
      */
     PipelineWorker(final String name, final List<Lane> lanes, final UnderlayReceiver underlay, final NanoClock clock,
-        final boolean busyPoll, final long spinNanos)
+        final boolean busyPoll, final long spinNanos, final Heartbeat heartbeat)
     {
         this.name = name;
+        this.heartbeat = heartbeat;
         this.lanes = lanes.toArray(Lane[]::new);
         this.underlay = underlay;
         this.clock = clock;
@@ -101,6 +121,7 @@ final class PipelineWorker implements Runnable
         this.pollCount = this.lanes.length + (underlay == null ? 0 : 1);
         this.pollfds = Arena.ofAuto().allocate((long)Math.max(1, pollCount) * POLLFD_SIZE, 8);
         final UnsafeBuffer fds = new UnsafeBuffer(pollfds.address(), (int)pollfds.byteSize());
+        this.pollfdView = fds;
         for (int i = 0; i < this.lanes.length; i++)
         {
             final int fd = this.lanes[i].port.receiveFd();
@@ -123,6 +144,11 @@ final class PipelineWorker implements Runnable
         return name;
     }
 
+    Heartbeat heartbeat()
+    {
+        return heartbeat;
+    }
+
     List<Lane> lanes()
     {
         return List.of(lanes);
@@ -134,6 +160,8 @@ final class PipelineWorker implements Runnable
         long idleSince = -1;
         while (running)
         {
+            heartbeat.beat();
+            followLinks();
             final int work = doWork();
             if (work > 0)
             {
@@ -159,6 +187,22 @@ final class PipelineWorker implements Runnable
             // Nothing for a while: block until any socket is readable (or the stop check is due).
             Libc.poll(pollfds.address(), pollCount, POLL_MILLIS);
             idleSince = -1;
+        }
+    }
+
+    /**
+     * Re-opens a lane's port when its interface came (back) up (docs/architecture.md §3.5): here,
+     * between two batches, on the thread that polls the socket, which then polls the new one.
+     */
+    private void followLinks()
+    {
+        for (int i = 0; i < lanes.length; i++)
+        {
+            final Lane lane = lanes[i];
+            if (lane.follower.behind() && lane.follower.catchUp(System.nanoTime()))
+            {
+                pollfdView.putInt(i * POLLFD_SIZE + (int)POLL_FD, lane.port.receiveFd());
+            }
         }
     }
 
@@ -219,5 +263,6 @@ final class PipelineWorker implements Runnable
     void stop()
     {
         running = false;
+        heartbeat.stopRequested();
     }
 }

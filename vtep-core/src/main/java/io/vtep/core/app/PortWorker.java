@@ -4,10 +4,12 @@ import java.lang.System.Logger;
 
 import org.agrona.concurrent.NanoClock;
 
+import io.vtep.core.health.Heartbeat;
 import io.vtep.core.pipeline.AccessPipeline;
 import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.port.PortLink;
 
 /**
  * The receive thread of one access port: receive a batch, forward it to completion, repeat
@@ -17,7 +19,9 @@ import io.vtep.core.port.FrameBatch;
  * never thrown) must not end the thread silently, which would leave the port dead while the
  * appliance reports healthy. It is counted ({@link #failures()}), logged at most once per
  * {@link FailureLog#INTERVAL_NANOS} with the number suppressed in between, and the loop goes on with
- * the next batch (the failing batch is lost).
+ * the next batch (the failing batch is lost). An {@code Error} ends the thread: {@code ThreadHealth}
+ * logs and counts it and {@code /readyz} names the thread. Each turn beats the thread's heartbeat
+ * and, when the port's interface came back up, re-opens the port here (docs/architecture.md §3.4, §3.5).
  */
 final class PortWorker implements Runnable
 {
@@ -32,13 +36,26 @@ final class PortWorker implements Runnable
     private volatile boolean running = true;
     private final FailureLog failures = new FailureLog(LOGGER);
     private long truncatedReported;
+    private final PortFollower follower;
+    private final Heartbeat heartbeat;
 
     PortWorker(final AccessPort port, final AccessPipeline pipeline)
+    {
+        this(port, pipeline, null, null);
+    }
+
+    /**
+     * @param link      the port's interface, followed (re-opened when it comes back); null: not followed
+     * @param heartbeat beaten once per loop turn; null: none
+     */
+    PortWorker(final AccessPort port, final AccessPipeline pipeline, final PortLink link, final Heartbeat heartbeat)
     {
         this.port = port;
         this.pipeline = pipeline;
         this.clock = pipeline.clock();
         this.batch = new FrameBatch(BATCH_SIZE, port.maxFrameLength());
+        this.follower = new PortFollower(port, link, PortFollower.Role.ALONE);
+        this.heartbeat = heartbeat;
     }
 
     @Override
@@ -46,6 +63,14 @@ final class PortWorker implements Runnable
     {
         while (running)
         {
+            if (heartbeat != null)
+            {
+                heartbeat.beat();
+            }
+            if (follower.behind())
+            {
+                follower.catchUp(System.nanoTime());
+            }
             try
             {
                 if (port.receive(batch, POLL_MILLIS) > 0)
@@ -81,5 +106,9 @@ final class PortWorker implements Runnable
     void stop()
     {
         running = false;
+        if (heartbeat != null)
+        {
+            heartbeat.stopRequested();
+        }
     }
 }

@@ -23,8 +23,14 @@ import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.health.HealthMeters;
+import io.vtep.core.health.Heartbeat;
+import io.vtep.core.health.HeartbeatAgent;
+import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
+import io.vtep.core.netlink.LinkEventSocket;
+import io.vtep.core.netlink.LinkWatcher;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
@@ -36,6 +42,7 @@ import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
+import io.vtep.core.port.PortLink;
 import io.vtep.core.port.AfPacketPort;
 import io.vtep.core.underlay.UdpGsoTransmitter;
 import io.vtep.core.underlay.UnderlayReceiver;
@@ -77,6 +84,11 @@ public final class VtepAppliance implements AutoCloseable
     private volatile List<String> runningRoles = List.of();
     /** The port threads once all are started, for {@code /readyz} on the API thread. */
     private volatile List<Thread> runningPorts = List.of();
+    /** Heartbeats of every thread that forwards, learns or speaks BGP (docs/architecture.md §3.4). */
+    private final ThreadHealth health = ThreadHealth.system();
+    /** Each access port's interface, followed by name (docs/architecture.md §3.5). */
+    private final List<PortLink> links = new ArrayList<>();
+    private LinkWatcher linkWatcher;
     private volatile boolean underlayBound;
     private volatile boolean stopping;
     private VtepMetrics metrics;
@@ -206,18 +218,23 @@ public final class VtepAppliance implements AutoCloseable
         {
             final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver());
             resources.add(port);
+            final PortLink link = new PortLink(portConfig.name(), port instanceof AfPacketPort afPacket ?
+                afPacket.interfaceIndex() : interfaceIndexOrZero(portConfig.name()));
+            links.add(link);
             final PortContext context = tables.addPort(port);
             context.stormControl(stormControl(portConfig.stormControl(), fdb));
             ports.add(context);
             portConfig.vlans().forEach((vlan, vni) ->
                 tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
+            context.link(link);
         }
 
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
         underlayBound = true;
 
+        final Heartbeat conductorBeat = health.register(fdb.conductor().roleName());
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
-            error -> LOG.log(System.Logger.Level.ERROR, "FDB conductor error", error), null, fdb.conductor());
+            health.agentErrorHandler(conductorBeat), null, new HeartbeatAgent(fdb.conductor(), conductorBeat));
         AgentRunner.startOnThread(conductor);
         resources.add(conductor);
 
@@ -227,14 +244,21 @@ public final class VtepAppliance implements AutoCloseable
             // reach the RIB as the conductor learns them); closed before it.
             bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue());
             resources.add(bgp);
+            bgp.watch(health);
         }
+
+        // Opened here, in the starting thread's namespace, like every socket (§3.1).
+        final LinkEventSocket linkEvents = LinkEventSocket.open();
+        resources.add(linkEvents);
+        linkWatcher = new LinkWatcher(linkEvents, links, health.register("vtep-link-watcher"));
+        linkWatcher.checkLinks();
 
         startApi();
 
         final List<String> roles = new ArrayList<>();
         for (final PipelineWorker pipeline : pipelineWorkers)
         {
-            final Thread thread = new Thread(pipeline, "vtep-" + pipeline.name());
+            final Thread thread = new Thread(health.watch(pipeline.heartbeat(), pipeline), "vtep-" + pipeline.name());
             thread.setDaemon(true);
             pipelines.add(pipeline);
             threads.add(thread);
@@ -252,8 +276,11 @@ public final class VtepAppliance implements AutoCloseable
             if (port.port().receiveFd() < 0)
             {
                 // A driver a pipeline cannot poll (pcap) keeps a receive thread of its own.
-                final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port));
-                final Thread thread = new Thread(worker, "vtep-port-" + port.port().name());
+                final String threadName = "vtep-port-" + port.port().name();
+                final Heartbeat heartbeat = health.register(threadName);
+                final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port),
+                    link(port.port().name()), heartbeat);
+                final Thread thread = new Thread(health.watch(heartbeat, worker), threadName);
                 thread.setDaemon(true);
                 workers.add(worker);
                 threads.add(thread);
@@ -263,6 +290,11 @@ public final class VtepAppliance implements AutoCloseable
             metrics.bindPortWorkerFailures(port.port().name(),
                 () -> failures.stream().mapToLong(LongSupplier::getAsLong).sum());
         }
+        final Thread watcherThread = new Thread(health.watch(linkWatcher.heartbeat(), linkWatcher), "vtep-link-watcher");
+        watcherThread.setDaemon(true);
+        threads.add(watcherThread);
+        roles.add("link watcher");
+        HealthMeters.bind(metrics.registry(), health, links);
         threads.forEach(Thread::start);
         runningRoles = List.copyOf(roles);
         runningPorts = List.copyOf(threads);
@@ -326,17 +358,20 @@ public final class VtepAppliance implements AutoCloseable
                     continue;
                 }
                 AfPacketPort receiver = primary;
+                PortFollower.Role role = PortFollower.Role.ALONE;
                 if (count > 1 && p == 0)
                 {
                     fanoutGroups[i] = primary.startFanout();
+                    role = PortFollower.Role.FANOUT_PRIMARY;
                 }
                 else if (p > 0)
                 {
                     receiver = AfPacketPort.open(primary.name());
                     resources.add(receiver);
                     receiver.joinFanout(fanoutGroups[i]);
+                    role = PortFollower.Role.FANOUT_MEMBER;
                 }
-                lanes.add(new PipelineWorker.Lane(receiver, dataPlane.accessPipeline(port)));
+                lanes.add(new PipelineWorker.Lane(receiver, dataPlane.accessPipeline(port), link(primary.name()), role));
             }
             UnderlayReceiver underlay = null;
             if (p == 0 || sharedUnderlay)
@@ -345,7 +380,8 @@ public final class VtepAppliance implements AutoCloseable
                 resources.add(underlay);
             }
             result.add(new PipelineWorker("pipeline-" + p, lanes, underlay, fdb.clock(),
-                config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros())));
+                config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros()),
+                health.register("vtep-pipeline-" + p)));
         }
         return result;
     }
@@ -395,6 +431,11 @@ public final class VtepAppliance implements AutoCloseable
         {
             return bgp.evpn().failure();
         }
+        final String threads = health.notReadyReason();
+        if (threads != null)
+        {
+            return threads;
+        }
         final List<Thread> running = runningPorts;
         final List<String> roles = runningRoles;
         if (running.isEmpty())
@@ -408,7 +449,48 @@ public final class VtepAppliance implements AutoCloseable
                 return roles.get(i) + " is not running";
             }
         }
+        for (final PortLink link : links)
+        {
+            if (!link.forwarding())
+            {
+                return switch (link.state())
+                {
+                    case ABSENT -> "access port " + link.name() + " is absent (no interface of that name)";
+                    case DOWN -> "access port " + link.name() + " is down (ifindex " + link.interfaceIndex() + ")";
+                    case UP -> "access port " + link.name() + " is being re-opened (ifindex " + link.interfaceIndex() + ")";
+                };
+            }
+        }
         return null;
+    }
+
+    private PortLink link(final String name)
+    {
+        return links.stream().filter(link -> link.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static int interfaceIndexOrZero(final String name)
+    {
+        try
+        {
+            return Libc.ifNameToIndex(name);
+        }
+        catch (final ErrnoException ex)
+        {
+            return 0;
+        }
+    }
+
+    /** Each access port's interface as last seen (state, index, re-opens), for the API and tests. */
+    public List<PortLink> portLinks()
+    {
+        return List.copyOf(links);
+    }
+
+    /** The threads' heartbeats and deaths. */
+    public ThreadHealth health()
+    {
+        return health;
     }
 
     private static String version()
@@ -482,8 +564,13 @@ public final class VtepAppliance implements AutoCloseable
     public synchronized void close()
     {
         stopping = true;
+        health.heartbeats().forEach(Heartbeat::stopRequested);
         workers.forEach(PortWorker::stop);
         pipelines.forEach(PipelineWorker::stop);
+        if (linkWatcher != null)
+        {
+            linkWatcher.stop();
+        }
         for (final Thread thread : threads)
         {
             try

@@ -50,6 +50,8 @@ public final class Libc
     private static final int IFREQ_LENGTH = 40;
     private static final long IFREQ_UNION_OFFSET = 16;
     private static final long SIOCGIFMTU = 0x8921;
+    private static final long SIOCGIFFLAGS = 0x8913;
+    private static final long SIOCGIFINDEX = 0x8933;
 
     // ---- setup calls: (capture state, args...) -> int --------------------------------------------
 
@@ -307,6 +309,54 @@ public final class Libc
                 throw new ErrnoException("ioctl(SIOCGIFMTU, " + interfaceName + ")", errno(state));
             }
             return request.get(JAVA_INT, IFREQ_UNION_OFFSET);
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * The flags of interface {@code interfaceName} ({@code ioctl(SIOCGIFFLAGS)}, netdevice(7)) in
+     * the network namespace of socket {@code fd}: {@code IFF_UP} (administratively up),
+     * {@code IFF_RUNNING} (operationally up: carrier), ...
+     *
+     * @throws ErrnoException with {@link LinuxConstants#ENODEV} when there is no such interface
+     */
+    public static int interfaceFlags(final int fd, final String interfaceName) throws ErrnoException
+    {
+        return ifreqInt(fd, interfaceName, SIOCGIFFLAGS, "SIOCGIFFLAGS") & 0xFFFF; // ifr_flags is a short
+    }
+
+    /**
+     * The index of interface {@code interfaceName} in the network namespace of socket {@code fd}
+     * ({@code ioctl(SIOCGIFINDEX)}, netdevice(7)).
+     *
+     * @throws ErrnoException with {@link LinuxConstants#ENODEV} when there is no such interface
+     */
+    public static int interfaceIndex(final int fd, final String interfaceName) throws ErrnoException
+    {
+        return ifreqInt(fd, interfaceName, SIOCGIFINDEX, "SIOCGIFINDEX");
+    }
+
+    private static int ifreqInt(final int fd, final String interfaceName, final long request, final String what)
+        throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final MemorySegment ifreq = arena.allocate(IFREQ_LENGTH);
+            ifreq.copyFrom(arena.allocateFrom(interfaceName));
+            final int result = (int)IOCTL.invokeExact(state, fd, request, ifreq);
+            if (result < 0)
+            {
+                throw new ErrnoException("ioctl(" + what + ", " + interfaceName + ")", errno(state));
+            }
+            return ifreq.get(JAVA_INT, IFREQ_UNION_OFFSET);
         }
         catch (final ErrnoException ex)
         {

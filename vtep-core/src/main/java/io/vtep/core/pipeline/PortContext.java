@@ -1,11 +1,14 @@
 package io.vtep.core.pipeline;
 
 import io.vtep.core.port.AccessPort;
+import io.vtep.core.port.PortLink;
 
 /** An access port and its VLAN → attachment map (an array, so the lookup is one load). */
 public final class PortContext
 {
     private final AccessPort port;
+    /** The port's interface (§3.5): set once by the appliance before the API serves; read by the API thread. */
+    private volatile PortLink link;
     private final Attachment[] byVlan = new Attachment[4096];
     private Attachment untagged;
     /** Plain: set before the forwarding threads start (Thread.start publishes it). */
@@ -49,5 +52,16 @@ public final class PortContext
     public Attachment attachment(final int vlan)
     {
         return vlan == Attachment.UNTAGGED ? untagged : byVlan[vlan];
+    }
+
+    /** The port's interface (state, index, re-opens; docs/architecture.md §3.5), or null when not followed. */
+    public PortLink link()
+    {
+        return link;
+    }
+
+    public void link(final PortLink link)
+    {
+        this.link = link;
     }
 }

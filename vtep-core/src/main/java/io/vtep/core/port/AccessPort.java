@@ -82,6 +82,18 @@ public interface AccessPort extends AutoCloseable
         return 0;
     }
 
+    /**
+     * Opens the port again on the interface that now has its name (after it was deleted and made
+     * again, or went down and up; docs/architecture.md §3.5), closing what it had open. Called only
+     * by the thread that calls {@link #receive}, between two receives.
+     *
+     * @throws IOException when it cannot (no such interface now); the port stays as it was
+     */
+    default void reopen() throws java.io.IOException
+    {
+        throw new java.io.IOException("access port " + name() + ": this driver cannot re-open");
+    }
+
     /** Stops the port; a blocked {@link #receive} returns within its timeout. */
     @Override
     void close();

@@ -143,24 +143,36 @@ public final class AfPacketPort implements AccessPort
     private static final int TCP_MIN_HEADER_LENGTH = 20;
 
     private final String name;
-    private final int interfaceIndex;
-    private final SocketHandle socket;
-    private final SocketHandle sendSocket;
-    private final SocketHandle segmentingSocket;
-    private final int mtu;
+    // Swapped by reopen() on the thread that owns the receive socket; read once per call by the
+    // senders (any pipeline), which then use that handle to the end of the call (SocketHandle).
+    private volatile int interfaceIndex;
+    private volatile SocketHandle socket;
+    private volatile SocketHandle sendSocket;
+    private volatile SocketHandle segmentingSocket;
+    private volatile int mtu;
+    private volatile boolean closed;
     private volatile long truncatedFrames;
     /** The receiving thread's recvmmsg vector, made on the first receive. */
     private PacketReceiveVector receiveVector;
 
-    private AfPacketPort(final String name, final int interfaceIndex, final int mtu, final SocketHandle socket,
-        final SocketHandle sendSocket, final SocketHandle segmentingSocket)
+    /** The three sockets of one opening, bound to one interface index. */
+    private record Sockets(int interfaceIndex, int mtu, SocketHandle receive, SocketHandle send, SocketHandle segmenting)
+    {
+    }
+
+    private AfPacketPort(final String name, final Sockets sockets)
     {
         this.name = name;
-        this.interfaceIndex = interfaceIndex;
-        this.mtu = mtu;
-        this.socket = socket;
-        this.sendSocket = sendSocket;
-        this.segmentingSocket = segmentingSocket;
+        install(sockets);
+    }
+
+    private void install(final Sockets sockets)
+    {
+        this.interfaceIndex = sockets.interfaceIndex();
+        this.mtu = sockets.mtu();
+        this.socket = sockets.receive();
+        this.sendSocket = sockets.send();
+        this.segmentingSocket = sockets.segmenting();
     }
 
     /**
@@ -175,6 +187,43 @@ public final class AfPacketPort implements AccessPort
         {
             throw new IOException("access port '" + interfaceName + "': not a Linux interface name (1 to 15 characters)");
         }
+        return new AfPacketPort(interfaceName, openSockets(interfaceName));
+    }
+
+    /**
+     * Opens the port's sockets again on the interface that now has its name (deleted and made
+     * again: a new index; down and up: the same), then closes the old ones
+     * (docs/architecture.md §3.5). Called only by the thread that receives on this port, between
+     * two receives; senders on other threads finish with the handle they read (a send racing with
+     * the swap fails harmlessly on the closed one, see {@link SocketHandle}). A
+     * {@code PACKET_FANOUT} membership goes with the old socket: start or join a group again.
+     *
+     * @throws IOException when there is no such interface now or a socket cannot be opened; the
+     *     old sockets are then kept
+     */
+    public void reopen() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        final Sockets fresh = openSockets(name);
+        final SocketHandle oldReceive = socket;
+        final SocketHandle oldSend = sendSocket;
+        final SocketHandle oldSegmenting = segmentingSocket;
+        install(fresh);
+        oldReceive.close();
+        oldSend.close();
+        oldSegmenting.close();
+        if (closed)
+        {
+            // close() ran while the new sockets were being made: it may have closed only the old ones
+            close();
+        }
+    }
+
+    private static Sockets openSockets(final String interfaceName) throws IOException
+    {
         final int interfaceIndex;
         try
         {
@@ -204,7 +253,7 @@ public final class AfPacketPort implements AccessPort
             bind(segmentingSocket.fd(), interfaceName, interfaceIndex, 0);
             mtu = Libc.interfaceMtu(socket.fd(), interfaceName);
         }
-        catch (final ErrnoException ex)
+        catch (final IOException ex)
         {
             socket.closeNow();
             if (sendSocket != null)
@@ -215,14 +264,18 @@ public final class AfPacketPort implements AccessPort
             {
                 segmentingSocket.closeNow();
             }
-            if (ex.errno() == EPERM || ex.errno() == EACCES)
+            if (!(ex instanceof ErrnoException errno))
+            {
+                throw ex;
+            }
+            if (errno.errno() == EPERM || errno.errno() == EACCES)
             {
                 throw new IOException("access port " + interfaceName + ": " + ex.getMessage() +
                     "; the process needs CAP_NET_RAW", ex);
             }
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
-        return new AfPacketPort(interfaceName, interfaceIndex, mtu, socket, sendSocket, segmentingSocket);
+        return new Sockets(interfaceIndex, mtu, socket, sendSocket, segmentingSocket);
     }
 
     private static int openSocket(final String interfaceName) throws IOException
@@ -663,6 +716,7 @@ public final class AfPacketPort implements AccessPort
     @Override
     public void close()
     {
+        closed = true;
         socket.close();
         sendSocket.close();
         segmentingSocket.close();

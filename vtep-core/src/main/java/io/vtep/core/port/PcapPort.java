@@ -69,9 +69,11 @@ public final class PcapPort implements AccessPort
         ThreadLocal.withInitial(() -> new byte[FrameBatch.MAX_FRAME_LENGTH]);
 
     private final String name;
-    private final PcapHandle handle;
-    private final boolean immediateMode;
-    private final int selectableFd;
+    // Swapped by reopen() on the receiving thread; senders read the handle once per send.
+    private volatile PcapHandle handle;
+    private volatile boolean immediateMode;
+    private volatile int selectableFd;
+    private volatile boolean closed;
     private volatile long truncatedFrames;
 
     private PcapPort(final String name, final PcapHandle handle, final boolean immediateMode, final int selectableFd)
@@ -80,6 +82,30 @@ public final class PcapPort implements AccessPort
         this.handle = handle;
         this.immediateMode = immediateMode;
         this.selectableFd = selectableFd;
+    }
+
+    /**
+     * A new libpcap handle on the interface that now has this name, then the old one closed
+     * (docs/architecture.md §3.5): a handle whose interface went away or down reports errors for
+     * good. Called only by the port's receive thread.
+     */
+    @Override
+    public void reopen() throws IOException
+    {
+        if (closed)
+        {
+            return;
+        }
+        final PcapPort fresh = open(name);
+        final PcapHandle old = handle;
+        handle = fresh.handle;
+        immediateMode = fresh.immediateMode;
+        selectableFd = fresh.selectableFd;
+        old.close();
+        if (closed)
+        {
+            close();
+        }
     }
 
     /**
@@ -217,11 +243,12 @@ public final class PcapPort implements AccessPort
     public int receive(final FrameBatch batch, final int timeoutMillis)
     {
         batch.clear();
+        final PcapHandle handle = this.handle;
         if (!handle.isOpen())
         {
             return 0;
         }
-        int count = drain(batch);
+        int count = drain(batch, handle);
         if (count == 0 && timeoutMillis != 0)
         {
             final NativeScratch scratch = NativeScratch.current();
@@ -235,7 +262,7 @@ public final class PcapPort implements AccessPort
                 {
                     break;
                 }
-                count = drain(batch);
+                count = drain(batch, handle);
                 if (count > 0)
                 {
                     break;
@@ -255,7 +282,7 @@ public final class PcapPort implements AccessPort
         return count;
     }
 
-    private int drain(final FrameBatch batch)
+    private int drain(final FrameBatch batch, final PcapHandle handle)
     {
         final int capacity = batch.capacity();
         int reads = 2 * capacity;
@@ -297,6 +324,7 @@ public final class PcapPort implements AccessPort
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
+        final PcapHandle handle = this.handle;
         if (!handle.isOpen() || length <= 0 || length > FrameBatch.MAX_FRAME_LENGTH ||
             offset < 0 || length > buffer.capacity() - offset)
         {
@@ -319,6 +347,7 @@ public final class PcapPort implements AccessPort
     @Override
     public void close()
     {
+        closed = true;
         handle.close();
     }
 

@@ -47,6 +47,10 @@ final class ApiFixture
         final VniContext vni200 = tables.addVni(200);
         final PortContext acc1 = tables.addPort(new RecordingPort("acc1"));
         final PortContext acc2 = tables.addPort(new RecordingPort("acc2"));
+        // acc2's interface was deleted (acc1 is not followed: no link, reported up)
+        final io.vtep.core.port.PortLink acc2Link = new io.vtep.core.port.PortLink("acc2", 5);
+        acc2Link.observe(0, false);
+        acc2.link(acc2Link);
         final Attachment acc1Untagged = tables.attach(acc1, Attachment.UNTAGGED, vni100);
         final Attachment acc1Vlan10 = tables.attach(acc1, 10, vni200);
         tables.attach(acc2, Attachment.UNTAGGED, vni100);

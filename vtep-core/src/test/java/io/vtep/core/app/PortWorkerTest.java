@@ -1,6 +1,8 @@
 package io.vtep.core.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
@@ -9,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.health.Heartbeat;
+import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
@@ -31,11 +35,19 @@ class PortWorkerTest
     private static final class FailingPort implements AccessPort
     {
         private final int failures;
+        private final Error error;
         final AtomicInteger receives = new AtomicInteger();
 
         FailingPort(final int failures)
         {
+            this(failures, null);
+        }
+
+        /** Throws {@code error} (when not null) on the receive after the {@code failures} exceptions. */
+        FailingPort(final int failures, final Error error)
+        {
             this.failures = failures;
+            this.error = error;
         }
 
         @Override
@@ -51,6 +63,10 @@ class PortWorkerTest
             if (receives.incrementAndGet() <= failures)
             {
                 throw new IllegalStateException("injected data-path bug");
+            }
+            if (error != null && receives.get() == failures + 1)
+            {
+                throw error;
             }
             Thread.onSpinWait();
             return 0;
@@ -71,15 +87,8 @@ class PortWorkerTest
     @Test
     void aRuntimeExceptionIsCountedAndTheWorkerGoesOn() throws Exception
     {
-        final Fdb fdb = new Fdb(FdbSettings.defaults());
-        fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
-        final ForwardingTables tables = new ForwardingTables(fdb);
         final FailingPort port = new FailingPort(3);
-        final PortContext context = tables.addPort(port);
-        tables.attach(context, Attachment.UNTAGGED, tables.addVni(100));
-        final DataPlane plane = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(1, 4)),
-            VtepAddress.parse("192.0.2.1"), 4789, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
-        final PortWorker worker = new PortWorker(port, plane.accessPipeline(context));
+        final PortWorker worker = new PortWorker(port, pipelineFor(port));
 
         final Thread thread = new Thread(worker, "port-worker-test");
         thread.setDaemon(true);
@@ -96,5 +105,41 @@ class PortWorkerTest
         worker.stop();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertTrue(!thread.isAlive());
+    }
+
+    /**
+     * An Error (OutOfMemoryError here) is not a bug to survive: the thread ends, and the death is
+     * logged, counted and fails readiness, naming the thread (issue 15: "never swallowed").
+     */
+    @Test
+    void anErrorEndsTheWorkerAndFailsReadinessNamingIt() throws Exception
+    {
+        final ThreadHealth health = ThreadHealth.system();
+        final FailingPort port = new FailingPort(1, new OutOfMemoryError("injected"));
+        final Heartbeat heartbeat = health.register("vtep-port-eth9");
+        final PortWorker worker = new PortWorker(port, pipelineFor(port), null, heartbeat);
+        assertNull(health.notReadyReason());
+
+        final Thread thread = new Thread(health.watch(heartbeat, worker), "vtep-port-eth9");
+        thread.setDaemon(true);
+        thread.start();
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+
+        assertFalse(thread.isAlive(), "an Error is not survived");
+        assertEquals(1, worker.failures(), "the RuntimeException before it was");
+        assertEquals(1, health.deaths("vtep-port-eth9"));
+        assertEquals("thread vtep-port-eth9 died: java.lang.OutOfMemoryError: injected", health.notReadyReason());
+    }
+
+    private static io.vtep.core.pipeline.AccessPipeline pipelineFor(final AccessPort port)
+    {
+        final Fdb fdb = new Fdb(FdbSettings.defaults());
+        fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
+        final ForwardingTables tables = new ForwardingTables(fdb);
+        final PortContext context = tables.addPort(port);
+        tables.attach(context, Attachment.UNTAGGED, tables.addVni(100));
+        final DataPlane plane = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(1, 4)),
+            VtepAddress.parse("192.0.2.1"), 4789, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
+        return plane.accessPipeline(context);
     }
 }
