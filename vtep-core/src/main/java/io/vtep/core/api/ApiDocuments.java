@@ -1,9 +1,5 @@
 package io.vtep.core.api;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.VniContext;
@@ -19,7 +15,7 @@ import io.vtep.metrics.Side;
 
 /**
  * The JSON documents of {@code /api/v1/fdb} and {@code /api/v1/vnis}, built on the API thread from
- * the FDB's control-side visitor ({@link Fdb#forEach}, which never blocks the writer or the data path),
+ * the FDB's control-side visitor ({@link VniFdb#forEach}, which never blocks the writer or the data path),
  * the read-only forwarding tables and the summed counters. Field names are snake_case; absent
  * things are {@code null}, never left out, so clients can rely on the shape.
  */
@@ -43,9 +39,9 @@ final class ApiDocuments
         return tables.vni(vni) != null && fdb.vni(vni) != null;
     }
 
-    private record Row(int vni, long mac, long entry, long ageNanos)
-    {
-    }
+    /** Rows per page when the whole FDB is streamed: a sixteenth of it, within these bounds. */
+    static final int MIN_STREAM_PAGE = 1024;
+    static final int MAX_STREAM_PAGE = 64 * 1024;
 
     /**
      * <pre>{@code
@@ -53,56 +49,135 @@ final class ApiDocuments
      *              "remote":null,"age_seconds":3}, ...]}
      * }</pre>
      * Sorted by VNI, then MAC. {@code age_seconds}: since last seen for learned entries, since installed
-     * for static and EVPN ones (which never age out).
+     * for static and EVPN ones (which never age out). Written a page at a time ({@link FdbPager}):
+     * memory stays a page whatever the size of the FDB.
+     *
+     * <p>With a {@code cursor}, one page: the {@code limit} entries after it, and {@code "next"}, the
+     * cursor of the page after (null on the last page).
      *
      * @param vniOrZero one VNI, or 0 for all
+     * @param cursor    where a page starts and how long it is, or null for the whole FDB
      */
-    String fdb(final int vniOrZero)
+    StreamedDocument fdb(final int vniOrZero, final FdbCursor cursor)
     {
-        final List<Row> rows = new ArrayList<>();
-        if (vniOrZero == 0)
+        final int capacity;
+        if (cursor != null)
         {
-            fdb.forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
+            capacity = cursor.limit();
         }
         else
         {
-            fdb.vni(vniOrZero).forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
-        }
-        rows.sort(Comparator.comparingInt(Row::vni).thenComparingLong(Row::mac));
-
-        final JsonWriter json = new JsonWriter().beginObject().name("entries").beginArray();
-        for (final Row row : rows)
-        {
-            final long entry = row.entry();
-            final Origin origin = FdbEntry.origin(entry);
-            json.beginObject()
-                .field("vni", row.vni())
-                .field("mac", MacAddress.format(row.mac()))
-                .field("origin", origin == null ? null : origin.label());
-            if (FdbEntry.isLocal(entry))
+            long total = 0;
+            for (final int vni : vniOrZero == 0 ? fdb.vnis() : new int[] {vniOrZero})
             {
-                final Attachment attachment = attachment(FdbEntry.attachment(entry));
-                json.field("port", attachment == null ? null : attachment.port().name());
-                json.name("vlan");
-                if (attachment != null && attachment.isTagged())
+                final VniFdb table = fdb.vni(vni);
+                total += table == null ? 0 : table.size();
+            }
+            capacity = (int)Math.clamp(total / 16, MIN_STREAM_PAGE, MAX_STREAM_PAGE);
+        }
+        return new FdbStream(new FdbPager(fdb, vniOrZero, capacity), cursor);
+    }
+
+    /** The state of one {@code /api/v1/fdb} answer between pieces. */
+    private final class FdbStream implements StreamedDocument
+    {
+        private final FdbPager pager;
+        private final FdbCursor pageOnlyOrNull;
+        private final StringBuilder buffer = new StringBuilder(StreamedDocument.PIECE_CHARS + 512);
+        private final JsonWriter json = new JsonWriter(buffer);
+        private boolean started;
+        private int rows;
+        private int row;
+        private int afterVni;
+        private long afterMac = -1;
+
+        FdbStream(final FdbPager pager, final FdbCursor pageOnlyOrNull)
+        {
+            this.pager = pager;
+            this.pageOnlyOrNull = pageOnlyOrNull;
+            if (pageOnlyOrNull != null)
+            {
+                afterVni = pageOnlyOrNull.afterVni();
+                afterMac = pageOnlyOrNull.afterMac();
+            }
+        }
+
+        @Override
+        public boolean next(final StringBuilder out)
+        {
+            if (!started)
+            {
+                started = true;
+                json.beginObject().name("entries").beginArray();
+                nextPage();
+            }
+            boolean more = true;
+            while (buffer.length() < StreamedDocument.PIECE_CHARS)
+            {
+                if (row == rows && (pageOnlyOrNull != null || !pager.more() || nextPage() == 0))
                 {
-                    json.value(attachment.vlan());
+                    finish();
+                    more = false;
+                    break;
                 }
-                else
-                {
-                    json.nullValue();
-                }
-                json.name("remote").nullValue();
+                entry(json, pager.vni(row), pager.mac(row), pager.entry(row), pager.ageNanos(row));
+                afterVni = pager.vni(row);
+                afterMac = pager.mac(row);
+                row++;
+            }
+            out.append(buffer);
+            buffer.setLength(0);
+            return more;
+        }
+
+        private int nextPage()
+        {
+            rows = pager.fill(afterVni, afterMac);
+            row = 0;
+            return rows;
+        }
+
+        private void finish()
+        {
+            json.endArray();
+            if (pageOnlyOrNull != null)
+            {
+                json.field("next", pager.more() && rows > 0 ? FdbCursor.format(afterVni, afterMac) : null);
+            }
+            json.endObject();
+            buffer.append('\n');
+        }
+    }
+
+    private void entry(final JsonWriter json, final int vni, final long mac, final long entry, final long ageNanos)
+    {
+        final Origin origin = FdbEntry.origin(entry);
+        json.beginObject()
+            .field("vni", vni)
+            .field("mac", MacAddress.format(mac))
+            .field("origin", origin == null ? null : origin.label());
+        if (FdbEntry.isLocal(entry))
+        {
+            final Attachment attachment = attachment(FdbEntry.attachment(entry));
+            json.field("port", attachment == null ? null : attachment.port().name());
+            json.name("vlan");
+            if (attachment != null && attachment.isTagged())
+            {
+                json.value(attachment.vlan());
             }
             else
             {
-                final RemoteVtep vtep = fdb.remoteVteps().byIndex(FdbEntry.vtepIndex(entry));
-                json.name("port").nullValue().name("vlan").nullValue()
-                    .field("remote", vtep == null ? null : vtep.address().toString());
+                json.nullValue();
             }
-            json.field("age_seconds", Math.max(0, row.ageNanos()) / NANOS_PER_SECOND).endObject();
+            json.name("remote").nullValue();
         }
-        return json.endArray().endObject() + "\n";
+        else
+        {
+            final RemoteVtep vtep = fdb.remoteVteps().byIndex(FdbEntry.vtepIndex(entry));
+            json.name("port").nullValue().name("vlan").nullValue()
+                .field("remote", vtep == null ? null : vtep.address().toString());
+        }
+        json.field("age_seconds", Math.max(0, ageNanos) / NANOS_PER_SECOND).endObject();
     }
 
     /**

@@ -50,7 +50,8 @@ public final class ConfigLoader
         "route-distinguisher", "route-targets");
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
-    private static final Set<String> API_KEYS = Set.of("listen");
+    private static final Set<String> API_KEYS =
+        Set.of("listen", "max-connections", "header-timeout-seconds", "idle-timeout-seconds");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds");
 
     private ConfigLoader()
@@ -393,11 +394,13 @@ public final class ConfigLoader
     {
         final Map<String, ConfigNode> map = node.mapping(API_KEYS);
         final ConfigNode listen = node(map, "listen", node.path());
-        if (listen.isMissing())
-        {
-            return ApiConfig.DEFAULT;
-        }
-        return hostAndPort(listen);
+        final ApiConfig address = listen.isMissing() ? ApiConfig.DEFAULT : hostAndPort(listen);
+        // Bounds: at least one connection and one second; at most what a single-threaded HTTP
+        // listener sensibly serves, so a typo cannot hand the API every file descriptor.
+        return new ApiConfig(address.host(), address.port(),
+            (int)node(map, "max-connections", node.path()).integer(ApiConfig.DEFAULT_MAX_CONNECTIONS, 1, 4096),
+            (int)node(map, "header-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3600),
+            (int)node(map, "idle-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86400));
     }
 
     /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6) with a literal address. */
