@@ -41,7 +41,7 @@ final class ApiDocuments
 
     /** Rows per page when the whole FDB is streamed: a sixteenth of it, within these bounds. */
     static final int MIN_STREAM_PAGE = 1024;
-    static final int MAX_STREAM_PAGE = 64 * 1024;
+    static final int MAX_STREAM_PAGE = FdbPager.MAX_CAPACITY;
 
     /**
      * <pre>{@code

@@ -13,8 +13,8 @@ import io.vtep.encap.MacAddress;
  */
 record FdbCursor(int afterVni, long afterMac, int limit)
 {
-    /** A page is held whole while it is written; this bounds it (about 40 bytes a row). */
-    static final int MAX_LIMIT = 100_000;
+    /** A page is held whole while it is written; this bounds it (about 40 bytes a row, and a key holds a row number in 16 bits). */
+    static final int MAX_LIMIT = FdbPager.MAX_CAPACITY;
 
     /** {@code VNI/MAC}, such as {@code 100/02:00:00:00:00:0b}. */
     static String format(final int vni, final long mac)

@@ -1,15 +1,20 @@
 package io.vtep.core.api;
 
+import java.util.Arrays;
+
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.VniFdb;
 
 /**
  * Reads the FDB in (VNI, MAC) order a page at a time, holding one page and never the whole table:
  * each page is one walk of the MAC tables with the FDB's non-blocking visitor ({@link VniFdb#forEach},
- * which takes no lock, so forwarding and learning never wait for it), keeping the {@code limit}
- * smallest MACs above a cursor in a bounded max-heap and sorting them at the end (heapsort, in place).
- * Memory is four arrays of {@code capacity}; a walk costs one pass over the table, so reading the
- * whole FDB costs {@code size / capacity} passes.
+ * which takes no lock, so forwarding and learning never wait for it), keeping the {@code capacity}
+ * smallest MACs above a cursor in a bounded max-heap, sorted at the end. A walk costs one pass over
+ * the table, so reading the whole FDB costs {@code size / capacity} passes.
+ *
+ * <p>The heap is one {@code long[]} of keys, each a MAC and the row that holds the rest of its entry
+ * ({@code mac << 16 | row}, sign bit flipped so that signed order is MAC order): sifting moves one
+ * long, and the rows never move. Hence at most {@value #MAX_CAPACITY} rows a page.
  *
  * <p>Entries that change during a walk may be seen old or new, or (inserted or removed during it)
  * not at all, as with {@link Fdb#forEach}; a MAC seen twice in one walk (moved to another slot
@@ -17,16 +22,23 @@ import io.vtep.fdb.VniFdb;
  */
 final class FdbPager
 {
+    static final int MAX_CAPACITY = 1 << 16;
+    private static final int ROW_BITS = 16;
+    private static final long ROW_MASK = MAX_CAPACITY - 1;
+
     private final Fdb fdb;
     private final int onlyVniOrZero;
+    /** [0, size): the page's keys; while a VNI is walked, [heapStart, size) is its heap. */
+    private final long[] keys;
     private final int[] vnis;
-    private final long[] macs;
     private final long[] entries;
     private final long[] ages;
+    /** Rows given back when a repeated MAC was dropped, reused before {@link #rowsUsed} grows. */
+    private final int[] freeRows;
+    private int freeCount;
+    private int rowsUsed;
     private int size;
-    /** The heap being filled: rows [heapStart, size) belong to {@link #heapVni}. */
     private int heapStart;
-    private int heapLimit;
     private int heapVni;
     private long heapFloor;
     /** Whether the last {@link #fill} left entries out (the page was full). */
@@ -34,16 +46,21 @@ final class FdbPager
 
     /**
      * @param vniOrZero one VNI, or 0 for all
-     * @param capacity  rows per page, at least 1
+     * @param capacity  rows per page, 1..{@value #MAX_CAPACITY}
      */
     FdbPager(final Fdb fdb, final int vniOrZero, final int capacity)
     {
+        if (capacity < 1 || capacity > MAX_CAPACITY)
+        {
+            throw new IllegalArgumentException("page capacity " + capacity + " is not in 1.." + MAX_CAPACITY);
+        }
         this.fdb = fdb;
         this.onlyVniOrZero = vniOrZero;
+        this.keys = new long[capacity];
         this.vnis = new int[capacity];
-        this.macs = new long[capacity];
         this.entries = new long[capacity];
         this.ages = new long[capacity];
+        this.freeRows = new int[capacity];
     }
 
     /**
@@ -56,6 +73,8 @@ final class FdbPager
     int fill(final int afterVni, final long afterMac)
     {
         size = 0;
+        rowsUsed = 0;
+        freeCount = 0;
         more = false;
         final int[] all = onlyVniOrZero == 0 ? fdb.vnis() : new int[] {onlyVniOrZero};
         for (final int vni : all)
@@ -64,7 +83,7 @@ final class FdbPager
             {
                 continue;
             }
-            if (size == macs.length)
+            if (size == keys.length)
             {
                 more = true;
                 break;
@@ -75,7 +94,6 @@ final class FdbPager
                 continue;
             }
             heapStart = size;
-            heapLimit = macs.length;
             heapVni = vni;
             heapFloor = vni == afterVni ? afterMac : -1;
             table.forEach(this::offer);
@@ -90,24 +108,39 @@ final class FdbPager
         return more;
     }
 
-    int vni(final int row)
+    int vni(final int index)
     {
-        return vnis[row];
+        return vnis[row(keys[index])];
     }
 
-    long mac(final int row)
+    long mac(final int index)
     {
-        return macs[row];
+        return mac(keys[index]);
     }
 
-    long entry(final int row)
+    long entry(final int index)
     {
-        return entries[row];
+        return entries[row(keys[index])];
     }
 
-    long ageNanos(final int row)
+    long ageNanos(final int index)
     {
-        return ages[row];
+        return ages[row(keys[index])];
+    }
+
+    private static long key(final long mac, final int row)
+    {
+        return ((mac << ROW_BITS) | row) ^ Long.MIN_VALUE;
+    }
+
+    private static long mac(final long key)
+    {
+        return (key ^ Long.MIN_VALUE) >>> ROW_BITS;
+    }
+
+    private static int row(final long key)
+    {
+        return (int)(key & ROW_MASK);
     }
 
     private void offer(final int vni, final long mac, final long entry, final long ageNanos)
@@ -116,95 +149,87 @@ final class FdbPager
         {
             return;
         }
-        if (size < heapLimit)
+        if (size < keys.length)
         {
-            set(size, vni, mac, entry, ageNanos);
+            final int row = freeCount > 0 ? freeRows[--freeCount] : rowsUsed++;
+            store(row, vni, entry, ageNanos);
+            keys[size] = key(mac, row);
             siftUp(size++);
             return;
         }
         more = true;
-        if (mac < macs[heapStart])
+        final long largest = keys[heapStart];
+        if (mac < mac(largest))
         {
-            set(heapStart, vni, mac, entry, ageNanos);
-            siftDown(heapStart, size);
+            final int row = row(largest);
+            store(row, vni, entry, ageNanos);
+            keys[heapStart] = key(mac, row);
+            siftDown(heapStart);
         }
     }
 
-    private void set(final int row, final int vni, final long mac, final long entry, final long ageNanos)
+    private void store(final int row, final int vni, final long entry, final long ageNanos)
     {
         vnis[row] = vni;
-        macs[row] = mac;
         entries[row] = entry;
         ages[row] = ageNanos;
     }
 
-    /** Max-heap on the MAC over [heapStart, end): the root is the largest MAC kept so far. */
-    private void siftUp(final int row)
+    /** Max-heap over [heapStart, size): the root is the largest MAC kept so far. */
+    private void siftUp(final int index)
     {
-        int child = row;
+        final long key = keys[index];
+        int child = index;
         while (child > heapStart)
         {
             final int parent = heapStart + (child - heapStart - 1) / 2;
-            if (macs[parent] >= macs[child])
+            if (keys[parent] >= key)
             {
-                return;
+                break;
             }
-            swap(parent, child);
+            keys[child] = keys[parent];
             child = parent;
         }
+        keys[child] = key;
     }
 
-    private void siftDown(final int row, final int end)
+    private void siftDown(final int index)
     {
-        int parent = row;
+        final long key = keys[index];
+        int parent = index;
         while (true)
         {
             final int left = heapStart + 2 * (parent - heapStart) + 1;
-            if (left >= end)
+            if (left >= size)
             {
-                return;
+                break;
             }
             final int right = left + 1;
-            final int larger = right < end && macs[right] > macs[left] ? right : left;
-            if (macs[parent] >= macs[larger])
+            final int larger = right < size && keys[right] > keys[left] ? right : left;
+            if (key >= keys[larger])
             {
-                return;
+                break;
             }
-            swap(parent, larger);
+            keys[parent] = keys[larger];
             parent = larger;
         }
+        keys[parent] = key;
     }
 
-    /** Heapsort of [heapStart, size) into ascending MACs, then drops repeats of a MAC. */
+    /** Sorts the VNI's keys into MAC order and drops repeats of a MAC, giving their rows back. */
     private void sortHeap()
     {
-        for (int end = size - 1; end > heapStart; end--)
-        {
-            swap(heapStart, end);
-            siftDown(heapStart, end);
-        }
+        Arrays.sort(keys, heapStart, size);
         int kept = heapStart;
-        for (int row = heapStart; row < size; row++)
+        for (int index = heapStart; index < size; index++)
         {
-            if (row == heapStart || macs[row] != macs[kept - 1])
+            if (index > heapStart && mac(keys[index]) == mac(keys[kept - 1]))
             {
-                if (row != kept)
-                {
-                    set(kept, vnis[row], macs[row], entries[row], ages[row]);
-                }
-                kept++;
+                freeRows[freeCount++] = row(keys[index]);
+                continue;
             }
+            keys[kept++] = keys[index];
         }
         size = kept;
-    }
-
-    private void swap(final int a, final int b)
-    {
-        final int vni = vnis[a];
-        final long mac = macs[a];
-        final long entry = entries[a];
-        final long age = ages[a];
-        set(a, vnis[b], macs[b], entries[b], ages[b]);
-        set(b, vni, mac, entry, age);
     }
 }
