@@ -390,15 +390,24 @@ public final class ApiServer implements AutoCloseable
 
         /** Status line and headers, then the document as chunks (RFC 9112 §7.1), piece by piece. */
         private void stream(final ChannelHandlerContext ctx, final FullHttpRequest request, final ApiResponse answer,
-            final DocumentInput documentOrNull, final boolean keepAlive, final String what)
+            final DocumentInput documentOrNull, final boolean keepAliveAsked, final String what)
         {
+            boolean keepAlive = keepAliveAsked;
             final HttpResponse response = documentOrNull == null
                 ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), Unpooled.EMPTY_BUFFER)
                 : new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()));
             response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
-                .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+            if (request.protocolVersion().isKeepAliveDefault())
+            {
+                response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            }
+            else
+            {
+                // HTTP/1.0 has no chunks (RFC 9112 §6.3): the body ends where the connection does.
+                keepAlive = false;
+            }
             for (final Map.Entry<String, String> header : answer.headers().entrySet())
             {
                 response.headers().set(header.getKey(), header.getValue());
@@ -414,6 +423,7 @@ public final class ApiServer implements AutoCloseable
                 return;
             }
             ctx.write(response);
+            final boolean closeAfter = !keepAlive;
             ctx.writeAndFlush(new HttpChunkedInput(documentOrNull)).addListener((ChannelFuture written) ->
             {
                 if (!written.isSuccess())
@@ -427,7 +437,7 @@ public final class ApiServer implements AutoCloseable
                     }
                     written.channel().close();
                 }
-                else if (!keepAlive)
+                else if (closeAfter)
                 {
                     written.channel().close();
                 }

@@ -406,4 +406,35 @@ class ApiServerTest
         assertEquals("", head.body());
         assertEquals(200, send("GET", "/healthz").statusCode(), "the connection is reusable after HEAD");
     }
+
+    @Test
+    void anHttp10ClientGetsTheFdbWithoutChunksEndedByTheConnection() throws Exception
+    {
+        try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort()))
+        {
+            socket.getOutputStream().write("GET /api/v1/fdb HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            final String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            final String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(head.startsWith("http/1.0 200") || head.startsWith("http/1.1 200"), head);
+            assertFalse(head.contains("transfer-encoding"), head);
+            assertEquals(fixture.router().handle("GET", "/api/v1/fdb", null).bodyText(), answer.substring(answer.indexOf("\r\n\r\n") + 4));
+        }
+    }
+
+    @Test
+    void theListenerCountsAreExported() throws Exception
+    {
+        final io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        ApiMeters.bind(registry, server.stats());
+        assertEquals(200, send("GET", "/healthz").statusCode());
+        final String scrape = registry.scrape();
+        for (final String series : new String[] {"\nvtep_api_connections ", "vtep_api_connections_refused_total 0.0",
+            "vtep_api_connections_timed_out_total{reason=\"header\"} 0.0", "vtep_api_connections_timed_out_total{reason=\"idle\"} 0.0",
+            "vtep_api_response_errors_total 0.0"})
+        {
+            assertTrue(scrape.contains(series), () -> series + " missing in\n" + scrape);
+        }
+        registry.close();
+    }
 }
