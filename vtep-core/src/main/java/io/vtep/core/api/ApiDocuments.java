@@ -60,40 +60,44 @@ final class ApiDocuments
      */
     StreamedDocument fdb(final int vniOrZero, final FdbCursor cursor)
     {
-        final int capacity;
-        if (cursor != null)
-        {
-            capacity = cursor.limit();
-        }
-        else
-        {
-            long total = 0;
-            for (final int vni : vniOrZero == 0 ? fdb.vnis() : new int[] {vniOrZero})
-            {
-                final VniFdb table = fdb.vni(vni);
-                total += table == null ? 0 : table.size();
-            }
-            capacity = (int)Math.clamp(total / 16, MIN_STREAM_PAGE, MAX_STREAM_PAGE);
-        }
-        return new FdbStream(new FdbPager(fdb, vniOrZero, capacity), cursor);
+        return new FdbStream(vniOrZero, cursor);
     }
 
-    /** The state of one {@code /api/v1/fdb} answer between pieces. */
+    /** Rows per page: the requested page, or for the whole FDB a sixteenth of it within bounds. */
+    private int pageCapacity(final int vniOrZero, final FdbCursor cursor)
+    {
+        if (cursor != null)
+        {
+            return cursor.limit();
+        }
+        long total = 0;
+        for (final int vni : vniOrZero == 0 ? fdb.vnis() : new int[] {vniOrZero})
+        {
+            final VniFdb table = fdb.vni(vni);
+            total += table == null ? 0 : table.size();
+        }
+        return (int)Math.clamp(total / 16, MIN_STREAM_PAGE, MAX_STREAM_PAGE);
+    }
+
+    /**
+     * The state of one {@code /api/v1/fdb} answer between pieces. The page and the text buffer are
+     * made with the first piece, so that answers queued behind another on a connection cost little.
+     */
     private final class FdbStream implements StreamedDocument
     {
-        private final FdbPager pager;
+        private final int vniOrZero;
         private final FdbCursor pageOnlyOrNull;
-        private final StringBuilder buffer = new StringBuilder(StreamedDocument.PIECE_CHARS + 512);
-        private final JsonWriter json = new JsonWriter(buffer);
-        private boolean started;
+        private FdbPager pager;
+        private StringBuilder buffer;
+        private JsonWriter json;
         private int rows;
         private int row;
         private int afterVni;
         private long afterMac = -1;
 
-        FdbStream(final FdbPager pager, final FdbCursor pageOnlyOrNull)
+        FdbStream(final int vniOrZero, final FdbCursor pageOnlyOrNull)
         {
-            this.pager = pager;
+            this.vniOrZero = vniOrZero;
             this.pageOnlyOrNull = pageOnlyOrNull;
             if (pageOnlyOrNull != null)
             {
@@ -105,9 +109,11 @@ final class ApiDocuments
         @Override
         public boolean next(final StringBuilder out)
         {
-            if (!started)
+            if (pager == null)
             {
-                started = true;
+                pager = new FdbPager(fdb, vniOrZero, pageCapacity(vniOrZero, pageOnlyOrNull));
+                buffer = new StringBuilder(StreamedDocument.PIECE_CHARS + 512);
+                json = new JsonWriter(buffer);
                 json.beginObject().name("entries").beginArray();
                 nextPage();
             }

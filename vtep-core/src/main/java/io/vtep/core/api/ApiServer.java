@@ -314,6 +314,8 @@ public final class ApiServer implements AutoCloseable
         private final ApiRouter router;
         private final RequestDeadline deadline;
         private final Stats stats;
+        /** Streamed answers written or queued on this connection (API thread only). */
+        private int streamsInFlight;
 
         RequestHandler(final ApiRouter router, final RequestDeadline deadline, final Stats stats)
         {
@@ -341,7 +343,10 @@ public final class ApiServer implements AutoCloseable
             final String what = request.method() + " " + request.uri();
             if (answer.streamed())
             {
-                final DocumentInput document = head ? null : firstPiece(answer, what);
+                // The first piece is written now, to answer 500 if it fails, unless the answer
+                // waits behind another stream: then nothing is made until its turn.
+                final DocumentInput document = head ? null : streamsInFlight == 0 ? firstPiece(answer, what) :
+                    new DocumentInput(answer.streamOrNull().get(), new StringBuilder(), true);
                 if (head || document != null)
                 {
                     stream(ctx, request, answer, document, keepAlive, what);
@@ -424,8 +429,12 @@ public final class ApiServer implements AutoCloseable
             }
             ctx.write(response);
             final boolean closeAfter = !keepAlive;
+            streamsInFlight++;
+            updateReading(ctx);
             ctx.writeAndFlush(new HttpChunkedInput(documentOrNull)).addListener((ChannelFuture written) ->
             {
+                streamsInFlight--;
+                updateReading(ctx);
                 if (!written.isSuccess())
                 {
                     // The status line is out: all that is left is to cut the stream short, which the
@@ -442,6 +451,23 @@ public final class ApiServer implements AutoCloseable
                     written.channel().close();
                 }
             });
+        }
+
+        /**
+         * Reads requests only while nothing is streaming and the socket takes what is written: a
+         * client that pipelines requests without reading the answers then waits for them in its own
+         * socket buffer, not in vtep's memory.
+         */
+        private void updateReading(final ChannelHandlerContext ctx)
+        {
+            ctx.channel().config().setAutoRead(streamsInFlight == 0 && ctx.channel().isWritable());
+        }
+
+        @Override
+        public void channelWritabilityChanged(final ChannelHandlerContext ctx) throws Exception
+        {
+            updateReading(ctx);
+            super.channelWritabilityChanged(ctx);
         }
 
         private void failed(final String what, final Throwable cause)
@@ -513,11 +539,12 @@ public final class ApiServer implements AutoCloseable
         private long written;
         Throwable failure;
 
+        /** With the first piece written ({@code first}), or none yet ({@code first} empty, {@code more} true). */
         DocumentInput(final StreamedDocument document, final StringBuilder first, final boolean more)
         {
             this.document = document;
             this.piece = first;
-            this.pending = true;
+            this.pending = !first.isEmpty();
             this.more = more;
         }
 

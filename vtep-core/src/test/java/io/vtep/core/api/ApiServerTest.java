@@ -437,4 +437,32 @@ class ApiServerTest
         }
         registry.close();
     }
+
+    /** Pipelined requests for streamed answers are answered in order, one stream at a time. */
+    @Test
+    void pipelinedStreamsAreAnsweredInOrder() throws Exception
+    {
+        final String one = fixture.router().handle("GET", "/api/v1/fdb", null).bodyText();
+        try (Socket socket = new Socket("127.0.0.1", server.localAddress().getPort()))
+        {
+            final StringBuilder requests = new StringBuilder();
+            for (int i = 0; i < 50; i++)
+            {
+                requests.append(i % 2 == 0 ? "GET /api/v1/fdb HTTP/1.1\r\nHost: x\r\n\r\n" : "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+            }
+            requests.append("GET /api/v1/fdb HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            socket.getOutputStream().write(requests.toString().getBytes(StandardCharsets.US_ASCII));
+            final String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(51, answers.split("HTTP/1.1 200 OK", -1).length - 1, answers);
+            // Each chunked body holds the document whole (it is smaller than one piece: one chunk).
+            final String chunk = Integer.toHexString(one.length()) + "\r\n" + one + "\r\n0\r\n\r\n";
+            int whole = 0;
+            for (int at = answers.indexOf(chunk); at >= 0; at = answers.indexOf(chunk, at + 1))
+            {
+                whole++;
+            }
+            assertEquals(26, whole, answers);
+            assertTrue(answers.endsWith("0\r\n\r\n"), answers);
+        }
+    }
 }
