@@ -46,6 +46,7 @@ import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vtep.core.config.ApiConfig;
 import io.vtep.core.config.ConfigException;
@@ -428,6 +429,8 @@ public final class ApiServer implements AutoCloseable
                 return;
             }
             ctx.write(response);
+            final ChunkedWriteHandler writer = ctx.pipeline().get(ChunkedWriteHandler.class);
+            documentOrNull.yieldTo(ctx.executor(), writer::resumeTransfer);
             final boolean closeAfter = !keepAlive;
             streamsInFlight++;
             updateReading(ctx);
@@ -532,11 +535,22 @@ public final class ApiServer implements AutoCloseable
      */
     private static final class DocumentInput implements ChunkedInput<ByteBuf>
     {
+        /**
+         * Pieces written before the stream lets the API thread serve others: Netty's chunk writer
+         * keeps asking while the socket is writable, and a client that reads as fast as vtep writes
+         * would otherwise hold the thread (and every other client, {@code /healthz} included) until
+         * its document ends.
+         */
+        static final int PIECES_PER_TURN = 4;
+
         private final StreamedDocument document;
         private final StringBuilder piece;
         private boolean pending;
         private boolean more;
         private long written;
+        private int piecesThisTurn;
+        private EventExecutor executor;
+        private Runnable resume;
         Throwable failure;
 
         /** With the first piece written ({@code first}), or none yet ({@code first} empty, {@code more} true). */
@@ -568,9 +582,26 @@ public final class ApiServer implements AutoCloseable
             return readChunk(ctx.alloc());
         }
 
+        /** Where to schedule {@code resume} when a turn's pieces are written (the connection's event loop). */
+        void yieldTo(final EventExecutor loop, final Runnable resumeTransfer)
+        {
+            this.executor = loop;
+            this.resume = resumeTransfer;
+        }
+
         @Override
         public ByteBuf readChunk(final ByteBufAllocator allocator)
         {
+            if (executor != null && ++piecesThisTurn > PIECES_PER_TURN && (pending || more))
+            {
+                // null without the end of input makes the chunk writer wait. The resumption is a
+                // scheduled task, not a plain one: the loop takes scheduled tasks in once per turn,
+                // after its I/O, whereas a plain task that queues itself again would run on and on
+                // within one turn (Netty gives tasks up to a second before it looks at I/O again).
+                piecesThisTurn = 0;
+                executor.schedule(resume, 1, TimeUnit.MICROSECONDS);
+                return null;
+            }
             if (!pending)
             {
                 if (!more)

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -464,5 +465,65 @@ class ApiServerTest
             assertEquals(26, whole, answers);
             assertTrue(answers.endsWith("0\r\n\r\n"), answers);
         }
+    }
+
+    /**
+     * A stream to a client that reads as fast as vtep writes never holds the API thread: another
+     * client is answered while it runs (here an endless document, so "after it" never comes), and a
+     * reader that goes away is no error of vtep's.
+     */
+    @Test
+    void otherClientsAreAnsweredWhileADocumentStreams() throws Exception
+    {
+        // Each piece takes a while to write (as a page of the FDB does), longer than the reader
+        // takes to read it: the socket never fills, so only the stream itself can let others in.
+        final StreamedDocument endless = out ->
+        {
+            LockSupport.parkNanos(2_000_000);
+            out.append(" ".repeat(StreamedDocument.PIECE_CHARS));
+            return true;
+        };
+        final ApiServer streaming = ApiServer.start(new ApiConfig("127.0.0.1", 0), new ApiRouter(fixture.fdb, fixture.tables,
+            fixture.counters, accept -> ApiResponse.jsonStream(() -> endless), () -> null, "1"));
+        try (Socket reader = new Socket("127.0.0.1", streaming.localAddress().getPort()))
+        {
+            reader.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            final long[] read = {0};
+            final Thread drain = Thread.ofPlatform().daemon().start(() ->
+            {
+                final byte[] buffer = new byte[64 * 1024];
+                try
+                {
+                    for (int n; (n = reader.getInputStream().read(buffer)) > 0; )
+                    {
+                        read[0] += n;
+                    }
+                }
+                catch (final IOException ex)
+                {
+                    // closed at the end of the test
+                }
+            });
+            final long deadline = System.nanoTime() + 10_000_000_000L;
+            while (read[0] < 1_000_000 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(read[0] >= 1_000_000, "the stream runs");
+            final HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" +
+                streaming.localAddress().getPort() + "/healthz")).timeout(java.time.Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, health.statusCode());
+            final long before = read[0];
+            Thread.sleep(100);
+            assertTrue(read[0] > before, "the stream still runs");
+            reader.close();
+            drain.join();
+        }
+        finally
+        {
+            streaming.close();
+        }
+        assertEquals(0, streaming.stats().failedResponses(), "a reader that leaves is not a failure");
     }
 }

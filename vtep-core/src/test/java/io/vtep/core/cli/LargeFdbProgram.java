@@ -23,6 +23,7 @@ import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 import io.vtep.fdb.RemoteVtep;
 import io.vtep.metrics.CounterLayout;
@@ -50,7 +51,7 @@ public final class LargeFdbProgram
         });
         final int entries = Integer.parseInt(args[0]);
         long started = System.nanoTime();
-        final Fdb fdb = new Fdb();
+        final Fdb fdb = new Fdb(settingsFor(entries));
         fdb.addVni(100, LearningMode.DATA_PLANE, 0, null);
         fdb.addVni(200, LearningMode.DATA_PLANE, 0, null);
         final ForwardingTables tables = new ForwardingTables(fdb);
@@ -89,10 +90,41 @@ public final class LargeFdbProgram
                 HttpResponse.BodyHandlers.ofInputStream());
             System.out.println("stream_status=" + response.statusCode());
             System.out.println("stream_transfer_encoding=" + response.headers().firstValue("transfer-encoding").orElse("none"));
+            // While the stream runs, /healthz is asked on another connection: how long it waits for
+            // the API thread shows what one page walk costs it (a figure, not asserted).
+            final long[] healthzMaxNanos = {0};
+            final int[] healthzAnswered = {0};
+            final HttpClient probe = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            final Thread prober = Thread.ofPlatform().daemon().start(() ->
+            {
+                try
+                {
+                    for (int i = 0; i < 50 && !Thread.currentThread().isInterrupted(); i++)
+                    {
+                        final long asked = System.nanoTime();
+                        probe.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+                        healthzMaxNanos[0] = Math.max(healthzMaxNanos[0], System.nanoTime() - asked);
+                        healthzAnswered[0]++;
+                        Thread.sleep(50);
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    // the stream ended
+                }
+                catch (final Exception ex)
+                {
+                    System.out.println("healthz_error=" + ex);
+                }
+            });
             try (InputStream body = response.body())
             {
                 final StreamScan scan = new StreamScan();
                 body.transferTo(scan);
+                prober.interrupt();
+                prober.join();
+                System.out.println("healthz_answered_during_stream=" + healthzAnswered[0]);
+                System.out.println("healthz_max_ms_during_stream=" + healthzMaxNanos[0] / 1_000_000);
                 System.out.println("stream_entries=" + scan.entries);
                 System.out.println("stream_complete=" + scan.endsWell());
             }
@@ -116,6 +148,24 @@ public final class LargeFdbProgram
         }
         System.out.flush();
         System.exit(0);
+    }
+
+    /**
+     * The default settings, with room for {@code entries} if the FDB has a global entry cap
+     * ({@code FdbSettings.withMaxEntries}, sized from the heap by default, would refuse a million
+     * entries in this small heap). Looked up by name so that this test runs with or without it.
+     */
+    private static FdbSettings settingsFor(final int entries) throws ReflectiveOperationException
+    {
+        final FdbSettings defaults = FdbSettings.defaults();
+        try
+        {
+            return (FdbSettings)FdbSettings.class.getMethod("withMaxEntries", int.class).invoke(defaults, entries + 1024);
+        }
+        catch (final NoSuchMethodException ex)
+        {
+            return defaults;
+        }
     }
 
     private static void resetPeaks()
