@@ -50,8 +50,7 @@ public final class ConfigLoader
         "route-distinguisher", "route-targets");
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
-    private static final Set<String> API_KEYS =
-        Set.of("listen", "max-connections", "header-timeout-seconds", "idle-timeout-seconds");
+    private static final Set<String> API_KEYS = Set.of("listen");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds");
 
     private ConfigLoader()
@@ -390,9 +389,13 @@ public final class ConfigLoader
         return new FdbConfig(ageing, entries);
     }
 
+    /** {@code api:} keys: {@link #API_KEYS} and the limits (README "HTTP API"). */
+    private static final Set<String> API_SECTION_KEYS = Set.copyOf(java.util.stream.Stream.concat(API_KEYS.stream(),
+        Set.of("max-connections", "header-timeout-seconds", "idle-timeout-seconds").stream()).toList());
+
     private static ApiConfig api(final ConfigNode node) throws ConfigException
     {
-        final Map<String, ConfigNode> map = node.mapping(API_KEYS);
+        final Map<String, ConfigNode> map = node.mapping(API_SECTION_KEYS);
         final ConfigNode listen = node(map, "listen", node.path());
         final ApiConfig address = listen.isMissing() ? ApiConfig.DEFAULT : hostAndPort(listen);
         // Bounds: at least one connection and one second; at most what a single-threaded HTTP
