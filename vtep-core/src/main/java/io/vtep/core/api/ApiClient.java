@@ -8,8 +8,11 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The command line's side of the HTTP API: GETs a JSON document from a running vtep
@@ -90,7 +93,10 @@ public final class ApiClient
         }
         catch (final IOException ex)
         {
-            throw new ApiClientException("cannot talk to a vtep at " + base + ": " + ex);
+            // Connected, but the answer did not arrive whole: vtep (or what listens there) closed
+            // the connection or cut a streamed answer short. Not "unreachable": say so.
+            throw new ApiClientException("vtep at " + base + " closed the connection before its answer to " + pathAndQuery +
+                " was complete (see vtep's log): " + ex);
         }
         catch (final InterruptedException ex)
         {
@@ -117,10 +123,51 @@ public final class ApiClient
         if (response.statusCode() != 200)
         {
             final Object error = document.get("error");
+            if (response.statusCode() >= 500)
+            {
+                throw new ApiClientException("vtep at " + base + " answered " + pathAndQuery + " with an error (" +
+                    response.statusCode() + "): " + (error != null ? error : "no message") + " (see vtep's log)");
+            }
             throw new ApiClientException(error != null ? error.toString() :
                 base + pathAndQuery + " answered " + response.statusCode());
         }
         return document;
+    }
+
+    /**
+     * GETs a paged document a page at a time ({@code limit} and {@code after}, the cursor each page
+     * gives as {@code "next"}), so that only one page is held however large the whole is. A vtep from
+     * before paging refuses {@code limit}; it is then asked for the whole document at once.
+     *
+     * @param pathAndQuery such as {@code /api/v1/fdb} or {@code /api/v1/fdb?vni=100}
+     * @param limit        entries per page
+     * @param page         receives each page's document
+     */
+    public void forEachPage(final String pathAndQuery, final int limit, final Consumer<Map<String, Object>> page)
+        throws ApiClientException
+    {
+        final String first = pathAndQuery + (pathAndQuery.contains("?") ? "&" : "?") + "limit=" + limit;
+        String after = null;
+        do
+        {
+            final Map<String, Object> document;
+            try
+            {
+                document = getJson(after == null ? first : first + "&after=" + URLEncoder.encode(after, StandardCharsets.UTF_8));
+            }
+            catch (final ApiClientException ex)
+            {
+                if (after == null && ex.getMessage().startsWith("unknown query parameter 'limit'"))
+                {
+                    page.accept(getJson(pathAndQuery));
+                    return;
+                }
+                throw ex;
+            }
+            page.accept(document);
+            after = document.get("next") instanceof String next ? next : null;
+        }
+        while (after != null);
     }
 
     /** A failure to get an answer, with a message for the operator (printed after "vtep: "). */

@@ -1,9 +1,5 @@
 package io.vtep.core.api;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
@@ -21,7 +17,7 @@ import io.vtep.metrics.Side;
 
 /**
  * The JSON documents of {@code /api/v1/fdb} and {@code /api/v1/vnis}, built on the API thread from
- * the FDB's control-side visitor ({@link Fdb#forEach}, which never blocks the writer or the data path),
+ * the FDB's control-side visitor ({@link VniFdb#forEach}, which never blocks the writer or the data path),
  * the read-only forwarding tables and the summed counters. Field names are snake_case; absent
  * things are {@code null}, never left out, so clients can rely on the shape.
  */
@@ -45,9 +41,9 @@ final class ApiDocuments
         return tables.vni(vni) != null && fdb.vni(vni) != null;
     }
 
-    private record Row(int vni, long mac, long entry, long ageNanos)
-    {
-    }
+    /** Rows per page when the whole FDB is streamed: a sixteenth of it, within these bounds. */
+    static final int MIN_STREAM_PAGE = 1024;
+    static final int MAX_STREAM_PAGE = FdbPager.MAX_CAPACITY;
 
     /**
      * <pre>{@code
@@ -55,56 +51,141 @@ final class ApiDocuments
      *              "remote":null,"age_seconds":3}, ...]}
      * }</pre>
      * Sorted by VNI, then MAC. {@code age_seconds}: since last seen for learned entries, since installed
-     * for static and EVPN ones (which never age out).
+     * for static and EVPN ones (which never age out). Written a page at a time ({@link FdbPager}):
+     * memory stays a page whatever the size of the FDB.
+     *
+     * <p>With a {@code cursor}, one page: the {@code limit} entries after it, and {@code "next"}, the
+     * cursor of the page after (null on the last page).
      *
      * @param vniOrZero one VNI, or 0 for all
+     * @param cursor    where a page starts and how long it is, or null for the whole FDB
      */
-    String fdb(final int vniOrZero)
+    StreamedDocument fdb(final int vniOrZero, final FdbCursor cursor)
     {
-        final List<Row> rows = new ArrayList<>();
-        if (vniOrZero == 0)
-        {
-            fdb.forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
-        }
-        else
-        {
-            fdb.vni(vniOrZero).forEach((vni, mac, entry, age) -> rows.add(new Row(vni, mac, entry, age)));
-        }
-        rows.sort(Comparator.comparingInt(Row::vni).thenComparingLong(Row::mac));
+        return new FdbStream(vniOrZero, cursor);
+    }
 
-        final JsonWriter json = new JsonWriter().beginObject().name("entries").beginArray();
-        for (final Row row : rows)
+    /** Rows per page: the requested page, or for the whole FDB a sixteenth of it within bounds. */
+    private int pageCapacity(final int vniOrZero, final FdbCursor cursor)
+    {
+        if (cursor != null)
         {
-            final long entry = row.entry();
-            final Origin origin = FdbEntry.origin(entry);
-            json.beginObject()
-                .field("vni", row.vni())
-                .field("mac", MacAddress.format(row.mac()))
-                .field("origin", origin == null ? null : origin.label());
-            if (FdbEntry.isLocal(entry))
+            return cursor.limit();
+        }
+        long total = 0;
+        for (final int vni : vniOrZero == 0 ? fdb.vnis() : new int[] {vniOrZero})
+        {
+            final VniFdb table = fdb.vni(vni);
+            total += table == null ? 0 : table.size();
+        }
+        return (int)Math.clamp(total / 16, MIN_STREAM_PAGE, MAX_STREAM_PAGE);
+    }
+
+    /**
+     * The state of one {@code /api/v1/fdb} answer between pieces. The page and the text buffer are
+     * made with the first piece, so that answers queued behind another on a connection cost little.
+     */
+    private final class FdbStream implements StreamedDocument
+    {
+        private final int vniOrZero;
+        private final FdbCursor pageOnlyOrNull;
+        private FdbPager pager;
+        private StringBuilder buffer;
+        private JsonWriter json;
+        private int rows;
+        private int row;
+        private int afterVni;
+        private long afterMac = -1;
+
+        FdbStream(final int vniOrZero, final FdbCursor pageOnlyOrNull)
+        {
+            this.vniOrZero = vniOrZero;
+            this.pageOnlyOrNull = pageOnlyOrNull;
+            if (pageOnlyOrNull != null)
             {
-                final Attachment attachment = attachment(FdbEntry.attachment(entry));
-                json.field("port", attachment == null ? null : attachment.port().name());
-                json.name("vlan");
-                if (attachment != null && attachment.isTagged())
+                afterVni = pageOnlyOrNull.afterVni();
+                afterMac = pageOnlyOrNull.afterMac();
+            }
+        }
+
+        @Override
+        public boolean next(final StringBuilder out)
+        {
+            if (pager == null)
+            {
+                pager = new FdbPager(fdb, vniOrZero, pageCapacity(vniOrZero, pageOnlyOrNull));
+                buffer = new StringBuilder(StreamedDocument.PIECE_CHARS + 512);
+                json = new JsonWriter(buffer);
+                json.beginObject().name("entries").beginArray();
+                nextPage();
+            }
+            boolean more = true;
+            while (buffer.length() < StreamedDocument.PIECE_CHARS)
+            {
+                if (row == rows && (pageOnlyOrNull != null || !pager.more() || nextPage() == 0))
                 {
-                    json.value(attachment.vlan());
+                    finish();
+                    more = false;
+                    break;
                 }
-                else
-                {
-                    json.nullValue();
-                }
-                json.name("remote").nullValue();
+                entry(json, pager.vni(row), pager.mac(row), pager.entry(row), pager.ageNanos(row));
+                afterVni = pager.vni(row);
+                afterMac = pager.mac(row);
+                row++;
+            }
+            out.append(buffer);
+            buffer.setLength(0);
+            return more;
+        }
+
+        private int nextPage()
+        {
+            rows = pager.fill(afterVni, afterMac);
+            row = 0;
+            return rows;
+        }
+
+        private void finish()
+        {
+            json.endArray();
+            if (pageOnlyOrNull != null)
+            {
+                json.field("next", pager.more() && rows > 0 ? FdbCursor.format(afterVni, afterMac) : null);
+            }
+            json.endObject();
+            buffer.append('\n');
+        }
+    }
+
+    private void entry(final JsonWriter json, final int vni, final long mac, final long entry, final long ageNanos)
+    {
+        final Origin origin = FdbEntry.origin(entry);
+        json.beginObject()
+            .field("vni", vni)
+            .field("mac", MacAddress.format(mac))
+            .field("origin", origin == null ? null : origin.label());
+        if (FdbEntry.isLocal(entry))
+        {
+            final Attachment attachment = attachment(FdbEntry.attachment(entry));
+            json.field("port", attachment == null ? null : attachment.port().name());
+            json.name("vlan");
+            if (attachment != null && attachment.isTagged())
+            {
+                json.value(attachment.vlan());
             }
             else
             {
-                final RemoteVtep vtep = fdb.remoteVteps().byIndex(FdbEntry.vtepIndex(entry));
-                json.name("port").nullValue().name("vlan").nullValue()
-                    .field("remote", vtep == null ? null : vtep.address().toString());
+                json.nullValue();
             }
-            json.field("age_seconds", Math.max(0, row.ageNanos()) / NANOS_PER_SECOND).endObject();
+            json.name("remote").nullValue();
         }
-        return json.endArray().endObject() + "\n";
+        else
+        {
+            final RemoteVtep vtep = fdb.remoteVteps().byIndex(FdbEntry.vtepIndex(entry));
+            json.name("port").nullValue().name("vlan").nullValue()
+                .field("remote", vtep == null ? null : vtep.address().toString());
+        }
+        json.field("age_seconds", Math.max(0, ageNanos) / NANOS_PER_SECOND).endObject();
     }
 
     /**

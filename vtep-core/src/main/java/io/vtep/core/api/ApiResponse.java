@@ -2,12 +2,18 @@ package io.vtep.core.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What an API route answers: status, content type, body and extra headers ({@code Allow} on a 405).
  * Independent of Netty so that routing is tested without a socket.
+ *
+ * <p>The body is either bytes, or, for documents that grow with the FDB, a {@link StreamedDocument}
+ * that the server sends chunked ({@code streamOrNull}, a factory so that each read starts afresh);
+ * {@link #body()} of a streamed response writes the whole document (tests, small answers).
  */
-public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers)
+public record ApiResponse(int status, String contentType, byte[] body, Map<String, String> headers,
+    Supplier<StreamedDocument> streamOrNull)
 {
     public static final String JSON = "application/json; charset=utf-8";
     public static final String TEXT = "text/plain; charset=utf-8";
@@ -15,6 +21,11 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     public ApiResponse
     {
         headers = Map.copyOf(headers);
+    }
+
+    public ApiResponse(final int status, final String contentType, final byte[] body, final Map<String, String> headers)
+    {
+        this(status, contentType, body, headers, null);
     }
 
     public static ApiResponse of(final int status, final String contentType, final String body)
@@ -25,6 +36,12 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     public static ApiResponse json(final String body)
     {
         return of(200, JSON, body);
+    }
+
+    /** 200 with a JSON document sent in chunks as it is written. */
+    public static ApiResponse jsonStream(final Supplier<StreamedDocument> document)
+    {
+        return new ApiResponse(200, JSON, new byte[0], Map.of(), document);
     }
 
     public static ApiResponse text(final int status, final String body)
@@ -42,12 +59,25 @@ public record ApiResponse(int status, String contentType, byte[] body, Map<Strin
     {
         final java.util.HashMap<String, String> more = new java.util.HashMap<>(headers);
         more.put(name, value);
-        return new ApiResponse(status, contentType, body, more);
+        return new ApiResponse(status, contentType, body, more, streamOrNull);
+    }
+
+    /** Whether the body is streamed (sent chunked, length unknown in advance). */
+    public boolean streamed()
+    {
+        return streamOrNull != null;
+    }
+
+    /** The body; a streamed one is written whole here. */
+    @Override
+    public byte[] body()
+    {
+        return streamOrNull == null ? body : StreamedDocument.toText(streamOrNull.get()).getBytes(StandardCharsets.UTF_8);
     }
 
     /** The body as text (for tests and messages). */
     public String bodyText()
     {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(body(), StandardCharsets.UTF_8);
     }
 }

@@ -2,7 +2,6 @@ package io.vtep.core.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vtep.core.pipeline.ForwardingTables;
@@ -19,7 +18,8 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /metrics}</td><td>Prometheus text, or OpenMetrics when {@code Accept} asks for it</td></tr>
  *   <tr><td>{@code GET /healthz}</td><td>200 "ok" while the process runs</td></tr>
  *   <tr><td>{@code GET /readyz}</td><td>200 when the access ports are open and the underlay bound, else 503 with the reason</td></tr>
- *   <tr><td>{@code GET /api/v1/fdb[?vni=N]}</td><td>FDB entries, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/fdb[?vni=N][&limit=N[&after=VNI/MAC]]}</td><td>FDB entries, JSON, streamed;
+ *   or one page of them after a cursor</td></tr>
  *   <tr><td>{@code GET /api/v1/vnis[?vni=N]}</td><td>VNIs with ports, flood lists, FDB counts and counters, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/ports}</td><td>access ports and their interfaces' state, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
@@ -38,7 +38,8 @@ public final class ApiRouter
     private static final List<String> PATHS =
         List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
             "/api/v1/version");
-    private static final Set<String> VNI_PARAMETER = Set.of("vni");
+    private static final List<String> VNI_PARAMETER = List.of("vni");
+    private static final List<String> FDB_PARAMETERS = List.of("vni", "limit", "after");
 
     private final ApiDocuments documents;
     private final MetricsEndpoint metrics;
@@ -99,7 +100,7 @@ public final class ApiRouter
                 case "/metrics" -> metrics.scrape(acceptHeaderOrNull);
                 case "/healthz" -> ApiResponse.text(200, "ok");
                 case "/readyz" -> readyz();
-                case "/api/v1/fdb" -> withVni(decoder, vni -> ApiResponse.json(documents.fdb(vni)));
+                case "/api/v1/fdb" -> fdb(decoder);
                 case "/api/v1/vnis" -> withVni(decoder, vni -> ApiResponse.json(documents.vnis(vni)));
                 case "/api/v1/ports" -> ApiResponse.json(documents.ports());
                 case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
@@ -113,6 +114,20 @@ public final class ApiRouter
         {
             return ApiResponse.jsonError(400, ex.getMessage());
         }
+    }
+
+    /** The whole FDB streamed, or with {@code limit} one page of it (README "HTTP API"). */
+    private ApiResponse fdb(final QueryStringDecoder decoder)
+    {
+        final Map<String, List<String>> parameters = parameters(decoder, FDB_PARAMETERS);
+        final String limit = single(parameters, "limit");
+        final String after = single(parameters, "after");
+        if (after != null && limit == null)
+        {
+            throw new BadRequest("after needs limit (the page length)");
+        }
+        final FdbCursor cursor = limit == null ? null : FdbCursor.parse(limit, after);
+        return withVni(decoder, FDB_PARAMETERS, vni -> ApiResponse.jsonStream(() -> documents.fdb(vni, cursor)));
     }
 
     private ApiResponse readyz()
@@ -142,6 +157,26 @@ public final class ApiRouter
 
     private ApiResponse withVni(final QueryStringDecoder decoder, final VniRoute route)
     {
+        return withVni(decoder, VNI_PARAMETER, route);
+    }
+
+    private ApiResponse withVni(final QueryStringDecoder decoder, final List<String> accepted, final VniRoute route)
+    {
+        final String value = single(parameters(decoder, accepted), "vni");
+        if (value == null)
+        {
+            return route.answer(0);
+        }
+        final int vni = parseVni(value);
+        if (!documents.hasVni(vni))
+        {
+            return ApiResponse.jsonError(404, "VNI " + vni + " is not configured");
+        }
+        return route.answer(vni);
+    }
+
+    private static Map<String, List<String>> parameters(final QueryStringDecoder decoder, final List<String> accepted)
+    {
         final Map<String, List<String>> parameters;
         try
         {
@@ -153,26 +188,27 @@ public final class ApiRouter
         }
         for (final String name : parameters.keySet())
         {
-            if (!VNI_PARAMETER.contains(name))
+            if (!accepted.contains(name))
             {
-                throw new BadRequest("unknown query parameter '" + name + "' (accepted: vni)");
+                throw new BadRequest("unknown query parameter '" + name + "' (accepted: " + String.join(", ", accepted) + ")");
             }
         }
-        final List<String> values = parameters.get("vni");
+        return parameters;
+    }
+
+    /** The parameter's value, or null when absent; given twice is a {@link BadRequest}. */
+    private static String single(final Map<String, List<String>> parameters, final String name)
+    {
+        final List<String> values = parameters.get(name);
         if (values == null)
         {
-            return route.answer(0);
+            return null;
         }
         if (values.size() != 1)
         {
-            throw new BadRequest("give vni once, not " + values.size() + " times");
+            throw new BadRequest("give " + name + " once, not " + values.size() + " times");
         }
-        final int vni = parseVni(values.getFirst());
-        if (!documents.hasVni(vni))
-        {
-            return ApiResponse.jsonError(404, "VNI " + vni + " is not configured");
-        }
-        return route.answer(vni);
+        return values.getFirst();
     }
 
     /** A VNI as a decimal number 1..16777215, or {@link BadRequest} saying what is wrong. */

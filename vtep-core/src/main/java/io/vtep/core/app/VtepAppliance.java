@@ -13,6 +13,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
 
 import io.vtep.core.api.ApiResponse;
+import io.vtep.core.api.ApiMeters;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
 import io.vtep.core.api.BgpDocuments;
@@ -414,6 +415,7 @@ public final class VtepAppliance implements AutoCloseable
             this::notReadyReason, version(), bgpDocuments);
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
+        ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());
     }
 
     /** For {@code GET /readyz}: null when the access ports are open and served and the underlay is bound. */

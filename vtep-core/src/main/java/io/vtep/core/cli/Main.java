@@ -23,6 +23,8 @@ public final class Main
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
+    /** FDB entries per API request of {@code fdb show} (about 1.5 MB of JSON). */
+    static final int FDB_PAGE = 10_000;
 
     static
     {
@@ -90,7 +92,38 @@ public final class Main
         {
             return EXIT_USAGE;
         }
-        return query(options, options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, CliFormat::fdbShow, out, err);
+        final ApiClient client = client(options, err);
+        if (client == null)
+        {
+            return EXIT_USAGE;
+        }
+        // Page by page (FDB_PAGE entries each): a million MACs are printed holding one page.
+        try
+        {
+            client.forEachPage(options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, FDB_PAGE,
+                page -> out.print(CliFormat.fdbShow(page)));
+            out.flush();
+            return EXIT_OK;
+        }
+        catch (final ApiClient.ApiClientException ex)
+        {
+            out.flush();
+            err.println("vtep: " + ex.getMessage());
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static ApiClient client(final ClientOptions options, final PrintStream err)
+    {
+        try
+        {
+            return new ApiClient(options.api);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            err.println("vtep: " + ex.getMessage());
+            return null;
+        }
     }
 
     /** {@code bgp summary [--api URL]} ({@code bgp} alone means summary) and {@code bgp routes [--vni N] [--api URL]}. */
@@ -139,14 +172,9 @@ public final class Main
     private static int query(final ClientOptions options, final String path,
         final Function<Map<String, Object>, String> format, final PrintStream out, final PrintStream err)
     {
-        final ApiClient client;
-        try
+        final ApiClient client = client(options, err);
+        if (client == null)
         {
-            client = new ApiClient(options.api);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            err.println("vtep: " + ex.getMessage());
             return EXIT_USAGE;
         }
         try

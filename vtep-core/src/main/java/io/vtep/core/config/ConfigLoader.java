@@ -436,15 +436,21 @@ public final class ConfigLoader
         return new FdbConfig(ageing, entries, maxEntries, hold);
     }
 
+    /** {@code api:} keys: {@link #API_KEYS} and the limits (README "HTTP API"). */
+    private static final Set<String> API_SECTION_KEYS = Set.copyOf(java.util.stream.Stream.concat(API_KEYS.stream(),
+        Set.of("max-connections", "header-timeout-seconds", "idle-timeout-seconds").stream()).toList());
+
     private static ApiConfig api(final ConfigNode node) throws ConfigException
     {
-        final Map<String, ConfigNode> map = node.mapping(API_KEYS);
+        final Map<String, ConfigNode> map = node.mapping(API_SECTION_KEYS);
         final ConfigNode listen = node(map, "listen", node.path());
-        if (listen.isMissing())
-        {
-            return ApiConfig.DEFAULT;
-        }
-        return hostAndPort(listen);
+        final ApiConfig address = listen.isMissing() ? ApiConfig.DEFAULT : hostAndPort(listen);
+        // Bounds: at least one connection and one second; at most what a single-threaded HTTP
+        // listener sensibly serves, so a typo cannot hand the API every file descriptor.
+        return new ApiConfig(address.host(), address.port(),
+            (int)node(map, "max-connections", node.path()).integer(ApiConfig.DEFAULT_MAX_CONNECTIONS, 1, 4096),
+            (int)node(map, "header-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3600),
+            (int)node(map, "idle-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86400));
     }
 
     /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6) with a literal address. */

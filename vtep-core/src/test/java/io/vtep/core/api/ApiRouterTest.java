@@ -103,7 +103,14 @@ class ApiRouterTest
         "/api/v1/fdb?vni=1%2         | bad query string",
         "/api/v1/vnis?vni=x          | vni must be a number 1..16777215, not 'x'",
         "/api/v1/fdb?vni=100&vni=200 | give vni once, not 2 times",
-        "/api/v1/fdb?mac=02:00:00:00:00:01 | unknown query parameter 'mac' (accepted: vni)",
+        "/api/v1/fdb?mac=02:00:00:00:00:01 | unknown query parameter 'mac' (accepted: vni, limit, after)",
+        "/api/v1/vnis?limit=5       | unknown query parameter 'limit' (accepted: vni)",
+        "/api/v1/fdb?limit=0         | limit must be a number 1..65536, not '0'",
+        "/api/v1/fdb?limit=65537     | limit must be a number 1..65536, not '65537'",
+        "/api/v1/fdb?after=100/02:00:00:00:00:01 | after needs limit",
+        "/api/v1/fdb?limit=2&after=100 | after must be VNI/MAC",
+        "/api/v1/fdb?limit=2&after=100/zz | after must be VNI/MAC",
+        "/api/v1/fdb?limit=2&after=0/02:00:00:00:00:01 | vni 0 is out of range",
     })
     void badVniIs400WithAMessage(final String uri, final String message)
     {
@@ -135,6 +142,40 @@ class ApiRouterTest
             {"vni":100,"mac":"02:00:00:00:00:0b","origin":"remote","port":null,"vlan":null,"remote":"192.0.2.2","age_seconds":12},\
             {"vni":200,"mac":"02:00:00:00:00:02","origin":"local","port":"acc1","vlan":10,"remote":null,"age_seconds":1}]}
             """, response.bodyText());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void fdbPagesFollowTheCursorToTheEnd()
+    {
+        final Map<String, Object> first = json(get("/api/v1/fdb?limit=2"));
+        assertEquals(List.of("02:00:00:00:00:01", "02:00:00:00:00:09"),
+            ((List<Map<String, Object>>)first.get("entries")).stream().map(e -> e.get("mac")).toList());
+        assertEquals("100/02:00:00:00:00:09", first.get("next"));
+
+        final Map<String, Object> second = json(get("/api/v1/fdb?limit=2&after=100/02:00:00:00:00:09"));
+        final List<Map<String, Object>> entries = (List<Map<String, Object>>)second.get("entries");
+        assertEquals(List.of(100L, 200L), entries.stream().map(e -> e.get("vni")).toList());
+        assertEquals(List.of("02:00:00:00:00:0b", "02:00:00:00:00:02"), entries.stream().map(e -> e.get("mac")).toList());
+        assertNull(second.get("next"), "the page took the last entries: no next page");
+
+        final Map<String, Object> last = json(get("/api/v1/fdb?limit=2&after=200/02:00:00:00:00:02"));
+        assertEquals(List.of(), last.get("entries"));
+        assertTrue(last.containsKey("next"));
+        assertNull(last.get("next"));
+
+        final Map<String, Object> oneVni = json(get("/api/v1/fdb?vni=100&limit=5"));
+        assertEquals(3, ((List<?>)oneVni.get("entries")).size());
+        assertNull(oneVni.get("next"));
+    }
+
+    @Test
+    void theWholeFdbIsStreamedInTheShapeItAlwaysHad()
+    {
+        final ApiResponse response = get("/api/v1/fdb");
+        assertTrue(response.streamed());
+        assertEquals(ApiResponse.JSON, response.contentType());
+        assertEquals(response.bodyText(), response.bodyText(), "each read of a streamed body starts afresh");
     }
 
     @Test

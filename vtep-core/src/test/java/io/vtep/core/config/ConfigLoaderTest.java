@@ -82,6 +82,17 @@ class ConfigLoaderTest
     }
 
     @Test
+    void readsTheApiLimits() throws ConfigException
+    {
+        final VtepConfig config = ConfigLoader.parse("""
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: eth1, vlans: { untagged: 7 } } ]
+            api: { max-connections: 16, header-timeout-seconds: 5, idle-timeout-seconds: 30 }
+            """);
+        assertEquals(new ApiConfig("127.0.0.1", 9100, 16, 5, 30), config.api());
+    }
+
+    @Test
     void appliesDefaults() throws ConfigException
     {
         final VtepConfig config = ConfigLoader.parse("""
@@ -216,6 +227,10 @@ class ConfigLoaderTest
             Arguments.of("api host name", vtep + port + "api: { listen: 'localhost:9100' }\n", "api.listen", "not an IP address"),
             Arguments.of("api bad port", vtep + port + "api: { listen: '127.0.0.1:99999' }\n", "api.listen", "out of range"),
             Arguments.of("api no port", vtep + port + "api: { listen: '127.0.0.1' }\n", "api.listen", "HOST:PORT"),
+            Arguments.of("api no connections", vtep + port + "api: { max-connections: 0 }\n", "api.max-connections", "out of range"),
+            Arguments.of("api header timeout", vtep + port + "api: { header-timeout-seconds: 0 }\n", "api.header-timeout-seconds",
+                "out of range"),
+            Arguments.of("api idle timeout", vtep + port + "api: { idle-timeout-seconds: x }\n", "api.idle-timeout-seconds", ""),
             Arguments.of("not YAML", "vtep: [ unclosed\n", "", "not valid YAML"),
             Arguments.of("empty", "", "", "empty"),
             Arguments.of("a list at the top", "- 1\n- 2\n", "", "mapping"));
