@@ -151,21 +151,12 @@ public final class LargeFdbProgram
     }
 
     /**
-     * The default settings, with room for {@code entries} if the FDB has a global entry cap
-     * ({@code FdbSettings.withMaxEntries}, sized from the heap by default, would refuse a million
-     * entries in this small heap). Looked up by name so that this test runs with or without it.
+     * The default settings with room for {@code entries}: the global entry cap, sized from the heap
+     * by default, would refuse a million entries in this small heap.
      */
-    private static FdbSettings settingsFor(final int entries) throws ReflectiveOperationException
+    private static FdbSettings settingsFor(final int entries)
     {
-        final FdbSettings defaults = FdbSettings.defaults();
-        try
-        {
-            return (FdbSettings)FdbSettings.class.getMethod("withMaxEntries", int.class).invoke(defaults, entries + 1024);
-        }
-        catch (final NoSuchMethodException ex)
-        {
-            return defaults;
-        }
+        return FdbSettings.defaults().withMaxEntries(entries + 1024);
     }
 
     private static void resetPeaks()
