@@ -124,8 +124,11 @@ class HostileInputTest
         assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "before\n" + topology.diagnostics());
         assertEquals("local acc1", vtep.entry(VNI, net.h1.mac()));
 
-        HostileSources.spoofedVxlan(net.kernelNs, KernelPeerTopology.VTEP_IP, VNI, HostileSources.ipv4("192.0.2.66"), 1,
-            net.h1.mac());
+        // From the address of the VNI's member (the kernel VTEP): a source that is not a member is
+        // dropped before it can teach anything (accept-from, VniSourceCheckTest); a member, or
+        // anyone who spoofs its address, still gets as far as learning, where the hold stops it.
+        HostileSources.spoofedVxlan(net.kernelNs, KernelPeerTopology.VTEP_IP, VNI,
+            HostileSources.ipv4(KernelPeerTopology.KERNEL_IP), 1, net.h1.mac());
         final VniFdb fdb = vtep.fdb().vni(VNI);
         Wait.until(Duration.ofSeconds(5), () -> fdb.localMovesRefused() == 1, "the spoofed move is refused and counted");
         Thread.sleep(200); // what the writer would do with it has been done
