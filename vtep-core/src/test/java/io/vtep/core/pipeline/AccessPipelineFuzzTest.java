@@ -27,6 +27,10 @@ import io.vtep.metrics.Side;
  */
 class AccessPipelineFuzzTest
 {
+    /** Reused: a batch holds native memory, too much to take per input. */
+    private final FrameBatch frames = new FrameBatch(1, FrameBatch.MAX_FRAME_LENGTH);
+    private final FrameBatch superFrames = new FrameBatch(1, FrameBatch.MAX_SUPER_FRAME_LENGTH);
+
     @FuzzTest(maxDuration = "60s")
     void accessFrame(final FuzzedDataProvider data)
     {
@@ -37,7 +41,8 @@ class AccessPipelineFuzzTest
         final int segmentSize = data.consumeInt(0, 0xFFFF);
         final byte[] frame = data.consumeRemainingAsBytes();
         final boolean offloaded = kind != 0;
-        final FrameBatch batch = new FrameBatch(1, offloaded ? FrameBatch.MAX_SUPER_FRAME_LENGTH : FrameBatch.MAX_FRAME_LENGTH);
+        final FrameBatch batch = offloaded ? superFrames : frames;
+        batch.clear();
         if (frame.length > batch.maxFrameLength())
         {
             return; // the driver never hands over more than its slot holds (it counts TRUNCATED)

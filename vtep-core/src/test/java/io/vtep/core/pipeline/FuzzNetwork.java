@@ -1,6 +1,7 @@
 package io.vtep.core.pipeline;
 
-import io.vtep.core.port.FrameBatch;
+import org.agrona.concurrent.UnsafeBuffer;
+
 import io.vtep.core.testing.EthernetFrames;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
@@ -39,7 +40,8 @@ final class FuzzNetwork
     final RecordingPort eth1 = new RecordingPort("eth1");
     final RecordingPort eth2 = new RecordingPort("eth2");
     final RecordingTransmitter underlay = new RecordingTransmitter();
-    final Fdb fdb = new Fdb(FdbSettings.defaults());
+    /** Small queues and tables: one network per input, built some thousand times a second while fuzzing. */
+    final Fdb fdb = new Fdb(FdbSettings.defaults().withLearnQueueCapacity(64).withRemoteVtepCapacity(16));
     final CounterSnapshotSource counters = new CounterSnapshotSource(new CounterLayout(3, 16));
     final AccessPipeline fromEth1;
     final AccessPipeline fromEth2;
@@ -69,10 +71,7 @@ final class FuzzNetwork
         fromOverlay = plane.overlayPipeline();
 
         final byte[] hello = EthernetFrames.ethernet(MacAddress.BROADCAST, HOST_1, 60);
-        final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(batch.slotFrameOffset(0), hello);
-        batch.add(batch.slotFrameOffset(0), hello.length);
-        fromEth1.process(batch, now);
+        fromEth1.forward(new UnsafeBuffer(hello), 0, hello.length, now);
         fdb.conductor().doWork();
         eth1.sent.clear();
         eth2.sent.clear();
