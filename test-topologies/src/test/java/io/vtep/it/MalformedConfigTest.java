@@ -32,6 +32,7 @@ class MalformedConfigTest {
             an alias bomb               | 'a: &a [x,x,x,x,x,x,x,x]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\\n' | aliases for non-scalar nodes exceeds the specified max=10
             a duplicate key             | 'vtep: { local-ip: 192.0.2.1 }\\nvtep: { local-ip: 192.0.2.2 }\\n' | vtep: appears twice (line 2)
             a wrong type                | 'vtep: { local-ip: [ 192.0.2.1 ] }\\n' | vtep.local-ip: expected a text value
+            binary that is not base64   | 'vtep: { local-ip: !!binary ZXR*MQ== }\\n' | not valid YAML at line 1
             """)
     void isRefusedWithExitCode2AndWhere(String what, String yaml, String expected, @TempDir Path directory) throws IOException {
         Path config = directory.resolve("bad.yaml");
