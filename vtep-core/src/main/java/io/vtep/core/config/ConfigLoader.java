@@ -1,6 +1,7 @@
 package io.vtep.core.config;
 
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,16 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
@@ -65,11 +56,21 @@ public final class ConfigLoader
         final String text;
         try
         {
+            // Checked before reading: a multi-GB file (or /dev/zero) must not take the heap first.
+            final long size = Files.size(file);
+            if (size > YamlDocument.MAX_CODE_POINTS)
+            {
+                throw YamlDocument.tooLarge(size);
+            }
             text = Files.readString(file);
         }
         catch (final NoSuchFileException ex)
         {
             throw new ConfigException("", "configuration file " + file + " does not exist");
+        }
+        catch (final CharacterCodingException ex)
+        {
+            throw new ConfigException("", "configuration file " + file + " is not UTF-8 text: " + ex);
         }
         catch (final IOException ex)
         {
@@ -137,59 +138,7 @@ public final class ConfigLoader
 
     private static Object readYaml(final String yamlText) throws ConfigException
     {
-        final LoaderOptions options = new LoaderOptions();
-        options.setAllowDuplicateKeys(false); // a duplicate VLAN on a port must be an error, not "last wins"
-        options.setMaxAliasesForCollections(10);
-        try
-        {
-            final Node document = new Yaml(new SafeConstructor(options)).compose(new java.io.StringReader(yamlText));
-            if (document == null)
-            {
-                return null;
-            }
-            refuseDuplicateKeys(document, "");
-            return new Yaml(new SafeConstructor(options)).load(yamlText);
-        }
-        catch (final MarkedYAMLException ex)
-        {
-            final String where = ex.getProblemMark() == null ? "" :
-                " at line " + (ex.getProblemMark().getLine() + 1) + ", column " + (ex.getProblemMark().getColumn() + 1);
-            throw new ConfigException("", "not valid YAML" + where + ": " + ex.getProblem());
-        }
-        catch (final YAMLException ex)
-        {
-            throw new ConfigException("", "not valid YAML: " + ex.getMessage());
-        }
-    }
-
-    /**
-     * YAML parsers either keep the last of two equal keys or fail without saying where; a duplicate
-     * VLAN on a port must be refused with its key path, so duplicates are found on the node tree.
-     */
-    private static void refuseDuplicateKeys(final Node node, final String path) throws ConfigException
-    {
-        if (node instanceof MappingNode mapping)
-        {
-            final Set<String> keys = new HashSet<>();
-            for (final NodeTuple tuple : mapping.getValue())
-            {
-                final String key = tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "?";
-                final String childPath = path.isEmpty() ? key : path + "." + key;
-                if (!keys.add(key))
-                {
-                    throw new ConfigException(childPath, "appears twice (line " +
-                        (tuple.getKeyNode().getStartMark().getLine() + 1) + "); each key may be given once");
-                }
-                refuseDuplicateKeys(tuple.getValueNode(), childPath);
-            }
-        }
-        else if (node instanceof SequenceNode sequence)
-        {
-            for (int i = 0; i < sequence.getValue().size(); i++)
-            {
-                refuseDuplicateKeys(sequence.getValue().get(i), path + "[" + i + "]");
-            }
-        }
+        return YamlDocument.read(yamlText);
     }
 
     static ConfigNode node(final Map<String, ConfigNode> map, final String key, final String parent)
