@@ -8,6 +8,7 @@ import io.vtep.evpn.codec.BgpMessage;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.KeepaliveMessage;
 import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
@@ -51,6 +52,8 @@ final class BgpFsm
     }
 
     private static final System.Logger LOG = System.getLogger(BgpFsm.class.getName());
+    /** RFC 4271 §10's suggested hold time, for the send hold check of a session whose hold time is 0. */
+    static final int SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS = 90;
 
     private final PeerSession peer;
     private final long localAs;
@@ -76,6 +79,8 @@ final class BgpFsm
     private long unwritableSinceNanos;
     /** When an UPDATE write last completed on the session's channel (System.nanoTime). */
     private long lastSendProgressNanos;
+    /** The session's connection is not read because the RIB is behind ({@link InboundBackpressure}). */
+    private boolean readingPaused;
 
     /**
      * @param peer      the session snapshot this FSM keeps up to date.
@@ -144,6 +149,14 @@ final class BgpFsm
             stop(stop);
             return;
         }
+        if (event instanceof FsmEvent.PrefixLimitExceeded exceeded)
+        {
+            if (state == BgpState.ESTABLISHED)
+            {
+                prefixLimitExceeded(exceeded.held());
+            }
+            return;
+        }
         switch (state)
         {
             case IDLE -> idle(event);
@@ -182,6 +195,51 @@ final class BgpFsm
                 }
             });
         }
+    }
+
+    /**
+     * Stops reading the session's connection: the RIB has {@link InboundBackpressure#HIGH} of this
+     * peer's UPDATEs still to do. The peer's further UPDATEs wait in the TCP buffers (and then in
+     * the peer, whose writes block) instead of in our heap.
+     */
+    private void pauseReading()
+    {
+        readingPaused = true;
+        peer.countReadPause();
+        connection.channel().config().setAutoRead(false);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} UPDATEs wait for the RIB, reading paused", name,
+            peer.backpressure().outstanding());
+    }
+
+    /** Queued by {@link PeerSession#updateConsumed} when the RIB has caught up: read again. */
+    void resumeReadingIfDrained()
+    {
+        if (readingPaused && connection != null && peer.backpressure().drained())
+        {
+            readingPaused = false;
+            connection.channel().config().setAutoRead(true);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: RIB caught up, reading resumed", name);
+        }
+    }
+
+    /**
+     * RFC 4486 §4: Cease / Maximum Number of Prefixes Reached, with the AFI, SAFI and the limit as
+     * data (as FRR sends it); no restart before {@link MaximumPrefix#restart}, like FRR's
+     * {@code maximum-prefix N restart M}. Meanwhile the FSM is Idle and refuses the peer's connections.
+     */
+    private void prefixLimitExceeded(final long held)
+    {
+        final MaximumPrefix maximum = peer.config().maximumPrefix();
+        final long limit = maximum.limit();
+        final NotificationMessage cease = NotificationMessage.of(ErrorSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, Octets.of(
+            AddressFamily.AFI_L2VPN >>> 8, AddressFamily.AFI_L2VPN, AddressFamily.SAFI_EVPN,
+            (int)(limit >>> 24), (int)(limit >>> 16), (int)(limit >>> 8), (int)limit));
+        final String text = "sent NOTIFICATION " + ErrorSubcode.describe(cease.code(), cease.subcode());
+        final String reason = held + " routes held, limit " + limit + "; no restart for " + maximum.restart().toSeconds() + " s";
+        peer.lastError(text + ": " + reason);
+        peer.countPrefixLimitReset();
+        LOG.log(System.Logger.Level.WARNING, "{0}: {1}: {2}", name, text, reason);
+        dropConnection(cease, text + ": " + reason, BgpState.IDLE, maximum.restart().toMillis());
     }
 
     // ---------------------------------------------------------------- states
@@ -306,6 +364,10 @@ final class BgpFsm
                 restartHoldTimer();
                 peer.countReceived();
                 callback(() -> events.update(peer, update));
+                if (peer.backpressure().handedOver() && !readingPaused)
+                {
+                    pauseReading();
+                }
             }
             case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage ->
                 restartHoldTimer();
@@ -320,6 +382,9 @@ final class BgpFsm
                 // RFC 4271 §6.8: a collision with an Established connection closes the new one.
                 refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "while Established");
             case FsmEvent.WritabilityChanged writability -> writabilityChanged(writability.writable());
+            // Not reading is our choice while the RIB catches up: what the peer sent waits in TCP,
+            // KEEPALIVEs included, so its silence is not evidence of a dead peer.
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.HOLD_TIMER_EXPIRES && readingPaused -> restartHoldTimer();
             case FsmEvent.Timer timer when timer == FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES -> sendHoldExpired();
             default -> common(event, null);
         }
@@ -445,8 +510,8 @@ final class BgpFsm
 
     /**
      * The session's channel went above the high water mark (or back below the low one). While it
-     * stays unwritable, the send hold timer runs for the negotiated hold time; with hold time 0
-     * (no KEEPALIVEs, no liveness check at all) it does not run.
+     * stays unwritable, the send hold timer runs for the negotiated hold time, or 90 s when that is
+     * 0 (see {@link #sendHoldSeconds}).
      */
     private void writabilityChanged(final boolean writable)
     {
@@ -456,8 +521,8 @@ final class BgpFsm
             sendHoldTimer = null;
             return;
         }
-        final int hold = connection.negotiated().holdTimeSeconds();
-        if (hold == 0 || (sendHoldTimer != null && !sendHoldTimer.isDone()))
+        final int hold = sendHoldSeconds();
+        if (sendHoldTimer != null && !sendHoldTimer.isDone())
         {
             return;
         }
@@ -481,7 +546,7 @@ final class BgpFsm
         {
             return;
         }
-        final long holdNanos = TimeUnit.SECONDS.toNanos(connection.negotiated().holdTimeSeconds());
+        final long holdNanos = TimeUnit.SECONDS.toNanos(sendHoldSeconds());
         final long now = System.nanoTime();
         final long since = lastSendProgressNanos - unwritableSinceNanos > 0 ? lastSendProgressNanos : unwritableSinceNanos;
         final long stalled = now - since;
@@ -494,6 +559,18 @@ final class BgpFsm
         sessionError(NotificationMessage.of(ErrorSubcode.OUT_OF_RESOURCES), "nothing could be sent for " +
             TimeUnit.NANOSECONDS.toSeconds(stalled) + " s, " + (queued == null ? 0 : queued.totalPendingWriteBytes()) +
             " octets queued: the peer does not read");
+    }
+
+    /**
+     * How long the channel may stay unwritable without progress: the negotiated hold time, or
+     * {@link #SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS} when the OPENs settled on 0. The peer's OPEN must
+     * not be able to switch the protection off (a peer offering hold time 0 still gets reset when it
+     * stops reading).
+     */
+    private int sendHoldSeconds()
+    {
+        final int hold = connection.negotiated().holdTimeSeconds();
+        return hold == 0 ? SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS : hold;
     }
 
     /** Sends the NOTIFICATION for an error on the session's connection and drops it. */
@@ -512,7 +589,15 @@ final class BgpFsm
      */
     private void dropConnection(final NotificationMessage notification, final String reason, final BgpState next)
     {
+        dropConnection(notification, reason, next, -1);
+    }
+
+    /** @param idleHoldMillis how long to stay Idle before restarting, or -1 for the usual retry delay. */
+    private void dropConnection(final NotificationMessage notification, final String reason, final BgpState next,
+        final long idleHoldMillis)
+    {
         final boolean wasEstablished = state == BgpState.ESTABLISHED;
+        readingPaused = false;
         cancel(holdTimer);
         cancel(keepaliveTimer);
         cancel(sendHoldTimer);
@@ -532,7 +617,7 @@ final class BgpFsm
             return;
         }
         failures++;
-        final long delay = SessionTimers.jitteredMillis(timers.retryDelay(failures));
+        final long delay = idleHoldMillis >= 0 ? idleHoldMillis : SessionTimers.jitteredMillis(timers.retryDelay(failures));
         if (next == BgpState.ACTIVE && !stopped)
         {
             transition(BgpState.ACTIVE);

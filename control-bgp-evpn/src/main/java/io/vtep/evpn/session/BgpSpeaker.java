@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -39,6 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * event loop thread itself (so a caller inside {@code NetworkNamespace.call} gets a speaker in that
  * namespace), binds the listener on the calling thread, and every outgoing connection, including
  * reconnects, is created on the event loop.
+ *
+ * <p>A neighbor with a password gets TCP-MD5 (RFC 2385) on its outgoing connections and on the
+ * listener (see {@link #md5Keys}).
  *
  * <p>Sockets carry TCP_NODELAY and IP_TOS 0xC0 (CS6, network control, as FRR marks BGP). Session
  * channels have a write buffer water mark of 256 KiB / 1 MiB: above 1 MiB queued a channel is
@@ -123,6 +127,7 @@ public final class BgpSpeaker implements AutoCloseable
         final ServerBootstrap server = new ServerBootstrap()
             .group(group)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(EpollChannelOption.TCP_MD5SIG, md5Keys())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.IP_TOS, TOS_CS6)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -139,6 +144,27 @@ public final class BgpSpeaker implements AutoCloseable
             bindAnyAddress(server, config.listenPort());
         LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
             String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
+    }
+
+    /**
+     * TCP-MD5 (RFC 2385) keys of the listener, one per neighbor that has a password. The kernel
+     * checks them before a connection exists: a SYN from such a neighbor without the right
+     * signature is dropped silently (RFC 2385 §2.0), so a wrong password gives no session at all,
+     * and accepted connections inherit the key. Keys are never logged.
+     */
+    private Map<InetAddress, byte[]> md5Keys()
+    {
+        final Map<InetAddress, byte[]> keys = new LinkedHashMap<>();
+        for (final PeerSession peer : peers.values())
+        {
+            final byte[] key = peer.config().md5Key();
+            if (key != null)
+            {
+                keys.put(peer.config().address(), key);
+            }
+        }
+        return keys.isEmpty() ? null : keys; // null: no option at all
+
     }
 
     /**
@@ -248,6 +274,12 @@ public final class BgpSpeaker implements AutoCloseable
                     channel.pipeline().addLast(new BgpFrameDecoder(), new BgpMessageEncoder(), new SessionHandler(fsm::handle, true));
                 }
             });
+        final byte[] md5Key = peer.md5Key();
+        if (md5Key != null)
+        {
+            // Set before connect(): the SYN already carries the signature (RFC 2385 §2.0).
+            bootstrap.option(EpollChannelOption.TCP_MD5SIG, Map.of(peer.address(), md5Key));
+        }
         final InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
         final ChannelFuture future = peer.localAddress() == null ? bootstrap.connect(remote) :
             bootstrap.connect(remote, new InetSocketAddress(peer.localAddress(), 0));

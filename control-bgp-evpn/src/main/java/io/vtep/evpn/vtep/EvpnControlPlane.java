@@ -19,6 +19,7 @@ import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.LocRib;
 import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.evpn.session.BgpPeer;
+import io.vtep.evpn.session.MaximumPrefix;
 import io.vtep.evpn.session.PeerEvents;
 import io.vtep.evpn.session.RouteRefreshListener;
 import io.vtep.fdb.Fdb;
@@ -67,6 +68,11 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private static final int FDB_QUEUE_BYTES = 1 << 21;
     private static final int DRAIN_LIMIT = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * ARP/ND offers queued for the control thread at most: the snooping hand-off stops growing here
+     * (the caller leaves the rest in its own bounded queue, see {@link #acceptsNeighbors}).
+     */
+    public static final int MAX_NEIGHBOR_BACKLOG = 4096;
     /** IPs advertised per local MAC (MAC+IP routes); a host with more gets its first ones. */
     static final int MAX_IPS_PER_MAC = 8;
 
@@ -92,6 +98,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
 
     private static final org.agrona.concurrent.MessageHandler DISCARD = (type, buffer, index, length) -> { };
 
+    private final java.util.concurrent.atomic.AtomicInteger neighborBacklog = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong neighborsDropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private volatile String failure;
     /** {@link #localRoutes}' size as of the last time the control thread ran out of work. */
@@ -106,6 +114,19 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final AdjRibIn in = new AdjRibIn();
         final AdjRibOut out = new AdjRibOut();
         boolean synced;
+        /** The maximum-prefix warning was logged for this session. */
+        boolean prefixWarningLogged;
+        /** Over the maximum-prefix limit: the session is being closed, its further UPDATEs are ignored. */
+        boolean overLimit;
+        /** Warning-only and over the limit: said once per session. */
+        boolean limitWarningLogged;
+
+        void sessionReset()
+        {
+            prefixWarningLogged = false;
+            limitWarningLogged = false;
+            overLimit = false;
+        }
     }
 
     /**
@@ -174,8 +195,15 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
      */
     public void neighborLearned(final int vni, final long mac, final InetAddress ip)
     {
+        if (neighborBacklog.get() >= MAX_NEIGHBOR_BACKLOG)
+        {
+            neighborsDropped.incrementAndGet(); // the host's next ARP or NA offers it again
+            return;
+        }
+        neighborBacklog.incrementAndGet();
         enqueue(() ->
         {
+            neighborBacklog.decrementAndGet();
             final LocalVni localVni = vnis.get(vni);
             final MacState state = localVni == null ? null : localVni.macs.get(mac);
             // A bounded number of IPs per MAC: spoofed ARP or rotating IPv6 addresses cannot grow our routes.
@@ -193,15 +221,29 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         {
             final PeerRib rib = rib(peer);
             rib.out.clear();
+            rib.sessionReset();
             rib.synced = true;
             sendAll(peer, rib, new ArrayList<>(localRoutes.values()));
         });
     }
 
+    /**
+     * Queues the UPDATE for the control thread. The session hands over a bounded number at a time
+     * and reads nothing more from the peer until {@link BgpPeer#updateConsumed} says this thread
+     * caught up, so what waits here per neighbor is bounded (docs/architecture.md §3.2).
+     */
     @Override
     public void update(final BgpPeer peer, final UpdateMessage update)
     {
-        enqueue(() -> onUpdate(peer, update));
+        if (failure != null)
+        {
+            peer.updateConsumed(); // the control thread stopped: nothing is imported any more
+            return;
+        }
+        if (!enqueue(new UpdateCommand(peer, update)))
+        {
+            peer.updateConsumed();
+        }
     }
 
     @Override
@@ -211,6 +253,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         {
             final PeerRib rib = rib(peer);
             rib.synced = false;
+            rib.sessionReset();
             rib.out.clear();
             for (final EvpnPath path : rib.in.clear())
             {
@@ -322,6 +365,18 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         return count;
     }
 
+    /** @return whether {@link #neighborLearned} takes more now (its backlog is below {@link #MAX_NEIGHBOR_BACKLOG}). */
+    public boolean acceptsNeighbors()
+    {
+        return neighborBacklog.get() < MAX_NEIGHBOR_BACKLOG && failure == null;
+    }
+
+    /** @return ARP/ND offers dropped because the control thread was {@link #MAX_NEIGHBOR_BACKLOG} behind. */
+    public long neighborsDropped()
+    {
+        return neighborsDropped.get();
+    }
+
     /** @return why the control thread stopped, or null while it runs normally. */
     public String failure()
     {
@@ -420,8 +475,9 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 // The RIB may be half-updated: say so where operators look (/readyz, the log) and stop.
                 failure = "EVPN control thread stopped: " + ex;
-                LOG.log(System.Logger.Level.ERROR, failure, ex);
                 running = false;
+                abandonImports();
+                LOG.log(System.Logger.Level.ERROR, failure, ex);
                 throw ex;
             }
             if (work == 0)
@@ -433,13 +489,104 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         }
     }
 
-    private void enqueue(final Runnable command)
+    /**
+     * After an {@link Error} (an OutOfMemoryError under a flood of routes, issue 15 failure 3) this
+     * thread can no longer follow withdrawals or sessions going down, and what it installed would
+     * stay for good: 681,574 EVPN entries outlived their session there. So it gives up all of it:
+     * first the RIBs and the queued work (which frees the memory), then every EVPN entry and
+     * EVPN-added flood list member in the FDB. The VNIs fall back to flooding to their configured
+     * lists until vtep is restarted; /readyz reports {@link #failure()} meanwhile. Queued UPDATEs
+     * are released to their sessions, and later ones are dropped on arrival, so nothing grows.
+     */
+    private void abandonImports()
     {
+        try
+        {
+            fdb.removeListener(fdbEvents);
+            for (Runnable command; (command = commands.poll()) != null; )
+            {
+                if (command instanceof UpdateCommand update)
+                {
+                    update.peer.updateConsumed();
+                }
+            }
+            peers.clear();
+            locRib.clear();
+            for (final LocalVni vni : vnis.values())
+            {
+                vni.macs.clear();
+                vni.floodReferences.clear();
+                for (final RemoteVtep vtep : vni.evpnFloodList)
+                {
+                    fdb.removeFromFloodList(vni.vni, vtep);
+                }
+                vni.evpnFloodList.clear();
+            }
+            removeEvpnEntries();
+        }
+        catch (final Throwable again)
+        {
+            LOG.log(System.Logger.Level.ERROR, "EVPN control thread: cannot remove the EVPN entries after " + failure, again);
+        }
+    }
+
+    /** Removes every FDB entry of origin EVPN in our VNIs; passes again while a pass found some (removal may move entries). */
+    private void removeEvpnEntries()
+    {
+        final long[] removed = new long[1];
+        do
+        {
+            removed[0] = 0;
+            fdb.forEach((vni, mac, entry, age) ->
+            {
+                if (FdbEntry.origin(entry) == Origin.EVPN && vnis.containsKey(vni) && fdb.remove(vni, mac, Origin.EVPN))
+                {
+                    removed[0]++;
+                }
+            });
+        }
+        while (removed[0] > 0);
+    }
+
+    /** One UPDATE for the control thread; its own type so that {@link #abandonImports} can release it to its session. */
+    private final class UpdateCommand implements Runnable
+    {
+        private final BgpPeer peer;
+        private final UpdateMessage update;
+
+        UpdateCommand(final BgpPeer peer, final UpdateMessage update)
+        {
+            this.peer = peer;
+            this.update = update;
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                onUpdate(peer, update);
+            }
+            finally
+            {
+                peer.updateConsumed();
+            }
+        }
+    }
+
+    /** @return false when the command was dropped because the control thread stopped. */
+    private boolean enqueue(final Runnable command)
+    {
+        if (failure != null)
+        {
+            return false; // nothing runs them any more: dropped, so the queue cannot grow
+        }
         commands.add(command);
         if (controlThread != null)
         {
             LockSupport.unpark(controlThread);
         }
+        return true;
     }
 
     private <T> T call(final Callable<T> query)
@@ -494,6 +641,10 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private void onUpdate(final BgpPeer peer, final UpdateMessage update)
     {
         final PeerRib rib = rib(peer);
+        if (rib.overLimit)
+        {
+            return; // the session is being closed for its maximum-prefix; down() empties the Adj-RIB-In
+        }
         for (final EvpnRoute route : update.withdrawnEvpnRoutes())
         {
             final EvpnPath removed = rib.in.remove(route.key());
@@ -522,6 +673,48 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 onBestChange(locRib.remove(key, replaced));
             }
+            if (rib.in.received() > peer.config().maximumPrefix().limit() && !peer.config().maximumPrefix().warningOnly())
+            {
+                // Stop here: the rest of this UPDATE, and every later one, waits for nothing but the tear-down.
+                break;
+            }
+        }
+        checkMaximumPrefix(peer, rib);
+    }
+
+    /**
+     * FRR's {@code maximum-prefix N THRESHOLD restart M} / {@code warning-only}: a warning once
+     * the threshold is passed, and above the limit the session is closed with Cease / Maximum
+     * Number of Prefixes Reached (RFC 4486 §4). The count is the Adj-RIB-In, accepted or not: a
+     * route that is not imported costs memory all the same.
+     */
+    private void checkMaximumPrefix(final BgpPeer peer, final PeerRib rib)
+    {
+        final MaximumPrefix maximum = peer.config().maximumPrefix();
+        final long held = rib.in.received();
+        if (held >= maximum.warningAt() && !rib.prefixWarningLogged)
+        {
+            rib.prefixWarningLogged = true;
+            LOG.log(System.Logger.Level.WARNING, peer + ": " + held + " routes held, " + maximum.warningPercent() +
+                " % of its maximum-prefix " + maximum.limit() + (maximum.warningOnly() ? " (warning-only)" : ""));
+        }
+        if (held <= maximum.limit())
+        {
+            return;
+        }
+        if (maximum.warningOnly())
+        {
+            if (!rib.limitWarningLogged)
+            {
+                rib.limitWarningLogged = true;
+                LOG.log(System.Logger.Level.WARNING, peer + ": " + held + " routes held, above its maximum-prefix " +
+                    maximum.limit() + "; warning-only, the session stays up");
+            }
+        }
+        else if (!rib.overLimit)
+        {
+            rib.overLimit = true;
+            peer.prefixLimitExceeded(held);
         }
     }
 
