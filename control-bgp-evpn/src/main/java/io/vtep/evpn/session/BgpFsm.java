@@ -2,6 +2,7 @@ package io.vtep.evpn.session;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.AddressFamily;
 import io.vtep.evpn.codec.BgpDecodeException;
 import io.vtep.evpn.codec.BgpMessage;
@@ -63,6 +64,8 @@ final class BgpFsm
     private final Connector connector;
     private final EventLoop loop;
     private final String name;
+    /** What this peer's misbehaviour or flapping logs, a few lines per interval at most. */
+    private final RateLimitedLog warnings = new RateLimitedLog(LOG);
 
     private BgpState state = BgpState.IDLE;
     private Connection connection;
@@ -238,7 +241,7 @@ final class BgpFsm
         final String reason = held + " routes held, limit " + limit + "; no restart for " + maximum.restart().toSeconds() + " s";
         peer.lastError(text + ": " + reason);
         peer.countPrefixLimitReset();
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1}: {2}", name, text, reason);
+        warnings.log(System.Logger.Level.WARNING, "{0}: {1}: {2}", name, text, reason);
         dropConnection(cease, text + ": " + reason, BgpState.IDLE, maximum.restart().toMillis());
     }
 
@@ -333,7 +336,7 @@ final class BgpFsm
             {
                 // RFC 4271 §8.2.2, OpenSent, event 18: back to Active, listening, ConnectRetry running.
                 peer.lastError("TCP: " + fails.reason());
-                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.ACTIVE);
             }
             default -> common(event, null);
@@ -403,7 +406,7 @@ final class BgpFsm
                 final String text = "received NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode()) +
                     notification.shutdownCommunication().map(s -> " \"" + s + "\"").orElse("");
                 peer.lastError(text);
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
                 dropConnection(null, text, BgpState.IDLE);
             }
             case BgpMessage message -> sessionError(NotificationMessage.of(unexpected),
@@ -419,7 +422,7 @@ final class BgpFsm
             case FsmEvent.TcpConnectionFails fails ->
             {
                 peer.lastError("TCP: " + fails.reason());
-                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.IDLE);
             }
             default ->
@@ -578,7 +581,7 @@ final class BgpFsm
     {
         final String text = "sent NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode());
         peer.lastError(text);
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}: {3}", name, text, state, reason);
+        warnings.log(System.Logger.Level.WARNING, "{0}: {1} in {2}: {3}", name, text, state, reason);
         dropConnection(notification, text + ": " + reason, BgpState.IDLE);
     }
 
@@ -832,7 +835,7 @@ final class BgpFsm
 
     private void refuse(final Channel channel, final ErrorSubcode cease, final String why)
     {
-        LOG.log(System.Logger.Level.INFO, "{0}: refusing connection from {1} {2} with {3}", name, channel.remoteAddress(), why, cease);
+        warnings.log(System.Logger.Level.INFO, "{0}: refusing connection from {1} {2} with {3}", name, channel.remoteAddress(), why, cease);
         new Connection(channel, false).close(NotificationMessage.of(cease));
     }
 

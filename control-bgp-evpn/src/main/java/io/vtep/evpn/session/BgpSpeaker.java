@@ -17,6 +17,7 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.NotificationMessage;
 import java.io.IOException;
@@ -63,6 +64,8 @@ public final class BgpSpeaker implements AutoCloseable
     private final EventLoop loop;
     private final Map<InetAddress, PeerSession> peers = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Anyone who reaches port 179 can cause these: a few lines per interval (event loop only). */
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG);
     private Channel listener;
 
     private BgpSpeaker(final EventLoopGroup group, final SpeakerConfig config, final Inet4Address routerId, final SessionTimers timers,
@@ -215,7 +218,7 @@ public final class BgpSpeaker implements AutoCloseable
         final BgpMessageEncoder encoder = new BgpMessageEncoder();
         if (peer == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
+            refusals.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
                 channel.remoteAddress(), ErrorSubcode.CONNECTION_REJECTED);
             channel.pipeline().addLast(encoder);
             // Connection.close: the NOTIFICATION, then close, and close anyway if it cannot be written.

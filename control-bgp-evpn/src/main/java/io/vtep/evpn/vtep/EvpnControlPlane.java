@@ -2,6 +2,7 @@ package io.vtep.evpn.vtep;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
@@ -84,6 +85,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final LocRib locRib = new LocRib();
     private final Map<BgpPeer, PeerRib> peers = new ConcurrentHashMap<>();
     private final UpdatePacker packer = new UpdatePacker();
+    /** Once per route while the table is full would be a line per route a peer sends (issue 15, failure 2). */
+    private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
     private final FdbEventQueue fdbEvents = new FdbEventQueue(FDB_QUEUE_BYTES);
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> idleWaiters = new ConcurrentLinkedQueue<>();
@@ -846,7 +849,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(endpoint));
         if (vtep == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "remote VTEP table full: " + endpoint + " not added to VNI " + vni.vni);
+            vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + endpoint + " not added to VNI " + vni.vni);
             return;
         }
         if (before == 0 && after > 0)
@@ -922,7 +925,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(best.nextHop()));
         if (vtep == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
+            vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
             return;
         }
         // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
