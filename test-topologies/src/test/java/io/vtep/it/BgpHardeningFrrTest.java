@@ -113,6 +113,39 @@ class BgpHardeningFrrTest
     }
 
     /**
+     * GTSM (RFC 5082) with FRR over eBGP: FRR sends eBGP with TTL 1 unless it runs ttl-security
+     * itself, so vtep with {@code ttl-security: 1} (TTL at least 255) gets no session; once FRR is
+     * told {@code neighbor X ttl-security hops 1} it sends with 255, checks that vtep does too, and
+     * the session comes up.
+     */
+    @Test
+    void ttlSecurityWithFrrNoSessionUntilFrrSendsWithTtl255() throws Exception
+    {
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
+        final FrrRouter frr = net.startFrr(topology, 65001, VTEP_IP, 65000);
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(), vtepConfig("ttl-security: 1")
+            .replace("remote-as: 65000", "remote-as: 65001"));
+        final BgpPeer peer = peer(vtep);
+        final long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < until)
+        {
+            assertFalse(peer.isEstablished(), "a session with a peer that sends with TTL 1");
+            Thread.sleep(500);
+        }
+        frr.configure("router bgp 65001", "neighbor " + VTEP_IP + " ttl-security hops 1");
+        try
+        {
+            frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + "\nvtep: " + peer.state() + " " + peer.lastError() + "\n" +
+                frr.vtysh("show bgp neighbors " + VTEP_IP) + "\n" + frr.vtysh("show running-config"), ex);
+        }
+        Wait.until(SESSION_TIMEOUT, peer::isEstablished, "vtep Established once both sides run GTSM");
+    }
+
+    /**
      * Failure 3 against FRR: FRR advertises more type-2 routes (static MACs on its bridge, which
      * zebra advertises) than vtep's {@code maximum-prefix} for it. vtep closes the session with
      * Cease / Maximum Number of Prefixes Reached, removes every route FRR gave it, and stays down

@@ -670,10 +670,19 @@ final class BgpFsm
     /** A second connection while OPENs are exchanged: send our OPEN on it and keep it until collision detection decides. */
     private void track(final FsmEvent.TcpConnected connected)
     {
-        if (second != null)
+        if (second != null && second.negotiated() != null)
         {
             refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "third connection");
             return;
+        }
+        if (second != null)
+        {
+            // The tracked one never brought an OPEN: most likely its peer's segments are dropped on
+            // the way (GTSM or TCP-MD5 not yet configured on the other side when it connected) and
+            // it would block every newer connection until the OpenSent hold timer. RFC 4271 §6.8
+            // only compares connections that have the peer's OPEN, so it may go.
+            closeSecond(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION),
+                "replaced by a newer connection, no OPEN received on it");
         }
         second = new Connection(connected.channel(), connected.outgoing());
         second.send(OpenNegotiation.localOpen(localAs, peer.config().holdSeconds(), localId));

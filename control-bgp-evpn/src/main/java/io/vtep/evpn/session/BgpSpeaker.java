@@ -145,8 +145,30 @@ public final class BgpSpeaker implements AutoCloseable
         listener = config.listenAddress() != null ?
             bind(server, new InetSocketAddress(config.listenAddress(), config.listenPort())) :
             bindAnyAddress(server, config.listenPort());
+        gtsmListener();
         LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
             String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
+    }
+
+    /**
+     * With a GTSM neighbor, the listener sends its SYN-ACKs with TTL 255 (RFC 5082 §3: the neighbor
+     * drops anything lower, the handshake included); the minimum TTL is set on each accepted
+     * connection of such a neighbor only, since others may be further away.
+     */
+    private void gtsmListener() throws IOException
+    {
+        if (peers.values().stream().noneMatch(peer -> peer.config().ttlSecurityHops() > 0))
+        {
+            return;
+        }
+        final boolean ipv6 = ((InetSocketAddress)listener.localAddress()).getAddress() instanceof Inet6Address;
+        final boolean ipv4Set = listener.config().setOption(TtlSecurity.IP_TTL, TtlSecurity.MAX_TTL);
+        final boolean ipv6Set = !ipv6 || listener.config().setOption(TtlSecurity.IPV6_UNICAST_HOPS, TtlSecurity.MAX_TTL);
+        if (!ipv4Set || !ipv6Set)
+        {
+            listener.close();
+            throw new IOException("cannot set TTL 255 on the BGP listener for ttl-security (GTSM)");
+        }
     }
 
     /**
@@ -225,6 +247,13 @@ public final class BgpSpeaker implements AutoCloseable
             channel.eventLoop().execute(() -> new Connection(channel, false).close(NotificationMessage.of(ErrorSubcode.CONNECTION_REJECTED)));
             return;
         }
+        if (!TtlSecurity.apply(channel, peer.config()))
+        {
+            refusals.log(System.Logger.Level.WARNING, "BGP connection from {0} closed: cannot set its GTSM socket options",
+                channel.remoteAddress());
+            channel.close();
+            return;
+        }
         channel.pipeline().addLast(decoder, encoder, new SessionHandler(peer.fsm()::handle, false));
     }
 
@@ -274,6 +303,11 @@ public final class BgpSpeaker implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    // Before connect(): with GTSM the SYN leaves with TTL 255 and the SYN-ACK is checked.
+                    if (!TtlSecurity.apply(channel, peer))
+                    {
+                        throw new IllegalStateException("cannot set the GTSM socket options for " + peer.address().getHostAddress());
+                    }
                     channel.pipeline().addLast(new BgpFrameDecoder(), new BgpMessageEncoder(), new SessionHandler(fsm::handle, true));
                 }
             });

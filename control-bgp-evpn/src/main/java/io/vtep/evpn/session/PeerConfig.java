@@ -16,9 +16,11 @@ import java.net.InetAddress;
  *                       {@link #toString} masks it
  * @param minimumHoldSeconds the smallest hold time accepted in its OPEN (0 accepts anything RFC 4271 allows);
  *                       a smaller one, or 0 when this is not 0, gets OPEN Message Error / Unacceptable Hold Time
+ * @param ttlSecurityHops GTSM (RFC 5082): 1..254 hops away at most, so its packets must arrive with a TTL (hop
+ *                       limit) of at least 256 - hops, and ours leave with 255; 0 = off
  */
 public record PeerConfig(InetAddress address, long remoteAs, int port, boolean passive, int holdSeconds, InetAddress localAddress,
-    MaximumPrefix maximumPrefix, String password, int minimumHoldSeconds)
+    MaximumPrefix maximumPrefix, String password, int minimumHoldSeconds, int ttlSecurityHops)
 {
     /** RFC 4271 §4.2 allows 0 or at least 3 s: 3 refuses a peer that would turn liveness checks off. */
     public static final int DEFAULT_MINIMUM_HOLD_SECONDS = 3;
@@ -40,6 +42,17 @@ public record PeerConfig(InetAddress address, long remoteAs, int port, boolean p
         {
             throw new IllegalArgumentException("minimum hold time must be 0..65535: " + minimumHoldSeconds);
         }
+        if (ttlSecurityHops < 0 || ttlSecurityHops > 254)
+        {
+            throw new IllegalArgumentException("ttl-security hops must be 1..254 (0 = off): " + ttlSecurityHops);
+        }
+    }
+
+    /** Without GTSM. */
+    public PeerConfig(final InetAddress address, final long remoteAs, final int port, final boolean passive, final int holdSeconds,
+        final InetAddress localAddress, final MaximumPrefix maximumPrefix, final String password, final int minimumHoldSeconds)
+    {
+        this(address, remoteAs, port, passive, holdSeconds, localAddress, maximumPrefix, password, minimumHoldSeconds, 0);
     }
 
     /** A neighbor with the default maximum-prefix and hold time floor, without TCP-MD5. */
@@ -61,6 +74,6 @@ public record PeerConfig(InetAddress address, long remoteAs, int port, boolean p
     {
         return "PeerConfig[address=" + address + ", remoteAs=" + remoteAs + ", port=" + port + ", passive=" + passive +
             ", holdSeconds=" + holdSeconds + ", localAddress=" + localAddress + ", maximumPrefix=" + maximumPrefix +
-            ", password=" + (password == null ? "none" : "*****") + ", minimumHoldSeconds=" + minimumHoldSeconds + "]";
+            ", password=" + (password == null ? "none" : "*****") + ", minimumHoldSeconds=" + minimumHoldSeconds + ", ttlSecurityHops=" + ttlSecurityHops + "]";
     }
 }

@@ -82,6 +82,7 @@ public final class BgpDocuments
                 .field("read_pauses", peer.readPauses())
                 // Whether TCP-MD5 is on, never the password.
                 .field("tcp_md5", peer.config().password() != null)
+                .field("ttl_security_hops", peer.config().ttlSecurityHops())
                 .endObject();
         }
         json.endArray().name("evpn").beginObject()

@@ -132,7 +132,7 @@ final class BgpControlPlane implements AutoCloseable
         {
             peers.add(new PeerConfig(neighbor.address().toInetAddress(), neighbor.remoteAs(), neighbor.port(),
                 neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource()), neighbor.maximumPrefix(),
-                neighbor.password(), bgp.minimumHoldSeconds()));
+                neighbor.password(), bgp.minimumHoldSeconds(), neighbor.ttlSecurityHops()));
         }
         return new SpeakerConfig(bgp.asn(), bgp.routerId(), inet(bgp.listenAddress()), bgp.listenPort(), peers);
     }

@@ -15,6 +15,7 @@ import io.vtep.evpn.session.MaximumPrefix;
  * @param description      free text shown by {@code bgp summary}; may be empty
  * @param maximumPrefix    how many routes it may make vtep hold ({@code maximum-prefix}, {@link MaximumPrefix#DEFAULT} if absent)
  * @param password         TCP-MD5 key (RFC 2385, {@code password}); null = none. Never shown: {@link #toString} masks it
+ * @param ttlSecurityHops  GTSM (RFC 5082, {@code ttl-security}): the neighbor is at most this many hops away; 0 = off
  */
 public record BgpNeighborConfig(
     VtepAddress address,
@@ -25,7 +26,8 @@ public record BgpNeighborConfig(
     VtepAddress updateSource,
     String description,
     MaximumPrefix maximumPrefix,
-    String password)
+    String password,
+    int ttlSecurityHops)
 {
     /** RFC 4271 §10 suggests 90 s; FRR uses 180 s unless configured. */
     public static final int DEFAULT_HOLD_TIME = 90;
@@ -36,6 +38,7 @@ public record BgpNeighborConfig(
     {
         return "BgpNeighborConfig[address=" + address + ", remoteAs=" + remoteAs + ", port=" + port + ", passive=" + passive +
             ", holdTimeSeconds=" + holdTimeSeconds + ", updateSource=" + updateSource + ", description=" + description +
-            ", maximumPrefix=" + maximumPrefix + ", password=" + (password == null ? "none" : "*****") + "]";
+            ", maximumPrefix=" + maximumPrefix + ", password=" + (password == null ? "none" : "*****") +
+            ", ttlSecurityHops=" + ttlSecurityHops + "]";
     }
 }

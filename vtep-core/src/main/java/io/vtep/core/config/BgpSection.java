@@ -26,7 +26,7 @@ final class BgpSection
 {
     static final Set<String> BGP_KEYS = Set.of("asn", "router-id", "listen", "neighbors", "duplicate-detection", "minimum-hold-time");
     static final Set<String> NEIGHBOR_KEYS = Set.of("address", "remote-as", "port", "passive", "hold-time", "update-source", "description",
-        "maximum-prefix", "password");
+        "maximum-prefix", "password", "ttl-security");
     static final Set<String> MAXIMUM_PREFIX_KEYS = Set.of("limit", "warning-threshold", "restart", "warning-only");
     static final Set<String> DUPLICATE_KEYS = Set.of("max-moves", "window-seconds");
     static final Set<String> ROUTE_TARGET_KEYS = Set.of("import", "export");
@@ -223,7 +223,10 @@ final class BgpSection
                 throw passwordNode.problem("a TCP-MD5 password has 1.." + PeerConfig.MAX_PASSWORD_LENGTH + " octets, this one " + octets);
             }
         }
-        return new BgpNeighborConfig(address, remoteAs, port, passive, hold, source, description, maximumPrefix, password);
+        // GTSM (RFC 5082), FRR's "neighbor X ttl-security hops N": at most N hops away; absent = off.
+        final int ttlSecurityHops = (int)ConfigLoader.node(map, "ttl-security", item.path()).integer(0, 1, 254);
+        return new BgpNeighborConfig(address, remoteAs, port, passive, hold, source, description, maximumPrefix, password,
+            ttlSecurityHops);
     }
 
     /**

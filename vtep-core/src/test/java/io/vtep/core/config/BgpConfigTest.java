@@ -127,11 +127,14 @@ class BgpConfigTest
                 - address: 192.0.2.2
                   remote-as: 65000
                   password: "s3cret-md5"
+                  ttl-security: 1
                   maximum-prefix: { limit: 5000, warning-threshold: 90, restart: 5m, warning-only: true }
                 - { address: 192.0.2.3, remote-as: 65000, maximum-prefix: 200 }
                 - { address: 192.0.2.4, remote-as: 65000 }
             """).bgp();
         assertEquals(9, bgp.minimumHoldSeconds());
+        assertEquals(1, bgp.neighbors().getFirst().ttlSecurityHops());
+        assertEquals(0, bgp.neighbors().get(1).ttlSecurityHops(), "GTSM off unless asked for");
         final BgpNeighborConfig first = bgp.neighbors().getFirst();
         assertEquals("s3cret-md5", first.password());
         assertEquals(new io.vtep.evpn.session.MaximumPrefix(5000, 90, Duration.ofMinutes(5), true), first.maximumPrefix());
@@ -196,6 +199,8 @@ class BgpConfigTest
                 "maximum-prefix: { limit: 10, restart: soon } } ] }\n", "bgp.neighbors[0].maximum-prefix.restart", "positive duration"),
             Arguments.of("maximum-prefix unknown key", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, " +
                 "maximum-prefix: { limit: 10, threshold: 5 } } ] }\n", "bgp.neighbors[0].maximum-prefix.threshold", "unknown key"),
+            Arguments.of("ttl-security 255", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, ttl-security: 255 } ] }\n",
+                "bgp.neighbors[0].ttl-security", "out of range"),
             Arguments.of("minimum hold time 2", BASE + "bgp: { asn: 1, minimum-hold-time: 2, " + neighbor + " }\n",
                 "bgp.minimum-hold-time", "at least 3"),
             Arguments.of("listen without port", BASE + "bgp: { asn: 1, listen: 0.0.0.0, " + neighbor + " }\n", "bgp.listen", "HOST:PORT"),
