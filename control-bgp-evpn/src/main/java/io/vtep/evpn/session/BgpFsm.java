@@ -37,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * (ours if the peer's was first, or the other way round) is tracked beside the first; when an OPEN
  * arrives on one while the other already has the peer's OPEN, the BGP identifiers decide and the
  * loser gets Cease/Connection Collision Resolution (6/7). A connection that arrives while
- * Established is the one that is closed.
+ * Established is the one that is closed. A third connection replaces a tracked second one that
+ * has not brought an OPEN (it may never: its peer's segments can be dropped by GTSM or TCP-MD5);
+ * otherwise it is refused.
  */
 final class BgpFsm
 {
