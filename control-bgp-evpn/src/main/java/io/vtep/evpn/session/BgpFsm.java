@@ -55,8 +55,6 @@ final class BgpFsm
     }
 
     private static final System.Logger LOG = System.getLogger(BgpFsm.class.getName());
-    /** RFC 4271 §10's suggested hold time, for the send hold check of a session whose hold time is 0. */
-    static final int SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS = 90;
 
     private final PeerSession peer;
     private final long localAs;
@@ -516,7 +514,7 @@ final class BgpFsm
     /**
      * The session's channel went above the high water mark (or back below the low one). While it
      * stays unwritable, the send hold timer runs for the negotiated hold time, or 90 s when that is
-     * 0 (see {@link #sendHoldSeconds}).
+     * 0 (see {@link #sendHoldMillis}).
      */
     private void writabilityChanged(final boolean writable)
     {
@@ -526,7 +524,7 @@ final class BgpFsm
             sendHoldTimer = null;
             return;
         }
-        final int hold = sendHoldSeconds();
+        final long hold = sendHoldMillis();
         if (sendHoldTimer != null && !sendHoldTimer.isDone())
         {
             return;
@@ -534,7 +532,7 @@ final class BgpFsm
         unwritableSinceNanos = System.nanoTime();
         LOG.log(System.Logger.Level.DEBUG, "{0}: connection unwritable (over {1} octets queued)", name,
             BgpSpeaker.WATER_MARK.high());
-        sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, hold * 1000L);
+        sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, hold);
     }
 
     /**
@@ -551,7 +549,7 @@ final class BgpFsm
         {
             return;
         }
-        final long holdNanos = TimeUnit.SECONDS.toNanos(sendHoldSeconds());
+        final long holdNanos = TimeUnit.MILLISECONDS.toNanos(sendHoldMillis());
         final long now = System.nanoTime();
         final long since = lastSendProgressNanos - unwritableSinceNanos > 0 ? lastSendProgressNanos : unwritableSinceNanos;
         final long stalled = now - since;
@@ -567,15 +565,15 @@ final class BgpFsm
     }
 
     /**
-     * How long the channel may stay unwritable without progress: the negotiated hold time, or
-     * {@link #SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS} when the OPENs settled on 0. The peer's OPEN must
-     * not be able to switch the protection off (a peer offering hold time 0 still gets reset when it
-     * stops reading).
+     * How long the channel may stay unwritable without progress, in milliseconds: the negotiated
+     * hold time, or {@link SessionTimers#sendHoldWithoutHoldTime} when the OPENs settled on 0. The
+     * peer's OPEN must not be able to switch the protection off (a peer offering hold time 0 still
+     * gets reset when it stops reading).
      */
-    private int sendHoldSeconds()
+    private long sendHoldMillis()
     {
         final int hold = connection.negotiated().holdTimeSeconds();
-        return hold == 0 ? SEND_HOLD_WITHOUT_HOLD_TIME_SECONDS : hold;
+        return hold == 0 ? timers.sendHoldWithoutHoldTime().toMillis() : hold * 1000L;
     }
 
     /** Sends the NOTIFICATION for an error on the session's connection and drops it. */

@@ -298,6 +298,41 @@ class BoundedPeerTest
         }
     }
 
+    /**
+     * A peer that offers hold time 0 (accepted here because {@code minimum-hold-time} is 0) and then
+     * stops reading is still reset with Cease / Out of Resources: without a hold time the send hold
+     * check uses {@link SessionTimers#sendHoldWithoutHoldTime} (2 s here, 90 s by default) instead
+     * of switching off.
+     */
+    @Test
+    void holdTimeZeroDoesNotSwitchTheWriteBufferProtectionOff() throws Exception
+    {
+        final RecordingEvents events = new RecordingEvents();
+        final SessionTimers timers = new SessionTimers(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(10),
+            Duration.ofSeconds(2));
+        try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
+                List.of(peerConfig(MaximumPrefix.DEFAULT, 0))), timers, events);
+             RawPeer raw = RawPeer.connect(PEER, speaker.localPort(), 4096))
+        {
+            assertInstanceOf(OpenMessage.class, raw.read());
+            raw.handshake(RawPeer.open(AS, 0, "10.0.0.2"));
+            final BgpPeer peer = speaker.peer(InetAddress.getByName(PEER));
+            events.await("established", peer, TIMEOUT);
+            assertEquals(0, peer.negotiatedHoldSeconds(), "no hold time, no KEEPALIVEs");
+            final io.vtep.evpn.codec.nlri.RouteDistinguisher rd = EvpnUpdates.autoRouteDistinguisher(ip4("10.0.0.1"), 1);
+            final UpdateMessage large = EvpnUpdates.inclusiveMulticast(rd, VNI, ip4("10.0.0.1"),
+                java.util.stream.IntStream.range(1, 400).mapToObj(vni -> EvpnUpdates.autoRouteTarget(AS, vni)).toList(),
+                EvpnUpdates.PathOptions.ibgp());
+            final int length = BgpCodec.encode(large, CodecContext.FOUR_OCTET_AS).length;
+            for (int i = 0; i < 8_000_000 / length; i++) // more than the kernel buffers and the 1 MiB high water mark
+            {
+                peer.send(large);
+            }
+            final RecordingEvents.Call down = events.await("down", peer, TIMEOUT);
+            assertTrue(down.reason().contains("Out of Resources (6/8)"), down.reason());
+        }
+    }
+
     private static NotificationMessage expectNotification(final RawPeer raw, final ErrorSubcode expected) throws IOException
     {
         BgpMessage message;
