@@ -68,6 +68,17 @@ public interface BgpPeer
     {
     }
 
+    /**
+     * How many times an Established session with this neighbor ended, counted before
+     * {@link PeerEvents#down} is called and without allocating: the RIB compares it with the downs
+     * it applied, so a session's routes go even if that call could not queue its work (an
+     * OutOfMemoryError on the session's thread), and UPDATEs of a session that ended are not applied.
+     */
+    default long sessionsEnded()
+    {
+        return 0;
+    }
+
     /** How many times the session stopped reading because the RIB was behind (backpressure). */
     default long readPauses()
     {

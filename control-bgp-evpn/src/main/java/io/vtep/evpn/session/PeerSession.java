@@ -20,6 +20,7 @@ final class PeerSession implements BgpPeer
     private final AtomicLong updatesSent = new AtomicLong();
     private final AtomicLong establishedTransitions = new AtomicLong();
     private final AtomicLong readPauses = new AtomicLong();
+    private final AtomicLong sessionsEnded = new AtomicLong();
     private final AtomicLong prefixLimitResets = new AtomicLong();
     private final InboundBackpressure backpressure = new InboundBackpressure();
     private BgpFsm fsm;
@@ -211,6 +212,13 @@ final class PeerSession implements BgpPeer
     void down()
     {
         negotiatedHoldSeconds = 0;
+        sessionsEnded.incrementAndGet();
+    }
+
+    @Override
+    public long sessionsEnded()
+    {
+        return sessionsEnded.get();
     }
 
     void remoteRouterId(final InetAddress id)

@@ -123,6 +123,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         boolean overLimit;
         /** Warning-only and over the limit: said once per session. */
         boolean limitWarningLogged;
+        /** {@link BgpPeer#sessionsEnded} as of the last time this RIB was emptied for a session going down. */
+        long downsApplied;
 
         void sessionReset()
         {
@@ -223,6 +225,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         enqueue(() ->
         {
             final PeerRib rib = rib(peer);
+            syncDown(peer, rib);
             rib.out.clear();
             rib.sessionReset();
             rib.synced = true;
@@ -255,14 +258,38 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         enqueue(() ->
         {
             final PeerRib rib = rib(peer);
-            rib.synced = false;
-            rib.sessionReset();
-            rib.out.clear();
-            for (final EvpnPath path : rib.in.clear())
-            {
-                onBestChange(locRib.remove(path.route().key(), path));
-            }
+            sessionGone(rib);
+            rib.downsApplied = peer.sessionsEnded();
         });
+    }
+
+    /** RFC 4271 §8.2.2: the routes of a session that ended are deleted; nothing more goes out until it is back. */
+    private void sessionGone(final PeerRib rib)
+    {
+        rib.synced = false;
+        rib.sessionReset();
+        rib.out.clear();
+        for (final EvpnPath path : rib.in.clear())
+        {
+            onBestChange(locRib.remove(path.route().key(), path));
+        }
+    }
+
+    /**
+     * Applies a session end that {@link #down} did not bring (its command could not be queued):
+     * the session layer counts ends in {@link BgpPeer#sessionsEnded} without allocating, and this
+     * thread compares on every round, before an UPDATE and before Established. Issue 15 saw
+     * 681,574 EVPN entries outlive their session under memory pressure; this is one of the two
+     * ways that could happen (the other, this thread dying, is {@link #abandonImports}).
+     */
+    private void syncDown(final BgpPeer peer, final PeerRib rib)
+    {
+        final long ended = peer.sessionsEnded();
+        if (ended != rib.downsApplied)
+        {
+            sessionGone(rib);
+            rib.downsApplied = ended;
+        }
     }
 
     @Override
@@ -448,6 +475,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             int work = 0;
             try
             {
+                peers.forEach(this::syncDown);
                 if (fdbEvents.takeOverflow())
                 {
                     // Events were lost: the ones still queued are older than the FDB now is, and
@@ -556,11 +584,14 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     {
         private final BgpPeer peer;
         private final UpdateMessage update;
+        /** The session it came on: {@link BgpPeer#sessionsEnded} when it was handed over. */
+        private final long session;
 
         UpdateCommand(final BgpPeer peer, final UpdateMessage update)
         {
             this.peer = peer;
             this.update = update;
+            this.session = peer.sessionsEnded();
         }
 
         @Override
@@ -568,7 +599,13 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         {
             try
             {
-                onUpdate(peer, update);
+                final PeerRib rib = rib(peer);
+                syncDown(peer, rib);
+                if (session == peer.sessionsEnded())
+                {
+                    onUpdate(peer, update);
+                }
+                // else: its session has ended since; its routes would only be deleted again
             }
             finally
             {

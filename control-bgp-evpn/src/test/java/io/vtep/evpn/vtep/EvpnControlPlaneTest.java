@@ -199,6 +199,34 @@ class EvpnControlPlaneTest
         assertEquals(consumedBefore + 1, rr.consumed.get(), "released to the session at once: nothing waits for a dead thread");
     }
 
+    /**
+     * The session ended but its down() never queued anything (an OutOfMemoryError on the session's
+     * thread would do that): the RIB sees the session count move and removes the routes anyway,
+     * and the next session's UPDATEs are applied as usual.
+     */
+    @Test
+    void aSessionEndThatNeverReachedTheRibStillRemovesItsRoutes()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            receive(rr, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        receive(rr, type3(VTEP_2, VNI, auto(VNI)));
+        assertEquals(10, fdb.vni(VNI).entries(Origin.EVPN));
+
+        final UpdateMessage late = type2(VTEP_2, MAC + 100, null, 0, false, auto(VNI));
+        rr.established = false;
+        rr.ended.incrementAndGet(); // the session layer counted the end; down() is never called
+        awaitTrue(() -> fdb.vni(VNI).entries(Origin.EVPN) == 0 && evpn.prefixesReceived(rr) == 0,
+            "EVPN entries left: " + fdb.vni(VNI).entries(Origin.EVPN));
+        assertEquals(0, fdb.vni(VNI).floodList().length);
+
+        rr.established = true; // the next session
+        evpn.update(rr, (UpdateMessage)BgpCodec.decode(BgpCodec.encode(late, CodecContext.FOUR_OCTET_AS), CodecContext.FOUR_OCTET_AS));
+        evpn.awaitIdle(WAIT);
+        assertEquals(1, evpn.prefixesReceived(rr), "the next session's UPDATE is applied");
+    }
+
     @Test
     void everyUpdateIsReportedConsumedToItsSession()
     {

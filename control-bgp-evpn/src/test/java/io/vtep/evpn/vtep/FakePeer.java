@@ -22,6 +22,8 @@ final class FakePeer implements BgpPeer
     final List<Long> prefixLimitReports = new CopyOnWriteArrayList<>();
     /** Thrown by {@link #isIbgp} once set: an Error on the RIB's thread, as an OutOfMemoryError would be. */
     volatile Error failOnNextUse;
+    /** Session ends, as the session layer counts them before it calls down(). */
+    final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
     volatile boolean established = true;
 
     FakePeer(final String address, final long remoteAs, final long localAs, final String routerId)
@@ -124,6 +126,12 @@ final class FakePeer implements BgpPeer
     public long establishedTransitions()
     {
         return 0;
+    }
+
+    @Override
+    public long sessionsEnded()
+    {
+        return ended.get();
     }
 
     @Override
