@@ -725,6 +725,23 @@ final class BgpFsm
                 if (second != null)
                 {
                     second.send(KeepaliveMessage.INSTANCE);
+                    // RFC 4271 §8.2.2 (OpenSent, event 19): with the OPEN in, the hold timer runs
+                    // for the negotiated time, not the OpenSent one. A peer that sent its OPEN and
+                    // then gave up this connection (its KEEPALIVE never comes) no longer blocks
+                    // newer connections for minutes.
+                    final Connection tracked = second;
+                    final int hold = negotiated.holdTimeSeconds();
+                    if (hold > 0)
+                    {
+                        tracked.openTimeout(loop.schedule(() ->
+                        {
+                            if (second == tracked)
+                            {
+                                closeSecond(NotificationMessage.of(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC),
+                                    "no KEEPALIVE within the hold time");
+                            }
+                        }, hold, TimeUnit.SECONDS));
+                    }
                 }
             }
             case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage && second.negotiated() != null ->
