@@ -106,4 +106,10 @@ public final class LocRib
         route.best = route.paths.isEmpty() ? null : BestPath.select(route.paths);
         return new Change(old, route.best);
     }
+
+    /** Forgets every route (the control plane gave up after a failure and removed what it installed). */
+    public void clear()
+    {
+        routes.clear();
+    }
 }

@@ -2,12 +2,14 @@ package io.vtep.evpn.session;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.AddressFamily;
 import io.vtep.evpn.codec.BgpDecodeException;
 import io.vtep.evpn.codec.BgpMessage;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.KeepaliveMessage;
 import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
@@ -35,7 +37,9 @@ import java.util.concurrent.TimeUnit;
  * (ours if the peer's was first, or the other way round) is tracked beside the first; when an OPEN
  * arrives on one while the other already has the peer's OPEN, the BGP identifiers decide and the
  * loser gets Cease/Connection Collision Resolution (6/7). A connection that arrives while
- * Established is the one that is closed.
+ * Established is the one that is closed. A third connection replaces a tracked second one that
+ * has not brought an OPEN (it may never: its peer's segments can be dropped by GTSM or TCP-MD5);
+ * otherwise it is refused.
  */
 final class BgpFsm
 {
@@ -60,6 +64,8 @@ final class BgpFsm
     private final Connector connector;
     private final EventLoop loop;
     private final String name;
+    /** What this peer's misbehaviour or flapping logs, a few lines per interval at most. */
+    private final RateLimitedLog warnings = new RateLimitedLog(LOG);
 
     private BgpState state = BgpState.IDLE;
     private Connection connection;
@@ -76,6 +82,8 @@ final class BgpFsm
     private long unwritableSinceNanos;
     /** When an UPDATE write last completed on the session's channel (System.nanoTime). */
     private long lastSendProgressNanos;
+    /** The session's connection is not read because the RIB is behind ({@link InboundBackpressure}). */
+    private boolean readingPaused;
 
     /**
      * @param peer      the session snapshot this FSM keeps up to date.
@@ -144,6 +152,14 @@ final class BgpFsm
             stop(stop);
             return;
         }
+        if (event instanceof FsmEvent.PrefixLimitExceeded exceeded)
+        {
+            if (state == BgpState.ESTABLISHED)
+            {
+                prefixLimitExceeded(exceeded.held());
+            }
+            return;
+        }
         switch (state)
         {
             case IDLE -> idle(event);
@@ -182,6 +198,51 @@ final class BgpFsm
                 }
             });
         }
+    }
+
+    /**
+     * Stops reading the session's connection: the RIB has {@link InboundBackpressure#HIGH} of this
+     * peer's UPDATEs still to do. The peer's further UPDATEs wait in the TCP buffers (and then in
+     * the peer, whose writes block) instead of in our heap.
+     */
+    private void pauseReading()
+    {
+        readingPaused = true;
+        peer.countReadPause();
+        connection.channel().config().setAutoRead(false);
+        LOG.log(System.Logger.Level.DEBUG, "{0}: {1} UPDATEs wait for the RIB, reading paused", name,
+            peer.backpressure().outstanding());
+    }
+
+    /** Queued by {@link PeerSession#updateConsumed} when the RIB has caught up: read again. */
+    void resumeReadingIfDrained()
+    {
+        if (readingPaused && connection != null && peer.backpressure().drained())
+        {
+            readingPaused = false;
+            connection.channel().config().setAutoRead(true);
+            LOG.log(System.Logger.Level.DEBUG, "{0}: RIB caught up, reading resumed", name);
+        }
+    }
+
+    /**
+     * RFC 4486 §4: Cease / Maximum Number of Prefixes Reached, with the AFI, SAFI and the limit as
+     * data (as FRR sends it); no restart before {@link MaximumPrefix#restart}, like FRR's
+     * {@code maximum-prefix N restart M}. Meanwhile the FSM is Idle and refuses the peer's connections.
+     */
+    private void prefixLimitExceeded(final long held)
+    {
+        final MaximumPrefix maximum = peer.config().maximumPrefix();
+        final long limit = maximum.limit();
+        final NotificationMessage cease = NotificationMessage.of(ErrorSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, Octets.of(
+            AddressFamily.AFI_L2VPN >>> 8, AddressFamily.AFI_L2VPN, AddressFamily.SAFI_EVPN,
+            (int)(limit >>> 24), (int)(limit >>> 16), (int)(limit >>> 8), (int)limit));
+        final String text = "sent NOTIFICATION " + ErrorSubcode.describe(cease.code(), cease.subcode());
+        final String reason = held + " routes held, limit " + limit + "; no restart for " + maximum.restart().toSeconds() + " s";
+        peer.lastError(text + ": " + reason);
+        peer.countPrefixLimitReset();
+        warnings.log(System.Logger.Level.WARNING, "{0}: {1}: {2}", name, text, reason);
+        dropConnection(cease, text + ": " + reason, BgpState.IDLE, maximum.restart().toMillis());
     }
 
     // ---------------------------------------------------------------- states
@@ -275,7 +336,7 @@ final class BgpFsm
             {
                 // RFC 4271 §8.2.2, OpenSent, event 18: back to Active, listening, ConnectRetry running.
                 peer.lastError("TCP: " + fails.reason());
-                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.ACTIVE);
             }
             default -> common(event, null);
@@ -306,6 +367,10 @@ final class BgpFsm
                 restartHoldTimer();
                 peer.countReceived();
                 callback(() -> events.update(peer, update));
+                if (peer.backpressure().handedOver() && !readingPaused)
+                {
+                    pauseReading();
+                }
             }
             case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage ->
                 restartHoldTimer();
@@ -320,6 +385,9 @@ final class BgpFsm
                 // RFC 4271 §6.8: a collision with an Established connection closes the new one.
                 refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "while Established");
             case FsmEvent.WritabilityChanged writability -> writabilityChanged(writability.writable());
+            // Not reading is our choice while the RIB catches up: what the peer sent waits in TCP,
+            // KEEPALIVEs included, so its silence is not evidence of a dead peer.
+            case FsmEvent.Timer timer when timer == FsmEvent.Timer.HOLD_TIMER_EXPIRES && readingPaused -> restartHoldTimer();
             case FsmEvent.Timer timer when timer == FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES -> sendHoldExpired();
             default -> common(event, null);
         }
@@ -338,7 +406,7 @@ final class BgpFsm
                 final String text = "received NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode()) +
                     notification.shutdownCommunication().map(s -> " \"" + s + "\"").orElse("");
                 peer.lastError(text);
-                LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: {1} in {2}", name, text, state);
                 dropConnection(null, text, BgpState.IDLE);
             }
             case BgpMessage message -> sessionError(NotificationMessage.of(unexpected),
@@ -354,7 +422,7 @@ final class BgpFsm
             case FsmEvent.TcpConnectionFails fails ->
             {
                 peer.lastError("TCP: " + fails.reason());
-                LOG.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
+                warnings.log(System.Logger.Level.WARNING, "{0}: TCP: {1} in {2}", name, fails.reason(), state);
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.IDLE);
             }
             default ->
@@ -445,8 +513,8 @@ final class BgpFsm
 
     /**
      * The session's channel went above the high water mark (or back below the low one). While it
-     * stays unwritable, the send hold timer runs for the negotiated hold time; with hold time 0
-     * (no KEEPALIVEs, no liveness check at all) it does not run.
+     * stays unwritable, the send hold timer runs for the negotiated hold time, or 90 s when that is
+     * 0 (see {@link #sendHoldMillis}).
      */
     private void writabilityChanged(final boolean writable)
     {
@@ -456,15 +524,15 @@ final class BgpFsm
             sendHoldTimer = null;
             return;
         }
-        final int hold = connection.negotiated().holdTimeSeconds();
-        if (hold == 0 || (sendHoldTimer != null && !sendHoldTimer.isDone()))
+        final long hold = sendHoldMillis();
+        if (sendHoldTimer != null && !sendHoldTimer.isDone())
         {
             return;
         }
         unwritableSinceNanos = System.nanoTime();
         LOG.log(System.Logger.Level.DEBUG, "{0}: connection unwritable (over {1} octets queued)", name,
             BgpSpeaker.WATER_MARK.high());
-        sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, hold * 1000L);
+        sendHoldTimer = schedule(FsmEvent.Timer.SEND_HOLD_TIMER_EXPIRES, hold);
     }
 
     /**
@@ -481,7 +549,7 @@ final class BgpFsm
         {
             return;
         }
-        final long holdNanos = TimeUnit.SECONDS.toNanos(connection.negotiated().holdTimeSeconds());
+        final long holdNanos = TimeUnit.MILLISECONDS.toNanos(sendHoldMillis());
         final long now = System.nanoTime();
         final long since = lastSendProgressNanos - unwritableSinceNanos > 0 ? lastSendProgressNanos : unwritableSinceNanos;
         final long stalled = now - since;
@@ -496,12 +564,24 @@ final class BgpFsm
             " octets queued: the peer does not read");
     }
 
+    /**
+     * How long the channel may stay unwritable without progress, in milliseconds: the negotiated
+     * hold time, or {@link SessionTimers#sendHoldWithoutHoldTime} when the OPENs settled on 0. The
+     * peer's OPEN must not be able to switch the protection off (a peer offering hold time 0 still
+     * gets reset when it stops reading).
+     */
+    private long sendHoldMillis()
+    {
+        final int hold = connection.negotiated().holdTimeSeconds();
+        return hold == 0 ? timers.sendHoldWithoutHoldTime().toMillis() : hold * 1000L;
+    }
+
     /** Sends the NOTIFICATION for an error on the session's connection and drops it. */
     private void sessionError(final NotificationMessage notification, final String reason)
     {
         final String text = "sent NOTIFICATION " + ErrorSubcode.describe(notification.code(), notification.subcode());
         peer.lastError(text);
-        LOG.log(System.Logger.Level.WARNING, "{0}: {1} in {2}: {3}", name, text, state, reason);
+        warnings.log(System.Logger.Level.WARNING, "{0}: {1} in {2}: {3}", name, text, state, reason);
         dropConnection(notification, text + ": " + reason, BgpState.IDLE);
     }
 
@@ -512,7 +592,15 @@ final class BgpFsm
      */
     private void dropConnection(final NotificationMessage notification, final String reason, final BgpState next)
     {
+        dropConnection(notification, reason, next, -1);
+    }
+
+    /** @param idleHoldMillis how long to stay Idle before restarting, or -1 for the usual retry delay. */
+    private void dropConnection(final NotificationMessage notification, final String reason, final BgpState next,
+        final long idleHoldMillis)
+    {
         final boolean wasEstablished = state == BgpState.ESTABLISHED;
+        readingPaused = false;
         cancel(holdTimer);
         cancel(keepaliveTimer);
         cancel(sendHoldTimer);
@@ -532,7 +620,7 @@ final class BgpFsm
             return;
         }
         failures++;
-        final long delay = SessionTimers.jitteredMillis(timers.retryDelay(failures));
+        final long delay = idleHoldMillis >= 0 ? idleHoldMillis : SessionTimers.jitteredMillis(timers.retryDelay(failures));
         if (next == BgpState.ACTIVE && !stopped)
         {
             transition(BgpState.ACTIVE);
@@ -582,10 +670,19 @@ final class BgpFsm
     /** A second connection while OPENs are exchanged: send our OPEN on it and keep it until collision detection decides. */
     private void track(final FsmEvent.TcpConnected connected)
     {
-        if (second != null)
+        if (second != null && second.negotiated() != null)
         {
             refuse(connected.channel(), ErrorSubcode.CONNECTION_COLLISION_RESOLUTION, "third connection");
             return;
+        }
+        if (second != null)
+        {
+            // The tracked one never brought an OPEN: most likely its peer's segments are dropped on
+            // the way (GTSM or TCP-MD5 not yet configured on the other side when it connected) and
+            // it would block every newer connection until the OpenSent hold timer. RFC 4271 §6.8
+            // only compares connections that have the peer's OPEN, so it may go.
+            closeSecond(NotificationMessage.of(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION),
+                "replaced by a newer connection, no OPEN received on it");
         }
         second = new Connection(connected.channel(), connected.outgoing());
         second.send(OpenNegotiation.localOpen(localAs, peer.config().holdSeconds(), localId));
@@ -628,6 +725,23 @@ final class BgpFsm
                 if (second != null)
                 {
                     second.send(KeepaliveMessage.INSTANCE);
+                    // RFC 4271 §8.2.2 (OpenSent, event 19): with the OPEN in, the hold timer runs
+                    // for the negotiated time, not the OpenSent one. A peer that sent its OPEN and
+                    // then gave up this connection (its KEEPALIVE never comes) no longer blocks
+                    // newer connections for minutes.
+                    final Connection tracked = second;
+                    final int hold = negotiated.holdTimeSeconds();
+                    if (hold > 0)
+                    {
+                        tracked.openTimeout(loop.schedule(() ->
+                        {
+                            if (second == tracked)
+                            {
+                                closeSecond(NotificationMessage.of(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC),
+                                    "no KEEPALIVE within the hold time");
+                            }
+                        }, hold, TimeUnit.SECONDS));
+                    }
                 }
             }
             case FsmEvent.MessageReceived received when received.message() instanceof KeepaliveMessage && second.negotiated() != null ->
@@ -747,7 +861,7 @@ final class BgpFsm
 
     private void refuse(final Channel channel, final ErrorSubcode cease, final String why)
     {
-        LOG.log(System.Logger.Level.INFO, "{0}: refusing connection from {1} {2} with {3}", name, channel.remoteAddress(), why, cease);
+        warnings.log(System.Logger.Level.INFO, "{0}: refusing connection from {1} {2} with {3}", name, channel.remoteAddress(), why, cease);
         new Connection(channel, false).close(NotificationMessage.of(cease));
     }
 

@@ -4,7 +4,8 @@ import io.vtep.evpn.codec.UpdateMessage;
 
 /**
  * A configured neighbor as the RIB sees it: its configuration, where its session is, and a way to
- * send it UPDATEs. Implemented by the session layer; thread-safe.
+ * send it UPDATEs. Implemented by the session layer; thread-safe. The defaults are for stand-ins
+ * (tests, benchmarks) that have no connection to throttle or close.
  */
 public interface BgpPeer
 {
@@ -46,4 +47,47 @@ public interface BgpPeer
 
     /** How many times the session reached Established since the process started (flap count). */
     long establishedTransitions();
+
+    /**
+     * The RIB has finished with one UPDATE it got from {@link PeerEvents#update}. The session hands
+     * over only a bounded number at a time and stops reading its connection until the RIB catches
+     * up (backpressure), so every implementation of {@link PeerEvents} must call this once per UPDATE.
+     */
+    default void updateConsumed()
+    {
+    }
+
+    /**
+     * The RIB holds more routes from this neighbor than its {@link MaximumPrefix#limit}: the session
+     * is closed with Cease / Maximum Number of Prefixes Reached (RFC 4486 §4) and stays down for
+     * {@link MaximumPrefix#restart}. Any thread.
+     *
+     * @param held routes held from it now.
+     */
+    default void prefixLimitExceeded(final long held)
+    {
+    }
+
+    /**
+     * How many times an Established session with this neighbor ended, counted before
+     * {@link PeerEvents#down} is called and without allocating: the RIB compares it with the downs
+     * it applied, so a session's routes go even if that call could not queue its work (an
+     * OutOfMemoryError on the session's thread), and UPDATEs of a session that ended are not applied.
+     */
+    default long sessionsEnded()
+    {
+        return 0;
+    }
+
+    /** How many times the session stopped reading because the RIB was behind (backpressure). */
+    default long readPauses()
+    {
+        return 0;
+    }
+
+    /** How many times the session was closed for exceeding its maximum-prefix limit. */
+    default long prefixLimitResets()
+    {
+        return 0;
+    }
 }

@@ -10,12 +10,14 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.NotificationMessage;
 import java.io.IOException;
@@ -40,6 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * namespace), binds the listener on the calling thread, and every outgoing connection, including
  * reconnects, is created on the event loop.
  *
+ * <p>A neighbor with a password gets TCP-MD5 (RFC 2385) on its outgoing connections and on the
+ * listener (see {@link #md5Keys}).
+ *
  * <p>Sockets carry TCP_NODELAY and IP_TOS 0xC0 (CS6, network control, as FRR marks BGP). Session
  * channels have a write buffer water mark of 256 KiB / 1 MiB: above 1 MiB queued a channel is
  * unwritable, and an Established session whose channel stays unwritable without any UPDATE leaving
@@ -59,6 +64,8 @@ public final class BgpSpeaker implements AutoCloseable
     private final EventLoop loop;
     private final Map<InetAddress, PeerSession> peers = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Anyone who reaches port 179 can cause these: a few lines per interval (event loop only). */
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG);
     private Channel listener;
 
     private BgpSpeaker(final EventLoopGroup group, final SpeakerConfig config, final Inet4Address routerId, final SessionTimers timers,
@@ -123,6 +130,7 @@ public final class BgpSpeaker implements AutoCloseable
         final ServerBootstrap server = new ServerBootstrap()
             .group(group)
             .option(ChannelOption.SO_REUSEADDR, true)
+            .option(EpollChannelOption.TCP_MD5SIG, md5Keys())
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.IP_TOS, TOS_CS6)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
@@ -137,8 +145,51 @@ public final class BgpSpeaker implements AutoCloseable
         listener = config.listenAddress() != null ?
             bind(server, new InetSocketAddress(config.listenAddress(), config.listenPort())) :
             bindAnyAddress(server, config.listenPort());
+        gtsmListener();
         LOG.log(System.Logger.Level.INFO, "BGP speaker AS {0} router id {1} listening on {2}, {3} neighbor(s)",
             String.valueOf(config.localAs()), routerId.getHostAddress(), listener.localAddress(), peers.size());
+    }
+
+    /**
+     * With a GTSM neighbor, the listener sends its SYN-ACKs with TTL 255 (RFC 5082 §3: the neighbor
+     * drops anything lower, the handshake included); the minimum TTL is set on each accepted
+     * connection of such a neighbor only, since others may be further away.
+     */
+    private void gtsmListener() throws IOException
+    {
+        if (peers.values().stream().noneMatch(peer -> peer.config().ttlSecurityHops() > 0))
+        {
+            return;
+        }
+        final boolean ipv6 = ((InetSocketAddress)listener.localAddress()).getAddress() instanceof Inet6Address;
+        final boolean ipv4Set = listener.config().setOption(TtlSecurity.IP_TTL, TtlSecurity.MAX_TTL);
+        final boolean ipv6Set = !ipv6 || listener.config().setOption(TtlSecurity.IPV6_UNICAST_HOPS, TtlSecurity.MAX_TTL);
+        if (!ipv4Set || !ipv6Set)
+        {
+            listener.close();
+            throw new IOException("cannot set TTL 255 on the BGP listener for ttl-security (GTSM)");
+        }
+    }
+
+    /**
+     * TCP-MD5 (RFC 2385) keys of the listener, one per neighbor that has a password. The kernel
+     * checks them before a connection exists: a SYN from such a neighbor without the right
+     * signature is dropped silently (RFC 2385 §2.0), so a wrong password gives no session at all,
+     * and accepted connections inherit the key. Keys are never logged.
+     */
+    private Map<InetAddress, byte[]> md5Keys()
+    {
+        final Map<InetAddress, byte[]> keys = new LinkedHashMap<>();
+        for (final PeerSession peer : peers.values())
+        {
+            final byte[] key = peer.config().md5Key();
+            if (key != null)
+            {
+                keys.put(peer.config().address(), key);
+            }
+        }
+        return keys.isEmpty() ? null : keys; // null: no option at all
+
     }
 
     /**
@@ -189,11 +240,18 @@ public final class BgpSpeaker implements AutoCloseable
         final BgpMessageEncoder encoder = new BgpMessageEncoder();
         if (peer == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
+            refusals.log(System.Logger.Level.WARNING, "BGP connection from {0} refused with {1}: not a configured neighbor",
                 channel.remoteAddress(), ErrorSubcode.CONNECTION_REJECTED);
             channel.pipeline().addLast(encoder);
             // Connection.close: the NOTIFICATION, then close, and close anyway if it cannot be written.
             channel.eventLoop().execute(() -> new Connection(channel, false).close(NotificationMessage.of(ErrorSubcode.CONNECTION_REJECTED)));
+            return;
+        }
+        if (!TtlSecurity.apply(channel, peer.config()))
+        {
+            refusals.log(System.Logger.Level.WARNING, "BGP connection from {0} closed: cannot set its GTSM socket options",
+                channel.remoteAddress());
+            channel.close();
             return;
         }
         channel.pipeline().addLast(decoder, encoder, new SessionHandler(peer.fsm()::handle, false));
@@ -245,9 +303,20 @@ public final class BgpSpeaker implements AutoCloseable
                 @Override
                 protected void initChannel(final SocketChannel channel)
                 {
+                    // Before connect(): with GTSM the SYN leaves with TTL 255 and the SYN-ACK is checked.
+                    if (!TtlSecurity.apply(channel, peer))
+                    {
+                        throw new IllegalStateException("cannot set the GTSM socket options for " + peer.address().getHostAddress());
+                    }
                     channel.pipeline().addLast(new BgpFrameDecoder(), new BgpMessageEncoder(), new SessionHandler(fsm::handle, true));
                 }
             });
+        final byte[] md5Key = peer.md5Key();
+        if (md5Key != null)
+        {
+            // Set before connect(): the SYN already carries the signature (RFC 2385 §2.0).
+            bootstrap.option(EpollChannelOption.TCP_MD5SIG, Map.of(peer.address(), md5Key));
+        }
         final InetSocketAddress remote = new InetSocketAddress(peer.address(), peer.port());
         final ChannelFuture future = peer.localAddress() == null ? bootstrap.connect(remote) :
             bootstrap.connect(remote, new InetSocketAddress(peer.localAddress(), 0));

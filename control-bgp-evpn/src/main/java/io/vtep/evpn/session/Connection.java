@@ -58,9 +58,16 @@ final class Connection
         channel.pipeline().get(BgpMessageEncoder.class).context(negotiated.codecContext());
     }
 
-    /** @param timeout the hold timer of a second connection that waits for its OPEN; cancelled on close. */
+    /**
+     * @param timeout the hold timer of a second connection that waits for its OPEN or KEEPALIVE;
+     *                cancelled on close, and when replaced (null: none any more).
+     */
     void openTimeout(final ScheduledFuture<?> timeout)
     {
+        if (openTimeout != null && openTimeout != timeout)
+        {
+            openTimeout.cancel(false);
+        }
         this.openTimeout = timeout;
     }
 

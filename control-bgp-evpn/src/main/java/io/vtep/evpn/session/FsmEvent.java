@@ -103,4 +103,14 @@ sealed interface FsmEvent
     record WritabilityChanged(Channel channel, boolean writable) implements FsmEvent
     {
     }
+
+    /**
+     * The RIB holds more of the neighbor's routes than its maximum-prefix limit (not an RFC 4271
+     * event; RFC 4486 §4 says what to send).
+     *
+     * @param held routes held from the neighbor.
+     */
+    record PrefixLimitExceeded(long held) implements FsmEvent
+    {
+    }
 }

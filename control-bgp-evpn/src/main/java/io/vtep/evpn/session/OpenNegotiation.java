@@ -84,6 +84,14 @@ final class OpenNegotiation
             throw new BgpDecodeException(ErrorSubcode.UNSUPPORTED_CAPABILITY, EVPN_CAPABILITY_DATA,
                 "peer does not announce Multiprotocol L2VPN/EVPN (AFI 25 / SAFI 70); is it activated in address-family l2vpn evpn?");
         }
+        if (peer.holdSeconds() != 0 && peer.minimumHoldSeconds() > 0 && open.holdTime() < peer.minimumHoldSeconds())
+        {
+            // RFC 4271 §6.2: the hold time is ours to refuse (2/6). A peer must not be able to make
+            // us send KEEPALIVEs at its pace, or switch liveness checks off with 0. When we offer 0
+            // ourselves, the operator chose no liveness checks for this neighbor.
+            throw new BgpDecodeException(ErrorSubcode.UNACCEPTABLE_HOLD_TIME, Octets.EMPTY,
+                "peer offers hold time " + open.holdTime() + " s, below the minimum of " + peer.minimumHoldSeconds() + " s");
+        }
         final int hold = Math.min(peer.holdSeconds(), open.holdTime());
         final int keepalive = hold == 0 ? 0 : Math.max(1, hold / 3);
         final boolean fourOctetAs = as4 != null;

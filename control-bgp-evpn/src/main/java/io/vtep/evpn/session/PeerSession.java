@@ -19,6 +19,10 @@ final class PeerSession implements BgpPeer
     private final AtomicLong updatesReceived = new AtomicLong();
     private final AtomicLong updatesSent = new AtomicLong();
     private final AtomicLong establishedTransitions = new AtomicLong();
+    private final AtomicLong readPauses = new AtomicLong();
+    private final AtomicLong sessionsEnded = new AtomicLong();
+    private final AtomicLong prefixLimitResets = new AtomicLong();
+    private final InboundBackpressure backpressure = new InboundBackpressure();
     private BgpFsm fsm;
     private volatile BgpState state = BgpState.IDLE;
     private volatile InetAddress remoteRouterId;
@@ -138,6 +142,60 @@ final class PeerSession implements BgpPeer
         return establishedTransitions.get();
     }
 
+    @Override
+    public void updateConsumed()
+    {
+        if (backpressure.consumed())
+        {
+            execute(() -> fsm.resumeReadingIfDrained());
+        }
+    }
+
+    @Override
+    public void prefixLimitExceeded(final long held)
+    {
+        execute(() -> fsm.handle(new FsmEvent.PrefixLimitExceeded(held)));
+    }
+
+    @Override
+    public long readPauses()
+    {
+        return readPauses.get();
+    }
+
+    @Override
+    public long prefixLimitResets()
+    {
+        return prefixLimitResets.get();
+    }
+
+    InboundBackpressure backpressure()
+    {
+        return backpressure;
+    }
+
+    void countReadPause()
+    {
+        readPauses.incrementAndGet();
+    }
+
+    void countPrefixLimitReset()
+    {
+        prefixLimitResets.incrementAndGet();
+    }
+
+    private void execute(final Runnable task)
+    {
+        try
+        {
+            eventLoop.execute(task);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The speaker is closed: no session left to act on.
+        }
+    }
+
     void state(final BgpState state)
     {
         this.state = state;
@@ -154,6 +212,13 @@ final class PeerSession implements BgpPeer
     void down()
     {
         negotiatedHoldSeconds = 0;
+        sessionsEnded.incrementAndGet();
+    }
+
+    @Override
+    public long sessionsEnded()
+    {
+        return sessionsEnded.get();
     }
 
     void remoteRouterId(final InetAddress id)

@@ -21,16 +21,25 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param connectRetry      the following ones (default 5 s).
  * @param openSentHold      the hold timer while waiting for the peer's OPEN (RFC 4271 §8.2.2
  *                          suggests 4 minutes).
+ * @param sendHoldWithoutHoldTime how long a session whose OPENs settled on hold time 0 may stay
+ *                          unwritable without progress before Cease/Out of Resources (default 90 s,
+ *                          RFC 4271 §10's hold time): the peer's OPEN cannot switch that check off.
  */
-public record SessionTimers(Duration firstConnectRetry, Duration connectRetry, Duration openSentHold)
+public record SessionTimers(Duration firstConnectRetry, Duration connectRetry, Duration openSentHold, Duration sendHoldWithoutHoldTime)
 {
-    /** 1 s, then 5 s; 4 minutes in OpenSent. */
+    /** 1 s, then 5 s; 4 minutes in OpenSent; 90 s of send hold without a hold time. */
     public static final SessionTimers DEFAULT = new SessionTimers(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofMinutes(4));
+
+    /** With the default send hold for sessions without a hold time (90 s). */
+    public SessionTimers(final Duration firstConnectRetry, final Duration connectRetry, final Duration openSentHold)
+    {
+        this(firstConnectRetry, connectRetry, openSentHold, Duration.ofSeconds(90));
+    }
 
     /** Checks the durations. */
     public SessionTimers
     {
-        for (final Duration d : new Duration[] {firstConnectRetry, connectRetry, openSentHold})
+        for (final Duration d : new Duration[] {firstConnectRetry, connectRetry, openSentHold, sendHoldWithoutHoldTime})
         {
             if (Objects.requireNonNull(d, "timer").isNegative() || d.isZero())
             {

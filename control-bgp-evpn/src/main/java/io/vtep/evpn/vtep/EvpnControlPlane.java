@@ -2,6 +2,7 @@ package io.vtep.evpn.vtep;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
@@ -19,6 +20,7 @@ import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.LocRib;
 import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.evpn.session.BgpPeer;
+import io.vtep.evpn.session.MaximumPrefix;
 import io.vtep.evpn.session.PeerEvents;
 import io.vtep.evpn.session.RouteRefreshListener;
 import io.vtep.fdb.Fdb;
@@ -67,6 +69,11 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private static final int FDB_QUEUE_BYTES = 1 << 21;
     private static final int DRAIN_LIMIT = 4096;
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * ARP/ND offers queued for the control thread at most: the snooping hand-off stops growing here
+     * (the caller leaves the rest in its own bounded queue, see {@link #acceptsNeighbors}).
+     */
+    public static final int MAX_NEIGHBOR_BACKLOG = 4096;
     /** IPs advertised per local MAC (MAC+IP routes); a host with more gets its first ones. */
     static final int MAX_IPS_PER_MAC = 8;
 
@@ -78,6 +85,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final LocRib locRib = new LocRib();
     private final Map<BgpPeer, PeerRib> peers = new ConcurrentHashMap<>();
     private final UpdatePacker packer = new UpdatePacker();
+    /** Once per route while the table is full would be a line per route a peer sends (issue 15, failure 2). */
+    private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
     private final FdbEventQueue fdbEvents = new FdbEventQueue(FDB_QUEUE_BYTES);
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> idleWaiters = new ConcurrentLinkedQueue<>();
@@ -92,6 +101,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
 
     private static final org.agrona.concurrent.MessageHandler DISCARD = (type, buffer, index, length) -> { };
 
+    private final java.util.concurrent.atomic.AtomicInteger neighborBacklog = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong neighborsDropped = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
     private volatile String failure;
     /** {@link #localRoutes}' size as of the last time the control thread ran out of work. */
@@ -106,6 +117,21 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final AdjRibIn in = new AdjRibIn();
         final AdjRibOut out = new AdjRibOut();
         boolean synced;
+        /** The maximum-prefix warning was logged for this session. */
+        boolean prefixWarningLogged;
+        /** Over the maximum-prefix limit: the session is being closed, its further UPDATEs are ignored. */
+        boolean overLimit;
+        /** Warning-only and over the limit: said once per session. */
+        boolean limitWarningLogged;
+        /** {@link BgpPeer#sessionsEnded} as of the last time this RIB was emptied for a session going down. */
+        long downsApplied;
+
+        void sessionReset()
+        {
+            prefixWarningLogged = false;
+            limitWarningLogged = false;
+            overLimit = false;
+        }
     }
 
     /**
@@ -174,8 +200,15 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
      */
     public void neighborLearned(final int vni, final long mac, final InetAddress ip)
     {
+        if (neighborBacklog.get() >= MAX_NEIGHBOR_BACKLOG)
+        {
+            neighborsDropped.incrementAndGet(); // the host's next ARP or NA offers it again
+            return;
+        }
+        neighborBacklog.incrementAndGet();
         enqueue(() ->
         {
+            neighborBacklog.decrementAndGet();
             final LocalVni localVni = vnis.get(vni);
             final MacState state = localVni == null ? null : localVni.macs.get(mac);
             // A bounded number of IPs per MAC: spoofed ARP or rotating IPv6 addresses cannot grow our routes.
@@ -192,16 +225,31 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         enqueue(() ->
         {
             final PeerRib rib = rib(peer);
+            syncDown(peer, rib);
             rib.out.clear();
+            rib.sessionReset();
             rib.synced = true;
             sendAll(peer, rib, new ArrayList<>(localRoutes.values()));
         });
     }
 
+    /**
+     * Queues the UPDATE for the control thread. The session hands over a bounded number at a time
+     * and reads nothing more from the peer until {@link BgpPeer#updateConsumed} says this thread
+     * caught up, so what waits here per neighbor is bounded (docs/architecture.md §3.2).
+     */
     @Override
     public void update(final BgpPeer peer, final UpdateMessage update)
     {
-        enqueue(() -> onUpdate(peer, update));
+        if (failure != null)
+        {
+            peer.updateConsumed(); // the control thread stopped: nothing is imported any more
+            return;
+        }
+        if (!enqueue(new UpdateCommand(peer, update)))
+        {
+            peer.updateConsumed();
+        }
     }
 
     @Override
@@ -210,13 +258,38 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         enqueue(() ->
         {
             final PeerRib rib = rib(peer);
-            rib.synced = false;
-            rib.out.clear();
-            for (final EvpnPath path : rib.in.clear())
-            {
-                onBestChange(locRib.remove(path.route().key(), path));
-            }
+            sessionGone(rib);
+            rib.downsApplied = peer.sessionsEnded();
         });
+    }
+
+    /** RFC 4271 §8.2.2: the routes of a session that ended are deleted; nothing more goes out until it is back. */
+    private void sessionGone(final PeerRib rib)
+    {
+        rib.synced = false;
+        rib.sessionReset();
+        rib.out.clear();
+        for (final EvpnPath path : rib.in.clear())
+        {
+            onBestChange(locRib.remove(path.route().key(), path));
+        }
+    }
+
+    /**
+     * Applies a session end that {@link #down} did not bring (its command could not be queued):
+     * the session layer counts ends in {@link BgpPeer#sessionsEnded} without allocating, and this
+     * thread compares on every round, before an UPDATE and before Established. Issue 15 saw
+     * 681,574 EVPN entries outlive their session under memory pressure; this is one of the two
+     * ways that could happen (the other, this thread dying, is {@link #abandonImports}).
+     */
+    private void syncDown(final BgpPeer peer, final PeerRib rib)
+    {
+        final long ended = peer.sessionsEnded();
+        if (ended != rib.downsApplied)
+        {
+            sessionGone(rib);
+            rib.downsApplied = ended;
+        }
     }
 
     @Override
@@ -322,6 +395,18 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         return count;
     }
 
+    /** @return whether {@link #neighborLearned} takes more now (its backlog is below {@link #MAX_NEIGHBOR_BACKLOG}). */
+    public boolean acceptsNeighbors()
+    {
+        return neighborBacklog.get() < MAX_NEIGHBOR_BACKLOG && failure == null;
+    }
+
+    /** @return ARP/ND offers dropped because the control thread was {@link #MAX_NEIGHBOR_BACKLOG} behind. */
+    public long neighborsDropped()
+    {
+        return neighborsDropped.get();
+    }
+
     /** @return why the control thread stopped, or null while it runs normally. */
     public String failure()
     {
@@ -399,6 +484,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             int work = 0;
             try
             {
+                peers.forEach(this::syncDown);
                 if (fdbEvents.takeOverflow())
                 {
                     // Events were lost: the ones still queued are older than the FDB now is, and
@@ -429,8 +515,9 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 // The RIB may be half-updated: say so where operators look (/readyz, the log) and stop.
                 failure = "EVPN control thread stopped: " + ex;
-                LOG.log(System.Logger.Level.ERROR, failure, ex);
                 running = false;
+                abandonImports();
+                LOG.log(System.Logger.Level.ERROR, failure, ex);
                 throw ex;
             }
             if (work == 0)
@@ -442,13 +529,113 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         }
     }
 
-    private void enqueue(final Runnable command)
+    /**
+     * After an {@link Error} (an OutOfMemoryError under a flood of routes, issue 15 failure 3) this
+     * thread can no longer follow withdrawals or sessions going down, and what it installed would
+     * stay for good: 681,574 EVPN entries outlived their session there. So it gives up all of it:
+     * first the RIBs and the queued work (which frees the memory), then every EVPN entry and
+     * EVPN-added flood list member in the FDB. The VNIs fall back to flooding to their configured
+     * lists until vtep is restarted; /readyz reports {@link #failure()} meanwhile. Queued UPDATEs
+     * are released to their sessions, and later ones are dropped on arrival, so nothing grows.
+     */
+    private void abandonImports()
     {
+        try
+        {
+            fdb.removeListener(fdbEvents);
+            for (Runnable command; (command = commands.poll()) != null; )
+            {
+                if (command instanceof UpdateCommand update)
+                {
+                    update.peer.updateConsumed();
+                }
+            }
+            peers.clear();
+            locRib.clear();
+            for (final LocalVni vni : vnis.values())
+            {
+                vni.macs.clear();
+                vni.floodReferences.clear();
+                for (final RemoteVtep vtep : vni.evpnFloodList)
+                {
+                    fdb.removeFromFloodList(vni.vni, vtep);
+                }
+                vni.evpnFloodList.clear();
+            }
+            removeEvpnEntries();
+        }
+        catch (final Throwable again)
+        {
+            LOG.log(System.Logger.Level.ERROR, "EVPN control thread: cannot remove the EVPN entries after " + failure, again);
+        }
+    }
+
+    /** Removes every FDB entry of origin EVPN in our VNIs; passes again while a pass found some (removal may move entries). */
+    private void removeEvpnEntries()
+    {
+        final long[] removed = new long[1];
+        do
+        {
+            removed[0] = 0;
+            fdb.forEach((vni, mac, entry, age) ->
+            {
+                if (FdbEntry.origin(entry) == Origin.EVPN && vnis.containsKey(vni) && fdb.remove(vni, mac, Origin.EVPN))
+                {
+                    removed[0]++;
+                }
+            });
+        }
+        while (removed[0] > 0);
+    }
+
+    /** One UPDATE for the control thread; its own type so that {@link #abandonImports} can release it to its session. */
+    private final class UpdateCommand implements Runnable
+    {
+        private final BgpPeer peer;
+        private final UpdateMessage update;
+        /** The session it came on: {@link BgpPeer#sessionsEnded} when it was handed over. */
+        private final long session;
+
+        UpdateCommand(final BgpPeer peer, final UpdateMessage update)
+        {
+            this.peer = peer;
+            this.update = update;
+            this.session = peer.sessionsEnded();
+        }
+
+        @Override
+        public void run()
+        {
+            try
+            {
+                final PeerRib rib = rib(peer);
+                syncDown(peer, rib);
+                if (session == peer.sessionsEnded())
+                {
+                    onUpdate(peer, update);
+                }
+                // else: its session has ended since; its routes would only be deleted again
+            }
+            finally
+            {
+                peer.updateConsumed();
+            }
+        }
+    }
+
+    /** @return false when the command was dropped because the control thread stopped. */
+    private boolean enqueue(final Runnable command)
+    {
+        if (failure != null)
+        {
+            return false; // nothing runs them any more: dropped, so the queue cannot grow
+        }
         commands.add(command);
         if (controlThread != null)
         {
             LockSupport.unpark(controlThread);
         }
+        return true;
     }
 
     private <T> T call(final Callable<T> query)
@@ -503,6 +690,10 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private void onUpdate(final BgpPeer peer, final UpdateMessage update)
     {
         final PeerRib rib = rib(peer);
+        if (rib.overLimit)
+        {
+            return; // the session is being closed for its maximum-prefix; down() empties the Adj-RIB-In
+        }
         for (final EvpnRoute route : update.withdrawnEvpnRoutes())
         {
             final EvpnPath removed = rib.in.remove(route.key());
@@ -531,6 +722,48 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             {
                 onBestChange(locRib.remove(key, replaced));
             }
+            if (rib.in.received() > peer.config().maximumPrefix().limit() && !peer.config().maximumPrefix().warningOnly())
+            {
+                // Stop here: the rest of this UPDATE, and every later one, waits for nothing but the tear-down.
+                break;
+            }
+        }
+        checkMaximumPrefix(peer, rib);
+    }
+
+    /**
+     * FRR's {@code maximum-prefix N THRESHOLD restart M} / {@code warning-only}: a warning once
+     * the threshold is passed, and above the limit the session is closed with Cease / Maximum
+     * Number of Prefixes Reached (RFC 4486 §4). The count is the Adj-RIB-In, accepted or not: a
+     * route that is not imported costs memory all the same.
+     */
+    private void checkMaximumPrefix(final BgpPeer peer, final PeerRib rib)
+    {
+        final MaximumPrefix maximum = peer.config().maximumPrefix();
+        final long held = rib.in.received();
+        if (held >= maximum.warningAt() && !rib.prefixWarningLogged)
+        {
+            rib.prefixWarningLogged = true;
+            LOG.log(System.Logger.Level.WARNING, peer + ": " + held + " routes held, " + maximum.warningPercent() +
+                " % of its maximum-prefix " + maximum.limit() + (maximum.warningOnly() ? " (warning-only)" : ""));
+        }
+        if (held <= maximum.limit())
+        {
+            return;
+        }
+        if (maximum.warningOnly())
+        {
+            if (!rib.limitWarningLogged)
+            {
+                rib.limitWarningLogged = true;
+                LOG.log(System.Logger.Level.WARNING, peer + ": " + held + " routes held, above its maximum-prefix " +
+                    maximum.limit() + "; warning-only, the session stays up");
+            }
+        }
+        else if (!rib.overLimit)
+        {
+            rib.overLimit = true;
+            peer.prefixLimitExceeded(held);
         }
     }
 
@@ -662,7 +895,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(endpoint));
         if (vtep == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "remote VTEP table full: " + endpoint + " not added to VNI " + vni.vni);
+            vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + endpoint + " not added to VNI " + vni.vni);
             return;
         }
         if (before == 0 && after > 0)
@@ -738,7 +971,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(best.nextHop()));
         if (vtep == null)
         {
-            LOG.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
+            vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
             return;
         }
         // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.

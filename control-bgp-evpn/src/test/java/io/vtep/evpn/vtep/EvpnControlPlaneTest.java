@@ -167,6 +167,127 @@ class EvpnControlPlaneTest
         assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC));
     }
 
+    /**
+     * Issue 15, failure 3: after an OutOfMemoryError in the EVPN thread, 681,574 EVPN entries
+     * stayed installed when their session went down, because the thread that would have removed
+     * them was gone. An Error on that thread (here thrown by the peer stand-in, as an allocation
+     * would) now takes every EVPN entry and EVPN flood list member out of the FDB at once, and
+     * later UPDATEs are released to their session instead of queueing for nobody.
+     */
+    @Test
+    void anErrorOnTheRibThreadRemovesEveryEvpnEntryAndQueuesNothingMore()
+    {
+        final RemoteVtep configured = fdb.remoteVteps().intern(VtepAddress.of(VTEP_3));
+        fdb.addToFloodList(VNI, configured);
+        receive(rr, type3(VTEP_2, VNI, auto(VNI)));
+        for (int i = 0; i < 100; i++)
+        {
+            receive(rr, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        assertEquals(100, fdb.vni(VNI).entries(Origin.EVPN));
+        assertEquals(List.of(configured, vtep(VTEP_2)), Arrays.asList(fdb.vni(VNI).floodList()));
+
+        rr.failOnNextUse = new OutOfMemoryError("Java heap space (test)");
+        evpn.update(rr, type2(VTEP_2, MAC + 1000, null, 0, false, auto(VNI)));
+        awaitTrue(() -> evpn.failure() != null, "the control thread reports its failure");
+        evpn.down(rr, "hold timer expired");
+
+        awaitTrue(() -> fdb.vni(VNI).entries(Origin.EVPN) == 0, "EVPN entries left: " + fdb.vni(VNI).entries(Origin.EVPN));
+        assertEquals(List.of(configured), Arrays.asList(fdb.vni(VNI).floodList()), "EVPN's flood list member gone, the configured one kept");
+        final long consumedBefore = rr.consumed.get();
+        evpn.update(rr, type2(VTEP_2, MAC + 2000, null, 0, false, auto(VNI)));
+        assertEquals(consumedBefore + 1, rr.consumed.get(), "released to the session at once: nothing waits for a dead thread");
+    }
+
+    /**
+     * The session ended but its down() never queued anything (an OutOfMemoryError on the session's
+     * thread would do that): the RIB sees the session count move and removes the routes anyway,
+     * and the next session's UPDATEs are applied as usual.
+     */
+    @Test
+    void aSessionEndThatNeverReachedTheRibStillRemovesItsRoutes()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            receive(rr, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        receive(rr, type3(VTEP_2, VNI, auto(VNI)));
+        assertEquals(10, fdb.vni(VNI).entries(Origin.EVPN));
+
+        final UpdateMessage late = type2(VTEP_2, MAC + 100, null, 0, false, auto(VNI));
+        rr.established = false;
+        rr.ended.incrementAndGet(); // the session layer counted the end; down() is never called
+        awaitTrue(() -> fdb.vni(VNI).entries(Origin.EVPN) == 0 && evpn.prefixesReceived(rr) == 0,
+            "EVPN entries left: " + fdb.vni(VNI).entries(Origin.EVPN));
+        assertEquals(0, fdb.vni(VNI).floodList().length);
+
+        rr.established = true; // the next session
+        evpn.update(rr, (UpdateMessage)BgpCodec.decode(BgpCodec.encode(late, CodecContext.FOUR_OCTET_AS), CodecContext.FOUR_OCTET_AS));
+        evpn.awaitIdle(WAIT);
+        assertEquals(1, evpn.prefixesReceived(rr), "the next session's UPDATE is applied");
+    }
+
+    @Test
+    void everyUpdateIsReportedConsumedToItsSession()
+    {
+        for (int i = 0; i < 10; i++)
+        {
+            receive(rr, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        assertEquals(10, rr.consumed.get());
+    }
+
+    /** Over the limit the RIB asks the session to close once, ignores the rest until down(), which removes everything. */
+    @Test
+    void aNeighborAboveItsMaximumPrefixIsReportedOnceAndItsRoutesGoWithTheSession()
+    {
+        final FakePeer limited = new FakePeer(new io.vtep.evpn.session.PeerConfig(WireFormat.parseAddress("192.0.2.5"), LOCAL_AS, 179,
+            false, 90, null, new io.vtep.evpn.session.MaximumPrefix(5, 60, Duration.ofSeconds(30), false), null, 3), LOCAL_AS, "192.0.2.5");
+        for (int i = 0; i < 5; i++)
+        {
+            receive(limited, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        assertEquals(List.of(), limited.prefixLimitReports, "5 is the limit, not above it");
+        receive(limited, type2(VTEP_2, MAC + 5, null, 0, false, auto(VNI)));
+        receive(limited, type2(VTEP_2, MAC + 6, null, 0, false, auto(VNI)));
+        assertEquals(List.of(6L), limited.prefixLimitReports, "reported once, with the count");
+        assertEquals(6, evpn.prefixesReceived(limited), "what came after is ignored");
+
+        evpn.down(limited, "Cease/Maximum Number of Prefixes Reached");
+        evpn.awaitIdle(WAIT);
+        assertEquals(0, fdb.vni(VNI).entries(Origin.EVPN));
+        evpn.established(limited);
+        receive(limited, type2(VTEP_2, MAC, null, 0, false, auto(VNI)));
+        assertEquals(1, evpn.prefixesReceived(limited), "a new session starts counting afresh");
+    }
+
+    /** warning-only: FRR's {@code maximum-prefix N warning-only} logs and keeps everything. */
+    @Test
+    void warningOnlyKeepsTheSessionAndTheRoutes()
+    {
+        final FakePeer limited = new FakePeer(new io.vtep.evpn.session.PeerConfig(WireFormat.parseAddress("192.0.2.5"), LOCAL_AS, 179,
+            false, 90, null, new io.vtep.evpn.session.MaximumPrefix(2, 75, Duration.ofSeconds(30), true), null, 3), LOCAL_AS, "192.0.2.5");
+        for (int i = 0; i < 4; i++)
+        {
+            receive(limited, type2(VTEP_2, MAC + i, null, 0, false, auto(VNI)));
+        }
+        assertEquals(List.of(), limited.prefixLimitReports);
+        assertEquals(4, fdb.vni(VNI).entries(Origin.EVPN));
+    }
+
+    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(WAIT);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("not within " + WAIT + " ms: " + what);
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void automaticImportMatchesTheVniWhateverTheAsAndConfiguredImportMatchesExactly()
     {

@@ -17,11 +17,24 @@ final class FakePeer implements BgpPeer
     private final boolean ibgp;
     private final InetAddress routerId;
     final List<byte[]> sent = new CopyOnWriteArrayList<>();
+    /** What the RIB told the session: UPDATEs it finished, and the route counts it reported over the maximum-prefix. */
+    final java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
+    final List<Long> prefixLimitReports = new CopyOnWriteArrayList<>();
+    /** Thrown by {@link #isIbgp} once set: an Error on the RIB's thread, as an OutOfMemoryError would be. */
+    volatile Error failOnNextUse;
+    /** Session ends, as the session layer counts them before it calls down(). */
+    final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
     volatile boolean established = true;
 
     FakePeer(final String address, final long remoteAs, final long localAs, final String routerId)
     {
-        this.config = new PeerConfig(WireFormat.parseAddress(address), remoteAs, 179, false, 90, null);
+        this(new PeerConfig(WireFormat.parseAddress(address), remoteAs, 179, false, 90, null), localAs, routerId);
+    }
+
+    FakePeer(final PeerConfig config, final long localAs, final String routerId)
+    {
+        final long remoteAs = config.remoteAs();
+        this.config = config;
         this.ibgp = remoteAs == localAs;
         this.routerId = WireFormat.parseAddress(routerId);
     }
@@ -58,6 +71,12 @@ final class FakePeer implements BgpPeer
     @Override
     public boolean isIbgp()
     {
+        final Error failure = failOnNextUse;
+        if (failure != null)
+        {
+            failOnNextUse = null;
+            throw failure;
+        }
         return ibgp;
     }
 
@@ -107,6 +126,24 @@ final class FakePeer implements BgpPeer
     public long establishedTransitions()
     {
         return 0;
+    }
+
+    @Override
+    public long sessionsEnded()
+    {
+        return ended.get();
+    }
+
+    @Override
+    public void updateConsumed()
+    {
+        consumed.incrementAndGet();
+    }
+
+    @Override
+    public void prefixLimitExceeded(final long held)
+    {
+        prefixLimitReports.add(held);
     }
 
     @Override

@@ -77,6 +77,12 @@ public final class BgpDocuments
                 .field("updates_sent", peer.updatesSent())
                 .field("established_transitions", peer.establishedTransitions())
                 .field("last_error", peer.lastError())
+                .field("maximum_prefix", peer.config().maximumPrefix().limit())
+                .field("prefix_limit_resets", peer.prefixLimitResets())
+                .field("read_pauses", peer.readPauses())
+                // Whether TCP-MD5 is on, never the password.
+                .field("tcp_md5", peer.config().password() != null)
+                .field("ttl_security_hops", peer.config().ttlSecurityHops())
                 .endObject();
         }
         json.endArray().name("evpn").beginObject()

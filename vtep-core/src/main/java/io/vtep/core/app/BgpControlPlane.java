@@ -113,7 +113,9 @@ final class BgpControlPlane implements AutoCloseable
         {
             try
             {
-                while (neighbors.drain(evpn::neighborLearned, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
+                // Only while the RIB keeps up: otherwise the offers wait (and, when it is full, are
+                // dropped and counted) in the data path's bounded queue, not in an unbounded one.
+                while (evpn.acceptsNeighbors() && neighbors.drain(evpn::neighborLearned, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
                 {
                     // keep going while the queue holds more than one batch
                 }
@@ -132,7 +134,8 @@ final class BgpControlPlane implements AutoCloseable
         for (final BgpNeighborConfig neighbor : bgp.neighbors())
         {
             peers.add(new PeerConfig(neighbor.address().toInetAddress(), neighbor.remoteAs(), neighbor.port(),
-                neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource())));
+                neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource()), neighbor.maximumPrefix(),
+                neighbor.password(), bgp.minimumHoldSeconds(), neighbor.ttlSecurityHops()));
         }
         return new SpeakerConfig(bgp.asn(), bgp.routerId(), inet(bgp.listenAddress()), bgp.listenPort(), peers);
     }

@@ -18,6 +18,8 @@ import io.vtep.encap.VtepAddress;
  * @param vnis                per-VNI route distinguisher / route target overrides (from {@code vnis[]})
  * @param duplicateMaxMoves   MAC moves within {@code duplicateWindow} that mark a MAC duplicate (RFC 7432 §15.1)
  * @param duplicateWindow     the window of duplicate detection
+ * @param minimumHoldSeconds  the smallest hold time accepted in a neighbor's OPEN ({@code minimum-hold-time},
+ *                            FRR's {@code bgp minimum-holdtime}); 0 accepts what RFC 4271 allows, including 0
  */
 public record BgpConfig(
     long asn,
@@ -27,7 +29,8 @@ public record BgpConfig(
     List<BgpNeighborConfig> neighbors,
     List<EvpnVniConfig> vnis,
     int duplicateMaxMoves,
-    Duration duplicateWindow)
+    Duration duplicateWindow,
+    int minimumHoldSeconds)
 {
     /** FRR's {@code dup-addr-detection} defaults: 5 moves in 180 s. */
     public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;

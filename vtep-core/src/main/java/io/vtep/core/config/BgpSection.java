@@ -1,6 +1,9 @@
 package io.vtep.core.config;
 
 import java.net.Inet4Address;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +13,8 @@ import java.util.Map;
 import java.util.Set;
 
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.session.MaximumPrefix;
+import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.codec.attr.ExtendedCommunity.RouteTarget;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 
@@ -19,11 +24,16 @@ import io.vtep.evpn.codec.nlri.RouteDistinguisher;
  */
 final class BgpSection
 {
-    static final Set<String> BGP_KEYS = Set.of("asn", "router-id", "listen", "neighbors", "duplicate-detection");
-    static final Set<String> NEIGHBOR_KEYS = Set.of("address", "remote-as", "port", "passive", "hold-time", "update-source", "description");
+    static final Set<String> BGP_KEYS = Set.of("asn", "router-id", "listen", "neighbors", "duplicate-detection", "minimum-hold-time");
+    static final Set<String> NEIGHBOR_KEYS = Set.of("address", "remote-as", "port", "passive", "hold-time", "update-source", "description",
+        "maximum-prefix", "password", "ttl-security");
+    static final Set<String> MAXIMUM_PREFIX_KEYS = Set.of("limit", "warning-threshold", "restart", "warning-only");
     static final Set<String> DUPLICATE_KEYS = Set.of("max-moves", "window-seconds");
     static final Set<String> ROUTE_TARGET_KEYS = Set.of("import", "export");
     static final long MAX_ASN = 0xFFFF_FFFFL;
+    /** The limit travels in 4 octets of the Cease data (RFC 4486 §4). */
+    static final long MAX_PREFIX_LIMIT = 0xFFFF_FFFFL;
+    private static final Pattern DURATION = Pattern.compile("([0-9]{1,7})([smh])?");
 
     private BgpSection()
     {
@@ -76,7 +86,14 @@ final class BgpSection
             .integer(BgpConfig.DEFAULT_DUPLICATE_MAX_MOVES, 2, 1000);
         final int window = (int)ConfigLoader.node(duplicate, "window-seconds", duplicatePath)
             .integer(BgpConfig.DEFAULT_DUPLICATE_WINDOW_SECONDS, 2, 1800);
-        return new BgpConfig(asn, routerId, listenAddress, listenPort, neighbors, overrides, maxMoves, Duration.ofSeconds(window));
+        final ConfigNode minimumHoldNode = ConfigLoader.node(map, "minimum-hold-time", node.path());
+        final int minimumHold = (int)minimumHoldNode.integer(PeerConfig.DEFAULT_MINIMUM_HOLD_SECONDS, 0, 65535);
+        if (minimumHold == 1 || minimumHold == 2)
+        {
+            throw minimumHoldNode.problem("must be 0 or at least 3 seconds, as a hold time (RFC 4271 §4.2)");
+        }
+        return new BgpConfig(asn, routerId, listenAddress, listenPort, neighbors, overrides, maxMoves, Duration.ofSeconds(window),
+            minimumHold);
     }
 
     /**
@@ -193,7 +210,72 @@ final class BgpSection
         }
         final ConfigNode descriptionNode = ConfigLoader.node(map, "description", item.path());
         final String description = descriptionNode.isMissing() ? "" : descriptionNode.text();
-        return new BgpNeighborConfig(address, remoteAs, port, passive, hold, source, description);
+        final MaximumPrefix maximumPrefix = maximumPrefix(ConfigLoader.node(map, "maximum-prefix", item.path()));
+        final ConfigNode passwordNode = ConfigLoader.node(map, "password", item.path());
+        String password = null;
+        if (!passwordNode.isMissing())
+        {
+            password = passwordNode.text();
+            final int octets = password.getBytes(StandardCharsets.UTF_8).length;
+            if (octets < 1 || octets > PeerConfig.MAX_PASSWORD_LENGTH)
+            {
+                // The length only: a password never appears in a message.
+                throw passwordNode.problem("a TCP-MD5 password has 1.." + PeerConfig.MAX_PASSWORD_LENGTH + " octets, this one " + octets);
+            }
+        }
+        // GTSM (RFC 5082), FRR's "neighbor X ttl-security hops N": at most N hops away; absent = off.
+        final int ttlSecurityHops = (int)ConfigLoader.node(map, "ttl-security", item.path()).integer(0, 1, 254);
+        return new BgpNeighborConfig(address, remoteAs, port, passive, hold, source, description, maximumPrefix, password,
+            ttlSecurityHops);
+    }
+
+    /**
+     * FRR's {@code neighbor X maximum-prefix N [THRESHOLD] [restart M] [warning-only]}: either the
+     * limit alone ({@code maximum-prefix: 1000}) or {@code { limit, warning-threshold (%),
+     * restart (seconds, or "90s", "5m"), warning-only }}. Absent: {@link MaximumPrefix#DEFAULT}.
+     */
+    private static MaximumPrefix maximumPrefix(final ConfigNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return MaximumPrefix.DEFAULT;
+        }
+        if (!(node.value() instanceof Map<?, ?>))
+        {
+            return new MaximumPrefix(node.integer(1, MAX_PREFIX_LIMIT), MaximumPrefix.DEFAULT_WARNING_PERCENT, MaximumPrefix.DEFAULT_RESTART, false);
+        }
+        final Map<String, ConfigNode> map = node.mapping(MAXIMUM_PREFIX_KEYS);
+        final long limit = ConfigLoader.node(map, "limit", node.path()).integer(1, MAX_PREFIX_LIMIT);
+        final int threshold = (int)ConfigLoader.node(map, "warning-threshold", node.path())
+            .integer(MaximumPrefix.DEFAULT_WARNING_PERCENT, 1, 100);
+        final Duration restart = seconds(ConfigLoader.node(map, "restart", node.path()), MaximumPrefix.DEFAULT_RESTART);
+        final boolean warningOnly = ConfigLoader.node(map, "warning-only", node.path()).bool(false);
+        return new MaximumPrefix(limit, threshold, restart, warningOnly);
+    }
+
+    /** A positive duration: a number of seconds, or a number with {@code s}, {@code m} or {@code h}. */
+    private static Duration seconds(final ConfigNode node, final Duration defaultValue) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return defaultValue;
+        }
+        if (node.value() instanceof Number)
+        {
+            return Duration.ofSeconds(node.integer(1, 365L * 24 * 3600));
+        }
+        final Matcher matcher = DURATION.matcher(node.text().trim());
+        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0)
+        {
+            throw node.problem("expected a positive duration like 60, 60s, 5m or 1h, found " + ConfigNode.describe(node.value()));
+        }
+        final long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2) == null ? "s" : matcher.group(2))
+        {
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofSeconds(amount);
+        };
     }
 
     private static boolean isAnyAddress(final VtepAddress address)

@@ -24,6 +24,9 @@ public final class BgpMeters
     public static final String PEER_UPDATES_RECEIVED = "vtep.bgp.peer.updates.received";
     public static final String PEER_UPDATES_SENT = "vtep.bgp.peer.updates.sent";
     public static final String PEER_ESTABLISHED_TRANSITIONS = "vtep.bgp.peer.established.transitions";
+    public static final String PEER_MAXIMUM_PREFIX = "vtep.bgp.peer.maximum.prefix";
+    public static final String PEER_PREFIX_LIMIT_RESETS = "vtep.bgp.peer.prefix.limit.resets";
+    public static final String PEER_READ_PAUSES = "vtep.bgp.peer.read.pauses";
     public static final String EVPN_MAC_MOVES = "vtep.evpn.mac.moves";
     public static final String EVPN_DUPLICATE_MACS = "vtep.evpn.duplicate.macs";
 
@@ -62,6 +65,15 @@ public final class BgpMeters
                 .tag(PEER, label).register(registry);
             FunctionCounter.builder(PEER_ESTABLISHED_TRANSITIONS, peer, BgpPeer::establishedTransitions)
                 .description("Times the session with the peer reached Established")
+                .tag(PEER, label).register(registry);
+            Gauge.builder(PEER_MAXIMUM_PREFIX, peer, p -> p.config().maximumPrefix().limit())
+                .description("The peer's maximum-prefix limit: routes it may make vtep hold")
+                .tag(PEER, label).strongReference(true).register(registry);
+            FunctionCounter.builder(PEER_PREFIX_LIMIT_RESETS, peer, BgpPeer::prefixLimitResets)
+                .description("Sessions with the peer closed for exceeding its maximum-prefix (Cease 6/1, RFC 4486)")
+                .tag(PEER, label).register(registry);
+            FunctionCounter.builder(PEER_READ_PAUSES, peer, BgpPeer::readPauses)
+                .description("Times vtep stopped reading the peer's session because the EVPN RIB was behind (backpressure)")
                 .tag(PEER, label).register(registry);
         }
         FunctionCounter.builder(EVPN_MAC_MOVES, evpn, EvpnControlPlane::macMoves)

@@ -117,6 +117,37 @@ class BgpConfigTest
     }
 
     @Test
+    void readsTheHardeningKeysAndNeverShowsThePassword() throws Exception
+    {
+        final BgpConfig bgp = ConfigLoader.parse(BASE + """
+            bgp:
+              asn: 65001
+              minimum-hold-time: 9
+              neighbors:
+                - address: 192.0.2.2
+                  remote-as: 65000
+                  password: "s3cret-md5"
+                  ttl-security: 1
+                  maximum-prefix: { limit: 5000, warning-threshold: 90, restart: 5m, warning-only: true }
+                - { address: 192.0.2.3, remote-as: 65000, maximum-prefix: 200 }
+                - { address: 192.0.2.4, remote-as: 65000 }
+            """).bgp();
+        assertEquals(9, bgp.minimumHoldSeconds());
+        assertEquals(1, bgp.neighbors().getFirst().ttlSecurityHops());
+        assertEquals(0, bgp.neighbors().get(1).ttlSecurityHops(), "GTSM off unless asked for");
+        final BgpNeighborConfig first = bgp.neighbors().getFirst();
+        assertEquals("s3cret-md5", first.password());
+        assertEquals(new io.vtep.evpn.session.MaximumPrefix(5000, 90, Duration.ofMinutes(5), true), first.maximumPrefix());
+        assertFalse(first.toString().contains("s3cret"), first.toString());
+        assertEquals(new io.vtep.evpn.session.MaximumPrefix(200, 75, Duration.ofSeconds(60), false), bgp.neighbors().get(1).maximumPrefix(),
+            "the limit alone: FRR's threshold, the default restart");
+        assertEquals(io.vtep.evpn.session.MaximumPrefix.DEFAULT, bgp.neighbors().get(2).maximumPrefix(), "a default limit for every neighbor");
+        assertNull(bgp.neighbors().get(2).password());
+        assertEquals(3, ConfigLoader.parse(BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1 } ] }\n").bgp()
+            .minimumHoldSeconds(), "RFC 4271's smallest non-zero hold time by default");
+    }
+
+    @Test
     void listensOnEveryAddressWhenAskedTo() throws Exception
     {
         final BgpConfig bgp = ConfigLoader.parse(BASE + "bgp: { asn: 1, listen: '0.0.0.0:179', neighbors: [ { address: 192.0.2.2, remote-as: 1 } ] }\n").bgp();
@@ -154,8 +185,24 @@ class BgpConfigTest
                 "bgp.neighbors[0].passive", "true or false"),
             Arguments.of("update source other family", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, update-source: '2001:db8::1' } ] }\n",
                 "bgp.neighbors[0].update-source", "address family"),
-            Arguments.of("neighbor unknown key", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, password: x } ] }\n",
-                "bgp.neighbors[0].password", "unknown key"),
+            Arguments.of("neighbor unknown key", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, secret: x } ] }\n",
+                "bgp.neighbors[0].secret", "unknown key"),
+            Arguments.of("password too long", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, password: " +
+                "x".repeat(81) + " } ] }\n", "bgp.neighbors[0].password", "1..80 octets"),
+            Arguments.of("maximum-prefix 0", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, maximum-prefix: 0 } ] }\n",
+                "bgp.neighbors[0].maximum-prefix", "out of range"),
+            Arguments.of("maximum-prefix without limit", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, " +
+                "maximum-prefix: { restart: 60 } } ] }\n", "bgp.neighbors[0].maximum-prefix.limit", "required"),
+            Arguments.of("maximum-prefix threshold 101", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, " +
+                "maximum-prefix: { limit: 10, warning-threshold: 101 } } ] }\n", "bgp.neighbors[0].maximum-prefix.warning-threshold", "out of range"),
+            Arguments.of("maximum-prefix bad restart", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, " +
+                "maximum-prefix: { limit: 10, restart: soon } } ] }\n", "bgp.neighbors[0].maximum-prefix.restart", "positive duration"),
+            Arguments.of("maximum-prefix unknown key", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, " +
+                "maximum-prefix: { limit: 10, threshold: 5 } } ] }\n", "bgp.neighbors[0].maximum-prefix.threshold", "unknown key"),
+            Arguments.of("ttl-security 255", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, ttl-security: 255 } ] }\n",
+                "bgp.neighbors[0].ttl-security", "out of range"),
+            Arguments.of("minimum hold time 2", BASE + "bgp: { asn: 1, minimum-hold-time: 2, " + neighbor + " }\n",
+                "bgp.minimum-hold-time", "at least 3"),
             Arguments.of("listen without port", BASE + "bgp: { asn: 1, listen: 0.0.0.0, " + neighbor + " }\n", "bgp.listen", "HOST:PORT"),
             Arguments.of("duplicate detection of 1 move", BASE + "bgp: { asn: 1, duplicate-detection: { max-moves: 1 }, " + neighbor + " }\n",
                 "bgp.duplicate-detection.max-moves", "out of range"),
