@@ -291,8 +291,12 @@ class EvpnFrrTest
         frr.awaitNoEvpnRoute(ROUTE_TIMEOUT, r -> r.isType2() && mac.equals(r.mac()) && VTEP_IP.equals(r.nextHop()),
             "vtep withdrew its route for the MAC that left");
 
-        // ... and back behind vtep: vtep advertises sequence 2, FRR and the kernel follow.
-        moved.netns().exec("ip", "link", "set", "eth0", "down");
+        // ... and back behind vtep: vtep advertises sequence 2, FRR and the kernel follow. The host
+        // behind FRR falls silent (address removed) but keeps its link: a link going down would
+        // flush the MAC from FRR's bridge at once and FRR would withdraw its MM:1 route, racing
+        // h1's return (vtep re-opens acc1 when its carrier comes back) — and then a return with no
+        // remote route left rightly carries no sequence number at all.
+        moved.netns().exec("ip", "addr", "flush", "dev", "eth0");
         net.h1().netns().exec("ip", "link", "set", "eth0", "up");
         Wait.until(ROUTE_TIMEOUT, () -> net.h1().ping(net.h2().ip(), 1).received() == 1, "h1 reaches h2 again from behind vtep");
         final FrrEvpnRoute back = frr.awaitEvpnRoute(ROUTE_TIMEOUT,
