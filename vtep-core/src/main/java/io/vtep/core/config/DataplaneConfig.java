@@ -20,18 +20,27 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     public static final int DEFAULT_SPIN_MICROS = 200;
     public static final int MAX_PIPELINES = 64;
 
-    /** The defaults: one pipeline per two available processors, at least one; blocking with a short spin. */
+    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on. */
     public static DataplaneConfig defaults()
     {
         return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true);
     }
 
     /**
-     * Half the processors: the kernel's own work for each frame (packet socket receive, UDP send,
-     * the peer's softirq) needs about as much CPU as the pipeline does.
+     * Half the processors, but two when there are two or three: the kernel's own work for each
+     * frame (packet socket receive, UDP send, the peer's softirq) needs about as much CPU as the
+     * pipeline does, so half leaves it room on a larger machine; on two CPUs, two pipelines
+     * forwarded 1.36× the 64-byte frames of one and at least as much in every other throughput
+     * figure, because much of that kernel work runs in the sending pipeline's own system calls and
+     * two spread it over both CPUs (benchmarks/README.md, 2026-12-05).
      */
     public static int defaultPipelines()
     {
-        return Math.max(1, Math.min(MAX_PIPELINES, Runtime.getRuntime().availableProcessors() / 2));
+        return defaultPipelines(Runtime.getRuntime().availableProcessors());
+    }
+
+    static int defaultPipelines(final int processors)
+    {
+        return Math.max(Math.min(2, processors), Math.min(MAX_PIPELINES, processors / 2));
     }
 }

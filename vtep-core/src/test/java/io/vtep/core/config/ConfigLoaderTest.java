@@ -109,7 +109,9 @@ class ConfigLoaderTest
         assertEquals(ApiConfig.DEFAULT, config.api());
         assertTrue(config.vtep().localIp().isIpv6());
         assertEquals(DataplaneConfig.defaults(), config.dataplane());
-        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), config.dataplane().pipelines());
+        assertEquals(DataplaneConfig.defaultPipelines(), config.dataplane().pipelines());
+        assertEquals(List.of(1, 2, 2, 2, 2, 4, 64, 64), java.util.stream.IntStream.of(1, 2, 3, 4, 5, 8, 128, 512)
+            .mapToObj(DataplaneConfig::defaultPipelines).toList(), "pipelines by processor count");
         assertFalse(config.dataplane().busyPoll());
         assertEquals(200, config.dataplane().spinMicros());
         assertTrue(config.dataplane().underlayGso());
