@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,10 +76,13 @@ class SoakTest
             "iperf3 servers listening");
         final ManagedProcess churn = net.h1.netns().spawn("MAC churn from h1", List.of(Requirements.SYSTEM_PYTHON, "-c",
             macChurnScript(net.h1.iface(), SECONDS)));
-        final CompletableFuture<Iperf3Result> forward = CompletableFuture.supplyAsync(() ->
+        // A thread each: the common pool has a single thread on two CPUs and would run them one after the other.
+        final ExecutorService clients = Executors.newFixedThreadPool(2);
+        final Future<Iperf3Result> forward = clients.submit(() ->
             net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5301", "-u", "-b", "20M", "-l", "1200")));
-        final CompletableFuture<Iperf3Result> reverse = CompletableFuture.supplyAsync(() ->
+        final Future<Iperf3Result> reverse = clients.submit(() ->
             net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5302", "-u", "-b", "20M", "-l", "1200", "-R")));
+        clients.shutdown();
 
         final List<long[]> samples = new ArrayList<>(); // seconds, resident bytes, heap bytes
         final long started = System.nanoTime();
