@@ -29,6 +29,8 @@ import io.vtep.metrics.Side;
 final class SegmentGatherer
 {
     private final SegmentTransmitter transmitter;
+    /** This thread's own, made here, off the data path. */
+    private final SegmentTransmitter.Scratch scratch;
     private final DataPathCounters counters;
     /** Outer IP + UDP + VXLAN: what each packet adds to its frame on the wire, for the byte counters. */
     private final int overhead;
@@ -43,6 +45,7 @@ final class SegmentGatherer
     SegmentGatherer(final SegmentTransmitter transmitter, final DataPathCounters counters, final int overhead)
     {
         this.transmitter = transmitter;
+        this.scratch = transmitter.newScratch();
         this.counters = counters;
         this.overhead = overhead;
     }
@@ -96,7 +99,8 @@ final class SegmentGatherer
         {
             return;
         }
-        final boolean sent = transmitter.send(vtep.address(), sourcePort, gathered.addressOffset(), length, segmentSize);
+        final boolean sent = transmitter.send(scratch, vtep.address(), sourcePort, gathered.addressOffset(), length,
+            segmentSize);
         for (int i = 0; i < segments; i++)
         {
             final int frameLength = Math.min(segmentSize, length - i * segmentSize) - VxlanHeader.LENGTH;

@@ -34,6 +34,18 @@ public interface SegmentTransmitter extends AutoCloseable
     boolean ready(int sourcePort);
 
     /**
+     * What one data-path thread needs to send (native {@code msghdr} and the like): made once per
+     * thread when its pipeline is built, so that sending allocates nothing, not even the first time.
+     */
+    interface Scratch
+    {
+    }
+
+    /** A new {@link Scratch} for one data-path thread. */
+    Scratch newScratch();
+
+    /**
+     * @param scratch     the calling thread's own, from {@link #newScratch}
      * @param remote      the VTEP the packets go to
      * @param sourcePort  the flow's outer UDP source port (RFC 7348 §5); {@link #ready} said yes
      * @param address     native address of the first segment's VXLAN header
@@ -41,7 +53,7 @@ public interface SegmentTransmitter extends AutoCloseable
      * @param segmentSize UDP payload of each segment but the last
      * @return true when the kernel took the datagram
      */
-    boolean send(VtepAddress remote, int sourcePort, long address, int length, int segmentSize);
+    boolean send(Scratch scratch, VtepAddress remote, int sourcePort, long address, int length, int segmentSize);
 
     @Override
     void close();

@@ -75,8 +75,8 @@ import io.vtep.encap.VtepAddress;
  * which {@link #send} reports as false.
  *
  * <h2>Threads and allocation</h2>
- * {@link #send} may be called from any number of threads and allocates nothing: each thread has
- * its own {@code msghdr} in native memory.
+ * {@link #send} may be called from any number of threads and allocates nothing: each thread passes
+ * its own {@code msghdr} in native memory ({@link #newScratch}, made when its pipeline is built).
  */
 public final class UdpGsoTransmitter implements SegmentTransmitter
 {
@@ -96,7 +96,6 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
     private final int ttl;
     /** Per source port: null (never asked), {@link #REQUESTED}, {@link #UNAVAILABLE} or its {@link SocketHandle}. */
     private final AtomicReferenceArray<Object> sockets = new AtomicReferenceArray<>(PORTS);
-    private final ThreadLocal<SendScratch> scratch = ThreadLocal.withInitial(SendScratch::new);
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong segments = new AtomicLong();
     private final Thread opener;
@@ -152,15 +151,21 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
     }
 
     @Override
-    public boolean send(final VtepAddress remote, final int sourcePort, final long address, final int length,
-        final int segmentSize)
+    public Scratch newScratch()
+    {
+        return new SendScratch();
+    }
+
+    @Override
+    public boolean send(final Scratch scratch, final VtepAddress remote, final int sourcePort, final long address,
+        final int length, final int segmentSize)
     {
         if (!(sockets.get(sourcePort) instanceof SocketHandle socket) || socket.isClosed() ||
             remote.isIpv6() != localAddress.isIpv6())
         {
             return false;
         }
-        final long msghdr = scratch.get().prepare(remote, destinationPort, address, length, segmentSize);
+        final long msghdr = ((SendScratch)scratch).prepare(remote, destinationPort, address, length, segmentSize);
         final long sent = Libc.sendmsg(socket.fd(), msghdr, SEND_FLAGS);
         Reference.reachabilityFence(socket);
         if (sent != length)
@@ -294,9 +299,9 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
     /**
      * One thread's {@code msghdr}: one iovec (the segments), the destination, and a
      * {@code UDP_SEGMENT} control message with the segment size. Native memory, made once per
-     * thread.
+     * thread, freed when the pipeline that holds it goes.
      */
-    private static final class SendScratch
+    private static final class SendScratch implements Scratch
     {
         private static final int MSGHDR_OFFSET = 0;
         private static final int IOVEC_OFFSET = 64;

@@ -284,10 +284,10 @@ class PipelineTest
         final RecordingSegmentTransmitter gso = new RecordingSegmentTransmitter()
         {
             @Override
-            public boolean send(final VtepAddress remote, final int sourcePort, final long address, final int length,
-                final int segmentSize)
+            public boolean send(final Scratch scratch, final VtepAddress remote, final int sourcePort, final long address,
+                final int length, final int segmentSize)
             {
-                super.send(remote, sourcePort, address, length, segmentSize);
+                super.send(scratch, remote, sourcePort, address, length, segmentSize);
                 final byte[] payload = sent.get(sent.size() - 1).payload();
                 final StringBuilder line = new StringBuilder("gso");
                 for (int at = 0; at < length; at += segmentSize)

@@ -26,8 +26,16 @@ public class RecordingSegmentTransmitter implements SegmentTransmitter
     }
 
     @Override
-    public boolean send(final VtepAddress remote, final int sourcePort, final long address, final int length,
-        final int segmentSize)
+    public Scratch newScratch()
+    {
+        return new Scratch()
+        {
+        };
+    }
+
+    @Override
+    public boolean send(final Scratch scratch, final VtepAddress remote, final int sourcePort, final long address,
+        final int length, final int segmentSize)
     {
         final byte[] payload = new byte[length];
         new UnsafeBuffer(address, length).getBytes(0, payload);

@@ -100,7 +100,8 @@ class UdpGsoTransmitterTest
             final byte[] payload = segments();
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(payload.length));
             buffer.putBytes(0, payload);
-            assertTrue(transmitter.send(VtepAddress.parse(peer), SOURCE_PORT, buffer.addressOffset(), payload.length, 1_000));
+            assertTrue(transmitter.send(transmitter.newScratch(), VtepAddress.parse(peer), SOURCE_PORT, buffer.addressOffset(),
+                payload.length, 1_000));
 
             for (int i = 0; i < 4; i++)
             {
@@ -136,9 +137,12 @@ class UdpGsoTransmitterTest
         twoNamespaces(false, "10.98.0.1", "10.98.0.2");
         awaitReady(SOURCE_PORT);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * 1_500));
-        assertFalse(transmitter.send(VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_480, 1_480),
+        final SegmentTransmitter.Scratch scratch = transmitter.newScratch();
+        assertFalse(transmitter.send(scratch, VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_480,
+            1_480),
             "1,480 + 28 bytes of headers over a 1,500-byte MTU: EMSGSIZE");
-        assertTrue(transmitter.send(VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_472, 1_472));
+        assertTrue(transmitter.send(scratch, VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_472,
+            1_472));
     }
 
     /** A port another program holds stays unavailable (its flows keep the one-by-one path); others still open. */
