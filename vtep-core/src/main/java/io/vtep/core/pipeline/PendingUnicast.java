@@ -2,6 +2,7 @@ package io.vtep.core.pipeline;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -130,8 +131,8 @@ final class PendingUnicast
             sendStretchesAndRuns(count);
         }
         pending.clear();
-        java.util.Arrays.fill(vnis, 0, count, null);
-        java.util.Arrays.fill(vteps, 0, count, null);
+        Arrays.fill(vnis, 0, count, null);
+        Arrays.fill(vteps, 0, count, null);
     }
 
     private boolean hasRun(final int count)
