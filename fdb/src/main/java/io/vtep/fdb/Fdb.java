@@ -615,7 +615,10 @@ public final class Fdb
             fdb.countMoveRefused(); // the local host spoke within the hold: not moved by one packet
             return;
         }
-        if (current == FdbEntry.NONE && fdb.macLimit() != 0 && fdb.learnedEntries() >= fdb.macLimit())
+        // A new MAC, or an EVPN MAC moving to a local port, adds a learned entry: both count
+        // against the VNI's MAC limit, which bounds learned entries whatever they replace.
+        final boolean addsLearned = current == FdbEntry.NONE || !FdbEntry.isLearned(current);
+        if (addsLearned && fdb.macLimit() != 0 && fdb.learnedEntries() >= fdb.macLimit())
         {
             fdb.countLimitHit();
             return;

@@ -318,6 +318,22 @@ class FdbTest
         assertEquals(0, limited.macLimitHits());
     }
 
+    @Test
+    void anEvpnMacMovingToALocalPortCountsAgainstTheLimit()
+    {
+        final VniFdb limited = fdb.addVni(200, LearningMode.DATA_PLANE, 1, null);
+        assertTrue(fdb.putEvpn(200, MAC2, vtepB));
+        limited.learnLocal(MAC1, 7, now());
+        drain();
+
+        limited.learnLocal(MAC2, 7, now()); // the move would make a second learned entry
+        drain();
+
+        assertEquals(FdbEntry.remote(vtepB.index(), Origin.EVPN), limited.lookup(MAC2), "stays where EVPN says");
+        assertEquals(1, limited.learnedEntries());
+        assertEquals(1, limited.macLimitHits());
+    }
+
     // ------------------------------------------------------------------------------------
     // Ageing.
     // ------------------------------------------------------------------------------------
