@@ -170,14 +170,6 @@ public final class FlowHash
 
     private static int finish(final long h)
     {
-        // MurmurHash3's fmix64: every input bit affects every output bit, so the high bits,
-        // which reciprocal scaling uses, are as good as the low ones.
-        long x = h;
-        x ^= x >>> 33;
-        x *= 0xFF51_AFD7_ED55_8CCDL;
-        x ^= x >>> 33;
-        x *= 0xC4CE_B9FE_1A85_EC53L;
-        x ^= x >>> 33;
-        return (int)(x >>> 32);
+        return (int)(HashMixer.fmix64(h) >>> 32);
     }
 }

@@ -53,20 +53,4 @@ public final class VxlanDecoder
         // Top 24 bits of the second word; the reserved low byte falls off the shift.
         return buffer.getInt(offset + VxlanHeader.VNI_OFFSET, ByteOrder.BIG_ENDIAN) >>> 8;
     }
-
-    /**
-     * A name for a result code, for logs and drop-reason labels (control path).
-     *
-     * @param result a value returned by {@link #decode}.
-     * @return {@code "malformed"}, {@code "flags"} or {@code "ok"}.
-     */
-    public static String describe(final int result)
-    {
-        return switch (result)
-        {
-            case MALFORMED -> "malformed";
-            case FLAGS -> "flags";
-            default -> result >= 0 ? "ok" : "unknown";
-        };
-    }
 }

@@ -71,11 +71,6 @@ public final class Fdb
         this(FdbSettings.defaults());
     }
 
-    public FdbSettings settings()
-    {
-        return settings;
-    }
-
     /**
      * @return the clock learning times and ageing are measured with.
      */

@@ -134,15 +134,6 @@ public final class FdbEntry
     }
 
     /**
-     * @param entry packed entry.
-     * @return the same destination with another origin, e.g. a learned entry seen as static.
-     */
-    static long withOrigin(final long entry, final Origin origin)
-    {
-        return isLocal(entry) ? local(attachment(entry), origin) : remote(vtepIndex(entry), origin);
-    }
-
-    /**
      * An EVPN entry that a MAC heard on a local port does not replace: the route is sticky (RFC 7432
      * §15.2, the MAC must not move) or the control plane froze the MAC as a duplicate (§15.1).
      *

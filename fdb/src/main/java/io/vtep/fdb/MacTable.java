@@ -1,5 +1,6 @@
 package io.vtep.fdb;
 
+import io.vtep.encap.HashMixer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntConsumer;
@@ -674,13 +675,7 @@ public final class MacTable
      */
     static int hash(final long mac)
     {
-        long h = mac;
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return (int)h;
+        return (int)HashMixer.fmix64(mac);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.vtep.fdb;
 
+import io.vtep.encap.HashMixer;
 import io.vtep.encap.VtepAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -507,12 +508,6 @@ public final class RemoteVtepTable
 
     private static int mix(final long value)
     {
-        long h = value;
-        h ^= h >>> 33;
-        h *= 0xFF51_AFD7_ED55_8CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CE_B9FE_1A85_EC53L;
-        h ^= h >>> 33;
-        return (int)h;
+        return (int)HashMixer.fmix64(value);
     }
 }
