@@ -24,6 +24,9 @@ import org.agrona.MutableDirectBuffer;
  *
  * <p>Setters need the wrapped buffer to be a {@link MutableDirectBuffer}; wrapping a read-only
  * {@link DirectBuffer} gives a read-only view.
+ *
+ * <p>The data path uses only the offset constants; the instance view is for tests and
+ * diagnostics (package documentation).
  */
 public final class VxlanHeader
 {
