@@ -5,7 +5,7 @@ public enum PortDriver
 {
     /** A raw AF_PACKET socket through Java's FFM API (default). */
     AF_PACKET("af-packet"),
-    /** libpcap through Pcap4J: portable, slower (allocates per packet). */
+    /** libpcap through FFM: portable; no offload metadata, so hosts sending TCP through it need TSO off. */
     PCAP("pcap");
 
     private final String configName;

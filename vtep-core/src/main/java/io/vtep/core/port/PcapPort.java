@@ -5,17 +5,10 @@ import static io.vtep.core.nativeio.LinuxConstants.ENXIO;
 import static io.vtep.core.nativeio.LinuxConstants.IFNAMSIZ;
 
 import java.io.IOException;
-import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
 
 import org.agrona.DirectBuffer;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapHandle.BlockingMode;
-import org.pcap4j.core.PcapHandle.PcapDirection;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.PcapNetworkInterface.PromiscuousMode;
-
-import com.sun.jna.Pointer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
@@ -24,7 +17,8 @@ import io.vtep.core.nativeio.NativeScratch;
 import io.vtep.encap.ChecksumOffload;
 
 /**
- * An access port on libpcap through Pcap4J 1.8.2: the portable, simple driver ({@code driver: pcap}).
+ * An access port on libpcap: the portable, simple driver ({@code driver: pcap}), bound with the
+ * Foreign Function and Memory API ({@link Libpcap}) like the rest of the native calls.
  *
  * <p>The handle is promiscuous, snaplen {@link #SNAPLEN}, in immediate mode (libpcap then uses a
  * TPACKET_V2 ring that wakes the reader per packet rather than per filled block), and captures
@@ -33,18 +27,16 @@ import io.vtep.encap.ChecksumOffload;
  * (docs/architecture.md §8), so frames arrive as they were on the wire.
  *
  * <h2>Waiting</h2>
- * Pcap4J fixes the read timeout when the handle opens, while {@link #receive} takes one per call
- * and must return as soon as it has drained what is queued. So the handle runs non-blocking and the
- * port waits with {@code poll} on the handle's selectable descriptor ({@link Libpcap}), which it
- * reaches through Pcap4J's private {@code pcap_t} pointer (checked at open; Pcap4J is pinned).
+ * {@link #receive} takes a timeout per call and must return as soon as it has drained what is
+ * queued, while libpcap fixes its read timeout when the handle is activated. So the handle runs
+ * non-blocking and the port waits with {@code poll} on the handle's selectable descriptor.
  *
  * <h2>Allocation</h2>
- * Pcap4J allocates per packet (a {@code byte[]} and header objects on receive, a JNA copy on send);
- * that is known and is why {@code af-packet} is the default driver. It stays behind the
- * {@link AccessPort} interface: received packets are copied into the batch slot, and sends copy the
- * frame into a reusable per-thread {@code byte[]} first (Pcap4J only sends from a heap array).
- * Frames longer than {@link FrameBatch#MAX_FRAME_LENGTH}, or cut by the snaplen, are dropped and
- * counted in {@link #truncatedFrames()}.
+ * None per packet: {@code pcap_next_ex} hands out pointers into libpcap's ring, which the port
+ * reads through a reusable view and copies into the batch slot; a frame in native memory (every
+ * batch is) is sent from where it is, a heap frame from a per-thread native copy. Frames longer
+ * than {@link FrameBatch#MAX_FRAME_LENGTH}, or cut by the snaplen, are dropped and counted in
+ * {@link #truncatedFrames()}.
  *
  * <h2>Offloads</h2>
  * libpcap passes on no offload metadata. A partial TCP/UDP checksum of an untagged frame (a host
@@ -65,23 +57,25 @@ public final class PcapPort implements AccessPort
     /** Kernel ring size libpcap allocates: about a thousand slots of {@link #SNAPLEN}. */
     public static final int BUFFER_BYTES = 16 * 1024 * 1024;
 
-    private static final ThreadLocal<byte[]> SEND_COPY =
-        ThreadLocal.withInitial(() -> new byte[FrameBatch.MAX_FRAME_LENGTH]);
+    /** Native copies of heap frames to send (tests send from heap buffers; the data path never does). */
+    private static final ThreadLocal<UnsafeBuffer> SEND_COPY = ThreadLocal.withInitial(
+        () -> new UnsafeBuffer(ByteBuffer.allocateDirect(FrameBatch.MAX_FRAME_LENGTH)));
 
     private final String name;
-    // Swapped by reopen() on the receiving thread; senders read the handle once per send.
-    private volatile PcapHandle handle;
-    private volatile boolean immediateMode;
-    private volatile int selectableFd;
+    // Swapped by reopen() on the receiving thread; senders read the session once per send.
+    private volatile PcapSession session;
     private volatile boolean closed;
     private volatile long truncatedFrames;
 
-    private PcapPort(final String name, final PcapHandle handle, final boolean immediateMode, final int selectableFd)
+    // The receiving thread's: where pcap_next_ex writes its two pointers, and views over them.
+    private final UnsafeBuffer pointers = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * Long.BYTES));
+    private final UnsafeBuffer headerView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer packetView = new UnsafeBuffer(0, 0);
+
+    private PcapPort(final String name, final PcapSession session)
     {
         this.name = name;
-        this.handle = handle;
-        this.immediateMode = immediateMode;
-        this.selectableFd = selectableFd;
+        this.session = session;
     }
 
     /**
@@ -96,11 +90,9 @@ public final class PcapPort implements AccessPort
         {
             return;
         }
-        final PcapPort fresh = open(name);
-        final PcapHandle old = handle;
-        handle = fresh.handle;
-        immediateMode = fresh.immediateMode;
-        selectableFd = fresh.selectableFd;
+        final PcapSession fresh = PcapSession.open(name, SNAPLEN, BUFFER_BYTES);
+        final PcapSession old = session;
+        session = fresh;
         old.close();
         if (closed)
         {
@@ -134,89 +126,16 @@ public final class PcapPort implements AccessPort
             }
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
-
-        boolean immediateMode = true;
-        PcapHandle handle;
         try
         {
-            handle = build(interfaceName, true);
+            return new PcapPort(interfaceName, PcapSession.open(interfaceName, SNAPLEN, BUFFER_BYTES));
         }
-        catch (final PcapNativeException ex)
-        {
-            // libpcap older than 1.5 has no pcap_set_immediate_mode; Pcap4J then fails the build
-            immediateMode = false;
-            try
-            {
-                handle = build(interfaceName, false);
-            }
-            catch (final PcapNativeException again)
-            {
-                again.addSuppressed(ex);
-                throw openFailure(interfaceName, again);
-            }
-        }
-        try
-        {
-            handle.setDirection(PcapDirection.IN);
-            handle.setBlockingMode(BlockingMode.NONBLOCKING);
-            final int fd = Libpcap.selectableFd(pcapTAddress(handle));
-            return new PcapPort(interfaceName, handle, immediateMode, fd);
-        }
-        catch (final PcapNativeException | NotOpenException | IOException | RuntimeException ex)
-        {
-            handle.close();
-            throw new IOException("access port " + interfaceName + " (pcap): " + ex.getMessage(), ex);
-        }
-    }
-
-    private static PcapHandle build(final String interfaceName, final boolean immediateMode)
-        throws PcapNativeException, IOException
-    {
-        try
-        {
-            return new PcapHandle.Builder(interfaceName)
-                .snaplen(SNAPLEN)
-                .promiscuousMode(PromiscuousMode.PROMISCUOUS)
-                .bufferSize(BUFFER_BYTES)
-                // only matters without immediate mode: bounds the TPACKET_V3 block latency
-                .timeoutMillis(1)
-                .immediateMode(immediateMode)
-                .build();
-        }
-        catch (final PcapNativeException ex)
+        catch (final IOException ex)
         {
             final String message = String.valueOf(ex.getMessage());
-            if (message.contains("ermission") || message.contains("not permitted"))
-            {
-                throw openFailure(interfaceName, ex);
-            }
-            throw ex;
-        }
-    }
-
-    private static IOException openFailure(final String interfaceName, final PcapNativeException ex)
-    {
-        final String message = String.valueOf(ex.getMessage());
-        if (message.contains("ermission") || message.contains("not permitted"))
-        {
-            return new IOException("access port " + interfaceName + " (pcap): " + message +
-                "; the process needs CAP_NET_RAW (run as root or grant the capability)", ex);
-        }
-        return new IOException("access port " + interfaceName + " (pcap): " + message, ex);
-    }
-
-    /** Pcap4J keeps the {@code pcap_t *} in a private field; its value is needed for the descriptor. */
-    private static long pcapTAddress(final PcapHandle handle) throws IOException
-    {
-        try
-        {
-            final Field field = PcapHandle.class.getDeclaredField("handle");
-            field.setAccessible(true);
-            return Pointer.nativeValue((Pointer)field.get(handle));
-        }
-        catch (final ReflectiveOperationException | RuntimeException ex)
-        {
-            throw new IOException("cannot reach the pcap_t of this Pcap4J version (expected 1.8.2)", ex);
+            final String hint = message.contains("ermission") || message.contains("not permitted") ?
+                "; the process needs CAP_NET_RAW (run as root or grant the capability)" : "";
+            throw new IOException("access port " + interfaceName + " (pcap): " + message + hint, ex);
         }
     }
 
@@ -229,7 +148,7 @@ public final class PcapPort implements AccessPort
     /** Whether libpcap delivers each packet at once (false only with a libpcap older than 1.5). */
     public boolean immediateMode()
     {
-        return immediateMode;
+        return session.handle.immediateMode();
     }
 
     /** Frames dropped because they were longer than {@link FrameBatch#MAX_FRAME_LENGTH} or cut by the snaplen. */
@@ -243,12 +162,24 @@ public final class PcapPort implements AccessPort
     public int receive(final FrameBatch batch, final int timeoutMillis)
     {
         batch.clear();
-        final PcapHandle handle = this.handle;
-        if (!handle.isOpen())
+        final PcapSession session = this.session;
+        if (!session.enter())
         {
             return 0;
         }
-        int count = drain(batch, handle);
+        try
+        {
+            return receive(batch, timeoutMillis, session);
+        }
+        finally
+        {
+            session.exit();
+        }
+    }
+
+    private int receive(final FrameBatch batch, final int timeoutMillis, final PcapSession session)
+    {
+        int count = drain(batch, session);
         if (count == 0 && timeoutMillis != 0)
         {
             final NativeScratch scratch = NativeScratch.current();
@@ -256,13 +187,13 @@ public final class PcapPort implements AccessPort
             int waitMillis = timeoutMillis;
             while (true)
             {
-                // the descriptor is libpcap's packet socket; it stays ours until handle.close()
-                final int events = scratch.pollReadable(selectableFd, waitMillis);
-                if (events == 0 || !handle.isOpen())
+                // the descriptor is libpcap's packet socket; the session keeps it open while we are inside
+                final int events = scratch.pollReadable(session.selectableFd, waitMillis);
+                if (events == 0 || !session.isOpen())
                 {
                     break;
                 }
-                count = drain(batch, handle);
+                count = drain(batch, session);
                 if (count > 0)
                 {
                     break;
@@ -282,78 +213,84 @@ public final class PcapPort implements AccessPort
         return count;
     }
 
-    private int drain(final FrameBatch batch, final PcapHandle handle)
+    private int drain(final FrameBatch batch, final PcapSession session)
     {
         final int capacity = batch.capacity();
+        final long headerPointer = pointers.addressOffset();
+        final long dataPointer = headerPointer + Long.BYTES;
         int reads = 2 * capacity;
         int count = 0;
         while (count < capacity && reads-- > 0)
         {
-            final byte[] packet;
-            final Integer originalLength;
-            try
+            if (Libpcap.nextPacket(session.pcap, headerPointer, dataPointer) != Libpcap.NEXT_PACKET)
             {
-                packet = handle.getNextRawPacket();
-                if (packet == null)
-                {
-                    break;
-                }
-                originalLength = handle.getOriginalLength();
+                break; // nothing queued (non-blocking), or the handle failed: the port follower reopens it
             }
-            catch (final NotOpenException | RuntimeException ex)
-            {
-                break; // closed under us
-            }
-            if (packet.length > FrameBatch.MAX_FRAME_LENGTH || (originalLength != null && originalLength > packet.length))
+            headerView.wrap(pointers.getLong(0), Libpcap.PKTHDR_LEN_OFFSET + Integer.BYTES);
+            final int capturedLength = headerView.getInt(Libpcap.PKTHDR_CAPLEN_OFFSET);
+            final int length = headerView.getInt(Libpcap.PKTHDR_LEN_OFFSET);
+            if (capturedLength > FrameBatch.MAX_FRAME_LENGTH || length > capturedLength || capturedLength <= 0)
             {
                 truncatedFrames++;
                 continue;
             }
+            packetView.wrap(pointers.getLong(Long.BYTES), capturedLength);
             final int frameOffset = batch.slotFrameOffset(count);
-            batch.buffer().putBytes(frameOffset, packet);
+            batch.buffer().putBytes(frameOffset, packetView, 0, capturedLength);
             // libpcap reports no checksum state: a host's checksum offload is recognised by its
             // partial checksum and finished here, as a NIC would have.
-            ChecksumOffload.completeIfPartial(batch.buffer(), frameOffset, packet.length);
-            batch.add(frameOffset, packet.length);
+            ChecksumOffload.completeIfPartial(batch.buffer(), frameOffset, capturedLength);
+            batch.add(frameOffset, capturedLength);
             count++;
         }
         return count;
     }
 
-    /** Copies the frame into this thread's send array and injects it with {@code pcap_sendpacket}. */
+    /** Injects the frame with {@code pcap_sendpacket}, from where it is when it is in native memory. */
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        final PcapHandle handle = this.handle;
-        if (!handle.isOpen() || length <= 0 || length > FrameBatch.MAX_FRAME_LENGTH ||
-            offset < 0 || length > buffer.capacity() - offset)
+        if (length <= 0 || length > FrameBatch.MAX_FRAME_LENGTH || offset < 0 || length > buffer.capacity() - offset)
         {
             return false;
         }
-        final byte[] copy = SEND_COPY.get();
-        buffer.getBytes(offset, copy, 0, length);
+        final PcapSession session = this.session;
+        if (!session.enter())
+        {
+            return false;
+        }
         try
         {
-            handle.sendPacket(copy, length);
-            return true;
+            final long address;
+            if (null == buffer.byteArray())
+            {
+                address = buffer.addressOffset() + offset;
+            }
+            else
+            {
+                final UnsafeBuffer copy = SEND_COPY.get();
+                copy.putBytes(0, buffer, offset, length);
+                address = copy.addressOffset();
+            }
+            return Libpcap.sendPacket(session.pcap, address, length) == 0;
         }
-        catch (final PcapNativeException | NotOpenException | RuntimeException ex)
+        finally
         {
-            return false;
+            session.exit();
         }
     }
 
-    /** Closes the handle; Pcap4J waits for a read in progress, which never blocks here. */
+    /** Closes the handle after the calls in progress on it have returned. */
     @Override
     public void close()
     {
         closed = true;
-        handle.close();
+        session.close();
     }
 
     @Override
     public String toString()
     {
-        return "PcapPort[" + name + (handle.isOpen() ? "]" : ", closed]");
+        return "PcapPort[" + name + (session.isOpen() ? "]" : ", closed]");
     }
 }

@@ -9,11 +9,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
+
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -167,6 +172,57 @@ class PcapPortTest
         assertEquals(0, b.receive(batch, 10));
         final byte[] frame = frame(1, 60);
         assertFalse(b.send(nativeCopy(frame), 0, frame.length));
+    }
+
+    /**
+     * The pcap driver goes through libpcap by FFM, with pointers as longs and reusable views: a
+     * send and a receive allocate nothing, measured on this thread over 2,000 frames each way
+     * (less than one 16-byte object per frame would cost).
+     */
+    @Test
+    void sendingAndReceivingAllocateNothingPerFrame()
+    {
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final UnsafeBuffer frame = nativeCopy(frame(1, 100));
+        final int rounds = 20;
+        final int perRound = 100;
+        long received = 0;
+        long before = 0;
+        for (int round = 0; round < 2 * rounds; round++)
+        {
+            if (round == rounds)
+            {
+                before = threads.getCurrentThreadAllocatedBytes(); // the first half warms up
+                received = 0;
+            }
+            for (int i = 0; i < perRound; i++)
+            {
+                assertTrue(b.send(frame, 0, 100));
+                assertTrue(a.send(frame, 0, 100));
+            }
+            int count = 0;
+            for (int tries = 0; count < perRound && tries < 1_000; tries++)
+            {
+                count += b.receive(batch, 100);
+            }
+            received += count;
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals((long)rounds * perRound, received, "every frame sent to the pcap port arrived");
+        assertTrue(allocated < rounds * perRound * 16L, allocated + " bytes allocated for " + 2 * rounds * perRound + " frames");
+    }
+
+    /** A close from another thread waits for the receive in progress instead of freeing libpcap's ring under it. */
+    @Test
+    void closeDuringAReceiveIsSafe() throws Exception
+    {
+        final CompletableFuture<Integer> receiving = CompletableFuture.supplyAsync(() -> b.receive(new FrameBatch(8), 300));
+        Thread.sleep(50);
+        b.close();
+        assertEquals(0, receiving.get(5, TimeUnit.SECONDS));
+        assertEquals(0, b.receive(batch, 10));
+        assertTrue(b.toString().endsWith("closed]"), b.toString());
     }
 
     @Test
