@@ -146,6 +146,45 @@ class BgpHardeningFrrTest
     }
 
     /**
+     * TCP-MD5 and GTSM on an IPv6 session (the socket options differ: the MD5 key is set for an
+     * IPv6 {@code sockaddr}, GTSM is {@code IPV6_MINHOPCOUNT} and {@code IPV6_UNICAST_HOPS}), eBGP
+     * with FRR over the underlay's IPv6 addresses. FRR signs with the password, so the session can
+     * only come up if vtep signs too; vtep requires hop limit 255, so it comes up only once FRR
+     * runs ttl-security as well.
+     */
+    @Test
+    void tcpMd5AndTtlSecurityOverAnIpv6Session() throws Exception
+    {
+        final String vtep6 = EvpnFrrTopology.VTEP_IP6;
+        final String frr6 = EvpnFrrTopology.FRR_IP6;
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, true);
+        final FrrRouter frr = topology.frr(net.frrNs()).bgp(FrrConfig.asn(65001).routerId(FRR_IP)
+            .neighbor(FrrConfig.neighbor(vtep6).remoteAs(65000).timers(3, 9).connectRetry(2).lines("password " + PASSWORD))).start();
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs(),
+            vtepConfig("password: \"" + PASSWORD + "\", ttl-security: 1").replace("remote-as: 65000", "remote-as: 65001")
+                .replace("\"" + FRR_IP + "\"", "\"" + frr6 + "\""));
+        final BgpPeer peer = vtep.appliance().bgpSpeaker().peer(InetAddress.getByName(frr6));
+        final long until = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+        while (System.nanoTime() < until)
+        {
+            assertFalse(peer.isEstablished(), "a session with a peer that sends with hop limit 1");
+            Thread.sleep(500);
+        }
+        frr.configure("router bgp 65001", "neighbor " + vtep6 + " ttl-security hops 1");
+        try
+        {
+            frr.awaitEstablished(vtep6, SESSION_TIMEOUT);
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + "\nvtep: " + peer.state() + " " + peer.lastError() + "\n" +
+                frr.vtysh("show bgp neighbors " + vtep6), ex);
+        }
+        Wait.until(SESSION_TIMEOUT, peer::isEstablished, "vtep Established over IPv6 with MD5 and GTSM");
+        Wait.until(SESSION_TIMEOUT, () -> vtep.floodList(VNI).contains(FRR_IP), "routes flow over the signed IPv6 session");
+    }
+
+    /**
      * Failure 3 against FRR: FRR advertises more type-2 routes (static MACs on its bridge, which
      * zebra advertises) than vtep's {@code maximum-prefix} for it. vtep closes the session with
      * Cease / Maximum Number of Prefixes Reached, removes every route FRR gave it, and stays down
