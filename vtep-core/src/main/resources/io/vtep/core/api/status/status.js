@@ -23,7 +23,6 @@
     selectedVni: null,
     fdbCursors: [null],        // cursor of each page shown so far: [first, second, ...]
     fdbNext: null,
-    bgp: undefined,            // undefined: not asked yet; null: not configured
     routesFetched: 0,
     routes: [],
   };
@@ -52,17 +51,7 @@
   }
 
   function bytes(n) {
-    if (n === null || n === undefined) {
-      return '–';
-    }
-    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-    let i = 0;
-    let v = n;
-    while (v >= 1024 && i < units.length - 1) {
-      v /= 1024;
-      i++;
-    }
-    return (i === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1)) + ' ' + units[i];
+    return n === null || n === undefined ? '–' : scaled(n, 'B');
   }
 
   function duration(seconds) {
@@ -390,7 +379,7 @@
       g.lineTo(left + plotWidth, Math.round(y) + 0.5);
       g.stroke();
       g.fillStyle = '#66717f';
-      g.fillText(label(max * i / 4), left - 6, y);
+      g.fillText(label(max * i / 4).replace(/\.0+ /, ' '), left - 6, y);
     }
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
@@ -400,15 +389,28 @@
 
     const x = (i) => left + plotWidth - (samples.length - 1 - i) * plotWidth / (HISTORY - 1);
     const y = (v) => top + plotHeight - plotHeight * (v || 0) / max;
-    for (const [key, colour] of [[inKey, styles.getPropertyValue('--in')], [outKey, styles.getPropertyValue('--out')]]) {
-      if (samples.length < 2) {
-        continue;
-      }
-      g.strokeStyle = colour;
-      g.lineWidth = 1.75;
+    if (samples.length >= 2) {
+      // in: a filled area; out: a line over it (in and out are often equal in a gateway)
+      const path = (key) => samples.forEach((s, i) => (i === 0 ? g.moveTo(x(i), y(s[key])) : g.lineTo(x(i), y(s[key]))));
       g.beginPath();
-      samples.forEach((s, i) => (i === 0 ? g.moveTo(x(i), y(s[key])) : g.lineTo(x(i), y(s[key]))));
+      path(inKey);
+      g.lineTo(x(samples.length - 1), y(0));
+      g.lineTo(x(0), y(0));
+      g.closePath();
+      g.fillStyle = styles.getPropertyValue('--in-fill');
+      g.fill();
+      g.beginPath();
+      path(inKey);
+      g.strokeStyle = styles.getPropertyValue('--in');
+      g.lineWidth = 1.5;
       g.stroke();
+      g.beginPath();
+      path(outKey);
+      g.strokeStyle = styles.getPropertyValue('--out');
+      g.lineWidth = 1.75;
+      g.setLineDash([5, 3]);
+      g.stroke();
+      g.setLineDash([]);
     }
     canvas.dataset.samples = String(samples.length);
     canvas.dataset.last = samples.length === 0 ? '' : String(samples[samples.length - 1][inKey]);
@@ -548,9 +550,11 @@
 
   async function refresh() {
     const t = performance.now();
-    const [vniDoc, portDoc, metrics, ready, bgp] = await Promise.all([
-      getJson('/api/v1/vnis'), getJson('/api/v1/ports'), getText('/metrics'), getText('/readyz'),
-      state.bgp === null ? Promise.resolve(null) : getJson('/api/v1/bgp')]);
+    const [vniDoc, portDoc, metrics, ready] = await Promise.all([
+      getJson('/api/v1/vnis'), getJson('/api/v1/ports'), getText('/metrics'), getText('/readyz')]);
+    // Every configured neighbor has a vtep_bgp_peer_state series: ask /api/v1/bgp only then
+    // (without a bgp section it answers 404, which a browser logs as an error).
+    const bgp = /^vtep_bgp_peer_state\{/m.test(metrics.text) ? await getJson('/api/v1/bgp') : null;
     state.vnis = vniDoc.vnis;
     if (state.selectedVni === null || !state.vnis.some((v) => v.vni === state.selectedVni)) {
       state.selectedVni = state.vnis.length > 0 ? state.vnis[0].vni : null;
@@ -561,7 +565,6 @@
     renderCharts();
     renderPorts(portDoc.ports, state.vnis);
     renderVteps(remoteVteps(metrics.text), state.vnis, t);
-    state.bgp = bgp;
     renderBgp(bgp);
     renderFdbTotal(state.vnis);
     await refreshFdb();

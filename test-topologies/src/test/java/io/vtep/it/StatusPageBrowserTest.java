@@ -1,0 +1,154 @@
+package io.vtep.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.topology.Chromium;
+import io.vtep.topology.ManagedProcess;
+import io.vtep.topology.PingResult;
+import io.vtep.topology.Requirements;
+import io.vtep.topology.Topology;
+import io.vtep.topology.VtepProcess;
+import io.vtep.topology.Wait;
+
+/**
+ * The web status page ({@code GET /}) as an operator's browser shows it: Debian's headless
+ * Chromium, in vtep's namespace, loads it from a running {@code bin/vtep run} of the kernel-peer
+ * topology while h1 pings h2 through vtep at 100 packets a second:
+ *
+ * <pre>
+ *  h1 10.0.0.1 ─acc1─ [vtep 192.0.2.1] ─ul0── [kernel VTEP 192.0.2.2] ─ h2 10.0.0.2
+ *                      └ chromium → http://127.0.0.1:9100/
+ * </pre>
+ *
+ * The page must show VNI 100 with its rate at 0 while idle, rising with the ping flood (with
+ * bytes per packet of the pinged frames: the rate is computed from the right counters) and
+ * falling back to 0 when it stops; the chart fills; the FDB shows both hosts and its MAC prefix
+ * search finds h2; the remote VTEP, the port and readiness are there; and Chromium reports no
+ * error (a script exception or a load the Content-Security-Policy refused would be one). A
+ * screenshot taken under traffic is saved as {@code test-topologies/target/status-page.png}.
+ */
+class StatusPageBrowserTest
+{
+    private static final Path SCREENSHOT = Path.of("target", "status-page.png");
+    private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
+    /** ICMP payload of the flood: its frames are 1042 bytes (14 Ethernet + 20 IP + 8 ICMP + 1000). */
+    private static final int PAYLOAD = 1000;
+
+    private Topology topology;
+    private KernelPeerTopology net;
+
+    @BeforeEach
+    void build()
+    {
+        Requirements.requireTools("ping", Chromium.TOOL);
+        topology = Topology.create();
+        net = new KernelPeerTopology(topology, true);
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        topology.close();
+    }
+
+    @Test
+    void theStatusPageShowsTheVniWithLiveRatesTheFdbAndTheNeighbours() throws Exception
+    {
+        final VtepProcess vtep = topology.startVtep(net.vtepNs, net.vtepConfig(""));
+        final PingResult learn = net.h1.ping("10.0.0.2", 3);
+        assertEquals(3, learn.received(), () -> learn + "\n" + vtep.output() + topology.diagnostics());
+
+        final Chromium chromium = Chromium.start(net.vtepNs, 1360, 900);
+        chromium.navigate("http://127.0.0.1:9100/");
+        Wait.until(PAGE_TIMEOUT, () -> Boolean.TRUE.equals(chromium.evaluate("document.querySelector('#vnis tr[data-vni=\"100\"]') !== null")),
+            "VNI 100 shown on the status page");
+        assertEquals("acc1", text(chromium, "#vnis tr[data-vni=\"100\"] td:nth-child(3)"));
+        assertEquals("192.0.2.2", text(chromium, "#vnis tr[data-vni=\"100\"] td:nth-child(4)"));
+
+        // idle: the learning pings are over, so two reads in a row see the same counters
+        Wait.until(PAGE_TIMEOUT, () -> rate(chromium, "rate-in-packets"), r -> r != null && r == 0.0, "VNI 100's rate at 0 while idle");
+
+        final ManagedProcess flood = net.h1.netns().spawn("ping flood h1 -> h2",
+            List.of("ping", "-n", "-q", "-i", "0.01", "-s", Integer.toString(PAYLOAD), "10.0.0.2"));
+        final double busy = Wait.until(PAGE_TIMEOUT, () -> rate(chromium, "rate-in-packets"), r -> r != null && r > 50,
+            "VNI 100's rate in packets/s above 50 under the ping flood (100 requests + 100 replies a second)");
+        System.out.printf("status page under the flood: %.0f packets/s in%n", busy);
+        // both counters of one refresh: bytes per packet is what the frames carry, whatever the timing
+        final Object perPacket = chromium.evaluate("(() => { const r = document.querySelector('#vnis tr[data-vni=\"100\"]');"
+            + " return Number(r.querySelector('.rate-in-bytes').dataset.value) / Number(r.querySelector('.rate-in-packets').dataset.value); })()");
+        final double bytesPerPacket = ((Number)perPacket).doubleValue();
+        assertTrue(bytesPerPacket > PAYLOAD + 28 && bytesPerPacket < PAYLOAD + 28 + 14 + 20,
+            "in bytes/s over packets/s is the ping frames' size (1042), not " + bytesPerPacket);
+        Wait.until(PAGE_TIMEOUT, () -> count(chromium, "#chart-packets", "samples") >= 8
+            && number(chromium, "#chart-packets", "last") > 50, "the VNI chart drawn with the flood's rate");
+
+        final String h1 = net.h1.mac();
+        final String h2 = net.h2.mac();
+        Wait.until(PAGE_TIMEOUT, () -> rows(chromium, "#fdb tbody tr[data-mac]").containsAll(List.of(h1, h2)), "h1 and h2 in the FDB table");
+        Wait.until(PAGE_TIMEOUT, () -> number(chromium, "#vteps tr[data-vtep=\"192.0.2.2\"] td:nth-child(3)", "value") > 100,
+            "the kernel VTEP 192.0.2.2 with its received packets in the remote VTEP table");
+        assertEquals("up", text(chromium, "#ports tbody tr td:nth-child(2)"));
+        assertEquals("ready", text(chromium, "#ready"));
+        assertEquals(Boolean.TRUE, chromium.evaluate("document.getElementById('bgp').hidden"), "no BGP section without bgp:");
+        // the headers as the browser received them from vtep's HTTP server
+        assertEquals(List.of("text/html; charset=utf-8", "no-cache", "nosniff", true),
+            chromium.evaluate("fetch('/').then(r => [r.headers.get('content-type'), r.headers.get('cache-control'),"
+                + " r.headers.get('x-content-type-options'), r.headers.get('content-security-policy').startsWith(\"default-src 'none'\")])"));
+
+        final Path shot = chromium.screenshot(SCREENSHOT);
+        System.out.println("status page screenshot: " + shot.toAbsolutePath() + " (" + Files.size(shot) + " bytes)");
+
+        flood.stop();
+        Wait.until(PAGE_TIMEOUT, () -> rate(chromium, "rate-in-packets"), r -> r != null && r == 0.0,
+            "VNI 100's rate back at 0 after the flood stopped");
+
+        // the MAC prefix search: h2's MAC without its last digit finds h2 (and not h1, unless they share 44 bits)
+        final String prefix = h2.substring(0, h2.length() - 1);
+        chromium.evaluate("(() => { const s = document.getElementById('fdb-search'); s.value = '" + prefix + "';"
+            + " s.dispatchEvent(new Event('input')); return true; })()");
+        Wait.until(PAGE_TIMEOUT, () -> rows(chromium, "#fdb tbody tr[data-mac]").equals(List.of(h2)),
+            "only h2 listed after searching for " + prefix);
+
+        assertEquals(List.of(), chromium.problems(), "errors the page caused in chromium");
+    }
+
+    private static String text(final Chromium chromium, final String selector)
+    {
+        return (String)chromium.evaluate("document.querySelector('" + selector.replace("'", "\\'") + "')?.textContent ?? null");
+    }
+
+    /** The raw number behind VNI 100's rate cell of class {@code cellClass}, or null before there is one. */
+    private static Double rate(final Chromium chromium, final String cellClass)
+    {
+        final Object value = chromium.evaluate("document.querySelector('#vnis tr[data-vni=\"100\"] td." + cellClass + "')?.dataset.value ?? null");
+        return value == null ? null : Double.valueOf((String)value);
+    }
+
+    private static double number(final Chromium chromium, final String selector, final String dataKey)
+    {
+        final Object value = chromium.evaluate("document.querySelector('" + selector.replace("'", "\\'") + "')?.dataset." + dataKey + " ?? null");
+        return value == null || ((String)value).isEmpty() ? Double.NaN : Double.parseDouble((String)value);
+    }
+
+    private static long count(final Chromium chromium, final String selector, final String dataKey)
+    {
+        final double value = number(chromium, selector, dataKey);
+        return Double.isNaN(value) ? 0 : (long)value;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> rows(final Chromium chromium, final String selector)
+    {
+        return (List<String>)chromium.evaluate("[...document.querySelectorAll('" + selector.replace("'", "\\'") + "')].map(r => r.dataset.mac)");
+    }
+}
