@@ -34,7 +34,9 @@ import io.vtep.topology.Wait;
  * bytes per packet of the pinged frames: the rate is computed from the right counters) and
  * falling back to 0 when it stops; the chart fills; the FDB shows both hosts and its MAC prefix
  * search finds h2; the remote VTEP, the port and readiness are there; and Chromium reports no
- * error (a script exception or a load the Content-Security-Policy refused would be one). A
+ * error (a script exception or a load the Content-Security-Policy refused would be one). vtep
+ * has a bgp section whose neighbor runs no BGP: the page shows the peer not Established and
+ * vtep's own type-3 route. A
  * screenshot taken under traffic is saved as {@code test-topologies/target/status-page.png}.
  */
 class StatusPageBrowserTest
@@ -64,7 +66,14 @@ class StatusPageBrowserTest
     @Test
     void theStatusPageShowsTheVniWithLiveRatesTheFdbAndTheNeighbours() throws Exception
     {
-        final VtepProcess vtep = topology.startVtep(net.vtepNs, net.vtepConfig(""));
+        // a bgp section whose neighbor (the kernel VTEP's address) runs no BGP: the page shows the
+        // peer not Established and vtep's own EVPN routes; data-plane learning goes on as before
+        final VtepProcess vtep = topology.startVtep(net.vtepNs, net.vtepConfig("""
+            bgp:
+              asn: 65000
+              neighbors:
+                - { address: 192.0.2.2, remote-as: 65000, description: spine-without-bgp }
+            """));
         final PingResult learn = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, learn.received(), () -> learn + "\n" + vtep.output() + topology.diagnostics());
 
@@ -99,7 +108,16 @@ class StatusPageBrowserTest
             "the kernel VTEP 192.0.2.2 with its received packets in the remote VTEP table");
         assertEquals("up", text(chromium, "#ports tbody tr td:nth-child(2)"));
         assertEquals("ready", text(chromium, "#ready"));
-        assertEquals(Boolean.TRUE, chromium.evaluate("document.getElementById('bgp').hidden"), "no BGP section without bgp:");
+        assertEquals(Boolean.FALSE, chromium.evaluate("document.getElementById('bgp').hidden"), "the BGP section with bgp:");
+        assertEquals("192.0.2.2", text(chromium, "#peers tbody tr td:nth-child(1)"));
+        assertEquals("spine-without-bgp", text(chromium, "#peers tbody tr td:nth-child(11)"));
+        final String peerState = text(chromium, "#peers tbody tr td:nth-child(4)");
+        assertTrue(List.of("Idle", "Connect", "Active").contains(peerState), "a neighbor without BGP is not Established: " + peerState);
+        assertEquals("0 / 1", text(chromium, "#tile-bgp"));
+        chromium.evaluate("document.getElementById('routes-box').open = true");
+        Wait.until(PAGE_TIMEOUT, () -> rowTexts(chromium, "#routes tbody tr").stream()
+            .anyMatch(r -> r.matches("\\*\\|type 3\\|100\\|–\\|–\\|192\\.0\\.2\\.1:\\d+\\|192\\.0\\.2\\.1\\|local\\|.*")),
+            "vtep's own type-3 route for VNI 100 listed under EVPN routes");
         // the headers as the browser received them from vtep's HTTP server
         assertEquals(List.of("text/html; charset=utf-8", "no-cache", "nosniff", true),
             chromium.evaluate("fetch('/').then(r => [r.headers.get('content-type'), r.headers.get('cache-control'),"
@@ -144,6 +162,14 @@ class StatusPageBrowserTest
     {
         final double value = number(chromium, selector, dataKey);
         return Double.isNaN(value) ? 0 : (long)value;
+    }
+
+    /** Each row's cells' text joined by '|'. */
+    @SuppressWarnings("unchecked")
+    private static List<String> rowTexts(final Chromium chromium, final String selector)
+    {
+        return (List<String>)chromium.evaluate("[...document.querySelectorAll('" + selector.replace("'", "\\'")
+            + "')].map(r => [...r.cells].map(c => c.textContent).join('|'))");
     }
 
     @SuppressWarnings("unchecked")
