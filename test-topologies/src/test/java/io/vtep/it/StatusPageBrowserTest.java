@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,9 +34,11 @@ import io.vtep.topology.Wait;
  *
  * The page must show VNI 100 with its rate at 0 while idle, rising with the ping flood (with
  * bytes per packet of the pinged frames: the rate is computed from the right counters) and
- * falling back to 0 when it stops; the chart fills; the FDB shows both hosts and its MAC prefix
- * search finds h2; the remote VTEP, the port and readiness are there; and Chromium reports no
- * error (a script exception or a load the Content-Security-Policy refused would be one). vtep
+ * falling back to 0 when it stops; the chart fills; the FDB (130 static entries, h1 and h2) reads
+ * page by page through the cursor API, every entry once and in order, and its MAC prefix search
+ * finds a range within a page, a range over three pages, and h2; the remote VTEP, the port and
+ * readiness are there; and Chromium reports no error (a script exception or a load the
+ * Content-Security-Policy refused would be one). vtep
  * has a bgp section whose neighbor runs no BGP: the page shows the peer not Established and
  * vtep's own type-3 route. A
  * screenshot taken under traffic is saved as {@code test-topologies/target/status-page.png}.
@@ -45,6 +49,8 @@ class StatusPageBrowserTest
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
     /** ICMP payload of the flood: its frames are 1042 bytes (14 Ethernet + 20 IP + 8 ICMP + 1000). */
     private static final int PAYLOAD = 1000;
+    /** Static FDB entries: with h1 and h2, 132 entries, three pages of 50. */
+    private static final int STATIC_MACS = 130;
 
     private Topology topology;
     private KernelPeerTopology net;
@@ -73,7 +79,7 @@ class StatusPageBrowserTest
               asn: 65000
               neighbors:
                 - { address: 192.0.2.2, remote-as: 65000, description: spine-without-bgp }
-            """));
+            """ + staticEntries()));
         final PingResult learn = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, learn.received(), () -> learn + "\n" + vtep.output() + topology.diagnostics());
 
@@ -103,7 +109,6 @@ class StatusPageBrowserTest
 
         final String h1 = net.h1.mac();
         final String h2 = net.h2.mac();
-        Wait.until(PAGE_TIMEOUT, () -> rows(chromium, "#fdb tbody tr[data-mac]").containsAll(List.of(h1, h2)), "h1 and h2 in the FDB table");
         Wait.until(PAGE_TIMEOUT, () -> number(chromium, "#vteps tr[data-vtep=\"192.0.2.2\"] td:nth-child(3)", "value") > 100,
             "the kernel VTEP 192.0.2.2 with its received packets in the remote VTEP table");
         assertEquals("up", text(chromium, "#ports tbody tr td:nth-child(2)"));
@@ -130,14 +135,70 @@ class StatusPageBrowserTest
         Wait.until(PAGE_TIMEOUT, () -> rate(chromium, "rate-in-packets"), r -> r != null && r == 0.0,
             "VNI 100's rate back at 0 after the flood stopped");
 
-        // the MAC prefix search: h2's MAC without its last digit finds h2 (and not h1, unless they share 44 bits)
+        // the FDB in pages of 50 through the cursor API: every entry once, in the API's (MAC) order
+        Wait.until(PAGE_TIMEOUT, () -> text(chromium, "#fdb-total"), total -> total.equals((STATIC_MACS + 2) + " entries"),
+            "the FDB's total on the page");
+        final List<String> all = allPages(chromium);
+        assertEquals(STATIC_MACS + 2, all.size(), all::toString);
+        assertEquals(all.stream().sorted().distinct().toList(), all, "each entry once, in order");
+        assertTrue(all.containsAll(List.of(h1, h2, staticMac(0), staticMac(STATIC_MACS - 1))), all::toString);
+
+        // the MAC prefix search: a range inside one page, a range over three pages, one MAC
+        search(chromium, "02:00:00:00:00:4");
+        Wait.until(PAGE_TIMEOUT, () -> rows(chromium), r -> r.equals(IntStream.range(0x40, 0x50).mapToObj(StatusPageBrowserTest::staticMac).toList()),
+            "02:00:00:00:00:40..4f found by the prefix 02:00:00:00:00:4");
+        search(chromium, "0200.0000.00");
+        Wait.until(PAGE_TIMEOUT, () -> rows(chromium), r -> r.size() == 50 && r.getFirst().equals(staticMac(0)), "the first page of matches");
+        assertEquals(IntStream.range(0, STATIC_MACS).mapToObj(StatusPageBrowserTest::staticMac).toList(), allPages(chromium),
+            "every static MAC, page by page, and nothing else");
+        // h2's MAC without its last digit finds h2 (and not h1, unless they share 44 bits)
         final String prefix = h2.substring(0, h2.length() - 1);
-        chromium.evaluate("(() => { const s = document.getElementById('fdb-search'); s.value = '" + prefix + "';"
-            + " s.dispatchEvent(new Event('input')); return true; })()");
-        Wait.until(PAGE_TIMEOUT, () -> rows(chromium, "#fdb tbody tr[data-mac]").equals(List.of(h2)),
-            "only h2 listed after searching for " + prefix);
+        search(chromium, prefix);
+        Wait.until(PAGE_TIMEOUT, () -> rows(chromium).equals(List.of(h2)), "only h2 listed after searching for " + prefix);
 
         assertEquals(List.of(), chromium.problems(), "errors the page caused in chromium");
+    }
+
+    /** {@value #STATIC_MACS} static entries 02:00:00:00:00:00.. in VNI 100, so that the FDB has several pages. */
+    private static String staticEntries()
+    {
+        final StringBuilder yaml = new StringBuilder("fdb:\n  static:\n");
+        for (int i = 0; i < STATIC_MACS; i++)
+        {
+            yaml.append("    - { vni: 100, mac: \"").append(staticMac(i)).append("\", remote: 192.0.2.2 }\n");
+        }
+        return yaml.toString();
+    }
+
+    private static String staticMac(final int i)
+    {
+        return String.format("02:00:00:00:00:%02x", i);
+    }
+
+    private static void search(final Chromium chromium, final String text)
+    {
+        chromium.evaluate("(() => { const s = document.getElementById('fdb-search'); s.value = '" + text + "';"
+            + " s.dispatchEvent(new Event('input')); return true; })()");
+    }
+
+    /** The FDB table's rows from the page shown to the last, clicking Next. */
+    private static List<String> allPages(final Chromium chromium)
+    {
+        final List<String> all = new ArrayList<>(rows(chromium));
+        while (Boolean.FALSE.equals(chromium.evaluate("document.getElementById('fdb-next').disabled")))
+        {
+            final String first = rows(chromium).getFirst();
+            chromium.evaluate("document.getElementById('fdb-next').click()");
+            final List<String> page = Wait.until(PAGE_TIMEOUT, () -> rows(chromium), r -> !r.isEmpty() && !r.getFirst().equals(first),
+                "the next FDB page");
+            all.addAll(page);
+        }
+        return all;
+    }
+
+    private static List<String> rows(final Chromium chromium)
+    {
+        return rows(chromium, "#fdb tbody tr[data-mac]");
     }
 
     private static String text(final Chromium chromium, final String selector)

@@ -23,6 +23,7 @@
     selectedVni: null,
     fdbCursors: [null],        // cursor of each page shown so far: [first, second, ...]
     fdbNext: null,
+    fdbTicket: 0,              // the latest FDB read; an older one that answers later is not shown
     routesFetched: 0,
     routes: [],
   };
@@ -493,8 +494,13 @@
   }
 
   async function refreshFdb() {
+    // a click (next page, a search) and the periodic refresh may overlap: only the latest renders
+    const ticket = ++state.fdbTicket;
     const cursor = state.fdbCursors[state.fdbCursors.length - 1];
     const page = await fdbPage(cursor);
+    if (ticket !== state.fdbTicket) {
+      return;
+    }
     state.fdbNext = page.next;
     const rows = page.entries.map((e) => {
       const where = e.port === null ? '–' : e.port + (e.vlan === null ? '' : ' VLAN ' + e.vlan);
