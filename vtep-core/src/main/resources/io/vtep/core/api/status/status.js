@@ -458,7 +458,9 @@
       const page = await fdbQuery(selected, cursor, FDB_PAGE);
       return { entries: page.entries, next: page.next };
     }
-    const vnis = selected !== null ? [selected] : state.vnis.map((v) => v.vni).sort((a, b) => a - b);
+    // all VNIs: one read per VNI that has entries (a search starts afresh in each VNI's MAC order)
+    const vnis = selected !== null ? [selected] :
+      state.vnis.filter((v) => v.fdb.total > 0).map((v) => v.vni).sort((a, b) => a - b);
     const cursorVni = cursor === null ? 0 : Number(cursor.split('/')[0]);
     const found = [];
     for (const vni of vnis) {
