@@ -102,7 +102,9 @@ class StatusPageBrowserTest
         final Object perPacket = chromium.evaluate("(() => { const r = document.querySelector('#vnis tr[data-vni=\"100\"]');"
             + " return Number(r.querySelector('.rate-in-bytes').dataset.value) / Number(r.querySelector('.rate-in-packets').dataset.value); })()");
         final double bytesPerPacket = ((Number)perPacket).doubleValue();
-        assertTrue(bytesPerPacket > PAYLOAD + 28 && bytesPerPacket < PAYLOAD + 28 + 14 + 20,
+        // 1042 for the ping frames alone; a few 42-byte ARP frames in the same 2 s pull it down a
+        // little, outer headers (50 bytes more) or another counter would put it far outside
+        assertTrue(bytesPerPacket > 900 && bytesPerPacket <= PAYLOAD + 42,
             "in bytes/s over packets/s is the ping frames' size (1042), not " + bytesPerPacket);
         Wait.until(PAGE_TIMEOUT, () -> count(chromium, "#chart-packets", "samples") >= 8
             && number(chromium, "#chart-packets", "last") > 50, "the VNI chart drawn with the flood's rate");
