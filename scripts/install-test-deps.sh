@@ -22,6 +22,7 @@ prometheus      a real Prometheus server scraping vtep, and promtool to lint the
 frr             zebra, bgpd and vtysh: the BGP EVPN peer the control plane is proven against
 netsniff-ng     trafgen: the 64-byte frame generator of the end-to-end benchmark (DataPathBenchTest, benchmarks/run-e2e.sh)
 openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark
+chromium        headless browser that loads the web status page (StatusPageBrowserTest, DevTools protocol)
 "
 
 if [ "$(id -u)" -ne 0 ]; then

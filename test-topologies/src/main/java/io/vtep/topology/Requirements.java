@@ -39,6 +39,7 @@ public final class Requirements {
             Map.entry("kill", "procps"),
             Map.entry("modprobe", "kmod"),
             Map.entry("trafgen", "netsniff-ng"),
+            Map.entry("chromium", "chromium"),
             Map.entry("ovs-vswitchd", "openvswitch-switch"),
             Map.entry("ovs-vsctl", "openvswitch-switch"),
             Map.entry("ovsdb-server", "openvswitch-switch"),

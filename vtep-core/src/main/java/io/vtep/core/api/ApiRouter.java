@@ -25,6 +25,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
+ *   <tr><td>{@code GET /}, {@code GET /status/*}</td><td>the web status page and its files ({@link StatusPage})</td></tr>
  * </table>
  *
  * Errors: unknown path 404; another method than GET or HEAD 405 with {@code Allow: GET, HEAD};
@@ -46,6 +47,7 @@ public final class ApiRouter
     private final ReadinessCheck readiness;
     private final String version;
     private final BgpDocuments bgp;
+    private final StatusPage statusPage = new StatusPage();
 
     public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
         final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version)
@@ -81,6 +83,10 @@ public final class ApiRouter
         catch (final IllegalArgumentException ex)
         {
             return ApiResponse.text(400, "bad request target: " + ex.getMessage());
+        }
+        if (StatusPage.serves(path))
+        {
+            return statusPage.answer(method, path);
         }
         final boolean api = path.startsWith("/api/");
         if (!PATHS.contains(path))

@@ -63,7 +63,7 @@ class ApiRouterTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/metric", "/metrics/", "/api/v1", "/api/v2/fdb", "/api/v1/fdb/extra", "/HEALTHZ"})
+    @ValueSource(strings = {"/index.html", "/status", "/metric", "/metrics/", "/api/v1", "/api/v2/fdb", "/api/v1/fdb/extra", "/HEALTHZ"})
     void unknownPathsAre404NamingTheEndpoints(final String path)
     {
         final ApiResponse response = get(path);
