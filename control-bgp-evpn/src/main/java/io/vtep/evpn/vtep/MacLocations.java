@@ -33,7 +33,10 @@ final class MacLocations
     /** IPs advertised per local MAC (MAC+IP routes); a host with more gets its first ones. */
     static final int MAX_IPS_PER_MAC = 8;
 
-    /** A MAC frozen at a time; the freeze time is one for all, so the queue is in expiry order. */
+    /**
+     * A MAC frozen at a time; the freeze time is one for all, so the queue is in expiry order.
+     * An entry whose MAC was cleared (or frozen again since) is skipped when it comes up.
+     */
     private record Frozen(LocalVni vni, MacState state, long atNanos)
     {
     }
@@ -203,6 +206,8 @@ final class MacLocations
     {
         vni.macs.clear();
         frozen.clear();
+        duplicateList.removeIf(name -> name.startsWith(vni.vni + " "));
+        duplicates = duplicateList.size();
     }
 
     // ------------------------------------------------------------------------------------
@@ -324,7 +329,10 @@ final class MacLocations
     {
         duplicates = duplicates + 1;
         duplicateList.add(name(vni, state));
-        frozen.add(new Frozen(vni, state, state.mobility.frozenAtNanos()));
+        if (!detection.permanentFreeze())
+        {
+            frozen.add(new Frozen(vni, state, state.mobility.frozenAtNanos())); // a permanent one waits for clearDuplicate only
+        }
         LOG.log(System.Logger.Level.WARNING, "VNI " + vni.vni + ": MAC " + MacAddress.format(state.mac) + " moved more than " +
             detection.maxMoves() + " times in " + detection.window().toSeconds() + " s: duplicate, frozen " +
             (state.mobility.state().local() ? "here" : "behind the remote VTEP") + " with sequence " + state.mobility.sequence() +

@@ -452,6 +452,21 @@ class EvpnControlPlaneTest
     }
 
     @Test
+    void aMacMovingHereFromTheTopSequenceKeepsItAndWinsByTheLowerAddress()
+    {
+        sync(rr);
+        receive(rr, type2(VTEP_2, MAC, null, 0xFFFF_FFFFL, false, auto(VNI)));
+        rr.clear();
+        learnLocal(MAC);
+        // 2^32 does not fit the community's 4 octets: the sequence stops at 2^32-1, and the tie
+        // goes to the lower VTEP address, ours (198.51.100.1 < .2, RFC 7432 §15.1).
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)));
+        assertEquals(1, rr.updates().size(), "our route went out");
+        assertEquals(0xFFFF_FFFFL, rr.updates().getFirst().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
+            .macMobility().orElseThrow().sequence());
+    }
+
+    @Test
     void stickyMacNeverMoves()
     {
         sync(rr);
