@@ -223,6 +223,25 @@ class MacMobilityTest
     }
 
     @Test
+    void aFrozenMacKeepsItsFreezeWhereverItsLocationGoes()
+    {
+        final MacMobility mac = mobility(1, null);
+        mac.remoteChanged(remote(0, HIGHER));
+        mac.learnedLocally(false, remote(0, HIGHER));                               // 1: here
+        mac.remoteChanged(remote(5, HIGHER));                                       // 2: frozen here
+        assertEquals(State.FROZEN_LOCAL, mac.state());
+        assertEquals(Move.NONE, mac.localGone(remote(5, HIGHER)), "the host left: the remote route takes over, frozen");
+        assertEquals(State.FROZEN_REMOTE, mac.state());
+        assertEquals(Move.NONE, mac.remoteChanged(remote(6, LOWER)), "a remote move is followed, frozen");
+        assertEquals(State.FROZEN_REMOTE, mac.state());
+        assertEquals(Move.NONE, mac.remoteChanged(null));
+        assertEquals(State.FROZEN_ABSENT, mac.state());
+        assertEquals(Move.NONE, mac.remoteChanged(remote(7, HIGHER)));
+        assertEquals(State.FROZEN_REMOTE, mac.state());
+        assertEquals(2, mac.recentMoves(), "none of that counted");
+    }
+
+    @Test
     void aMoveExactlyOneWindowOldStillCounts()
     {
         final MacMobility mac = mobility(1, null);
