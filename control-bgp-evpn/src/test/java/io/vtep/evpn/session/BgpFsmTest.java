@@ -9,12 +9,16 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.vtep.evpn.codec.AddressFamily;
+import io.vtep.evpn.codec.BgpDecodeException;
 import io.vtep.evpn.codec.BgpMessage;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.KeepaliveMessage;
 import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
+import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.WireFormat;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -473,6 +477,73 @@ class BgpFsmTest
         advance(5_000);
         assertEquals(BgpState.ESTABLISHED, fsm.state());
         assertEquals(null, connection.notification());
+    }
+
+    @Test
+    void aMalformedMessageSendsTheCodecsNotificationAndEndsTheSession()
+    {
+        create();
+        final Fake connection = established();
+        fsm.handle(new FsmEvent.MessageError(connection.channel,
+            new BgpDecodeException(ErrorSubcode.MALFORMED_ATTRIBUTE_LIST, Octets.EMPTY, "MP_REACH_NLRI twice")));
+        assertNotification(ErrorSubcode.MALFORMED_ATTRIBUTE_LIST, connection);
+        assertEquals(BgpState.IDLE, fsm.state());
+        assertEquals(1, events.of("down", peer).size());
+    }
+
+    @Test
+    void aRouteRefreshForEvpnGoesToTheRibAndOtherFamiliesAreIgnored()
+    {
+        create();
+        final Fake connection = established();
+        receive(connection, RouteRefreshMessage.of(AddressFamily.L2VPN_EVPN, RouteRefreshMessage.SUBTYPE_NORMAL));
+        assertEquals(1, events.of("refresh", peer).size());
+        receive(connection, new RouteRefreshMessage(1, RouteRefreshMessage.SUBTYPE_NORMAL, 1, Octets.EMPTY));
+        assertEquals(1, events.of("refresh", peer).size(), "IPv4 unicast: not ours");
+        assertEquals(BgpState.ESTABLISHED, fsm.state());
+    }
+
+    @Test
+    void aNeighborOverItsMaximumPrefixGetsCeaseAndStaysDownForTheRestartTime()
+    {
+        create();
+        final Fake connection = established();
+        fsm.handle(new FsmEvent.PrefixLimitExceeded(100_001));
+        assertNotification(ErrorSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED, connection);
+        assertEquals(Octets.of(0x00, 0x19, 0x46, 0x00, 0x01, 0x86, 0xa0), connection.notification().data(),
+            "RFC 4486 §4: AFI 25, SAFI 70, the limit 100000");
+        assertEquals(BgpState.IDLE, fsm.state());
+        assertEquals(1, peer.prefixLimitResets());
+        final Fake incoming = new Fake(false);
+        connected(incoming);
+        assertNotification(ErrorSubcode.CONNECTION_REJECTED, incoming);
+        advance(59_999);
+        assertEquals(1, attempts.size(), "no restart before the 60 s of maximum-prefix restart");
+        advance(1);
+        assertEquals(2, attempts.size());
+    }
+
+    @Test
+    void aRibThatFallsBehindPausesReadingAndTheHoldTimerWaitsMeanwhile()
+    {
+        create();
+        final Fake connection = established();
+        for (int i = 0; i < InboundBackpressure.HIGH; i++)
+        {
+            receive(connection, EvpnUpdates.endOfRib());
+        }
+        assertFalse(connection.channel.config().isAutoRead(), "128 UPDATEs outstanding: reading paused");
+        assertEquals(1, peer.readPauses());
+        advance(30_000);
+        assertEquals(BgpState.ESTABLISHED, fsm.state(), "the peer's KEEPALIVEs wait in TCP: no hold timer expiry while paused");
+        for (int i = 0; i < InboundBackpressure.HIGH - InboundBackpressure.LOW; i++)
+        {
+            peer.updateConsumed();
+        }
+        clock.runPendingTasks();
+        assertTrue(connection.channel.config().isAutoRead(), "down to 32: reading again");
+        advance(9_000);
+        assertNotification(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC, connection);
     }
 
     // ------------------------------------------------------------------ collisions (RFC 4271 §6.8)
