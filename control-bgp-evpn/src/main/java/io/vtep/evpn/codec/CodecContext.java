@@ -37,10 +37,4 @@ public record CodecContext(boolean fourOctetAs, int maxMessageLength)
     {
         return new CodecContext(fourOctetAs, MAX_EXTENDED_MESSAGE_LENGTH);
     }
-
-    /** @return the number of octets an AS number takes in AS_PATH and AGGREGATOR. */
-    public int asNumberLength()
-    {
-        return fourOctetAs ? 4 : 2;
-    }
 }

@@ -127,22 +127,10 @@ public final class UpdateMessage implements BgpMessage
         }
     }
 
-    /** @return the IPv4 routes of the Withdrawn Routes field. */
-    public List<Ipv4Prefix> withdrawnRoutes()
-    {
-        return withdrawnRoutes;
-    }
-
     /** @return every path attribute as received or built, repeats and malformed ones included. */
     public List<PathAttribute> pathAttributes()
     {
         return pathAttributes;
-    }
-
-    /** @return the IPv4 routes of the NLRI field. */
-    public List<Ipv4Prefix> nlri()
-    {
-        return nlri;
     }
 
     /** @return the path attributes to act on: no repeats (RFC 7606 §3), nothing malformed. */

@@ -1,11 +1,10 @@
 package io.vtep.evpn.rib;
 
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.mobility.MobilityOrder;
 import java.net.InetAddress;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The EVPN best-path order: MAC mobility first for MAC/IP routes (RFC 7432 §15.2), then the BGP
@@ -45,22 +44,14 @@ public final class BestPath
      */
     public static int compare(final EvpnPath a, final EvpnPath b)
     {
-        // RFC 7432 §15.2: a sticky (static) MAC is never displaced by a non-sticky advertisement.
-        if (a.sticky() != b.sticky())
+        // RFC 7432 §15: sticky, then the higher sequence, then (between MAC/IP routes from two
+        // VTEPs, ours included) the lowest VTEP address.
+        final boolean macs = a.route() instanceof MacIpAdvertisementRoute && b.route() instanceof MacIpAdvertisementRoute;
+        final int mobility = MobilityOrder.compare(a.sequence(), a.sticky(), macs ? a.nextHop() : null,
+            b.sequence(), b.sticky(), macs ? b.nextHop() : null);
+        if (mobility != 0)
         {
-            return a.sticky() ? -1 : 1;
-        }
-        // RFC 7432 §15.1: the advertisement with the higher sequence number is the newest location.
-        if (a.sequence() != b.sequence())
-        {
-            return a.sequence() > b.sequence() ? -1 : 1;
-        }
-        // RFC 7432 §15.1: equal sequence numbers from two different VTEPs (ours included): the
-        // lowest VTEP address wins, so that every VTEP picks the same location for the MAC.
-        if (a.route() instanceof MacIpAdvertisementRoute && b.route() instanceof MacIpAdvertisementRoute &&
-            !Objects.equals(a.nextHop(), b.nextHop()))
-        {
-            return compareAddresses(a.nextHop(), b.nextHop());
+            return mobility;
         }
         // RFC 4271 §9.1.2.2 (preamble): highest degree of preference, LOCAL_PREF for iBGP routes.
         if (a.localPref() != b.localPref())
@@ -111,17 +102,7 @@ public final class BestPath
      */
     public static int compareAddresses(final InetAddress a, final InetAddress b)
     {
-        if (a == null || b == null)
-        {
-            return a == b ? 0 : a == null ? 1 : -1;
-        }
-        final byte[] x = a.getAddress();
-        final byte[] y = b.getAddress();
-        if (x.length != y.length)
-        {
-            return Integer.compare(x.length, y.length);
-        }
-        return Arrays.compareUnsigned(x, y);
+        return MobilityOrder.compareAddresses(a, b);
     }
 
     private static InetAddress peerAddress(final EvpnPath path)

@@ -39,12 +39,6 @@ public enum BgpState
         return ordinal() + 1;
     }
 
-    /** @return whether a TCP connection exists on which OPENs are being or were exchanged. */
-    public boolean hasSessionConnection()
-    {
-        return compareTo(OPEN_SENT) >= 0;
-    }
-
     @Override
     public String toString()
     {

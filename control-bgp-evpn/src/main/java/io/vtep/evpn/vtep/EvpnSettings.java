@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param vnis              the local VNIs that take part in EVPN.
  * @param duplicateMaxMoves moves of one MAC tolerated within {@code duplicateWindow} (FRR: 5).
  * @param duplicateWindow   the duplicate detection window (FRR: 180 s).
+ * @param duplicateFreeze   how long a duplicate stays frozen before it is released on its own
+ *                          (FRR's {@code dup-addr-detection freeze N}), or {@code null} until it is
+ *                          cleared ({@code freeze permanent}, vtep's default).
  */
 public record EvpnSettings(
     long localAs,
@@ -22,12 +25,20 @@ public record EvpnSettings(
     VtepAddress localVtep,
     List<EvpnVniSettings> vnis,
     int duplicateMaxMoves,
-    Duration duplicateWindow)
+    Duration duplicateWindow,
+    Duration duplicateFreeze)
 {
     /** FRR's {@code dup-addr-detection max-moves} default. */
     public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;
     /** FRR's {@code dup-addr-detection time} default. */
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofSeconds(180);
+
+    /** With a permanent freeze of duplicates (until cleared). */
+    public EvpnSettings(final long localAs, final Inet4Address routerId, final VtepAddress localVtep, final List<EvpnVniSettings> vnis,
+        final int duplicateMaxMoves, final Duration duplicateWindow)
+    {
+        this(localAs, routerId, localVtep, vnis, duplicateMaxMoves, duplicateWindow, null);
+    }
 
     /** Checks the fields and copies the list. */
     public EvpnSettings
@@ -39,6 +50,10 @@ public record EvpnSettings(
         if (duplicateMaxMoves < 1)
         {
             throw new IllegalArgumentException("duplicateMaxMoves " + duplicateMaxMoves + " must be at least 1");
+        }
+        if (duplicateFreeze != null && (duplicateFreeze.isNegative() || duplicateFreeze.isZero()))
+        {
+            throw new IllegalArgumentException("duplicateFreeze " + duplicateFreeze + " must be positive (null: until cleared)");
         }
     }
 }

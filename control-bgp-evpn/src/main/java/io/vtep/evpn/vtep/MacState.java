@@ -1,5 +1,8 @@
 package io.vtep.evpn.vtep;
 
+import io.vtep.evpn.mobility.Advertisement;
+import io.vtep.evpn.mobility.MacMobility;
+import io.vtep.evpn.rib.BestPath;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.fdb.RemoteVtep;
 import java.net.InetAddress;
@@ -9,32 +12,27 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where one MAC of a local VNI is, as far as EVPN is concerned: the imported best paths that name
- * it (one per route key: MAC-only and MAC+IP routes, from every VTEP), whether it is attached
- * locally and with which MAC mobility sequence (RFC 7432 §15), what was installed in the FDB, and
- * its recent moves for duplicate detection. Owned by the control thread.
+ * What the control plane knows of one MAC of a local VNI: the imported best paths that name it
+ * (one per route key: MAC-only and MAC+IP routes, from every VTEP), where MAC mobility puts it
+ * ({@link MacMobility}), the IPs snooped for it, and what was installed in the FDB. Owned by the
+ * control thread.
  */
 final class MacState
 {
     final long mac;
+    final MacMobility mobility;
     final List<EvpnPath> remotePaths = new ArrayList<>(1);
-    boolean local;
-    boolean localSticky;
-    /** The sequence our routes for the MAC carry; kept after the MAC leaves so a return bumps it. */
-    long localSequence;
     /** IPs neighbor discovery saw for the MAC (MAC+IP routes, RFC 7432 §7.2). */
     Set<InetAddress> ips;
+    /** The EVPN entry installed in the FDB, or null (none, or the FDB holds the local entry). */
     RemoteVtep installed;
     /** The installed EVPN entry is pinned: local learning does not replace it (sticky or duplicate). */
     boolean installedPinned;
-    boolean duplicate;
-    /** Times (nanos) of recent moves, oldest first. */
-    long[] moveTimes;
-    int moveCount;
 
-    MacState(final long mac)
+    MacState(final long mac, final MacMobility mobility)
     {
         this.mac = mac;
+        this.mobility = mobility;
     }
 
     Set<InetAddress> ips()
@@ -46,46 +44,20 @@ final class MacState
         return ips;
     }
 
-    boolean isUnused()
+    /** @return the best remote path, or null. */
+    EvpnPath remoteBest()
     {
-        return !local && remotePaths.isEmpty() && installed == null && !duplicate && localSequence == 0;
+        return remotePaths.isEmpty() ? null : BestPath.select(remotePaths);
     }
 
-    /**
-     * Records a move and says whether the MAC now moved more than {@code maxMoves} times within
-     * {@code windowNanos} (FRR's {@code dup-addr-detection}).
-     *
-     * @param nowNanos    now.
-     * @param maxMoves    moves tolerated within the window.
-     * @param windowNanos the window.
-     * @return whether the MAC just became a duplicate.
-     */
-    boolean recordMove(final long nowNanos, final int maxMoves, final long windowNanos)
+    /** @return the best remote path as MAC mobility sees it, or null. */
+    static Advertisement advertisement(final EvpnPath path)
     {
-        if (moveTimes == null)
-        {
-            moveTimes = new long[maxMoves + 1];
-        }
-        int kept = 0;
-        for (int i = 0; i < moveCount; i++)
-        {
-            if (nowNanos - moveTimes[i] <= windowNanos)
-            {
-                moveTimes[kept++] = moveTimes[i];
-            }
-        }
-        moveCount = kept;
-        if (moveCount == moveTimes.length)
-        {
-            System.arraycopy(moveTimes, 1, moveTimes, 0, moveCount - 1);
-            moveCount--;
-        }
-        moveTimes[moveCount++] = nowNanos;
-        if (!duplicate && moveCount > maxMoves)
-        {
-            duplicate = true;
-            return true;
-        }
-        return false;
+        return path == null ? null : new Advertisement(path.sequence(), path.sticky(), path.nextHop());
+    }
+
+    boolean isUnused()
+    {
+        return mobility.forgettable() && remotePaths.isEmpty() && installed == null;
     }
 }

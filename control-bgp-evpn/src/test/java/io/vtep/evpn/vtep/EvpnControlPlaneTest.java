@@ -452,6 +452,21 @@ class EvpnControlPlaneTest
     }
 
     @Test
+    void aMacMovingHereFromTheTopSequenceKeepsItAndWinsByTheLowerAddress()
+    {
+        sync(rr);
+        receive(rr, type2(VTEP_2, MAC, null, 0xFFFF_FFFFL, false, auto(VNI)));
+        rr.clear();
+        learnLocal(MAC);
+        // 2^32 does not fit the community's 4 octets: the sequence stops at 2^32-1, and the tie
+        // goes to the lower VTEP address, ours (198.51.100.1 < .2, RFC 7432 §15.1).
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)));
+        assertEquals(1, rr.updates().size(), "our route went out");
+        assertEquals(0xFFFF_FFFFL, rr.updates().getFirst().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
+            .macMobility().orElseThrow().sequence());
+    }
+
+    @Test
     void stickyMacNeverMoves()
     {
         sync(rr);
@@ -539,6 +554,99 @@ class EvpnControlPlaneTest
         assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)), "frozen where it was");
         assertEquals(List.of(), rr.updates());
         assertEquals(moves, evpn.macMoves());
+    }
+
+    @Test
+    void aDuplicateIsReleasedWhenItsFreezeTimeIsOverAndThenFollowsTheHostAgain()
+    {
+        restartWithFreeze(Duration.ofSeconds(30));
+        sync(rr);
+        final long frozenAt = freezeBehindVtep2();
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC));
+
+        now.set(frozenAt + Duration.ofSeconds(30).toNanos() - 1);
+        evpn.awaitIdle(WAIT);
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC), "1 ns before the freeze ends: still pinned");
+        assertEquals(1, evpn.duplicateMacs());
+
+        now.set(frozenAt + Duration.ofSeconds(30).toNanos());
+        evpn.awaitIdle(WAIT);
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC), "released where it was, no longer pinned");
+        assertEquals(0, evpn.duplicateMacs());
+        assertEquals(List.of(), evpn.duplicateMacList());
+
+        rr.clear();
+        learnLocal(MAC);
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)), "local learning moves it here again");
+        assertEquals(7, rr.updates().getLast().attribute(io.vtep.evpn.codec.attr.ExtendedCommunities.class).orElseThrow()
+            .macMobility().orElseThrow().sequence(), "VTEP 2's sequence 6 + 1");
+    }
+
+    @Test
+    void clearDuplicateUnfreezesOneMacAndSaysWhetherItWasFrozen()
+    {
+        sync(rr);
+        assertFalse(evpn.clearDuplicate(VNI, MAC), "not frozen");
+        freezeBehindVtep2();
+        assertEquals(1, evpn.duplicateMacs());
+        assertFalse(evpn.clearDuplicate(VNI_CONFIGURED, MAC), "not frozen in that VNI");
+        assertFalse(evpn.clearDuplicate(4242, MAC), "no such VNI");
+        now.addAndGet(Duration.ofDays(1).toNanos());
+        evpn.awaitIdle(WAIT);
+        assertEquals(FdbEntry.pinned(entryAt(VTEP_2)), fdb.vni(VNI).lookup(MAC), "the default freeze is permanent");
+
+        assertTrue(evpn.clearDuplicate(VNI, MAC));
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC), "unpinned where it was");
+        assertEquals(0, evpn.duplicateMacs());
+        assertFalse(evpn.clearDuplicate(VNI, MAC), "cleared already");
+    }
+
+    @Test
+    void aDuplicateFrozenHereThatIsClearedFollowsTheNewerRouteItIgnored()
+    {
+        sync(rr);
+        long sequence = 0;
+        for (int move = 0; move < 3; move++)
+        {
+            receive(rr, type2(VTEP_2, MAC, null, ++sequence, false, auto(VNI)));
+            learnLocal(MAC);
+            sequence++;
+        }
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(MAC)), "frozen here");
+        rr.clear();
+        assertTrue(evpn.clearDuplicate(VNI, MAC));
+        evpn.awaitIdle(WAIT);
+        assertEquals(entryAt(VTEP_2), fdb.vni(VNI).lookup(MAC), "VTEP 2's newer route takes it at once");
+        assertEquals(List.of(MAC), withdrawnMacs(rr.updates()));
+    }
+
+    /**
+     * Local, then away (1), here (2), away (3), and here again (4 &gt; 3): frozen behind VTEP 2, which
+     * then advertises sequence 6.
+     *
+     * @return the time it froze.
+     */
+    private long freezeBehindVtep2()
+    {
+        long sequence = 0;
+        long frozenAt = 0;
+        for (int move = 0; move < 3; move++)
+        {
+            learnLocal(MAC);
+            frozenAt = now.get();
+            sequence = sequence + 2;
+            receive(rr, type2(VTEP_2, MAC, null, sequence, false, auto(VNI)));
+        }
+        assertEquals(1, evpn.duplicateMacs());
+        return frozenAt;
+    }
+
+    private void restartWithFreeze(final Duration freeze)
+    {
+        evpn.close();
+        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(LOCAL_VTEP), List.of(EvpnVniSettings.auto(VNI)),
+            3, Duration.ofSeconds(180), freeze), fdb);
+        evpn.start();
     }
 
     @Test

@@ -154,7 +154,7 @@ final class BgpControlPlane implements AutoCloseable
                     List.<ExtendedCommunity>copyOf(override.exportTargets())));
         }
         return new EvpnSettings(bgp.asn(), bgp.routerId(), config.vtep().localIp(), vnis,
-            bgp.duplicateMaxMoves(), bgp.duplicateWindow());
+            bgp.duplicateMaxMoves(), bgp.duplicateWindow(), bgp.duplicateFreeze());
     }
 
     private static InetAddress inet(final VtepAddress address)

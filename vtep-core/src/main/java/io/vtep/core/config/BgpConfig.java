@@ -20,6 +20,8 @@ import io.vtep.encap.VtepAddress;
  * @param duplicateWindow     the window of duplicate detection
  * @param minimumHoldSeconds  the smallest hold time accepted in a neighbor's OPEN ({@code minimum-hold-time},
  *                            FRR's {@code bgp minimum-holdtime}); 0 accepts what RFC 4271 allows, including 0
+ * @param duplicateFreeze     how long a duplicate MAC stays frozen ({@code duplicate-detection.freeze}, FRR's
+ *                            {@code dup-addr-detection freeze}); null = until cleared ({@code permanent}, the default)
  */
 public record BgpConfig(
     long asn,
@@ -30,12 +32,21 @@ public record BgpConfig(
     List<EvpnVniConfig> vnis,
     int duplicateMaxMoves,
     Duration duplicateWindow,
-    int minimumHoldSeconds)
+    int minimumHoldSeconds,
+    Duration duplicateFreeze)
 {
     /** FRR's {@code dup-addr-detection} defaults: 5 moves in 180 s. */
     public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;
     public static final int DEFAULT_DUPLICATE_WINDOW_SECONDS = 180;
     public static final int DEFAULT_PORT = 179;
+
+    /** With duplicates frozen until cleared. */
+    public BgpConfig(final long asn, final Inet4Address routerId, final VtepAddress listenAddress, final int listenPort,
+        final List<BgpNeighborConfig> neighbors, final List<EvpnVniConfig> vnis, final int duplicateMaxMoves,
+        final Duration duplicateWindow, final int minimumHoldSeconds)
+    {
+        this(asn, routerId, listenAddress, listenPort, neighbors, vnis, duplicateMaxMoves, duplicateWindow, minimumHoldSeconds, null);
+    }
 
     public BgpConfig
     {

@@ -28,7 +28,7 @@ final class BgpSection
     static final Set<String> NEIGHBOR_KEYS = Set.of("address", "remote-as", "port", "passive", "hold-time", "update-source", "description",
         "maximum-prefix", "password", "ttl-security");
     static final Set<String> MAXIMUM_PREFIX_KEYS = Set.of("limit", "warning-threshold", "restart", "warning-only");
-    static final Set<String> DUPLICATE_KEYS = Set.of("max-moves", "window-seconds");
+    static final Set<String> DUPLICATE_KEYS = Set.of("max-moves", "window-seconds", "freeze");
     static final Set<String> ROUTE_TARGET_KEYS = Set.of("import", "export");
     static final long MAX_ASN = 0xFFFF_FFFFL;
     /** The limit travels in 4 octets of the Cease data (RFC 4486 §4). */
@@ -86,6 +86,7 @@ final class BgpSection
             .integer(BgpConfig.DEFAULT_DUPLICATE_MAX_MOVES, 2, 1000);
         final int window = (int)ConfigLoader.node(duplicate, "window-seconds", duplicatePath)
             .integer(BgpConfig.DEFAULT_DUPLICATE_WINDOW_SECONDS, 2, 1800);
+        final Duration freeze = duplicateFreeze(ConfigLoader.node(duplicate, "freeze", duplicatePath));
         final ConfigNode minimumHoldNode = ConfigLoader.node(map, "minimum-hold-time", node.path());
         final int minimumHold = (int)minimumHoldNode.integer(PeerConfig.DEFAULT_MINIMUM_HOLD_SECONDS, 0, 65535);
         if (minimumHold == 1 || minimumHold == 2)
@@ -93,7 +94,26 @@ final class BgpSection
             throw minimumHoldNode.problem("must be 0 or at least 3 seconds, as a hold time (RFC 4271 §4.2)");
         }
         return new BgpConfig(asn, routerId, listenAddress, listenPort, neighbors, overrides, maxMoves, Duration.ofSeconds(window),
-            minimumHold);
+            minimumHold, freeze);
+    }
+
+    /**
+     * {@code duplicate-detection.freeze}: how long a duplicate MAC stays frozen, as FRR's
+     * {@code dup-addr-detection freeze (30-3600)|permanent}.
+     *
+     * @return the time, or null for {@code permanent} (also when the key is absent).
+     */
+    private static Duration duplicateFreeze(final ConfigNode freezeNode) throws ConfigException
+    {
+        if (freezeNode.isMissing() || "permanent".equals(freezeNode.value()))
+        {
+            return null;
+        }
+        if (freezeNode.value() instanceof String)
+        {
+            throw freezeNode.problem("expected seconds 30..3600 or permanent, found " + ConfigNode.describe(freezeNode.value()));
+        }
+        return Duration.ofSeconds(freezeNode.integer(30, 3600));
     }
 
     /**

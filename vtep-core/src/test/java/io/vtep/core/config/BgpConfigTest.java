@@ -46,6 +46,7 @@ class BgpConfigTest
         assertEquals(179, bgp.listenPort());
         assertEquals(5, bgp.duplicateMaxMoves());
         assertEquals(Duration.ofSeconds(180), bgp.duplicateWindow());
+        assertNull(bgp.duplicateFreeze(), "duplicates stay frozen until cleared");
         assertEquals(List.of(), bgp.vnis());
         final BgpNeighborConfig neighbor = bgp.neighbors().getFirst();
         assertEquals(VtepAddress.parse("192.0.2.2"), neighbor.address());
@@ -78,7 +79,7 @@ class BgpConfigTest
               asn: 4200000001
               router-id: 10.0.0.1
               listen: 198.51.100.1:1179
-              duplicate-detection: { max-moves: 3, window-seconds: 60 }
+              duplicate-detection: { max-moves: 3, window-seconds: 60, freeze: 30 }
               neighbors:
                 - address: 192.0.2.2
                   remote-as: 4200000001
@@ -97,6 +98,7 @@ class BgpConfigTest
         assertEquals(1179, bgp.listenPort());
         assertEquals(3, bgp.duplicateMaxMoves());
         assertEquals(Duration.ofSeconds(60), bgp.duplicateWindow());
+        assertEquals(Duration.ofSeconds(30), bgp.duplicateFreeze());
 
         final BgpNeighborConfig reflector = bgp.neighbors().get(0);
         assertEquals(1790, reflector.port());
@@ -206,6 +208,10 @@ class BgpConfigTest
             Arguments.of("listen without port", BASE + "bgp: { asn: 1, listen: 0.0.0.0, " + neighbor + " }\n", "bgp.listen", "HOST:PORT"),
             Arguments.of("duplicate detection of 1 move", BASE + "bgp: { asn: 1, duplicate-detection: { max-moves: 1 }, " + neighbor + " }\n",
                 "bgp.duplicate-detection.max-moves", "out of range"),
+            Arguments.of("duplicate freeze below FRR's 30 s", BASE + "bgp: { asn: 1, duplicate-detection: { freeze: 29 }, " + neighbor + " }\n",
+                "bgp.duplicate-detection.freeze", "out of range 30..3600"),
+            Arguments.of("duplicate freeze as a word", BASE + "bgp: { asn: 1, duplicate-detection: { freeze: forever }, " + neighbor + " }\n",
+                "bgp.duplicate-detection.freeze", "30..3600 or permanent"),
             Arguments.of("bad route distinguisher", BASE + "vnis: [ { vni: 100, route-distinguisher: 'x' } ]\nbgp: { asn: 1, " + neighbor + " }\n",
                 "vnis[0].route-distinguisher", "route distinguisher like"),
             Arguments.of("bad route target", BASE + "vnis: [ { vni: 100, route-targets: { import: [ '65000' ] } } ]\nbgp: { asn: 1, " + neighbor + " }\n",

@@ -79,12 +79,6 @@ public record ExtendedCommunities(int flags, List<ExtendedCommunity> communities
         return ofType(ExtendedCommunity.MacMobility.class).stream().findFirst();
     }
 
-    /** @return the router MAC community, if any. */
-    public Optional<ExtendedCommunity.RouterMac> routerMac()
-    {
-        return ofType(ExtendedCommunity.RouterMac.class).stream().findFirst();
-    }
-
     /**
      * @param type a community record type.
      * @param <T>  that type.

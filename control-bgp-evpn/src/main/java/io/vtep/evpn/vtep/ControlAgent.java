@@ -1,0 +1,117 @@
+package io.vtep.evpn.vtep;
+
+import java.util.Collection;
+import java.util.function.Consumer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.MessageHandler;
+
+/**
+ * The EVPN control thread's duty cycle, an Agrona {@link Agent} run by an {@code AgentRunner}
+ * (as the FDB conductor is): FDB changes first, then queued commands (UPDATEs, sessions, queries),
+ * then freezes that ran out; when a round finds no work, our changed routes are sent, packed, and
+ * the waiters of {@code awaitIdle} are told. The runner's idle strategy sleeps until an offer
+ * wakes the thread.
+ */
+final class ControlAgent implements Agent
+{
+    private static final System.Logger LOG = System.getLogger(ControlAgent.class.getName());
+    /** Events and commands per round at most, so that the UPDATEs built meanwhile go out. */
+    static final int DRAIN_LIMIT = 4096;
+    private static final MessageHandler DISCARD = (type, buffer, index, length) -> { };
+
+    private final FdbEventQueue fdbEvents;
+    private final CommandQueue commands;
+    private final RouteImport imports;
+    private final MacLocations macs;
+    private final LocalRoutes exports;
+    private final Collection<LocalVni> vnis;
+    private final LocalVniLookup lookup;
+    private final Consumer<Error> failed;
+    private final MessageHandler fdbHandler = this::onFdbEvent;
+
+    /** The VNIs by number. */
+    interface LocalVniLookup
+    {
+        LocalVni vni(int vni);
+    }
+
+    /**
+     * @param failed told of an {@link Error} before the agent stops (the RIB may be half-updated).
+     */
+    ControlAgent(final FdbEventQueue fdbEvents, final CommandQueue commands, final RouteImport imports, final MacLocations macs,
+        final LocalRoutes exports, final Collection<LocalVni> vnis, final LocalVniLookup lookup, final Consumer<Error> failed)
+    {
+        this.fdbEvents = fdbEvents;
+        this.commands = commands;
+        this.imports = imports;
+        this.macs = macs;
+        this.exports = exports;
+        this.vnis = vnis;
+        this.lookup = lookup;
+        this.failed = failed;
+    }
+
+    @Override
+    public int doWork()
+    {
+        commands.takeIdleWaiters();
+        int work = 0;
+        try
+        {
+            imports.syncDown();
+            if (fdbEvents.takeOverflow())
+            {
+                // Events were lost: the ones still queued are older than the FDB now is, and
+                // replaying them after the resync could re-advertise a MAC that is gone.
+                while (fdbEvents.drain(DISCARD, DRAIN_LIMIT) > 0)
+                {
+                    // discard
+                }
+                macs.resync(vnis);
+                work++;
+            }
+            work += fdbEvents.drain(fdbHandler, DRAIN_LIMIT);
+            for (Runnable command; work < DRAIN_LIMIT && (command = commands.poll()) != null; )
+            {
+                command.run();
+                work++;
+            }
+            work += macs.releaseExpired();
+            if (work == 0)
+            {
+                exports.flush(imports.peers());
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.log(System.Logger.Level.ERROR, "EVPN control thread", ex);
+        }
+        catch (final Error ex)
+        {
+            failed.accept(ex);
+            throw new AgentTerminationException(ex);
+        }
+        if (work == 0)
+        {
+            commands.idle();
+        }
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "evpn-control";
+    }
+
+    private void onFdbEvent(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final LocalVni vni = lookup.vni(buffer.getInt(index + FdbEventQueue.VNI_OFFSET));
+        if (vni != null)
+        {
+            macs.localEntry(vni, buffer.getLong(index + FdbEventQueue.MAC_OFFSET), buffer.getLong(index + FdbEventQueue.NEW_OFFSET));
+        }
+    }
+}

@@ -1,0 +1,396 @@
+package io.vtep.evpn.vtep;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.RateLimitedLog;
+import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.mobility.DuplicateDetection;
+import io.vtep.evpn.mobility.MacMobility;
+import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Where each MAC of the local VNIs is (RFC 7432 §9–§10, §15), and carrying it out: the local FDB
+ * events and the remote best paths go into each MAC's {@link MacMobility}; what its state says
+ * becomes our type-2 routes ({@link LocalRoutes}) and the EVPN entries of the FDB. Also keeps the
+ * duplicates: counted, listed, released when their freeze time is over or when cleared. Owned by
+ * the control thread, except the counters and the duplicate list, which any thread reads.
+ */
+final class MacLocations
+{
+    private static final System.Logger LOG = System.getLogger(MacLocations.class.getName());
+    /** IPs advertised per local MAC (MAC+IP routes); a host with more gets its first ones. */
+    static final int MAX_IPS_PER_MAC = 8;
+
+    /**
+     * A MAC frozen at a time; the freeze time is one for all, so the queue is in expiry order.
+     * An entry whose MAC was cleared (or frozen again since) is skipped when it comes up.
+     */
+    private record Frozen(LocalVni vni, MacState state, long atNanos)
+    {
+    }
+
+    private final Fdb fdb;
+    private final LocalRoutes exports;
+    private final DuplicateDetection detection;
+    private final InetAddress localVtep;
+    private final Inet4Address routerId;
+    private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
+    private final ArrayDeque<Frozen> frozen = new ArrayDeque<>();
+    private final CopyOnWriteArrayList<String> duplicateList = new CopyOnWriteArrayList<>();
+    private volatile long moves;
+    private volatile long duplicates;
+
+    MacLocations(final Fdb fdb, final LocalRoutes exports, final DuplicateDetection detection, final InetAddress localVtep,
+        final Inet4Address routerId)
+    {
+        this.fdb = fdb;
+        this.exports = exports;
+        this.detection = detection;
+        this.localVtep = localVtep;
+        this.routerId = routerId;
+    }
+
+    long moves()
+    {
+        return moves;
+    }
+
+    long duplicates()
+    {
+        return duplicates;
+    }
+
+    List<String> duplicateList()
+    {
+        return List.copyOf(duplicateList);
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Events.
+    // ------------------------------------------------------------------------------------
+
+    /** A type-2 best path naming the MAC became best ({@code add}) or stopped being best. */
+    void remotePath(final LocalVni vni, final MacIpAdvertisementRoute route, final EvpnPath path, final boolean add)
+    {
+        final long mac = route.mac().value();
+        MacState state = vni.macs.get(mac);
+        if (state == null)
+        {
+            if (!add)
+            {
+                return;
+            }
+            state = create(vni, mac);
+        }
+        if (add)
+        {
+            state.remotePaths.add(path);
+        }
+        else
+        {
+            state.remotePaths.remove(path);
+        }
+        final MacMobility.State before = state.mobility.state();
+        apply(vni, state, before, state.mobility.remoteChanged(MacState.advertisement(state.remoteBest())));
+    }
+
+    /** The FDB changed a local entry of the VNI ({@code entry} is the new one, or NONE). */
+    void localEntry(final LocalVni vni, final long mac, final long entry)
+    {
+        if (entry != FdbEntry.NONE && FdbEntry.isLocal(entry))
+        {
+            localPresent(vni, mac, FdbEntry.origin(entry) == Origin.STATIC);
+        }
+        else
+        {
+            localGone(vni, mac);
+            reinstallIfGone(vni, mac, entry);
+        }
+    }
+
+    /** An IP seen in ARP/ND from a local MAC: a MAC+IP route too (RFC 7432 §7.2, §10). */
+    void neighbor(final LocalVni vni, final long mac, final InetAddress ip)
+    {
+        final MacState state = vni.macs.get(mac);
+        // A bounded number of IPs per MAC: spoofed ARP or rotating IPv6 addresses cannot grow our routes.
+        if (state != null && state.mobility.state().local() && state.ips().size() < MAX_IPS_PER_MAC && state.ips().add(ip))
+        {
+            advertise(vni, state);
+        }
+    }
+
+    /** Re-reads the local entries of the FDB: at start, and after the FDB event ring overflowed. */
+    void resync(final Iterable<LocalVni> vnis)
+    {
+        final Map<Integer, Map<Long, Boolean>> local = new HashMap<>();
+        final Map<Integer, LocalVni> byNumber = new HashMap<>();
+        vnis.forEach(vni -> byNumber.put(vni.vni, vni));
+        fdb.forEach((vni, mac, entry, age) ->
+        {
+            if (byNumber.containsKey(vni) && FdbEntry.isLocal(entry))
+            {
+                local.computeIfAbsent(vni, ignored -> new HashMap<>()).put(mac, FdbEntry.origin(entry) == Origin.STATIC);
+            }
+        });
+        for (final LocalVni vni : vnis)
+        {
+            final Map<Long, Boolean> present = local.getOrDefault(vni.vni, Map.of());
+            final List<Long> gone = new ArrayList<>();
+            vni.macs.forEach((mac, state) ->
+            {
+                if (state.mobility.state().local() && !present.containsKey(mac))
+                {
+                    gone.add(mac);
+                }
+            });
+            gone.forEach(mac -> localGone(vni, mac));
+            present.forEach((mac, sticky) -> localPresent(vni, mac, sticky));
+        }
+    }
+
+    /**
+     * Releases the duplicates whose freeze time is over (FRR's {@code dup-addr-detection freeze N}).
+     *
+     * @return how many were released.
+     */
+    int releaseExpired()
+    {
+        int released = 0;
+        for (Frozen head; (head = frozen.peek()) != null; )
+        {
+            final MacMobility mobility = head.state.mobility;
+            if (mobility.state().frozen() && mobility.frozenAtNanos() == head.atNanos && !mobility.freezeExpired())
+            {
+                break; // the oldest freeze still runs, and so do the younger ones
+            }
+            frozen.poll();
+            if (mobility.state().frozen() && mobility.frozenAtNanos() == head.atNanos && head.vni.macs.get(head.state.mac) == head.state)
+            {
+                release(head.vni, head.state, "freeze time over");
+                released++;
+            }
+        }
+        return released;
+    }
+
+    /**
+     * Unfreezes one duplicate MAC at the operator's request.
+     *
+     * @return whether the MAC was frozen as a duplicate in that VNI.
+     */
+    boolean clearDuplicate(final LocalVni vni, final long mac)
+    {
+        final MacState state = vni.macs.get(mac);
+        if (state == null || !state.mobility.state().frozen())
+        {
+            return false;
+        }
+        release(vni, state, "cleared");
+        return true;
+    }
+
+    /** The control thread is giving up: forget every MAC. */
+    void abandon(final LocalVni vni)
+    {
+        vni.macs.clear();
+        frozen.clear();
+        duplicateList.removeIf(name -> name.startsWith(vni.vni + " "));
+        duplicates = duplicateList.size();
+    }
+
+    // ------------------------------------------------------------------------------------
+    // Carrying out what mobility says.
+    // ------------------------------------------------------------------------------------
+
+    private MacState create(final LocalVni vni, final long mac)
+    {
+        final MacState state = new MacState(mac, new MacMobility(detection, localVtep));
+        vni.macs.put(mac, state);
+        return state;
+    }
+
+    private void localPresent(final LocalVni vni, final long mac, final boolean sticky)
+    {
+        MacState state = vni.macs.get(mac);
+        if (state == null)
+        {
+            state = create(vni, mac);
+        }
+        // The FDB holds the local entry now: whatever EVPN entry we installed is gone.
+        state.installed = null;
+        state.installedPinned = false;
+        final MacMobility.State before = state.mobility.state();
+        final boolean stickyBefore = state.mobility.sticky();
+        final MacMobility.Move move = state.mobility.learnedLocally(sticky, MacState.advertisement(state.remoteBest()));
+        if (before.local() && state.mobility.state() == before && stickyBefore == sticky && move == MacMobility.Move.NONE)
+        {
+            return; // moved between local ports, or nothing new: nothing to tell BGP
+        }
+        apply(vni, state, before, move);
+    }
+
+    private void localGone(final LocalVni vni, final long mac)
+    {
+        final MacState state = vni.macs.get(mac);
+        if (state == null || !state.mobility.state().local())
+        {
+            return;
+        }
+        final MacMobility.State before = state.mobility.state();
+        apply(vni, state, before, state.mobility.localGone(MacState.advertisement(state.remoteBest())));
+    }
+
+    /**
+     * The FDB no longer holds the EVPN entry we installed (removed by someone else, or an event
+     * older than our last install): forget it and decide again, which puts it back if it is still
+     * the best place. Re-installing what is there already changes nothing, so stale events settle.
+     */
+    private void reinstallIfGone(final LocalVni vni, final long mac, final long entry)
+    {
+        final MacState state = vni.macs.get(mac);
+        if (state == null || state.mobility.state().local() || state.installed == null)
+        {
+            return;
+        }
+        if (entry == FdbEntry.NONE || !FdbEntry.isRemote(entry) || FdbEntry.vtepIndex(entry) != state.installed.index())
+        {
+            state.installed = null;
+            state.installedPinned = false;
+            apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
+        }
+    }
+
+    private void release(final LocalVni vni, final MacState state, final String why)
+    {
+        final MacMobility.State before = state.mobility.state();
+        state.mobility.release();
+        duplicates = duplicates - 1;
+        duplicateList.remove(name(vni, state));
+        LOG.log(System.Logger.Level.INFO, "VNI " + vni.vni + ": MAC " + MacAddress.format(state.mac) + " no longer frozen as a duplicate (" +
+            why + ")");
+        // Where it was, unpinned; a remote route that won meanwhile takes it at once (a move).
+        apply(vni, state, before, state.mobility.remoteChanged(MacState.advertisement(state.remoteBest())));
+    }
+
+    /** Makes our routes and the FDB match the MAC's mobility state after an event. */
+    private void apply(final LocalVni vni, final MacState state, final MacMobility.State before, final MacMobility.Move move)
+    {
+        if (move != MacMobility.Move.NONE)
+        {
+            moves = moves + 1;
+        }
+        if (move == MacMobility.Move.FROZE)
+        {
+            froze(vni, state);
+        }
+        final MacMobility.State after = state.mobility.state();
+        if (before.local() && !after.local())
+        {
+            withdraw(vni, state);
+        }
+        final EvpnPath remoteBest = state.remoteBest();
+        if (after.local())
+        {
+            state.installed = null; // the FDB holds the local entry
+            advertise(vni, state);
+        }
+        else if (remoteBest != null)
+        {
+            install(vni, state, remoteBest);
+        }
+        else
+        {
+            if (state.installed != null)
+            {
+                fdb.remove(vni.vni, state.mac, Origin.EVPN);
+                state.installed = null;
+                state.installedPinned = false;
+            }
+            if (state.isUnused())
+            {
+                vni.macs.remove(state.mac);
+            }
+        }
+    }
+
+    private void froze(final LocalVni vni, final MacState state)
+    {
+        duplicates = duplicates + 1;
+        duplicateList.add(name(vni, state));
+        if (!detection.permanentFreeze())
+        {
+            frozen.add(new Frozen(vni, state, state.mobility.frozenAtNanos())); // a permanent one waits for clearDuplicate only
+        }
+        LOG.log(System.Logger.Level.WARNING, "VNI " + vni.vni + ": MAC " + MacAddress.format(state.mac) + " moved more than " +
+            detection.maxMoves() + " times in " + detection.window().toSeconds() + " s: duplicate, frozen " +
+            (state.mobility.state().local() ? "here" : "behind the remote VTEP") + " with sequence " + state.mobility.sequence() +
+            (detection.permanentFreeze() ? " until cleared" : " for " + detection.freeze().toSeconds() + " s"));
+    }
+
+    private void install(final LocalVni vni, final MacState state, final EvpnPath best)
+    {
+        final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(best.nextHop()));
+        if (vtep == null)
+        {
+            vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
+            return;
+        }
+        // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
+        final boolean pinned = best.sticky() || state.mobility.state().frozen();
+        if (vtep != state.installed || pinned != state.installedPinned)
+        {
+            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned) ? vtep : null;
+            state.installedPinned = pinned && state.installed != null;
+        }
+    }
+
+    private EvpnPath localPath(final LocalVni vni, final MacState state, final InetAddress ip)
+    {
+        final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(vni.rd, new io.vtep.evpn.codec.nlri.MacAddress(state.mac), ip,
+            vni.vni);
+        return EvpnPath.local(route, localVtep, routerId, vni.exportRouteTargets, vni.vni, state.mobility.sequence(),
+            state.mobility.sticky());
+    }
+
+    private void advertise(final LocalVni vni, final MacState state)
+    {
+        exports.export(localPath(vni, state, null));
+        if (state.ips != null)
+        {
+            for (final InetAddress ip : state.ips)
+            {
+                exports.export(localPath(vni, state, ip));
+            }
+        }
+    }
+
+    private void withdraw(final LocalVni vni, final MacState state)
+    {
+        exports.withdraw(localPath(vni, state, null).route());
+        if (state.ips != null)
+        {
+            for (final InetAddress ip : state.ips)
+            {
+                exports.withdraw(localPath(vni, state, ip).route());
+            }
+            state.ips = null; // the IPs were the host's; a new host behind the MAC re-announces them
+        }
+    }
+
+    private static String name(final LocalVni vni, final MacState state)
+    {
+        return vni.vni + " " + MacAddress.format(state.mac);
+    }
+}
