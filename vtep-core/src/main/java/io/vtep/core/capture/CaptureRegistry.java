@@ -56,6 +56,10 @@ public final class CaptureRegistry
         {
             throw new IllegalArgumentException("VNI " + vni + " is not configured");
         }
+        if (snaplen < 1 || snaplen > CaptureSession.MAX_SNAPLEN)
+        {
+            throw new IllegalArgumentException("snaplen " + snaplen + " is out of range 1.." + CaptureSession.MAX_SNAPLEN);
+        }
         if (active.size() >= MAX_CAPTURES)
         {
             return null;

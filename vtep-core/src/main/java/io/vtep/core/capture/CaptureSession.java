@@ -110,6 +110,12 @@ public final class CaptureSession
         ring.commit(index);
     }
 
+    /** Whether the ring holds nothing (not even padding) for the reader; the API thread only. */
+    boolean isEmpty()
+    {
+        return ring.producerPosition() == ring.consumerPosition();
+    }
+
     /** Hands at most {@code limit} records to {@code handler}, oldest first; the API thread only. @return records read */
     int drain(final MessageHandler handler, final int limit)
     {
