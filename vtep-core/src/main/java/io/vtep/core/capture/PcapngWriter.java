@@ -74,7 +74,7 @@ public final class PcapngWriter
         out.writeShortLE(IF_TSRESOL);
         out.writeShortLE(1);
         out.writeByte(9);
-        pad(out, 1);
+        pad(out, 3);
         endOptions(out);
         endBlock(out, start);
     }
