@@ -48,7 +48,8 @@ import io.vtep.topology.Wait;
  * A capture of VNI 100 while both VNIs carry pings holds exactly the pings of VNI 100, both
  * directions, as tshark decodes them, with the direction and the remote VTEP of each frame; and a
  * capture whose client never reads leaves a fixed-rate UDP stream its delivery while its drops are
- * counted.
+ * counted (its loss is compared with the same stream's without a capture, run first: the machine
+ * running the tests may lose a little of either to the kernel's socket queues).
  */
 class CaptureTopologyTest
 {
@@ -215,8 +216,12 @@ class CaptureTopologyTest
     @Test
     void aReaderThatNeverReadsDoesNotSlowForwardingAndItsDropsAreCounted() throws Exception
     {
-        final ManagedProcess server = h2.iperf3Server();
-        Wait.until(Duration.ofSeconds(10), () -> server.output().contains("Server listening"), "iperf3 server listening");
+        h2.iperf3Server();
+        Wait.until(Duration.ofSeconds(10), () -> h2.netns().exec("ss", "-ltn").stdout().contains(":" + Host.IPERF3_PORT),
+            "iperf3 server listening");
+        // The same stream without a capture first: what this machine delivers anyway.
+        final Iperf3Result baseline = h1.iperf3Client("10.0.100.2", 5, List.of("-u", "-b", "30M", "-l", "1200"));
+        System.out.println("UDP at 30 Mbit/s without a capture: " + baseline);
         // A client that asks for a capture and never reads a byte of it.
         final Socket stalled = NetworkNamespace.call(vtepNs.name(), () ->
         {
@@ -237,7 +242,10 @@ class CaptureTopologyTest
             System.out.println("UDP at 30 Mbit/s with a stalled capture reader: " + udp);
             final double drops = metric("vtep_capture_drops_total");
             System.out.println("vtep_capture_drops_total " + drops);
-            assertTrue(udp.lostPercent() <= 0.5, () -> "forwarding keeps its delivery: " + udp);
+            // A reader that held forwarding back would stop the stream once the ring is full (most of
+            // it lost); on a loaded machine both runs lose a little to the kernel's socket queues.
+            assertTrue(udp.lostPercent() <= baseline.lostPercent() + 5,
+                () -> "forwarding keeps its delivery: " + udp + "; without a capture: " + baseline);
             assertTrue(drops > 1_000, "the frames the stalled capture could not take are counted: " + drops);
             assertEquals(1, metric("vtep_captures_active"), "the capture is still open, waiting for its reader");
         }
