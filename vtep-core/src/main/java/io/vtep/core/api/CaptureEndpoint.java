@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -21,6 +22,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vtep.core.capture.CaptureRegistry;
 import io.vtep.core.capture.CaptureSession;
@@ -114,7 +116,7 @@ public final class CaptureEndpoint
             head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
         final CaptureStream stream = new CaptureStream(registry, session, query.count(), query.seconds());
-        new Pump(ctx, stream).start(head);
+        new Pump(ctx.channel(), stream).start(ctx, head);
     }
 
     private static void error(final ChannelHandlerContext ctx, final ApiResponse answer)
@@ -133,7 +135,6 @@ public final class CaptureEndpoint
     /** One capture's connection: moves pcapng from the ring to the socket while the socket takes it. */
     private static final class Pump implements Runnable
     {
-        private final ChannelHandlerContext ctx;
         private final Channel channel;
         private final CaptureStream stream;
         private long stallNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_STALL_MILLIS);
@@ -141,30 +142,33 @@ public final class CaptureEndpoint
         private ScheduledFuture<?> timer;
         private boolean done;
 
-        Pump(final ChannelHandlerContext ctx, final CaptureStream stream)
+        Pump(final Channel channel, final CaptureStream stream)
         {
-            this.ctx = ctx;
-            this.channel = ctx.channel();
+            this.channel = channel;
             this.stream = stream;
         }
 
-        void start(final HttpResponse head)
+        /** @param requestHandler the context of the handler that routed the request here, replaced now */
+        void start(final ChannelHandlerContext requestHandler, final HttpResponse head)
         {
-            // No more requests on this connection (it closes after the capture), and the capture's
-            // own rules instead of the idle timer: a quiet VNI is not an idle client.
+            // The connection is the capture's until it closes: no more requests are read or
+            // answered on it (a pipelined one would land in the middle of the stream), and the
+            // capture's own rules replace the idle timer: a quiet VNI is not an idle client.
             channel.config().setAutoRead(false);
-            final IdleStateHandler idle = ctx.pipeline().get(IdleStateHandler.class);
+            channel.pipeline().replace(requestHandler.handler(), "capture", new Captured());
+            final IdleStateHandler idle = channel.pipeline().get(IdleStateHandler.class);
             if (idle != null)
             {
                 stallNanos = TimeUnit.MILLISECONDS.toNanos(idle.getAllIdleTimeInMillis());
-                ctx.pipeline().remove(idle);
+                channel.pipeline().remove(idle);
             }
             channel.closeFuture().addListener(closed -> end());
-            ctx.write(head);
-            final ByteBuf first = ctx.alloc().buffer(4096);
+            channel.write(head);
+            final ByteBuf first = channel.alloc().buffer(4096);
             stream.pump(first, CHUNK_BYTES);
-            ctx.writeAndFlush(new DefaultHttpContent(first));
-            timer = ctx.executor().scheduleWithFixedDelay(this, PUMP_INTERVAL_MILLIS, PUMP_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+            channel.writeAndFlush(new DefaultHttpContent(first));
+            timer = channel.eventLoop().scheduleWithFixedDelay(this, PUMP_INTERVAL_MILLIS, PUMP_INTERVAL_MILLIS,
+                TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -185,7 +189,7 @@ public final class CaptureEndpoint
             while (channel.isWritable() && turn < BYTES_PER_TURN)
             {
                 lastWritableNanos = now;
-                final ByteBuf chunk = ctx.alloc().buffer(64 * 1024);
+                final ByteBuf chunk = channel.alloc().buffer(64 * 1024);
                 stream.pump(chunk, CHUNK_BYTES);
                 if (!chunk.isReadable())
                 {
@@ -193,7 +197,7 @@ public final class CaptureEndpoint
                     break;
                 }
                 turn += chunk.readableBytes();
-                ctx.writeAndFlush(new DefaultHttpContent(chunk));
+                channel.writeAndFlush(new DefaultHttpContent(chunk));
             }
             if (complete)
             {
@@ -209,11 +213,11 @@ public final class CaptureEndpoint
         /** Count or time reached: statistics, the last chunk, close. */
         private void finish()
         {
-            final ByteBuf statistics = ctx.alloc().buffer(128);
+            final ByteBuf statistics = channel.alloc().buffer(128);
             stream.finish(statistics);
             stop();
-            ctx.write(new DefaultHttpContent(statistics));
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+            channel.write(new DefaultHttpContent(statistics));
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
         }
 
         /** The client went away or the connection closed: the capture ends and its ring is let go. */
@@ -230,6 +234,23 @@ public final class CaptureEndpoint
             {
                 timer.cancel(false);
             }
+        }
+    }
+
+    /** Takes the request handler's place on a capturing connection: reads nothing, closes on an error. */
+    private static final class Captured extends ChannelInboundHandlerAdapter
+    {
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            ReferenceCountUtil.release(msg);
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            // A client that resets the connection ends its capture; not worth a log line.
+            ctx.close();
         }
     }
 }

@@ -139,6 +139,21 @@ class CaptureEndpointTest
     }
 
     @Test
+    void aRequestPipelinedBehindACaptureIsNotAnsweredInsideTheStream() throws Exception
+    {
+        try (Socket socket = openUnread("/api/v1/capture?vni=100&count=1"))
+        {
+            socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            await(() -> fixture.tables.vni(100).captureTap() != null, "the capture to start");
+            offer(fixture.tables.vni(100).captureTap(), 60);
+            socket.setSoTimeout(5_000);
+            final String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "one answer, the capture's, then the connection closes");
+            assertTrue(answer.endsWith("0\r\n\r\n"), "the chunked stream ends properly");
+        }
+    }
+
+    @Test
     void aClientThatGoesAwayEndsTheCapture() throws Exception
     {
         try (Socket socket = openUnread("/api/v1/capture?vni=100"))
