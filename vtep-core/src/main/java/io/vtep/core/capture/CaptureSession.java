@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
@@ -91,7 +92,7 @@ public final class CaptureSession
             drops.incrementAndGet();
             return;
         }
-        final org.agrona.concurrent.AtomicBuffer out = ring.buffer();
+        final AtomicBuffer out = ring.buffer();
         out.putLong(index + CaptureRecord.TIME_OFFSET, nowNanos);
         out.putInt(index + CaptureRecord.ORIGINAL_LENGTH_OFFSET, length);
         out.putInt(index + CaptureRecord.ORIGIN_OFFSET, origin);
