@@ -121,7 +121,8 @@ final class CaptureCommand
         }
         catch (final IOException ex)
         {
-            err.println("vtep: no answer from " + url + ": " + ex);
+            err.println("vtep: no answer from " + url + " (" + (ex instanceof java.net.ConnectException ?
+                "connection refused: is vtep running there? --api URL" : String.valueOf(ex.getMessage())) + ")");
             return Main.EXIT_FAILURE;
         }
         catch (final InterruptedException ex)
