@@ -26,6 +26,8 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
  *   <tr><td>{@code GET /}, {@code GET /status/*}</td><td>the web status page and its files ({@link StatusPage})</td></tr>
+ *   <tr><td>{@code GET /api/v1/capture?vni=N[&count=K][&seconds=S][&snaplen=L]}</td><td>the VNI's frames, both
+ *   directions, as a pcapng stream ({@link CaptureEndpoint}; 429 when too many captures run)</td></tr>
  * </table>
  *
  * Errors: unknown path 404; another method than GET or HEAD 405 with {@code Allow: GET, HEAD};
@@ -38,7 +40,7 @@ public final class ApiRouter
     static final int MAX_VNI = 0xFF_FFFF;
     private static final List<String> PATHS =
         List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
-            "/api/v1/version");
+            "/api/v1/version", CaptureRequest.PATH);
     private static final List<String> VNI_PARAMETER = List.of("vni");
     private static final List<String> FDB_PARAMETERS = List.of("vni", "limit", "after");
 
@@ -48,6 +50,8 @@ public final class ApiRouter
     private final String version;
     private final BgpDocuments bgp;
     private final StatusPage statusPage = new StatusPage();
+    /** {@code /api/v1/capture}, streamed by the server itself (binary, long-lived); null: not offered. */
+    private CaptureEndpoint capture;
 
     public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
         final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version)
@@ -64,6 +68,19 @@ public final class ApiRouter
         this.readiness = readiness;
         this.version = version;
         this.bgp = bgpOrNull;
+    }
+
+    /** Offers {@code GET /api/v1/capture} ({@link CaptureEndpoint}); call before the server starts. */
+    public ApiRouter capture(final CaptureEndpoint endpoint)
+    {
+        this.capture = endpoint;
+        return this;
+    }
+
+    /** The capture endpoint, or null when not offered. */
+    CaptureEndpoint captureOrNull()
+    {
+        return capture;
     }
 
     /**
@@ -111,6 +128,7 @@ public final class ApiRouter
                 case "/api/v1/ports" -> ApiResponse.json(documents.ports());
                 case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
                 case "/api/v1/bgp/routes" -> withBgp(decoder, vni -> ApiResponse.json(bgp.routes(vni)), true);
+                case CaptureRequest.PATH -> ApiResponse.jsonError(404, "capture is not offered by this server");
                 case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()
                     .field("version", version).field("java", Runtime.version().toString()).endObject() + "\n");
                 default -> throw new IllegalStateException("unrouted " + path);

@@ -336,6 +336,11 @@ public final class ApiServer implements AutoCloseable
                 answer = ApiResponse.text(400, "bad request: " + request.decoderResult().cause().getMessage());
                 keepAlive = false;
             }
+            else if (router.captureOrNull() != null && router.captureOrNull().handles(request))
+            {
+                router.captureOrNull().serve(ctx, request);
+                return;
+            }
             else
             {
                 answer = route(request);

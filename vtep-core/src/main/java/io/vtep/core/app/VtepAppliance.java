@@ -16,7 +16,10 @@ import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiMeters;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
+import io.vtep.core.api.CaptureEndpoint;
 import io.vtep.core.api.BgpDocuments;
+import io.vtep.core.capture.CaptureMeters;
+import io.vtep.core.capture.CaptureRegistry;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
@@ -413,6 +416,9 @@ public final class VtepAppliance implements AutoCloseable
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
             this::notReadyReason, version(), bgpDocuments);
+        final CaptureRegistry captures = new CaptureRegistry(dataPlane.tables());
+        CaptureMeters.bind(vtepMetrics.registry(), captures);
+        router.capture(new CaptureEndpoint(captures));
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
         ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());

@@ -68,6 +68,7 @@ public final class Main
             case "fdb" -> fdb(args, out, err);
             case "vni" -> vni(args, out, err);
             case "bgp" -> bgp(args, out, err);
+            case "capture" -> CaptureCommand.run(args, out, err);
             default ->
             {
                 err.println("vtep: unknown command '" + args[0] + "'");
@@ -330,6 +331,7 @@ public final class Main
               vni list              VNIs with their ports, flood lists and counters
               bgp summary           BGP peers of a running instance
               bgp routes [--vni N]  its EVPN routes (best paths marked *)
+              capture --vni N -w FILE|-  a VNI's frames as pcapng ([--count K] [--seconds S] [--snaplen L])
               version               print the version
 
             Commands that talk to a running instance use --api URL (default http://127.0.0.1:9100).

@@ -3,6 +3,7 @@ package io.vtep.core.pipeline;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.core.capture.CaptureTap;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.FrameOffload;
 import io.vtep.encap.ChecksumOffload;
@@ -172,6 +173,12 @@ public final class AccessPipeline
 
         final long destination = MacAddress.get(buffer, offset + EthernetHeader.DESTINATION_OFFSET);
         final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
+        final CaptureTap capture = vni.captureTap();
+        if (capture != null)
+        {
+            // `vtep capture`: a copy into each capture's ring, or a capture drop; never a wait.
+            capture.fromAccess(buffer, offset, length, nowNanos, from.id(), entry, remoteVteps);
+        }
         if (entry == FdbEntry.NONE)
         {
             if (isOverStormRate(vni, destination, nowNanos))

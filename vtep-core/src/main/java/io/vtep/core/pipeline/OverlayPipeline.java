@@ -3,6 +3,7 @@ package io.vtep.core.pipeline;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.core.capture.CaptureTap;
 import io.vtep.encap.ChecksumOffload;
 import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.MacAddress;
@@ -181,6 +182,12 @@ public final class OverlayPipeline
 
         final long destination = MacAddress.get(buffer, frameOffset + EthernetHeader.DESTINATION_OFFSET);
         final long entry = MacAddress.isGroup(destination) ? FdbEntry.NONE : vni.fdb().lookup(destination);
+        final CaptureTap capture = vni.captureTap();
+        if (capture != null)
+        {
+            // `vtep capture`: a copy into each capture's ring, or a capture drop; never a wait.
+            capture.fromOverlay(buffer, frameOffset, frameLength, nowNanos, source, entry);
+        }
         if (entry == FdbEntry.NONE)
         {
             final StormControl storm = vni.stormControl();

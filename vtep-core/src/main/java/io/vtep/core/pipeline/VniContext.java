@@ -1,5 +1,9 @@
 package io.vtep.core.pipeline;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import io.vtep.core.capture.CaptureTap;
 import io.vtep.fdb.VniFdb;
 
 /**
@@ -9,6 +13,20 @@ import io.vtep.fdb.VniFdb;
  */
 public final class VniContext
 {
+    private static final VarHandle CAPTURE_TAP;
+
+    static
+    {
+        try
+        {
+            CAPTURE_TAP = MethodHandles.lookup().findVarHandle(VniContext.class, "captureTap", CaptureTap.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final int vni;
     private final int slot;
     private final VniFdb fdb;
@@ -18,6 +36,15 @@ public final class VniContext
     // publishes them (Thread.start happens-before everything the thread does).
     private boolean membersOnly;
     private StormControl stormControl;
+    /**
+     * The captures running on this VNI, or null (nearly always): read once per frame by the data
+     * path with an opaque load, in the object whose slot and FDB it reads anyway, so a VNI without a
+     * capture costs one load of a field already in cache. Written by the API thread
+     * ({@code CaptureRegistry}); a {@link CaptureTap} has only final fields, so the opaque read
+     * sees it whole (JLS §17.5).
+     */
+    @SuppressWarnings("unused") // through CAPTURE_TAP
+    private CaptureTap captureTap;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -80,6 +107,18 @@ public final class VniContext
     public void stormControl(final StormControl stormControl)
     {
         this.stormControl = stormControl;
+    }
+
+    /** The captures on this VNI, or null when none runs (the per-frame check; opaque, never hoisted). */
+    public CaptureTap captureTap()
+    {
+        return (CaptureTap)CAPTURE_TAP.getOpaque(this);
+    }
+
+    /** Publishes the captures on this VNI (null: none); called by the capture registry only. */
+    public void captureTap(final CaptureTap tap)
+    {
+        CAPTURE_TAP.setRelease(this, tap);
     }
 
     void addMember(final Attachment attachment)
