@@ -17,6 +17,9 @@ import io.vtep.core.api.ApiMeters;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
 import io.vtep.core.api.BgpDocuments;
+import io.vtep.core.api.ChangeRoutes;
+import io.vtep.core.api.ApiToken;
+import io.vtep.core.api.RuntimeFdbEntries;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
@@ -96,6 +99,8 @@ public final class VtepAppliance implements AutoCloseable
     /** Null when UDP GSO is off or unsupported. */
     private UdpGsoTransmitter underlayGso;
     private ApiServer apiServer;
+    /** FDB and flood-list entries added through the API; a reload keeps them only when the file has them. */
+    private final RuntimeFdbEntries runtimeFdb = new RuntimeFdbEntries();
     /** Null without a bgp section. */
     private BgpControlPlane bgp;
 
@@ -412,7 +417,9 @@ public final class VtepAppliance implements AutoCloseable
                 final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
-            this::notReadyReason, version(), bgpDocuments);
+            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(
+                config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull()),
+                fdb, runtimeFdb, config.vtep().localIp(), null));
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
         ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());
@@ -553,6 +560,15 @@ public final class VtepAppliance implements AutoCloseable
     public long underlayGsoSegments()
     {
         return underlayGso == null ? 0 : underlayGso.segments();
+    }
+
+    /**
+     * Entries added at run time through the API; after a reload has applied a file, call
+     * {@link RuntimeFdbEntries#keepOnlyConfigured} with it (README "Changes through the API").
+     */
+    public RuntimeFdbEntries runtimeFdbEntries()
+    {
+        return runtimeFdb;
     }
 
     /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */
