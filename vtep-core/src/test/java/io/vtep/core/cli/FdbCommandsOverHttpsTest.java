@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,12 +47,21 @@ class FdbCommandsOverHttpsTest
     private static final String TOKEN = "0123456789abcdef0123456789abcdef";
 
     @TempDir
-    Path dir;
+    static Path dir;
+    /** Made once: keytool takes a few seconds on a busy machine. */
+    private static SelfSignedPem pem;
+    private static SelfSignedPem other;
     private final Fdb fdb = new Fdb();
     private ApiServer server;
     private String https;
-    private SelfSignedPem pem;
     private Path tokenFile;
+
+    @BeforeAll
+    static void certificates() throws Exception
+    {
+        pem = SelfSignedPem.create(dir, "vtep");
+        other = SelfSignedPem.create(dir, "other");
+    }
 
     @BeforeEach
     void start() throws Exception
@@ -69,7 +79,6 @@ class FdbCommandsOverHttpsTest
             accept -> ApiResponse.text(200, ""), () -> null, "test", null,
             new ChangeRoutes(ApiToken.load(tokenFile), fdb, new RuntimeFdbEntries(), VtepAddress.parse("192.0.2.1"),
                 () -> ReloadOutcome.refused("vnis[0].vni: 0 is out of range 1..16777215")));
-        pem = SelfSignedPem.create(dir, "vtep");
         server = ApiServer.start(new ApiConfig("127.0.0.1", 0, 8, 10, 60, tokenFile, new ApiConfig.Tls(pem.certificate(), pem.key())),
             router);
         https = "https://127.0.0.1:" + server.localAddress().getPort();
@@ -116,7 +125,6 @@ class FdbCommandsOverHttpsTest
         assertEquals(1, jvmCas.exit(), jvmCas::out);
         assertTrue(jvmCas.err().startsWith("vtep: vtep at " + https + ": TLS failed, nothing was sent: "), jvmCas::err);
         assertEquals("", jvmCas.out());
-        final SelfSignedPem other = SelfSignedPem.create(dir, "other");
         final Run otherCa = vtep("fdb", "show", "--api", https, "--ca-file", other.certificate().toString());
         assertEquals(1, otherCa.exit(), otherCa::out);
         assertTrue(otherCa.err().contains("TLS failed"), otherCa::err);
