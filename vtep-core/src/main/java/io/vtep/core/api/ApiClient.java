@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * against the CA certificates of {@code --ca-file} when given (a private CA or a self-signed
  * certificate); the host name must match the certificate (RFC 9110 §4.3.4).
  */
-public final class ApiClient
+public final class ApiClient implements AutoCloseable
 {
     public static final String DEFAULT_API = "http://127.0.0.1:9100";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
@@ -108,6 +108,13 @@ public final class ApiClient
             throw new IllegalArgumentException("--api " + text + " is not a URL like " + DEFAULT_API);
         }
         return uri;
+    }
+
+    /** Closes the connections it keeps alive (a command run in-process would otherwise hold one open on vtep). */
+    @Override
+    public void close()
+    {
+        client.close();
     }
 
     /** The base URL as given (for messages). */

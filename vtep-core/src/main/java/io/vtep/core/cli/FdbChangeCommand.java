@@ -50,10 +50,10 @@ final class FdbChangeCommand
         {
             return Main.EXIT_USAGE;
         }
-        try
+        try (ApiClient client = parsed.client())
         {
             final Request request = sub.equals("flush") ? flush(parsed) : entry(sub, parsed.words());
-            final Map<String, Object> answer = parsed.client().send(request.method, request.path, request.body);
+            final Map<String, Object> answer = client.send(request.method, request.path, request.body);
             out.println(answer.containsKey("flushed")
                 ? "flushed " + answer.get("flushed") + " learned entries (" + answer.get("origin") + ") in VNI " + answer.get("vni")
                 : String.valueOf(answer.get("result")));

@@ -103,7 +103,7 @@ public final class Main
             return EXIT_USAGE;
         }
         // Page by page (FDB_PAGE entries each): a million MACs are printed holding one page.
-        try
+        try (client)
         {
             client.forEachPage(options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, FDB_PAGE,
                 page -> out.print(CliFormat.fdbShow(page)));
@@ -182,7 +182,7 @@ public final class Main
         {
             return EXIT_USAGE;
         }
-        try
+        try (client)
         {
             out.print(format.apply(client.getJson(path)));
             out.flush();

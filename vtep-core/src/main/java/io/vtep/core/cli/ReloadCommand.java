@@ -34,9 +34,9 @@ final class ReloadCommand
             err.println(USAGE);
             return Main.EXIT_USAGE;
         }
-        try
+        try (ApiClient client = parsed.client())
         {
-            final Map<String, Object> answer = parsed.client().send("POST", "/api/v1/reload", null);
+            final Map<String, Object> answer = client.send("POST", "/api/v1/reload", null);
             final List<?> changes = answer.get("changes") instanceof List<?> list ? list : List.of();
             if (changes.isEmpty())
             {
