@@ -97,6 +97,10 @@ class FdbChangesTest
     {
         final VtepProcess vtepProcess = topology.startVtep(net.vtepNs, net.vtepConfig("api: { token-file: " + tokenFile + " }"));
         final String h2 = net.h2.mac();
+        // Permanent neighbour entries: the hosts send nothing but the pings and their answers (no
+        // ARP probes), so h2 is learned again only when the test makes it answer.
+        net.h1.netns().ip("neigh", "replace", "10.0.0.2", "lladdr", h2, "dev", net.h1.iface(), "nud", "permanent");
+        net.h2.netns().ip("neigh", "replace", "10.0.0.1", "lladdr", net.h1.mac(), "dev", net.h2.iface(), "nud", "permanent");
         final PingResult learn = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, learn.received(), () -> learn + topology.diagnostics());
         final String h2Learned = Pattern.quote(h2) + " vni 100 dst 192\\.0\\.2\\.2 remote age \\d+s";
