@@ -2,7 +2,6 @@ package io.vtep.core.api;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vtep.encap.MacAddress;
@@ -28,6 +27,7 @@ import io.vtep.fdb.Origin;
  */
 public final class ChangeRoutes
 {
+    private static final System.Logger LOG = System.getLogger(ChangeRoutes.class.getName());
     /** Bodies are a few fields: anything bigger is refused (413) before it is parsed. */
     static final int MAX_BODY_BYTES = 4096;
     static final Map<String, String> ALLOWED = Map.of(
@@ -154,6 +154,8 @@ public final class ChangeRoutes
             throw new ApiProblem(400, "origin: must be \"local\" or \"remote\" (learned entries), not " + origin);
         }
         final int removed = changes.flush(vni, which);
+        LOG.log(System.Logger.Level.INFO, "HTTP API: flushed " + removed + " learned entries (" +
+            (which == null ? "local,remote" : which.label()) + ") in VNI " + vni);
         return ApiResponse.json(new JsonWriter().beginObject().field("vni", vni)
             .field("origin", which == null ? "local,remote" : which.label()).field("flushed", removed).endObject() + "\n");
     }
@@ -184,6 +186,11 @@ public final class ChangeRoutes
 
     private static ApiResponse answer(final FdbChanges.Result result)
     {
+        if (result.changed())
+        {
+            // One line per change an operator made, as a reload logs one per applied change.
+            LOG.log(System.Logger.Level.INFO, "HTTP API: {0}", result.what());
+        }
         return ApiResponse.json(new JsonWriter().beginObject().field("changed", result.changed()).field("result", result.what())
             .endObject() + "\n");
     }
@@ -309,8 +316,4 @@ public final class ChangeRoutes
         }
     }
 
-    static Set<String> paths()
-    {
-        return ALLOWED.keySet();
-    }
 }
