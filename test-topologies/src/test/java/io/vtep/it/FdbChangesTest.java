@@ -95,6 +95,14 @@ class FdbChangesTest
     @Test
     void addDelAppendAndFlushMoveTrafficOnTheWireAndNeedTheToken() throws Exception
     {
+        // A token file that others can read: vtep does not start (exit 2, the key named).
+        final Path readable = topology.workDir().resolve("readable-token");
+        Files.writeString(readable, "fdb-changes-test-token-0123456789\n");
+        Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-r--r--"));
+        final VtepProcess refused = topology.launchVtep(net.vtepNs, net.vtepConfig("api: { token-file: " + readable + " }"));
+        assertEquals(2, refused.waitForExit(CLI_TIMEOUT), refused::output);
+        assertTrue(refused.output().contains("api.token-file: " + readable + " is readable or writable by others"), refused::output);
+
         final VtepProcess vtepProcess = topology.startVtep(net.vtepNs, net.vtepConfig("api: { token-file: " + tokenFile + " }"));
         final String h2 = net.h2.mac();
         // Permanent neighbour entries: the hosts send nothing but the pings and their answers (no

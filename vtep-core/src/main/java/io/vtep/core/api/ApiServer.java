@@ -241,6 +241,19 @@ public final class ApiServer implements AutoCloseable
         }
     }
 
+    /**
+     * Checks that {@code api.tls}, when configured, gives a usable certificate and key.
+     *
+     * @throws ConfigException naming {@code api.tls} when not
+     */
+    public static void checkTls(final ApiConfig listen) throws ConfigException
+    {
+        if (listen.tlsOrNull() != null)
+        {
+            tls(listen);
+        }
+    }
+
     private static boolean isLoopback(final String host)
     {
         try

@@ -214,6 +214,13 @@ public final class VtepAppliance implements AutoCloseable
             throw new ConfigException("vtep.local-ip", config.vtep().localIp() + " is not an address of this host (" +
                 ex.getMessage() + ")");
         }
+        // The API's token file and TLS files, so that a token others can read or a bad key stops
+        // vtep here, before anything is opened (they are read again when the API starts).
+        if (config.api().tokenFileOrNull() != null)
+        {
+            ApiToken.load(config.api().tokenFileOrNull());
+        }
+        ApiServer.checkTls(config.api());
     }
 
     private void openAndRun() throws ConfigException, IOException
