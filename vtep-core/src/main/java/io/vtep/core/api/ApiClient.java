@@ -25,6 +25,11 @@ public final class ApiClient implements AutoCloseable
 {
     public static final String DEFAULT_API = "http://127.0.0.1:9100";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * For https the TLS handshake counts in the connect timeout; a JVM's first handshake (a fresh
+     * CLI process, both sides' crypto cold) took over 3 s on a busy 2-core machine.
+     */
+    private static final Duration TLS_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     private final URI base;
@@ -51,7 +56,7 @@ public final class ApiClient implements AutoCloseable
         this.base = parseBase(base);
         final HttpClient.Builder builder = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
+            .connectTimeout("https".equals(this.base.getScheme()) ? TLS_CONNECT_TIMEOUT : CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER);
         if (caFileOrNull != null)
         {

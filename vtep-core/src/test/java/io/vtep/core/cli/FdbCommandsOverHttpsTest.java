@@ -207,6 +207,17 @@ class FdbCommandsOverHttpsTest
     }
 
     @Test
+    void unusableTlsFilesAreRefusedNamingTheKey()
+    {
+        final ConfigException swapped = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ApiServer.checkTls(
+            new ApiConfig("127.0.0.1", 0, 8, 10, 60, null, new ApiConfig.Tls(pem.key(), pem.certificate()))));
+        assertEquals("api.tls", swapped.path());
+        final ConfigException missing = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class, () -> ApiServer.checkTls(
+            new ApiConfig("127.0.0.1", 0, 8, 10, 60, null, new ApiConfig.Tls(dir.resolve("none.crt"), pem.key()))));
+        assertTrue(missing.problem().contains("none.crt"), missing::getMessage);
+    }
+
+    @Test
     void aTokenFileOthersCanReadIsRefusedNamingTheKey() throws Exception
     {
         Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-r--r--"));
