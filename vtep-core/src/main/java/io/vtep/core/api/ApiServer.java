@@ -184,14 +184,15 @@ public final class ApiServer implements AutoCloseable
                     stats.open.incrementAndGet();
                     ch.closeFuture().addListener(closed -> stats.open.decrementAndGet());
                     final RequestDeadline deadline = new RequestDeadline(config.headerTimeoutSeconds(), stats);
+                    ch.pipeline().addLast(deadline);
                     if (tls != null)
                     {
-                        // First in the pipeline: the deadline and idle timers then count the
-                        // handshake too, so a client that stalls in it is closed like a slow request.
+                        // After the deadline, which sees the raw bytes: a client that trickles its
+                        // TLS handshake is closed like one that trickles a request head (and Netty's
+                        // own handshake timeout, 10 s, applies as well).
                         ch.pipeline().addLast(tls.newHandler(ch.alloc()));
                     }
                     ch.pipeline()
-                        .addLast(deadline)
                         .addLast(new IdleStateHandler(0, 0, config.idleTimeoutSeconds(), TimeUnit.SECONDS))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
