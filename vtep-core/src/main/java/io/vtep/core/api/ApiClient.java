@@ -16,16 +16,25 @@ import java.util.function.Consumer;
 
 /**
  * The command line's side of the HTTP API: GETs a JSON document from a running vtep
- * ({@code --api URL}, default {@value #DEFAULT_API}) with {@link HttpClient}.
+ * ({@code --api URL}, default {@value #DEFAULT_API}) with {@link HttpClient}, or sends a change
+ * with a bearer token. An {@code https://} URL is checked against the JVM's trusted CAs, or only
+ * against the CA certificates of {@code --ca-file} when given (a private CA or a self-signed
+ * certificate); the host name must match the certificate (RFC 9110 §4.3.4).
  */
-public final class ApiClient
+public final class ApiClient implements AutoCloseable
 {
     public static final String DEFAULT_API = "http://127.0.0.1:9100";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * For https the TLS handshake counts in the connect timeout; a JVM's first handshake (a fresh
+     * CLI process, both sides' crypto cold) took over 3 s on a busy 2-core machine.
+     */
+    private static final Duration TLS_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
 
     private final URI base;
     private final HttpClient client;
+    private final String tokenOrNull;
 
     /**
      * @param base such as {@code http://127.0.0.1:9100}; a trailing slash is ignored
@@ -33,12 +42,58 @@ public final class ApiClient
      */
     public ApiClient(final String base)
     {
+        this(base, null, null);
+    }
+
+    /**
+     * @param base        such as {@code https://192.0.2.1:9100}
+     * @param caFileOrNull PEM CA certificates to trust instead of the JVM's, for https
+     * @param tokenOrNull the bearer token sent with every request, or null
+     * @throws IllegalArgumentException when the URL is not http(s):// with a host, or the CA file unusable
+     */
+    public ApiClient(final String base, final java.nio.file.Path caFileOrNull, final String tokenOrNull)
+    {
         this.base = parseBase(base);
-        this.client = HttpClient.newBuilder()
+        final HttpClient.Builder builder = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .connectTimeout("https".equals(this.base.getScheme()) ? TLS_CONNECT_TIMEOUT : CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER);
+        if (caFileOrNull != null)
+        {
+            builder.sslContext(trusting(caFileOrNull));
+        }
+        this.client = builder.build();
+        this.tokenOrNull = tokenOrNull;
+    }
+
+    /** A TLS context that trusts exactly the certificates of a PEM file. */
+    private static javax.net.ssl.SSLContext trusting(final java.nio.file.Path caFile)
+    {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(caFile))
+        {
+            final java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (final java.security.cert.Certificate certificate :
+                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in))
+            {
+                store.setCertificateEntry("ca" + n++, certificate);
+            }
+            if (n == 0)
+            {
+                throw new IllegalArgumentException("--ca-file " + caFile + " holds no PEM certificate");
+            }
+            final javax.net.ssl.TrustManagerFactory trust =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            final javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        }
+        catch (final IOException | java.security.GeneralSecurityException ex)
+        {
+            throw new IllegalArgumentException("--ca-file " + caFile + ": cannot use it: " + ex.getMessage());
+        }
     }
 
     static URI parseBase(final String text)
@@ -52,12 +107,19 @@ public final class ApiClient
         {
             throw new IllegalArgumentException("--api " + text + " is not a URL like " + DEFAULT_API);
         }
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty()) ||
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty()) ||
             uri.getQuery() != null)
         {
             throw new IllegalArgumentException("--api " + text + " is not a URL like " + DEFAULT_API);
         }
         return uri;
+    }
+
+    /** Closes the connections it keeps alive (a command run in-process would otherwise hold one open on vtep). */
+    @Override
+    public void close()
+    {
+        client.close();
     }
 
     /** The base URL as given (for messages). */
@@ -73,11 +135,31 @@ public final class ApiClient
      */
     public Map<String, Object> getJson(final String pathAndQuery) throws ApiClientException
     {
-        final HttpRequest request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+        return send("GET", pathAndQuery, null);
+    }
+
+    /**
+     * Sends {@code method} to {@code pathAndQuery}, with a JSON body when given, and parses the
+     * JSON answer (a change's result, or the error: 401, 403, 409... as the server words it).
+     *
+     * @throws ApiClientException saying what went wrong, in words for an operator
+     */
+    public Map<String, Object> send(final String method, final String pathAndQuery, final String jsonBodyOrNull)
+        throws ApiClientException
+    {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
             .timeout(REQUEST_TIMEOUT)
             .header("Accept", "application/json")
-            .GET()
-            .build();
+            .method(method, jsonBodyOrNull == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBodyOrNull));
+        if (jsonBodyOrNull != null)
+        {
+            builder.header("Content-Type", "application/json");
+        }
+        if (tokenOrNull != null)
+        {
+            builder.header("Authorization", "Bearer " + tokenOrNull);
+        }
+        final HttpRequest request = builder.build();
         final HttpResponse<String> response;
         try
         {
@@ -86,6 +168,11 @@ public final class ApiClient
         catch (final ConnectException | HttpConnectTimeoutException ex)
         {
             throw new ApiClientException("no vtep answering at " + base + " (is it running? use --api URL)");
+        }
+        catch (final javax.net.ssl.SSLException ex)
+        {
+            throw new ApiClientException("vtep at " + base + ": TLS failed, nothing was sent: " + ex.getMessage() +
+                " (a certificate from a private CA needs --ca-file FILE; https needs api.tls on the vtep)");
         }
         catch (final HttpTimeoutException ex)
         {
@@ -132,6 +219,22 @@ public final class ApiClient
                 base + pathAndQuery + " answered " + response.statusCode());
         }
         return document;
+    }
+
+    /**
+     * GETs a long binary answer (a capture) as a stream, with the token and TLS settings of this
+     * client and no request timeout: the caller reads it to its end and closes it.
+     *
+     * @throws IOException when no answer came (the caller words it)
+     */
+    public HttpResponse<java.io.InputStream> stream(final String pathAndQuery) throws IOException, InterruptedException
+    {
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
+        if (tokenOrNull != null)
+        {
+            builder.header("Authorization", "Bearer " + tokenOrNull);
+        }
+        return client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /**

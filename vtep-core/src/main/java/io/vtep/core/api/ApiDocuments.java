@@ -28,12 +28,14 @@ final class ApiDocuments
     private final Fdb fdb;
     private final ForwardingTables tables;
     private final CounterSnapshotSource counters;
+    private final RuntimeFdbEntries runtime;
 
-    ApiDocuments(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters)
+    ApiDocuments(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters, final RuntimeFdbEntries runtime)
     {
         this.fdb = fdb;
         this.tables = tables;
         this.counters = counters;
+        this.runtime = runtime;
     }
 
     boolean hasVni(final int vni)
@@ -48,10 +50,11 @@ final class ApiDocuments
     /**
      * <pre>{@code
      * {"entries":[{"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,
-     *              "remote":null,"age_seconds":3}, ...]}
+     *              "remote":null,"age_seconds":3,"runtime":false}, ...]}
      * }</pre>
      * Sorted by VNI, then MAC. {@code age_seconds}: since last seen for learned entries, since installed
-     * for static and EVPN ones (which never age out). Written a page at a time ({@link FdbPager}):
+     * for static and EVPN ones (which never age out). {@code runtime}: a static entry added through the
+     * API ({@link RuntimeFdbEntries}), which a reload keeps only when the file has it. Written a page at a time ({@link FdbPager}):
      * memory stays a page whatever the size of the FDB.
      *
      * <p>With a {@code cursor}, one page: the {@code limit} entries after it, and {@code "next"}, the
@@ -185,7 +188,8 @@ final class ApiDocuments
             json.name("port").nullValue().name("vlan").nullValue()
                 .field("remote", vtep == null ? null : vtep.address().toString());
         }
-        json.field("age_seconds", Math.max(0, ageNanos) / NANOS_PER_SECOND).endObject();
+        json.field("age_seconds", Math.max(0, ageNanos) / NANOS_PER_SECOND)
+            .field("runtime", origin == Origin.STATIC && runtime.isStatic(vni, mac)).endObject();
     }
 
     /**
@@ -274,6 +278,15 @@ final class ApiDocuments
         for (final RemoteVtep vtep : vniFdb.floodList())
         {
             json.value(vtep.address().toString());
+        }
+        json.endArray();
+        json.name("flood_runtime").beginArray();
+        for (final RemoteVtep vtep : vniFdb.floodList())
+        {
+            if (runtime.isFlood(context.vni(), vtep.address()))
+            {
+                json.value(vtep.address().toString());
+            }
         }
         json.endArray();
         json.field("multicast_group", vniFdb.multicastGroup() == null ? null : vniFdb.multicastGroup().toString());

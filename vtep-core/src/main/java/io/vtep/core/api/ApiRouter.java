@@ -28,9 +28,18 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /}, {@code GET /status/*}</td><td>the web status page and its files ({@link StatusPage})</td></tr>
  *   <tr><td>{@code GET /api/v1/capture?vni=N[&count=K][&seconds=S][&snaplen=L]}</td><td>the VNI's frames, both
  *   directions, as a pcapng stream ({@link CaptureEndpoint}; 429 when too many captures run)</td></tr>
+ *   <tr><td>{@code POST /api/v1/fdb}</td><td>add a static entry, JSON body {@code {"vni","mac","dst"}} ({@link ChangeRoutes})</td></tr>
+ *   <tr><td>{@code DELETE /api/v1/fdb?vni=N&mac=M}</td><td>delete a static or learned entry (409 for an EVPN one)</td></tr>
+ *   <tr><td>{@code POST /api/v1/fdb/flood}</td><td>append a VTEP to a flood list, {@code {"vni","dst"}}</td></tr>
+ *   <tr><td>{@code DELETE /api/v1/fdb/flood?vni=N&dst=IP}</td><td>take a VTEP off a flood list</td></tr>
+ *   <tr><td>{@code POST /api/v1/fdb/flush}</td><td>remove learned entries of a VNI, {@code {"vni","origin"?}}</td></tr>
+ *   <tr><td>{@code POST /api/v1/reload}</td><td>re-read the configuration file and apply the differences</td></tr>
  * </table>
  *
- * Errors: unknown path 404; another method than GET or HEAD 405 with {@code Allow: GET, HEAD};
+ * The POST and DELETE routes change vtep: they are off (403) unless {@code api.token-file} is
+ * configured, and then need {@code Authorization: Bearer TOKEN} (401 without, 403 wrong).
+ *
+ * Errors: unknown path 404; a method the path does not take 405 with {@code Allow};
  * a bad or unknown query parameter 400; a VNI that is not configured 404. Under {@code /api/} error
  * bodies are JSON {@code {"error":"...","status":N}}, elsewhere one line of text.
  */
@@ -40,7 +49,7 @@ public final class ApiRouter
     static final int MAX_VNI = 0xFF_FFFF;
     private static final List<String> PATHS =
         List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
-            "/api/v1/version", CaptureRequest.PATH);
+            "/api/v1/version", CaptureRequest.PATH, "/api/v1/fdb/flood", "/api/v1/fdb/flush", "/api/v1/reload");
     private static final List<String> VNI_PARAMETER = List.of("vni");
     private static final List<String> FDB_PARAMETERS = List.of("vni", "limit", "after");
 
@@ -52,6 +61,7 @@ public final class ApiRouter
     private final StatusPage statusPage = new StatusPage();
     /** {@code /api/v1/capture}, streamed by the server itself (binary, long-lived); null: not offered. */
     private CaptureEndpoint capture;
+    private final ChangeRoutes changes;
 
     public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
         final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version)
@@ -63,11 +73,23 @@ public final class ApiRouter
     public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
         final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version, final BgpDocuments bgpOrNull)
     {
-        this.documents = new ApiDocuments(fdb, tables, counters);
+        this(fdb, tables, counters, metrics, readiness, version, bgpOrNull, new ChangeRoutes(null, fdb, new RuntimeFdbEntries(), null, null));
+    }
+
+    /**
+     * @param bgpOrNull the BGP documents, or null when the configuration has no bgp section.
+     * @param changes   the endpoints that change vtep (off without a token)
+     */
+    public ApiRouter(final Fdb fdb, final ForwardingTables tables, final CounterSnapshotSource counters,
+        final MetricsEndpoint metrics, final ReadinessCheck readiness, final String version, final BgpDocuments bgpOrNull,
+        final ChangeRoutes changes)
+    {
+        this.documents = new ApiDocuments(fdb, tables, counters, changes.runtime());
         this.metrics = metrics;
         this.readiness = readiness;
         this.version = version;
         this.bgp = bgpOrNull;
+        this.changes = changes;
     }
 
     /** Offers {@code GET /api/v1/capture} ({@link CaptureEndpoint}); call before the server starts. */
@@ -90,6 +112,15 @@ public final class ApiRouter
      */
     public ApiResponse handle(final String method, final String uri, final String acceptHeaderOrNull)
     {
+        return handle(ApiRequest.of(method, uri, acceptHeaderOrNull));
+    }
+
+    /** Any request, those with a body and credentials included ({@link ChangeRoutes}). */
+    public ApiResponse handle(final ApiRequest request)
+    {
+        final String method = request.method();
+        final String uri = request.uri();
+        final String acceptHeaderOrNull = request.acceptOrNull();
         final QueryStringDecoder decoder;
         final String path;
         try
@@ -111,10 +142,15 @@ public final class ApiRouter
             final String message = "no such endpoint " + path + "; endpoints: " + String.join(", ", PATHS);
             return api ? ApiResponse.jsonError(404, message) : ApiResponse.text(404, message);
         }
-        if (!method.equals("GET") && !method.equals("HEAD"))
+        if (ChangeRoutes.isChange(method, path))
         {
-            final String message = "method " + method + " not allowed on " + path + "; allowed: " + ALLOW;
-            return (api ? ApiResponse.jsonError(405, message) : ApiResponse.text(405, message)).withHeader("Allow", ALLOW);
+            return changes.handle(request, decoder);
+        }
+        final String allow = ChangeRoutes.ALLOWED.getOrDefault(path, ALLOW);
+        if (!(method.equals("GET") || method.equals("HEAD")) || !allow.startsWith(ALLOW))
+        {
+            final String message = "method " + method + " not allowed on " + path + "; allowed: " + allow;
+            return (api ? ApiResponse.jsonError(405, message) : ApiResponse.text(405, message)).withHeader("Allow", allow);
         }
         try
         {

@@ -41,6 +41,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -74,7 +76,11 @@ import io.vtep.core.config.ConfigException;
 public final class ApiServer implements AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(ApiServer.class.getName());
-    /** GET requests carry no body worth reading; anything bigger is refused with 413. */
+    /**
+     * GET requests carry no body worth reading and the changing ones a few fields
+     * ({@link ChangeRoutes#MAX_BODY_BYTES}); a request bigger than this is refused with 413 before
+     * it is held whole.
+     */
     static final int MAX_REQUEST_BYTES = 16 * 1024;
     /** At most one "connections refused" log line this often (a flood would otherwise flood the log). */
     private static final long REFUSAL_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -154,6 +160,7 @@ public final class ApiServer implements AutoCloseable
         {
             throw new ConfigException("api.listen", "\"" + listen.host() + "\" is not an IP address");
         }
+        final SslContext tls = tls(listen);
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(
             1, new DefaultThreadFactory("vtep-api", true), EpollIoHandler.newFactory());
         final ServerBootstrap bootstrap = new ServerBootstrap()
@@ -177,8 +184,15 @@ public final class ApiServer implements AutoCloseable
                     stats.open.incrementAndGet();
                     ch.closeFuture().addListener(closed -> stats.open.decrementAndGet());
                     final RequestDeadline deadline = new RequestDeadline(config.headerTimeoutSeconds(), stats);
+                    ch.pipeline().addLast(deadline);
+                    if (tls != null)
+                    {
+                        // After the deadline, which sees the raw bytes: a client that trickles its
+                        // TLS handshake is closed like one that trickles a request head (and Netty's
+                        // own handshake timeout, 10 s, applies as well).
+                        ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
-                        .addLast(deadline)
                         .addLast(new IdleStateHandler(0, 0, config.idleTimeoutSeconds(), TimeUnit.SECONDS))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
@@ -193,10 +207,64 @@ public final class ApiServer implements AutoCloseable
             throwBindProblem(listen, bound.cause());
         }
         final ApiServer server = new ApiServer(group, bound.channel(), stats);
-        LOG.log(System.Logger.Level.INFO, "HTTP API listening on {0} (at most {1} connections, header timeout {2} s, " +
+        LOG.log(System.Logger.Level.INFO, (tls == null ? "HTTP" : "HTTPS") + " API listening on {0} (at most {1} connections, header timeout {2} s, " +
             "idle timeout {3} s)", format(listen.withAddress(listen.host(), server.localAddress().getPort())),
             listen.maxConnections(), listen.headerTimeoutSeconds(), listen.idleTimeoutSeconds());
         return server;
+    }
+
+    /**
+     * The server's TLS context from {@code api.tls} (PEM certificate chain and PKCS#8 key), or null
+     * for plain HTTP. TLS 1.2 and 1.3 only (RFC 8996 deprecates the older ones).
+     */
+    private static SslContext tls(final ApiConfig listen) throws ConfigException
+    {
+        final ApiConfig.Tls files = listen.tlsOrNull();
+        if (files == null)
+        {
+            if (listen.tokenFileOrNull() != null && !isLoopback(listen.host()))
+            {
+                LOG.log(System.Logger.Level.WARNING, "HTTP API on {0} with api.token-file but without api.tls: the token " +
+                    "crosses the network in clear text; configure api.tls", format(listen));
+            }
+            return null;
+        }
+        try
+        {
+            return SslContextBuilder.forServer(files.certificateFile().toFile(), files.keyFile().toFile())
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+        }
+        catch (final javax.net.ssl.SSLException | IllegalArgumentException ex)
+        {
+            throw new ConfigException("api.tls", "cannot use certificate-file " + files.certificateFile() + " and key-file " +
+                files.keyFile() + " (PEM, the key unencrypted PKCS#8): " + ex.getMessage());
+        }
+    }
+
+    /**
+     * Checks that {@code api.tls}, when configured, gives a usable certificate and key.
+     *
+     * @throws ConfigException naming {@code api.tls} when not
+     */
+    public static void checkTls(final ApiConfig listen) throws ConfigException
+    {
+        if (listen.tlsOrNull() != null)
+        {
+            tls(listen);
+        }
+    }
+
+    private static boolean isLoopback(final String host)
+    {
+        try
+        {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        }
+        catch (final UnknownHostException ex)
+        {
+            return false;
+        }
     }
 
     /** Closes a connection beyond the limit at once: its descriptor is given back before anything is read. */
@@ -500,7 +568,9 @@ public final class ApiServer implements AutoCloseable
         {
             try
             {
-                return router.handle(request.method().name(), request.uri(), request.headers().get(HttpHeaderNames.ACCEPT));
+                return router.handle(new ApiRequest(request.method().name(), request.uri(), request.headers().get(HttpHeaderNames.ACCEPT),
+                    request.headers().get(HttpHeaderNames.CONTENT_TYPE), request.headers().get(HttpHeaderNames.AUTHORIZATION),
+                    ByteBufUtil.getBytes(request.content())));
             }
             catch (final RuntimeException | Error ex)
             {

@@ -54,10 +54,22 @@ public final class CaptureEndpoint
     private static final long DEFAULT_STALL_MILLIS = 120_000;
 
     private final CaptureRegistry registry;
+    private final ApiToken tokenOrNull;
 
     public CaptureEndpoint(final CaptureRegistry registry)
     {
+        this(registry, null);
+    }
+
+    /**
+     * @param tokenOrNull the token of {@code api.token-file}: when there is one, a capture needs it
+     *                    too. A capture shows every frame of a segment, which is more than the
+     *                    read-only documents do; without a token it is as open as they are.
+     */
+    public CaptureEndpoint(final CaptureRegistry registry, final ApiToken tokenOrNull)
+    {
         this.registry = registry;
+        this.tokenOrNull = tokenOrNull;
     }
 
     /** Whether the request is for this endpoint. */
@@ -76,6 +88,16 @@ public final class CaptureEndpoint
             error(ctx, ApiResponse.jsonError(405, "method " + method + " not allowed on " + CaptureRequest.PATH +
                 "; allowed: " + ApiRouter.ALLOW).withHeader("Allow", ApiRouter.ALLOW));
             return;
+        }
+        if (tokenOrNull != null)
+        {
+            final ApiResponse refusal =
+                tokenOrNull.refusal(request.headers().get(HttpHeaderNames.AUTHORIZATION), "shows a segment's traffic");
+            if (refusal != null)
+            {
+                error(ctx, refusal);
+                return;
+            }
         }
         final CaptureRequest query;
         try

@@ -23,8 +23,10 @@ public final class CliFormat
      * 02:00:00:00:00:02 vni 200 dev acc1 vlan 10 local age 1s
      * 02:00:00:00:00:0b vni 100 dst 192.0.2.2 remote age 12s
      * 02:00:00:00:00:09 vni 100 dst 198.51.100.3 static
+     * 02:00:00:00:00:0c vni 100 dst 192.0.2.7 static runtime
      * </pre>
      * Learned entries (local, remote) show their age; static and EVPN entries never age and show none.
+     * {@code runtime} marks a static entry added through the API ({@code vtep fdb add}).
      */
     public static String fdbShow(final Map<String, Object> document)
     {
@@ -49,6 +51,11 @@ public final class CliFormat
             if ((origin.equals("local") || origin.equals("remote")) && entry.get("age_seconds") != null)
             {
                 out.append(" age ").append(text(entry.get("age_seconds"))).append('s');
+            }
+            if (Boolean.TRUE.equals(entry.get("runtime")))
+            {
+                // Added through the API: gone after a reload unless the file has it.
+                out.append(" runtime");
             }
             out.append('\n');
         }

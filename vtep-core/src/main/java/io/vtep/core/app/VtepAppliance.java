@@ -20,6 +20,9 @@ import io.vtep.core.api.CaptureEndpoint;
 import io.vtep.core.api.BgpDocuments;
 import io.vtep.core.capture.CaptureMeters;
 import io.vtep.core.capture.CaptureRegistry;
+import io.vtep.core.api.ChangeRoutes;
+import io.vtep.core.api.ApiToken;
+import io.vtep.core.api.RuntimeFdbEntries;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
@@ -99,6 +102,8 @@ public final class VtepAppliance implements AutoCloseable
     /** Null when UDP GSO is off or unsupported. */
     private UdpGsoTransmitter underlayGso;
     private ApiServer apiServer;
+    /** FDB and flood-list entries added through the API; a reload keeps them only when the file has them. */
+    private final RuntimeFdbEntries runtimeFdb = new RuntimeFdbEntries();
     /** Null without a bgp section. */
     private BgpControlPlane bgp;
 
@@ -212,6 +217,13 @@ public final class VtepAppliance implements AutoCloseable
             throw new ConfigException("vtep.local-ip", config.vtep().localIp() + " is not an address of this host (" +
                 ex.getMessage() + ")");
         }
+        // The API's token file and TLS files, so that a token others can read or a bad key stops
+        // vtep here, before anything is opened (they are read again when the API starts).
+        if (config.api().tokenFileOrNull() != null)
+        {
+            ApiToken.load(config.api().tokenFileOrNull());
+        }
+        ApiServer.checkTls(config.api());
     }
 
     private void openAndRun() throws ConfigException, IOException
@@ -409,16 +421,17 @@ public final class VtepAppliance implements AutoCloseable
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
             bgpDocuments = new BgpDocuments(config.bgp(), bgp.speaker(), bgp.evpn());
         }
+        final ApiToken apiToken = config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull());
         final ApiRouter router = new ApiRouter(fdb, dataPlane.tables(), dataPlane.counters(),
             accept ->
             {
                 final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
-            this::notReadyReason, version(), bgpDocuments);
+            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(apiToken, fdb, runtimeFdb, config.vtep().localIp(), null));
         final CaptureRegistry captures = new CaptureRegistry(dataPlane.tables());
         CaptureMeters.bind(vtepMetrics.registry(), captures);
-        router.capture(new CaptureEndpoint(captures));
+        router.capture(new CaptureEndpoint(captures, apiToken));
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
         ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());
@@ -559,6 +572,15 @@ public final class VtepAppliance implements AutoCloseable
     public long underlayGsoSegments()
     {
         return underlayGso == null ? 0 : underlayGso.segments();
+    }
+
+    /**
+     * Entries added at run time through the API; after a reload has applied a file, call
+     * {@link RuntimeFdbEntries#keepOnlyConfigured} with it (README "Changes through the API").
+     */
+    public RuntimeFdbEntries runtimeFdbEntries()
+    {
+        return runtimeFdb;
     }
 
     /** Where the HTTP API listens (the real port when {@code api.listen} asks for port 0). */

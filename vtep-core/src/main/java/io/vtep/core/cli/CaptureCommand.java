@@ -7,16 +7,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vtep.core.api.ApiClient;
@@ -30,7 +27,8 @@ import io.vtep.core.api.ApiClient;
  */
 final class CaptureCommand
 {
-    static final String USAGE = "usage: vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|- [--api URL]";
+    static final String USAGE = "usage: vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|- [--api URL]" +
+        " [--token-file FILE] [--ca-file FILE]";
     private static final int ENHANCED_PACKET = 6;
     private static final int INTERFACE_STATISTICS = 5;
     private static final int ISB_IFDROP = 5;
@@ -41,7 +39,15 @@ final class CaptureCommand
 
     static int run(final String[] args, final PrintStream out, final PrintStream err)
     {
+        return run(args, System.getenv(), out, err);
+    }
+
+    /** @param env the environment, for {@value ApiConnection#TOKEN_FILE_ENV} */
+    static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
+    {
         String api = ApiClient.DEFAULT_API;
+        String tokenFile = env.get(ApiConnection.TOKEN_FILE_ENV);
+        String caFile = null;
         String vni = null;
         String file = null;
         final StringBuilder query = new StringBuilder();
@@ -65,6 +71,8 @@ final class CaptureCommand
             switch (name)
             {
                 case "--api" -> api = value;
+                case "--token-file" -> tokenFile = value;
+                case "--ca-file" -> caFile = value;
                 case "-w", "--write" -> file = value;
                 case "--vni" -> vni = value;
                 case "--count", "--seconds", "--snaplen" ->
@@ -95,29 +103,44 @@ final class CaptureCommand
             err.println("vtep capture: --vni " + vni + " is not a VNI (1..16777215)");
             return Main.EXIT_USAGE;
         }
-        final String base;
+        String token = null;
+        if (tokenFile != null && !tokenFile.isEmpty())
+        {
+            try
+            {
+                // A capture shows a segment's traffic: a vtep with api.token-file asks for the token.
+                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
+            }
+            catch (final IOException ex)
+            {
+                err.println("vtep: cannot read the token file " + tokenFile + ": " + ex.getMessage());
+                return Main.EXIT_USAGE;
+            }
+        }
+        final ApiClient client;
         try
         {
-            base = new ApiClient(api).base();
+            client = new ApiClient(api, caFile == null ? null : Path.of(caFile), token);
         }
         catch (final IllegalArgumentException ex)
         {
             err.println("vtep: " + ex.getMessage());
             return Main.EXIT_USAGE;
         }
-        return capture(base + "/api/v1/capture?vni=" + vni + query, vni, file, out, err);
+        try (client)
+        {
+            return capture(client, "/api/v1/capture?vni=" + vni + query, vni, file, out, err);
+        }
     }
 
-    private static int capture(final String url, final String vni, final String file, final PrintStream out, final PrintStream err)
+    private static int capture(final ApiClient client, final String pathAndQuery, final String vni, final String file,
+        final PrintStream out, final PrintStream err)
     {
-        final HttpClient client = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3))
-            .build();
+        final String url = client.base() + pathAndQuery;
         final HttpResponse<InputStream> response;
         try
         {
-            response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = client.stream(pathAndQuery);
         }
         catch (final IOException ex)
         {

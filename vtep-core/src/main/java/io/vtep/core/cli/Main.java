@@ -69,6 +69,7 @@ public final class Main
             case "vni" -> vni(args, out, err);
             case "bgp" -> bgp(args, out, err);
             case "capture" -> CaptureCommand.run(args, out, err);
+            case "reload" -> ReloadCommand.run(args, System.getenv(), out, err);
             default ->
             {
                 err.println("vtep: unknown command '" + args[0] + "'");
@@ -81,7 +82,11 @@ public final class Main
     /** {@code fdb show [--vni N] [--api URL]} ({@code fdb} alone means {@code fdb show}). */
     private static int fdb(final String[] args, final PrintStream out, final PrintStream err)
     {
-        final String usage = "usage: vtep fdb show [--vni N] [--api URL]";
+        final String usage = "usage: vtep fdb show [--vni N] [--api URL] [--ca-file FILE]\n" + FdbChangeCommand.USAGE;
+        if (args.length > 1 && FdbChangeCommand.SUBCOMMANDS.contains(args[1]))
+        {
+            return FdbChangeCommand.run(args, System.getenv(), out, err);
+        }
         if (args.length > 1 && !args[1].equals("show") && !args[1].startsWith("-"))
         {
             err.println("vtep fdb: unknown subcommand '" + args[1] + "'");
@@ -99,7 +104,7 @@ public final class Main
             return EXIT_USAGE;
         }
         // Page by page (FDB_PAGE entries each): a million MACs are printed holding one page.
-        try
+        try (client)
         {
             client.forEachPage(options.vni == null ? "/api/v1/fdb" : "/api/v1/fdb?vni=" + options.vni, FDB_PAGE,
                 page -> out.print(CliFormat.fdbShow(page)));
@@ -118,7 +123,7 @@ public final class Main
     {
         try
         {
-            return new ApiClient(options.api);
+            return new ApiClient(options.api, options.caFile == null ? null : Path.of(options.caFile), null);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -178,7 +183,7 @@ public final class Main
         {
             return EXIT_USAGE;
         }
-        try
+        try (client)
         {
             out.print(format.apply(client.getJson(path)));
             out.flush();
@@ -191,14 +196,15 @@ public final class Main
         }
     }
 
-    /** {@code --api URL} and, where accepted, {@code --vni N}; both also as {@code --name=value}. */
-    private record ClientOptions(String api, Integer vni)
+    /** {@code --api URL}, {@code --ca-file FILE} and, where accepted, {@code --vni N}; all also as {@code --name=value}. */
+    private record ClientOptions(String api, Integer vni, String caFile)
     {
         /** @return the options, or null after printing the problem and {@code usage} */
         static ClientOptions parse(final String[] args, final int from, final boolean acceptsVni, final String usage,
             final PrintStream err)
         {
             String api = ApiClient.DEFAULT_API;
+            String caFile = null;
             Integer vni = null;
             for (int i = from; i < args.length; i++)
             {
@@ -210,7 +216,7 @@ public final class Main
                 }
                 final String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
                 final String value;
-                if (!name.equals("--api") && !(acceptsVni && name.equals("--vni")))
+                if (!name.equals("--api") && !name.equals("--ca-file") && !(acceptsVni && name.equals("--vni")))
                 {
                     err.println("vtep: unexpected argument '" + arg + "'");
                     err.println(usage);
@@ -234,6 +240,10 @@ public final class Main
                 {
                     api = value;
                 }
+                else if (name.equals("--ca-file"))
+                {
+                    caFile = value;
+                }
                 else
                 {
                     try
@@ -251,7 +261,7 @@ public final class Main
                     }
                 }
             }
-            return new ClientOptions(api, vni);
+            return new ClientOptions(api, vni, caFile);
         }
     }
 
@@ -328,13 +338,17 @@ public final class Main
               run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT
               demo                  a small topology with a kernel VTEP peer, end to end (needs root)
               fdb show [--vni N]    the FDB of a running instance, one entry a line
+              fdb add|del|append|flush  change it, as bridge fdb does (vtep fdb --help)
+              reload                re-read the configuration file and apply what changed
               vni list              VNIs with their ports, flood lists and counters
               bgp summary           BGP peers of a running instance
               bgp routes [--vni N]  its EVPN routes (best paths marked *)
               capture --vni N -w FILE|-  a VNI's frames as pcapng ([--count K] [--seconds S] [--snaplen L])
               version               print the version
 
-            Commands that talk to a running instance use --api URL (default http://127.0.0.1:9100).
+            Commands that talk to a running instance use --api URL (default http://127.0.0.1:9100),
+            and --ca-file FILE for an https:// URL whose certificate comes from a private CA.
+            Commands that change it need the token of api.token-file: --token-file FILE or VTEP_API_TOKEN_FILE.
             """;
     }
 }

@@ -387,7 +387,8 @@ public final class ConfigLoader
 
     /** {@code api:} keys: {@link #API_KEYS} and the limits (README "HTTP API"). */
     private static final Set<String> API_SECTION_KEYS = Set.copyOf(java.util.stream.Stream.concat(API_KEYS.stream(),
-        Set.of("max-connections", "header-timeout-seconds", "idle-timeout-seconds").stream()).toList());
+        Set.of("max-connections", "header-timeout-seconds", "idle-timeout-seconds", "token-file", "tls").stream()).toList());
+    private static final Set<String> API_TLS_KEYS = Set.of("certificate-file", "key-file");
 
     private static ApiConfig api(final ConfigNode node) throws ConfigException
     {
@@ -399,7 +400,39 @@ public final class ConfigLoader
         return new ApiConfig(address.host(), address.port(),
             (int)node(map, "max-connections", node.path()).integer(ApiConfig.DEFAULT_MAX_CONNECTIONS, 1, 4096),
             (int)node(map, "header-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_HEADER_TIMEOUT_SECONDS, 1, 3600),
-            (int)node(map, "idle-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86400));
+            (int)node(map, "idle-timeout-seconds", node.path()).integer(ApiConfig.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 86400),
+            optionalPath(node(map, "token-file", node.path())), apiTls(node(map, "tls", node.path())));
+    }
+
+    /** {@code api.tls: {certificate-file, key-file}}, both needed; null when absent. */
+    private static ApiConfig.Tls apiTls(final ConfigNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return null;
+        }
+        final Map<String, ConfigNode> map = node.mapping(API_TLS_KEYS);
+        final ConfigNode certificate = node(map, "certificate-file", node.path());
+        final ConfigNode key = node(map, "key-file", node.path());
+        if (certificate.isMissing() || key.isMissing())
+        {
+            throw node.problem("needs both certificate-file and key-file (PEM files)");
+        }
+        return new ApiConfig.Tls(optionalPath(certificate), optionalPath(key));
+    }
+
+    private static java.nio.file.Path optionalPath(final ConfigNode node) throws ConfigException
+    {
+        if (node.isMissing())
+        {
+            return null;
+        }
+        final String text = node.text();
+        if (text.isBlank())
+        {
+            throw node.problem("expected a file name");
+        }
+        return java.nio.file.Path.of(text);
     }
 
     /** {@code HOST:PORT} ({@code [v6]:PORT} for IPv6) with a literal address. */

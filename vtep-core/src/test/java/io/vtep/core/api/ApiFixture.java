@@ -81,6 +81,16 @@ final class ApiFixture
         block.dropped(DropReason.MALFORMED);
     }
 
+    final RuntimeFdbEntries runtime = new RuntimeFdbEntries();
+
+    /** A router whose changing endpoints take {@code tokenOrNull} and call {@code reloadOrNull}. */
+    ApiRouter router(final ApiToken tokenOrNull, final ReloadService reloadOrNull)
+    {
+        return new ApiRouter(fdb, tables, counters,
+            accept -> ApiResponse.of(200, "text/plain; version=0.0.4; charset=utf-8", "scraped with " + accept + "\n"),
+            () -> notReady, "1.2.3", null, new ChangeRoutes(tokenOrNull, fdb, runtime, VtepAddress.parse("192.0.2.1"), reloadOrNull));
+    }
+
     ApiRouter router()
     {
         return new ApiRouter(fdb, tables, counters,

@@ -77,7 +77,7 @@ class ApiRouterTest
     }
 
     @ParameterizedTest
-    @CsvSource({"POST, /metrics", "PUT, /api/v1/fdb", "DELETE, /api/v1/fdb", "OPTIONS, /healthz", "PATCH, /api/v1/vnis"})
+    @CsvSource({"POST, /metrics", "DELETE, /api/v1/vnis", "OPTIONS, /healthz", "PATCH, /api/v1/vnis"})
     void otherMethodsThanGetAre405WithAllow(final String method, final String path)
     {
         final ApiResponse response = router.handle(method, path, null);
@@ -137,10 +137,10 @@ class ApiRouterTest
         assertEquals(200, response.status());
         assertEquals("""
             {"entries":[\
-            {"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,"remote":null,"age_seconds":3},\
-            {"vni":100,"mac":"02:00:00:00:00:09","origin":"static","port":null,"vlan":null,"remote":"198.51.100.3","age_seconds":1},\
-            {"vni":100,"mac":"02:00:00:00:00:0b","origin":"remote","port":null,"vlan":null,"remote":"192.0.2.2","age_seconds":12},\
-            {"vni":200,"mac":"02:00:00:00:00:02","origin":"local","port":"acc1","vlan":10,"remote":null,"age_seconds":1}]}
+            {"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,"remote":null,"age_seconds":3,"runtime":false},\
+            {"vni":100,"mac":"02:00:00:00:00:09","origin":"static","port":null,"vlan":null,"remote":"198.51.100.3","age_seconds":1,"runtime":false},\
+            {"vni":100,"mac":"02:00:00:00:00:0b","origin":"remote","port":null,"vlan":null,"remote":"192.0.2.2","age_seconds":12,"runtime":false},\
+            {"vni":200,"mac":"02:00:00:00:00:02","origin":"local","port":"acc1","vlan":10,"remote":null,"age_seconds":1,"runtime":false}]}
             """, response.bodyText());
     }
 

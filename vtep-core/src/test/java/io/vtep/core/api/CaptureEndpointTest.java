@@ -114,6 +114,33 @@ class CaptureEndpointTest
         assertEquals(0, captures.active(), "no capture was started by any of them");
     }
 
+    /** With api.token-file set, a capture needs the token too: it shows every frame of a segment. */
+    @Test
+    void withATokenConfiguredACaptureNeedsIt() throws Exception
+    {
+        server.close();
+        final String token = "capture-token-0123456789";
+        server = ApiServer.start(new ApiConfig("127.0.0.1", 0),
+            fixture.router().capture(new CaptureEndpoint(captures, ApiToken.of(token))));
+        base = "http://127.0.0.1:" + server.localAddress().getPort();
+
+        final HttpResponse<byte[]> none = get("GET", "/api/v1/capture?vni=100&count=1");
+        assertEquals(401, none.statusCode());
+        assertTrue(none.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+        assertTrue(text(none).contains("shows a segment's traffic"), text(none));
+        final HttpResponse<byte[]> wrong = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/capture?vni=100&count=1"))
+            .header("Authorization", "Bearer not-the-token-at-all").build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(403, wrong.statusCode());
+        assertEquals(0, captures.active(), "refused before a capture started");
+
+        final CompletableFuture<HttpResponse<byte[]>> answer = client.sendAsync(
+            HttpRequest.newBuilder(URI.create(base + "/api/v1/capture?vni=100&count=1")).header("Authorization", "Bearer " + token).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        await(() -> captures.active() == 1, "the capture with the token started");
+        offer(fixture.tables.vni(100).captureTap(), 60);
+        assertEquals(200, answer.get(5, TimeUnit.SECONDS).statusCode());
+    }
+
     @Test
     void streamsExactlyCountFramesAsPcapngAndEndsWithTheStatistics() throws Exception
     {
