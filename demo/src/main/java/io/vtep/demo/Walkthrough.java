@@ -221,9 +221,10 @@ final class Walkthrough
         final String ns = net.kvtep.name();
         console.step("Starting FRR in namespace " + ns + ": zebra, then bgpd");
         console.note("[kvtep]$ " + FrrRouter.DAEMON_DIR + "/zebra -N " + ns + " -f " + dir + "/zebra.conf -i " + dir + "/zebra.pid \\");
-        console.note("            -z " + dir + "/zserv.api --vty_socket " + dir + " -u root -g " + FrrRouter.VTY_GROUP + " -P 0 --log stdout &");
-        console.note("[kvtep]$ " + FrrRouter.DAEMON_DIR + "/bgpd  (the same options, bgpd.conf and bgpd.pid)");
-        frr = topology.frr(net.kvtep).zebraConfig("hostname kvtep\n").bgpdConfig(bgpd).start();
+        console.note("            -z " + dir + "/zserv.api --vty_socket " + dir + " -u root -g " + FrrRouter.VTY_GROUP + " -P 0 \\");
+        console.note("            --log file:" + dir + "/zebra.log &");
+        console.note("[kvtep]$ " + FrrRouter.DAEMON_DIR + "/bgpd  (the same options, bgpd.conf, bgpd.pid and bgpd.log)");
+        frr = topology.frr(net.kvtep).zebraConfig("hostname kvtep\n").bgpdConfig(bgpd).logToFiles().start();
         console.say("  zebra reads the kernel's vxlan100 and bridge br0 and hands VNI " + DemoNetwork.VNI + " to bgpd; it installs what bgpd");
         console.say("  learns as kernel FDB entries. vtysh below means: vtysh -N " + ns + " --vty_socket " + dir.getParent());
         console.say("  --config_dir " + dir.getParent());
@@ -440,6 +441,7 @@ final class Walkthrough
             console.note("  sudo ip netns exec " + prefix + "-vtep bin/vtep bgp routes");
             console.note("  sudo ip netns exec " + prefix + "-kvtep vtysh -N " + prefix + "-kvtep --vty_socket " + base + " --config_dir "
                 + base + " -c 'show bgp l2vpn evpn route'");
+            console.note("FRR's logs: " + frrDir().resolve("zebra.log") + " and bgpd.log");
         }
         console.note("Remove it (and stop its vtep" + (options.evpn() ? " and FRR" : "") + "):");
         console.note("  sudo bin/vtep demo --down");

@@ -137,6 +137,22 @@ class DemoTest
         assertContains(nothing, "No demo topology to remove.");
     }
 
+    /** A traffic check that fails fails the demo: its reason, exit 1, vtep's log, and the same cleanup as after any run. */
+    @Test
+    void aFailingTrafficCheckFailsTheDemoWithItsReasonAndLeavesNothing()
+    {
+        // ping answers nothing: /bin/false bound over it in a private mount namespace, which the
+        // demo's network namespaces (ip netns exec) inherit.
+        final DemoRun run = runDemo(List.of("unshare", "--mount", "--propagation", "private", "--",
+            "sh", "-c", "mount --bind /bin/false \"$(command -v ping)\" && exec \"$0\" demo", VtepProcess.launcher().toString()));
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertContains(run, "vtep demo: h1 got no answer from 10.0.0.2 across the overlay");
+        assertContains(run, "--- last lines of vtep's log");
+        assertContains(run, "vtep stopped (exit 0)");
+        assertNothingLeft(run.prefix());
+    }
+
     @Test
     void ctrlCHalfwayCleansUp()
     {
