@@ -154,6 +154,8 @@ final class Leftovers
         workDir.ifPresent(dir -> killByCommandLine(dir.toString()));
         deleteMatching(FrrRouter.RUN_DIR, prefix + "-");
         workDir.filter(dir -> dir.getFileName().toString().startsWith("vtep-" + prefix + "-")).ifPresent(Leftovers::deleteTree);
+        // A run killed before it wrote its bookkeeping still has its work dir where the JVM makes temp dirs.
+        deleteMatching(Path.of(System.getProperty("java.io.tmpdir")), "vtep-" + prefix + "-");
         deleteTree(Path.of(STATE_ROOT, prefix));
         try
         {
