@@ -70,6 +70,7 @@ public final class FrrRouter implements AutoCloseable {
     private final Path dir;
     private final FrrConfig config;
     private final Duration startTimeout;
+    private final boolean logToFiles;
     private final ManagedProcess zebra;
     private volatile ManagedProcess bgpd;
     private volatile boolean closed;
@@ -82,6 +83,7 @@ public final class FrrRouter implements AutoCloseable {
         this.dir = dir;
         this.config = b.config;
         this.startTimeout = b.startTimeout;
+        this.logToFiles = b.logToFiles;
         // Registered before the daemons' own stop actions, so it runs after them at teardown;
         // close() itself stops them first when a test calls it.
         netns.topology().onClose("FRR in " + netns.name(), this::removeRunDir);
@@ -366,7 +368,7 @@ public final class FrrRouter implements AutoCloseable {
                 "--vty_socket", dir.toString(),
                 "-u", "root", "-g", VTY_GROUP,
                 "-P", "0",
-                "--log", "stdout");
+                "--log", logToFiles ? "file:" + dir.resolve(daemon + ".log") : "stdout");
     }
 
     /** Polls until the daemon answers vtysh; fails at once, with its output, if it exits. */
@@ -440,6 +442,7 @@ public final class FrrRouter implements AutoCloseable {
         private String bgpdConfig;
         private String zebraConfig;
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private boolean logToFiles;
 
         private Builder(Netns netns) {
             this.netns = netns;
@@ -462,6 +465,15 @@ public final class FrrRouter implements AutoCloseable {
         /** zebra's configuration; just the hostname unless given. */
         public Builder zebraConfig(String text) {
             this.zebraConfig = text;
+            return this;
+        }
+
+        /**
+         * Logs to {@code zebra.log} and {@code bgpd.log} in the router's directory instead of stdout:
+         * for daemons that outlive this JVM (the demo's {@code --keep}), whose stdout pipe would break.
+         */
+        public Builder logToFiles() {
+            this.logToFiles = true;
             return this;
         }
 

@@ -63,14 +63,16 @@ public final class Topology implements AutoCloseable {
     private record Teardown(String what, Runnable action) {
     }
 
-    private Topology(String prefix) {
+    private Topology(String prefix, boolean closeAtExit) {
         this.prefix = prefix;
         try {
             this.workDir = Files.createTempDirectory("vtep-" + prefix + "-");
         } catch (IOException e) {
             throw new IllegalStateException("cannot create a temporary directory", e);
         }
-        OPEN.add(this);
+        if (closeAtExit) {
+            OPEN.add(this);
+        }
     }
 
     /**
@@ -84,7 +86,24 @@ public final class Topology implements AutoCloseable {
         do {
             prefix = randomPrefix();
         } while (hasPrefix(existing, prefix));
-        return new Topology(prefix);
+        return new Topology(prefix, true);
+    }
+
+    /**
+     * A topology with a prefix the caller chose (the demo's {@code vtdemo<pid>}), which must not
+     * name any namespace yet. Unlike {@link #create()} it is not closed by the JVM shutdown hook:
+     * its owner closes it from its own hook, in its own order (the demo stops vtep first and says
+     * so), or {@link #release() releases} it to outlive the JVM.
+     */
+    public static Topology named(String prefix) {
+        Requirements.requireTopology();
+        if (!ROLE.matcher(prefix).matches()) {
+            throw new IllegalArgumentException("prefix must match " + ROLE + ": '" + prefix + "'");
+        }
+        if (hasPrefix(Set.copyOf(listNamespaces()), prefix)) {
+            throw new IllegalStateException("namespaces named " + prefix + "-* exist already");
+        }
+        return new Topology(prefix, false);
     }
 
     private static boolean hasPrefix(Set<String> names, String prefix) {
@@ -343,6 +362,19 @@ public final class Topology implements AutoCloseable {
             failures.forEach(e::addSuppressed);
             throw e;
         }
+    }
+
+    /**
+     * Leaves everything made so far running and forgets it: no teardown, now or at JVM exit, and
+     * the work dir stays (a demo kept with {@code --keep}; whoever takes it down later finds it by
+     * the prefix). The topology is closed for further use.
+     */
+    public void release() {
+        synchronized (this) {
+            closed = true;
+            teardowns.clear();
+        }
+        OPEN.remove(this);
     }
 
     public synchronized boolean isClosed() {

@@ -71,6 +71,35 @@ class TeardownTest {
         assertThrows(IllegalStateException.class, () -> topo.namespace("y"));
     }
 
+    /** The demo's way: its own prefix, refused when taken; release() leaves it all running, close() is then a no-op. */
+    @Test
+    void aNamedTopologyReleasedKeepsItsNamespacesProcessesAndFiles() {
+        String prefix = "vtrel" + ProcessHandle.current().pid();
+        Topology topo = Topology.named(prefix);
+        ManagedProcess sleeper = null;
+        try {
+            assertEquals(prefix, topo.prefix());
+            Netns a = topo.namespace("a");
+            sleeper = a.spawn("sleep", "600");
+            assertThrows(IllegalStateException.class, () -> Topology.named(prefix), "a prefix in use is refused");
+
+            topo.release();
+            topo.close();
+
+            assertTrue(topo.isClosed());
+            assertEquals(List.of(prefix + "-a"), namespacesWith(prefix), "the namespace outlives release and close");
+            assertTrue(sleeper.isAlive(), "so does the process in it");
+            assertTrue(Files.isDirectory(topo.workDir()), "and the work dir");
+            assertThrows(IllegalStateException.class, () -> topo.namespace("b"));
+        } finally {
+            if (sleeper != null) {
+                sleeper.stop();
+            }
+            Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", prefix + "-a"));
+            Commands.run(Duration.ofSeconds(10), List.of("rm", "-rf", "--", topo.workDir().toString()));
+        }
+    }
+
     @Test
     void namespacesMadeOutsideTheBookkeepingButWithThePrefixAreDeletedToo() {
         String prefix;

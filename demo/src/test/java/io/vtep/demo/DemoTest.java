@@ -1,4 +1,4 @@
-package io.vtep.it;
+package io.vtep.demo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -22,28 +23,33 @@ import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Commands;
 import io.vtep.topology.ExecResult;
+import io.vtep.topology.FrrEvpnRoute;
+import io.vtep.topology.FrrPeer;
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.ManagedProcess;
+import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
 /**
- * {@code bin/vtep demo} (issue 10) run the way a newcomer or CI runs it: its output shows the ping,
- * both FDBs and the counters, it exits 0, and nothing of it stays behind (no namespace, interface,
- * process, temp dir), also after Ctrl-C, after a SIGKILL (the next run removes the leftovers), and
- * with every option. With {@code --evpn} that includes FRR: the session and routes on both sides,
- * and no zebra or bgpd left running.
+ * {@code bin/vtep demo} (issue 10, issue 17 item 5) run the way a newcomer or CI runs it, judged by the
+ * state of the topology it builds rather than by its prose: a run kept with {@code --keep} is looked at
+ * through vtep's HTTP API (FDB, per-VNI counters, BGP sessions and routes), the kernel VTEP's bridge FDB
+ * and FRR's vtysh ({@link DemoState}), then {@code --down} must leave nothing behind (no namespace,
+ * interface, process, temp dir, bookkeeping). The output is checked lightly: its sections are there.
+ * Also after Ctrl-C, after a SIGKILL (the next run removes the leftovers), with every option, and
+ * for what it refuses (options, no root, missing tools).
  *
  * <p>Each demo names its namespaces {@code vtdemo<pid>-*} after its own pid, which is the pid of
- * the launcher process started here ({@code bin/vtep} execs {@code scripts/demo.sh}).
+ * the launcher process started here ({@code bin/vtep} execs the demo's JVM).
  */
 class DemoTest
 {
     /** The first run on a fresh clone builds the jars through the launcher. */
     private static final Duration DEMO_TIMEOUT = Duration.ofMinutes(5);
-    private static final Path STATE_ROOT = Path.of("/run/vtep-demo");
+    private static final Path STATE_ROOT = Path.of(Leftovers.STATE_ROOT);
     /** Interface names the demo uses; none of them may ever appear in the root namespace. */
     private static final Set<String> DEMO_INTERFACES =
         Set.of("acc1", "acc2", "acc3", "ul0", "br0", "br1", "vxlan100", "vxlan200");
@@ -52,6 +58,7 @@ class DemoTest
     private static final String H2_MAC = "02:00:00:00:00:02";
     private static final String H3_MAC = "02:00:00:00:00:03";
     private static final String TAGGED_MAC = "02:10:00:00:00:01";
+    private static final String ALL_ZEROS = "00:00:00:00:00:00";
 
     private final List<String> prefixes = new ArrayList<>();
     private Set<String> rootInterfacesBefore;
@@ -83,26 +90,66 @@ class DemoTest
         }
     }
 
+    /**
+     * A run kept with --keep, looked at from outside: vtep's API shows h1 local on acc1 and h2 behind
+     * the kernel VTEP, the VNI's counters moved both ways, the kernel VTEP learned h1 behind vtep and
+     * floods to it, and h1 still reaches h2. A later plain demo (its whole run, cleanup included)
+     * leaves the kept one alone; --down removes it, and a second --down finds nothing.
+     */
     @Test
-    void demoShowsPingTcpBothFdbsAndCountersThenLeavesNothingBehind()
+    void keptDemoHasTheOverlayInItsStateAndDownRemovesIt()
     {
-        final DemoRun run = runDemo();
+        final DemoRun kept = runDemo("--keep");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
-        assertMatches(run, "rtt min/avg/max/mdev = [\\d.]+/[\\d.]+/[\\d.]+/[\\d.]+ ms");
-        assertContains(run, "10.0.0.2 lladdr " + H2_MAC);
-        assertMatches(run, "0\\.00-3\\.\\d+ +sec .* [\\d.]+ Mbits/sec .*receiver");
-        // vtep's FDB (bin/vtep fdb show): h1 local on its access port, h2 behind the kernel VTEP.
-        assertMatches(run, "(?m)^ +" + H1_MAC + " vni 100 dev acc1 local");
-        assertMatches(run, "(?m)^ +" + H2_MAC + " vni 100 dst 192\\.0\\.2\\.2 remote");
-        // The kernel's FDB (bridge fdb show dev vxlan100): h1 behind vtep, and the flood list.
-        assertMatches(run, "(?m)^ +" + H1_MAC + " dst 192\\.0\\.2\\.1 ");
-        assertMatches(run, "(?m)^ +00:00:00:00:00:00 dst 192\\.0\\.2\\.1 ");
-        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100"));
-        assertCountersTable(run, 100);
-        assertContains(run, "/metrics");
-        assertContains(run, "Configuration reference");
+        assertEquals(0, kept.exitCode(), kept::toString);
+        assertSections(kept, "Topology", "vtep's configuration", "Starting vtep", "ARP across the overlay", "Ping h1",
+            "TCP transfer", "FDB: vtep's view", "FDB: the Linux kernel VTEP's view", "Per-VNI counters", "Where to look next");
+        assertContains(kept, "The topology stays up (--keep)");
+        assertContains(kept, "ip netns exec " + kept.prefix() + "-h1 ping 10.0.0.2");
+        assertContains(kept, "ip netns exec " + kept.prefix() + "-vtep bin/vtep fdb show");
+        assertContains(kept, "bin/vtep demo --down");
+        assertFalse(kept.output().contains("Cleaning up"), kept::toString);
+        assertEquals(Set.of("h1", "h2", "vtep", "kvtep"), roles(demoNamespaces(kept.prefix())));
+        assertFalse(demoProcesses(kept.prefix()).isEmpty(), "the kept vtep runs");
+
+        final DemoState state = new DemoState(kept.prefix());
+        assertEquals(Set.of(H1_MAC + " vni 100 local port acc1", H2_MAC + " vni 100 remote remote 192.0.2.2"), state.vtepFdb());
+        assertCountersMoved(state, 100);
+        assertEquals(Set.of(H1_MAC + " dst 192.0.2.1", ALL_ZEROS + " dst 192.0.2.1"), state.kernelFdb(100));
+        assertPingsAcross(kept.prefix());
+
+        // A later demo leaves a kept topology alone, and leaves nothing of its own.
+        final DemoRun another = runDemo();
+        assertEquals(0, another.exitCode(), another::toString);
+        assertContains(another, "a topology kept by an earlier demo, " + kept.prefix() + "-*, is still up");
+        assertContains(another, "vtep stopped (exit 0)");
+        assertEquals(4, demoNamespaces(kept.prefix()).size(), "the kept topology survived another demo");
+        assertNothingLeft(another.prefix());
+
+        final DemoRun down = runDemo("--down");
+        assertEquals(0, down.exitCode(), down::toString);
+        assertContains(down, "Removing demo topology " + kept.prefix() + "-* (stopping its vtep)");
+        assertNothingLeft(kept.prefix());
+        assertNothingLeft(down.prefix());
+
+        final DemoRun nothing = runDemo("--down");
+        assertEquals(0, nothing.exitCode(), nothing::toString);
+        assertContains(nothing, "No demo topology to remove.");
+    }
+
+    /** A traffic check that fails fails the demo: its reason, exit 1, vtep's log, and the same cleanup as after any run. */
+    @Test
+    void aFailingTrafficCheckFailsTheDemoWithItsReasonAndLeavesNothing()
+    {
+        // ping answers nothing: /bin/false bound over it in a private mount namespace, which the
+        // demo's network namespaces (ip netns exec) inherit.
+        final DemoRun run = runDemo(List.of("unshare", "--mount", "--propagation", "private", "--",
+            "sh", "-c", "mount --bind /bin/false \"$(command -v ping)\" && exec \"$0\" demo", VtepProcess.launcher().toString()));
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertContains(run, "vtep demo: h1 got no answer from 10.0.0.2 across the overlay");
+        assertContains(run, "--- last lines of vtep's log");
+        assertContains(run, "vtep stopped (exit 0)");
         assertNothingLeft(run.prefix());
     }
 
@@ -140,181 +187,94 @@ class DemoTest
         assertNothingLeft(second.prefix());
     }
 
+    /** --vlan: h1 also speaks, tagged, on VLAN 10 of acc1, which vtep maps to VNI 200, where h3 answers behind the kernel VTEP. */
     @Test
     void vlanCarriesASecondVniOnVlan10OfTheSameAccessPort()
     {
         Requirements.requireScapy();
-        final DemoRun run = runDemo("--vlan");
+        final DemoRun kept = runDemo("--vlan", "--keep");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
-        assertContains(run, "reply: 10.0.200.2 is-at " + H3_MAC + ", VLAN 10");
-        assertContains(run, "3 of 3 echo requests answered");
-        assertMatches(run, "echo reply from 10\\.0\\.200\\.2 seq=1, VLAN 10");
-        assertMatches(run, "(?m)^ +" + TAGGED_MAC + " vni 200 dev acc1\\S* .*local");
-        assertMatches(run, "(?m)^ +" + H3_MAC + " vni 200 dst 192\\.0\\.2\\.2 remote");
-        assertMatches(run, "(?m)^ +" + H1_MAC + " vni 100 dev acc1 local");
-        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100", TAGGED_MAC + " vni 200", H3_MAC + " vni 200"));
-        // The kernel's VNI 200 device learned the tagged host behind vtep.
-        assertMatches(run, "(?m)^ +" + TAGGED_MAC + " dst 192\\.0\\.2\\.1 ");
-        assertCountersTable(run, 100);
-        assertCountersTable(run, 200);
-        assertNothingLeft(run.prefix());
+        assertEquals(0, kept.exitCode(), kept::toString);
+        assertSections(kept, "VLAN 10 on the same access port");
+        final DemoState state = new DemoState(kept.prefix());
+        assertEquals(Set.of(H1_MAC + " vni 100 local port acc1", H2_MAC + " vni 100 remote remote 192.0.2.2",
+            TAGGED_MAC + " vni 200 local port acc1 vlan 10", H3_MAC + " vni 200 remote remote 192.0.2.2"), state.vtepFdb());
+        assertCountersMoved(state, 100);
+        assertCountersMoved(state, 200);
+        assertTrue(state.kernelFdb(200).contains(TAGGED_MAC + " dst 192.0.2.1"), () -> "vxlan200: " + state.kernelFdb(200));
+        takeDown(kept);
     }
 
     @Test
     void ipv6RunsTheOverlayOverAnIpv6Underlay()
     {
-        final DemoRun run = runDemo("--ipv6");
+        final DemoRun kept = runDemo("--ipv6", "--keep");
 
-        assertEquals(0, run.exitCode(), run::toString);
-        assertContains(run, "local-ip: \"2001:db8::1\"");
-        assertContains(run, "hosts' MTU 1430");
-        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
-        assertMatches(run, "Mbits/sec .*receiver");
-        assertMatches(run, "(?m)^ +" + H2_MAC + " vni 100 dst 2001:db8::2 remote");
-        assertMatches(run, "(?m)^ +" + H1_MAC + " dst 2001:db8::1 ");
-        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100"));
-        assertCountersTable(run, 100);
-        assertNothingLeft(run.prefix());
+        assertEquals(0, kept.exitCode(), kept::toString);
+        assertContains(kept, "hosts' MTU 1430");
+        final DemoState state = new DemoState(kept.prefix());
+        assertTrue(readFile(state.workDir().resolve("vtep.yaml")).contains("local-ip: \"2001:db8::1\""));
+        assertEquals(Set.of(H1_MAC + " vni 100 local port acc1", H2_MAC + " vni 100 remote remote 2001:db8::2"), state.vtepFdb());
+        assertCountersMoved(state, 100);
+        assertEquals(Set.of(H1_MAC + " dst 2001:db8::1", ALL_ZEROS + " dst 2001:db8::1"), state.kernelFdb(100));
+        takeDown(kept);
     }
 
     @Test
     void multicastFloodsThroughAGroupInsteadOfFloodLists()
     {
-        final DemoRun run = runDemo("--multicast");
-
-        assertEquals(0, run.exitCode(), run::toString);
-        assertContains(run, "multicast-group: \"239.1.1.100\"");
-        assertFalse(run.output().contains("flood: ["), "no flood list in vtep's config");
-        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
-        assertMatches(run, "(?m)^ +00:00:00:00:00:00 dst 239\\.1\\.1\\.100 ");
-        assertFalse(Pattern.compile("(?m)^ +00:00:00:00:00:00 dst 192\\.0\\.2\\.1").matcher(run.output()).find(),
-            "the kernel VTEP has no flood list either");
-        assertMatches(run, "(?m)^ +" + H2_MAC + " vni 100 dst 192\\.0\\.2\\.2 remote");
-        assertMatches(run, "(?m)^ +" + H1_MAC + " dst 192\\.0\\.2\\.1 ");
-        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100"));
-        assertCountersTable(run, 100);
-        assertNothingLeft(run.prefix());
-    }
-
-    @Test
-    void keepLeavesTheTopologyRunningAndDownRemovesIt()
-    {
-        final DemoRun kept = runDemo("--keep");
+        final DemoRun kept = runDemo("--multicast", "--keep");
 
         assertEquals(0, kept.exitCode(), kept::toString);
-        assertContains(kept, "The topology stays up (--keep)");
-        assertContains(kept, "ip netns exec " + kept.prefix() + "-h1 ping 10.0.0.2");
-        assertContains(kept, "ip netns exec " + kept.prefix() + "-vtep tcpdump -ni ul0 udp port 4789");
-        assertContains(kept, "ip netns exec " + kept.prefix() + "-vtep curl -s http://127.0.0.1:9100/metrics");
-        assertContains(kept, "bin/vtep fdb show");
-        assertContains(kept, "bin/vtep demo --down");
-        assertFalse(kept.output().contains("Cleaning up"), kept::toString);
-
-        // It really is still up: vtep forwards and answers the CLI.
-        assertEquals(Set.of("h1", "h2", "vtep", "kvtep"), roles(demoNamespaces(kept.prefix())));
-        assertFalse(demoProcesses(kept.prefix()).isEmpty(), "the kept vtep runs");
-        final ExecResult ping = Commands.run(Duration.ofSeconds(20),
-            List.of("ip", "netns", "exec", kept.prefix() + "-h1", "ping", "-n", "-c", "2", "-i", "0.2", "10.0.0.2"));
-        assertTrue(ping.stdout().contains(" 0% packet loss"), ping::stdout);
-        final ExecResult fdb = Commands.run(Duration.ofSeconds(60),
-            List.of("ip", "netns", "exec", kept.prefix() + "-vtep", VtepProcess.launcher().toString(), "fdb", "show"));
-        assertTrue(fdb.stdout().contains(H1_MAC + " vni 100 dev acc1 local"), () -> fdb.stdout() + fdb.stderr());
-
-        // A later demo leaves a kept topology alone.
-        final DemoRun another = runDemo();
-        assertEquals(0, another.exitCode(), another::toString);
-        assertContains(another, "a topology kept by an earlier demo, " + kept.prefix() + "-*, is still up");
-        assertEquals(4, demoNamespaces(kept.prefix()).size(), "the kept topology survived another demo");
-        assertNothingLeft(another.prefix());
-
-        final DemoRun down = runDemo("--down");
-        assertEquals(0, down.exitCode(), down::toString);
-        assertContains(down, "Removing demo topology " + kept.prefix() + "-* (stopping its vtep)");
-        assertNothingLeft(kept.prefix());
-        assertNothingLeft(down.prefix());
-
-        final DemoRun nothing = runDemo("--down");
-        assertEquals(0, nothing.exitCode(), nothing::toString);
-        assertContains(nothing, "No demo topology to remove.");
+        final DemoState state = new DemoState(kept.prefix());
+        final Map<?, ?> vni = state.vni(100);
+        assertEquals("239.1.1.100", vni.get("multicast_group"), vni::toString);
+        assertEquals(List.of(), vni.get("flood"), "no flood list in vtep: " + vni);
+        assertEquals(Set.of(H1_MAC + " vni 100 local port acc1", H2_MAC + " vni 100 remote remote 192.0.2.2"), state.vtepFdb());
+        assertCountersMoved(state, 100);
+        // The kernel VTEP floods to the group and has no flood list either.
+        assertEquals(Set.of(H1_MAC + " dst 192.0.2.1", ALL_ZEROS + " dst 239.1.1.100"), state.kernelFdb(100));
+        takeDown(kept);
     }
 
+    /**
+     * --evpn, kept: the session is Established on both sides and stays so after the demo exits; vtep
+     * holds its own type 2 and 3 routes and FRR's, FRR holds vtep's over iBGP; vtep's FDB has h2 from
+     * FRR's route (origin evpn, not learned); zebra installed h1 and the flood entry in the kernel;
+     * no flood list was configured. --down stops FRR too.
+     */
     @Test
-    void evpnLearnsEverythingThroughBgpWithFrrThenLeavesNothingBehind()
-    {
-        FrrRouter.requireFrr();
-        final DemoRun run = runDemo("--evpn");
-
-        assertEquals(0, run.exitCode(), run::toString);
-        // vtep's config: EVPN learning, a bgp: section, no flood list; FRR's: advertise-all-vni.
-        assertContains(run, "learning: evpn");
-        assertMatches(run, "(?m)^ +bgp: ");
-        assertMatches(run, "(?m)^ +hold-time: 9 ");
-        assertFalse(run.output().contains("flood: ["), "no flood list in vtep's config");
-        assertMatches(run, "(?m)^ +neighbor 192\\.0\\.2\\.1 timers 3 9$");
-        assertContains(run, "advertise-all-vni");
-
-        // The session, on both sides: vtep says Established; FRR's State/PfxRcd column is a count once Established.
-        assertMatches(run, "(?m)^ +192\\.0\\.2\\.2 +65000 +ibgp +Established +\\d\\d:\\d\\d:\\d\\d +[1-9]");
-        assertMatches(run, "(?m)^ +192\\.0\\.2\\.1 +4 +65000 +\\d+ +\\d+ +\\d+ +\\d+ +\\d+ +\\d\\d:\\d\\d:\\d\\d +[1-9]\\d* ");
-
-        assertContains(run, "10.0.0.2 lladdr " + H2_MAC);
-        assertContains(run, "5 packets transmitted, 5 received, 0% packet loss");
-
-        // vtep's routes (bin/vtep bgp routes): its own type 2 and 3, and FRR's.
-        assertMatches(run, "(?m)^ +\\* vni 100 type 2 \\[" + H1_MAC + "\\] rd 192\\.0\\.2\\.1:\\d+ via 192\\.0\\.2\\.1 from local ");
-        assertMatches(run, "(?m)^ +\\* vni 100 type 3 rd 192\\.0\\.2\\.1:\\d+ via 192\\.0\\.2\\.1 from local$");
-        assertMatches(run, "(?m)^ +\\* vni 100 type 2 \\[" + H2_MAC + "\\] rd 192\\.0\\.2\\.2:\\d+ via 192\\.0\\.2\\.2 from 192\\.0\\.2\\.2 ");
-        assertMatches(run, "(?m)^ +\\* vni 100 type 3 rd 192\\.0\\.2\\.2:\\d+ via 192\\.0\\.2\\.2 from 192\\.0\\.2\\.2$");
-        // FRR's routes (show bgp l2vpn evpn route): vtep's over iBGP ("*>i"), and its own ("*> ").
-        assertMatches(run, "(?m)^ +\\*>i\\[2\\]:\\[0\\]:\\[48\\]:\\[" + H1_MAC + "\\]\\s*$");
-        assertMatches(run, "(?m)^ +\\*>i\\[3\\]:\\[0\\]:\\[32\\]:\\[192\\.0\\.2\\.1\\]\\s*$");
-        assertMatches(run, "(?m)^ +\\*> \\[2\\]:\\[0\\]:\\[48\\]:\\[" + H2_MAC + "\\]\\s*$");
-        assertMatches(run, "(?m)^ +\\*> \\[3\\]:\\[0\\]:\\[32\\]:\\[192\\.0\\.2\\.2\\]\\s*$");
-
-        assertMatches(run, "0\\.00-3\\.\\d+ +sec .* [\\d.]+ Mbits/sec .*receiver");
-        // vtep's FDB: h2 installed from FRR's route (origin evpn), not learned from packets.
-        assertMatches(run, "(?m)^ +" + H1_MAC + " vni 100 dev acc1 local");
-        assertMatches(run, "(?m)^ +" + H2_MAC + " vni 100 dst 192\\.0\\.2\\.2 evpn\\s*$");
-        assertVtepFdbHolds(run, Set.of(H1_MAC + " vni 100", H2_MAC + " vni 100"));
-        // The kernel's FDB: zebra installed h1 behind vtep and vtep in the flood list.
-        assertMatches(run, "(?m)^ +" + H1_MAC + " dst 192\\.0\\.2\\.1 self extern_learn");
-        assertMatches(run, "(?m)^ +00:00:00:00:00:00 dst 192\\.0\\.2\\.1 ");
-        assertCountersTable(run, 100);
-        assertMatches(run, "(?m)^ +100 +evpn +acc1 +192\\.0\\.2\\.2 ");
-
-        assertContains(run, "vtep stopped (exit 0)");
-        assertContains(run, "FRR stopped (bgpd, zebra)");
-        assertNothingLeft(run.prefix());
-    }
-
-    @Test
-    void evpnKeepLeavesFrrRunningAndDownStopsIt()
+    void evpnLearnsEverythingThroughBgpWithFrrAndDownStopsIt()
     {
         FrrRouter.requireFrr();
         final DemoRun kept = runDemo("--evpn", "--keep");
 
         assertEquals(0, kept.exitCode(), kept::toString);
-        assertContains(kept, "The topology stays up (--keep)");
+        assertSections(kept, "BGP session vtep <-> FRR", "EVPN routes on both sides", "Per-VNI counters");
         assertContains(kept, "ip netns exec " + kept.prefix() + "-vtep bin/vtep bgp summary");
-        assertContains(kept, "ip netns exec " + kept.prefix() + "-kvtep vtysh -N " + kept.prefix() + "-kvtep ");
         assertContains(kept, "Remove it (and stop its vtep and FRR)");
-        assertFalse(kept.output().contains("Cleaning up"), kept::toString);
+        final DemoState state = new DemoState(kept.prefix());
+        final String config = readFile(state.workDir().resolve("vtep.yaml"));
+        assertTrue(config.contains("learning: evpn") && !config.contains("flood:"), config);
+        assertTrue(readFile(state.workDir().resolve("frr/" + kept.prefix() + "-kvtep/bgpd.conf")).contains("advertise-all-vni"));
 
-        // zebra and bgpd still run, and the session is still up on both sides.
+        assertEquals(Map.of("192.0.2.2", "Established"), state.vtepSessions());
+        assertEquals(Set.of(
+            "type 2 vni 100 " + H1_MAC + " via 192.0.2.1 from local", "type 3 vni 100 via 192.0.2.1 from local",
+            "type 2 vni 100 " + H2_MAC + " via 192.0.2.2 from 192.0.2.2", "type 3 vni 100 via 192.0.2.2 from 192.0.2.2"),
+            state.vtepRoutes());
         assertEquals(2, frrProcesses(kept.prefix()).size(), () -> "zebra and bgpd: " + frrProcesses(kept.prefix()));
-        final String frrDir = workdirOf(kept.prefix()) + "/frr";
-        final ExecResult frrSummary = Commands.run(Duration.ofSeconds(20), List.of("ip", "netns", "exec", kept.prefix() + "-kvtep",
-            "vtysh", "-N", kept.prefix() + "-kvtep", "--vty_socket", frrDir, "--config_dir", frrDir,
-            "-c", "show bgp l2vpn evpn summary json"));
-        assertTrue(frrSummary.stdout().contains("\"state\":\"Established\""), () -> frrSummary.stdout() + frrSummary.stderr());
-        final ExecResult vtepSummary = Commands.run(Duration.ofSeconds(60),
-            List.of("ip", "netns", "exec", kept.prefix() + "-vtep", VtepProcess.launcher().toString(), "bgp", "summary"));
-        assertTrue(vtepSummary.stdout().contains("Established"), () -> vtepSummary.stdout() + vtepSummary.stderr());
-        final ExecResult ping = Commands.run(Duration.ofSeconds(20),
-            List.of("ip", "netns", "exec", kept.prefix() + "-h1", "ping", "-n", "-c", "2", "-i", "0.2", "10.0.0.2"));
-        assertTrue(ping.stdout().contains(" 0% packet loss"), ping::stdout);
+        final FrrPeer vtepSeenByFrr = state.frrPeers().get("192.0.2.1");
+        assertTrue(vtepSeenByFrr != null && vtepSeenByFrr.isEstablished(), () -> "FRR's session to vtep: " + state.frrPeers());
+        final List<FrrEvpnRoute> frrRoutes = state.frrRoutes();
+        assertTrue(frrRoutes.stream().anyMatch(r -> r.isType2() && H1_MAC.equals(r.mac()) && "192.0.2.1".equals(r.nextHop()) && !r.local()),
+            () -> "FRR has vtep's route for h1: " + frrRoutes);
+        assertTrue(frrRoutes.stream().anyMatch(r -> r.isType3() && "192.0.2.1".equals(r.ip()) && !r.local()),
+            () -> "FRR has vtep's type-3 route: " + frrRoutes);
+        assertEquals(Set.of(H1_MAC + " vni 100 local port acc1", H2_MAC + " vni 100 evpn remote 192.0.2.2"), state.vtepFdb());
+        assertCountersMoved(state, 100);
+        assertEquals(Set.of(H1_MAC + " dst 192.0.2.1", ALL_ZEROS + " dst 192.0.2.1"), state.kernelFdb(100));
+        assertPingsAcross(kept.prefix());
 
         final DemoRun down = runDemo("--down");
         assertEquals(0, down.exitCode(), down::toString);
@@ -460,19 +420,6 @@ class DemoTest
         return "vtdemo" + demo.pid();
     }
 
-    /** The temp dir of a running (or kept) demo, from its bookkeeping. */
-    private static String workdirOf(final String prefix)
-    {
-        try
-        {
-            return Files.readString(STATE_ROOT.resolve(prefix).resolve("workdir")).strip();
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException("no bookkeeping for " + prefix, e);
-        }
-    }
-
     // ── assertions ───────────────────────────────────────────────────────────────────────────
 
     private static void assertContains(final DemoRun run, final String expected)
@@ -485,34 +432,55 @@ class DemoTest
         assertTrue(Pattern.compile(regex).matcher(run.output()).find(), () -> "expected /" + regex + "/ in the output of " + run);
     }
 
-    /** The MACs, per "vni N", that {@code bin/vtep fdb show} printed: exactly the demo's hosts, nothing stray (IPv6 chatter, bridges). */
-    private static void assertVtepFdbHolds(final DemoRun run, final Set<String> expected)
+    /** The numbered steps with these titles ran ("=== N. TITLE"): the light check of the output. */
+    private static void assertSections(final DemoRun run, final String... titles)
     {
-        final String output = run.output();
-        final int at = output.indexOf("[vtep]$ bin/vtep fdb show");
-        assertTrue(at >= 0, () -> "the FDB step ran: " + run);
-        final Set<String> entries = new HashSet<>();
-        for (final String line : output.substring(at).lines().skip(1).toList())
+        for (final String title : titles)
         {
-            final var entry = Pattern.compile("^ {4}([0-9a-f:]{17}) vni (\\d+) ").matcher(line);
-            if (!entry.find())
-            {
-                break;
-            }
-            entries.add(entry.group(1) + " vni " + entry.group(2));
+            assertMatches(run, "(?m)^=== \\d+\\. " + Pattern.quote(title));
         }
-        assertEquals(expected, entries, () -> "bin/vtep fdb show in " + run);
     }
 
-    /** {@code bin/vtep vni list}: a header naming the counters, and a row for {@code vni} with numbers in it. */
-    private static void assertCountersTable(final DemoRun run, final int vni)
+    /** The VNI's counters (vtep's API) moved both ways, on the access side and on the overlay. */
+    private static void assertCountersMoved(final DemoState state, final int vni)
     {
-        final String output = run.output();
-        final int at = output.indexOf("[vtep]$ bin/vtep vni list");
-        assertTrue(at >= 0, () -> "the counters step ran: " + run);
-        final String table = output.substring(at);
-        assertMatches(new DemoRun(run.prefix(), run.exitCode(), table), "(?mi)^ +VNI\\b.*\\bRX\\b.*\\bTX\\b");
-        assertMatches(new DemoRun(run.prefix(), run.exitCode(), table), "(?m)^ +" + vni + "\\b.*[1-9]\\d*");
+        for (final String side : List.of("rx", "tx"))
+        {
+            for (final String where : List.of("access", "overlay"))
+            {
+                assertTrue(state.packets(vni, side, where) > 0, () -> "VNI " + vni + " " + side + " " + where + " packets: " + state.vni(vni));
+            }
+        }
+    }
+
+    /** The kept topology still forwards: h1 pings h2. */
+    private static void assertPingsAcross(final String prefix)
+    {
+        final ExecResult ping = Commands.run(Duration.ofSeconds(20),
+            List.of("ip", "netns", "exec", prefix + "-h1", "ping", "-n", "-c", "2", "-i", "0.2", "-W", "2", "10.0.0.2"));
+        final PingResult result = PingResult.parse(ping.stdout());
+        assertTrue(result.allReceived(), ping::stdout);
+    }
+
+    /** {@code bin/vtep demo --down} removes the kept run and leaves nothing. */
+    private void takeDown(final DemoRun kept)
+    {
+        final DemoRun down = runDemo("--down");
+        assertEquals(0, down.exitCode(), down::toString);
+        assertContains(down, "Removing demo topology " + kept.prefix() + "-*");
+        assertNothingLeft(kept.prefix());
+    }
+
+    private static String readFile(final Path file)
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException e)
+        {
+            throw new AssertionError("cannot read " + file, e);
+        }
     }
 
     /** No namespace, root-namespace interface, process, temp dir or bookkeeping of the demo {@code prefix} is left. */
@@ -593,10 +561,11 @@ class DemoTest
 
     private static List<Path> tempDirs(final String prefix)
     {
-        final Path tmp = Path.of(System.getenv().getOrDefault("TMPDIR", "/tmp"));
+        // The demo's JVM makes its work dir with Files.createTempDirectory, in java.io.tmpdir (/tmp).
+        final Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (Stream<Path> entries = Files.list(tmp))
         {
-            return entries.filter(p -> p.getFileName().toString().startsWith("vtep-demo." + prefix + ".")).toList();
+            return entries.filter(p -> p.getFileName().toString().startsWith("vtep-" + prefix + "-")).toList();
         }
         catch (final IOException e)
         {
