@@ -34,6 +34,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code DELETE /api/v1/fdb/flood?vni=N&dst=IP}</td><td>take a VTEP off a flood list</td></tr>
  *   <tr><td>{@code POST /api/v1/fdb/flush}</td><td>remove learned entries of a VNI, {@code {"vni","origin"?}}</td></tr>
  *   <tr><td>{@code POST /api/v1/reload}</td><td>re-read the configuration file and apply the differences</td></tr>
+ *   <tr><td>{@code DELETE /api/v1/bgp/duplicates?vni=N&mac=M}</td><td>unfreeze a MAC frozen as an EVPN duplicate ({@link DuplicateMacs})</td></tr>
  * </table>
  *
  * The POST and DELETE routes change vtep: they are off (403) unless {@code api.token-file} is
@@ -49,7 +50,8 @@ public final class ApiRouter
     static final int MAX_VNI = 0xFF_FFFF;
     private static final List<String> PATHS =
         List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
-            "/api/v1/version", CaptureRequest.PATH, "/api/v1/fdb/flood", "/api/v1/fdb/flush", "/api/v1/reload");
+            "/api/v1/version", CaptureRequest.PATH, "/api/v1/fdb/flood", "/api/v1/fdb/flush", "/api/v1/reload",
+            "/api/v1/bgp/duplicates");
     private static final List<String> VNI_PARAMETER = List.of("vni");
     private static final List<String> FDB_PARAMETERS = List.of("vni", "limit", "after");
 

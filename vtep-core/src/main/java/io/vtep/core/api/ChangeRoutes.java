@@ -23,6 +23,7 @@ import io.vtep.fdb.Origin;
  *   DELETE /api/v1/fdb/flood?vni=100&amp;dst=192.0.2.3
  *   POST   /api/v1/fdb/flush    {"vni":100,"origin":"local"}  (origin optional)           learned entries
  *   POST   /api/v1/reload                                                                 re-read the file
+ *   DELETE /api/v1/bgp/duplicates?vni=100&amp;mac=02:00:00:00:00:01                       unfreeze a duplicate MAC
  * </pre>
  */
 public final class ChangeRoutes
@@ -34,7 +35,8 @@ public final class ChangeRoutes
         "/api/v1/fdb", "GET, HEAD, POST, DELETE",
         "/api/v1/fdb/flood", "POST, DELETE",
         "/api/v1/fdb/flush", "POST",
-        "/api/v1/reload", "POST");
+        "/api/v1/reload", "POST",
+        "/api/v1/bgp/duplicates", "DELETE");
     private static final List<String> ENTRY_FIELDS = List.of("vni", "mac", "dst");
     private static final List<String> FLOOD_FIELDS = List.of("vni", "dst");
     private static final List<String> FLUSH_FIELDS = List.of("vni", "origin");
@@ -43,6 +45,7 @@ public final class ChangeRoutes
     private final FdbChanges changes;
     private final RuntimeFdbEntries runtime;
     private final ReloadService reloadOrNull;
+    private DuplicateMacs duplicatesOrNull;
 
     /**
      * @param tokenOrNull  the token of {@code api.token-file}; null turns these endpoints off (403)
@@ -57,6 +60,17 @@ public final class ChangeRoutes
         this.changes = new FdbChanges(fdb, runtime, localOrNull);
         this.runtime = runtime;
         this.reloadOrNull = reloadOrNull;
+    }
+
+    /**
+     * Offers {@code DELETE /api/v1/bgp/duplicates}; without it (no bgp section) that route answers 404.
+     *
+     * @return this for chaining.
+     */
+    public ChangeRoutes duplicates(final DuplicateMacs duplicates)
+    {
+        this.duplicatesOrNull = duplicates;
+        return this;
     }
 
     /** Entries added through these endpoints. */
@@ -98,6 +112,7 @@ public final class ChangeRoutes
                 case "DELETE /api/v1/fdb/flood" -> deleteFlood(query(request, decoder, FLOOD_FIELDS));
                 case "POST /api/v1/fdb/flush" -> flush(body(request, FLUSH_FIELDS));
                 case "POST /api/v1/reload" -> reload(request, decoder);
+                case "DELETE /api/v1/bgp/duplicates" -> clearDuplicate(query(request, decoder, List.of("vni", "mac")));
                 default -> throw new IllegalStateException("unrouted " + request.method() + " " + decoder.path());
             };
         }
@@ -158,6 +173,23 @@ public final class ChangeRoutes
             (which == null ? "local,remote" : which.label()) + ") in VNI " + vni);
         return ApiResponse.json(new JsonWriter().beginObject().field("vni", vni)
             .field("origin", which == null ? "local,remote" : which.label()).field("flushed", removed).endObject() + "\n");
+    }
+
+    private ApiResponse clearDuplicate(final Map<String, String> query)
+    {
+        if (duplicatesOrNull == null)
+        {
+            throw new ApiProblem(404, "no BGP EVPN in this vtep: there are no duplicate MACs to clear");
+        }
+        final int vni = vni(required(query, "vni"));
+        final long mac = mac(required(query, "mac"));
+        if (!duplicatesOrNull.clear(vni, mac))
+        {
+            throw new ApiProblem(404, MacAddress.format(mac) + " is not frozen as a duplicate in VNI " + vni);
+        }
+        LOG.log(System.Logger.Level.INFO, "HTTP API: duplicate MAC {0} in VNI {1} unfrozen", MacAddress.format(mac), vni);
+        return ApiResponse.json(new JsonWriter().beginObject().field("changed", true)
+            .field("result", "duplicate MAC " + MacAddress.format(mac) + " in VNI " + vni + " unfrozen").endObject() + "\n");
     }
 
     private ApiResponse reload(final ApiRequest request, final QueryStringDecoder decoder)

@@ -428,7 +428,8 @@ public final class VtepAppliance implements AutoCloseable
                 final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
-            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(apiToken, fdb, runtimeFdb, config.vtep().localIp(), null));
+            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(apiToken, fdb, runtimeFdb, config.vtep().localIp(), null)
+                .duplicates(bgp == null ? null : bgp.evpn()::clearDuplicate));
         final CaptureRegistry captures = new CaptureRegistry(dataPlane.tables());
         CaptureMeters.bind(vtepMetrics.registry(), captures);
         router.capture(new CaptureEndpoint(captures, apiToken));

@@ -135,8 +135,13 @@ public final class Main
     /** {@code bgp summary [--api URL]} ({@code bgp} alone means summary) and {@code bgp routes [--vni N] [--api URL]}. */
     private static int bgp(final String[] args, final PrintStream out, final PrintStream err)
     {
-        final String usage = "usage: vtep bgp summary [--api URL]\n       vtep bgp routes [--vni N] [--api URL]";
+        final String usage = "usage: vtep bgp summary [--api URL]\n       vtep bgp routes [--vni N] [--api URL]\n" +
+            ClearDuplicateCommand.USAGE.replace("usage: ", "       ");
         final String sub = args.length > 1 && !args[1].startsWith("-") ? args[1] : "summary";
+        if (sub.equals("clear-duplicate"))
+        {
+            return ClearDuplicateCommand.run(args, System.getenv(), out, err);
+        }
         if (!sub.equals("summary") && !sub.equals("routes"))
         {
             err.println("vtep bgp: unknown subcommand '" + sub + "'");
@@ -343,6 +348,7 @@ public final class Main
               vni list              VNIs with their ports, flood lists and counters
               bgp summary           BGP peers of a running instance
               bgp routes [--vni N]  its EVPN routes (best paths marked *)
+              bgp clear-duplicate MAC vni N  unfreeze a MAC frozen as an EVPN duplicate
               capture --vni N -w FILE|-  a VNI's frames as pcapng ([--count K] [--seconds S] [--snaplen L])
               version               print the version
 

@@ -86,9 +86,15 @@ final class ApiFixture
     /** A router whose changing endpoints take {@code tokenOrNull} and call {@code reloadOrNull}. */
     ApiRouter router(final ApiToken tokenOrNull, final ReloadService reloadOrNull)
     {
+        return router(tokenOrNull, reloadOrNull, null);
+    }
+
+    ApiRouter router(final ApiToken tokenOrNull, final ReloadService reloadOrNull, final DuplicateMacs duplicatesOrNull)
+    {
         return new ApiRouter(fdb, tables, counters,
             accept -> ApiResponse.of(200, "text/plain; version=0.0.4; charset=utf-8", "scraped with " + accept + "\n"),
-            () -> notReady, "1.2.3", null, new ChangeRoutes(tokenOrNull, fdb, runtime, VtepAddress.parse("192.0.2.1"), reloadOrNull));
+            () -> notReady, "1.2.3", null,
+            new ChangeRoutes(tokenOrNull, fdb, runtime, VtepAddress.parse("192.0.2.1"), reloadOrNull).duplicates(duplicatesOrNull));
     }
 
     ApiRouter router()

@@ -272,8 +272,38 @@ class ChangeRoutesTest
         assertEquals("reload is not available in this vtep", error(none));
     }
 
+    @Test
+    void aFrozenDuplicateMacIsUnfrozenAndOneThatIsNotIs404()
+    {
+        final List<String> cleared = new java.util.ArrayList<>();
+        final ApiRouter withEvpn = fixture.router(ApiToken.of(TOKEN), null, (vni, mac) ->
+        {
+            cleared.add(vni + " " + MacAddress.format(mac));
+            return mac == MacAddress.parse("02:00:00:00:00:01");
+        });
+        final ApiResponse unfrozen = withEvpn.handle(new ApiRequest("DELETE", "/api/v1/bgp/duplicates?vni=100&mac=02:00:00:00:00:01",
+            null, null, BEARER, null));
+        assertEquals(200, unfrozen.status(), unfrozen::bodyText);
+        assertEquals("duplicate MAC 02:00:00:00:00:01 in VNI 100 unfrozen", json(unfrozen).get("result"));
+        final ApiResponse notFrozen = withEvpn.handle(new ApiRequest("DELETE", "/api/v1/bgp/duplicates?vni=100&mac=02:00:00:00:00:02",
+            null, null, BEARER, null));
+        assertEquals(404, notFrozen.status());
+        assertEquals("02:00:00:00:00:02 is not frozen as a duplicate in VNI 100", error(notFrozen));
+        assertEquals(List.of("100 02:00:00:00:00:01", "100 02:00:00:00:00:02"), cleared);
+
+        final ApiResponse noToken = withEvpn.handle(new ApiRequest("DELETE", "/api/v1/bgp/duplicates?vni=100&mac=02:00:00:00:00:01",
+            null, null, null, null));
+        assertEquals(401, noToken.status());
+        assertEquals(2, cleared.size(), "refused before it reached the control plane");
+        final ApiResponse withoutBgp = send("DELETE", "/api/v1/bgp/duplicates?vni=100&mac=02:00:00:00:00:01", null);
+        assertEquals(404, withoutBgp.status());
+        assertEquals(400, withEvpn.handle(new ApiRequest("DELETE", "/api/v1/bgp/duplicates?vni=100&mac=ff:ff:ff:ff:ff:ff",
+            null, null, BEARER, null)).status(), "a group MAC is never an FDB entry");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
+        "GET    | /api/v1/bgp/duplicates | DELETE",
         "GET    | /api/v1/fdb/flood | POST, DELETE",
         "GET    | /api/v1/reload    | POST",
         "DELETE | /api/v1/fdb/flush | POST",
