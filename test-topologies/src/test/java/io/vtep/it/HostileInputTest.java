@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.Origin;
 import io.vtep.fdb.VniFdb;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Wait;
 
 /**
@@ -21,25 +18,14 @@ import io.vtep.topology.Wait;
  * ({@link KernelPeerTopology}): a MAC flood from one access host with the default limits, a table
  * full of spoofed VTEP sources, and one spoofed VXLAN packet carrying a local host's MAC.
  */
-class HostileInputTest
+class HostileInputTest extends KernelPeerTest
 {
     private static final int VNI = KernelPeerTopology.VNI;
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", Requirements.SYSTEM_PYTHON);
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     /**
