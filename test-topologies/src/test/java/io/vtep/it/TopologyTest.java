@@ -14,7 +14,7 @@ import io.vtep.topology.Topology;
  * each test method and closed after it, also when the test failed. A subclass's own
  * {@code @BeforeEach} runs after this one's, so it can build on {@link #topology}.
  */
-abstract class TopologyTest
+public abstract class TopologyTest
 {
     protected Topology topology;
 
@@ -22,14 +22,14 @@ abstract class TopologyTest
     protected abstract void requirements();
 
     @BeforeEach
-    final void createTopology()
+    protected final void createTopology()
     {
         requirements();
         topology = Topology.create();
     }
 
     @AfterEach
-    final void closeTopology()
+    protected final void closeTopology()
     {
         if (topology != null)
         {
