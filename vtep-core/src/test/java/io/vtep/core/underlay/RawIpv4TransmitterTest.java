@@ -57,7 +57,7 @@ class RawIpv4TransmitterTest
     }
 
     @AfterEach
-    void tearDown() throws IOException
+    void tearDown() throws Exception
     {
         link.close(transmitter);
     }

@@ -53,7 +53,7 @@ class RawIpv6TransmitterTest
     }
 
     @AfterEach
-    void tearDown() throws IOException
+    void tearDown() throws Exception
     {
         link.close(transmitter);
     }

@@ -31,9 +31,12 @@ final class UnderlayLink implements AutoCloseable
 
     final String vtepNamespace;
     final String peerNamespace;
+    /** The VTEP's address on the link, without prefix length. */
+    final String vtepAddress;
+    /** The peer's address on the link, without prefix length. */
+    final String peerAddress;
     private final TestNamespaces namespaces;
     private final boolean ipv6;
-    private final String peerAddress;
 
     private UnderlayLink(
         final TestNamespaces namespaces, final boolean ipv6, final String vtepCidr, final String peerCidr,
@@ -41,6 +44,7 @@ final class UnderlayLink implements AutoCloseable
     {
         this.namespaces = namespaces;
         this.ipv6 = ipv6;
+        this.vtepAddress = vtepCidr.substring(0, vtepCidr.indexOf('/'));
         this.peerAddress = peerCidr.substring(0, peerCidr.indexOf('/'));
         vtepNamespace = namespaces.create(ipv6);
         peerNamespace = namespaces.create(ipv6);
@@ -154,7 +158,7 @@ final class UnderlayLink implements AutoCloseable
      * Closes the transmitter first (it holds a socket in the VTEP's namespace), then deletes both
      * namespaces.
      */
-    void close(final UnderlayTransmitter transmitter) throws IOException
+    void close(final AutoCloseable transmitter) throws Exception
     {
         try
         {
