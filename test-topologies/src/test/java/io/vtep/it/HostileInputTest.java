@@ -70,16 +70,7 @@ class HostileInputTest extends KernelPeerTest
     {
         net.vtepNs.sysctl("net.ipv4.conf.all.rp_filter", "0");
         net.vtepNs.sysctl("net.ipv4.conf.ul0.rp_filter", "0");
-        final String config = """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-            fdb: { ageing-seconds: 3 }
-            """.formatted(KernelPeerTopology.VTEP_IP, VNI, VNI);
+        final String config = net.vtepConfigWithoutFloodList("fdb: { ageing-seconds: 3 }");
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, config);
         final var vteps = vtep.fdb().remoteVteps();
 
