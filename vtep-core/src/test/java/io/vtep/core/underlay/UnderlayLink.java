@@ -26,8 +26,10 @@ final class UnderlayLink implements AutoCloseable
     static final String VTEP_DEVICE = "va";
     static final String PEER_DEVICE = "vb";
 
-    /** How long a capture or a stalled send storm may take before the test fails. */
+    /** How long a capture may wait for its packet before the test fails. */
     private static final long WAIT_SECONDS = 5;
+    /** How long a send storm may take before the test fails: blocking sends would take minutes. */
+    private static final long STORM_SECONDS = 30;
 
     final String vtepNamespace;
     final String peerNamespace;
@@ -46,11 +48,27 @@ final class UnderlayLink implements AutoCloseable
         this.ipv6 = ipv6;
         this.vtepAddress = vtepCidr.substring(0, vtepCidr.indexOf('/'));
         this.peerAddress = peerCidr.substring(0, peerCidr.indexOf('/'));
-        vtepNamespace = namespaces.create(ipv6);
-        peerNamespace = namespaces.create(ipv6);
-        namespaces.veth(vtepNamespace, VTEP_DEVICE, peerNamespace, PEER_DEVICE);
-        addAddress(vtepNamespace, vtepCidr, VTEP_DEVICE, addressOptions);
-        addAddress(peerNamespace, peerCidr, PEER_DEVICE, addressOptions);
+        try
+        {
+            vtepNamespace = namespaces.create(ipv6);
+            peerNamespace = namespaces.create(ipv6);
+            namespaces.veth(vtepNamespace, VTEP_DEVICE, peerNamespace, PEER_DEVICE);
+            addAddress(vtepNamespace, vtepCidr, VTEP_DEVICE, addressOptions);
+            addAddress(peerNamespace, peerCidr, PEER_DEVICE, addressOptions);
+        }
+        catch (final IOException | RuntimeException | Error ex)
+        {
+            // The test never gets this link to close: delete what was made of it here.
+            try
+            {
+                namespaces.close();
+            }
+            catch (final IOException closing)
+            {
+                ex.addSuppressed(closing);
+            }
+            throw ex;
+        }
     }
 
     /** 10.99.0.1/24 (VTEP) and 10.99.0.2/24 (peer), with IPv6 off so no DAD or MLD frame appears. */
@@ -101,7 +119,7 @@ final class UnderlayLink implements AutoCloseable
         final Thread sender = new Thread(sending, "underlay-sender");
         sender.setDaemon(true);
         sender.start();
-        return sending.get(6 * WAIT_SECONDS, TimeUnit.SECONDS); // blocking sends: minutes
+        return sending.get(STORM_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A packet socket on the peer's end, which sees every frame that crosses the link. */
