@@ -1,17 +1,7 @@
 package io.vtep.benchmarks;
 
-import java.util.concurrent.TimeUnit;
-
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import io.vtep.metrics.CounterLayout;
@@ -26,13 +16,7 @@ import io.vtep.metrics.Side;
  * the VTEP), against a baseline that does the same surrounding work without the bumps. Compare the
  * difference with {@code PipelineBenchmark.accessUnicastBatch} / 32 for the share of a frame.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Frames.ADD_OPENS, Frames.NATIVE_ACCESS})
-@State(Scope.Thread)
-public class CountingCostBenchmark
+public class CountingCostBenchmark extends AverageTimeBenchmark
 {
     /** Rows as in a gateway with a few hundred VNIs and VTEPs, so the counters are not all in L1. */
     private static final int VNIS = 512;

@@ -1,18 +1,8 @@
 package io.vtep.benchmarks;
 
-import java.util.concurrent.TimeUnit;
-
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.vtep.encap.VlanTag;
 import io.vtep.encap.VxlanDecoder;
@@ -27,13 +17,7 @@ import io.vtep.encap.VxlanDecoder;
  *   leaves the buffer as it was, so each call does the same work.</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Frames.ADD_OPENS, Frames.NATIVE_ACCESS})
-@State(Scope.Thread)
-public class DecapBenchmark
+public class DecapBenchmark extends AverageTimeBenchmark
 {
     static final int PAYLOAD_OFFSET = 64;
     static final int TAGGED_FRAME_OFFSET = 1024;

@@ -1,19 +1,11 @@
 package io.vtep.benchmarks;
 
-import java.util.concurrent.TimeUnit;
-
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.vtep.encap.FlowHash;
 import io.vtep.encap.SourcePortRange;
@@ -38,12 +30,7 @@ import io.vtep.encap.VxlanEncapsulator;
  * The inner frame is never modified, so calling {@code encapsulate} again on the same buffer
  * redoes exactly the same work.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Frames.ADD_OPENS, Frames.NATIVE_ACCESS})
-public class EncapBenchmark
+public class EncapBenchmark extends AverageTimeBenchmark
 {
     static final int VNI = 100;
     /** Headroom in front of the inner frame, as in a FrameBatch slot. */

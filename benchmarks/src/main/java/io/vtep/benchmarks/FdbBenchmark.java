@@ -1,19 +1,10 @@
 package io.vtep.benchmarks;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbConductor;
@@ -45,13 +36,7 @@ import io.vtep.fdb.VniFdb;
  *   the table to purge them (a new slot array: that allocation is the writer's, by design).</li>
  * </ul>
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Frames.ADD_OPENS, Frames.NATIVE_ACCESS})
-@State(Scope.Thread)
-public class FdbBenchmark
+public class FdbBenchmark extends AverageTimeBenchmark
 {
     static final int VNI = 100;
     static final int ATTACHMENTS = 4;

@@ -1,21 +1,12 @@
 package io.vtep.benchmarks;
 
-import java.util.concurrent.TimeUnit;
-
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import io.vtep.core.pipeline.AccessPipeline;
 import io.vtep.core.pipeline.Attachment;
@@ -60,13 +51,7 @@ import io.vtep.metrics.Side;
  * <p>There is no variant without counters: the pipeline bumps its {@code DataPathCounters}
  * unconditionally and offers no way to leave them out, so every figure includes them.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {Frames.ADD_OPENS, Frames.NATIVE_ACCESS})
-@State(Scope.Thread)
-public class PipelineBenchmark
+public class PipelineBenchmark extends AverageTimeBenchmark
 {
     static final int BATCH = 32;
     static final int VNI = 100;

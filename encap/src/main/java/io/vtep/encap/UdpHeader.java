@@ -1,11 +1,7 @@
 package io.vtep.encap;
 
-import java.nio.ByteOrder;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-
 /**
- * Flyweight over a UDP header (RFC 768).
+ * Layout of a UDP header (RFC 768).
  *
  * <pre>
  *    0                   1                   2                   3
@@ -22,11 +18,9 @@ import org.agrona.MutableDirectBuffer;
  * {@code 0xFFFF}; over IPv6 a zero checksum is invalid (RFC 8200 §8.1) except for tunnels
  * that opt in per RFC 6935/6936.
  *
- * <p>Setters need the wrapped buffer to be a {@link MutableDirectBuffer}; wrapping a read-only
- * {@link DirectBuffer} gives a read-only view.
- *
- * <p>The data path uses only the offset constants; the instance view is for tests and
- * diagnostics (package documentation).
+ * <p>Constants only: the offsets and values the data path reads and writes with. The test
+ * sources' {@code UdpHeaderView} decodes and builds the header field by field, an
+ * independent check of what the data path wrote (package documentation).
  */
 public final class UdpHeader
 {
@@ -39,104 +33,7 @@ public final class UdpHeader
     /** IANA-assigned VXLAN port (RFC 7348 §5). Linux defaults to 8472 unless told otherwise. */
     public static final int VXLAN_PORT = 4789;
 
-    private DirectBuffer buffer;
-    private MutableDirectBuffer mutableBuffer;
-    private int offset;
-
-    /**
-     * Points this flyweight at a header.
-     *
-     * @param buffer holding the datagram; writable if it is a {@link MutableDirectBuffer}.
-     * @param offset of the first byte of the UDP header.
-     * @return this for chaining.
-     */
-    public UdpHeader wrap(final DirectBuffer buffer, final int offset)
+    private UdpHeader()
     {
-        this.buffer = buffer;
-        this.mutableBuffer = buffer instanceof MutableDirectBuffer mutable ? mutable : null;
-        this.offset = offset;
-        return this;
-    }
-
-    /**
-     * A length field that covers at least the header and no more than the bytes received.
-     * The checksum is not checked here.
-     *
-     * @param buffer holding the datagram.
-     * @param offset of the UDP header.
-     * @param length bytes available from {@code offset} (the IP payload length).
-     * @return true when the header is complete and its length is consistent.
-     */
-    public static boolean isValid(final DirectBuffer buffer, final int offset, final int length)
-    {
-        if (length < LENGTH)
-        {
-            return false;
-        }
-
-        final int udpLength = buffer.getShort(offset + LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        return udpLength >= LENGTH && udpLength <= length;
-    }
-
-    public DirectBuffer buffer()
-    {
-        return buffer;
-    }
-
-    public int offset()
-    {
-        return offset;
-    }
-
-    public int payloadOffset()
-    {
-        return offset + LENGTH;
-    }
-
-    public int sourcePort()
-    {
-        return buffer.getShort(offset + SOURCE_PORT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-    }
-
-    public UdpHeader sourcePort(final int port)
-    {
-        mutableBuffer.putShort(offset + SOURCE_PORT_OFFSET, (short)port, ByteOrder.BIG_ENDIAN);
-        return this;
-    }
-
-    public int destinationPort()
-    {
-        return buffer.getShort(offset + DESTINATION_PORT_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-    }
-
-    public UdpHeader destinationPort(final int port)
-    {
-        mutableBuffer.putShort(offset + DESTINATION_PORT_OFFSET, (short)port, ByteOrder.BIG_ENDIAN);
-        return this;
-    }
-
-    /**
-     * @return length of header plus payload in bytes.
-     */
-    public int length()
-    {
-        return buffer.getShort(offset + LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-    }
-
-    public UdpHeader length(final int length)
-    {
-        mutableBuffer.putShort(offset + LENGTH_OFFSET, (short)length, ByteOrder.BIG_ENDIAN);
-        return this;
-    }
-
-    public int checksum()
-    {
-        return buffer.getShort(offset + CHECKSUM_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-    }
-
-    public UdpHeader checksum(final int checksum)
-    {
-        mutableBuffer.putShort(offset + CHECKSUM_OFFSET, (short)checksum, ByteOrder.BIG_ENDIAN);
-        return this;
     }
 }

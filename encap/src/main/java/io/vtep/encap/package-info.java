@@ -4,14 +4,18 @@
  *
  * <p>The header classes ({@link io.vtep.encap.EthernetHeader}, {@link io.vtep.encap.Ipv4Header},
  * {@link io.vtep.encap.Ipv6Header}, {@link io.vtep.encap.UdpHeader},
- * {@link io.vtep.encap.VxlanHeader}) have two parts with two users. Their <b>offset and length
- * constants</b> are the layout the data path reads and writes with: {@link io.vtep.encap.VxlanDecoder},
- * {@link io.vtep.encap.VxlanEncapsulator} (packed 8-byte writes of the precomputed outer headers),
- * {@link io.vtep.encap.FlowHash} and the access pipeline use only those, since a flyweight per
- * header would add a wrap and a bounds check per field per packet. Their <b>instance views</b>
- * ({@code wrap}, accessors, setters, {@code isValid}) are for tests, fuzz targets and
- * diagnostics: they decode a captured packet field by field, as an independent check of what the
- * data path wrote. {@link io.vtep.encap.VlanTag} is static operations only.
+ * {@link io.vtep.encap.VxlanHeader}) are <b>constants only</b>: the offsets, lengths and flags
+ * the data path reads and writes with, under the RFC diagram of each header.
+ * {@link io.vtep.encap.VxlanDecoder}, {@link io.vtep.encap.VxlanEncapsulator} (packed 8-byte
+ * writes of the precomputed outer headers), {@link io.vtep.encap.FlowHash}, the offloads and the
+ * access pipeline compute with them directly, since a flyweight per header would add a wrap and
+ * a bounds check per field per packet. The receive checks the data path makes are its own:
+ * {@link io.vtep.encap.VxlanDecoder#decode} for VXLAN, the kernel's UDP socket for the outer
+ * IP and UDP headers, and each offload for the inner headers it touches. Field-by-field views
+ * ({@code Ipv4HeaderView} and the like, with {@code wrap}, accessors, setters and
+ * {@code isValid}) live in this module's test sources, on one {@code HeaderView} base: they
+ * decode a captured or encapsulated packet independently of the data path's arithmetic, which
+ * is what a golden-byte test needs. {@link io.vtep.encap.VlanTag} is static operations only.
  *
  * <p>Everything is in network byte order. The per-packet code ({@link io.vtep.encap.VxlanDecoder},
  * {@link io.vtep.encap.VxlanEncapsulator}, {@link io.vtep.encap.FlowHash},

@@ -142,13 +142,13 @@ class ChecksumTest
         assertEquals(0x844F, Checksum.ipv4PseudoHeaderSum(0xC000_0201, 0xC000_0202, IpProtocol.UDP, 58));
 
         final UnsafeBuffer ipv4 = new UnsafeBuffer(new byte[20]);
-        new Ipv4Header().wrap(ipv4, 0).sourceAddress(0xC000_0201).destinationAddress(0xC000_0202);
+        new Ipv4HeaderView().wrap(ipv4, 0).sourceAddress(0xC000_0201).destinationAddress(0xC000_0202);
         assertEquals(0x844F, Checksum.ipv4PseudoHeaderSum(ipv4, 0, IpProtocol.UDP, 58));
 
         // RFC 8200 §8.1 for 2001:db8::1 -> 2001:db8::2, UDP, length 58:
         // 2 * (2001 + 0db8) + 0001 + 0002 + 003a + 0011 = 5bc0, no carry.
         final UnsafeBuffer ipv6 = new UnsafeBuffer(new byte[40]);
-        new Ipv6Header().wrap(ipv6, 0).sourceAddress(0x2001_0DB8_0000_0000L, 1).destinationAddress(0x2001_0DB8_0000_0000L, 2);
+        new Ipv6HeaderView().wrap(ipv6, 0).sourceAddress(0x2001_0DB8_0000_0000L, 1).destinationAddress(0x2001_0DB8_0000_0000L, 2);
         final int expected = (2 * (0x2001 + 0x0DB8) + 1 + 2 + 58 + 17);
         assertEquals(expected, Checksum.ipv6PseudoHeaderSum(ipv6, 0, IpProtocol.UDP, 58));
         // ... which is the unfinished checksum of kernel-vxlan-ipv6.pcap packet 2.
@@ -159,7 +159,7 @@ class ChecksumTest
     void ipv4HeaderValidationRejectsBadHeaders()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[24]);
-        new Ipv4Header().wrap(buffer, 0).versionAndIhl(4, 5).totalLength(20).ttl(64).protocol(17)
+        new Ipv4HeaderView().wrap(buffer, 0).versionAndIhl(4, 5).totalLength(20).ttl(64).protocol(17)
             .sourceAddress(0x0A00_0001).destinationAddress(0x0A00_0002).updateHeaderChecksum();
         assertTrue(Checksum.isValidIpv4Header(buffer, 0, 20));
 

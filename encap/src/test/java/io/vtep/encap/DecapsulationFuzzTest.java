@@ -21,8 +21,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * §3.2.1). The packet ends where its buffer ends, so a read past it throws instead of going
  * unnoticed.
  *
- * <p>Properties: no exception; every offset a flyweight hands out stays inside the packet;
- * {@link VxlanDecoder#decode} agrees with the {@link VxlanHeader} flyweight (the VNI, the I flag
+ * <p>Properties: no exception; every offset a header view hands out stays inside the packet;
+ * {@link VxlanDecoder#decode} agrees with the {@link VxlanHeaderView} (the VNI, the I flag
  * rule of RFC 7348 §5); finishing a checksum writes only the two octets of its field; segments
  * lie inside the super-frame and carry its payload exactly once.
  *
@@ -40,11 +40,11 @@ class DecapsulationFuzzTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(packet.clone());
         final int length = packet.length;
-        if (!EthernetHeader.isValid(length))
+        if (!EthernetHeaderView.isValid(length))
         {
             return;
         }
-        final EthernetHeader ethernet = new EthernetHeader().wrap(buffer, 0);
+        final EthernetHeaderView ethernet = new EthernetHeaderView().wrap(buffer, 0);
         int network = ethernet.payloadOffset();
         int etherType = ethernet.etherType();
         if (VlanTag.isTagged(buffer, 0))
@@ -60,9 +60,9 @@ class DecapsulationFuzzTest
 
         final int transport;
         final int transportLength;
-        if (etherType == EthernetHeader.ETHER_TYPE_IPV4 && Ipv4Header.isValid(buffer, network, length - network))
+        if (etherType == EthernetHeader.ETHER_TYPE_IPV4 && Ipv4HeaderView.isValid(buffer, network, length - network))
         {
-            final Ipv4Header ip = new Ipv4Header().wrap(buffer, network);
+            final Ipv4HeaderView ip = new Ipv4HeaderView().wrap(buffer, network);
             assertTrue(ip.payloadOffset() <= network + ip.totalLength() && network + ip.totalLength() <= length);
             if (ip.protocol() != IpProtocol.UDP)
             {
@@ -71,9 +71,9 @@ class DecapsulationFuzzTest
             transport = ip.payloadOffset();
             transportLength = ip.totalLength() - ip.headerLength();
         }
-        else if (etherType == EthernetHeader.ETHER_TYPE_IPV6 && Ipv6Header.isValid(buffer, network, length - network))
+        else if (etherType == EthernetHeader.ETHER_TYPE_IPV6 && Ipv6HeaderView.isValid(buffer, network, length - network))
         {
-            final Ipv6Header ip = new Ipv6Header().wrap(buffer, network);
+            final Ipv6HeaderView ip = new Ipv6HeaderView().wrap(buffer, network);
             assertTrue(ip.payloadOffset() + ip.payloadLength() <= length);
             if (ip.nextHeader() != IpProtocol.UDP)
             {
@@ -86,11 +86,11 @@ class DecapsulationFuzzTest
         {
             return;
         }
-        if (!UdpHeader.isValid(buffer, transport, transportLength))
+        if (!UdpHeaderView.isValid(buffer, transport, transportLength))
         {
             return;
         }
-        final UdpHeader udp = new UdpHeader().wrap(buffer, transport);
+        final UdpHeaderView udp = new UdpHeaderView().wrap(buffer, transport);
         final int payload = udp.payloadOffset();
         final int payloadLength = udp.length() - UdpHeader.LENGTH;
         assertTrue(payload + payloadLength <= length);
@@ -101,7 +101,7 @@ class DecapsulationFuzzTest
             assertEquals(VxlanDecoder.MALFORMED, vni);
             return;
         }
-        final VxlanHeader vxlan = new VxlanHeader().wrap(buffer, payload);
+        final VxlanHeaderView vxlan = new VxlanHeaderView().wrap(buffer, payload);
         if ((vxlan.flags() & VxlanHeader.FLAG_I) == 0)
         {
             assertEquals(VxlanDecoder.FLAGS, vni, "the I flag is clear: the VNI is not valid (RFC 7348 §5)");

@@ -27,7 +27,7 @@ class KernelCaptureTest
     private static final int VNI = 100;
     private static final long IPV6_MULTICAST_MAC_PREFIX = 0x3333_0000_0000L;
 
-    /** A VXLAN packet found in a capture, located with the module's own flyweights. */
+    /** A VXLAN packet found in a capture, located with the test header views. */
     record CapturedVxlan(PcapFile.Packet packet, UnsafeBuffer buffer, int ipOffset, boolean ipv6, int udpOffset, int udpLength)
     {
         int payloadOffset()
@@ -64,17 +64,17 @@ class KernelCaptureTest
 
         int hopLimit()
         {
-            return ipv6 ? new Ipv6Header().wrap(buffer, ipOffset).hopLimit() : new Ipv4Header().wrap(buffer, ipOffset).ttl();
+            return ipv6 ? new Ipv6HeaderView().wrap(buffer, ipOffset).hopLimit() : new Ipv4HeaderView().wrap(buffer, ipOffset).ttl();
         }
 
         int sourcePort()
         {
-            return new UdpHeader().wrap(buffer, udpOffset).sourcePort();
+            return new UdpHeaderView().wrap(buffer, udpOffset).sourcePort();
         }
 
         int udpChecksum()
         {
-            return new UdpHeader().wrap(buffer, udpOffset).checksum();
+            return new UdpHeaderView().wrap(buffer, udpOffset).checksum();
         }
 
         @Override
@@ -99,18 +99,18 @@ class KernelCaptureTest
             final int protocol = capture.networkProtocol(packet);
 
             final int udpOffset;
-            if (protocol == EthernetHeader.ETHER_TYPE_IPV4 && Ipv4Header.isValid(buffer, ipOffset, ipLength))
+            if (protocol == EthernetHeader.ETHER_TYPE_IPV4 && Ipv4HeaderView.isValid(buffer, ipOffset, ipLength))
             {
-                final Ipv4Header ip = new Ipv4Header().wrap(buffer, ipOffset);
+                final Ipv4HeaderView ip = new Ipv4HeaderView().wrap(buffer, ipOffset);
                 if (ip.protocol() != IpProtocol.UDP)
                 {
                     continue;
                 }
                 udpOffset = ip.payloadOffset();
             }
-            else if (protocol == EthernetHeader.ETHER_TYPE_IPV6 && Ipv6Header.isValid(buffer, ipOffset, ipLength))
+            else if (protocol == EthernetHeader.ETHER_TYPE_IPV6 && Ipv6HeaderView.isValid(buffer, ipOffset, ipLength))
             {
-                final Ipv6Header ip = new Ipv6Header().wrap(buffer, ipOffset);
+                final Ipv6HeaderView ip = new Ipv6HeaderView().wrap(buffer, ipOffset);
                 if (ip.nextHeader() != IpProtocol.UDP)
                 {
                     continue;
@@ -122,9 +122,9 @@ class KernelCaptureTest
                 continue;
             }
 
-            final UdpHeader udp = new UdpHeader().wrap(buffer, udpOffset);
+            final UdpHeaderView udp = new UdpHeaderView().wrap(buffer, udpOffset);
             final int udpAvailable = packet.data().length - udpOffset;
-            if (UdpHeader.isValid(buffer, udpOffset, udpAvailable) && udp.destinationPort() == UdpHeader.VXLAN_PORT)
+            if (UdpHeaderView.isValid(buffer, udpOffset, udpAvailable) && udp.destinationPort() == UdpHeader.VXLAN_PORT)
             {
                 packets.add(new CapturedVxlan(
                     packet, buffer, ipOffset, protocol == EthernetHeader.ETHER_TYPE_IPV6, udpOffset, udp.length()));
@@ -161,13 +161,13 @@ class KernelCaptureTest
         for (final CapturedVxlan vxlan : vxlanPackets(captureName))
         {
             final String where = captureName + " " + vxlan;
-            final VxlanHeader header = new VxlanHeader().wrap(vxlan.buffer(), vxlan.payloadOffset());
+            final VxlanHeaderView header = new VxlanHeaderView().wrap(vxlan.buffer(), vxlan.payloadOffset());
             assertEquals(VNI, VxlanDecoder.decode(vxlan.buffer(), vxlan.payloadOffset(), vxlan.udpLength() - UdpHeader.LENGTH), where);
             assertEquals(VxlanHeader.FLAG_I, header.flags(), where + ": only the I flag");
             assertEquals(0, header.reserved1(), where);
             assertEquals(0, header.reserved2(), where);
 
-            final EthernetHeader inner = new EthernetHeader().wrap(vxlan.buffer(), vxlan.frameOffset());
+            final EthernetHeaderView inner = new EthernetHeaderView().wrap(vxlan.buffer(), vxlan.frameOffset());
             final long source = inner.sourceMac();
             final long destination = inner.destinationMac();
             if ((destination & 0xFFFF_0000_0000L) == IPV6_MULTICAST_MAC_PREFIX)
@@ -248,8 +248,8 @@ class KernelCaptureTest
             }
             else
             {
-                final Ipv4Header kernelIp = new Ipv4Header().wrap(expectedBuffer, 0);
-                final Ipv4Header ourIp = new Ipv4Header().wrap(ours, outer);
+                final Ipv4HeaderView kernelIp = new Ipv4HeaderView().wrap(expectedBuffer, 0);
+                final Ipv4HeaderView ourIp = new Ipv4HeaderView().wrap(ours, outer);
                 assertNotEquals(0, kernelIp.identification(), where + ": kernel identification");
                 assertEquals(0, kernelIp.flagsAndFragmentOffset(), where + ": kernel leaves DF clear (df unset)");
                 assertTrue(Checksum.isValidIpv4Header(expectedBuffer, 0, expected.length), where);
@@ -259,11 +259,11 @@ class KernelCaptureTest
 
                 // With the kernel's identification and flags, our header checksum is the kernel's.
                 final UnsafeBuffer patched = new UnsafeBuffer(Bytes.copy(ours, outer, Ipv4Header.LENGTH));
-                new Ipv4Header().wrap(patched, 0)
+                new Ipv4HeaderView().wrap(patched, 0)
                     .identification(kernelIp.identification())
                     .flagsAndFragmentOffset(kernelIp.flagsAndFragmentOffset())
                     .updateHeaderChecksum();
-                assertEquals(kernelIp.headerChecksum(), new Ipv4Header().wrap(patched, 0).headerChecksum(), where);
+                assertEquals(kernelIp.headerChecksum(), new Ipv4HeaderView().wrap(patched, 0).headerChecksum(), where);
 
                 // Take our values of the deliberate differences, then demand byte identity.
                 kernelIp.identification(ourIp.identification())
@@ -288,7 +288,7 @@ class KernelCaptureTest
             {
                 ipv4Offsets.add(vxlan.ipOffset());
             }
-            final EthernetHeader inner = new EthernetHeader().wrap(vxlan.buffer(), vxlan.frameOffset());
+            final EthernetHeaderView inner = new EthernetHeaderView().wrap(vxlan.buffer(), vxlan.frameOffset());
             if (inner.etherType() == EthernetHeader.ETHER_TYPE_IPV4)
             {
                 ipv4Offsets.add(inner.payloadOffset());
@@ -301,7 +301,7 @@ class KernelCaptureTest
                 assertTrue(Checksum.isValidIpv4Header(vxlan.buffer(), offset, available), where);
 
                 final UnsafeBuffer copy = new UnsafeBuffer(Bytes.copy(vxlan.buffer(), offset, Ipv4Header.LENGTH));
-                final Ipv4Header header = new Ipv4Header().wrap(copy, 0);
+                final Ipv4HeaderView header = new Ipv4HeaderView().wrap(copy, 0);
                 final int kernels = header.headerChecksum();
                 header.headerChecksum(0x1234).updateHeaderChecksum();
                 assertEquals(kernels, header.headerChecksum(), where);
@@ -342,13 +342,13 @@ class KernelCaptureTest
             for (final CapturedVxlan vxlan : packets)
             {
                 assertTrue(vxlan.sourcePort() >= 32768 && vxlan.sourcePort() <= 60999, name + " " + vxlan);
-                if (new EthernetHeader().wrap(vxlan.buffer(), vxlan.frameOffset()).etherType() == EthernetHeader.ETHER_TYPE_ARP)
+                if (new EthernetHeaderView().wrap(vxlan.buffer(), vxlan.frameOffset()).etherType() == EthernetHeader.ETHER_TYPE_ARP)
                 {
                     arpPorts.add(vxlan.sourcePort());
                 }
             }
             final List<CapturedVxlan> pings = packets.stream()
-                .filter(p -> new EthernetHeader().wrap(p.buffer(), p.frameOffset()).etherType() == EthernetHeader.ETHER_TYPE_IPV4)
+                .filter(p -> new EthernetHeaderView().wrap(p.buffer(), p.frameOffset()).etherType() == EthernetHeader.ETHER_TYPE_IPV4)
                 .toList();
             for (int i = 0; i + 1 < pings.size(); i += 2)
             {

@@ -3,7 +3,7 @@ package io.vtep.encap;
 import java.nio.ByteOrder;
 import org.agrona.concurrent.UnsafeBuffer;
 
-/** Builds inner Ethernet frames for tests with the module's own flyweights. */
+/** Builds inner Ethernet frames for tests with the test header views. */
 final class TestFrames
 {
     static final long MAC_1 = 0x0230_0000_0001L;
@@ -20,8 +20,8 @@ final class TestFrames
     {
         final int length = EthernetHeader.LENGTH + Ipv4Header.LENGTH + 20;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
-        new EthernetHeader().wrap(buffer, 0).destinationMac(MAC_2).sourceMac(MAC_1).etherType(EthernetHeader.ETHER_TYPE_IPV4);
-        new Ipv4Header().wrap(buffer, 14).versionAndIhl(4, 5).totalLength(length - 14)
+        new EthernetHeaderView().wrap(buffer, 0).destinationMac(MAC_2).sourceMac(MAC_1).etherType(EthernetHeader.ETHER_TYPE_IPV4);
+        new Ipv4HeaderView().wrap(buffer, 14).versionAndIhl(4, 5).totalLength(length - 14)
             .flagsAndFragmentOffset(flagsAndFragmentOffset).ttl(64).protocol(protocol)
             .sourceAddress(source).destinationAddress(destination).updateHeaderChecksum();
         buffer.putShort(34, (short)sourcePort, ByteOrder.BIG_ENDIAN);
@@ -43,8 +43,8 @@ final class TestFrames
         final int extensionCount = extensions.length / 2;
         final int length = EthernetHeader.LENGTH + Ipv6Header.LENGTH + 8 * extensionCount + 20;
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
-        new EthernetHeader().wrap(buffer, 0).destinationMac(MAC_2).sourceMac(MAC_1).etherType(EthernetHeader.ETHER_TYPE_IPV6);
-        new Ipv6Header().wrap(buffer, 14).versionClassAndFlowLabel(6, 0, 0).payloadLength(length - 54)
+        new EthernetHeaderView().wrap(buffer, 0).destinationMac(MAC_2).sourceMac(MAC_1).etherType(EthernetHeader.ETHER_TYPE_IPV6);
+        new Ipv6HeaderView().wrap(buffer, 14).versionClassAndFlowLabel(6, 0, 0).payloadLength(length - 54)
             .nextHeader(extensionCount > 0 ? extensions[0] : protocol).hopLimit(64)
             .sourceAddress(sourceHigh, sourceLow).destinationAddress(0x2001_0DB8_0000_0000L, 0xFFFF);
 

@@ -99,7 +99,7 @@ class VxlanDecoderTest
     void decodesEveryVniAsNonNegative(final int vni)
     {
         final UnsafeBuffer buffer = Bytes.bufferWith(GOLDEN, 0, 0);
-        new VxlanHeader().wrap(buffer, 0).vni(vni);
+        new VxlanHeaderView().wrap(buffer, 0).vni(vni);
         buffer.putByte(7, (byte)0xFF); // reserved byte must not leak into the VNI
 
         assertEquals(vni, VxlanDecoder.decode(buffer, 0, GOLDEN.length));

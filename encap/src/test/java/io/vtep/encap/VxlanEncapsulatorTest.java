@@ -115,14 +115,14 @@ class VxlanEncapsulatorTest
 
         final int outer4 = new VxlanEncapsulator(LOCAL_4, 4789, 64)
             .encapsulate(buffer, 64, 42, 100, VtepAddress.parse("239.1.1.100"), 43497);
-        final Ipv4Header ipv4 = new Ipv4Header().wrap(buffer, outer4);
+        final Ipv4HeaderView ipv4 = new Ipv4HeaderView().wrap(buffer, outer4);
         assertEquals(1, ipv4.ttl());
         assertEquals(0xC738, ipv4.headerChecksum());
         assertTrue(Checksum.isValidIpv4Header(buffer, outer4, 20));
 
         final int outer6 = new VxlanEncapsulator(LOCAL_6, 4789, 64)
             .encapsulate(buffer, 64, 42, 100, VtepAddress.parse("ff0e::100"), 43497);
-        assertEquals(1, new Ipv6Header().wrap(buffer, outer6).hopLimit());
+        assertEquals(1, new Ipv6HeaderView().wrap(buffer, outer6).hopLimit());
         assertUdpChecksumVerifiesOverIpv6(buffer, outer6);
     }
 
@@ -152,13 +152,13 @@ class VxlanEncapsulatorTest
         final VxlanEncapsulator over4 = new VxlanEncapsulator(LOCAL_4, 4789, 64);
         assertEquals(65535 - 36, over4.maxFrameLength());
         final int outer4 = over4.encapsulate(buffer, 100, over4.maxFrameLength(), 1, REMOTE_4, 1);
-        assertEquals(65535, new Ipv4Header().wrap(buffer, outer4).totalLength());
+        assertEquals(65535, new Ipv4HeaderView().wrap(buffer, outer4).totalLength());
 
         final VxlanEncapsulator over6 = new VxlanEncapsulator(LOCAL_6, 4789, 64);
         assertEquals(65535 - 16, over6.maxFrameLength());
         final int outer6 = over6.encapsulate(buffer, 100, over6.maxFrameLength(), 1, REMOTE_6, 1);
-        assertEquals(65535, new Ipv6Header().wrap(buffer, outer6).payloadLength());
-        assertEquals(65535, new UdpHeader().wrap(buffer, outer6 + 40).length());
+        assertEquals(65535, new Ipv6HeaderView().wrap(buffer, outer6).payloadLength());
+        assertEquals(65535, new UdpHeaderView().wrap(buffer, outer6 + 40).length());
         assertUdpChecksumVerifiesOverIpv6(buffer, outer6);
     }
 
@@ -187,8 +187,8 @@ class VxlanEncapsulatorTest
                 final int udpOffset;
                 if (pair[0].isIpv6())
                 {
-                    assertTrue(Ipv6Header.isValid(buffer, outer, packetLength), "seed=" + seed);
-                    final Ipv6Header ip = new Ipv6Header().wrap(buffer, outer);
+                    assertTrue(Ipv6HeaderView.isValid(buffer, outer, packetLength), "seed=" + seed);
+                    final Ipv6HeaderView ip = new Ipv6HeaderView().wrap(buffer, outer);
                     assertEquals(IpProtocol.UDP, ip.nextHeader());
                     assertTrue(pair[0].isAt(buffer, outer + Ipv6Header.SOURCE_ADDRESS_OFFSET));
                     assertTrue(pair[1].isAt(buffer, outer + Ipv6Header.DESTINATION_ADDRESS_OFFSET));
@@ -197,9 +197,9 @@ class VxlanEncapsulatorTest
                 }
                 else
                 {
-                    assertTrue(Ipv4Header.isValid(buffer, outer, packetLength), "seed=" + seed);
+                    assertTrue(Ipv4HeaderView.isValid(buffer, outer, packetLength), "seed=" + seed);
                     assertTrue(Checksum.isValidIpv4Header(buffer, outer, packetLength), "seed=" + seed);
-                    final Ipv4Header ip = new Ipv4Header().wrap(buffer, outer);
+                    final Ipv4HeaderView ip = new Ipv4HeaderView().wrap(buffer, outer);
                     assertEquals(packetLength, ip.totalLength());
                     assertTrue(ip.dontFragment());
                     assertEquals(IpProtocol.UDP, ip.protocol());
@@ -208,11 +208,11 @@ class VxlanEncapsulatorTest
                     udpOffset = ip.payloadOffset();
                 }
 
-                final UdpHeader udp = new UdpHeader().wrap(buffer, udpOffset);
-                assertTrue(UdpHeader.isValid(buffer, udpOffset, packetLength - (udpOffset - outer)));
+                final UdpHeaderView udp = new UdpHeaderView().wrap(buffer, udpOffset);
+                assertTrue(UdpHeaderView.isValid(buffer, udpOffset, packetLength - (udpOffset - outer)));
                 assertEquals(sourcePort, udp.sourcePort());
                 assertEquals(4789, udp.destinationPort());
-                assertEquals(VxlanHeader.FLAG_I, new VxlanHeader().wrap(buffer, udp.payloadOffset()).flags());
+                assertEquals(VxlanHeader.FLAG_I, new VxlanHeaderView().wrap(buffer, udp.payloadOffset()).flags());
                 assertEquals(vni, VxlanDecoder.decode(buffer, udp.payloadOffset(), udp.length() - UdpHeader.LENGTH),
                     "seed=" + seed);
                 assertEquals(frameOffset, udp.payloadOffset() + VxlanDecoder.INNER_FRAME_OFFSET);
@@ -296,13 +296,13 @@ class VxlanEncapsulatorTest
             final int outer = encapsulator.encapsulate(buffer, 56, length, 0xFFFFFF, REMOTE_6, 0xFFFF);
 
             assertUdpChecksumVerifiesOverIpv6(buffer, outer);
-            assertFalse(new UdpHeader().wrap(buffer, outer + 40).checksum() == 0, "zero is never sent over IPv6");
+            assertFalse(new UdpHeaderView().wrap(buffer, outer + 40).checksum() == 0, "zero is never sent over IPv6");
         }
     }
 
     static void assertUdpChecksumVerifiesOverIpv6(final UnsafeBuffer buffer, final int outerOffset)
     {
-        final Ipv6Header ip = new Ipv6Header().wrap(buffer, outerOffset);
+        final Ipv6HeaderView ip = new Ipv6HeaderView().wrap(buffer, outerOffset);
         final int pseudoHeaderSum = Checksum.ipv6PseudoHeaderSum(buffer, outerOffset, IpProtocol.UDP, ip.payloadLength());
 
         assertEquals(Checksum.VALID_SUM,

@@ -15,9 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,6 +26,7 @@ import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.fdb.Origin;
 import io.vtep.it.EvpnFrrTopology;
+import io.vtep.it.TopologyTest;
 import io.vtep.metrics.DropReason;
 import io.vtep.metrics.Side;
 import io.vtep.topology.FrrPeer;
@@ -73,7 +71,7 @@ import io.vtep.topology.Wait;
  * JVM's: used heap after repeated {@code System.gc()}, with the routes installed minus before.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EvpnFrrScaleBench
+class EvpnFrrScaleBench extends TopologyTest
 {
     static final int VNI = EvpnFrrTopology.VNI;
     static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
@@ -86,25 +84,11 @@ class EvpnFrrScaleBench
     static final long VTEP_POLL_MS = 50;
     static final long FRR_POLL_MS = 200;
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology();
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     // ------------------------------------------------------------------------------------

@@ -17,8 +17,6 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
@@ -27,7 +25,6 @@ import io.vtep.topology.Json;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 
 /**
@@ -42,26 +39,15 @@ import io.vtep.topology.VtepProcess;
  * {@code bin/vtep fdb show}, {@code fdb show --vni 100}, {@code vni list} run inside the vtep
  * namespace; HTTP checks use a Java HttpClient built on a thread inside the namespace.
  */
-class ApiAndCliTest
+class ApiAndCliTest extends KernelPeerTest
 {
     private static final int PINGS = 3;
     private static final Duration CLI_TIMEOUT = Duration.ofMinutes(2);
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping");
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     private static ExecResult vtepCommand(final Netns ns, final String... args)

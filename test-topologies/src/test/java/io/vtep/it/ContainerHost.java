@@ -1,11 +1,8 @@
 package io.vtep.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 
 import org.testcontainers.containers.Container;
-import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 
 import com.github.dockerjava.api.model.Capability;
@@ -19,7 +16,7 @@ import io.vtep.topology.PingResult;
  * neither), offloads are off so its frames are what a wire carries (docs/architecture.md §8), and IPv6 is off.
  * {@code NET_ADMIN} is for that set-up inside the container only.
  */
-final class ContainerHost extends GenericContainer<ContainerHost>
+final class ContainerHost extends BashContainer<ContainerHost>
 {
     private final String name;
     private final String overlayCidr;
@@ -105,23 +102,6 @@ final class ContainerHost extends GenericContainer<ContainerHost>
                 result.getStdout() + result.getStderr());
         }
         return result;
-    }
-
-    Container.ExecResult exec(final String bash)
-    {
-        try
-        {
-            return execInContainer("/bin/bash", "-c", bash);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 
     private static void sleep(final long millis)

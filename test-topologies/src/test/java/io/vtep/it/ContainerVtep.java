@@ -1,7 +1,5 @@
 package io.vtep.it;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +9,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.testcontainers.containers.Container;
-import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.Network;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.images.builder.Transferable;
@@ -30,7 +27,7 @@ import com.github.dockerjava.api.model.Capability;
  * their interface names would be a coin toss. Until {@code eth1} is up, a wrapper in front of the
  * image's entrypoint waits (vtep refuses a configuration naming a missing interface).
  */
-final class ContainerVtep extends GenericContainer<ContainerVtep>
+final class ContainerVtep extends BashContainer<ContainerVtep>
 {
     static final String ACCESS_IF = "eth1";
 
@@ -140,23 +137,6 @@ final class ContainerVtep extends GenericContainer<ContainerVtep>
     {
         final Container.ExecResult result = exec("/opt/vtep/bin/vtep fdb show");
         return result.getStdout() + result.getStderr();
-    }
-
-    Container.ExecResult exec(final String bash)
-    {
-        try
-        {
-            return execInContainer("/bin/bash", "-c", bash);
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 
     /** What to print when a test fails: the log, the FDB. */

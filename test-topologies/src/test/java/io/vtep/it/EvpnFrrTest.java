@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.api.ApiClient;
@@ -27,7 +24,6 @@ import io.vtep.topology.Iperf3Result;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.Wait;
 
@@ -41,7 +37,7 @@ import io.vtep.topology.Wait;
  *
  * What FRR shows is read with vtysh (JSON); what vtep installed is read from its FDB in-process.
  */
-class EvpnFrrTest
+class EvpnFrrTest extends TopologyTest
 {
     static final int VNI = EvpnFrrTopology.VNI;
     static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
@@ -51,25 +47,11 @@ class EvpnFrrTest
     static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(15);
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", "iperf3", "tshark");
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     private EvpnFrrTopology net()

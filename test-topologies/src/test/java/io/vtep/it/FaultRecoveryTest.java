@@ -7,14 +7,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -29,31 +25,17 @@ import io.vtep.topology.Wait;
  *  h1 10.0.0.1 ─acc1─ [vtep 192.0.2.1] ─ul0──ul0─ [FRR + kernel VTEP 192.0.2.2] ─acc0─ h2 10.0.0.2
  * </pre>
  */
-class FaultRecoveryTest
+class FaultRecoveryTest extends TopologyTest
 {
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     /** Far above what any of the faults takes (a hold time of 9 s, FRR's connect retry of 2 s, a JVM start). */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(60);
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping");
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.Origin;
 import io.vtep.fdb.VniFdb;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Wait;
 
 /**
@@ -21,25 +18,14 @@ import io.vtep.topology.Wait;
  * ({@link KernelPeerTopology}): a MAC flood from one access host with the default limits, a table
  * full of spoofed VTEP sources, and one spoofed VXLAN packet carrying a local host's MAC.
  */
-class HostileInputTest
+class HostileInputTest extends KernelPeerTest
 {
     private static final int VNI = KernelPeerTopology.VNI;
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", Requirements.SYSTEM_PYTHON);
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     /**
@@ -84,16 +70,7 @@ class HostileInputTest
     {
         net.vtepNs.sysctl("net.ipv4.conf.all.rp_filter", "0");
         net.vtepNs.sysctl("net.ipv4.conf.ul0.rp_filter", "0");
-        final String config = """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-            fdb: { ageing-seconds: 3 }
-            """.formatted(KernelPeerTopology.VTEP_IP, VNI, VNI);
+        final String config = net.vtepConfigWithoutFloodList("fdb: { ageing-seconds: 3 }");
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, config);
         final var vteps = vtep.fdb().remoteVteps();
 

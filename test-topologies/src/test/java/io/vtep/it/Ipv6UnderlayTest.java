@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Host;
@@ -16,7 +14,6 @@ import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.TcpTransfer;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 
 /**
@@ -24,21 +21,13 @@ import io.vtep.topology.Tshark;
  * IPv6 whose checksum is zero or wrong, so every reply that comes back proves the outer UDP
  * checksum vtep computed.
  */
-class Ipv6UnderlayTest
+class Ipv6UnderlayTest extends TopologyTest
 {
-    private Topology topology;
 
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "tshark");
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

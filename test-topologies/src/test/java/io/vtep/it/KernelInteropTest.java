@@ -8,8 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.metrics.Side;
@@ -20,7 +18,6 @@ import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.TcpTransfer;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VxlanRecord;
 import io.vtep.topology.Wait;
@@ -29,23 +26,13 @@ import io.vtep.topology.Wait;
  * vtep against a Linux kernel VTEP with static flood lists (issue proofs 1 and 2): ARP, ping both
  * ways, 10 s of iperf3 TCP, both FDBs, and the packets on the underlay as tshark decodes them.
  */
-class KernelInteropTest
+class KernelInteropTest extends KernelPeerTest
 {
-    private Topology topology;
-    private KernelPeerTopology net;
 
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "iperf3", "tshark");
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -8,14 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.metrics.DropReason;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VxlanRecord;
 import io.vtep.topology.Wait;
@@ -24,23 +21,14 @@ import io.vtep.topology.Wait;
  * vtep against a kernel VTEP: multicast mode, ageing, MTU, and hostile underlay input
  * (issue proofs 5, 6, 8, 9).
  */
-class KernelPeerFeaturesTest
+class KernelPeerFeaturesTest extends TopologyTest
 {
     private static final int VNI = KernelPeerTopology.VNI;
 
-    private Topology topology;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "tshark");
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -64,6 +64,17 @@ final class KernelPeerTopology
     /** vtep's configuration: acc1 untagged into VNI 100, the kernel VTEP in the flood list. */
     String vtepConfig(final String extra)
     {
+        return vtepConfig("flood: [" + KERNEL_IP + "]", extra);
+    }
+
+    /** vtep's configuration without a flood list: the kernel VTEP is one it must learn from the data plane. */
+    String vtepConfigWithoutFloodList(final String extra)
+    {
+        return vtepConfig("", extra);
+    }
+
+    private static String vtepConfig(final String vniKeys, final String extra)
+    {
         return """
             vtep:
               local-ip: %s
@@ -72,8 +83,8 @@ final class KernelPeerTopology
                 vlans: { untagged: %d }
             vnis:
               - vni: %d
-                flood: [%s]
+                %s
             %s
-            """.formatted(VTEP_IP, VNI, VNI, KERNEL_IP, extra);
+            """.formatted(VTEP_IP, VNI, VNI, vniKeys, extra);
     }
 }

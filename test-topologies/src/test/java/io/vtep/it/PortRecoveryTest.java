@@ -10,15 +10,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.port.PortLink;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Wait;
 
 /**
@@ -27,21 +24,17 @@ import io.vtep.topology.Wait;
  * must resume without a restart, and {@code /readyz} must say the port is not forwarding meanwhile.
  * The time to recover is measured and printed, not asserted (only a generous bound).
  */
-class PortRecoveryTest
+class PortRecoveryTest extends KernelPeerTest
 {
     /** Generous: recovery takes well under a second here; this only catches "never". */
     private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
 
-    private Topology topology;
-    private KernelPeerTopology net;
     private InProcessVtep vtep;
 
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping");
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
     }
 
     private void start(final int pipelines) throws Exception
@@ -55,12 +48,6 @@ class PortRecoveryTest
         final PingResult ping = net.h1.ping("10.0.0.2", 3);
         assertEquals(3, ping.received(), () -> ping + "\n" + topology.diagnostics());
         assertEquals("200 ready", readyz());
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

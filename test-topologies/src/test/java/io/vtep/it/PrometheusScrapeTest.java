@@ -19,8 +19,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
@@ -29,7 +27,6 @@ import io.vtep.topology.ExecResult;
 import io.vtep.topology.Json;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -43,7 +40,7 @@ import io.vtep.topology.Wait;
  * failures on ul0, never reach an access port or the VXLAN socket, so the per-VNI counts stay
  * exact, and the BGP series exist (the dashboard uses them) with the session below Established.
  */
-class PrometheusScrapeTest
+class PrometheusScrapeTest extends KernelPeerTest
 {
     private static final int VNI = KernelPeerTopology.VNI;
     /** Frames the test sends each way; each 100 bytes (Ethernet 14 + IPv4 20 + UDP 8 + 58). */
@@ -65,22 +62,11 @@ class PrometheusScrapeTest
     /** A gauge that moves with every scrape by design (how long ago each thread last beat). */
     private static final String HEARTBEAT_AGE = "vtep_thread_heartbeat_age_seconds";
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "prometheus", "promtool");
         Requirements.requireScapy();
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,6 @@ import io.vtep.topology.Host;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 
 /**
@@ -33,22 +31,25 @@ import io.vtep.topology.Tshark;
  * sends broadcasts as fast as a Python packet socket can for {@value #STORM_SECONDS} s; h3 counts
  * what reaches it.
  */
-class StormControlTest
+class StormControlTest extends TopologyTest
 {
     private static final int RATE = 200;
     private static final int STORM_SECONDS = 3;
 
-    private Topology topology;
     private Host storm;
     private Host h2;
     private Host h3;
     private InProcessVtep vtep;
 
+    @Override
+    protected void requirements()
+    {
+        Requirements.requireTools("ping", "tshark");
+    }
+
     @BeforeEach
     void build() throws Exception
     {
-        Requirements.requireTools("ping", "tshark");
-        topology = Topology.create();
         final Netns vtepNs = topology.namespace("vtep");
         vtepNs.addAddress("lo", "192.0.2.1/32");
         storm = topology.host("storm", "10.0.0.1/24", vtepNs, "acc1");
@@ -63,12 +64,6 @@ class StormControlTest
             vnis:
               - { vni: 100 }
             """.formatted(RATE));
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +17,6 @@ import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VxlanRecord;
 import io.vtep.topology.Wait;
@@ -36,34 +34,28 @@ import io.vtep.topology.Wait;
  *    h1 10.0.0.1     h2 10.0.0.2     h3 10.0.0.3
  * </pre>
  */
-class ThreeVtepTest
+class ThreeVtepTest extends TopologyTest
 {
-    private Topology topology;
     private Netns vtepNs;
     private Host h1;
     private Host h2;
     private Host h3;
     private InProcessVtep vtep;
 
-    @BeforeEach
-    void build() throws Exception
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "tshark");
         Requirements.requireScapy();
-        topology = Topology.create();
-        final Netns underlay = topology.namespace("ul");
-        underlay.addBridge("sw0");
+    }
+
+    @BeforeEach
+    void build() throws Exception
+    {
         vtepNs = topology.namespace("vtep");
         final Netns kA = topology.namespace("ka");
         final Netns kB = topology.namespace("kb");
-        int port = 1;
-        for (final Netns ns : List.of(vtepNs, kA, kB))
-        {
-            topology.link(ns, "ul0", underlay, "p" + port);
-            underlay.enslave("p" + port, "sw0");
-            ns.addAddress("ul0", "192.0.2." + port + "/24");
-            port++;
-        }
+        switchedUnderlay(List.of(vtepNs, kA, kB));
         h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
         h2 = kernelSide(kA, "192.0.2.2", "10.0.0.2/24", "h2", "192.0.2.1", "192.0.2.3");
         h3 = kernelSide(kB, "192.0.2.3", "10.0.0.3/24", "h3", "192.0.2.1", "192.0.2.2");
@@ -89,12 +81,6 @@ class ThreeVtepTest
         final Host host = topology.host(hostRole, hostCidr, ns, "acc0");
         ns.enslave("acc0", kernel.bridge());
         return host;
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

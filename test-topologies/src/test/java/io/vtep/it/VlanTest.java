@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.metrics.DropReason;
@@ -18,7 +16,6 @@ import io.vtep.topology.Host;
 import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VxlanRecord;
 import io.vtep.topology.Wait;
@@ -33,24 +30,15 @@ import io.vtep.topology.Wait;
  *     └─acc1─ [vtep 192.0.2.1] ── [kernel 192.0.2.2: vxlan100+br0 ─ h100 10.0.0.2, vxlan200+br1 ─ h200 10.0.0.2]
  * </pre>
  */
-class VlanTest
+class VlanTest extends TopologyTest
 {
     private static final String TAGGED_MAC = "02:10:00:00:00:01";
 
-    private Topology topology;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "tshark");
         Requirements.requireScapy();
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +14,6 @@ import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 
 /**
@@ -36,9 +34,8 @@ import io.vtep.topology.Tshark;
  * flood [kB]. kA is a member of VNI 100 only, yet sends into 200 and 300 (its own flood entries
  * point at vtep), as a misconfigured or malicious VTEP would. All defaults: no accept-from key.
  */
-class VniSourceCheckTest
+class VniSourceCheckTest extends TopologyTest
 {
-    private Topology topology;
     private Host h1;
     private Host h2;
     private Host h3;
@@ -47,25 +44,20 @@ class VniSourceCheckTest
     private Host hx;
     private InProcessVtep vtep;
 
-    @BeforeEach
-    void build() throws Exception
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "tshark");
         Requirements.requireScapy();
-        topology = Topology.create();
-        final Netns underlay = topology.namespace("ul");
-        underlay.addBridge("sw0");
+    }
+
+    @BeforeEach
+    void build() throws Exception
+    {
         final Netns vtepNs = topology.namespace("vtep");
         final Netns kA = topology.namespace("ka");
         final Netns kB = topology.namespace("kb");
-        int port = 1;
-        for (final Netns ns : List.of(vtepNs, kA, kB))
-        {
-            topology.link(ns, "ul0", underlay, "p" + port);
-            underlay.enslave("p" + port, "sw0");
-            ns.addAddress("ul0", "192.0.2." + port + "/24");
-            port++;
-        }
+        switchedUnderlay(List.of(vtepNs, kA, kB));
         h1 = topology.host("h1", "10.0.100.1/24", vtepNs, "acc1");
         h4 = topology.host("h4", "10.0.200.4/24", vtepNs, "acc2");
         h5 = topology.host("h5", "10.0.200.5/24", vtepNs, "acc3");
@@ -103,12 +95,6 @@ class VniSourceCheckTest
     {
         final KernelVtep kernel = topology.kernelVtep(ns).vni(vni).localIp(localIp).learning(true).bridge(bridge).create();
         kernel.addFloodEntry("192.0.2.1");
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,7 +14,6 @@ import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -29,21 +26,13 @@ import io.vtep.topology.Wait;
  *  h1 10.0.0.1 ─acc1─ [vtep A 192.0.2.1] ─ul0──ul0─ [vtep B 192.0.2.2] ─acc1─ h2 10.0.0.2
  * </pre>
  */
-class VtepToVtepTest
+class VtepToVtepTest extends TopologyTest
 {
-    private Topology topology;
 
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "iperf3", "ethtool");
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     private static String config(final String localIp, final String remoteIp, final String driver)

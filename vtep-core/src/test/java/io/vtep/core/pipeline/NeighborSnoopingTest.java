@@ -13,7 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.testing.DiscardingTransmitter;
 import io.vtep.core.testing.EthernetFrames;
+import io.vtep.core.testing.PipelineInput;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
@@ -91,10 +93,7 @@ class NeighborSnoopingTest
 
     private void receive(final AccessPipeline pipeline, final byte[] frame)
     {
-        final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(batch.slotFrameOffset(0), frame);
-        batch.add(batch.slotFrameOffset(0), frame.length);
-        pipeline.process(batch, now);
+        pipeline.process(PipelineInput.batchOf(frame), now);
     }
 
     private List<Neighbor> drain()
@@ -271,19 +270,7 @@ class NeighborSnoopingTest
         final NeighborHandler ignore = (vni, mac, ip) -> { };
         // ports and underlay that take frames without recording them (recording allocates)
         eth2.refuse = true;
-        final io.vtep.core.underlay.UnderlayTransmitter discard = new io.vtep.core.underlay.UnderlayTransmitter()
-        {
-            @Override
-            public boolean send(final org.agrona.DirectBuffer buffer, final int offset, final int length)
-            {
-                return true;
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        final DiscardingTransmitter discard = new DiscardingTransmitter();
         final AccessPipeline fromEth1 = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(2, 16)),
             VtepAddress.parse("192.0.2.1"), 4789, 64, SourcePortRange.DEFAULT, 1500, discard)
             .neighborQueue(queue).accessPipeline(port1);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.FrameOffload;
 import io.vtep.core.testing.EthernetFrames;
+import io.vtep.core.testing.PipelineInput;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingSegmentTransmitter;
 import io.vtep.core.testing.RecordingTransmitter;
@@ -109,24 +110,15 @@ class PipelineTest
 
     private void receiveOnAccess(final AccessPipeline pipeline, final byte[] frame)
     {
-        final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(batch.slotFrameOffset(0), frame);
-        batch.add(batch.slotFrameOffset(0), frame.length);
-        pipeline.process(batch, now);
+        pipeline.process(PipelineInput.batchOf(frame), now);
         fdb.conductor().doWork();
     }
 
     /** A VXLAN packet's UDP payload (8-byte header + inner frame) received from {@code vtep}. */
     private void receiveFromOverlay(final VtepAddress vtep, final int vni, final int flags, final byte[] inner)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 + inner.length + 64));
-        final int offset = 32;
-        buffer.putByte(offset, (byte)flags);
-        buffer.putByte(offset + 4, (byte)(vni >> 16));
-        buffer.putByte(offset + 5, (byte)(vni >> 8));
-        buffer.putByte(offset + 6, (byte)vni);
-        buffer.putBytes(offset + 8, inner);
-        fromOverlay.onIpv4Datagram(buffer, offset, 8 + inner.length, vtep.ipv4(), now);
+        final UnsafeBuffer buffer = PipelineInput.vxlanPayload(flags, vni, inner);
+        fromOverlay.onIpv4Datagram(buffer, PipelineInput.VXLAN_OFFSET, 8 + inner.length, vtep.ipv4(), now);
         fdb.conductor().doWork();
     }
 

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.port.FrameBatch;
+import io.vtep.core.testing.DiscardingTransmitter;
 import io.vtep.core.testing.EthernetFrames;
+import io.vtep.core.testing.PipelineInput;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
@@ -103,23 +105,14 @@ class SourceChecksTest
 
     private void receiveFromOverlay(final VtepAddress vtep, final int vni, final byte[] inner)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 + inner.length + 64));
-        final int offset = 32;
-        buffer.putByte(offset, (byte)0x08);
-        buffer.putByte(offset + 4, (byte)(vni >> 16));
-        buffer.putByte(offset + 5, (byte)(vni >> 8));
-        buffer.putByte(offset + 6, (byte)vni);
-        buffer.putBytes(offset + 8, inner);
-        fromOverlay.onIpv4Datagram(buffer, offset, 8 + inner.length, vtep.ipv4(), now);
+        final UnsafeBuffer buffer = PipelineInput.vxlanPayload(PipelineInput.FLAG_I, vni, inner);
+        fromOverlay.onIpv4Datagram(buffer, PipelineInput.VXLAN_OFFSET, 8 + inner.length, vtep.ipv4(), now);
         fdb.conductor().doWork();
     }
 
     private void receiveOnAccess(final byte[] frame)
     {
-        final FrameBatch batch = new FrameBatch(1);
-        batch.buffer().putBytes(batch.slotFrameOffset(0), frame);
-        batch.add(batch.slotFrameOffset(0), frame.length);
-        fromEth1.process(batch, now);
+        fromEth1.process(PipelineInput.batchOf(frame), now);
         fdb.conductor().doWork();
     }
 
@@ -241,19 +234,7 @@ class SourceChecksTest
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         threads.setThreadAllocatedMemoryEnabled(true);
         eth1.refuse = true; // takes nothing and records nothing (recording allocates)
-        final io.vtep.core.underlay.UnderlayTransmitter discard = new io.vtep.core.underlay.UnderlayTransmitter()
-        {
-            @Override
-            public boolean send(final org.agrona.DirectBuffer buffer, final int offset, final int length)
-            {
-                return true;
-            }
-
-            @Override
-            public void close()
-            {
-            }
-        };
+        final DiscardingTransmitter discard = new DiscardingTransmitter();
         port1.stormControl(new StormControl(1000, 1000, 1000, 0, now));
         vni100.stormControl(new StormControl(1000, 1000, 1000, 0, now));
         final DataPlane plane = new DataPlane(tables, counters, LOCAL, 4789, 64, SourcePortRange.DEFAULT, 1500, discard);
@@ -271,16 +252,12 @@ class SourceChecksTest
             for (int i = 0; i < 20_000; i++)
             {
                 now += 100_000L; // 10k frames a second: over every rate, so buckets refuse and refill
-                batch.clear();
-                batch.buffer().putBytes(batch.slotFrameOffset(0), broadcast);
-                batch.add(batch.slotFrameOffset(0), broadcast.length);
+                PipelineInput.refill(batch, broadcast);
                 access.process(batch, now);
                 for (final VtepAddress from : senders)
                 {
-                    datagram.putByte(32, (byte)0x08);
-                    datagram.putInt(36, 100 << 8, java.nio.ByteOrder.BIG_ENDIAN);
-                    datagram.putBytes(40, inner);
-                    overlay.onIpv4Datagram(datagram, 32, 8 + inner.length, from.ipv4(), now);
+                    final int length = PipelineInput.putVxlan(datagram, 32, PipelineInput.FLAG_I, 100, inner);
+                    overlay.onIpv4Datagram(datagram, 32, length, from.ipv4(), now);
                 }
             }
             allocated = threads.getCurrentThreadAllocatedBytes() - before;

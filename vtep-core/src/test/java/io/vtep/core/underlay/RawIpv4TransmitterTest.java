@@ -19,8 +19,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.util.Arrays;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -35,11 +33,10 @@ import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.nativeio.ThreadCapabilities;
 import io.vtep.core.port.AfPacketPort;
-import io.vtep.core.port.FrameBatch;
 
 /**
- * RawIpv4Transmitter from namespace ns1 (va, 10.99.0.1) to ns2 (vb, 10.99.0.2), where a plain UDP
- * socket on 4789 (or a packet socket) receives what it sent.
+ * RawIpv4Transmitter from the VTEP's namespace (va, 10.99.0.1) to the peer's (vb, 10.99.0.2) over an
+ * {@link UnderlayLink}, where a plain UDP socket on 4789 (or a packet socket) receives what it sent.
  */
 class RawIpv4TransmitterTest
 {
@@ -49,36 +46,26 @@ class RawIpv4TransmitterTest
     private static final byte[] LOCAL = {10, 99, 0, 1};
     private static final byte[] PEER = {10, 99, 0, 2};
 
-    private final TestNamespaces namespaces = new TestNamespaces();
-    private String ns1;
-    private String ns2;
+    private UnderlayLink link;
     private RawIpv4Transmitter transmitter;
 
     @BeforeEach
     void setUp() throws Exception
     {
-        ns1 = namespaces.create(false);
-        ns2 = namespaces.create(false);
-        namespaces.veth(ns1, "va", ns2, "vb");
-        TestNamespaces.ip(ns1, "addr", "add", "10.99.0.1/24", "dev", "va");
-        TestNamespaces.ip(ns2, "addr", "add", "10.99.0.2/24", "dev", "vb");
-        transmitter = NetworkNamespace.call(ns1, () -> new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL)));
+        link = UnderlayLink.ipv4();
+        transmitter = NetworkNamespace.call(link.vtepNamespace, () -> new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL)));
     }
 
     @AfterEach
-    void tearDown() throws IOException
+    void tearDown() throws Exception
     {
-        if (transmitter != null)
-        {
-            transmitter.close();
-        }
-        namespaces.close();
+        link.close(transmitter);
     }
 
     @Test
     void aVxlanPacketArrivesAtAUdpSocketWithItsOwnSourcePort() throws Exception
     {
-        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(VXLAN_PORT)))
+        try (DatagramSocket receiver = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket(VXLAN_PORT)))
         {
             receiver.setSoTimeout(5_000);
             final byte[] packet = vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT, 100, innerFrame(1), 64, true);
@@ -96,7 +83,7 @@ class RawIpv4TransmitterTest
     @Test
     void thePacketLeavesAsWritten() throws Exception
     {
-        try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        try (AfPacketPort capture = link.capture())
         {
             final byte[] packet = vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT, 100, innerFrame(2), 17, true);
             // at an offset in a bigger buffer, as the pipeline writes it into a batch slot's headroom
@@ -104,34 +91,16 @@ class RawIpv4TransmitterTest
             buffer.putBytes(100, packet);
             assertTrue(transmitter.send(buffer, 100, packet.length));
 
-            assertArrayEquals(packet, captureIpv4Udp(capture), "IPv4 + UDP + VXLAN + inner frame, byte for byte");
+            assertArrayEquals(packet, link.capturedUdp(capture), "IPv4 + UDP + VXLAN + inner frame, byte for byte");
         }
     }
 
     @Test
     void aFullSendBufferFailsTheSendInsteadOfBlockingTheWorker() throws Exception
     {
-        // The qdisc holds every packet (8 kbit/s, 10 MB of room), still charged to the socket, so the
-        // send buffer fills after ~150 packets; a blocking sendto() would then wait minutes.
-        TestNamespaces.exec(ns1, "tc", "qdisc", "add", "dev", "va", "root", "tbf", "rate", "8kbit", "burst", "1600",
-            "limit", "10000000");
-        TestNamespaces.ip(ns1, "neigh", "replace", "10.99.0.2", "lladdr", "02:00:00:00:00:99", "dev", "va", "nud", "permanent");
+        link.stallVtepQueue();
         final byte[] packet = vxlanIpv4Packet(LOCAL, PEER, SOURCE_PORT, 100, new byte[1350], 64, true);
-        final UnsafeBuffer buffer = nativeCopy(packet);
-        final FutureTask<Integer> sending = new FutureTask<>(() ->
-        {
-            int refused = 0;
-            for (int i = 0; i < 1000; i++)
-            {
-                refused += transmitter.send(buffer, 0, packet.length) ? 0 : 1;
-            }
-            return refused;
-        });
-        final Thread sender = new Thread(sending, "raw-ipv4-sender");
-        sender.setDaemon(true);
-        sender.start();
-
-        final int refused = sending.get(30, TimeUnit.SECONDS); // blocking sends: minutes
+        final int refused = UnderlayLink.refusedSends(transmitter, nativeCopy(packet), packet.length, 1000);
         assertTrue(refused > 0, "EAGAIN/ENOBUFS reported as a failed send, for the pipeline to count as tx_error");
         assertTrue(refused < 1000, "the packets that fit were taken");
     }
@@ -152,7 +121,7 @@ class RawIpv4TransmitterTest
     @Test
     void aBatchIsSentInOneGoAndARefusedPacketDoesNotStopTheRest() throws Exception
     {
-        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(VXLAN_PORT)))
+        try (DatagramSocket receiver = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket(VXLAN_PORT)))
         {
             receiver.setSoTimeout(5_000);
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(8 * 2048));
@@ -171,14 +140,8 @@ class RawIpv4TransmitterTest
             {
                 assertEquals(i != 2, batch.sent(i), "packet " + i + (i == 2 ? ", over the MTU," : "") + " sent");
             }
-            final java.util.Set<Integer> ports = new java.util.HashSet<>();
-            for (int i = 0; i < 4; i++)
-            {
-                final DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
-                receiver.receive(datagram);
-                ports.add(datagram.getPort());
-            }
-            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 3, SOURCE_PORT + 4), ports);
+            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 3, SOURCE_PORT + 4),
+                UnderlayLink.sourcePorts(receiver, 4));
         }
     }
 
@@ -186,7 +149,7 @@ class RawIpv4TransmitterTest
     void multicastLeavesThroughTheLocalAddressInterface() throws Exception
     {
         final InetAddress group = InetAddress.getByName("239.1.1.100");
-        try (DatagramChannel receiver = NetworkNamespace.call(ns2, () ->
+        try (DatagramChannel receiver = NetworkNamespace.call(link.peerNamespace, () ->
         {
             final DatagramChannel channel = DatagramChannel.open(StandardProtocolFamily.INET);
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -208,7 +171,7 @@ class RawIpv4TransmitterTest
     @Test
     void aLocalAddressThatIsNotLocalIsAClearError()
     {
-        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1,
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(link.vtepNamespace,
             () -> new RawIpv4Transmitter((Inet4Address)InetAddress.getByName("10.99.0.77"))));
         assertTrue(error.getMessage().contains("not assigned to any interface"), error.getMessage());
     }
@@ -216,7 +179,7 @@ class RawIpv4TransmitterTest
     @Test
     void withoutCapNetRawTheErrorSaysSo()
     {
-        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1, () ->
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(link.vtepNamespace, () ->
         {
             ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
             return new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL));
@@ -241,11 +204,11 @@ class RawIpv4TransmitterTest
     {
         // A raw UDP socket without the filter, as a control: the kernel hands it a copy of every
         // UDP packet that arrives.
-        final int control = NetworkNamespace.call(ns1, () -> Libc.socket(
+        final int control = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(
             LinuxConstants.AF_INET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_UDP, "control"));
         try
         {
-            try (DatagramSocket sender = NetworkNamespace.call(ns2, () -> new DatagramSocket()))
+            try (DatagramSocket sender = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket()))
             {
                 for (int i = 0; i < 20; i++)
                 {
@@ -253,12 +216,12 @@ class RawIpv4TransmitterTest
                 }
             }
             final long deadline = System.nanoTime() + 5_000_000_000L;
-            while (rawReceiveQueue(ns1, "00000000:0011") == 0 && System.nanoTime() < deadline)
+            while (rawReceiveQueue(link.vtepNamespace, "00000000:0011") == 0 && System.nanoTime() < deadline)
             {
                 Thread.sleep(10);
             }
-            assertTrue(rawReceiveQueue(ns1, "00000000:0011") > 0, "the control socket queued the packets");
-            assertEquals(0, rawReceiveQueue(ns1, "0100630A:0011"), "the transmitter's socket (bound to 10.99.0.1) queued nothing");
+            assertTrue(rawReceiveQueue(link.vtepNamespace, "00000000:0011") > 0, "the control socket queued the packets");
+            assertEquals(0, rawReceiveQueue(link.vtepNamespace, "0100630A:0011"), "the transmitter's socket (bound to 10.99.0.1) queued nothing");
         }
         finally
         {
@@ -386,30 +349,6 @@ class RawIpv4TransmitterTest
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(bytes.length));
         buffer.putBytes(0, bytes);
         return buffer;
-    }
-
-    /** The IPv4 packet of the first IPv4/UDP frame the port receives (ARP and others skipped). */
-    private static byte[] captureIpv4Udp(final AfPacketPort port)
-    {
-        final FrameBatch batch = new FrameBatch(16);
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final int count = port.receive(batch, 100);
-            for (int i = 0; i < count; i++)
-            {
-                final int offset = batch.frameOffset(i);
-                final UnsafeBuffer frames = batch.buffer();
-                if ((frames.getShort(offset + 12, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x0800 &&
-                    frames.getByte(offset + 14 + 9) == 17)
-                {
-                    final byte[] packet = new byte[batch.frameLength(i) - 14];
-                    frames.getBytes(offset + 14, packet);
-                    return packet;
-                }
-            }
-        }
-        throw new AssertionError("no IPv4 UDP packet captured within 5 s");
     }
 
     private static InetSocketAddress receiveWithin(final DatagramChannel channel, final ByteBuffer into, final long millis)

@@ -20,10 +20,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -31,21 +28,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
-import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.port.AfPacketPort;
-import io.vtep.core.port.FrameBatch;
 
 /**
- * RawIpv6Transmitter from ns1 (va, fd00:99::1) to ns2 (vb, fd00:99::2). IPv6 stays on in these
- * namespaces (it is what is tested); addresses are added with {@code nodad} so they are usable at once.
+ * RawIpv6Transmitter from the VTEP's namespace (va, fd00:99::1) to the peer's (vb, fd00:99::2) over an
+ * {@link UnderlayLink}. IPv6 stays on in these namespaces (it is what is tested).
  */
 class RawIpv6TransmitterTest
 {
     private static final int HOP_LIMIT = 9;
 
-    private final TestNamespaces namespaces = new TestNamespaces();
-    private String ns1;
-    private String ns2;
+    private UnderlayLink link;
     private Inet6Address local;
     private Inet6Address peer;
     private RawIpv6Transmitter transmitter;
@@ -53,30 +46,22 @@ class RawIpv6TransmitterTest
     @BeforeEach
     void setUp() throws Exception
     {
-        ns1 = namespaces.create(true);
-        ns2 = namespaces.create(true);
-        namespaces.veth(ns1, "va", ns2, "vb");
-        TestNamespaces.ip(ns1, "addr", "add", "fd00:99::1/64", "dev", "va", "nodad");
-        TestNamespaces.ip(ns2, "addr", "add", "fd00:99::2/64", "dev", "vb", "nodad");
+        link = UnderlayLink.ipv6();
         local = (Inet6Address)InetAddress.getByName("fd00:99::1");
         peer = (Inet6Address)InetAddress.getByName("fd00:99::2");
-        transmitter = NetworkNamespace.call(ns1, () -> new RawIpv6Transmitter(local, HOP_LIMIT));
+        transmitter = NetworkNamespace.call(link.vtepNamespace, () -> new RawIpv6Transmitter(local, HOP_LIMIT));
     }
 
     @AfterEach
-    void tearDown() throws IOException
+    void tearDown() throws Exception
     {
-        if (transmitter != null)
-        {
-            transmitter.close();
-        }
-        namespaces.close();
+        link.close(transmitter);
     }
 
     @Test
     void theCallersChecksumVerifiesAtTheReceiverAndItsSourcePortIsKept() throws Exception
     {
-        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
+        try (DatagramSocket receiver = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
         {
             // First a packet with a wrong checksum: if the kernel recomputed checksums it would
             // arrive, and the receiver would see port 50124 first.
@@ -105,7 +90,7 @@ class RawIpv6TransmitterTest
     @Test
     void aBatchArrivesWithEachSourcePort() throws Exception
     {
-        try (DatagramSocket receiver = NetworkNamespace.call(ns2, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
+        try (DatagramSocket receiver = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket(new InetSocketAddress("::", VXLAN_PORT))))
         {
             receiver.setSoTimeout(5_000);
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4 * 2048));
@@ -117,29 +102,26 @@ class RawIpv6TransmitterTest
                 batch.add(buffer.addressOffset() + i * 2048, packet.length);
             }
             transmitter.send(batch);
-            final java.util.Set<Integer> ports = new java.util.HashSet<>();
             for (int i = 0; i < 4; i++)
             {
                 assertTrue(batch.sent(i), "packet " + i + " sent");
-                final DatagramPacket datagram = new DatagramPacket(new byte[2048], 2048);
-                receiver.receive(datagram);
-                ports.add(datagram.getPort());
             }
-            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 2, SOURCE_PORT + 3), ports);
+            assertEquals(java.util.Set.of(SOURCE_PORT, SOURCE_PORT + 1, SOURCE_PORT + 2, SOURCE_PORT + 3),
+                UnderlayLink.sourcePorts(receiver, 4));
         }
     }
 
     @Test
     void theUdpPartLeavesAsWrittenUnderTheKernelsIpv6Header() throws Exception
     {
-        try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        try (AfPacketPort capture = link.capture())
         {
             final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, innerFrame(3));
             final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(packet.length + 200));
             buffer.putBytes(100, packet);
             assertTrue(transmitter.send(buffer, 100, packet.length));
 
-            final byte[] captured = captureIpv6Udp(capture);
+            final byte[] captured = link.capturedUdp(capture);
             assertEquals(packet.length, captured.length);
             assertEquals(6, (captured[0] & 0xFF) >> 4, "version");
             assertArrayEquals(Arrays.copyOfRange(packet, 4, 7), Arrays.copyOfRange(captured, 4, 7), "payload length, next header");
@@ -154,11 +136,11 @@ class RawIpv6TransmitterTest
     void multicastLeavesThroughTheLocalAddressInterfaceWithHopLimitOne() throws Exception
     {
         final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
-        try (AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        try (AfPacketPort capture = link.capture())
         {
             final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(4));
             assertTrue(transmitter.send(nativeCopy(packet), 0, packet.length));
-            final byte[] captured = captureIpv6Udp(capture);
+            final byte[] captured = link.capturedUdp(capture);
             assertEquals(1, captured[7] & 0xFF, "multicast hop limit: 1 unless configured, not the unicast " + HOP_LIMIT);
             assertArrayEquals(group.getAddress(), Arrays.copyOfRange(captured, 24, 40));
             assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length));
@@ -171,12 +153,12 @@ class RawIpv6TransmitterTest
     void aConfiguredMulticastHopLimitIsUsed() throws Exception
     {
         final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
-        try (RawIpv6Transmitter scoped = NetworkNamespace.call(ns1, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 5));
-            AfPacketPort capture = NetworkNamespace.call(ns2, () -> AfPacketPort.open("vb")))
+        try (RawIpv6Transmitter scoped = NetworkNamespace.call(link.vtepNamespace, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 5));
+            AfPacketPort capture = link.capture())
         {
             final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(5));
             assertTrue(scoped.send(nativeCopy(packet), 0, packet.length));
-            assertEquals(5, captureIpv6Udp(capture)[7] & 0xFF);
+            assertEquals(5, link.capturedUdp(capture)[7] & 0xFF);
         }
         assertThrows(IllegalArgumentException.class, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 0));
     }
@@ -184,28 +166,9 @@ class RawIpv6TransmitterTest
     @Test
     void aFullSendBufferFailsTheSendInsteadOfBlockingTheWorker() throws Exception
     {
-        // As for IPv4: the qdisc holds every packet, still charged to the socket, until the send
-        // buffer is full; a blocking sendto() would then wait minutes.
-        TestNamespaces.exec(ns1, "tc", "qdisc", "add", "dev", "va", "root", "tbf", "rate", "8kbit", "burst", "1600",
-            "limit", "10000000");
-        TestNamespaces.ip(ns1, "-6", "neigh", "replace", "fd00:99::2", "lladdr", "02:00:00:00:00:99", "dev", "va",
-            "nud", "permanent");
+        link.stallVtepQueue();
         final byte[] packet = vxlanIpv6Packet(local, peer, SOURCE_PORT, 100, new byte[1350]);
-        final UnsafeBuffer buffer = nativeCopy(packet);
-        final FutureTask<Integer> sending = new FutureTask<>(() ->
-        {
-            int refused = 0;
-            for (int i = 0; i < 1000; i++)
-            {
-                refused += transmitter.send(buffer, 0, packet.length) ? 0 : 1;
-            }
-            return refused;
-        });
-        final Thread sender = new Thread(sending, "raw-ipv6-sender");
-        sender.setDaemon(true);
-        sender.start();
-
-        final int refused = sending.get(30, TimeUnit.SECONDS); // blocking sends: minutes
+        final int refused = UnderlayLink.refusedSends(transmitter, nativeCopy(packet), packet.length, 1000);
         assertTrue(refused > 0, "EAGAIN/ENOBUFS reported as a failed send, for the pipeline to count as tx_error");
         assertTrue(refused < 1000, "the packets that fit were taken");
     }
@@ -227,7 +190,7 @@ class RawIpv6TransmitterTest
         assertFalse(transmitter.send(nativeCopy(packet), 0, 47), "shorter than IPv6 + UDP headers");
         assertThrows(IllegalArgumentException.class, () -> new RawIpv6Transmitter(local, 0));
 
-        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1,
+        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(link.vtepNamespace,
             () -> new RawIpv6Transmitter((Inet6Address)InetAddress.getByName("fd00:99::77"), 64)));
         assertTrue(error.getMessage().contains("not assigned to any interface"), error.getMessage());
     }
@@ -255,28 +218,5 @@ class RawIpv6TransmitterTest
         final int udpChecksum = checksum(packet, 40, udpLength, pseudoHeader);
         b.putShort(46, (short)(udpChecksum == 0 ? 0xFFFF : udpChecksum));
         return packet;
-    }
-
-    private static byte[] captureIpv6Udp(final AfPacketPort port)
-    {
-        final FrameBatch batch = new FrameBatch(16);
-        final long deadline = System.nanoTime() + 5_000_000_000L;
-        while (System.nanoTime() < deadline)
-        {
-            final int count = port.receive(batch, 100);
-            for (int i = 0; i < count; i++)
-            {
-                final int offset = batch.frameOffset(i);
-                final UnsafeBuffer frames = batch.buffer();
-                if ((frames.getShort(offset + 12, ByteOrder.BIG_ENDIAN) & 0xFFFF) == 0x86DD &&
-                    frames.getByte(offset + 14 + 6) == 17)
-                {
-                    final byte[] packet = new byte[batch.frameLength(i) - 14];
-                    frames.getBytes(offset + 14, packet);
-                    return packet;
-                }
-            }
-        }
-        throw new AssertionError("no IPv6 UDP packet captured within 5 s");
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -18,12 +17,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
-import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.encap.VtepAddress;
 
 /**
- * UdpGsoTransmitter from namespace ns1 (va) to ns2 (vb) over veth, where a plain UDP socket on 4789
- * receives the datagrams the kernel cut the GSO datagram into: one per segment, each from the
+ * UdpGsoTransmitter from the VTEP's namespace to the peer's over an {@link UnderlayLink}, where a
+ * plain UDP socket on 4789 receives the datagrams the kernel cut the GSO datagram into: one per segment, each from the
  * flow's source port.
  */
 class UdpGsoTransmitterTest
@@ -31,39 +29,24 @@ class UdpGsoTransmitterTest
     private static final int VXLAN_PORT = 4789;
     private static final int SOURCE_PORT = 50_321;
 
-    private final TestNamespaces namespaces = new TestNamespaces();
+    private UnderlayLink link;
     private UdpGsoTransmitter transmitter;
-    private String senderNs;
 
     @AfterEach
-    void tearDown() throws IOException
+    void tearDown() throws Exception
     {
-        if (transmitter != null)
+        if (link != null)
         {
-            transmitter.close();
+            link.close(transmitter);
         }
-        namespaces.close();
     }
 
-    /** @return the namespace the receiver lives in */
-    private String twoNamespaces(final boolean ipv6, final String local, final String peer) throws Exception
+    /** Builds the link and opens the transmitter on the VTEP's side of it. */
+    private void openOver(final UnderlayLink underlay) throws Exception
     {
-        final String ns1 = namespaces.create(ipv6);
-        final String ns2 = namespaces.create(ipv6);
-        namespaces.veth(ns1, "va", ns2, "vb");
-        if (ipv6)
-        {
-            TestNamespaces.ip(ns1, "addr", "add", local + "/64", "dev", "va", "nodad");
-            TestNamespaces.ip(ns2, "addr", "add", peer + "/64", "dev", "vb", "nodad");
-        }
-        else
-        {
-            TestNamespaces.ip(ns1, "addr", "add", local + "/24", "dev", "va");
-            TestNamespaces.ip(ns2, "addr", "add", peer + "/24", "dev", "vb");
-        }
-        senderNs = ns1;
-        transmitter = NetworkNamespace.call(ns1, () -> UdpGsoTransmitter.open(VtepAddress.parse(local), VXLAN_PORT, 64));
-        return ns2;
+        link = underlay;
+        transmitter = NetworkNamespace.call(link.vtepNamespace,
+            () -> UdpGsoTransmitter.open(VtepAddress.parse(link.vtepAddress), VXLAN_PORT, 64));
     }
 
     /** Waits until the opener thread has bound the port (it is asked by the first {@code ready}). */
@@ -87,10 +70,12 @@ class UdpGsoTransmitterTest
         return payload;
     }
 
-    private void sendsOneDatagramPerSegment(final boolean ipv6, final String local, final String peer) throws Exception
+    private void sendsOneDatagramPerSegment(final UnderlayLink underlay) throws Exception
     {
-        final String receiverNs = twoNamespaces(ipv6, local, peer);
-        try (DatagramSocket receiver = NetworkNamespace.call(receiverNs,
+        openOver(underlay);
+        final String local = link.vtepAddress;
+        final String peer = link.peerAddress;
+        try (DatagramSocket receiver = NetworkNamespace.call(link.peerNamespace,
             () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(peer), VXLAN_PORT))))
         {
             receiver.setSoTimeout(5_000);
@@ -122,26 +107,26 @@ class UdpGsoTransmitterTest
     @Test
     void aGsoDatagramArrivesAsOneUdpDatagramPerSegmentOverIpv4() throws Exception
     {
-        sendsOneDatagramPerSegment(false, "10.98.0.1", "10.98.0.2");
+        sendsOneDatagramPerSegment(UnderlayLink.ipv4());
     }
 
     @Test
     void aGsoDatagramArrivesAsOneUdpDatagramPerSegmentOverIpv6() throws Exception
     {
-        sendsOneDatagramPerSegment(true, "fd00:98::1", "fd00:98::2");
+        sendsOneDatagramPerSegment(UnderlayLink.ipv6());
     }
 
     @Test
     void segmentsLongerThanTheMtuAreRefusedNotFragmented() throws Exception
     {
-        twoNamespaces(false, "10.98.0.1", "10.98.0.2");
+        openOver(UnderlayLink.ipv4());
         awaitReady(SOURCE_PORT);
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * 1_500));
         final SegmentTransmitter.Scratch scratch = transmitter.newScratch();
-        assertFalse(transmitter.send(scratch, VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_480,
+        assertFalse(transmitter.send(scratch, VtepAddress.parse(link.peerAddress), SOURCE_PORT, buffer.addressOffset(), 2 * 1_480,
             1_480),
             "1,480 + 28 bytes of headers over a 1,500-byte MTU: EMSGSIZE");
-        assertTrue(transmitter.send(scratch, VtepAddress.parse("10.98.0.2"), SOURCE_PORT, buffer.addressOffset(), 2 * 1_472,
+        assertTrue(transmitter.send(scratch, VtepAddress.parse(link.peerAddress), SOURCE_PORT, buffer.addressOffset(), 2 * 1_472,
             1_472));
     }
 
@@ -149,9 +134,9 @@ class UdpGsoTransmitterTest
     @Test
     void aPortInUseElsewhereStaysOnTheOneByOnePath() throws Exception
     {
-        twoNamespaces(false, "10.98.0.1", "10.98.0.2");
-        try (DatagramSocket other = NetworkNamespace.call(senderNs,
-            () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName("10.98.0.1"), SOURCE_PORT + 1))))
+        openOver(UnderlayLink.ipv4());
+        try (DatagramSocket other = NetworkNamespace.call(link.vtepNamespace,
+            () -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName(link.vtepAddress), SOURCE_PORT + 1))))
         {
             assertFalse(transmitter.ready(SOURCE_PORT + 1));
             awaitReady(SOURCE_PORT);

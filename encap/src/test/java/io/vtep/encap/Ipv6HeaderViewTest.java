@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-class Ipv6HeaderTest
+class Ipv6HeaderViewTest
 {
     /** Outer header of kernel-vxlan-ipv6.pcap packet 2, as the Linux VXLAN driver wrote it. */
     private static final byte[] GOLDEN = Bytes.of(
@@ -24,7 +24,7 @@ class Ipv6HeaderTest
     @Test
     void decodesGolden()
     {
-        final Ipv6Header header = new Ipv6Header().wrap(Bytes.bufferWith(GOLDEN, 14, 58), 14);
+        final Ipv6HeaderView header = new Ipv6HeaderView().wrap(Bytes.bufferWith(GOLDEN, 14, 58), 14);
 
         assertEquals(6, header.version());
         assertEquals(0, header.trafficClass());
@@ -44,7 +44,7 @@ class Ipv6HeaderTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[50]);
 
-        new Ipv6Header().wrap(buffer, 3)
+        new Ipv6HeaderView().wrap(buffer, 3)
             .versionClassAndFlowLabel(6, 0, 0)
             .payloadLength(58)
             .nextHeader(IpProtocol.UDP)
@@ -59,7 +59,7 @@ class Ipv6HeaderTest
     void trafficClassAndFlowLabelShareTheFirstWordWithoutClobbering()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[40]);
-        final Ipv6Header header = new Ipv6Header().wrap(buffer, 0).versionClassAndFlowLabel(6, 0xAB, 0xCDEF1);
+        final Ipv6HeaderView header = new Ipv6HeaderView().wrap(buffer, 0).versionClassAndFlowLabel(6, 0xAB, 0xCDEF1);
 
         assertBytes(Bytes.of(0x6A, 0xBC, 0xDE, 0xF1), buffer, 0); // 6 | AB | CDEF1
         assertEquals(0xAB, header.trafficClass());
@@ -79,13 +79,13 @@ class Ipv6HeaderTest
     @Test
     void validatesVersionAndPayloadLength()
     {
-        assertTrue(Ipv6Header.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 98));
-        assertTrue(Ipv6Header.isValid(Bytes.bufferWith(GOLDEN, 0, 70), 0, 110)); // trailing padding
-        assertFalse(Ipv6Header.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 97)); // payload length lies
-        assertFalse(Ipv6Header.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 39)); // short header
+        assertTrue(Ipv6HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 98));
+        assertTrue(Ipv6HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 70), 0, 110)); // trailing padding
+        assertFalse(Ipv6HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 97)); // payload length lies
+        assertFalse(Ipv6HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 58), 0, 39)); // short header
 
         final byte[] version4 = GOLDEN.clone();
         version4[0] = 0x40;
-        assertFalse(Ipv6Header.isValid(Bytes.bufferWith(version4, 0, 58), 0, 98));
+        assertFalse(Ipv6HeaderView.isValid(Bytes.bufferWith(version4, 0, 58), 0, 98));
     }
 }

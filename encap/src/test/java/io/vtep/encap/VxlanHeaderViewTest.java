@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-class VxlanHeaderTest
+class VxlanHeaderViewTest
 {
     /** VXLAN header of kernel-vxlan-ipv4.pcap packet 1. */
     private static final byte[] GOLDEN = Bytes.of(
@@ -20,7 +20,7 @@ class VxlanHeaderTest
     @Test
     void decodesGolden()
     {
-        final VxlanHeader header = new VxlanHeader().wrap(Bytes.bufferWith(GOLDEN, 42, 14), 42);
+        final VxlanHeaderView header = new VxlanHeaderView().wrap(Bytes.bufferWith(GOLDEN, 42, 14), 42);
 
         assertEquals(VxlanHeader.FLAG_I, header.flags());
         assertEquals(0, header.reserved1());
@@ -35,7 +35,7 @@ class VxlanHeaderTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[10]);
         buffer.setMemory(0, 10, (byte)0xFF);
 
-        new VxlanHeader().wrap(buffer, 1).flags(VxlanHeader.FLAG_I).vni(100);
+        new VxlanHeaderView().wrap(buffer, 1).flags(VxlanHeader.FLAG_I).vni(100);
 
         assertBytes(GOLDEN, buffer, 1);
     }
@@ -43,7 +43,7 @@ class VxlanHeaderTest
     @Test
     void readsReservedFieldsSeparatelyFromFlagsAndVni()
     {
-        final VxlanHeader header = new VxlanHeader().wrap(Bytes.bufferWith(Bytes.of(
+        final VxlanHeaderView header = new VxlanHeaderView().wrap(Bytes.bufferWith(Bytes.of(
             0xFF,             // every flag
             0xAB, 0xCD, 0xEF, // reserved 1
             0xFF, 0xFF, 0xFF, // VNI 16777215
@@ -59,7 +59,7 @@ class VxlanHeaderTest
     @Test
     void roundTripsVnisAndMasksTo24Bits()
     {
-        final VxlanHeader header = new VxlanHeader().wrap(new UnsafeBuffer(new byte[8]), 0).flags(VxlanHeader.FLAG_I);
+        final VxlanHeaderView header = new VxlanHeaderView().wrap(new UnsafeBuffer(new byte[8]), 0).flags(VxlanHeader.FLAG_I);
 
         for (final int vni : new int[] {0, 1, 100, 4096, 0x7FFFFF, 0x800000, 0xFFFFFF})
         {
@@ -73,8 +73,8 @@ class VxlanHeaderTest
     @Test
     void validOnlyWithIFlagAndWholeHeader()
     {
-        assertTrue(VxlanHeader.isValid(Bytes.bufferWith(GOLDEN, 0, 0), 0, 8));
-        assertFalse(VxlanHeader.isValid(Bytes.bufferWith(GOLDEN, 0, 0), 0, 7));
-        assertFalse(VxlanHeader.isValid(Bytes.bufferWith(Bytes.of(0xF7, 0, 0, 0, 0, 0, 0x64, 0), 0, 0), 0, 8));
+        assertTrue(VxlanHeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 0), 0, 8));
+        assertFalse(VxlanHeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 0), 0, 7));
+        assertFalse(VxlanHeaderView.isValid(Bytes.bufferWith(Bytes.of(0xF7, 0, 0, 0, 0, 0, 0x64, 0), 0, 0), 0, 8));
     }
 }

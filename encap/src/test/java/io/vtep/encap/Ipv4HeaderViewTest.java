@@ -12,7 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class Ipv4HeaderTest
+class Ipv4HeaderViewTest
 {
     /** Outer header of kernel-vxlan-ipv4.pcap packet 1, as the Linux VXLAN driver wrote it. */
     private static final byte[] GOLDEN = Bytes.of(
@@ -30,7 +30,7 @@ class Ipv4HeaderTest
     @Test
     void decodesGolden()
     {
-        final Ipv4Header header = new Ipv4Header().wrap(Bytes.bufferWith(GOLDEN, 14, 58), 14);
+        final Ipv4HeaderView header = new Ipv4HeaderView().wrap(Bytes.bufferWith(GOLDEN, 14, 58), 14);
 
         assertEquals(4, header.version());
         assertEquals(5, header.ihl());
@@ -57,7 +57,7 @@ class Ipv4HeaderTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[30]);
 
-        new Ipv4Header().wrap(buffer, 5)
+        new Ipv4HeaderView().wrap(buffer, 5)
             .versionAndIhl(4, 5)
             .tos(0)
             .totalLength(78)
@@ -75,7 +75,7 @@ class Ipv4HeaderTest
     @Test
     void readsFlagsAndFragmentOffset()
     {
-        final Ipv4Header header = new Ipv4Header().wrap(new UnsafeBuffer(new byte[20]), 0);
+        final Ipv4HeaderView header = new Ipv4HeaderView().wrap(new UnsafeBuffer(new byte[20]), 0);
 
         header.flagsAndFragmentOffset(Ipv4Header.FLAG_DF);
         assertTrue(header.dontFragment());
@@ -95,7 +95,7 @@ class Ipv4HeaderTest
     void updateHeaderChecksumCoversOptions()
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[24]);
-        final Ipv4Header header = new Ipv4Header().wrap(buffer, 0)
+        final Ipv4HeaderView header = new Ipv4HeaderView().wrap(buffer, 0)
             .versionAndIhl(4, 6).totalLength(24).ttl(1).protocol(IpProtocol.UDP)
             .sourceAddress(0x0A00_0001).destinationAddress(0xE000_0016);
         buffer.putInt(20, 0x9404_0000); // Router Alert option (RFC 2113)
@@ -104,6 +104,7 @@ class Ipv4HeaderTest
 
         assertTrue(Checksum.isValidIpv4Header(buffer, 0, 24));
         assertEquals(24, header.headerLength());
+        assertEquals(24, header.payloadOffset());
     }
 
     static Stream<Arguments> badHeaders()
@@ -121,14 +122,14 @@ class Ipv4HeaderTest
     @MethodSource("badHeaders")
     void rejectsInconsistentHeaders(final String name, final byte[] header, final int length)
     {
-        assertFalse(Ipv4Header.isValid(Bytes.bufferWith(header, 0, 80), 0, length));
+        assertFalse(Ipv4HeaderView.isValid(Bytes.bufferWith(header, 0, 80), 0, length));
     }
 
     @Test
     void acceptsConsistentHeaderWithTrailingPadding()
     {
-        assertTrue(Ipv4Header.isValid(Bytes.bufferWith(GOLDEN, 0, 80), 0, 78));
-        assertTrue(Ipv4Header.isValid(Bytes.bufferWith(GOLDEN, 0, 80), 0, 100));
+        assertTrue(Ipv4HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 80), 0, 78));
+        assertTrue(Ipv4HeaderView.isValid(Bytes.bufferWith(GOLDEN, 0, 80), 0, 100));
     }
 
     /** GOLDEN with bytes replaced, given as index, value pairs. */

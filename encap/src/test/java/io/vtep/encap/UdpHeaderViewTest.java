@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class UdpHeaderTest
+class UdpHeaderViewTest
 {
     /** UDP header of kernel-vxlan-ipv4.pcap packet 1. */
     private static final byte[] GOLDEN = Bytes.of(
@@ -22,7 +22,7 @@ class UdpHeaderTest
     @Test
     void decodesGolden()
     {
-        final UdpHeader header = new UdpHeader().wrap(Bytes.bufferWith(GOLDEN, 34, 50), 34);
+        final UdpHeaderView header = new UdpHeaderView().wrap(Bytes.bufferWith(GOLDEN, 34, 50), 34);
 
         assertEquals(43497, header.sourcePort());
         assertEquals(UdpHeader.VXLAN_PORT, header.destinationPort());
@@ -36,7 +36,7 @@ class UdpHeaderTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[12]);
 
-        new UdpHeader().wrap(buffer, 2).sourcePort(43497).destinationPort(4789).length(58).checksum(0x844F);
+        new UdpHeaderView().wrap(buffer, 2).sourcePort(43497).destinationPort(4789).length(58).checksum(0x844F);
 
         assertBytes(GOLDEN, buffer, 2);
     }
@@ -53,9 +53,9 @@ class UdpHeaderTest
     void validatesLength(final int lengthField, final int received, final boolean valid)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[64]);
-        new UdpHeader().wrap(buffer, 0).length(lengthField);
+        new UdpHeaderView().wrap(buffer, 0).length(lengthField);
 
-        assertEquals(valid, UdpHeader.isValid(buffer, 0, received));
+        assertEquals(valid, UdpHeaderView.isValid(buffer, 0, received));
     }
 
     @Test
@@ -63,6 +63,6 @@ class UdpHeaderTest
     {
         assertEquals(4789, UdpHeader.VXLAN_PORT);
         assertTrue(UdpHeader.LENGTH == 8);
-        assertFalse(UdpHeader.isValid(new UnsafeBuffer(new byte[8]), 0, 0));
+        assertFalse(UdpHeaderView.isValid(new UnsafeBuffer(new byte[8]), 0, 0));
     }
 }

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-class EthernetHeaderTest
+class EthernetHeaderViewTest
 {
     /** The inner ARP request of kernel-vxlan-ipv4.pcap packet 1, Ethernet header only. */
     private static final byte[] GOLDEN = Bytes.of(
@@ -20,7 +20,7 @@ class EthernetHeaderTest
     @Test
     void decodesGolden()
     {
-        final EthernetHeader header = new EthernetHeader().wrap(Bytes.bufferWith(GOLDEN, 5, 0), 5);
+        final EthernetHeaderView header = new EthernetHeaderView().wrap(Bytes.bufferWith(GOLDEN, 5, 0), 5);
 
         assertEquals(MacAddress.BROADCAST, header.destinationMac());
         assertEquals(0x0230_0000_0001L, header.sourceMac());
@@ -34,7 +34,7 @@ class EthernetHeaderTest
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[20]);
 
-        final EthernetHeader header = new EthernetHeader().wrap(buffer, 3)
+        final EthernetHeaderView header = new EthernetHeaderView().wrap(buffer, 3)
             .destinationMac(MacAddress.BROADCAST)
             .sourceMac(MacAddress.parse("02:30:00:00:00:01"))
             .etherType(EthernetHeader.ETHER_TYPE_ARP);
@@ -46,7 +46,7 @@ class EthernetHeaderTest
     @Test
     void roundTripsEveryField()
     {
-        final EthernetHeader header = new EthernetHeader().wrap(new UnsafeBuffer(new byte[14]), 0);
+        final EthernetHeaderView header = new EthernetHeaderView().wrap(new UnsafeBuffer(new byte[14]), 0);
 
         header.destinationMac(0x0102_0304_0506L).sourceMac(0xA1A2_A3A4_A5A6L).etherType(EthernetHeader.ETHER_TYPE_IPV6);
 
@@ -68,8 +68,8 @@ class EthernetHeaderTest
     @Test
     void validOnlyWithAWholeHeader()
     {
-        assertFalse(EthernetHeader.isValid(0));
-        assertFalse(EthernetHeader.isValid(13));
-        assertTrue(EthernetHeader.isValid(14));
+        assertFalse(EthernetHeaderView.isValid(0));
+        assertFalse(EthernetHeaderView.isValid(13));
+        assertTrue(EthernetHeaderView.isValid(14));
     }
 }

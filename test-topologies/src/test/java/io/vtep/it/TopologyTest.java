@@ -1,0 +1,57 @@
+package io.vtep.it;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+
+import io.vtep.topology.Netns;
+import io.vtep.topology.Topology;
+
+/**
+ * A test on a {@link Topology} of its own: what it needs on the machine is checked first (a
+ * missing tool fails the test, see {@code Requirements}), then a fresh topology is created for
+ * each test method and closed after it, also when the test failed. A subclass's own
+ * {@code @BeforeEach} runs after this one's, so it can build on {@link #topology}.
+ */
+public abstract class TopologyTest
+{
+    protected Topology topology;
+
+    /** Calls the {@code Requirements} checks the test needs; runs before the topology is created. */
+    protected abstract void requirements();
+
+    @BeforeEach
+    protected final void createTopology()
+    {
+        requirements();
+        topology = Topology.create();
+    }
+
+    @AfterEach
+    protected final void closeTopology()
+    {
+        if (topology != null)
+        {
+            topology.close();
+        }
+    }
+
+    /**
+     * One underlay segment: a bridge in namespace "ul" with one link to each of {@code vteps}
+     * (interface ul0), which get 192.0.2.1, 192.0.2.2... in the order given.
+     */
+    protected final void switchedUnderlay(final List<Netns> vteps)
+    {
+        final Netns underlay = topology.namespace("ul");
+        underlay.addBridge("sw0");
+        int port = 1;
+        for (final Netns ns : vteps)
+        {
+            topology.link(ns, "ul0", underlay, "p" + port);
+            underlay.enslave("p" + port, "sw0");
+            ns.addAddress("ul0", "192.0.2." + port + "/24");
+            port++;
+        }
+    }
+}
