@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.nio.file.Path;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -16,6 +19,8 @@ import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiMeters;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
+import io.vtep.core.api.ReloadOutcome;
+import io.vtep.core.api.ReloadService;
 import io.vtep.core.api.BgpDocuments;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
@@ -66,15 +71,20 @@ import io.vtep.metrics.CounterSnapshotSource;
  * That includes the HTTP API listener ({@code api.listen}), opened once the forwarding tables are
  * complete and before the port threads start; {@code /readyz} answers 200 once they run.
  */
-public final class VtepAppliance implements AutoCloseable
+public final class VtepAppliance implements AutoCloseable, ReloadService
 {
     private static final System.Logger LOG = System.getLogger(VtepAppliance.class.getName());
     /** Remote VTEPs that get their own counters and FDB index; bounded so a spoofing flood cannot grow memory. */
     static final int REMOTE_VTEP_CAPACITY = FdbSettings.DEFAULT_REMOTE_VTEP_CAPACITY;
     /** IPs seen in ARP/ND on access ports waiting for the EVPN control plane (MAC+IP routes). */
     static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
+    /** Counter rows for VNIs a reload adds beyond those at start (a row is ~200 bytes per pipeline). */
+    static final int SPARE_VNI_SLOTS = 256;
 
     private final VtepConfig config;
+    /** The configuration file, for reloads; null when started from a configuration in memory. */
+    private final Path configFile;
+    private LiveReload reloader;
     private final Fdb fdb;
     private final DataPlane dataPlane;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -99,9 +109,10 @@ public final class VtepAppliance implements AutoCloseable
     /** Null without a bgp section. */
     private BgpControlPlane bgp;
 
-    private VtepAppliance(final VtepConfig config, final Fdb fdb, final DataPlane dataPlane)
+    private VtepAppliance(final VtepConfig config, final Path configFile, final Fdb fdb, final DataPlane dataPlane)
     {
         this.config = config;
+        this.configFile = configFile;
         this.fdb = fdb;
         this.dataPlane = dataPlane;
     }
@@ -112,6 +123,15 @@ public final class VtepAppliance implements AutoCloseable
      * {@link ConfigException}s before anything is opened.
      */
     public static VtepAppliance start(final VtepConfig config) throws ConfigException, IOException
+    {
+        return start(config, null);
+    }
+
+    /**
+     * Starts the appliance from a configuration read from {@code configFile}, which {@link #reload()}
+     * reads again.
+     */
+    public static VtepAppliance start(final VtepConfig config, final Path configFile) throws ConfigException, IOException
     {
         checkEnvironment(config);
 
@@ -145,7 +165,7 @@ public final class VtepAppliance implements AutoCloseable
 
         final UnderlayTransmitter transmitter = UnderlayTransmitters.open(config.vtep().localIp(), config.vtep().ttl());
         final DataPlane dataPlane = new DataPlane(tables,
-            new CounterSnapshotSource(new CounterLayout(config.vnis().size(), REMOTE_VTEP_CAPACITY)),
+            new CounterSnapshotSource(new CounterLayout(config.vnis().size() + SPARE_VNI_SLOTS, REMOTE_VTEP_CAPACITY)),
             config.vtep().localIp(), config.vtep().udpPort(), config.vtep().ttl(), config.vtep().sourcePorts(),
             config.vtep().underlayMtu(), transmitter);
         if (config.bgp() != null)
@@ -155,7 +175,7 @@ public final class VtepAppliance implements AutoCloseable
         }
         final UdpGsoTransmitter gso = openUnderlayGso(config);
         dataPlane.segmentTransmitter(gso);
-        final VtepAppliance appliance = new VtepAppliance(config, fdb, dataPlane);
+        final VtepAppliance appliance = new VtepAppliance(config, configFile, fdb, dataPlane);
         appliance.resources.add(transmitter);
         if (gso != null)
         {
@@ -175,7 +195,7 @@ public final class VtepAppliance implements AutoCloseable
     }
 
     /** Buckets on the FDB's clock, which the pipelines read once per batch. */
-    private static StormControl stormControl(final StormControlConfig config, final Fdb fdb)
+    static StormControl stormControl(final StormControlConfig config, final Fdb fdb)
     {
         return config.isOff() ? null : new StormControl(config.broadcast(), config.multicast(), config.unknownUnicast(),
             config.burst(), fdb.clock().nanoTime());
@@ -247,6 +267,10 @@ public final class VtepAppliance implements AutoCloseable
             resources.add(bgp);
             bgp.watch(health);
         }
+
+        reloader = new LiveReload(configFile, config,
+            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp),
+            bgp == null ? Set.of() : config.vnis().stream().map(VniConfig::vni).collect(Collectors.toSet()));
 
         // Opened here, in the starting thread's namespace, like every socket (§3.1).
         final LinkEventSocket linkEvents = LinkEventSocket.open();
@@ -404,7 +428,7 @@ public final class VtepAppliance implements AutoCloseable
         if (bgp != null)
         {
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
-            bgpDocuments = new BgpDocuments(config.bgp(), bgp.speaker(), bgp.evpn());
+            bgpDocuments = new BgpDocuments(() -> config().bgp(), bgp.speaker(), bgp.evpn());
         }
         final ApiRouter router = new ApiRouter(fdb, dataPlane.tables(), dataPlane.counters(),
             accept ->
@@ -500,9 +524,28 @@ public final class VtepAppliance implements AutoCloseable
         return Objects.requireNonNullElse(VtepAppliance.class.getPackage().getImplementationVersion(), "dev");
     }
 
+    /** The configuration in force: the one it started with and every reload applied since. */
     public VtepConfig config()
     {
-        return config;
+        final LiveReload live = reloader;
+        return live == null ? config : live.running();
+    }
+
+    /**
+     * Reads the configuration file again and applies what changed (docs/architecture.md, "Live
+     * reload"); for SIGHUP, {@code POST /api/v1/reload} and {@code vtep reload}. Never on a
+     * data-path thread.
+     */
+    @Override
+    public ReloadOutcome reload()
+    {
+        return reloader.reload();
+    }
+
+    /** Applies a configuration already read and validated, as {@link #reload()} does with the file's. */
+    public ReloadOutcome reload(final VtepConfig next)
+    {
+        return reloader.reload(next);
     }
 
     public Fdb fdb()

@@ -13,6 +13,7 @@ import io.vtep.core.app.VtepAppliance;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.log.LogSettings;
 
 /**
  * The {@code vtep} command line (docs/architecture.md §4). Exit codes: 0 success, 1 runtime failure,
@@ -68,6 +69,8 @@ public final class Main
             case "fdb" -> fdb(args, out, err);
             case "vni" -> vni(args, out, err);
             case "bgp" -> bgp(args, out, err);
+            case "check" -> CheckCommand.run(args, out, err);
+            case "health" -> HealthCommand.run(args, out, err, System.getenv());
             default ->
             {
                 err.println("vtep: unknown command '" + args[0] + "'");
@@ -285,7 +288,8 @@ public final class Main
         try
         {
             config = ConfigLoader.load(configFile);
-            appliance = VtepAppliance.start(config);
+            LogSettings.apply(config.log());
+            appliance = VtepAppliance.start(config, configFile);
         }
         catch (final ConfigException ex)
         {
@@ -300,6 +304,8 @@ public final class Main
 
         final CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onTerminate(stop::countDown);
+        // The outcome is logged by the reload itself: a line per change, or why it was refused.
+        StopSignals.onReload(appliance::reload);
         try
         {
             stop.await();
@@ -324,7 +330,9 @@ public final class Main
         return """
             usage: vtep COMMAND [OPTIONS]
 
-              run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT
+              run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT (SIGHUP: reload FILE)
+              check --config FILE   validate a configuration file, start nothing (exit 0 ok, 2 refused)
+              health [--config FILE] is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config)
               demo                  a small topology with a kernel VTEP peer, end to end (needs root)
               fdb show [--vni N]    the FDB of a running instance, one entry a line
               vni list              VNIs with their ports, flood lists and counters

@@ -13,11 +13,11 @@ public final class VniContext
     private final int slot;
     private final VniFdb fdb;
     private final VniMembers memberVteps;
-    private Attachment[] members = new Attachment[0];
-    // Plain fields, like the rest of the tables: set before the forwarding threads start, which
-    // publishes them (Thread.start happens-before everything the thread does).
-    private boolean membersOnly;
-    private StormControl stormControl;
+    // Volatile: a reload changes them while the pipelines forward (a volatile read is a plain load
+    // on x86 and ARMv8's ldar; nothing is allocated). The member array is replaced, never modified.
+    private volatile Attachment[] members = new Attachment[0];
+    private volatile boolean membersOnly;
+    private volatile StormControl stormControl;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -43,7 +43,7 @@ public final class VniContext
         return fdb;
     }
 
-    /** Local attachments of this VNI; fixed once the tables are built. */
+    /** Local attachments of this VNI; an array that is replaced, never changed, when a reload maps or unmaps one. */
     public Attachment[] members()
     {
         return members;
@@ -64,7 +64,7 @@ public final class VniContext
         return membersOnly;
     }
 
-    /** Set before traffic starts (configuration). */
+    /** Configuration: at start, or by a reload. */
     public void membersOnly(final boolean membersOnly)
     {
         this.membersOnly = membersOnly;
@@ -76,10 +76,15 @@ public final class VniContext
         return stormControl;
     }
 
-    /** Set before traffic starts (configuration); null for none. */
+    /** Configuration: at start, or by a reload; null for none. */
     public void stormControl(final StormControl stormControl)
     {
         this.stormControl = stormControl;
+    }
+
+    void removeMember(final Attachment attachment)
+    {
+        members = java.util.Arrays.stream(members).filter(member -> member != attachment).toArray(Attachment[]::new);
     }
 
     void addMember(final Attachment attachment)
