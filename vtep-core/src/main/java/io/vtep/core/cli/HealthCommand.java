@@ -20,6 +20,8 @@ import io.vtep.core.config.ConfigLoader;
  * where the container image mounts it) and asks {@code GET /readyz} there: exit 0 when ready, 1
  * when not (or not answering; the reason is printed), 2 when the configuration is bad. The image's
  * {@code HEALTHCHECK} runs it, so the check follows {@code api.listen} wherever the file puts it.
+ * {@code VTEP_HEALTH_ADDR=HOST:PORT}, which the image's earlier health check asked, still wins
+ * when set (the file must be valid all the same).
  */
 final class HealthCommand
 {
@@ -49,10 +51,31 @@ final class HealthCommand
             err.println("vtep: configuration error in " + file + ": " + ex.getMessage());
             return Main.EXIT_USAGE;
         }
-        final String host = reachable(api.host());
+        String host = reachable(api.host());
+        int port = api.port();
+        final String override = environment.getOrDefault("VTEP_HEALTH_ADDR", "");
+        if (!override.isBlank())
+        {
+            final int colon = override.lastIndexOf(':');
+            try
+            {
+                port = Integer.parseInt(override.substring(colon + 1));
+                host = reachable(override.substring(0, colon).replace("[", "").replace("]", ""));
+            }
+            catch (final RuntimeException ex)
+            {
+                err.println("vtep: VTEP_HEALTH_ADDR=" + override + " is not HOST:PORT");
+                return Main.EXIT_USAGE;
+            }
+        }
+        return ask(host, port, file, out, err);
+    }
+
+    private static int ask(final String host, final int port, final Path file, final PrintStream out, final PrintStream err)
+    {
         try (Socket socket = new Socket())
         {
-            socket.connect(new InetSocketAddress(host, api.port()), TIMEOUT_MILLIS);
+            socket.connect(new InetSocketAddress(host, port), TIMEOUT_MILLIS);
             socket.setSoTimeout(TIMEOUT_MILLIS);
             final OutputStream request = socket.getOutputStream();
             request.write(("GET /readyz HTTP/1.0\r\nHost: vtep\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -64,15 +87,15 @@ final class HealthCommand
             final String body = bodyStart < 0 ? "" : response.substring(bodyStart + 4).strip();
             if (status.matches("HTTP/1\\.[01] 200( .*)?"))
             {
-                out.println("ready: " + host + ":" + api.port());
+                out.println("ready: " + host + ":" + port);
                 return Main.EXIT_OK;
             }
-            err.println("vtep: not ready (" + host + ":" + api.port() + " answered " + status + "): " + body);
+            err.println("vtep: not ready (" + host + ":" + port + " answered " + status + "): " + body);
             return Main.EXIT_FAILURE;
         }
         catch (final IOException ex)
         {
-            err.println("vtep: not ready: no answer from the API at " + host + ":" + api.port() + " (api.listen in " + file +
+            err.println("vtep: not ready: no answer from the API at " + host + ":" + port + " (api.listen in " + file +
                 "): " + ex.getMessage());
             return Main.EXIT_FAILURE;
         }

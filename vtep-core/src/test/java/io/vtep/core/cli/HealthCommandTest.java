@@ -88,6 +88,15 @@ class HealthCommandTest
     }
 
     @Test
+    void theOldAddressVariableStillWins() throws IOException
+    {
+        final int port = serve(200);
+
+        assertEquals(0, health(Map.of("VTEP_HEALTH_ADDR", "127.0.0.1:" + port), "health", "--config",
+            config("127.0.0.1:1").toString()), err::toString);
+    }
+
+    @Test
     void notReadyIsOneWithTheReason() throws IOException
     {
         final int port = serve(503);
