@@ -33,6 +33,7 @@ import io.vtep.core.health.HealthMeters;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.HeartbeatAgent;
 import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.netlink.LinkEventSocket;
@@ -145,6 +146,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
         final Fdb fdb = new Fdb(fdbSettings);
         final ForwardingTables tables = new ForwardingTables(fdb);
+        fdb.addListener(new MacMoveLog(tables));
         for (final VniConfig vni : config.vnis())
         {
             fdb.addVni(vni.vni(), vni.learning(), vni.macLimit(), vni.multicastGroup());
