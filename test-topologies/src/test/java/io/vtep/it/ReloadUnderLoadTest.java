@@ -160,6 +160,22 @@ class ReloadUnderLoadTest
         assertEquals(PINGS, result.transmitted(), result::toString);
         assertEquals(PINGS, result.received(), () -> "VNI 100 lost echo replies during the reloads: " + result + "\n" + vtep.output());
 
+        // Ready throughout: no thread (the EVPN one included, which saw VNI 200's MAC) died or stuck.
+        assertEquals(200, NetworkNamespace.call(net.vtepNs().name(), () ->
+        {
+            final var connection = (java.net.HttpURLConnection)java.net.URI.create(ApiClient.DEFAULT_API + "/readyz").toURL()
+                .openConnection();
+            try
+            {
+                return connection.getResponseCode();
+            }
+            finally
+            {
+                connection.disconnect();
+            }
+        }), vtep::output);
+        vtep.output().lines().filter(line -> line.contains("reload")).forEach(line -> System.out.println("ReloadUnderLoadTest: " + line));
+
         // FRR's session with vtep never went down: still its first establishment, up since before.
         final FrrPeer now = frr.awaitEstablished(VTEP_IP, Duration.ofSeconds(5));
         assertEquals(before.connectionsEstablished(), now.connectionsEstablished(), now::toString);
