@@ -332,7 +332,7 @@ public final class Main
 
               run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT (SIGHUP: reload FILE)
               check --config FILE   validate a configuration file, start nothing (exit 0 ok, 2 refused)
-              health [--config FILE] is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config)
+              health [--config F]   is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config)
               demo                  a small topology with a kernel VTEP peer, end to end (needs root)
               fdb show [--vni N]    the FDB of a running instance, one entry a line
               vni list              VNIs with their ports, flood lists and counters
