@@ -32,6 +32,31 @@ class JsonLineFormatterTest
     }
 
     @Test
+    void theLogSectionSetsTheRootLevelAndTheConsoleFormat()
+    {
+        final java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+        try
+        {
+            LogSettings.apply(new io.vtep.core.config.LogConfig(io.vtep.core.config.LogConfig.Level.DEBUG,
+                io.vtep.core.config.LogConfig.Format.JSON));
+            assertEquals(Level.FINE, root.getLevel());
+            final java.util.logging.Handler console = java.util.Arrays.stream(root.getHandlers())
+                .filter(java.util.logging.ConsoleHandler.class::isInstance).findFirst().orElseThrow();
+            assertTrue(console.getFormatter() instanceof JsonLineFormatter);
+            assertEquals(Level.FINE, console.getLevel());
+
+            LogSettings.apply(new io.vtep.core.config.LogConfig(io.vtep.core.config.LogConfig.Level.WARN,
+                io.vtep.core.config.LogConfig.Format.TEXT));
+            assertEquals(Level.WARNING, root.getLevel());
+            assertTrue(console.getFormatter() instanceof java.util.logging.SimpleFormatter);
+        }
+        finally
+        {
+            LogSettings.apply(io.vtep.core.config.LogConfig.DEFAULT);
+        }
+    }
+
+    @Test
     void levelsByTheirConfiguredNames()
     {
         assertEquals("debug", LogSettings.label(Level.FINE));
