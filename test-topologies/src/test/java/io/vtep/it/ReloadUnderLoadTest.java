@@ -128,6 +128,8 @@ class ReloadUnderLoadTest
         final Map<String, Object> peers = api(net, "/api/v1/bgp");
         assertEquals(List.of(FRR_IP, "192.0.2.3"), ((List<?>)peers.get("peers")).stream()
             .map(peer -> ((Map<?, ?>)peer).get("address")).toList());
+        final String metrics = get(net, "/metrics");
+        assertTrue(metrics.contains("vtep_bgp_peer_state{peer=\"192.0.2.3\"}"), "the added neighbor's series");
         arpOnVlan200(h1);
         assertTrue(toFrr.vxlan().stream().anyMatch(r -> r.vni() == 200 && r.outerDstIp().equals(FRR_IP)),
             "VNI 200's ARP flooded to " + FRR_IP);
@@ -161,19 +163,7 @@ class ReloadUnderLoadTest
         assertEquals(PINGS, result.received(), () -> "VNI 100 lost echo replies during the reloads: " + result + "\n" + vtep.output());
 
         // Ready throughout: no thread (the EVPN one included, which saw VNI 200's MAC) died or stuck.
-        assertEquals(200, NetworkNamespace.call(net.vtepNs().name(), () ->
-        {
-            final var connection = (java.net.HttpURLConnection)java.net.URI.create(ApiClient.DEFAULT_API + "/readyz").toURL()
-                .openConnection();
-            try
-            {
-                return connection.getResponseCode();
-            }
-            finally
-            {
-                connection.disconnect();
-            }
-        }), vtep::output);
+        assertEquals("200 ready", get(net, "/readyz").strip(), vtep::output);
         vtep.output().lines().filter(line -> line.contains("reload")).forEach(line -> System.out.println("ReloadUnderLoadTest: " + line));
 
         // FRR's session with vtep never went down: still its first establishment, up since before.
@@ -197,6 +187,26 @@ class ReloadUnderLoadTest
     private static Map<String, Object> api(final EvpnFrrTopology net, final String path) throws Exception
     {
         return NetworkNamespace.call(net.vtepNs().name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(path));
+    }
+
+    /** "STATUS BODY" of a GET in vtep's namespace. */
+    private static String get(final EvpnFrrTopology net, final String path) throws Exception
+    {
+        return NetworkNamespace.call(net.vtepNs().name(), () ->
+        {
+            final var connection = (java.net.HttpURLConnection)java.net.URI.create(ApiClient.DEFAULT_API + path).toURL()
+                .openConnection();
+            try
+            {
+                final int status = connection.getResponseCode();
+                final var body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+                return status + " " + new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+            finally
+            {
+                connection.disconnect();
+            }
+        });
     }
 
     private static List<?> floodList(final EvpnFrrTopology net, final int vni) throws Exception

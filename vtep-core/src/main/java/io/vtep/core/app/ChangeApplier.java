@@ -1,11 +1,13 @@
 package io.vtep.core.app;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.BgpConfig;
+import io.vtep.core.config.BgpNeighborConfig;
 import io.vtep.core.config.ConfigChange;
 import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
@@ -16,6 +18,7 @@ import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.session.BgpPeer;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.Origin;
@@ -35,13 +38,38 @@ final class ChangeApplier
     private final int vniSlots;
     /** Null without a bgp section. */
     private final BgpControlPlane bgp;
+    /** A neighbor's metric series follow it: bound when it is added, removed when it goes. */
+    private final PeerSeries peerSeries;
 
-    ChangeApplier(final Fdb fdb, final ForwardingTables tables, final int vniSlots, final BgpControlPlane bgp)
+    /** The metric series of BGP neighbors ({@code BgpMeters}), kept by the appliance. */
+    interface PeerSeries
+    {
+        PeerSeries NONE = new PeerSeries()
+        {
+            @Override
+            public void added(final BgpPeer peer)
+            {
+            }
+
+            @Override
+            public void removed(final InetAddress address)
+            {
+            }
+        };
+
+        void added(BgpPeer peer);
+
+        void removed(InetAddress address);
+    }
+
+    ChangeApplier(final Fdb fdb, final ForwardingTables tables, final int vniSlots, final BgpControlPlane bgp,
+        final PeerSeries peerSeries)
     {
         this.fdb = fdb;
         this.tables = tables;
         this.vniSlots = vniSlots;
         this.bgp = bgp;
+        this.peerSeries = peerSeries;
     }
 
     /**
@@ -115,16 +143,27 @@ final class ChangeApplier
                 tables.port(port).stormControl(stormControl(to));
             case ConfigChange.StaticAdded(var entry) -> fdb.addStatic(entry.vni(), entry.mac(), intern(entry.remote()));
             case ConfigChange.StaticRemoved(var entry) -> fdb.remove(entry.vni(), entry.mac(), Origin.STATIC);
-            case ConfigChange.NeighborAdded(var neighbor) ->
-                bgp.speaker().addPeer(BgpControlPlane.peerConfig(nextBgp, neighbor));
-            case ConfigChange.NeighborRemoved(var neighbor) -> bgp.speaker().removePeer(neighbor.address().toInetAddress());
+            case ConfigChange.NeighborAdded(var neighbor) -> addPeer(nextBgp, neighbor);
+            case ConfigChange.NeighborRemoved(var neighbor) -> removePeer(neighbor.address().toInetAddress());
             case ConfigChange.NeighborChanged(var from, var to) ->
             {
-                bgp.speaker().removePeer(from.address().toInetAddress());
-                bgp.speaker().addPeer(BgpControlPlane.peerConfig(nextBgp, to));
+                removePeer(from.address().toInetAddress());
+                addPeer(nextBgp, to);
             }
             case ConfigChange.LogChanged(var from, var to) -> LogSettings.apply(to);
         }
+    }
+
+    private void addPeer(final BgpConfig nextBgp, final BgpNeighborConfig neighbor) throws IOException
+    {
+        bgp.speaker().addPeer(BgpControlPlane.peerConfig(nextBgp, neighbor));
+        peerSeries.added(bgp.speaker().peer(neighbor.address().toInetAddress()));
+    }
+
+    private void removePeer(final InetAddress address)
+    {
+        bgp.speaker().removePeer(address);
+        peerSeries.removed(address);
     }
 
     private void addVni(final VniConfig vni)

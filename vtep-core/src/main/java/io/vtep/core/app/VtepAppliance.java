@@ -271,7 +271,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
 
         reloader = new LiveReload(configFile, config,
-            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp),
+            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()),
             bgp == null ? Set.of() : config.vnis().stream().map(VniConfig::vni).collect(Collectors.toSet()));
 
         // Opened here, in the starting thread's namespace, like every socket (§3.1).
@@ -442,6 +442,25 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
         ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());
+    }
+
+    /** A BGP neighbor's series follow reloads (bound once the metrics exist, which is before any reload). */
+    private ChangeApplier.PeerSeries peerSeries()
+    {
+        return bgp == null ? ChangeApplier.PeerSeries.NONE : new ChangeApplier.PeerSeries()
+        {
+            @Override
+            public void added(final io.vtep.evpn.session.BgpPeer peer)
+            {
+                BgpMeters.bindPeer(metrics.registry(), peer, bgp.evpn());
+            }
+
+            @Override
+            public void removed(final java.net.InetAddress address)
+            {
+                BgpMeters.unbindPeer(metrics.registry(), address);
+            }
+        };
     }
 
     /** For {@code GET /readyz}: null when the access ports are open and served and the underlay is bound. */

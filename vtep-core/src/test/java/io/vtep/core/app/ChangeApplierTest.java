@@ -49,7 +49,7 @@ class ChangeApplierTest
         tables = new ForwardingTables(fdb);
         eth1 = tables.addPort(new RecordingPort("eth1"));
         tables.attach(eth1, Attachment.UNTAGGED, tables.addVni(100));
-        applier = new ChangeApplier(fdb, tables, 3, null);
+        applier = new ChangeApplier(fdb, tables, 3, null, ChangeApplier.PeerSeries.NONE);
     }
 
     private void apply(final ConfigChange... changes) throws Exception
