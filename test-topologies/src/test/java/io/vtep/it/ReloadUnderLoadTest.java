@@ -33,7 +33,7 @@ import io.vtep.topology.Wait;
  * kernel VTEP, a ping flood h1 → h2 on VNI 100 throughout, and SIGHUP after each edit of the file:
  * VNI 200 added on VLAN 200 with a flood list and a second BGP neighbor added; the flood-list entry
  * changed; a bad file and a file that changes the underlay port refused (the running
- * configuration stays); VNI 200 removed. The ping loses nothing, FRR's session never resets (one
+ * configuration stays); VNI 200 removed and the log switched to JSON lines. The ping loses nothing, FRR's session never resets (one
  * establishment, uptime counting on), and VNI 200's floods go where the file of the moment says.
  *
  * <pre>
@@ -98,7 +98,9 @@ class ReloadUnderLoadTest
     private static final String WITH_VNI_200 = config(", 200: 200", "  - { vni: 200, flood: [" + FRR_IP + "] }",
         "    - { address: \"192.0.2.3\", remote-as: 65000, hold-time: 9 }");
     private static final String FLOOD_CHANGED = WITH_VNI_200.replace("flood: [" + FRR_IP + "]", "flood: [" + OTHER_IP + "]");
-    private static final String WITHOUT_VNI_200 = config("", "", "    - { address: \"192.0.2.3\", remote-as: 65000, hold-time: 9 }");
+    /** Also switches the log to JSON lines: the reload's own lines after that change come as JSON. */
+    private static final String WITHOUT_VNI_200 = config("", "", "    - { address: \"192.0.2.3\", remote-as: 65000, hold-time: 9 }") +
+        "log: { level: info, format: json }\n";
 
     @Test
     void vnisFloodListsAndNeighborsChangeWhileVni100LosesNothing() throws Exception
@@ -151,9 +153,10 @@ class ReloadUnderLoadTest
         vtep.awaitLog("reload refused, the running configuration stays: vtep\\.udp-port: cannot be changed while vtep runs", STEP);
         assertEquals(List.of(OTHER_IP), floodList(net, 200));
 
-        // VNI 200 removed (the second neighbor stays).
+        // VNI 200 removed (the second neighbor stays), and the log switched to JSON lines.
         vtep.reload(WITHOUT_VNI_200);
-        vtep.awaitLog("reload: vni 200 removed", STEP);
+        vtep.awaitLog("^\\{\"time\":\"[-0-9T:.]+Z\",\"level\":\"info\",\"logger\":\"io\\.vtep\\.core\\.app\\.LiveReload\"," +
+            "\"message\":\"reload: vni 200 removed\"}$", STEP);
         assertEquals(List.of(100), ((List<?>)api(net, "/api/v1/vnis").get("vnis")).stream()
             .map(vni -> ((Number)((Map<?, ?>)vni).get("vni")).intValue()).toList());
 
