@@ -159,7 +159,7 @@ public final class BgpSpeaker implements AutoCloseable
             {
                 if (config.md5Key() != null)
                 {
-                    listener.config().setOption(EpollChannelOption.TCP_MD5SIG, md5Keys());
+                    listenerMd5Keys();
                 }
                 if (config.ttlSecurityHops() > 0 && !listenerTtl255())
                 {
@@ -205,9 +205,25 @@ public final class BgpSpeaker implements AutoCloseable
             next.remove(address);
             peers = next;
             peer.fsm().handle(new FsmEvent.Stop(ErrorSubcode.PEER_DE_CONFIGURED, "neighbor removed from the configuration"));
+            if (peer.config().md5Key() != null)
+            {
+                // Its key goes from the listener too: the kernel would otherwise keep dropping unsigned
+                // SYNs from that address, say from the same neighbor configured again without a password.
+                listenerMd5Keys();
+            }
             LOG.log(System.Logger.Level.INFO, "BGP neighbor {0} removed", address.getHostAddress());
             return true;
         }).syncUninterruptibly().getNow();
+    }
+
+    /** The listener's TCP-MD5 keys set again to the neighbors' of now (keys of others are removed). */
+    private void listenerMd5Keys()
+    {
+        final Map<InetAddress, byte[]> keys = md5Keys();
+        if (!listener.config().setOption(EpollChannelOption.TCP_MD5SIG, keys == null ? Map.of() : keys))
+        {
+            throw new IllegalStateException("the BGP listener refused its TCP-MD5 keys");
+        }
     }
 
     private void listen(final SpeakerConfig config, final Inet4Address routerId) throws IOException

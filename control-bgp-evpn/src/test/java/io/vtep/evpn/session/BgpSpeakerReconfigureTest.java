@@ -72,6 +72,50 @@ class BgpSpeakerReconfigureTest
         }
     }
 
+    /**
+     * TCP-MD5 (RFC 2385) on the listener follows the neighbors: a neighbor added with a password is
+     * accepted signed, and once it is configured again without one, accepted unsigned (its key left
+     * the listener; otherwise the kernel would drop its SYNs for good).
+     */
+    @Test
+    void theListenersTcpMd5KeysFollowTheNeighbors() throws Exception
+    {
+        final InetAddress two = InetAddress.getByName("127.0.0.2");
+        final SessionTimers fast = new SessionTimers(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(10));
+        try (BgpSpeaker passive = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0, List.of()), fast,
+            new RecordingEvents()))
+        {
+            passive.addPeer(new PeerConfig(two, 65001, 179, true, 9, null, MaximumPrefix.DEFAULT, "vtep-md5-key", 3));
+            assertTrue(establishes(passive, "vtep-md5-key"), "a neighbor added with a password: signed session");
+
+            passive.removePeer(two);
+            passive.addPeer(new PeerConfig(two, 65001, 179, true, 9, null, MaximumPrefix.DEFAULT, null, 3));
+            assertTrue(establishes(passive, null), "the same neighbor again without a password: unsigned session");
+        }
+    }
+
+    /** An active speaker at 127.0.0.2 with {@code password} connects to {@code passive}: Established within 15 s? */
+    private static boolean establishes(final BgpSpeaker passive, final String password) throws Exception
+    {
+        final SessionTimers fast = new SessionTimers(Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofSeconds(10));
+        try (BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.2"), InetAddress.getByName("127.0.0.2"), 0,
+            List.of(new PeerConfig(InetAddress.getByName("127.0.0.1"), 65001, passive.localPort(), false, 9,
+                InetAddress.getByName("127.0.0.2"), MaximumPrefix.DEFAULT, password, 3))), fast, new RecordingEvents()))
+        {
+            final BgpPeer peer = passive.peer(InetAddress.getByName("127.0.0.2"));
+            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline)
+            {
+                if (peer.isEstablished())
+                {
+                    return true;
+                }
+                Thread.sleep(50);
+            }
+            return false;
+        }
+    }
+
     private static NotificationMessage notification(final RawPeer raw) throws IOException
     {
         BgpMessage message;
