@@ -150,6 +150,10 @@ final class ChangeApplier
                 removePeer(from.address().toInetAddress());
                 addPeer(nextBgp, to);
             }
+            case ConfigChange.NeighborDescriptionChanged(var from, var to) ->
+            {
+                // Nothing to do: bgp summary reads descriptions from the configuration in force.
+            }
             case ConfigChange.LogChanged(var from, var to) -> LogSettings.apply(to);
         }
     }

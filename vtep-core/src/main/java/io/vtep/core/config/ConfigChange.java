@@ -1,6 +1,7 @@
 package io.vtep.core.config;
 
 import java.util.List;
+import java.util.Objects;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
@@ -150,6 +151,16 @@ public sealed interface ConfigChange
         public String describe()
         {
             return "bgp neighbor " + to.address() + " changed; its session restarts";
+        }
+    }
+
+    /** Only the description: shown by {@code bgp summary}; the session is not touched. */
+    record NeighborDescriptionChanged(BgpNeighborConfig from, BgpNeighborConfig to) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "bgp neighbor " + to.address() + " description \"" + Objects.toString(to.description(), "") + "\"";
         }
     }
 

@@ -289,6 +289,13 @@ public final class ConfigDiff
             });
         }
 
+        /** Equal but for the description, which no session setting depends on. */
+        private static boolean sameSession(final BgpNeighborConfig a, final BgpNeighborConfig b)
+        {
+            return a.equals(new BgpNeighborConfig(b.address(), b.remoteAs(), b.port(), b.passive(), b.holdTimeSeconds(),
+                b.updateSource(), a.description(), b.maximumPrefix(), b.password(), b.ttlSecurityHops()));
+        }
+
         private static Map<String, FdbConfig.StaticEntry> statics(final VtepConfig config)
         {
             final Map<String, FdbConfig.StaticEntry> byKey = new LinkedHashMap<>();
@@ -326,6 +333,10 @@ public final class ConfigDiff
                 if (was == null)
                 {
                     changes.add(new ConfigChange.NeighborAdded(neighbor));
+                }
+                else if (sameSession(was, neighbor) && !Objects.equals(was.description(), neighbor.description()))
+                {
+                    changes.add(new ConfigChange.NeighborDescriptionChanged(was, neighbor));
                 }
                 else if (!was.equals(neighbor))
                 {

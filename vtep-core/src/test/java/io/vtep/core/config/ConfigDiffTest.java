@@ -124,6 +124,13 @@ class ConfigDiffTest
     }
 
     @Test
+    void aNewDescriptionDoesNotResetTheSession() throws ConfigException
+    {
+        assertEquals(List.of("bgp neighbor 192.0.2.2 description \"spine1\""), changes(RUNNING,
+            RUNNING.replace("remote-as: 65001 }", "remote-as: 65001, description: spine1 }")));
+    }
+
+    @Test
     void logLevelAndFormat() throws ConfigException
     {
         assertEquals(List.of("log level debug format json"), changes(RUNNING, RUNNING + "log: { level: debug, format: json }\n"));
