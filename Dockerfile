@@ -66,13 +66,12 @@ COPY --from=build /src/vtep-core/target/lib /opt/vtep/vtep-core/target/lib
 COPY --from=build /src/vtep-core/target/vtep-core.jar /opt/vtep/vtep-core/target/vtep-core.jar
 COPY --from=build /src/bin/vtep /opt/vtep/bin/vtep
 
-# VTEP_CONFIG: the configuration file when the container is started without arguments.
-# VTEP_HEALTH_ADDR: host:port of the HTTP API (api.listen) that the health check asks; change it
-#   together with api.listen. 127.0.0.1 reaches an API bound to 127.0.0.1 or to 0.0.0.0.
+# VTEP_CONFIG: the configuration file when the container is started without arguments, and the
+#   one the health check reads api.listen from.
+# VTEP_HEALTH_ADDR: unset; when set (HOST:PORT) the health check asks there instead of api.listen.
 # VTEP_JAVA_OPTS: extra JVM options (bin/vtep appends them after its defaults, so -Xmx here wins).
 ENV VTEP_JAVA_HOME=/opt/java \
     VTEP_CONFIG=/etc/vtep/vtep.yaml \
-    VTEP_HEALTH_ADDR=127.0.0.1:9100 \
     VTEP_JAVA_OPTS="-XX:+ExitOnOutOfMemoryError" \
     PATH=/opt/vtep/bin:/opt/java/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
@@ -93,6 +92,8 @@ ENTRYPOINT ["/bin/bash", "-c", "if [ $# -eq 0 ]; then set -- run --config \"$VTE
 CMD []
 STOPSIGNAL SIGTERM
 
-# GET /healthz over bash's /dev/tcp: no curl in the image.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/${VTEP_HEALTH_ADDR%:*}/${VTEP_HEALTH_ADDR##*:} && printf 'GET /healthz HTTP/1.0\\r\\nHost: vtep\\r\\n\\r\\n' >&3 && read -r -t 3 _ code _ <&3 && [ \"$code\" = 200 ]"]
+# `vtep health`: reads api.listen from $VTEP_CONFIG and asks GET /readyz there (ready: access ports
+# open and forwarding, underlay bound, no thread stuck), so the check follows the configuration.
+# A small JVM (client compiler, serial GC, 64 MB heap at most): it starts, asks and exits.
+HEALTHCHECK --interval=10s --timeout=10s --start-period=20s --retries=3 \
+  CMD ["/bin/bash", "-c", "VTEP_JAVA_OPTS='-Xms8m -Xmx64m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto' exec /opt/vtep/bin/vtep health"]

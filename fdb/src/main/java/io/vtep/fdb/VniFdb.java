@@ -31,7 +31,8 @@ public final class VniFdb
 
     private final int vni;
     private final LearningMode learningMode;
-    private final int macLimit;
+    /** Volatile: a reload may change it; read by the FDB writer when it learns a new MAC. */
+    private volatile int macLimit;
     private final MacTable table;
     private final LearnQueue learnQueue;
     private final NanoClock clock;
@@ -83,6 +84,21 @@ public final class VniFdb
     public int macLimit()
     {
         return macLimit;
+    }
+
+    /**
+     * A new limit (a configuration reload). Lowering it below the learned entries removes none:
+     * they age out, and no new MAC is learned until the VNI is below the new limit.
+     *
+     * @param limit most learned entries, 0 for unlimited.
+     */
+    public void macLimit(final int limit)
+    {
+        if (limit < 0)
+        {
+            throw new IllegalArgumentException("negative MAC limit " + limit + " for VNI " + vni);
+        }
+        macLimit = limit;
     }
 
     // ------------------------------------------------------------------------------------

@@ -81,6 +81,15 @@ public final class VtepProcess implements AutoCloseable {
         return configFile;
     }
 
+    /**
+     * Replaces its configuration file with {@code yaml} and sends SIGHUP, which makes the appliance
+     * read the file again and apply what changed (live reload); whether it did is in its log.
+     */
+    public void reload(String yaml) {
+        Commands.writeString(configFile, yaml);
+        Commands.runOk("kill", "-HUP", Long.toString(pid()));
+    }
+
     /** Its output so far (merged stdout and stderr, bounded). */
     public String output() {
         return process.output();

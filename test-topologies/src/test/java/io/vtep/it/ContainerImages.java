@@ -176,13 +176,14 @@ final class ContainerImages
     }
 
     /**
-     * The image's health check (its test command: GET /healthz) every second instead of every 10,
-     * so that waiting for "healthy" takes a second, not ten: Docker keeps the image's test when
-     * the container's health check gives none.
+     * The image's health check (its test command: {@code vtep health}, GET /readyz at api.listen)
+     * every second instead of every 10, so that waiting for "healthy" takes a second, not ten:
+     * Docker keeps the image's test when the container's health check gives none. The timeout is
+     * the image's: the check starts a small JVM, which a loaded machine may take seconds to do.
      */
     static HealthCheck quickHealthcheck()
     {
-        return new HealthCheck().withInterval(Duration.ofSeconds(1).toNanos()).withTimeout(Duration.ofSeconds(3).toNanos());
+        return new HealthCheck().withInterval(Duration.ofSeconds(1).toNanos()).withTimeout(Duration.ofSeconds(10).toNanos());
     }
 
     /** The repository root: the nearest directory upwards from the working directory with the Dockerfile. */

@@ -178,6 +178,30 @@ class ContainerTest
         }
     }
 
+    /**
+     * The health check reads api.listen from the mounted configuration (issue 16: it used to ask
+     * 127.0.0.1:9100 whatever the file said, and showed unhealthy forever): here the API is on
+     * port 9177 and nothing tells the image so but the file.
+     */
+    @Test
+    void theHealthCheckFollowsApiListenInTheConfiguration()
+    {
+        try (GenericContainer<?> vtep = standalone().withCopyToContainer(Transferable.of("""
+            vtep: { local-ip: 127.0.0.1 }
+            ports: [ { name: lo, vlans: { untagged: 100 } } ]
+            vnis: [ { vni: 100 } ]
+            api: { listen: 127.0.0.1:9177 }
+            """), "/etc/vtep/vtep.yaml")
+            .waitingFor(org.testcontainers.containers.wait.strategy.Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(90))))
+        {
+            vtep.start();
+            final var health = docker.inspectContainerCmd(vtep.getContainerId()).exec().getState().getHealth();
+            assertEquals("healthy", health.getStatus());
+            final String probe = health.getLog().getLast().getOutput();
+            assertTrue(probe.contains("ready: 127.0.0.1:9177"), () -> "the check's own output: " + probe);
+        }
+    }
+
     @Test
     void badConfigExitsNonZeroWithTheKeyPathInTheLog()
     {

@@ -52,7 +52,7 @@ final class ContainerVtep extends BashContainer<ContainerVtep>
         withNetwork(underlay);
         withCopyToContainer(Transferable.of(yaml), "/etc/vtep/vtep.yaml");
         withLabels(ContainerImages.labels());
-        // The image's HEALTHCHECK (GET /healthz) is what says it runs.
+        // The image's HEALTHCHECK (vtep health: GET /readyz at api.listen) is what says it runs.
         waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(90)));
         final List<String> wrapped = new ArrayList<>(List.of("/bin/bash", "-c",
             "for i in $(seq 1 200); do [ \"$(cat /sys/class/net/" + ACCESS_IF + "/operstate 2>/dev/null)\" = up ] && break; sleep 0.05; done; exec \"$@\"",

@@ -62,7 +62,15 @@ public final class BgpSpeaker implements AutoCloseable
 
     private final EventLoopGroup group;
     private final EventLoop loop;
-    private final Map<InetAddress, PeerSession> peers = new LinkedHashMap<>();
+    /**
+     * Copy-on-write (replaced whole on the event loop when a neighbor is added or removed), so the
+     * API's threads read it without a lock.
+     */
+    private volatile Map<InetAddress, PeerSession> peers = new LinkedHashMap<>();
+    private final long localAs;
+    private final Inet4Address routerId;
+    private final SessionTimers timers;
+    private final PeerEvents events;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Anyone who reaches port 179 can cause these: a few lines per interval (event loop only). */
     private final RateLimitedLog refusals = new RateLimitedLog(LOG);
@@ -73,12 +81,13 @@ public final class BgpSpeaker implements AutoCloseable
     {
         this.group = group;
         this.loop = group.next();
-        final BgpFsm.Connector connector = this::connect;
+        this.localAs = config.localAs();
+        this.routerId = routerId;
+        this.timers = timers;
+        this.events = events;
         for (final PeerConfig peerConfig : config.neighbors())
         {
-            final PeerSession peer = new PeerSession(peerConfig, config.localAs(), loop);
-            peer.fsm(new BgpFsm(peer, config.localAs(), routerId, timers, events, connector));
-            if (peers.putIfAbsent(peerConfig.address(), peer) != null)
+            if (peers.putIfAbsent(peerConfig.address(), newPeer(peerConfig)) != null)
             {
                 throw new IllegalArgumentException("neighbor " + peerConfig.address().getHostAddress() + " configured twice");
             }
@@ -114,6 +123,106 @@ public final class BgpSpeaker implements AutoCloseable
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
             throw ex;
+        }
+    }
+
+    private PeerSession newPeer(final PeerConfig config)
+    {
+        final PeerSession peer = new PeerSession(config, localAs, loop);
+        peer.fsm(new BgpFsm(peer, localAs, routerId, timers, events, this::connect));
+        return peer;
+    }
+
+    /**
+     * Adds a neighbor while the speaker runs (a configuration reload) and starts its FSM; the
+     * sessions of the other neighbors are not touched. With a password, the listener's TCP-MD5 keys
+     * are set again to include it; a GTSM neighbor needs the listener's TTL 255 too.
+     *
+     * @param config the new neighbor.
+     * @throws IllegalArgumentException when a neighbor of that address exists.
+     * @throws IOException when the listener cannot take its TCP-MD5 key or GTSM TTL.
+     */
+    public void addPeer(final PeerConfig config) throws IOException
+    {
+        final IOException[] failure = new IOException[1];
+        loop.submit(() ->
+        {
+            if (peers.containsKey(config.address()))
+            {
+                throw new IllegalArgumentException("neighbor " + config.address().getHostAddress() + " is configured already");
+            }
+            final PeerSession peer = newPeer(config);
+            final Map<InetAddress, PeerSession> next = new LinkedHashMap<>(peers);
+            next.put(config.address(), peer);
+            peers = next;
+            try
+            {
+                if (config.md5Key() != null)
+                {
+                    listenerMd5Keys();
+                }
+                if (config.ttlSecurityHops() > 0 && !listenerTtl255())
+                {
+                    throw new IOException("cannot set TTL 255 on the BGP listener for ttl-security (GTSM)");
+                }
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                final Map<InetAddress, PeerSession> back = new LinkedHashMap<>(peers);
+                back.remove(config.address());
+                peers = back;
+                failure[0] = ex instanceof IOException io ? io : new IOException(ex.getMessage(), ex);
+                return;
+            }
+            peer.fsm().handle(new FsmEvent.Start(config.passive()));
+            LOG.log(System.Logger.Level.INFO, "BGP neighbor {0} AS {1} added", config.address().getHostAddress(),
+                String.valueOf(config.remoteAs()));
+        }).syncUninterruptibly();
+        if (failure[0] != null)
+        {
+            throw failure[0];
+        }
+    }
+
+    /**
+     * Removes a neighbor while the speaker runs: its session, if any, ends with Cease/Peer
+     * De-configured (RFC 4486 §3), which tells the RIB it is down (its routes are withdrawn), and
+     * its connections are refused from then on. Other sessions are not touched.
+     *
+     * @param address the neighbor's address.
+     * @return false when there was no such neighbor.
+     */
+    public boolean removePeer(final InetAddress address)
+    {
+        return loop.submit(() ->
+        {
+            final PeerSession peer = peers.get(address);
+            if (peer == null)
+            {
+                return false;
+            }
+            final Map<InetAddress, PeerSession> next = new LinkedHashMap<>(peers);
+            next.remove(address);
+            peers = next;
+            peer.fsm().handle(new FsmEvent.Stop(ErrorSubcode.PEER_DE_CONFIGURED, "neighbor removed from the configuration"));
+            if (peer.config().md5Key() != null)
+            {
+                // Its key goes from the listener too: the kernel would otherwise keep dropping unsigned
+                // SYNs from that address, say from the same neighbor configured again without a password.
+                listenerMd5Keys();
+            }
+            LOG.log(System.Logger.Level.INFO, "BGP neighbor {0} removed", address.getHostAddress());
+            return true;
+        }).syncUninterruptibly().getNow();
+    }
+
+    /** The listener's TCP-MD5 keys set again to the neighbors' of now (keys of others are removed). */
+    private void listenerMd5Keys()
+    {
+        final Map<InetAddress, byte[]> keys = md5Keys();
+        if (!listener.config().setOption(EpollChannelOption.TCP_MD5SIG, keys == null ? Map.of() : keys))
+        {
+            throw new IllegalStateException("the BGP listener refused its TCP-MD5 keys");
         }
     }
 
@@ -161,14 +270,19 @@ public final class BgpSpeaker implements AutoCloseable
         {
             return;
         }
-        final boolean ipv6 = ((InetSocketAddress)listener.localAddress()).getAddress() instanceof Inet6Address;
-        final boolean ipv4Set = listener.config().setOption(TtlSecurity.IP_TTL, TtlSecurity.MAX_TTL);
-        final boolean ipv6Set = !ipv6 || listener.config().setOption(TtlSecurity.IPV6_UNICAST_HOPS, TtlSecurity.MAX_TTL);
-        if (!ipv4Set || !ipv6Set)
+        if (!listenerTtl255())
         {
             listener.close();
             throw new IOException("cannot set TTL 255 on the BGP listener for ttl-security (GTSM)");
         }
+    }
+
+    private boolean listenerTtl255()
+    {
+        final boolean ipv6 = ((InetSocketAddress)listener.localAddress()).getAddress() instanceof Inet6Address;
+        final boolean ipv4Set = listener.config().setOption(TtlSecurity.IP_TTL, TtlSecurity.MAX_TTL);
+        final boolean ipv6Set = !ipv6 || listener.config().setOption(TtlSecurity.IPV6_UNICAST_HOPS, TtlSecurity.MAX_TTL);
+        return ipv4Set && ipv6Set;
     }
 
     /**

@@ -18,15 +18,27 @@ import io.vtep.evpn.vtep.EvpnRouteView;
  */
 public final class BgpDocuments
 {
-    private final BgpConfig config;
+    /** The bgp section in force: a reload may add or remove neighbors. */
+    private final java.util.function.Supplier<BgpConfig> config;
     private final BgpSpeaker speaker;
     private final EvpnControlPlane evpn;
 
     public BgpDocuments(final BgpConfig config, final BgpSpeaker speaker, final EvpnControlPlane evpn)
     {
+        this(() -> config, speaker, evpn);
+    }
+
+    public BgpDocuments(final java.util.function.Supplier<BgpConfig> config, final BgpSpeaker speaker, final EvpnControlPlane evpn)
+    {
         this.config = config;
         this.speaker = speaker;
         this.evpn = evpn;
+    }
+
+    private static String description(final BgpConfig config, final InetAddress address)
+    {
+        return config.neighbors().stream().filter(neighbor -> neighbor.address().toInetAddress().equals(address))
+            .map(BgpNeighborConfig::description).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /**
@@ -42,6 +54,7 @@ public final class BgpDocuments
     String summary()
     {
         final long now = System.currentTimeMillis();
+        final BgpConfig config = this.config.get();
         final JsonWriter json = new JsonWriter().beginObject()
             .field("asn", config.asn())
             .field("router_id", config.routerId().getHostAddress())
@@ -51,12 +64,11 @@ public final class BgpDocuments
         for (int i = 0; i < peers.size(); i++)
         {
             final BgpPeer peer = peers.get(i);
-            final BgpNeighborConfig neighbor = config.neighbors().get(i);
             json.beginObject()
                 .field("address", peer.config().address().getHostAddress())
                 .field("remote_as", peer.config().remoteAs())
                 .field("type", peer.isIbgp() ? "ibgp" : "ebgp")
-                .field("description", neighbor.description())
+                .field("description", description(config, peer.config().address()))
                 .field("state", peer.state());
             json.name("uptime_seconds");
             if (peer.isEstablished() && peer.establishedSinceMillis() > 0)

@@ -133,11 +133,17 @@ final class BgpControlPlane implements AutoCloseable
         final List<PeerConfig> peers = new ArrayList<>();
         for (final BgpNeighborConfig neighbor : bgp.neighbors())
         {
-            peers.add(new PeerConfig(neighbor.address().toInetAddress(), neighbor.remoteAs(), neighbor.port(),
-                neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource()), neighbor.maximumPrefix(),
-                neighbor.password(), bgp.minimumHoldSeconds(), neighbor.ttlSecurityHops()));
+            peers.add(peerConfig(bgp, neighbor));
         }
         return new SpeakerConfig(bgp.asn(), bgp.routerId(), inet(bgp.listenAddress()), bgp.listenPort(), peers);
+    }
+
+    /** One neighbor's session settings, at start or when a reload adds it. */
+    static PeerConfig peerConfig(final BgpConfig bgp, final BgpNeighborConfig neighbor)
+    {
+        return new PeerConfig(neighbor.address().toInetAddress(), neighbor.remoteAs(), neighbor.port(),
+            neighbor.passive(), neighbor.holdTimeSeconds(), inet(neighbor.updateSource()), neighbor.maximumPrefix(),
+            neighbor.password(), bgp.minimumHoldSeconds(), neighbor.ttlSecurityHops());
     }
 
     static EvpnSettings evpnSettings(final VtepConfig config)

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.nio.file.Path;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -17,6 +20,8 @@ import io.vtep.core.api.ApiMeters;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
 import io.vtep.core.api.CaptureEndpoint;
+import io.vtep.core.api.ReloadOutcome;
+import io.vtep.core.api.ReloadService;
 import io.vtep.core.api.BgpDocuments;
 import io.vtep.core.capture.CaptureMeters;
 import io.vtep.core.capture.CaptureRegistry;
@@ -34,6 +39,7 @@ import io.vtep.core.health.HealthMeters;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.HeartbeatAgent;
 import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.netlink.LinkEventSocket;
@@ -72,15 +78,20 @@ import io.vtep.metrics.CounterSnapshotSource;
  * That includes the HTTP API listener ({@code api.listen}), opened once the forwarding tables are
  * complete and before the port threads start; {@code /readyz} answers 200 once they run.
  */
-public final class VtepAppliance implements AutoCloseable
+public final class VtepAppliance implements AutoCloseable, ReloadService
 {
     private static final System.Logger LOG = System.getLogger(VtepAppliance.class.getName());
     /** Remote VTEPs that get their own counters and FDB index; bounded so a spoofing flood cannot grow memory. */
     static final int REMOTE_VTEP_CAPACITY = FdbSettings.DEFAULT_REMOTE_VTEP_CAPACITY;
     /** IPs seen in ARP/ND on access ports waiting for the EVPN control plane (MAC+IP routes). */
     static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
+    /** Counter rows for VNIs a reload adds beyond those at start (a row is ~200 bytes per pipeline). */
+    static final int SPARE_VNI_SLOTS = 256;
 
     private final VtepConfig config;
+    /** The configuration file, for reloads; null when started from a configuration in memory. */
+    private final Path configFile;
+    private LiveReload reloader;
     private final Fdb fdb;
     private final DataPlane dataPlane;
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -107,9 +118,10 @@ public final class VtepAppliance implements AutoCloseable
     /** Null without a bgp section. */
     private BgpControlPlane bgp;
 
-    private VtepAppliance(final VtepConfig config, final Fdb fdb, final DataPlane dataPlane)
+    private VtepAppliance(final VtepConfig config, final Path configFile, final Fdb fdb, final DataPlane dataPlane)
     {
         this.config = config;
+        this.configFile = configFile;
         this.fdb = fdb;
         this.dataPlane = dataPlane;
     }
@@ -120,6 +132,15 @@ public final class VtepAppliance implements AutoCloseable
      * {@link ConfigException}s before anything is opened.
      */
     public static VtepAppliance start(final VtepConfig config) throws ConfigException, IOException
+    {
+        return start(config, null);
+    }
+
+    /**
+     * Starts the appliance from a configuration read from {@code configFile}, which {@link #reload()}
+     * reads again.
+     */
+    public static VtepAppliance start(final VtepConfig config, final Path configFile) throws ConfigException, IOException
     {
         checkEnvironment(config);
 
@@ -133,6 +154,7 @@ public final class VtepAppliance implements AutoCloseable
         }
         final Fdb fdb = new Fdb(fdbSettings);
         final ForwardingTables tables = new ForwardingTables(fdb);
+        fdb.addListener(new MacMoveLog(tables));
         for (final VniConfig vni : config.vnis())
         {
             fdb.addVni(vni.vni(), vni.learning(), vni.macLimit(), vni.multicastGroup());
@@ -153,7 +175,7 @@ public final class VtepAppliance implements AutoCloseable
 
         final UnderlayTransmitter transmitter = UnderlayTransmitters.open(config.vtep().localIp(), config.vtep().ttl());
         final DataPlane dataPlane = new DataPlane(tables,
-            new CounterSnapshotSource(new CounterLayout(config.vnis().size(), REMOTE_VTEP_CAPACITY)),
+            new CounterSnapshotSource(new CounterLayout(config.vnis().size() + SPARE_VNI_SLOTS, REMOTE_VTEP_CAPACITY)),
             config.vtep().localIp(), config.vtep().udpPort(), config.vtep().ttl(), config.vtep().sourcePorts(),
             config.vtep().underlayMtu(), transmitter);
         if (config.bgp() != null)
@@ -163,7 +185,7 @@ public final class VtepAppliance implements AutoCloseable
         }
         final UdpGsoTransmitter gso = openUnderlayGso(config);
         dataPlane.segmentTransmitter(gso);
-        final VtepAppliance appliance = new VtepAppliance(config, fdb, dataPlane);
+        final VtepAppliance appliance = new VtepAppliance(config, configFile, fdb, dataPlane);
         appliance.resources.add(transmitter);
         if (gso != null)
         {
@@ -183,7 +205,7 @@ public final class VtepAppliance implements AutoCloseable
     }
 
     /** Buckets on the FDB's clock, which the pipelines read once per batch. */
-    private static StormControl stormControl(final StormControlConfig config, final Fdb fdb)
+    static StormControl stormControl(final StormControlConfig config, final Fdb fdb)
     {
         return config.isOff() ? null : new StormControl(config.broadcast(), config.multicast(), config.unknownUnicast(),
             config.burst(), fdb.clock().nanoTime());
@@ -262,6 +284,10 @@ public final class VtepAppliance implements AutoCloseable
             resources.add(bgp);
             bgp.watch(health);
         }
+
+        reloader = new LiveReload(configFile, config,
+            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()),
+            bgp == null ? Set.of() : config.vnis().stream().map(VniConfig::vni).collect(Collectors.toSet()));
 
         // Opened here, in the starting thread's namespace, like every socket (§3.1).
         final LinkEventSocket linkEvents = LinkEventSocket.open();
@@ -419,7 +445,7 @@ public final class VtepAppliance implements AutoCloseable
         if (bgp != null)
         {
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
-            bgpDocuments = new BgpDocuments(config.bgp(), bgp.speaker(), bgp.evpn());
+            bgpDocuments = new BgpDocuments(() -> config().bgp(), bgp.speaker(), bgp.evpn());
         }
         final ApiToken apiToken = config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull());
         final ApiRouter router = new ApiRouter(fdb, dataPlane.tables(), dataPlane.counters(),
@@ -428,7 +454,7 @@ public final class VtepAppliance implements AutoCloseable
                 final VtepMetrics.Scrape scrape = vtepMetrics.scrape(accept);
                 return ApiResponse.of(200, scrape.contentType(), scrape.body());
             },
-            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(apiToken, fdb, runtimeFdb, config.vtep().localIp(), null)
+            this::notReadyReason, version(), bgpDocuments, new ChangeRoutes(apiToken, fdb, runtimeFdb, config.vtep().localIp(), this)
                 .duplicates(bgp == null ? null : bgp.evpn()::clearDuplicate));
         final CaptureRegistry captures = new CaptureRegistry(dataPlane.tables());
         CaptureMeters.bind(vtepMetrics.registry(), captures);
@@ -436,6 +462,25 @@ public final class VtepAppliance implements AutoCloseable
         apiServer = ApiServer.start(config.api(), router);
         resources.add(apiServer);
         ApiMeters.bind(vtepMetrics.registry(), apiServer.stats());
+    }
+
+    /** A BGP neighbor's series follow reloads (bound once the metrics exist, which is before any reload). */
+    private ChangeApplier.PeerSeries peerSeries()
+    {
+        return bgp == null ? ChangeApplier.PeerSeries.NONE : new ChangeApplier.PeerSeries()
+        {
+            @Override
+            public void added(final io.vtep.evpn.session.BgpPeer peer)
+            {
+                BgpMeters.bindPeer(metrics.registry(), peer, bgp.evpn());
+            }
+
+            @Override
+            public void removed(final java.net.InetAddress address)
+            {
+                BgpMeters.unbindPeer(metrics.registry(), address);
+            }
+        };
     }
 
     /** For {@code GET /readyz}: null when the access ports are open and served and the underlay is bound. */
@@ -520,9 +565,50 @@ public final class VtepAppliance implements AutoCloseable
         return Objects.requireNonNullElse(VtepAppliance.class.getPackage().getImplementationVersion(), "dev");
     }
 
+    /** The configuration in force: the one it started with and every reload applied since. */
     public VtepConfig config()
     {
-        return config;
+        final LiveReload live = reloader;
+        return live == null ? config : live.running();
+    }
+
+    /**
+     * Reads the configuration file again and applies what changed (docs/architecture.md, "Live
+     * reload"); for SIGHUP, {@code POST /api/v1/reload} and {@code vtep reload}. Never on a
+     * data-path thread.
+     */
+    @Override
+    public ReloadOutcome reload()
+    {
+        return withRuntimeEntriesDropped(reloader.reload());
+    }
+
+    /** Applies a configuration already read and validated, as {@link #reload()} does with the file's. */
+    public ReloadOutcome reload(final VtepConfig next)
+    {
+        return withRuntimeEntriesDropped(reloader.reload(next));
+    }
+
+    /**
+     * After a reload that applied the file, FDB entries added at run time through the API survive
+     * only when the file has them (README "Changing a running vtep"), as {@code bridge fdb} entries
+     * that are not in the network configuration do not survive {@code ifreload}.
+     */
+    private synchronized ReloadOutcome withRuntimeEntriesDropped(final ReloadOutcome outcome)
+    {
+        if (!outcome.isApplied())
+        {
+            return outcome;
+        }
+        final List<String> dropped = runtimeFdb.keepOnlyConfigured(reloader.running(), fdb);
+        if (dropped.isEmpty())
+        {
+            return outcome;
+        }
+        dropped.forEach(line -> LOG.log(System.Logger.Level.INFO, "reload: {0}", line));
+        final List<String> changes = new ArrayList<>(outcome.changes());
+        changes.addAll(dropped);
+        return ReloadOutcome.applied(changes);
     }
 
     public Fdb fdb()

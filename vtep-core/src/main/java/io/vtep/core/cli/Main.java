@@ -13,6 +13,7 @@ import io.vtep.core.app.VtepAppliance;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.log.LogSettings;
 
 /**
  * The {@code vtep} command line (docs/architecture.md §4). Exit codes: 0 success, 1 runtime failure,
@@ -70,6 +71,8 @@ public final class Main
             case "bgp" -> bgp(args, out, err);
             case "capture" -> CaptureCommand.run(args, out, err);
             case "reload" -> ReloadCommand.run(args, System.getenv(), out, err);
+            case "check" -> CheckCommand.run(args, out, err);
+            case "health" -> HealthCommand.run(args, out, err, System.getenv());
             default ->
             {
                 err.println("vtep: unknown command '" + args[0] + "'");
@@ -301,7 +304,8 @@ public final class Main
         try
         {
             config = ConfigLoader.load(configFile);
-            appliance = VtepAppliance.start(config);
+            LogSettings.apply(config.log());
+            appliance = VtepAppliance.start(config, configFile);
         }
         catch (final ConfigException ex)
         {
@@ -316,6 +320,8 @@ public final class Main
 
         final CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onTerminate(stop::countDown);
+        // The outcome is logged by the reload itself: a line per change, or why it was refused.
+        StopSignals.onReload(appliance::reload);
         try
         {
             stop.await();
@@ -340,7 +346,9 @@ public final class Main
         return """
             usage: vtep COMMAND [OPTIONS]
 
-              run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT
+              run --config FILE     run the appliance in the foreground until SIGTERM/SIGINT (SIGHUP: reload FILE)
+              check --config FILE   validate a configuration file, start nothing (exit 0 ok, 2 refused)
+              health [--config F]   is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config)
               demo                  a small topology with a kernel VTEP peer, end to end (needs root)
               fdb show [--vni N]    the FDB of a running instance, one entry a line
               fdb add|del|append|flush  change it, as bridge fdb does (vtep fdb --help)

@@ -35,7 +35,7 @@ public final class ConfigLoader
     static final int DEFAULT_AGEING_SECONDS = 300;
     static final int DEFAULT_TTL = 64;
 
-    private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane");
+    private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane", "log");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
     private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
@@ -45,6 +45,7 @@ public final class ConfigLoader
         "local-move-hold-seconds");
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
+    private static final Set<String> LOG_KEYS = Set.of("level", "format");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso");
 
     private ConfigLoader()
@@ -122,7 +123,34 @@ public final class ConfigLoader
         }
         final ApiConfig api = api(node(top, "api", ""));
         final DataplaneConfig dataplane = dataplane(node(top, "dataplane", ""));
-        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api, bgp, dataplane);
+        final LogConfig log = log(node(top, "log", ""));
+        return new VtepConfig(underlay, ports, new ArrayList<>(vnis.values()), fdb, api, bgp, dataplane, log);
+    }
+
+    /** {@code log: { level, format }}; absent: {@link LogConfig#DEFAULT}. */
+    private static LogConfig log(final ConfigNode node) throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(LOG_KEYS);
+        final ConfigNode level = node(map, "level", node.path());
+        final ConfigNode format = node(map, "format", node.path());
+        return new LogConfig(
+            level.isMissing() ? LogConfig.DEFAULT.level() : choice(level, LogConfig.Level.class),
+            format.isMissing() ? LogConfig.DEFAULT.format() : choice(format, LogConfig.Format.class));
+    }
+
+    private static <E extends Enum<E>> E choice(final ConfigNode node, final Class<E> type) throws ConfigException
+    {
+        final String text = node.text();
+        for (final E value : type.getEnumConstants())
+        {
+            if (value.name().equalsIgnoreCase(text))
+            {
+                return value;
+            }
+        }
+        final List<String> names = java.util.Arrays.stream(type.getEnumConstants())
+            .map(value -> value.name().toLowerCase(java.util.Locale.ROOT)).toList();
+        throw node.problem("expected one of " + String.join(", ", names) + ", found " + ConfigNode.describe(node.value()));
     }
 
     private static DataplaneConfig dataplane(final ConfigNode node) throws ConfigException

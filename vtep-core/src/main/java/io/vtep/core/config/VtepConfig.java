@@ -14,10 +14,12 @@ public record VtepConfig(
     FdbConfig fdb,
     ApiConfig api,
     BgpConfig bgp,
-    DataplaneConfig dataplane)
+    DataplaneConfig dataplane,
+    LogConfig log)
 {
     public VtepConfig
     {
+        log = log == null ? LogConfig.DEFAULT : log;
         ports = List.copyOf(ports);
         vnis = List.copyOf(vnis);
     }

@@ -140,7 +140,7 @@ public final class VtepMetrics
      */
     public synchronized void bindNewSeries()
     {
-        final List<VniContext> vnis = tables.vnis();
+        final List<VniContext> vnis = tables.bySlot();
         final int vniLimit = Math.min(vnis.size(), counters.layout().vniSlots());
         for (; vnisBound < vniLimit; vnisBound++)
         {

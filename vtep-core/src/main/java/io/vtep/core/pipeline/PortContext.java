@@ -9,10 +9,11 @@ public final class PortContext
     private final AccessPort port;
     /** The port's interface (§3.5): set once by the appliance before the API serves; read by the API thread. */
     private volatile PortLink link;
-    private final Attachment[] byVlan = new Attachment[4096];
-    private Attachment untagged;
-    /** Plain: set before the forwarding threads start (Thread.start publishes it). */
-    private StormControl stormControl;
+    /** Replaced whole (copy-on-write) when a reload maps or unmaps a VLAN, so the lookup stays one load. */
+    private volatile Attachment[] byVlan = new Attachment[4096];
+    private volatile Attachment untagged;
+    /** Volatile: a reload may change it while the pipelines forward. */
+    private volatile StormControl stormControl;
 
     PortContext(final AccessPort port)
     {
@@ -30,7 +31,7 @@ public final class PortContext
         return stormControl;
     }
 
-    /** Set before traffic starts (configuration); null for none. */
+    /** Configuration: at start, or by a reload; null for none. */
     public void stormControl(final StormControl stormControl)
     {
         this.stormControl = stormControl;
@@ -40,11 +41,27 @@ public final class PortContext
     {
         if (attachment.isTagged())
         {
-            byVlan[attachment.vlan()] = attachment;
+            final Attachment[] next = byVlan.clone();
+            next[attachment.vlan()] = attachment;
+            byVlan = next;
         }
         else
         {
             untagged = attachment;
+        }
+    }
+
+    void unmap(final int vlan)
+    {
+        if (vlan == Attachment.UNTAGGED)
+        {
+            untagged = null;
+        }
+        else
+        {
+            final Attachment[] next = byVlan.clone();
+            next[vlan] = null;
+            byVlan = next;
         }
     }
 

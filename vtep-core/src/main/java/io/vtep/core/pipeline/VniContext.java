@@ -31,11 +31,6 @@ public final class VniContext
     private final int slot;
     private final VniFdb fdb;
     private final VniMembers memberVteps;
-    private Attachment[] members = new Attachment[0];
-    // Plain fields, like the rest of the tables: set before the forwarding threads start, which
-    // publishes them (Thread.start happens-before everything the thread does).
-    private boolean membersOnly;
-    private StormControl stormControl;
     /**
      * The captures running on this VNI, or null (nearly always): read once per frame by the data
      * path with an opaque load, in the object whose slot and FDB it reads anyway, so a VNI without a
@@ -45,6 +40,11 @@ public final class VniContext
      */
     @SuppressWarnings("unused") // through CAPTURE_TAP
     private CaptureTap captureTap;
+    // Volatile: a reload changes them while the pipelines forward (a volatile read is a plain load
+    // on x86 and ARMv8's ldar; nothing is allocated). The member array is replaced, never modified.
+    private volatile Attachment[] members = new Attachment[0];
+    private volatile boolean membersOnly;
+    private volatile StormControl stormControl;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -70,7 +70,7 @@ public final class VniContext
         return fdb;
     }
 
-    /** Local attachments of this VNI; fixed once the tables are built. */
+    /** Local attachments of this VNI; an array that is replaced, never changed, when a reload maps or unmaps one. */
     public Attachment[] members()
     {
         return members;
@@ -91,7 +91,7 @@ public final class VniContext
         return membersOnly;
     }
 
-    /** Set before traffic starts (configuration). */
+    /** Configuration: at start, or by a reload. */
     public void membersOnly(final boolean membersOnly)
     {
         this.membersOnly = membersOnly;
@@ -103,7 +103,7 @@ public final class VniContext
         return stormControl;
     }
 
-    /** Set before traffic starts (configuration); null for none. */
+    /** Configuration: at start, or by a reload; null for none. */
     public void stormControl(final StormControl stormControl)
     {
         this.stormControl = stormControl;
@@ -119,6 +119,11 @@ public final class VniContext
     public void captureTap(final CaptureTap tap)
     {
         CAPTURE_TAP.setRelease(this, tap);
+    }
+
+    void removeMember(final Attachment attachment)
+    {
+        members = java.util.Arrays.stream(members).filter(member -> member != attachment).toArray(Attachment[]::new);
     }
 
     void addMember(final Attachment attachment)

@@ -1,0 +1,259 @@
+package io.vtep.core.app;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.vtep.core.config.AcceptFrom;
+import io.vtep.core.config.BgpConfig;
+import io.vtep.core.config.BgpNeighborConfig;
+import io.vtep.core.config.ConfigChange;
+import io.vtep.core.config.StormControlConfig;
+import io.vtep.core.config.VniConfig;
+import io.vtep.core.log.LogSettings;
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.StormControl;
+import io.vtep.core.pipeline.VniContext;
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.session.BgpPeer;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.Origin;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.fdb.VniFdb;
+
+/**
+ * Carries out the {@link ConfigChange}s of a reload against the running appliance: the FDB (whose
+ * writes are safe from any thread, under its write lock), the forwarding tables (copy-on-write,
+ * see {@link ForwardingTables}) and the BGP speaker. Nothing else is touched, so VNIs, ports and
+ * sessions a change does not name keep forwarding as they were.
+ */
+final class ChangeApplier
+{
+    private final Fdb fdb;
+    private final ForwardingTables tables;
+    private final int vniSlots;
+    /** Null without a bgp section. */
+    private final BgpControlPlane bgp;
+    /** A neighbor's metric series follow it: bound when it is added, removed when it goes. */
+    private final PeerSeries peerSeries;
+
+    /** The metric series of BGP neighbors ({@code BgpMeters}), kept by the appliance. */
+    interface PeerSeries
+    {
+        PeerSeries NONE = new PeerSeries()
+        {
+            @Override
+            public void added(final BgpPeer peer)
+            {
+            }
+
+            @Override
+            public void removed(final InetAddress address)
+            {
+            }
+        };
+
+        void added(BgpPeer peer);
+
+        void removed(InetAddress address);
+    }
+
+    ChangeApplier(final Fdb fdb, final ForwardingTables tables, final int vniSlots, final BgpControlPlane bgp,
+        final PeerSeries peerSeries)
+    {
+        this.fdb = fdb;
+        this.tables = tables;
+        this.vniSlots = vniSlots;
+        this.bgp = bgp;
+        this.peerSeries = peerSeries;
+    }
+
+    /**
+     * What the running state refuses before anything is applied (the file itself was fine).
+     *
+     * @return the reasons, empty when every change can be applied
+     */
+    List<String> preflight(final List<ConfigChange> changes)
+    {
+        final List<String> refusals = new ArrayList<>();
+        int newSlots = 0;
+        for (final ConfigChange change : changes)
+        {
+            if (change instanceof ConfigChange.VniAdded(VniConfig vni))
+            {
+                final VniFdb existing = fdb.vni(vni.vni());
+                if (existing == null)
+                {
+                    newSlots++;
+                }
+                else if (existing.learningMode() != vni.learning())
+                {
+                    refusals.add("vnis: VNI " + vni.vni() + " ran with learning " + existing.learningMode().label() +
+                        " before it was removed; adding it back with learning " + vni.learning().label() + " needs a restart");
+                }
+            }
+        }
+        if (tables.bySlot().size() + newSlots > vniSlots)
+        {
+            refusals.add("vnis: this run of vtep has counters for " + vniSlots + " VNIs (those at start and " +
+                VtepAppliance.SPARE_VNI_SLOTS + " more); adding " + newSlots + " new ones needs a restart");
+        }
+        return refusals;
+    }
+
+    /** Applies one change; throws when it cannot (only a BGP listener option can fail here). */
+    void apply(final ConfigChange change, final BgpConfig nextBgp) throws IOException
+    {
+        switch (change)
+        {
+            case ConfigChange.VniAdded(VniConfig vni) -> addVni(vni);
+            case ConfigChange.VniRemoved(VniConfig vni) -> removeVni(vni.vni());
+            case ConfigChange.FloodListChanged(int vni, List<VtepAddress> from, List<VtepAddress> to) ->
+            {
+                // Added and removed one by one, not replaced: in an EVPN VNI the list also holds the
+                // VTEPs of type-3 routes (RFC 7432 §11), which are the control plane's, not the file's.
+                for (final VtepAddress address : to)
+                {
+                    if (!from.contains(address))
+                    {
+                        fdb.addToFloodList(vni, intern(address));
+                    }
+                }
+                for (final VtepAddress address : from)
+                {
+                    final RemoteVtep vtep = fdb.remoteVteps().find(address);
+                    if (!to.contains(address) && vtep != null)
+                    {
+                        fdb.removeFromFloodList(vni, vtep);
+                    }
+                }
+            }
+            case ConfigChange.MacLimitChanged(int vni, int from, int to) -> fdb.vni(vni).macLimit(to);
+            case ConfigChange.AcceptFromChanged(int vni, AcceptFrom from, AcceptFrom to) ->
+                tables.vni(vni).membersOnly(to == AcceptFrom.MEMBERS);
+            case ConfigChange.VniStormControlChanged(int vni, StormControlConfig from, StormControlConfig to) ->
+                tables.vni(vni).stormControl(stormControl(to));
+            case ConfigChange.VlanMapped(String port, int vlan, int vni) -> tables.attach(tables.port(port), vlan, tables.vni(vni));
+            case ConfigChange.VlanUnmapped(String port, int vlan, int vni) -> unmap(tables.port(port), vlan, vni);
+            case ConfigChange.PortStormControlChanged(String port, StormControlConfig from, StormControlConfig to) ->
+                tables.port(port).stormControl(stormControl(to));
+            case ConfigChange.StaticAdded(var entry) -> fdb.addStatic(entry.vni(), entry.mac(), intern(entry.remote()));
+            case ConfigChange.StaticRemoved(var entry) -> fdb.remove(entry.vni(), entry.mac(), Origin.STATIC);
+            case ConfigChange.NeighborAdded(var neighbor) -> addPeer(nextBgp, neighbor);
+            case ConfigChange.NeighborRemoved(var neighbor) -> removePeer(neighbor.address().toInetAddress());
+            case ConfigChange.NeighborChanged(var from, var to) ->
+            {
+                removePeer(from.address().toInetAddress());
+                addPeer(nextBgp, to);
+            }
+            case ConfigChange.NeighborDescriptionChanged(var from, var to) ->
+            {
+                // Nothing to do: bgp summary reads descriptions from the configuration in force.
+            }
+            case ConfigChange.LogChanged(var from, var to) -> LogSettings.apply(to);
+        }
+    }
+
+    private void addPeer(final BgpConfig nextBgp, final BgpNeighborConfig neighbor) throws IOException
+    {
+        bgp.speaker().addPeer(BgpControlPlane.peerConfig(nextBgp, neighbor));
+        peerSeries.added(bgp.speaker().peer(neighbor.address().toInetAddress()));
+    }
+
+    private void removePeer(final InetAddress address)
+    {
+        bgp.speaker().removePeer(address);
+        peerSeries.removed(address);
+    }
+
+    private void addVni(final VniConfig vni)
+    {
+        VniFdb vniFdb = fdb.vni(vni.vni());
+        if (vniFdb == null)
+        {
+            vniFdb = fdb.addVni(vni.vni(), vni.learning(), vni.macLimit(), vni.multicastGroup());
+        }
+        else
+        {
+            // Removed earlier in this run: the FDB kept the (emptied) VNI, so its series go on.
+            vniFdb.macLimit(vni.macLimit());
+            fdb.setMulticastGroup(vni.vni(), vni.multicastGroup());
+        }
+        fdb.setFloodList(vni.vni(), vni.flood().stream().map(this::intern).toArray(RemoteVtep[]::new));
+        final VniContext context = tables.addVni(vni.vni());
+        context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
+        context.stormControl(stormControl(vni.stormControl()));
+    }
+
+    /** Out of the data path first (its frames are then dropped as of an unknown VNI), then emptied. */
+    private void removeVni(final int vni)
+    {
+        final VniContext context = tables.vni(vni);
+        if (context != null)
+        {
+            for (final Attachment member : context.members())
+            {
+                tables.detach(portOf(member), member.vlan());
+            }
+            tables.removeVni(vni);
+        }
+        fdb.setFloodList(vni, new RemoteVtep[0]);
+        final VniFdb vniFdb = fdb.vni(vni);
+        if (vniFdb != null)
+        {
+            removeEntries(vniFdb, -1);
+        }
+    }
+
+    private void unmap(final PortContext port, final int vlan, final int vni)
+    {
+        final Attachment attachment = tables.detach(port, vlan);
+        final VniFdb vniFdb = fdb.vni(vni);
+        if (attachment != null && vniFdb != null)
+        {
+            // The MACs learned behind it would otherwise still be sent there, with the old tag.
+            removeEntries(vniFdb, attachment.id());
+        }
+    }
+
+    /** @param attachment remove only local entries on this attachment; -1: every entry */
+    private void removeEntries(final VniFdb vniFdb, final int attachment)
+    {
+        final List<long[]> doomed = new ArrayList<>();
+        vniFdb.forEach((vni, mac, entry, age) ->
+        {
+            if (attachment < 0 || FdbEntry.isLocal(entry) && FdbEntry.attachment(entry) == attachment)
+            {
+                doomed.add(new long[] {mac, FdbEntry.origin(entry).ordinal()});
+            }
+        });
+        for (final long[] entry : doomed)
+        {
+            fdb.remove(vniFdb.vni(), entry[0], Origin.values()[(int)entry[1]]);
+        }
+    }
+
+    private PortContext portOf(final Attachment attachment)
+    {
+        return tables.ports().stream().filter(port -> port.port() == attachment.port()).findFirst().orElseThrow();
+    }
+
+    private RemoteVtep intern(final VtepAddress address)
+    {
+        final RemoteVtep vtep = fdb.remoteVteps().intern(address);
+        if (vtep == null)
+        {
+            throw new IllegalStateException("the remote VTEP table is full; " + address + " cannot be added");
+        }
+        return vtep;
+    }
+
+    private StormControl stormControl(final StormControlConfig config)
+    {
+        return VtepAppliance.stormControl(config, fdb);
+    }
+}
