@@ -75,8 +75,6 @@ public final class PcapPort implements AccessPort
     private volatile int selectableFd;
     private volatile boolean closed;
     private volatile long truncatedFrames;
-    /** libpcap's drop count of the handles this port closed (re-openings); receiving thread only. */
-    private long dropsOfClosedHandles;
 
     private PcapPort(final String name, final PcapHandle handle, final boolean immediateMode, final int selectableFd)
     {
@@ -100,7 +98,6 @@ public final class PcapPort implements AccessPort
         }
         final PcapPort fresh = open(name);
         final PcapHandle old = handle;
-        dropsOfClosedHandles += handleDrops(old); // the new handle counts from zero
         handle = fresh.handle;
         immediateMode = fresh.immediateMode;
         selectableFd = fresh.selectableFd;
@@ -240,34 +237,6 @@ public final class PcapPort implements AccessPort
     public long truncatedFrames()
     {
         return truncatedFrames;
-    }
-
-    /**
-     * libpcap's {@code ps_drop} ({@code pcap_stats}): frames the kernel dropped because the
-     * handle's buffer was full (on Linux the packet socket's {@code tp_drops}, which libpcap sums
-     * since the handle opened), over every handle this port has had. Pcap4J allocates the
-     * statistics object: this driver allocates per packet anyway. Receiving thread only.
-     */
-    @Override
-    public long socketQueueDrops()
-    {
-        return dropsOfClosedHandles + handleDrops(handle);
-    }
-
-    private static long handleDrops(final PcapHandle handle)
-    {
-        if (!handle.isOpen())
-        {
-            return 0;
-        }
-        try
-        {
-            return handle.getStats().getNumPacketsDropped();
-        }
-        catch (final PcapNativeException | NotOpenException ex)
-        {
-            return 0; // closed meanwhile or refused: nothing new this time
-        }
     }
 
     @Override
