@@ -193,6 +193,8 @@ class UnderlayReceiverTest
             sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
             send(sender, GROUP4, 1);
             assertDelivered(1, port.next());
+            // A datagram to the group carries its sender's address like any other: learned from it.
+            assertNotNull(fdb.remoteVteps().find(PEER4), "the group's sender is known from its datagram to the group");
             send(sender, LOCAL4, 2); // bound to the wildcard address: unicast still arrives
             assertDelivered(2, port.next());
             assertNotNull(fdb.remoteVteps().find(PEER4));
