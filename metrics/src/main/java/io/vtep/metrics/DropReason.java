@@ -54,7 +54,18 @@ public enum DropReason
      * A broadcast, multicast or unknown-unicast frame over the storm-control rate of its access port
      * or VNI (token bucket): one host's storm does not take the segment's bandwidth.
      */
-    STORM_CONTROL("storm_control", "broadcast, multicast or unknown-unicast frame over the storm-control rate");
+    STORM_CONTROL("storm_control", "broadcast, multicast or unknown-unicast frame over the storm-control rate"),
+    /**
+     * A frame the kernel dropped at an access port's receive socket before vtep read it (the socket's
+     * receive queue was full: the pipeline fell behind for longer than the buffer lasts). Counted
+     * from the socket's {@code sk_drops}, so it has no VNI.
+     */
+    ACCESS_SOCKET_QUEUE("access_socket_queue", "frame the kernel dropped at an access port's full receive socket"),
+    /**
+     * A datagram the kernel dropped at the underlay UDP socket before vtep read it (receive buffer
+     * full, or a bad UDP checksum). Counted from the socket's {@code sk_drops}, so it has no VNI.
+     */
+    UNDERLAY_SOCKET_QUEUE("underlay_socket_queue", "VXLAN datagram the kernel dropped at the full underlay UDP socket");
 
     private static final DropReason[] VALUES = values();
 

@@ -51,6 +51,13 @@ final class PipelineWorker implements Runnable
 {
     static final int BATCH_SIZE = 32;
     private static final int POLL_MILLIS = 100;
+    /**
+     * How often the kernel's socket-queue drops are read: often enough for a scrape to see them
+     * within a second, rarely enough to cost nothing per packet.
+     */
+    static final long SOCKET_DROPS_INTERVAL_NANOS = 500_000_000L;
+    /** Under load the clock is read for that check every 256th busy turn only (not per batch). */
+    private static final int BUSY_TURNS_PER_DROPS_CHECK_MASK = 0xFF;
     private static final Logger LOGGER = System.getLogger(PipelineWorker.class.getName());
     private static final int POLLFD_SIZE = (int)LinuxStructs.POLLFD.byteSize();
 
@@ -62,6 +69,7 @@ final class PipelineWorker implements Runnable
         private final FrameBatch batch;
         private final PortFollower follower;
         private long truncatedReported;
+        private long socketDropsReported;
         private final FailureLog failures = new FailureLog(LOGGER);
 
         Lane(final AccessPort port, final AccessPipeline pipeline)
@@ -101,6 +109,7 @@ final class PipelineWorker implements Runnable
     private volatile boolean running = true;
     private final FailureLog underlayFailures = new FailureLog(LOGGER);
     private volatile long packets;
+    private long nextSocketDropsRead;
     private final Heartbeat heartbeat;
     private final UnsafeBuffer pollfdView;
 
@@ -158,6 +167,7 @@ final class PipelineWorker implements Runnable
     public void run()
     {
         long idleSince = -1;
+        int busyTurns = 0;
         while (running)
         {
             heartbeat.beat();
@@ -167,14 +177,19 @@ final class PipelineWorker implements Runnable
             {
                 packets = packets + work; // single writer: this thread
                 idleSince = -1;
+                if ((++busyTurns & BUSY_TURNS_PER_DROPS_CHECK_MASK) == 0)
+                {
+                    reportSocketDropsWhenDue(System.nanoTime());
+                }
                 continue;
             }
+            final long now = System.nanoTime();
+            reportSocketDropsWhenDue(now);
             if (busyPoll)
             {
                 Thread.onSpinWait();
                 continue;
             }
-            final long now = System.nanoTime();
             if (idleSince < 0)
             {
                 idleSince = now;
@@ -187,6 +202,55 @@ final class PipelineWorker implements Runnable
             // Nothing for a while: block until any socket is readable (or the stop check is due).
             Libc.poll(pollfds.address(), pollCount, POLL_MILLIS);
             idleSince = -1;
+        }
+    }
+
+    /**
+     * Reads the kernel's drops at every socket of this pipeline (one {@code getsockopt} each) once
+     * {@link #SOCKET_DROPS_INTERVAL_NANOS} has passed, and counts the new ones as
+     * {@code access_socket_queue} / {@code underlay_socket_queue} drops. Here, on the pipeline
+     * thread, because the pipelines' counter blocks have a single writer; at an interval because
+     * it is a system call per socket (some 0.5 µs each: a few µs a second, nothing per packet).
+     */
+    private void reportSocketDropsWhenDue(final long now)
+    {
+        if (now - nextSocketDropsRead < 0)
+        {
+            return;
+        }
+        nextSocketDropsRead = now + SOCKET_DROPS_INTERVAL_NANOS;
+        reportSocketDrops();
+    }
+
+    /** Counts the kernel's new drops at this pipeline's sockets now. */
+    void reportSocketDrops()
+    {
+        for (final Lane lane : lanes)
+        {
+            try
+            {
+                final long drops = lane.port.socketQueueDrops();
+                if (drops != lane.socketDropsReported)
+                {
+                    lane.pipeline.socketQueueDrops(drops - lane.socketDropsReported);
+                    lane.socketDropsReported = drops;
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                lane.failures.failed(name + ": reading the kernel's drops on port " + lane.port.name() + " failed", ex);
+            }
+        }
+        if (underlay != null)
+        {
+            try
+            {
+                underlay.reportSocketDrops();
+            }
+            catch (final RuntimeException ex)
+            {
+                underlayFailures.failed(name + ": reading the kernel's drops on the underlay socket failed", ex);
+            }
         }
     }
 

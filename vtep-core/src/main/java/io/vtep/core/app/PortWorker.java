@@ -36,6 +36,8 @@ final class PortWorker implements Runnable
     private volatile boolean running = true;
     private final FailureLog failures = new FailureLog(LOGGER);
     private long truncatedReported;
+    private long socketDropsReported;
+    private long nextSocketDropsRead;
     private final PortFollower follower;
     private final Heartbeat heartbeat;
 
@@ -83,11 +85,32 @@ final class PortWorker implements Runnable
                     pipeline.truncated(truncated - truncatedReported);
                     truncatedReported = truncated;
                 }
+                reportSocketDropsWhenDue();
             }
             catch (final RuntimeException ex)
             {
                 failed(ex);
             }
+        }
+    }
+
+    /**
+     * The kernel's drops at the port's buffer, as {@code access_socket_queue}, read every
+     * {@link PipelineWorker#SOCKET_DROPS_INTERVAL_NANOS} (a system call; for pcap an allocation).
+     */
+    private void reportSocketDropsWhenDue()
+    {
+        final long now = System.nanoTime();
+        if (now - nextSocketDropsRead < 0)
+        {
+            return;
+        }
+        nextSocketDropsRead = now + PipelineWorker.SOCKET_DROPS_INTERVAL_NANOS;
+        final long drops = port.socketQueueDrops();
+        if (drops > socketDropsReported) // never backwards, even if a driver's count did
+        {
+            pipeline.socketQueueDrops(drops - socketDropsReported);
+            socketDropsReported = drops;
         }
     }
 

@@ -119,6 +119,9 @@ public final class Libc
     /** {@code int sendmmsg(int fd, struct mmsghdr *msgvec, unsigned int vlen, int flags)} */
     private static final MethodHandle SENDMMSG = dataPathCall("sendmmsg",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT));
+    /** {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *len)}, pointers as longs. */
+    private static final MethodHandle GETSOCKOPT_DATA_PATH = dataPathCall("getsockopt",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     /** {@code int poll(struct pollfd *fds, nfds_t nfds, int timeout)} */
     private static final MethodHandle POLL = dataPathCall("poll",
         FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
@@ -594,6 +597,24 @@ public final class Libc
         try
         {
             return (int)SENDMMSG.invokeExact(fd, mmsghdrsAddress, count, flags);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code getsockopt(fd, level, option, value, length)} into memory the caller set up (the
+     * {@code socklen_t} at {@code lengthAddress} holds the room on entry, the length written on
+     * return): 0, or -1 on error. Allocates nothing, unlike the setup call of the same name.
+     */
+    public static int getsockopt(final int fd, final int level, final int option, final long valueAddress,
+        final long lengthAddress)
+    {
+        try
+        {
+            return (int)GETSOCKOPT_DATA_PATH.invokeExact(fd, level, option, valueAddress, lengthAddress);
         }
         catch (final Throwable t)
         {

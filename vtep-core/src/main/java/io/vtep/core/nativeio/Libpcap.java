@@ -39,6 +39,9 @@ public final class Libpcap
     /** {@code struct pcap_pkthdr} on LP64: {@code struct timeval} (16 bytes), then {@code caplen}, {@code len}. */
     public static final int PKTHDR_CAPLEN_OFFSET = 16;
     public static final int PKTHDR_LEN_OFFSET = 20;
+    /** {@code struct pcap_stat}: {@code u_int ps_recv, ps_drop, ps_ifdrop}. */
+    public static final int STAT_LENGTH = 12;
+    public static final int STAT_DROP_OFFSET = 4;
 
     /** {@code PCAP_D_IN}. */
     private static final int DIRECTION_IN = 1;
@@ -64,6 +67,7 @@ public final class Libpcap
     private static final MethodHandle CLOSE;
     private static final MethodHandle NEXT_EX;
     private static final MethodHandle SEND_PACKET;
+    private static final MethodHandle STATS;
 
     static
     {
@@ -85,9 +89,10 @@ public final class Libpcap
         CLOSE = bind(linker, lookup, "pcap_close", FunctionDescriptor.ofVoid(JAVA_LONG));
         NEXT_EX = bind(linker, lookup, "pcap_next_ex", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG));
         SEND_PACKET = bind(linker, lookup, "pcap_sendpacket", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+        STATS = bind(linker, lookup, "pcap_stats", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
         final boolean complete = library.isPresent() && Arrays.asList(CREATE, SET_SNAPLEN, SET_PROMISC, SET_BUFFER_SIZE,
             SET_TIMEOUT, ACTIVATE, SET_DIRECTION, SET_NONBLOCK, GET_SELECTABLE_FD, GET_ERR, STATUS_TO_STR, CLOSE, NEXT_EX,
-            SEND_PACKET).stream().allMatch(Objects::nonNull);
+            SEND_PACKET, STATS).stream().allMatch(Objects::nonNull);
         MISSING = complete ? null : library.isEmpty() ?
             "libpcap not found (tried " + SONAMES + "); install libpcap0.8" : "libpcap is older than 1.0 (a function is missing); install libpcap0.8 1.0 or later";
     }
@@ -224,6 +229,26 @@ public final class Libpcap
         try
         {
             return (int)SEND_PACKET.invokeExact(pcap, frameAddress, length);
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code int pcap_stats(pcap_t *, struct pcap_stat *)}: no allocation. On Linux {@code ps_drop}
+     * is the packet socket's {@code tp_drops} (frames the kernel dropped at the full ring), which
+     * libpcap sums over its calls: a running total, 32 bits wide.
+     *
+     * @param statAddress {@value #STAT_LENGTH} bytes for the answer.
+     * @return 0, or -1 on error.
+     */
+    public static int stats(final long pcap, final long statAddress)
+    {
+        try
+        {
+            return (int)STATS.invokeExact(pcap, statAddress);
         }
         catch (final Throwable t)
         {

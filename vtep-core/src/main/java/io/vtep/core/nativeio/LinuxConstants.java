@@ -67,6 +67,18 @@ public final class LinuxConstants
     public static final int SO_RCVBUFFORCE = 33;
     /** Several sockets share one address and port; the kernel spreads datagrams over them by flow hash. */
     public static final int SO_REUSEPORT = 15;
+    /**
+     * {@code u32 meminfo[SK_MEMINFO_VARS]}: the socket's memory accounting and, at
+     * {@link #SK_MEMINFO_DROPS}, the kernel's count of packets it dropped at the socket (Linux 4.6+).
+     */
+    public static final int SO_MEMINFO = 55;
+
+    // ---- <linux/sock_diag.h>: the SO_MEMINFO array -----------------------------------------------
+
+    /** Index of {@code sk_drops} in the SO_MEMINFO array: packets dropped at the socket (queue full, filter). */
+    public static final int SK_MEMINFO_DROPS = 8;
+    /** Entries in the SO_MEMINFO array. */
+    public static final int SK_MEMINFO_VARS = 9;
 
     // ---- <linux/if_ether.h> ------------------------------------------------------------------------
 

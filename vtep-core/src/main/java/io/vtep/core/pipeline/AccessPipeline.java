@@ -129,6 +129,12 @@ public final class AccessPipeline
         counters.dropped(DropReason.TRUNCATED, frames);
     }
 
+    /** Reports frames the kernel dropped at the port's full receive socket (no VNI: never read). */
+    public void socketQueueDrops(final long frames)
+    {
+        counters.dropped(DropReason.ACCESS_SOCKET_QUEUE, frames);
+    }
+
     void forward(final UnsafeBuffer buffer, final int frameOffset, final int frameLength, final long nowNanos)
     {
         int offset = frameOffset;

@@ -69,6 +69,12 @@ public final class OverlayPipeline
         return tables.fdb().clock();
     }
 
+    /** Reports datagrams the kernel dropped at the full underlay socket (no VNI: never read). */
+    public void socketQueueDrops(final long datagrams)
+    {
+        counters.dropped(DropReason.UNDERLAY_SOCKET_QUEUE, datagrams);
+    }
+
     /** A datagram from an IPv4 VTEP; {@code buffer} holds the UDP payload at {@code offset}. */
     public void onIpv4Datagram(final UnsafeBuffer buffer, final int offset, final int length, final int sourceAddress,
         final long nowNanos)

@@ -83,6 +83,17 @@ public interface AccessPort extends AutoCloseable
     }
 
     /**
+     * Frames the kernel dropped at the port's receive socket because its queue was full, since the
+     * port was opened (re-openings included): read from the kernel, a system call, so the
+     * receiving thread asks at an interval, never per batch; it reports them as
+     * {@code access_socket_queue} drops. 0 for a driver that cannot tell.
+     */
+    default long socketQueueDrops()
+    {
+        return 0;
+    }
+
+    /**
      * Opens the port again on the interface that now has its name (after it was deleted and made
      * again, or went down and up; docs/architecture.md §3.5), closing what it had open. Called only
      * by the thread that calls {@link #receive}, between two receives.

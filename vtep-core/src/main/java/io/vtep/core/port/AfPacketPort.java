@@ -55,6 +55,7 @@ import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NativeScratch;
+import io.vtep.core.nativeio.SocketDropCounter;
 import io.vtep.core.nativeio.SocketHandle;
 import io.vtep.encap.Checksum;
 import io.vtep.encap.EthernetHeader;
@@ -152,6 +153,8 @@ public final class AfPacketPort implements AccessPort
     private volatile int mtu;
     private volatile boolean closed;
     private volatile long truncatedFrames;
+    /** The receive sockets' kernel drops; read and re-based by the receiving thread only. */
+    private final SocketDropCounter receiveDrops = new SocketDropCounter();
     /** The receiving thread's recvmmsg vector, made on the first receive. */
     private PacketReceiveVector receiveVector;
 
@@ -212,6 +215,8 @@ public final class AfPacketPort implements AccessPort
         final SocketHandle oldSend = sendSocket;
         final SocketHandle oldSegmenting = segmentingSocket;
         install(fresh);
+        receiveDrops.update(oldReceive); // its last drops, then the new socket's from zero
+        receiveDrops.socketReplaced();
         oldReceive.close();
         oldSend.close();
         oldSegmenting.close();
@@ -376,6 +381,18 @@ public final class AfPacketPort implements AccessPort
     public long truncatedFrames()
     {
         return truncatedFrames;
+    }
+
+    /**
+     * The kernel's drops at this port's receive socket ({@code sk_drops}: a frame that did not fit
+     * the socket's receive buffer, {@link #RECEIVE_BUFFER_BYTES}); one {@code getsockopt}. Only
+     * the receiving thread may call this (as {@link #receive}). With {@code PACKET_FANOUT} each
+     * pipeline's socket of the port counts its own.
+     */
+    @Override
+    public long socketQueueDrops()
+    {
+        return receiveDrops.update(socket);
     }
 
     /**

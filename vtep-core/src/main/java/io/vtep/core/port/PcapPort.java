@@ -67,6 +67,11 @@ public final class PcapPort implements AccessPort
     private volatile boolean closed;
     private volatile long truncatedFrames;
 
+    // The receiving thread's: the kernel's drops at the ring, carried across re-openings.
+    private final UnsafeBuffer stats = new UnsafeBuffer(ByteBuffer.allocateDirect(Libpcap.STAT_LENGTH));
+    private long socketQueueDrops;
+    private long sessionDrops;
+
     // The receiving thread's: where pcap_next_ex writes its two pointers, and views over them.
     private final UnsafeBuffer pointers = new UnsafeBuffer(ByteBuffer.allocateDirect(2 * Long.BYTES));
     private final UnsafeBuffer headerView = new UnsafeBuffer(0, 0);
@@ -91,8 +96,10 @@ public final class PcapPort implements AccessPort
             return;
         }
         final PcapSession fresh = PcapSession.open(name, SNAPLEN, BUFFER_BYTES);
+        socketQueueDrops(); // the old ring's last count
         final PcapSession old = session;
         session = fresh;
+        sessionDrops = 0;
         old.close();
         if (closed)
         {
@@ -156,6 +163,34 @@ public final class PcapPort implements AccessPort
     public long truncatedFrames()
     {
         return truncatedFrames;
+    }
+
+    /**
+     * Frames the kernel dropped at libpcap's ring because it was full ({@code pcap_stats}'s
+     * {@code ps_drop}), since the port opened. Called by the receiving thread at an interval.
+     */
+    @Override
+    public long socketQueueDrops()
+    {
+        final PcapSession session = this.session;
+        if (!session.enter())
+        {
+            return socketQueueDrops;
+        }
+        try
+        {
+            if (Libpcap.stats(session.pcap, stats.addressOffset()) == 0)
+            {
+                final long drops = stats.getInt(Libpcap.STAT_DROP_OFFSET) & 0xFFFF_FFFFL;
+                socketQueueDrops += (drops - sessionDrops) & 0xFFFF_FFFFL; // 32 bits wide: it wraps
+                sessionDrops = drops;
+            }
+            return socketQueueDrops;
+        }
+        finally
+        {
+            session.exit();
+        }
     }
 
     @Override

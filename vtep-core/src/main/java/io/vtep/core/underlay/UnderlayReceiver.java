@@ -59,6 +59,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
+import io.vtep.core.nativeio.SocketDropCounter;
 import io.vtep.core.nativeio.SocketHandle;
 import io.vtep.core.pipeline.FailureLog;
 import io.vtep.core.pipeline.OverlayPipeline;
@@ -143,6 +144,8 @@ public final class UnderlayReceiver implements AutoCloseable
     /** Asked for with SO_RCVBUFFORCE: a burst of small packets while the thread is busy must not overflow. */
     static final int RECEIVE_BUFFER_BYTES = 8 << 20;
     static final int POLL_MILLIS = 100;
+    /** How often the own receive thread reads the socket's kernel drops (a system call). */
+    static final long SOCKET_DROPS_INTERVAL_NANOS = 500_000_000L;
     private static final long JOIN_MILLIS = 5_000;
     private static final Logger LOGGER = System.getLogger(UnderlayReceiver.class.getName());
 
@@ -448,6 +451,22 @@ public final class UnderlayReceiver implements AutoCloseable
         }
     }
 
+    /**
+     * Reads the kernel's drops at this socket (one {@code getsockopt}) and reports the new ones to
+     * the pipeline as {@code underlay_socket_queue} drops. Only the thread that serves the socket
+     * may call this, at an interval (never per batch): the pipeline's counters have one writer.
+     */
+    public void reportSocketDrops()
+    {
+        loop.reportSocketDrops();
+    }
+
+    /** Datagrams the kernel dropped at this socket (receive buffer full), as of the last report. */
+    public long socketQueueDrops()
+    {
+        return loop.socketDropsReported;
+    }
+
     /** RuntimeExceptions from the pipeline caught (and survived) so far. */
     public long failures()
     {
@@ -566,6 +585,10 @@ public final class UnderlayReceiver implements AutoCloseable
         volatile long truncated;
         volatile long received;
         volatile long batches;
+        volatile long socketDropsReported;
+        private final SocketDropCounter socketDrops = new SocketDropCounter();
+        private long nextDropsReadNanos;
+        private int fullBatches;
 
         ReceiveLoop(final SocketHandle socket, final boolean ipv6, final OverlayPipeline pipeline, final Arena arena)
         {
@@ -612,6 +635,12 @@ public final class UnderlayReceiver implements AutoCloseable
                     try
                     {
                         final int count = receiveOnce();
+                        // The clock only when the queue ran dry or every 256 full batches: not per batch.
+                        if ((count < BATCH_SIZE || (++fullBatches & 0xFF) == 0) && System.nanoTime() - nextDropsReadNanos >= 0)
+                        {
+                            reportSocketDrops();
+                            nextDropsReadNanos = System.nanoTime() + SOCKET_DROPS_INTERVAL_NANOS;
+                        }
                         if (count < BATCH_SIZE && running)
                         {
                             // The queue was empty (or emptied): wait for the kernel's wake-up. Under load
@@ -681,6 +710,16 @@ public final class UnderlayReceiver implements AutoCloseable
             }
             received += count; // single writer: this thread
             batches++;
+        }
+
+        void reportSocketDrops()
+        {
+            final long drops = socketDrops.update(socket);
+            if (drops != socketDropsReported)
+            {
+                pipeline.socketQueueDrops(drops - socketDropsReported);
+                socketDropsReported = drops; // single writer: the serving thread
+            }
         }
 
         private void failed(final RuntimeException ex)

@@ -44,6 +44,7 @@ import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 import io.vtep.metrics.CounterLayout;
 import io.vtep.metrics.CounterSnapshotSource;
+import io.vtep.metrics.DropReason;
 
 /**
  * The underlay receiver against a real kernel: namespace {@code ns} (veth ua) holds the receiver,
@@ -70,6 +71,7 @@ class UnderlayReceiverTest
     private String peer;
     private Fdb fdb;
     private DataPlane plane;
+    private CounterSnapshotSource counters;
 
     private void topology(final boolean ipv6) throws Exception
     {
@@ -91,7 +93,8 @@ class UnderlayReceiverTest
         final ForwardingTables tables = new ForwardingTables(fdb);
         final PortContext access = tables.addPort(port);
         tables.attach(access, VLAN, tables.addVni(VNI));
-        plane = new DataPlane(tables, new CounterSnapshotSource(new CounterLayout(1, 4)), ipv6 ? LOCAL6 : LOCAL4,
+        counters = new CounterSnapshotSource(new CounterLayout(1, 4));
+        plane = new DataPlane(tables, counters, ipv6 ? LOCAL6 : LOCAL4,
             PORT, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
     }
 
@@ -190,6 +193,8 @@ class UnderlayReceiverTest
             sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
             send(sender, GROUP4, 1);
             assertDelivered(1, port.next());
+            // A datagram to the group carries its sender's address like any other: learned from it.
+            assertNotNull(fdb.remoteVteps().find(PEER4), "the group's sender is known from its datagram to the group");
             send(sender, LOCAL4, 2); // bound to the wildcard address: unicast still arrives
             assertDelivered(2, port.next());
             assertNotNull(fdb.remoteVteps().find(PEER4));
@@ -255,6 +260,43 @@ class UnderlayReceiverTest
         assertTrue(millis < UnderlayReceiver.POLL_MILLIS, millis + " ms: shutdown() should wake the poll, not its timeout");
         receiver.close(); // idempotent
         open(LOCAL4, List.of()).close();
+    }
+
+    /**
+     * Every datagram is delivered or counted: while the pipeline is held up, 40,000 datagrams
+     * overflow the socket's 8 MiB receive buffer; the ones the kernel dropped there (its
+     * {@code sk_drops}) are counted as {@code underlay_socket_queue}, so delivered + counted = sent,
+     * exactly. Before, those drops showed nowhere in vtep.
+     */
+    @Test
+    void datagramsTheKernelDropsAtTheFullSocketAreCounted() throws Exception
+    {
+        topology(false);
+        final int count = 40_000;
+        final CountDownLatch release = new CountDownLatch(1);
+        port.gate = release;
+        port.record = false;
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        {
+            for (int i = 0; i < count; i++)
+            {
+                send(sender, LOCAL4, i);
+            }
+            release.countDown();
+            // Read the drops at least one interval after the queue has run dry.
+            final long deadline = System.nanoTime() + 20_000_000_000L;
+            while (port.delivered.get() + counters.drops(DropReason.UNDERLAY_SOCKET_QUEUE) < count &&
+                System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            final long drops = counters.drops(DropReason.UNDERLAY_SOCKET_QUEUE);
+            System.out.printf("UnderlayReceiver: %d datagrams sent, %d delivered, %d dropped by the kernel at the socket%n",
+                count, port.delivered.get(), drops);
+            assertTrue(drops > 0, "the 8 MiB buffer should have overflowed: " + port.delivered.get() + " delivered");
+            assertEquals(count, port.delivered.get() + drops, "delivered + underlay_socket_queue drops = sent");
+            assertEquals(drops, receiver.socketQueueDrops());
+        }
     }
 
     @Test
