@@ -37,7 +37,9 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborBindings;
 import io.vtep.core.pipeline.NeighborQueue;
+import io.vtep.core.pipeline.NeighborTable;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
@@ -73,6 +75,11 @@ public final class VtepAppliance implements AutoCloseable
     static final int REMOTE_VTEP_CAPACITY = FdbSettings.DEFAULT_REMOTE_VTEP_CAPACITY;
     /** IPs seen in ARP/ND on access ports waiting for the EVPN control plane (MAC+IP routes). */
     static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
+    /**
+     * Most IP bindings a VNI's ARP/ND suppression table holds (RFC 7432 §10); its memory grows with
+     * what it holds (64 bytes a slot, at most twice this many slots).
+     */
+    static final int NEIGHBOR_TABLE_ENTRIES = 65_536;
 
     private final VtepConfig config;
     private final Fdb fdb;
@@ -131,6 +138,10 @@ public final class VtepAppliance implements AutoCloseable
             final VniContext context = tables.addVni(vni.vni());
             context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
             context.stormControl(stormControl(vni.stormControl(), fdb));
+            if (vni.arpSuppression())
+            {
+                context.neighbors(new NeighborTable(NEIGHBOR_TABLE_ENTRIES));
+            }
             final List<RemoteVtep> flood = new ArrayList<>();
             for (final VtepAddress remote : vni.flood())
             {
@@ -243,7 +254,9 @@ public final class VtepAppliance implements AutoCloseable
         {
             // After the conductor (EVPN entries go through the FDB writer's lock, and local MACs
             // reach the RIB as the conductor learns them); closed before it.
-            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue());
+            final NeighborBindings bindings = new NeighborBindings(dataPlane.tables());
+            fdb.addListener(bindings); // a local binding leaves with its MAC
+            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue(), bindings);
             resources.add(bgp);
             bgp.watch(health);
         }

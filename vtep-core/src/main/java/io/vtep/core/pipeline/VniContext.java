@@ -5,7 +5,8 @@ import io.vtep.fdb.VniFdb;
 /**
  * Everything the data path needs about one VNI: its FDB, its dense counter slot, its local
  * members (the attachments that BUM traffic is flooded to), the remote VTEPs that belong to it
- * ({@link VniMembers}) and whether it accepts VXLAN from other VTEPs, and its storm control.
+ * ({@link VniMembers}) and whether it accepts VXLAN from other VTEPs, its storm control, and the
+ * neighbour table of its ARP/ND suppression.
  */
 public final class VniContext
 {
@@ -18,6 +19,7 @@ public final class VniContext
     // publishes them (Thread.start happens-before everything the thread does).
     private boolean membersOnly;
     private StormControl stormControl;
+    private NeighborTable neighbors;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -80,6 +82,21 @@ public final class VniContext
     public void stormControl(final StormControl stormControl)
     {
         this.stormControl = stormControl;
+    }
+
+    /**
+     * The bindings ARP/ND suppression answers from (RFC 7432 §10); null when suppression is off
+     * for this VNI, and every ARP request and neighbour solicitation is flooded.
+     */
+    public NeighborTable neighbors()
+    {
+        return neighbors;
+    }
+
+    /** Set before traffic starts (configuration); null for suppression off. */
+    public void neighbors(final NeighborTable neighbors)
+    {
+        this.neighbors = neighbors;
     }
 
     void addMember(final Attachment attachment)
