@@ -4,10 +4,12 @@ import static io.vtep.it.EvpnFrrTopology.vtepConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import com.sun.management.ThreadMXBean;
 
 import io.vtep.core.pipeline.NeighborTable;
 import io.vtep.encap.MacAddress;
@@ -48,6 +52,7 @@ class ArpSuppressionFrrTest
     private static final String UNKNOWN_IP = "10.0.0.99";
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(20);
+    private static final int BURST = 10_000;
 
     private Topology topology;
 
@@ -184,6 +189,42 @@ class ArpSuppressionFrrTest
         final String metrics = setup.vtep.appliance().metrics().scrape(null).body();
         assertTrue(metrics.matches("(?s).*vtep_vni_suppression_answered_packets_total\\{vni=\"100\"} [2-9].*"), metrics);
         assertTrue(metrics.matches("(?s).*vtep_vni_suppression_flooded_packets_total\\{vni=\"100\"} [1-9].*"), metrics);
+
+        assertAnsweringAllocatesNothing(setup.vtep, h1);
+    }
+
+    /**
+     * A burst of ARP requests, each answered by vtep: the pipeline threads' allocation counters grow
+     * by less than one small object per thousand answers (the bound of ForwardingAllocationTest).
+     */
+    private static void assertAnsweringAllocatesNothing(final InProcessVtep vtep, final Host h1)
+    {
+        final byte[] request = HexFormat.of().parseHex("ffffffffffff" + h1.mac().replace(":", "") + "0806" +
+            "0001080006040001" + h1.mac().replace(":", "") + "0a000001" + "000000000000" + "0a000002");
+        h1.sendRawFrame(Host.DEFAULT_IFACE, request, 200); // warm-up: JIT
+        final int slot = vtep.appliance().vni(VNI).slot();
+        final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
+        threads.setThreadAllocatedMemoryEnabled(true);
+        final List<Thread> pipelines = Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("vtep-pipeline-")).toList();
+        assertTrue(!pipelines.isEmpty(), "pipeline threads");
+        final long[] before = pipelines.stream().mapToLong(t -> threads.getThreadAllocatedBytes(t.threadId())).toArray();
+        final long answeredBefore = vtep.counters().vniSuppressAnswered(slot);
+
+        h1.sendRawFrame(Host.DEFAULT_IFACE, request, BURST);
+        Wait.until(Duration.ofSeconds(10), () -> vtep.counters().vniSuppressAnswered(slot) - answeredBefore,
+            answered -> answered >= BURST * 9 / 10, "vtep answers the burst");
+
+        final long answered = vtep.counters().vniSuppressAnswered(slot) - answeredBefore;
+        for (int i = 0; i < pipelines.size(); i++)
+        {
+            final long allocated = threads.getThreadAllocatedBytes(pipelines.get(i).threadId()) - before[i];
+            System.out.printf("ARP suppression: %s allocated %d bytes while answering %d requests%n", pipelines.get(i).getName(),
+                allocated, answered);
+            final String name = pipelines.get(i).getName();
+            assertTrue(allocated < answered / 1000 * 16 + 64 * 1024, () -> name + " allocated " + allocated + " bytes for " +
+                answered + " answers");
+        }
     }
 
     @Test
