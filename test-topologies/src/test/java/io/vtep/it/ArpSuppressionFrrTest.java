@@ -59,7 +59,7 @@ class ArpSuppressionFrrTest
     @BeforeAll
     static void requirements()
     {
-        Requirements.requireTopology("ping", "tshark");
+        Requirements.requireTopology("ping", "tshark", Requirements.SCAPY);
         FrrRouter.requireFrr();
     }
 
