@@ -15,11 +15,12 @@ public final class VniContext
     private final VniFdb fdb;
     private final VniMembers memberVteps;
     private Attachment[] members = new Attachment[0];
+    /** ARP/ND suppression's bindings; set before traffic, like the plain fields below. */
+    private NeighborTable neighbors;
     // Plain fields, like the rest of the tables: set before the forwarding threads start, which
     // publishes them (Thread.start happens-before everything the thread does).
     private boolean membersOnly;
     private StormControl stormControl;
-    private NeighborTable neighbors;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -84,6 +85,13 @@ public final class VniContext
         this.stormControl = stormControl;
     }
 
+    void addMember(final Attachment attachment)
+    {
+        final Attachment[] grown = java.util.Arrays.copyOf(members, members.length + 1);
+        grown[members.length] = attachment;
+        members = grown;
+    }
+
     /**
      * The bindings ARP/ND suppression answers from (RFC 7432 §10); null when suppression is off
      * for this VNI, and every ARP request and neighbour solicitation is flooded.
@@ -97,12 +105,5 @@ public final class VniContext
     public void neighbors(final NeighborTable neighbors)
     {
         this.neighbors = neighbors;
-    }
-
-    void addMember(final Attachment attachment)
-    {
-        final Attachment[] grown = java.util.Arrays.copyOf(members, members.length + 1);
-        grown[members.length] = attachment;
-        members = grown;
     }
 }
