@@ -14,7 +14,11 @@ public final class CounterLayout
     static final int VNI_TX_PACKETS = 4;   // + side ordinal * 2
     static final int VNI_TX_BYTES = 5;
     static final int VNI_FLOOD_PACKETS = 8;
-    static final int VNI_DROPS = 9;        // + reason ordinal
+    /** ARP requests / neighbour solicitations answered by ARP/ND suppression (RFC 7432 §10). */
+    static final int VNI_SUPPRESS_ANSWERED = 9;
+    /** ARP requests / neighbour solicitations flooded because the VNI's neighbour table had no binding. */
+    static final int VNI_SUPPRESS_FLOODED = 10;
+    static final int VNI_DROPS = 11;       // + reason ordinal
     static final int VNI_FIELDS = VNI_DROPS + DropReason.count();
 
     static final int VTEP_RX_PACKETS = 0;

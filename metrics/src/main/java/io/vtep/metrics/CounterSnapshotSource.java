@@ -67,6 +67,16 @@ public final class CounterSnapshotSource
         return sum(layout.vni(vniSlot, CounterLayout.VNI_FLOOD_PACKETS));
     }
 
+    public long vniSuppressAnswered(final int vniSlot)
+    {
+        return sum(layout.vni(vniSlot, CounterLayout.VNI_SUPPRESS_ANSWERED));
+    }
+
+    public long vniSuppressFlooded(final int vniSlot)
+    {
+        return sum(layout.vni(vniSlot, CounterLayout.VNI_SUPPRESS_FLOODED));
+    }
+
     public long vniDrops(final int vniSlot, final DropReason reason)
     {
         return sum(layout.vni(vniSlot, CounterLayout.VNI_DROPS + reason.ordinal()));

@@ -56,6 +56,18 @@ public final class DataPathCounters
         add(layout.vni(vniSlot, CounterLayout.VNI_FLOOD_PACKETS), 1);
     }
 
+    /** An ARP request or neighbour solicitation answered from the VNI's neighbour table, not flooded. */
+    public void vniSuppressAnswered(final int vniSlot)
+    {
+        add(layout.vni(vniSlot, CounterLayout.VNI_SUPPRESS_ANSWERED), 1);
+    }
+
+    /** An ARP request or neighbour solicitation flooded for lack of a binding (suppression on). */
+    public void vniSuppressFlooded(final int vniSlot)
+    {
+        add(layout.vni(vniSlot, CounterLayout.VNI_SUPPRESS_FLOODED), 1);
+    }
+
     public void vniDropped(final int vniSlot, final DropReason reason)
     {
         add(layout.vni(vniSlot, CounterLayout.VNI_DROPS + reason.ordinal()), 1);

@@ -42,6 +42,8 @@ import java.util.List;
  * @param sticky            MAC mobility sticky/static flag (RFC 7432 §15.2).
  * @param tunnelEndpoint    type 3: the PMSI ingress replication endpoint, else the originating router; null for others.
  * @param vni               the VNI in the route: type 2 label1, type 3 PMSI label (RFC 8365 §5.1.3); -1 when none.
+ * @param proxyFlags        type 2 with an IP: the flags a proxy ARP/ND answer for it carries, as the RFC 9161 §3.1
+ *                          ARP/ND extended community encodes them ({@link #PROXY_ROUTER}, {@link #PROXY_OVERRIDE}).
  */
 public record EvpnPath(
     EvpnRoute route,
@@ -59,8 +61,18 @@ public record EvpnPath(
     long sequence,
     boolean sticky,
     InetAddress tunnelEndpoint,
-    int vni)
+    int vni,
+    int proxyFlags)
 {
+    /** RFC 9161 §3.1 ARP/ND extended community flag R: the IP is a router's (NA Router flag). */
+    public static final int PROXY_ROUTER = 0x01;
+    /** RFC 9161 §3.1 ARP/ND extended community flag O: answer with the NA Override flag. */
+    public static final int PROXY_OVERRIDE = 0x02;
+    /** RFC 9161 §3.1: ARP/ND extended community, EVPN type 0x06, sub-type 0x08. */
+    private static final int SUBTYPE_ARP_ND = 0x08;
+    /** RFC 7432 §7.8: Default Gateway extended community, Opaque type 0x03, sub-type 0x0d. */
+    private static final int SUBTYPE_DEFAULT_GATEWAY = 0x0D;
+
     /** @return whether this VTEP originated the path. */
     public boolean isLocal()
     {
@@ -91,7 +103,7 @@ public record EvpnPath(
     {
         return new EvpnPath(route, null, localVtep, LocalPref.DEFAULT_VALUE, 0, Origin.VALUE_IGP, 0, -1, false,
             WireFormat.toInt(routerId) & 0xFFFF_FFFFL, 0, List.copyOf(routeTargets), sequence, sticky,
-            route instanceof InclusiveMulticastRoute ? localVtep : null, vni);
+            route instanceof InclusiveMulticastRoute ? localVtep : null, vni, PROXY_OVERRIDE);
     }
 
     /**
@@ -134,7 +146,37 @@ public record EvpnPath(
         }
         return new EvpnPath(route, peer, nextHop, localPref, asPath.pathLength(), origin, med, firstAs(asPath),
             !peer.isIbgp(), originatorId, clusterListLength, routeTargets,
-            mobility == null ? 0 : mobility.sequence(), mobility != null && mobility.sticky(), tunnelEndpoint, vni);
+            mobility == null ? 0 : mobility.sequence(), mobility != null && mobility.sticky(), tunnelEndpoint, vni,
+            proxyFlags(communities));
+    }
+
+    /**
+     * The ARP/ND community's R and O flags when the route has one (RFC 9161 §3.1, as FRR sends for
+     * routers' IPv6 neighbours); else Override (the binding is the host's own, as the Linux bridge
+     * answers) and Router when the route is a default gateway's (RFC 7432 §7.8, §10.1).
+     */
+    private static int proxyFlags(final ExtendedCommunities communities)
+    {
+        if (communities == null)
+        {
+            return PROXY_OVERRIDE;
+        }
+        int flags = PROXY_OVERRIDE;
+        for (final ExtendedCommunity community : communities.communities())
+        {
+            final long value = community.value();
+            final int type = (int)(value >>> 56) & 0xFF;
+            final int subtype = (int)(value >>> 48) & 0xFF;
+            if (type == ExtendedCommunity.TYPE_EVPN && subtype == SUBTYPE_ARP_ND)
+            {
+                return (int)(value >>> 40) & (PROXY_ROUTER | PROXY_OVERRIDE);
+            }
+            if (type == ExtendedCommunity.TYPE_OPAQUE && subtype == SUBTYPE_DEFAULT_GATEWAY)
+            {
+                flags |= PROXY_ROUTER;
+            }
+        }
+        return flags;
     }
 
     /**

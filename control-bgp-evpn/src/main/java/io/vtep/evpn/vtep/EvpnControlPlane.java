@@ -122,6 +122,17 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         this.views = new RouteViews(exports, imports, policy);
     }
 
+    /**
+     * Hands the received MAC+IP routes (best paths) to {@code listener}, for ARP/ND suppression
+     * (RFC 7432 §10). Call before {@link #start}.
+     *
+     * @param listener told on the control thread; null for none.
+     */
+    public void macIpListener(final MacIpListener listener)
+    {
+        imports.macIpListener(listener);
+    }
+
     /** Registers the FDB listener, originates one type-3 route per VNI and starts the control thread. */
     public void start()
     {

@@ -28,12 +28,19 @@ final class RouteImport
     private final FloodMembership flooding;
     private final LocRib locRib = new LocRib();
     private final Map<BgpPeer, PeerRib> peers = new ConcurrentHashMap<>();
+    /** Set before the control thread starts; null for none. */
+    private volatile MacIpListener macIpListener;
 
     RouteImport(final ImportPolicy policy, final MacLocations macs, final FloodMembership flooding)
     {
         this.policy = policy;
         this.macs = macs;
         this.flooding = flooding;
+    }
+
+    void macIpListener(final MacIpListener listener)
+    {
+        this.macIpListener = listener;
     }
 
     /** @return every neighbor's RIBs (read-only outside the control thread). */
@@ -198,6 +205,11 @@ final class RouteImport
             if (path.route() instanceof MacIpAdvertisementRoute macIp)
             {
                 macs.remotePath(vni, macIp, path, add);
+                final MacIpListener listener = macIpListener;
+                if (listener != null && macIp.ip() != null)
+                {
+                    listener.macIpChanged(vni.vni, macIp.key(), macIp.mac().value(), macIp.ip(), path.proxyFlags(), add);
+                }
             }
             else if (path.tunnelEndpoint() != null)
             {

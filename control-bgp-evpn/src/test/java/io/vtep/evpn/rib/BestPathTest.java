@@ -22,7 +22,7 @@ class BestPathTest
         final boolean sticky)
     {
         return new EvpnPath(ROUTE, null, nextHop, localPref, asPathLength, origin, med, neighborAs, ebgp, originatorId,
-            clusterListLength, List.of(), sequence, sticky, null, 100);
+            clusterListLength, List.of(), sequence, sticky, null, 100, EvpnPath.PROXY_OVERRIDE);
     }
 
     private static EvpnPath base()

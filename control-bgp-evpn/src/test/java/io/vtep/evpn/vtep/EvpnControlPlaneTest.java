@@ -124,6 +124,47 @@ class EvpnControlPlaneTest
     }
 
     @Test
+    void macIpBestPathsReachTheListenerWithTheirProxyFlags()
+    {
+        // ARP/ND suppression (RFC 7432 §10) answers from these: R and O as RFC 9161 §3.1 carries them.
+        final List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        evpn.macIpListener((vni, route, mac, ip, flags, add) -> seen.add(vni + " " + ip.getHostAddress() + " " + flags + " " + add));
+        final InetAddress v4 = WireFormat.parseAddress("10.0.0.2");
+        final InetAddress v6 = WireFormat.parseAddress("2001:db8::2");
+        final InetAddress gateway = WireFormat.parseAddress("10.0.0.254");
+
+        receive(rr, type2(VTEP_2, MAC, null, 0, false, auto(VNI)));
+        receive(rr, type2(VTEP_2, MAC, v4, 0, false, auto(VNI)));
+        // FRR's ARP/ND community (EVPN type 0x06, sub-type 0x08) with the Router flag, Override clear.
+        receive(rr, withCommunity(type2(VTEP_2, MAC + 1, v6, 0, false, auto(VNI)), 0x0608_0100_0000_0000L));
+        // The Default Gateway community (RFC 7432 §7.8, opaque 0x03 sub-type 0x0d).
+        receive(rr, withCommunity(type2(VTEP_2, MAC + 2, gateway, 0, false, auto(VNI)), 0x030D_0000_0000_0000L));
+        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new MacAddress(MAC), v4, VNI))));
+
+        assertEquals(List.of("100 10.0.0.2 2 true", "100 2001:db8:0:0:0:0:0:2 1 true", "100 10.0.0.254 3 true",
+            "100 10.0.0.2 2 false"), seen, "MAC-only routes are not bindings");
+    }
+
+    private static UpdateMessage withCommunity(final UpdateMessage update, final long community)
+    {
+        final List<PathAttribute> attributes = new ArrayList<>();
+        for (final PathAttribute attribute : update.pathAttributes())
+        {
+            if (attribute instanceof io.vtep.evpn.codec.attr.ExtendedCommunities communities)
+            {
+                final List<ExtendedCommunity> more = new ArrayList<>(communities.communities());
+                more.add(ExtendedCommunity.of(community));
+                attributes.add(io.vtep.evpn.codec.attr.ExtendedCommunities.of(more));
+            }
+            else
+            {
+                attributes.add(attribute);
+            }
+        }
+        return UpdateMessage.of(attributes);
+    }
+
+    @Test
     void routeTypesWithoutAMeaningHereAreKeptButNeverImported() throws Exception
     {
         // The attributes of a type 3 that would be imported, carrying an Ethernet A-D route

@@ -33,6 +33,8 @@ public final class DataPathMeters
     public static final String VNI_TX_PACKETS = "vtep.vni.tx.packets";
     public static final String VNI_TX_BYTES = "vtep.vni.tx.bytes";
     public static final String VNI_FLOOD_PACKETS = "vtep.vni.flood.packets";
+    public static final String VNI_SUPPRESS_ANSWERED = "vtep.vni.suppression.answered";
+    public static final String VNI_SUPPRESS_FLOODED = "vtep.vni.suppression.flooded";
     public static final String VNI_DROPS = "vtep.vni.drops";
     public static final String DROPS = "vtep.drops";
     public static final String REMOTE_VTEP_RX_PACKETS = "vtep.remote.vtep.rx.packets";
@@ -91,6 +93,12 @@ public final class DataPathMeters
         }
         counter(VNI_FLOOD_PACKETS, PACKETS, "Broadcast, unknown-unicast and multicast frames of a VNI flooded " +
             "(once per frame, whatever the number of copies)", Tags.of(VNI, label), s -> s.vniFloodPackets(slot));
+        counter(VNI_SUPPRESS_ANSWERED, PACKETS, "ARP requests and IPv6 neighbour solicitations of a VNI answered by " +
+            "vtep from its neighbour table (ARP/ND suppression, RFC 7432 §10) instead of flooded", Tags.of(VNI, label),
+            s -> s.vniSuppressAnswered(slot));
+        counter(VNI_SUPPRESS_FLOODED, PACKETS, "ARP requests and IPv6 neighbour solicitations of a VNI with ARP/ND " +
+            "suppression on that were flooded because no binding for the target was known", Tags.of(VNI, label),
+            s -> s.vniSuppressFlooded(slot));
         for (final DropReason reason : DropReason.values())
         {
             counter(VNI_DROPS, null, "Packets of a VNI dropped, by reason", Tags.of(VNI, label, REASON, reason.label()),

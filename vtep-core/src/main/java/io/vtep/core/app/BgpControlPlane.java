@@ -16,6 +16,8 @@ import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.pipeline.NeighborBindings;
+import io.vtep.core.pipeline.NeighborHandler;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
@@ -60,7 +62,8 @@ final class BgpControlPlane implements AutoCloseable
      * Starts the RIB first (it registers its FDB listener and originates the type-3 routes), then
      * the speaker, so that the first session to come up is sent a complete Adj-RIB-Out.
      */
-    static BgpControlPlane start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors) throws ConfigException
+    static BgpControlPlane start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors,
+        final NeighborBindings bindings) throws ConfigException
     {
         final BgpConfig bgp = config.bgp();
         final EvpnControlPlane evpn;
@@ -72,11 +75,13 @@ final class BgpControlPlane implements AutoCloseable
         {
             throw new ConfigException("vnis", ex.getMessage());
         }
+        // ARP/ND suppression (RFC 7432 §10) answers from the received MAC+IP routes.
+        evpn.macIpListener((vni, route, mac, ip, flags, add) -> bindings.remote(vni, route, mac, ip, flags, add));
         evpn.start();
         try
         {
             final BgpSpeaker speaker = BgpSpeaker.start(speakerConfig(bgp), SessionTimers.DEFAULT, evpn);
-            return new BgpControlPlane(evpn, speaker, startNeighborDrain(neighbors, evpn));
+            return new BgpControlPlane(evpn, speaker, startNeighborDrain(neighbors, evpn, bindings));
         }
         catch (final IOException ex)
         {
@@ -97,7 +102,8 @@ final class BgpControlPlane implements AutoCloseable
      * the IP when it is known) from the data path's queue to the EVPN control plane, on a thread of
      * its own: never a data-path thread, and the RIB's thread only takes them from its own queue.
      */
-    private static ScheduledExecutorService startNeighborDrain(final NeighborQueue neighbors, final EvpnControlPlane evpn)
+    private static ScheduledExecutorService startNeighborDrain(final NeighborQueue neighbors, final EvpnControlPlane evpn,
+        final NeighborBindings bindings)
     {
         if (neighbors == null)
         {
@@ -109,13 +115,19 @@ final class BgpControlPlane implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
+        // Local hosts' bindings also answer ARP/ND suppression, as the Linux bridge answers from its own.
+        final NeighborHandler handler = (vni, mac, ip) ->
+        {
+            bindings.local(vni, mac, ip);
+            evpn.neighborLearned(vni, mac, ip);
+        };
         drain.scheduleWithFixedDelay(() ->
         {
             try
             {
                 // Only while the RIB keeps up: otherwise the offers wait (and, when it is full, are
                 // dropped and counted) in the data path's bounded queue, not in an unbounded one.
-                while (evpn.acceptsNeighbors() && neighbors.drain(evpn::neighborLearned, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
+                while (evpn.acceptsNeighbors() && neighbors.drain(handler, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
                 {
                     // keep going while the queue holds more than one batch
                 }

@@ -49,7 +49,9 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborBindings;
 import io.vtep.core.pipeline.NeighborQueue;
+import io.vtep.core.pipeline.NeighborTable;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
@@ -87,6 +89,11 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     static final int NEIGHBOR_QUEUE_CAPACITY = 4096;
     /** Counter rows for VNIs a reload adds beyond those at start (a row is ~200 bytes per pipeline). */
     static final int SPARE_VNI_SLOTS = 256;
+    /**
+     * Most IP bindings a VNI's ARP/ND suppression table holds (RFC 7432 §10); its memory grows with
+     * what it holds (64 bytes a slot, at most twice this many slots).
+     */
+    static final int NEIGHBOR_TABLE_ENTRIES = 65_536;
 
     private final VtepConfig config;
     /** The configuration file, for reloads; null when started from a configuration in memory. */
@@ -161,6 +168,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             final VniContext context = tables.addVni(vni.vni());
             context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
             context.stormControl(stormControl(vni.stormControl(), fdb));
+            if (vni.arpSuppression())
+            {
+                context.neighbors(new NeighborTable(NEIGHBOR_TABLE_ENTRIES));
+            }
             final List<RemoteVtep> flood = new ArrayList<>();
             for (final VtepAddress remote : vni.flood())
             {
@@ -280,7 +291,9 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         {
             // After the conductor (EVPN entries go through the FDB writer's lock, and local MACs
             // reach the RIB as the conductor learns them); closed before it.
-            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue());
+            final NeighborBindings bindings = new NeighborBindings(dataPlane.tables());
+            fdb.addListener(bindings); // a local binding leaves with its MAC
+            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue(), bindings);
             resources.add(bgp);
             bgp.watch(health);
         }

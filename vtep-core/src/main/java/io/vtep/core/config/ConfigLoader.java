@@ -39,7 +39,7 @@ public final class ConfigLoader
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
     private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
-        "route-distinguisher", "route-targets", "accept-from", "storm-control");
+        "route-distinguisher", "route-targets", "accept-from", "storm-control", "arp-suppression");
     private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
     private static final Set<String> FDB_KEYS = Set.of("ageing-seconds", "static", "max-entries",
         "local-move-hold-seconds");
@@ -267,8 +267,16 @@ public final class ConfigLoader
                 throw acceptNode.problem("expected members or any, found " + ConfigNode.describe(acceptNode.value()));
             }
         }
+        final ConfigNode suppressionNode = node(map, "arp-suppression", node.path());
+        final boolean arpSuppression = suppressionNode.bool(VniConfig.defaultArpSuppression(learning));
+        if (arpSuppression && learning != LearningMode.EVPN)
+        {
+            // RFC 7432 §10: the answers come from MAC+IP routes and the snooping that feeds them, both EVPN only.
+            throw suppressionNode.problem("ARP/ND suppression needs learning: evpn (this VNI learns " +
+                learning.label() + ")");
+        }
         return new VniConfig(vni, flood, group, learning, macLimit, acceptFrom,
-            stormControl(node(map, "storm-control", node.path())));
+            stormControl(node(map, "storm-control", node.path())), arpSuppression);
     }
 
     /** {@code storm-control: { broadcast: N, multicast: N, unknown-unicast: N, burst: N }}, packets per second. */

@@ -31,6 +31,11 @@ import io.vtep.metrics.Side;
  * side also teach the control plane which IP addresses the local MACs hold
  * ({@link NeighborSnooper}, RFC 7432 §7.2).
  *
+ * <p>In a VNI with ARP/ND suppression ({@link VniContext#neighbors()}), an ARP request or neighbour
+ * solicitation whose target the VNI's {@link NeighborTable} binds is answered on the port it came
+ * from ({@link NeighborProxy}, RFC 7432 §10) and neither flooded nor sent over the overlay; one for
+ * an unknown target is flooded as any BUM frame.
+ *
  * <p>Frames from a host with offloads on ({@link FrameOffload}) are finished first, as its NIC
  * would have: a partial transport checksum is completed, and a TSO/GSO super-frame is cut into
  * wire-size segments ({@link SegmentationOffload}), each forwarded on its own like any frame.
@@ -52,6 +57,7 @@ public final class AccessPipeline
     /** Null when neighbour snooping is off. */
     private final NeighborSnooper neighbors;
     private final SegmentationOffload segmentation = new SegmentationOffload();
+    private final NeighborProxy proxy = new NeighborProxy();
 
     AccessPipeline(final PortContext port, final ForwardingTables tables, final LocalDelivery local,
         final OverlayTransmit overlay, final DataPathCounters counters, final NeighborQueue neighborQueue)
@@ -187,6 +193,10 @@ public final class AccessPipeline
         }
         if (entry == FdbEntry.NONE)
         {
+            if (MacAddress.isGroup(destination) && vni.neighbors() != null && answered(vni, from, buffer, offset, length))
+            {
+                return;
+            }
             if (isOverStormRate(vni, destination, nowNanos))
             {
                 counters.vniDropped(vni.slot(), DropReason.STORM_CONTROL);
@@ -210,6 +220,31 @@ public final class AccessPipeline
                 local.send(to, buffer, offset, length);
             }
         }
+    }
+
+    /**
+     * ARP/ND suppression: answers a request for a bound target on the port it came from, before
+     * storm control (an answered request floods nothing). The request itself was snooped and its
+     * source learned already, so the requester's binding reaches EVPN all the same.
+     *
+     * @return true when the frame was answered (or the answer could not be sent) and needs no flooding
+     */
+    private boolean answered(final VniContext vni, final Attachment from, final UnsafeBuffer buffer, final int offset,
+        final int length)
+    {
+        final int answer = proxy.answer(buffer, offset, length, vni.neighbors());
+        if (answer == NeighborProxy.NOT_A_REQUEST)
+        {
+            return false;
+        }
+        if (answer == NeighborProxy.UNKNOWN_TARGET)
+        {
+            counters.vniSuppressFlooded(vni.slot());
+            return false;
+        }
+        counters.vniSuppressAnswered(vni.slot());
+        local.send(from, buffer, offset, answer);
+        return true;
     }
 
     /** The port's bucket first: a frame it refuses does not spend the VNI's tokens (other ports share those). */

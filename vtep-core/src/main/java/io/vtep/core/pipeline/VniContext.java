@@ -9,7 +9,8 @@ import io.vtep.fdb.VniFdb;
 /**
  * Everything the data path needs about one VNI: its FDB, its dense counter slot, its local
  * members (the attachments that BUM traffic is flooded to), the remote VTEPs that belong to it
- * ({@link VniMembers}) and whether it accepts VXLAN from other VTEPs, and its storm control.
+ * ({@link VniMembers}) and whether it accepts VXLAN from other VTEPs, its storm control, and the
+ * neighbour table of its ARP/ND suppression.
  */
 public final class VniContext
 {
@@ -45,6 +46,11 @@ public final class VniContext
     private volatile Attachment[] members = new Attachment[0];
     private volatile boolean membersOnly;
     private volatile StormControl stormControl;
+    /**
+     * ARP/ND suppression's bindings, or null: set at start, before traffic (Thread.start publishes
+     * it); a VNI a reload adds has no EVPN, so no suppression.
+     */
+    private NeighborTable neighbors;
 
     VniContext(final int vni, final int slot, final VniFdb fdb, final int remoteVtepCapacity)
     {
@@ -131,5 +137,20 @@ public final class VniContext
         final Attachment[] grown = java.util.Arrays.copyOf(members, members.length + 1);
         grown[members.length] = attachment;
         members = grown;
+    }
+
+    /**
+     * The bindings ARP/ND suppression answers from (RFC 7432 §10); null when suppression is off
+     * for this VNI, and every ARP request and neighbour solicitation is flooded.
+     */
+    public NeighborTable neighbors()
+    {
+        return neighbors;
+    }
+
+    /** Set before traffic starts (configuration); null for suppression off. */
+    public void neighbors(final NeighborTable neighbors)
+    {
+        this.neighbors = neighbors;
     }
 }
