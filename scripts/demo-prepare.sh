@@ -64,27 +64,15 @@ find_missing() {
   done
 }
 
-# True when dpkg has PACKAGE installed.
-package_installed() {
-  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed$'
-}
+# package_installed, install_missing_packages
+# shellcheck source=scripts/debian-packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/debian-packages.sh"
 
-# As root on a Debian system, installs those of PACKAGES that dpkg does not have (a package that is
-# installed but whose tool is still missing is left alone: installing again would not help).
-install_missing_packages() {
-  local wanted=() package
-  [ "$(id -u)" -eq 0 ] && have apt-get && have dpkg || return 0
-  for package in $(printf '%s\n' "$@" | awk '!seen[$0]++'); do
-    package_installed "$package" || wanted+=("$package")
-  done
-  [ ${#wanted[@]} -gt 0 ] || return 0
-  say "vtep demo: installing what it needs from Debian: ${wanted[*]}"
-  if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "${wanted[@]}"; } >&2; then
-    say "vtep demo: apt-get could not install ${wanted[*]}" >&2
-  fi
-  # FRR's daemons run with -g frrvty; the package makes the group, a half-installed frr may not have.
-  if package_installed frr && ! getent group "$FRR_GROUP" >/dev/null 2>&1; then
+# As root, installs the missing PACKAGES; FRR's daemons run with -g frrvty, a group the frr package
+# makes and a half-installed frr may not have.
+install_what_is_missing() {
+  install_missing_packages "$@"
+  if [ "$(id -u)" -eq 0 ] && package_installed frr && ! getent group "$FRR_GROUP" >/dev/null 2>&1; then
     groupadd --system "$FRR_GROUP"
   fi
 }
@@ -116,7 +104,7 @@ main() {
   fi
   find_missing "${tools[@]}"
   if [ ${#MISSING[@]} -gt 0 ]; then
-    install_missing_packages "${PACKAGES[@]}"
+    install_what_is_missing "${PACKAGES[@]}"
     find_missing "${tools[@]}"
   fi
   if [ ${#MISSING[@]} -gt 0 ]; then

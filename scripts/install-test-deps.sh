@@ -10,7 +10,7 @@ set -eu
 PACKAGES="
 iproute2        ip, bridge: namespaces, veth, kernel vxlan and bridge devices
 iputils-ping    ping
-libpcap0.8      libpcap for the pcap port driver (Pcap4J) and dumpcap
+libpcap0.8      libpcap for the pcap port driver (through FFM) and dumpcap
 iperf3          TCP/UDP throughput across the overlay
 tshark          captures and VXLAN decoding
 tcpdump         ad-hoc captures while debugging a test
