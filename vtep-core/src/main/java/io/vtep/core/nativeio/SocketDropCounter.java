@@ -32,6 +32,8 @@ public final class SocketDropCounter
     private static final int VALUE_BYTES = SK_MEMINFO_VARS * Integer.BYTES;
     private static final int LENGTH_OFFSET = 64;
 
+    /** Held: Arena.ofAuto() frees the memory once the segment is unreachable, and getsockopt writes there. */
+    private final MemorySegment segment;
     private final UnsafeBuffer memory;
     private final long address;
     /** Drops of the sockets before the current one plus the current one's at the last read. */
@@ -41,7 +43,7 @@ public final class SocketDropCounter
 
     public SocketDropCounter()
     {
-        final MemorySegment segment = Arena.ofAuto().allocate(LENGTH_OFFSET + Long.BYTES, 8);
+        segment = Arena.ofAuto().allocate(LENGTH_OFFSET + Long.BYTES, 8);
         address = segment.address();
         memory = new UnsafeBuffer(address, (int)segment.byteSize());
     }
@@ -90,11 +92,10 @@ public final class SocketDropCounter
     private long read(final int fd)
     {
         memory.putInt(LENGTH_OFFSET, VALUE_BYTES);
-        if (Libc.getsockopt(fd, SOL_SOCKET, SO_MEMINFO, address, address + LENGTH_OFFSET) != 0 ||
-            memory.getInt(LENGTH_OFFSET) < (SK_MEMINFO_DROPS + 1) * Integer.BYTES)
-        {
-            return -1;
-        }
-        return memory.getInt(SK_MEMINFO_DROPS * Integer.BYTES) & 0xFFFF_FFFFL;
+        final int result = Libc.getsockopt(fd, SOL_SOCKET, SO_MEMINFO, address, address + LENGTH_OFFSET);
+        final long drops = result != 0 || memory.getInt(LENGTH_OFFSET) < (SK_MEMINFO_DROPS + 1) * Integer.BYTES ? -1 :
+            memory.getInt(SK_MEMINFO_DROPS * Integer.BYTES) & 0xFFFF_FFFFL;
+        Reference.reachabilityFence(segment); // the kernel wrote into it: it must not be freed before
+        return drops;
     }
 }

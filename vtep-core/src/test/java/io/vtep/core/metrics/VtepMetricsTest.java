@@ -101,6 +101,9 @@ class VtepMetricsTest
         expected.put("vtep_vni_mac_moves_refused_total", Set.of("vni"));
         expected.put("vtep_remote_vtep_table_full_total", Set.of());
         expected.put("vtep_remote_vteps_aged_total", Set.of());
+        // Issue 18: ARP/ND suppression, per VNI.
+        expected.put("vtep_vni_suppression_answered_packets_total", Set.of("vni"));
+        expected.put("vtep_vni_suppression_flooded_packets_total", Set.of("vni"));
         expected.put("vtep_build_info", Set.of("version"));
 
         final Set<String> exported = samples.names().stream().filter(n -> n.startsWith("vtep_"))
