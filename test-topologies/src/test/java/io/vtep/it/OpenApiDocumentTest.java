@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +45,7 @@ class OpenApiDocumentTest
     @Test
     void isAValidOpenApi31DocumentWithEveryReferenceResolved() throws Exception
     {
-        final List<String> messages = new java.util.ArrayList<>();
+        final List<String> messages = new ArrayList<>();
         final OpenAPI api = parse(messages);
         assertEquals(List.of(), messages, "swagger-parser's problems with docs/openapi.yaml");
         assertEquals("3.1.0", api.getOpenapi());
@@ -54,7 +55,7 @@ class OpenApiDocumentTest
     @Test
     void routesThatChangeVtepNeedTheTokenAndApiErrorsAreTheErrorObject() throws Exception
     {
-        final OpenAPI api = parse(new java.util.ArrayList<>());
+        final OpenAPI api = parse(new ArrayList<>());
         final Set<String> problems = new TreeSet<>();
         api.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) ->
         {
