@@ -35,10 +35,13 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code POST /api/v1/fdb/flush}</td><td>remove learned entries of a VNI, {@code {"vni","origin"?}}</td></tr>
  *   <tr><td>{@code POST /api/v1/reload}</td><td>re-read the configuration file and apply the differences</td></tr>
  *   <tr><td>{@code DELETE /api/v1/bgp/duplicates?vni=N&mac=M}</td><td>unfreeze a MAC frozen as an EVPN duplicate ({@link DuplicateMacs})</td></tr>
+ *   <tr><td>{@code GET /api/v1/openapi.yaml}</td><td>the OpenAPI 3.1 document of all these routes, {@code docs/openapi.yaml}
+ *   ({@link OpenApiDocument})</td></tr>
  * </table>
  *
  * The POST and DELETE routes change vtep: they are off (403) unless {@code api.token-file} is
  * configured, and then need {@code Authorization: Bearer TOKEN} (401 without, 403 wrong).
+ * {@code GET /api/v1/capture} needs the token too when there is one ({@link CaptureEndpoint}).
  *
  * Errors: unknown path 404; a method the path does not take 405 with {@code Allow};
  * a bad or unknown query parameter 400; a VNI that is not configured 404. Under {@code /api/} error
@@ -51,7 +54,7 @@ public final class ApiRouter
     private static final List<String> PATHS =
         List.of("/metrics", "/healthz", "/readyz", "/api/v1/fdb", "/api/v1/vnis", "/api/v1/ports", "/api/v1/bgp", "/api/v1/bgp/routes",
             "/api/v1/version", CaptureRequest.PATH, "/api/v1/fdb/flood", "/api/v1/fdb/flush", "/api/v1/reload",
-            "/api/v1/bgp/duplicates");
+            "/api/v1/bgp/duplicates", OpenApiDocument.PATH);
     private static final List<String> VNI_PARAMETER = List.of("vni");
     private static final List<String> FDB_PARAMETERS = List.of("vni", "limit", "after");
 
@@ -61,6 +64,7 @@ public final class ApiRouter
     private final String version;
     private final BgpDocuments bgp;
     private final StatusPage statusPage = new StatusPage();
+    private final OpenApiDocument openApi = new OpenApiDocument();
     /** {@code /api/v1/capture}, streamed by the server itself (binary, long-lived); null: not offered. */
     private CaptureEndpoint capture;
     private final ChangeRoutes changes;
@@ -167,6 +171,7 @@ public final class ApiRouter
                 case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
                 case "/api/v1/bgp/routes" -> withBgp(decoder, vni -> ApiResponse.json(bgp.routes(vni)), true);
                 case CaptureRequest.PATH -> ApiResponse.jsonError(404, "capture is not offered by this server");
+                case OpenApiDocument.PATH -> openApi.answer();
                 case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()
                     .field("version", version).field("java", Runtime.version().toString()).endObject() + "\n");
                 default -> throw new IllegalStateException("unrouted " + path);

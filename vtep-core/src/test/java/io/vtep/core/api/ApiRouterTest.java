@@ -87,6 +87,16 @@ class ApiRouterTest
     }
 
     @Test
+    void openApiDocumentIsServedFromTheJarAsYaml()
+    {
+        final ApiResponse response = get("/api/v1/openapi.yaml");
+        assertEquals(200, response.status(), response::bodyText);
+        assertEquals("application/yaml; charset=utf-8", response.contentType());
+        assertTrue(response.bodyText().startsWith("openapi: 3.1.0\n"), response::bodyText);
+        assertTrue(response.bodyText().contains("\n  /api/v1/openapi.yaml:\n"), "the document describes its own route");
+    }
+
+    @Test
     void headIsAllowed()
     {
         assertEquals(200, router.handle("HEAD", "/healthz", null).status());
