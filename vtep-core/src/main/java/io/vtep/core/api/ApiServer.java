@@ -195,7 +195,7 @@ public final class ApiServer implements AutoCloseable
                     ch.pipeline()
                         .addLast(new IdleStateHandler(0, 0, config.idleTimeoutSeconds(), TimeUnit.SECONDS))
                         .addLast(new HttpServerCodec(4096, 8192, 8192))
-                        .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
+                        .addLast(new RequestSizeLimit(MAX_REQUEST_BYTES))
                         .addLast(new ChunkedWriteHandler())
                         .addLast(new RequestHandler(router, deadline, stats));
                 }

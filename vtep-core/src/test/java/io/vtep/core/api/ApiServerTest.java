@@ -53,6 +53,19 @@ class ApiServerTest
         server.close();
     }
 
+    /** A request bigger than the server holds is refused with the API's JSON error, like every other /api/ error. */
+    @Test
+    void aRequestOverTheLimitGets413WithAJsonError() throws Exception
+    {
+        final HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/fdb"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"pad\":\"" + "x".repeat(ApiServer.MAX_REQUEST_BYTES) + "\"}")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, response.statusCode());
+        assertEquals(ApiResponse.JSON, response.headers().firstValue("Content-Type").orElse(""));
+        assertEquals("{\"error\":\"request of more than 16384 bytes\",\"status\":413}", response.body().strip());
+    }
+
     private HttpResponse<String> send(final String method, final String path) throws Exception
     {
         return client.send(HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
