@@ -264,8 +264,10 @@ public final class Topology implements AutoCloseable {
             config = workDir.resolve("vtep-" + ns.role() + "-" + (++captureCount) + ".yaml");
         }
         Commands.writeString(config, yaml);
+        // SIGHUP at its default disposition whatever the test run inherited (a run under nohup
+        // ignores it, and an ignored signal stays ignored across exec): VtepProcess.reload sends it.
         return new VtepProcess(ns.spawn("vtep in " + ns.name(),
-                List.of(VtepProcess.launcher().toString(), "run", "--config", config.toString())), config);
+                List.of("env", "--default-signal=HUP", VtepProcess.launcher().toString(), "run", "--config", config.toString())), config);
     }
 
     /** Records a background process so that teardown stops it (done by {@link Netns#spawn}). */
