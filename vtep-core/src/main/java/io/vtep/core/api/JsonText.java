@@ -11,7 +11,8 @@ import com.fasterxml.jackson.jr.ob.JSON;
  */
 public final class JsonText
 {
-    private static final JSON WRITER = JSON.std;
+    /** Null members are written: the API's documents have them ("vlan": null) and the CLI's --json keeps its field set. */
+    private static final JSON WRITER = JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES);
 
     private JsonText()
     {
