@@ -21,7 +21,7 @@ class QueryCommand implements Callable<Integer>
     @Mixin
     ApiOptions api = new ApiOptions();
 
-    @Option(names = "--json", description = "print the API's JSON document (one line) instead of the table")
+    @Option(names = "--json", description = "print the API's JSON instead of the table (one line; fdb show: one entry object a line)")
     boolean json;
 
     final CliContext context;
