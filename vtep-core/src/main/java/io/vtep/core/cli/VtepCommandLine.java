@@ -68,6 +68,8 @@ final class VtepCommandLine
         mixinHelp(root.getCommandSpec(), new VersionCommand(context));
         root.setOut(new PrintWriter(context.out(), true));
         root.setErr(new PrintWriter(context.err(), true));
+        // A word starting with @ is a word, not a file of arguments to read.
+        root.setExpandAtFiles(false);
         root.setParameterExceptionHandler(new UsageErrors(context));
         root.setExecutionExceptionHandler((ex, command, parsed) ->
         {
