@@ -86,6 +86,9 @@ class CommandHelpTest
         final Run noValue = vtep(List.of("vni", "list", "--api"));
         assertEquals(2, noValue.exit());
         assertTrue(noValue.err().startsWith("vtep vni list: --api needs a value\n"), noValue::err);
+        final Run atWord = vtep(List.of("fdb", "add", "@/etc/hostname", "vni", "100", "dst", "192.0.2.7"));
+        assertEquals(2, atWord.exit());
+        assertTrue(atWord.err().startsWith("vtep fdb add: @/etc/hostname is not a MAC address"), "a word, not a file to read: " + atWord.err());
         final Run noConfig = vtep(List.of("run"));
         assertEquals(2, noConfig.exit());
         assertEquals("usage: vtep run --config FILE\n", noConfig.err());
