@@ -57,7 +57,11 @@ final class RunCommand implements Callable<Integer>
         final CountDownLatch stop = new CountDownLatch(1);
         StopSignals.onTerminate(stop::countDown);
         // The outcome is logged by the reload itself: a line per change, or why it was refused.
-        StopSignals.onReload(appliance::reload);
+        if (!StopSignals.onReload(appliance::reload))
+        {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+                "SIGHUP is ignored in this process (started under nohup?): it does not reload; use bin/vtep reload or POST /api/v1/reload");
+        }
         try
         {
             stop.await();

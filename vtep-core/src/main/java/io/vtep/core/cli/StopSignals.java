@@ -1,6 +1,7 @@
 package io.vtep.core.cli;
 
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * SIGTERM and SIGINT stop the appliance cleanly with exit code 0, as a container runtime and an
@@ -19,9 +20,14 @@ final class StopSignals
         Signal.handle(new Signal("INT"), signal -> action.run());
     }
 
-    /** The JVM runs each handler on a thread of its own: never a data-path thread. */
-    static void onReload(final Runnable action)
+    /**
+     * The JVM runs each handler on a thread of its own: never a data-path thread.
+     *
+     * @return false when SIGHUP was ignored when the process started (under {@code nohup}, say):
+     *     the JVM then leaves it ignored, and only {@code vtep reload} or the API can reload
+     */
+    static boolean onReload(final Runnable action)
     {
-        Signal.handle(new Signal("HUP"), signal -> action.run());
+        return Signal.handle(new Signal("HUP"), signal -> action.run()) != SignalHandler.SIG_IGN;
     }
 }
