@@ -1,32 +1,48 @@
 package io.vtep.core.api;
 
+import java.io.IOException;
+import java.io.Writer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+
 /**
- * A small streaming JSON writer (RFC 8259) for the HTTP API, so that vtep needs no JSON library.
- * Commas and nesting are tracked for the caller; misuse (a value where a name is due, unbalanced
- * ends) throws {@link IllegalStateException}.
+ * The HTTP API's JSON (RFC 8259), written by jackson-core's streaming generator into a
+ * {@link StringBuilder} that the caller may drain as it goes (the streamed FDB document reads it
+ * after every entry: each {@code end...} call flushes the generator into it). Commas and nesting
+ * are tracked by the generator; misuse (a value where a name is due, unbalanced ends) throws
+ * {@link IllegalStateException}.
  *
  * <pre>{@code
  * String json = new JsonWriter().beginObject().name("vni").value(100).name("mac").value("02:00:00:00:00:01")
  *     .endObject().toString();   // {"vni":100,"mac":"02:00:00:00:00:01"}
  * }</pre>
  *
- * <p>Strings are escaped so the output is valid JSON for any Java string: {@code "} and {@code \},
- * every control character below U+0020 (short forms for \b \f \n \r \t, {@code \}{@code u00XX} otherwise),
- * DEL, U+2028 and U+2029 (which break JavaScript embedding), and unpaired surrogates (which have
- * no UTF-8 encoding and would otherwise become '?').
+ * <p>Strings are escaped so the output is valid JSON for any Java string and unchanged from vtep's
+ * earlier writer: {@code "} and {@code \}, every control character below U+0020 (short forms for
+ * \b \f \n \r \t, lower-case {@code \}{@code u00xx} otherwise), DEL, U+2028 and U+2029 (which break
+ * JavaScript embedding), and unpaired surrogates (which have no UTF-8 encoding and would otherwise
+ * become '?'; a string that has one has all its surrogates escaped, which a reader decodes the same).
  */
 public final class JsonWriter
 {
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
     private static final int MAX_DEPTH = 64;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+        .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
+        .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+        .build();
+    private static final CharacterEscapes ESCAPES = new Escapes(false);
+    private static final CharacterEscapes ESCAPES_WITH_SURROGATES = new Escapes(true);
 
     private final StringBuilder out;
-    /** Per nesting level: 'o' object awaiting a name, 'v' object awaiting the value of a name, 'a' array. */
-    private final char[] scopes = new char[MAX_DEPTH];
-    /** Per nesting level: whether something was already written (so a comma is due). */
-    private final boolean[] nonEmpty = new boolean[MAX_DEPTH];
-    private int depth;
-    private boolean topLevelDone;
+    private final JsonGenerator generator;
+    /** A name was written and its value is due: jackson would close the object without it. */
+    private boolean valueDue;
 
     public JsonWriter()
     {
@@ -36,81 +52,58 @@ public final class JsonWriter
     public JsonWriter(final StringBuilder out)
     {
         this.out = out;
+        try
+        {
+            this.generator = FACTORY.createGenerator(new Appender(out));
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        generator.setCharacterEscapes(ESCAPES);
     }
 
     public JsonWriter beginObject()
     {
-        beforeValue();
-        out.append('{');
-        push('o');
-        return this;
+        return write(Step.BEGIN_OBJECT, null, 0);
     }
 
     public JsonWriter endObject()
     {
-        if (depth == 0 || scopes[depth - 1] != 'o')
+        if (valueDue)
         {
-            throw new IllegalStateException("endObject outside an object or after a name without its value");
+            throw new IllegalStateException("endObject after a name without its value");
         }
-        depth--;
-        out.append('}');
-        return this;
+        return write(Step.END_OBJECT, null, 0);
     }
 
     public JsonWriter beginArray()
     {
-        beforeValue();
-        out.append('[');
-        push('a');
-        return this;
+        return write(Step.BEGIN_ARRAY, null, 0);
     }
 
     public JsonWriter endArray()
     {
-        if (depth == 0 || scopes[depth - 1] != 'a')
-        {
-            throw new IllegalStateException("endArray outside an array");
-        }
-        depth--;
-        out.append(']');
-        return this;
+        return write(Step.END_ARRAY, null, 0);
     }
 
     /** The name of the next member of the current object. */
     public JsonWriter name(final String name)
     {
-        if (depth == 0 || scopes[depth - 1] != 'o')
-        {
-            throw new IllegalStateException("name \"" + name + "\" outside an object, or twice in a row");
-        }
-        if (nonEmpty[depth - 1])
-        {
-            out.append(',');
-        }
-        nonEmpty[depth - 1] = true;
-        string(name);
-        out.append(':');
-        scopes[depth - 1] = 'v';
+        write(Step.NAME, name, 0);
+        valueDue = true;
         return this;
     }
 
     /** A string, or {@code null} for a null string. */
     public JsonWriter value(final String value)
     {
-        if (value == null)
-        {
-            return nullValue();
-        }
-        beforeValue();
-        string(value);
-        return this;
+        return value == null ? nullValue() : write(Step.STRING, value, 0);
     }
 
     public JsonWriter value(final long value)
     {
-        beforeValue();
-        out.append(value);
-        return this;
+        return write(Step.LONG, null, value);
     }
 
     /**
@@ -124,23 +117,17 @@ public final class JsonWriter
         {
             throw new IllegalArgumentException("JSON has no " + value + "; write null for a missing number");
         }
-        beforeValue();
-        out.append(value);
-        return this;
+        return write(Step.DOUBLE, null, Double.doubleToRawLongBits(value));
     }
 
     public JsonWriter value(final boolean value)
     {
-        beforeValue();
-        out.append(value);
-        return this;
+        return write(Step.BOOLEAN, null, value ? 1 : 0);
     }
 
     public JsonWriter nullValue()
     {
-        beforeValue();
-        out.append("null");
-        return this;
+        return write(Step.NULL, null, 0);
     }
 
     /** {@code name(name).value(value)}. */
@@ -171,106 +158,155 @@ public final class JsonWriter
     @Override
     public String toString()
     {
-        if (depth != 0)
+        if (!generator.getOutputContext().inRoot())
         {
-            throw new IllegalStateException(depth + " object(s) or array(s) not closed");
+            throw new IllegalStateException("an object or array is not closed");
         }
+        flush();
         return out.toString();
     }
 
-    /** Appends {@code text} as a quoted, escaped JSON string. */
-    static void appendString(final StringBuilder out, final CharSequence text)
+    private enum Step
     {
-        out.append('"');
-        final int length = text.length();
-        for (int i = 0; i < length; i++)
+        BEGIN_OBJECT, END_OBJECT, BEGIN_ARRAY, END_ARRAY, NAME, STRING, LONG, DOUBLE, BOOLEAN, NULL
+    }
+
+    private JsonWriter write(final Step step, final String text, final long number)
+    {
+        final boolean value = step != Step.END_OBJECT && step != Step.END_ARRAY && step != Step.NAME;
+        if (value && generator.getOutputContext().inRoot() && generator.getOutputContext().getEntryCount() > 0)
+        {
+            throw new IllegalStateException("a JSON document has one top-level value");
+        }
+        if (value)
+        {
+            valueDue = false;
+        }
+        final boolean loneSurrogate = text != null && hasUnpairedSurrogate(text);
+        try
+        {
+            if (loneSurrogate)
+            {
+                generator.setCharacterEscapes(ESCAPES_WITH_SURROGATES);
+            }
+            switch (step)
+            {
+                case BEGIN_OBJECT -> generator.writeStartObject();
+                case END_OBJECT -> generator.writeEndObject();
+                case BEGIN_ARRAY -> generator.writeStartArray();
+                case END_ARRAY -> generator.writeEndArray();
+                case NAME -> generator.writeFieldName(text);
+                case STRING -> generator.writeString(text);
+                case LONG -> generator.writeNumber(number);
+                case DOUBLE -> generator.writeNumber(Double.longBitsToDouble(number));
+                case BOOLEAN -> generator.writeBoolean(number != 0);
+                case NULL -> generator.writeNull();
+            }
+            if (loneSurrogate)
+            {
+                generator.setCharacterEscapes(ESCAPES);
+            }
+        }
+        catch (final IOException ex)
+        {
+            // The Appender cannot fail: jackson reports misuse (and nesting past MAX_DEPTH) this way.
+            throw new IllegalStateException(ex.getMessage(), ex);
+        }
+        if (step == Step.END_OBJECT || step == Step.END_ARRAY || generator.getOutputContext().inRoot())
+        {
+            flush();
+        }
+        return this;
+    }
+
+    private void flush()
+    {
+        try
+        {
+            generator.flush();
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static boolean hasUnpairedSurrogate(final String text)
+    {
+        for (int i = 0; i < text.length(); i++)
         {
             final char c = text.charAt(i);
-            switch (c)
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1)))
             {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default ->
-                {
-                    if (c < 0x20 || c == 0x7F || c == '\u2028' || c == '\u2029')
-                    {
-                        unicodeEscape(out, c);
-                    }
-                    else if (Character.isHighSurrogate(c))
-                    {
-                        if (i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1)))
-                        {
-                            out.append(c).append(text.charAt(++i));
-                        }
-                        else
-                        {
-                            unicodeEscape(out, c);
-                        }
-                    }
-                    else if (Character.isLowSurrogate(c))
-                    {
-                        unicodeEscape(out, c);
-                    }
-                    else
-                    {
-                        out.append(c);
-                    }
-                }
+                i++;
+            }
+            else if (Character.isSurrogate(c))
+            {
+                return true;
             }
         }
-        out.append('"');
+        return false;
     }
 
-    private static void unicodeEscape(final StringBuilder out, final char c)
+    /** JSON's escapes plus DEL, U+2028, U+2029 and, when asked, every surrogate. */
+    private static final class Escapes extends CharacterEscapes
     {
-        out.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-    }
+        private final int[] ascii = standardAsciiEscapesForJSON();
+        private final boolean surrogates;
 
-    private void string(final String text)
-    {
-        appendString(out, text);
-    }
-
-    private void beforeValue()
-    {
-        if (depth == 0)
+        Escapes(final boolean surrogates)
         {
-            if (topLevelDone)
+            this.surrogates = surrogates;
+            ascii[0x7F] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii()
+        {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(final int ch)
+        {
+            if (ch == '\u2028' || ch == '\u2029' || (surrogates && Character.isSurrogate((char)ch)))
             {
-                throw new IllegalStateException("a JSON document has one top-level value");
+                return new SerializedString(String.format("\\u%04x", ch));
             }
-            topLevelDone = true;
-            return;
-        }
-        final int top = depth - 1;
-        switch (scopes[top])
-        {
-            case 'v' -> scopes[top] = 'o';
-            case 'a' ->
-            {
-                if (nonEmpty[top])
-                {
-                    out.append(',');
-                }
-                nonEmpty[top] = true;
-            }
-            default -> throw new IllegalStateException("a value in an object needs a name first");
+            return null;
         }
     }
 
-    private void push(final char scope)
+    /** Appends to the caller's builder, which it drains between pieces of a streamed document. */
+    private static final class Appender extends Writer
     {
-        if (depth == MAX_DEPTH)
+        private final StringBuilder out;
+
+        Appender(final StringBuilder out)
         {
-            throw new IllegalStateException("JSON nested deeper than " + MAX_DEPTH);
+            this.out = out;
         }
-        scopes[depth] = scope;
-        nonEmpty[depth] = false;
-        depth++;
+
+        @Override
+        public void write(final char[] chars, final int offset, final int length)
+        {
+            out.append(chars, offset, length);
+        }
+
+        @Override
+        public void write(final String text, final int offset, final int length)
+        {
+            out.append(text, offset, offset + length);
+        }
+
+        @Override
+        public void flush()
+        {
+        }
+
+        @Override
+        public void close()
+        {
+        }
     }
 }

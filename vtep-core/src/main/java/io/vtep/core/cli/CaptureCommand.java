@@ -13,10 +13,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vtep.core.api.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|-} : the frames of one
@@ -25,7 +28,8 @@ import io.vtep.core.api.ApiClient;
  * standard error. Ends after the count or the time, or on Ctrl-C (which ends the capture in vtep
  * too, by closing the connection).
  */
-final class CaptureCommand
+@Command(description = "A VNI's frames, both directions, as pcapng to FILE or - (standard output, for | tshark -r -).")
+final class CaptureCommand implements Callable<Integer>
 {
     static final String USAGE = "usage: vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|- [--api URL]" +
         " [--token-file FILE] [--ca-file FILE]";
@@ -33,103 +37,75 @@ final class CaptureCommand
     private static final int INTERFACE_STATISTICS = 5;
     private static final int ISB_IFDROP = 5;
 
-    private CaptureCommand()
+    // Strings, so that a bad value is reported in vtep's words, not picocli's.
+    @Option(names = "--vni", paramLabel = "N", description = "the VNI to capture (1..16777215)")
+    String vni;
+
+    @Option(names = {"-w", "--write"}, paramLabel = "FILE|-", description = "the pcapng file, - for standard output")
+    String file;
+
+    @Option(names = "--count", paramLabel = "K", description = "stop after K frames")
+    String count;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "stop after S seconds")
+    String seconds;
+
+    @Option(names = "--snaplen", paramLabel = "L", description = "keep at most L bytes of each frame")
+    String snaplen;
+
+    @Mixin
+    ChangeApiOptions connection = new ChangeApiOptions();
+
+    private final CliContext context;
+
+    CaptureCommand(final CliContext context)
     {
+        this.context = context;
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    @Override
+    public Integer call()
     {
-        return run(args, System.getenv(), out, err);
-    }
-
-    /** @param env the environment, for {@value ApiConnection#TOKEN_FILE_ENV} */
-    static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
-    {
-        String api = ApiClient.DEFAULT_API;
-        String tokenFile = env.get(ApiConnection.TOKEN_FILE_ENV);
-        String caFile = null;
-        String vni = null;
-        String file = null;
-        final StringBuilder query = new StringBuilder();
-        for (int i = 1; i < args.length; i++)
+        if (connection.tokenOnCommandLine(context))
         {
-            final String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h"))
-            {
-                err.println(USAGE);
-                return Main.EXIT_USAGE;
-            }
-            final boolean inline = arg.startsWith("--") && arg.contains("=");
-            final String name = inline ? arg.substring(0, arg.indexOf('=')) : arg;
-            if (!inline && i + 1 >= args.length)
-            {
-                err.println("vtep capture: " + (name.startsWith("-") ? name + " needs a value" : "unexpected argument '" + arg + "'"));
-                err.println(USAGE);
-                return Main.EXIT_USAGE;
-            }
-            final String value = inline ? arg.substring(arg.indexOf('=') + 1) : args[++i];
-            switch (name)
-            {
-                case "--api" -> api = value;
-                case "--token-file" -> tokenFile = value;
-                case "--ca-file" -> caFile = value;
-                case "-w", "--write" -> file = value;
-                case "--vni" -> vni = value;
-                case "--count", "--seconds", "--snaplen" ->
-                {
-                    if (!value.matches("[0-9]{1,10}"))
-                    {
-                        err.println("vtep capture: " + name + " " + value + " is not a number");
-                        return Main.EXIT_USAGE;
-                    }
-                    query.append('&').append(name.substring(2)).append('=').append(value);
-                }
-                default ->
-                {
-                    err.println("vtep capture: unexpected argument '" + arg + "'");
-                    err.println(USAGE);
-                    return Main.EXIT_USAGE;
-                }
-            }
+            return Main.EXIT_USAGE;
         }
+        final PrintStream err = context.err();
         if (vni == null || file == null)
         {
             err.println("vtep capture: " + (vni == null ? "--vni" : "-w") + " is required");
             err.println(USAGE);
             return Main.EXIT_USAGE;
         }
+        final StringBuilder query = new StringBuilder();
+        final String[][] limits = {{"--count", count}, {"--seconds", seconds}, {"--snaplen", snaplen}};
+        for (final String[] limit : limits)
+        {
+            if (limit[1] == null)
+            {
+                continue;
+            }
+            if (!limit[1].matches("[0-9]{1,10}"))
+            {
+                err.println("vtep capture: " + limit[0] + " " + limit[1] + " is not a number");
+                return Main.EXIT_USAGE;
+            }
+            query.append('&').append(limit[0].substring(2)).append('=').append(limit[1]);
+        }
         if (!vni.matches("[0-9]{1,8}"))
         {
             err.println("vtep capture: --vni " + vni + " is not a VNI (1..16777215)");
             return Main.EXIT_USAGE;
         }
-        String token = null;
-        if (tokenFile != null && !tokenFile.isEmpty())
+        // A capture shows a segment's traffic: a vtep with api.token-file asks for the token.
+        final ApiClient client = connection.client(context);
+        if (client == null)
         {
-            try
-            {
-                // A capture shows a segment's traffic: a vtep with api.token-file asks for the token.
-                token = Files.readString(Path.of(tokenFile), StandardCharsets.UTF_8).lines().findFirst().orElse("").strip();
-            }
-            catch (final IOException ex)
-            {
-                err.println("vtep: cannot read the token file " + tokenFile + ": " + ex.getMessage());
-                return Main.EXIT_USAGE;
-            }
-        }
-        final ApiClient client;
-        try
-        {
-            client = new ApiClient(api, caFile == null ? null : Path.of(caFile), token);
-        }
-        catch (final IllegalArgumentException ex)
-        {
-            err.println("vtep: " + ex.getMessage());
             return Main.EXIT_USAGE;
         }
         try (client)
         {
-            return capture(client, "/api/v1/capture?vni=" + vni + query, vni, file, out, err);
+            return capture(client, "/api/v1/capture?vni=" + vni + query, vni, file, context.out(), err);
         }
     }
 

@@ -1,11 +1,12 @@
 package io.vtep.core.cli;
 
-import java.io.PrintStream;
-import java.nio.file.Path;
+import java.util.concurrent.Callable;
 
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code vtep check --config FILE}: the validation that {@code run} and every reload do, with
@@ -14,32 +15,40 @@ import io.vtep.core.config.VtepConfig;
  * with the error and its key path. Whether the named interfaces and {@code local-ip} exist on this
  * host is not checked: the file is often checked on another machine than the gateway.
  */
-final class CheckCommand
+@Command(description = "Validate a configuration file, start nothing (exit 0 ok, 2 refused).")
+final class CheckCommand implements Callable<Integer>
 {
     static final String USAGE = "usage: vtep check --config FILE";
 
-    private CheckCommand()
+    @Mixin
+    ConfigFileOption config = new ConfigFileOption();
+
+    private final CliContext context;
+
+    CheckCommand(final CliContext context)
     {
+        this.context = context;
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err)
+    @Override
+    public Integer call()
     {
-        final Path file = ConfigOption.parse(args, USAGE, err);
-        if (file == null)
+        if (config.file == null)
         {
+            context.err().println(USAGE);
             return Main.EXIT_USAGE;
         }
-        final VtepConfig config;
+        final VtepConfig loaded;
         try
         {
-            config = ConfigLoader.load(file);
+            loaded = ConfigLoader.load(config.file);
         }
         catch (final ConfigException ex)
         {
-            err.println("vtep: configuration error in " + file + ": " + ex.getMessage());
+            context.err().println("vtep: configuration error in " + config.file + ": " + ex.getMessage());
             return Main.EXIT_USAGE;
         }
-        out.println("ok: " + file + ": " + summary(config));
+        context.out().println("ok: " + config.file + ": " + summary(loaded));
         return Main.EXIT_OK;
     }
 

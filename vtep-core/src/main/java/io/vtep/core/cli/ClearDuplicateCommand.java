@@ -1,14 +1,14 @@
 package io.vtep.core.cli;
 
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
-import io.vtep.core.api.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code vtep bgp clear-duplicate MAC vni N}: unfreezes a MAC that EVPN duplicate detection froze
@@ -16,40 +16,38 @@ import io.vtep.core.api.ApiClient;
  * {@code DELETE /api/v1/bgp/duplicates}. Exit codes: 0 unfrozen, 1 not frozen, refused or
  * unreachable, 2 usage.
  */
-final class ClearDuplicateCommand
+@Command(description = "Unfreeze a MAC frozen as an EVPN duplicate (RFC 7432 §15.1): clear-duplicate MAC vni N")
+final class ClearDuplicateCommand implements Callable<Integer>
 {
     static final String USAGE = "usage: vtep bgp clear-duplicate MAC vni N [--api URL] [--token-file FILE] [--ca-file FILE]";
 
-    private ClearDuplicateCommand()
+    @Parameters(paramLabel = "WORD", description = "MAC vni N, in the words of FRR's clear evpn dup-addr")
+    List<String> words = new ArrayList<>();
+
+    @Mixin
+    ChangeApiOptions connection = new ChangeApiOptions();
+
+    private final CliContext context;
+
+    ClearDuplicateCommand(final CliContext context)
     {
+        this.context = context;
     }
 
-    /** @param args the whole command line: {@code bgp clear-duplicate MAC vni N ...} */
-    static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
+    @Override
+    public Integer call()
     {
-        final ApiConnection.Parsed parsed = ApiConnection.parse(Arrays.asList(args).subList(2, args.length), Set.of(), env, USAGE, err);
-        if (parsed == null)
+        if (connection.tokenOnCommandLine(context))
         {
             return Main.EXIT_USAGE;
         }
-        final List<String> words = parsed.words();
         if (words.size() != 3 || !words.get(1).equals("vni"))
         {
-            err.println("vtep bgp clear-duplicate: give the MAC and its VNI");
-            err.println(USAGE);
+            context.err().println("vtep bgp clear-duplicate: give the MAC and its VNI");
+            context.err().println(USAGE);
             return Main.EXIT_USAGE;
         }
-        try (ApiClient client = parsed.client())
-        {
-            final Map<String, Object> answer = client.send("DELETE", "/api/v1/bgp/duplicates?vni=" +
-                URLEncoder.encode(words.get(2), StandardCharsets.UTF_8) + "&mac=" + URLEncoder.encode(words.get(0), StandardCharsets.UTF_8), null);
-            out.println(answer.get("result"));
-            return Main.EXIT_OK;
-        }
-        catch (final ApiClient.ApiClientException ex)
-        {
-            err.println("vtep: " + ex.getMessage());
-            return Main.EXIT_FAILURE;
-        }
+        return connection.send(context, "DELETE", "/api/v1/bgp/duplicates?vni=" + URLEncoder.encode(words.get(2), StandardCharsets.UTF_8) +
+            "&mac=" + URLEncoder.encode(words.get(0), StandardCharsets.UTF_8), null, answer -> String.valueOf(answer.get("result")));
     }
 }

@@ -3,15 +3,18 @@ package io.vtep.core.cli;
 import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 
-import io.vtep.core.api.ApiClient;
-import io.vtep.core.api.JsonWriter;
+import io.vtep.core.api.JsonText;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code vtep fdb add|del|append|flush}: changes the FDB of a running vtep through the HTTP API,
@@ -21,13 +24,12 @@ import io.vtep.encap.VtepAddress;
  *   vtep fdb del MAC vni N                             static or learned entry (DELETE /api/v1/fdb)
  *   vtep fdb append 00:00:00:00:00:00 vni N dst IP     flood-list entry (POST /api/v1/fdb/flood)
  *   vtep fdb del 00:00:00:00:00:00 vni N dst IP        flood-list entry (DELETE /api/v1/fdb/flood)
- *   vtep fdb flush --vni N [--origin local|remote]     learned entries (POST /api/v1/fdb/flush)
  * </pre>
- * Exit codes: 0 done (or already so), 1 refused or unreachable, 2 usage.
+ * ({@code vtep fdb flush} is {@link FdbFlushCommand}.) Exit codes: 0 done (or already so), 1 refused or unreachable, 2 usage.
  */
-final class FdbChangeCommand
+@Command
+final class FdbChangeCommand implements Callable<Integer>
 {
-    static final Set<String> SUBCOMMANDS = Set.of("add", "del", "append", "flush");
     static final String USAGE = """
         usage: vtep fdb add MAC vni N dst IP
                vtep fdb del MAC vni N
@@ -36,68 +38,45 @@ final class FdbChangeCommand
                vtep fdb flush --vni N [--origin local|remote]
           options: --api URL  --token-file FILE (or VTEP_API_TOKEN_FILE)  --ca-file FILE (https)""";
 
-    private FdbChangeCommand()
+    @Parameters(paramLabel = "WORD", description = "MAC vni N [dst IP], in the words of bridge fdb")
+    List<String> words = new ArrayList<>();
+
+    @Mixin
+    ChangeApiOptions connection = new ChangeApiOptions();
+
+    private final CliContext context;
+    private final String sub;
+
+    /** @param sub add, del or append */
+    FdbChangeCommand(final CliContext context, final String sub)
     {
+        this.context = context;
+        this.sub = sub;
     }
 
-    /** @param args the whole command line, {@code fdb SUBCOMMAND ...} */
-    static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
+    @Override
+    public Integer call()
     {
-        final String sub = args[1];
-        final ApiConnection.Parsed parsed = ApiConnection.parse(Arrays.asList(args).subList(2, args.length),
-            sub.equals("flush") ? Set.of("--vni", "--origin") : Set.of(), env, USAGE, err);
-        if (parsed == null)
+        if (connection.tokenOnCommandLine(context))
         {
             return Main.EXIT_USAGE;
         }
-        try (ApiClient client = parsed.client())
+        final Request request;
+        try
         {
-            final Request request = sub.equals("flush") ? flush(parsed) : entry(sub, parsed.words());
-            final Map<String, Object> answer = client.send(request.method, request.path, request.body);
-            out.println(answer.containsKey("flushed")
-                ? "flushed " + answer.get("flushed") + " learned entries (" + answer.get("origin") + ") in VNI " + answer.get("vni")
-                : String.valueOf(answer.get("result")));
-            return Main.EXIT_OK;
+            request = entry(sub, words);
         }
         catch (final Usage ex)
         {
-            err.println("vtep fdb " + sub + ": " + ex.getMessage());
-            err.println(USAGE);
+            context.err().println("vtep fdb " + sub + ": " + ex.getMessage());
+            context.err().println(USAGE);
             return Main.EXIT_USAGE;
         }
-        catch (final ApiClient.ApiClientException ex)
-        {
-            err.println("vtep: " + ex.getMessage());
-            return Main.EXIT_FAILURE;
-        }
+        return connection.send(context, request.method, request.path, request.body, answer -> String.valueOf(answer.get("result")));
     }
 
     private record Request(String method, String path, String body)
     {
-    }
-
-    private static Request flush(final ApiConnection.Parsed parsed)
-    {
-        if (!parsed.words().isEmpty())
-        {
-            throw new Usage("unexpected argument '" + parsed.words().getFirst() + "'");
-        }
-        final String vni = parsed.options().get("--vni");
-        if (vni == null)
-        {
-            throw new Usage("--vni N is needed");
-        }
-        final String origin = parsed.options().get("--origin");
-        if (origin != null && !origin.equals("local") && !origin.equals("remote"))
-        {
-            throw new Usage("--origin is local or remote, not " + origin);
-        }
-        final JsonWriter json = new JsonWriter().beginObject().field("vni", vni(vni));
-        if (origin != null)
-        {
-            json.field("origin", origin);
-        }
-        return new Request("POST", "/api/v1/fdb/flush", json.endObject().toString());
     }
 
     /** {@code MAC vni N [dst IP]}, as {@code bridge fdb} takes them. */
@@ -157,8 +136,7 @@ final class FdbChangeCommand
                 {
                     throw new Usage("00:00:00:00:00:00 is the flood list: vtep fdb append 00:00:00:00:00:00 vni N dst IP");
                 }
-                yield new Request("POST", "/api/v1/fdb", new JsonWriter().beginObject().field("vni", number).field("mac", macText)
-                    .field("dst", required(dst)).endObject().toString());
+                yield new Request("POST", "/api/v1/fdb", body("vni", number, "mac", macText, "dst", required(dst)));
             }
             case "append" ->
             {
@@ -166,8 +144,7 @@ final class FdbChangeCommand
                 {
                     throw new Usage("append adds to the flood list, MAC 00:00:00:00:00:00 (for one MAC: vtep fdb add)");
                 }
-                yield new Request("POST", "/api/v1/fdb/flood", new JsonWriter().beginObject().field("vni", number)
-                    .field("dst", required(dst)).endObject().toString());
+                yield new Request("POST", "/api/v1/fdb/flood", body("vni", number, "dst", required(dst)));
             }
             default ->
             {
@@ -185,6 +162,17 @@ final class FdbChangeCommand
         };
     }
 
+    /** A request body: the names and values in order. */
+    private static String body(final Object... namesAndValues)
+    {
+        final Map<String, Object> body = new LinkedHashMap<>();
+        for (int i = 0; i < namesAndValues.length; i += 2)
+        {
+            body.put((String)namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return JsonText.of(body);
+    }
+
     private static String required(final String dst)
     {
         if (dst == null)
@@ -196,23 +184,16 @@ final class FdbChangeCommand
 
     private static int vni(final String text)
     {
-        try
+        final int vni = Vnis.parse(text);
+        if (vni < 0)
         {
-            final int vni = Integer.parseInt(text);
-            if (vni >= 1 && vni <= 0xFF_FFFF)
-            {
-                return vni;
-            }
+            throw new Usage("vni " + text + " is not a VNI (1..16777215)");
         }
-        catch (final NumberFormatException ex)
-        {
-            // below
-        }
-        throw new Usage("vni " + text + " is not a VNI (1..16777215)");
+        return vni;
     }
 
     /** A command line that does not say what to do: exit 2 with the usage. */
-    private static final class Usage extends RuntimeException
+    static final class Usage extends RuntimeException
     {
         Usage(final String message)
         {

@@ -9,10 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 import io.vtep.core.config.ApiConfig;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.ConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code vtep health [--config FILE]}: is the vtep of this configuration ready? Reads
@@ -23,24 +26,32 @@ import io.vtep.core.config.ConfigLoader;
  * {@code VTEP_HEALTH_ADDR=HOST:PORT}, which the image's earlier health check asked, still wins
  * when set (the file must be valid all the same).
  */
-final class HealthCommand
+@Command(description = "Is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config; default FILE $VTEP_CONFIG or " +
+    HealthCommand.DEFAULT_CONFIG + ")")
+final class HealthCommand implements Callable<Integer>
 {
-    static final String USAGE = "usage: vtep health [--config FILE]   (default $VTEP_CONFIG or " + HealthCommand.DEFAULT_CONFIG + ")";
     static final String DEFAULT_CONFIG = "/etc/vtep/vtep.yaml";
     private static final int TIMEOUT_MILLIS = 2_000;
 
-    private HealthCommand()
+    @Mixin
+    ConfigFileOption config = new ConfigFileOption();
+
+    private final CliContext context;
+
+    HealthCommand(final CliContext context)
     {
+        this.context = context;
     }
 
-    static int run(final String[] args, final PrintStream out, final PrintStream err, final Map<String, String> environment)
+    @Override
+    public Integer call()
     {
-        final Path file = ConfigOption.parse(args, USAGE, err,
-            Path.of(environment.getOrDefault("VTEP_CONFIG", DEFAULT_CONFIG)));
-        if (file == null)
-        {
-            return Main.EXIT_USAGE;
-        }
+        return run(context.out(), context.err(), context.env());
+    }
+
+    private int run(final PrintStream out, final PrintStream err, final Map<String, String> environment)
+    {
+        final Path file = config.file != null ? config.file : Path.of(environment.getOrDefault("VTEP_CONFIG", DEFAULT_CONFIG));
         final ApiConfig api;
         try
         {

@@ -1,57 +1,37 @@
 package io.vtep.core.cli;
 
-import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
-import io.vtep.core.api.ApiClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code vtep reload}: asks a running vtep to read its configuration file again and apply what
  * changed ({@code POST /api/v1/reload}); prints one line per applied change. Exit codes: 0 applied,
  * 1 refused (the file's error is printed and the running configuration stays) or unreachable, 2 usage.
  */
-final class ReloadCommand
+@Command(description = "Re-read the configuration file of a running vtep and apply what changed.")
+final class ReloadCommand implements Callable<Integer>
 {
-    static final String USAGE = "usage: vtep reload [--api URL] [--token-file FILE] [--ca-file FILE]";
+    @Mixin
+    ChangeApiOptions connection = new ChangeApiOptions();
 
-    private ReloadCommand()
+    private final CliContext context;
+
+    ReloadCommand(final CliContext context)
     {
+        this.context = context;
     }
 
-    static int run(final String[] args, final Map<String, String> env, final PrintStream out, final PrintStream err)
+    @Override
+    public Integer call()
     {
-        final ApiConnection.Parsed parsed = ApiConnection.parse(Arrays.asList(args).subList(1, args.length), Set.of(), env, USAGE, err);
-        if (parsed == null)
+        return connection.send(context, "POST", "/api/v1/reload", null, answer ->
         {
-            return Main.EXIT_USAGE;
-        }
-        if (!parsed.words().isEmpty())
-        {
-            err.println("vtep reload: unexpected argument '" + parsed.words().getFirst() + "'");
-            err.println(USAGE);
-            return Main.EXIT_USAGE;
-        }
-        try (ApiClient client = parsed.client())
-        {
-            final Map<String, Object> answer = client.send("POST", "/api/v1/reload", null);
             final List<?> changes = answer.get("changes") instanceof List<?> list ? list : List.of();
-            if (changes.isEmpty())
-            {
-                out.println("reloaded: nothing changed");
-            }
-            for (final Object change : changes)
-            {
-                out.println(change);
-            }
-            return Main.EXIT_OK;
-        }
-        catch (final ApiClient.ApiClientException ex)
-        {
-            err.println("vtep: " + ex.getMessage());
-            return Main.EXIT_FAILURE;
-        }
+            return changes.isEmpty() ? "reloaded: nothing changed" : changes.stream().map(String::valueOf).collect(Collectors.joining("\n"));
+        });
     }
 }

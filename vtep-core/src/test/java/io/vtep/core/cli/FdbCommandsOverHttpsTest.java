@@ -101,9 +101,7 @@ class FdbCommandsOverHttpsTest
         final int exit;
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8))
         {
-            exit = args[0].equals("reload") ? ReloadCommand.run(args, env, o, e)
-                : args.length > 1 && FdbChangeCommand.SUBCOMMANDS.contains(args[1]) ? FdbChangeCommand.run(args, env, o, e)
-                : Main.run(args, o, e);
+            exit = Main.run(args, new CliContext(o, e, env));
         }
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -154,7 +152,7 @@ class FdbCommandsOverHttpsTest
         assertEquals("vtep: wrong token: it is not the one in api.token-file\n", bad.err());
         assertEquals(FdbEntry.NONE, fdb.vni(100).lookup(MacAddress.parse("02:00:00:00:00:77")));
 
-        final Map<String, String> env = Map.of(ApiConnection.TOKEN_FILE_ENV, tokenFile.toString());
+        final Map<String, String> env = Map.of(ChangeApiOptions.TOKEN_FILE_ENV, tokenFile.toString());
         final Run add = vtep(env, "fdb", "add", "02:00:00:00:00:77", "vni", "100", "dst", "192.0.2.7", "--api", https, "--ca-file", ca);
         assertEquals(0, add.exit(), add::err);
         assertEquals("fdb 02:00:00:00:00:77 vni 100 dst 192.0.2.7 static\n", add.out());

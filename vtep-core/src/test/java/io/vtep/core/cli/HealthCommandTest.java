@@ -64,8 +64,8 @@ class HealthCommandTest
 
     private int health(final Map<String, String> environment, final String... args)
     {
-        return HealthCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8), environment);
+        return Main.run(args, new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8), environment));
     }
 
     @Test
