@@ -53,4 +53,24 @@ class NeighborQueueTest
         assertEquals(1, queue.drops());
         assertThrows(IllegalArgumentException.class, () -> new NeighborQueue(0));
     }
+
+    /**
+     * The hand-off to EVPN sleeps when idle: an offer must wake it (once), not wait for its next
+     * period, and a busy consumer must not be woken at all (RecordQueue, "The wake-up").
+     */
+    @Test
+    void anOfferWakesAnIdleConsumerOnceAndABusyOneNever()
+    {
+        final NeighborQueue queue = new NeighborQueue(16);
+        queue.consumer(Thread.currentThread());
+        queue.offerIpv4(100, 0x0200_0000_0001L, 0x0A00_0001);
+        assertEquals(0, queue.wakeUps(), "the consumer never said it was idle");
+
+        queue.consumerIdle();
+        queue.offerIpv4(100, 0x0200_0000_0002L, 0x0A00_0002);
+        queue.offerIpv6(100, 0x0200_0000_0003L, 0x2001_0DB8_0000_0000L, 3L);
+        assertEquals(1, queue.wakeUps(), "one wake-up for an idle consumer, however many offers");
+        assertEquals(3, queue.drain((vni, mac, ip) -> { }, 10));
+        queue.consumer(null);
+    }
 }
