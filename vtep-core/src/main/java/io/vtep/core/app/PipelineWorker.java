@@ -173,7 +173,7 @@ final class PipelineWorker implements Agent
     /** How this pipeline waits when a pass found nothing: a fresh strategy for its runner. */
     IdleStrategy idleStrategy()
     {
-        return busyPoll ? new BusySpinIdleStrategy() : new PollIdleStrategy(pollfds.address(), pollCount, spinNanos, POLL_MILLIS);
+        return busyPoll ? new BusySpinIdleStrategy() : new PollIdleStrategy(pollfds, pollCount, spinNanos, POLL_MILLIS);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.vtep.core.app;
 
+import java.lang.foreign.MemorySegment;
+
 import org.agrona.concurrent.IdleStrategy;
 
 import io.vtep.core.nativeio.Libc;
@@ -25,21 +27,22 @@ import io.vtep.core.nativeio.Libc;
  */
 final class PollIdleStrategy implements IdleStrategy
 {
-    private final long pollfdsAddress;
+    /** Held, not only its address: an {@code Arena.ofAuto()} segment is freed once unreachable. */
+    private final MemorySegment pollfds;
     private final int pollCount;
     private final long spinNanos;
     private final int pollMillis;
     private long idleSince = -1;
 
     /**
-     * @param pollfdsAddress the pipeline's {@code struct pollfd} array
+     * @param pollfds        the pipeline's {@code struct pollfd} array
      * @param pollCount      entries in it
      * @param spinNanos      how long to spin after the last work before blocking
      * @param pollMillis     the longest a {@code poll} blocks
      */
-    PollIdleStrategy(final long pollfdsAddress, final int pollCount, final long spinNanos, final int pollMillis)
+    PollIdleStrategy(final MemorySegment pollfds, final int pollCount, final long spinNanos, final int pollMillis)
     {
-        this.pollfdsAddress = pollfdsAddress;
+        this.pollfds = pollfds;
         this.pollCount = pollCount;
         this.spinNanos = spinNanos;
         this.pollMillis = pollMillis;
@@ -70,7 +73,7 @@ final class PollIdleStrategy implements IdleStrategy
             return;
         }
         // Nothing for a while: block until any socket is readable (or the stop check is due).
-        Libc.poll(pollfdsAddress, pollCount, pollMillis);
+        Libc.poll(pollfds.address(), pollCount, pollMillis);
         idleSince = -1;
     }
 
