@@ -44,8 +44,8 @@ final class BgpControlPlane implements AutoCloseable
     private static final System.Logger LOG = System.getLogger(BgpControlPlane.class.getName());
 
     /**
-     * How long the neighbour hand-off sleeps when idle at most: a pipeline's offer wakes it sooner;
-     * this bounds the wait after the RIB fell behind (an IP only enriches a route, latency is cheap).
+     * How long the neighbour hand-off sleeps when idle: the MAC learned from the same frame reaches
+     * the RIB first (NeighborHandOff, "Why it does not ask to be woken"); an IP only enriches a route.
      */
     private static final long NEIGHBOR_IDLE_MILLIS = 100;
 

@@ -16,9 +16,16 @@ import io.vtep.evpn.vtep.EvpnControlPlane;
  *
  * <p>It moves them only while the RIB keeps up ({@link EvpnControlPlane#acceptsNeighbors}):
  * otherwise the offers wait (and, when it is full, are dropped and counted) in the data path's
- * bounded queue, not in an unbounded one. When idle it parks until a pipeline offers a neighbour
- * ({@code RecordQueue}'s wake-up) or its idle strategy's period ends, which is also when it looks
- * again after the RIB fell behind.
+ * bounded queue, not in an unbounded one.
+ *
+ * <h2>Why it does not ask to be woken</h2>
+ * When idle it sleeps its idle strategy's whole period (100 ms) and does not register for the
+ * queue's wake-up. A neighbour is snooped from the same frame whose source MAC is learned, and the
+ * MAC reaches the RIB the long way (learn queue, {@code fdb-conductor}, the FDB event queue), while
+ * the RIB ignores an IP for a MAC that is not yet local to it ({@code MacLocations.neighbor}).
+ * Handed over at once, the IP races the MAC and is lost until the host's next ARP (seen in
+ * {@code EvpnFrrTest}: no MAC+IP route within 15 s); a period lets the MAC arrive first. An IP only
+ * enriches a route, so the latency is cheap.
  */
 final class NeighborHandOff implements Agent
 {
@@ -41,36 +48,13 @@ final class NeighborHandOff implements Agent
     }
 
     @Override
-    public void onStart()
-    {
-        neighbors.consumer(Thread.currentThread());
-    }
-
-    @Override
     public int doWork()
     {
         if (!evpn.acceptsNeighbors())
         {
-            return 0; // not idle for the queue: no wake-up, look again after the idle period
+            return 0; // look again after the idle period
         }
-        int work = neighbors.drain(handler, DRAIN_LIMIT);
-        if (work == 0)
-        {
-            // About to park: say so, then look once more (RecordQueue, "The wake-up").
-            neighbors.consumerIdle();
-            work = neighbors.drain(handler, DRAIN_LIMIT);
-        }
-        if (work > 0)
-        {
-            neighbors.consumerBusy();
-        }
-        return work;
-    }
-
-    @Override
-    public void onClose()
-    {
-        neighbors.consumer(null);
+        return neighbors.drain(handler, DRAIN_LIMIT);
     }
 
     @Override

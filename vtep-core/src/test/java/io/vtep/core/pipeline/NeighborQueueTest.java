@@ -55,8 +55,9 @@ class NeighborQueueTest
     }
 
     /**
-     * The hand-off to EVPN sleeps when idle: an offer must wake it (once), not wait for its next
-     * period, and a busy consumer must not be woken at all (RecordQueue, "The wake-up").
+     * The queue's shared wake-up (RecordQueue, "The wake-up"): a consumer that said it was idle is
+     * woken once however many offers follow, a busy one never. (The EVPN hand-off chooses not to
+     * register: NeighborHandOff, "Why it does not ask to be woken".)
      */
     @Test
     void anOfferWakesAnIdleConsumerOnceAndABusyOneNever()
