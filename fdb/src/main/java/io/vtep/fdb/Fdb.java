@@ -4,8 +4,6 @@ import io.vtep.encap.VtepAddress;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 
 /**
@@ -40,7 +38,20 @@ public final class Fdb
     private final RemoteVtepTable remoteVteps;
     private final LearnQueue learnQueue;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final MessageHandler learnHandler = this::onLearnEvent;
+    private final LearnQueue.LearnHandler learnHandler = new LearnQueue.LearnHandler()
+    {
+        @Override
+        public void learnedLocal(final int vni, final long mac, final int attachment, final long nowNanos)
+        {
+            onLearnedLocal(vni, mac, attachment, nowNanos);
+        }
+
+        @Override
+        public void learnedRemote(final int vni, final long mac, final int vtepReference, final long nowNanos)
+        {
+            onLearnedRemote(vni, mac, vtepReference, nowNanos);
+        }
+    };
     private final AgeingSweep ageingSweep = new AgeingSweep();
     private final FdbConductor conductor;
     private final GlobalEntryCap cap;
@@ -550,25 +561,22 @@ public final class Fdb
         return removed + remoteVteps.sweep(nowNanos, settings.ageingNanos(), vtepEntryRefs);
     }
 
-    private void onLearnEvent(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    private void onLearnedLocal(final int vni, final long mac, final int attachment, final long nowNanos)
     {
-        final VniFdb fdb = vnis.get(buffer.getInt(index + LearnQueue.VNI_OFFSET));
-        if (null == fdb)
+        final VniFdb fdb = vnis.get(vni);
+        if (fdb != null && fdb.learningMode().learnsLocal())
         {
-            return;
+            applyLearn(fdb, mac, FdbEntry.local(attachment, Origin.LOCAL), nowNanos);
         }
+    }
 
-        final int target = buffer.getInt(index + LearnQueue.TARGET_OFFSET);
-        final long mac = buffer.getLong(index + LearnQueue.MAC_OFFSET);
-        final long nowNanos = buffer.getLong(index + LearnQueue.TIME_OFFSET);
-        if (type == LearnQueue.LEARN_LOCAL && fdb.learningMode().learnsLocal())
+    private void onLearnedRemote(final int vni, final long mac, final int vtepReference, final long nowNanos)
+    {
+        final VniFdb fdb = vnis.get(vni);
+        if (fdb != null && fdb.learningMode().learnsRemote())
         {
-            applyLearn(fdb, mac, FdbEntry.local(target, Origin.LOCAL), nowNanos);
-        }
-        else if (type == LearnQueue.LEARN_REMOTE && fdb.learningMode().learnsRemote())
-        {
-            final RemoteVtep vtep = remoteVteps.byIndex(target & RemoteVtepTable.INDEX_MASK);
-            if (isCurrentVtep(vtep, target))
+            final RemoteVtep vtep = remoteVteps.byIndex(vtepReference & RemoteVtepTable.INDEX_MASK);
+            if (isCurrentVtep(vtep, vtepReference))
             {
                 applyLearn(fdb, mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), nowNanos);
             }

@@ -48,7 +48,7 @@ public final class FdbConductor implements Agent
             {
                 // About to report no work, after which the idle strategy may park this thread. Say so
                 // first, then look once more: an event committed after this second look sees the flag
-                // and unparks us; one committed before it is drained here (LearnQueue#offer).
+                // and unparks us; one committed before it is drained here (RecordQueue, "The wake-up").
                 learnQueue.consumerIdle();
                 work = fdb.drainLearnQueue(Fdb.LEARN_DRAIN_LIMIT);
             }
@@ -80,13 +80,13 @@ public final class FdbConductor implements Agent
     @Override
     public void onStart()
     {
-        fdb.learnQueue().consumerIsCurrentThread();
+        fdb.learnQueue().consumer(Thread.currentThread());
     }
 
     @Override
     public void onClose()
     {
-        fdb.learnQueue().noConsumer();
+        fdb.learnQueue().consumer(null);
     }
 
     @Override

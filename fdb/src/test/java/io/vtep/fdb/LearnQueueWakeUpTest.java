@@ -20,7 +20,7 @@ class LearnQueueWakeUpTest
     void aBusyConsumerIsNotUnparkedPerEvent()
     {
         final LearnQueue queue = new LearnQueue(1024);
-        queue.consumerIsCurrentThread();
+        queue.consumer(Thread.currentThread());
 
         for (int i = 0; i < 100; i++)
         {
@@ -28,14 +28,14 @@ class LearnQueueWakeUpTest
         }
 
         assertEquals(0, queue.wakeUps(), "the consumer never said it was idle");
-        queue.noConsumer();
+        queue.consumer(null);
     }
 
     @Test
     void anIdleConsumerIsUnparkedOnceNotPerEvent()
     {
         final LearnQueue queue = new LearnQueue(1024);
-        queue.consumerIsCurrentThread();
+        queue.consumer(Thread.currentThread());
         queue.consumerIdle();
 
         for (int i = 0; i < 100; i++)
@@ -44,7 +44,7 @@ class LearnQueueWakeUpTest
         }
 
         assertEquals(1, queue.wakeUps(), "the first event wakes it; the rest find it awake");
-        queue.noConsumer();
+        queue.consumer(null);
     }
 
     @Test
@@ -81,16 +81,16 @@ class LearnQueueWakeUpTest
         final int events = 2_000;
         final Thread consumer = new Thread(() ->
         {
-            queue.consumerIsCurrentThread();
+            queue.consumer(Thread.currentThread());
             started.countDown();
             while (applied.get() < events)
             {
                 // the conductor's protocol: drain; if empty, say idle, look again, then park long
-                int work = queue.drain((type, buffer, index, length) -> applied.incrementAndGet(), 64);
+                int work = queue.drain(counting(applied), 64);
                 if (work == 0)
                 {
                     queue.consumerIdle();
-                    work = queue.drain((type, buffer, index, length) -> applied.incrementAndGet(), 64);
+                    work = queue.drain(counting(applied), 64);
                 }
                 if (work > 0)
                 {
@@ -121,5 +121,49 @@ class LearnQueueWakeUpTest
         consumer.join(TimeUnit.SECONDS.toMillis(20));
         assertEquals(events, applied.get(), "every event applied without waiting out a 30 s park: no lost wake-up");
         assertTrue(queue.wakeUps() > 0 && queue.wakeUps() < events, "woken, but not once per event: " + queue.wakeUps());
+    }
+
+    @Test
+    void theQueueDecodesEachEventForItsHandler()
+    {
+        final LearnQueue queue = new LearnQueue(16);
+        assertTrue(queue.offer(LearnQueue.LEARN_LOCAL, 100, 0x0000_0a0b_0c0d_0e0fL, 7, 1_000L));
+        assertTrue(queue.offer(LearnQueue.LEARN_REMOTE, 200, 0x0000_1112_1314_1516L, 0x0003_0002, 2_000L));
+        final java.util.List<String> seen = new java.util.ArrayList<>();
+        final int drained = queue.drain(new LearnQueue.LearnHandler()
+        {
+            @Override
+            public void learnedLocal(final int vni, final long mac, final int attachment, final long nowNanos)
+            {
+                seen.add("local " + vni + " " + Long.toHexString(mac) + " " + attachment + " " + nowNanos);
+            }
+
+            @Override
+            public void learnedRemote(final int vni, final long mac, final int vtepReference, final long nowNanos)
+            {
+                seen.add("remote " + vni + " " + Long.toHexString(mac) + " " + Integer.toHexString(vtepReference) + " " + nowNanos);
+            }
+        }, 10);
+        assertEquals(2, drained);
+        assertEquals(java.util.List.of("local 100 a0b0c0d0e0f 7 1000", "remote 200 111213141516 30002 2000"), seen);
+        assertEquals(0, queue.depth());
+    }
+
+    private static LearnQueue.LearnHandler counting(final AtomicInteger applied)
+    {
+        return new LearnQueue.LearnHandler()
+        {
+            @Override
+            public void learnedLocal(final int vni, final long mac, final int attachment, final long nowNanos)
+            {
+                applied.incrementAndGet();
+            }
+
+            @Override
+            public void learnedRemote(final int vni, final long mac, final int vtepReference, final long nowNanos)
+            {
+                applied.incrementAndGet();
+            }
+        };
     }
 }

@@ -2,10 +2,8 @@ package io.vtep.evpn.vtep;
 
 import java.util.Collection;
 import java.util.function.Consumer;
-import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.MessageHandler;
 
 /**
  * The EVPN control thread's duty cycle, an Agrona {@link Agent} run by an {@code AgentRunner}
@@ -19,7 +17,7 @@ final class ControlAgent implements Agent
     private static final System.Logger LOG = System.getLogger(ControlAgent.class.getName());
     /** Events and commands per round at most, so that the UPDATEs built meanwhile go out. */
     static final int DRAIN_LIMIT = 4096;
-    private static final MessageHandler DISCARD = (type, buffer, index, length) -> { };
+    private static final FdbEventQueue.LocalEntryHandler DISCARD = (vni, mac, oldEntry, newEntry) -> { };
 
     private final FdbEventQueue fdbEvents;
     private final CommandQueue commands;
@@ -29,7 +27,7 @@ final class ControlAgent implements Agent
     private final Collection<LocalVni> vnis;
     private final LocalVniLookup lookup;
     private final Consumer<Error> failed;
-    private final MessageHandler fdbHandler = this::onFdbEvent;
+    private final FdbEventQueue.LocalEntryHandler fdbHandler = this::onLocalEntryChanged;
 
     /** The VNIs by number. */
     interface LocalVniLookup
@@ -73,6 +71,16 @@ final class ControlAgent implements Agent
                 work++;
             }
             work += fdbEvents.drain(fdbHandler, DRAIN_LIMIT);
+            if (work == 0)
+            {
+                // About to park: say so, then look once more (RecordQueue, "The wake-up").
+                fdbEvents.consumerIdle();
+                work += fdbEvents.drain(fdbHandler, DRAIN_LIMIT);
+            }
+            if (work > 0)
+            {
+                fdbEvents.consumerBusy();
+            }
             for (Runnable command; work < DRAIN_LIMIT && (command = commands.poll()) != null; )
             {
                 command.run();
@@ -106,12 +114,12 @@ final class ControlAgent implements Agent
         return "evpn-control";
     }
 
-    private void onFdbEvent(final int type, final MutableDirectBuffer buffer, final int index, final int length)
+    private void onLocalEntryChanged(final int vniNumber, final long mac, final long oldEntry, final long newEntry)
     {
-        final LocalVni vni = lookup.vni(buffer.getInt(index + FdbEventQueue.VNI_OFFSET));
+        final LocalVni vni = lookup.vni(vniNumber);
         if (vni != null)
         {
-            macs.localEntry(vni, buffer.getLong(index + FdbEventQueue.MAC_OFFSET), buffer.getLong(index + FdbEventQueue.NEW_OFFSET));
+            macs.localEntry(vni, mac, newEntry);
         }
     }
 }

@@ -58,7 +58,8 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener, AutoCloseable
 {
     private static final System.Logger LOG = System.getLogger(EvpnControlPlane.class.getName());
-    private static final int FDB_QUEUE_BYTES = 1 << 21;
+    /** Local-entry changes queued for the control thread at most (a 2 MiB ring: 40 bytes each with the header). */
+    private static final int FDB_QUEUE_CHANGES = 50_000;
     private static final long IDLE_SLEEP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
      * ARP/ND offers queued for the control thread at most: the snooping hand-off stops growing here
@@ -70,7 +71,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final Fdb fdb;
     private final InetAddress localVtep;
     private final Map<Integer, LocalVni> vnis = new LinkedHashMap<>();
-    private final FdbEventQueue fdbEvents = new FdbEventQueue(FDB_QUEUE_BYTES);
+    private final FdbEventQueue fdbEvents = new FdbEventQueue(FDB_QUEUE_CHANGES);
     private final CommandQueue commands = new CommandQueue();
     private final LocalRoutes exports;
     private final FloodMembership flooding;

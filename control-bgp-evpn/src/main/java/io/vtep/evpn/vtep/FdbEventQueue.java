@@ -2,47 +2,54 @@ package io.vtep.evpn.vtep;
 
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbListener;
-import java.nio.ByteBuffer;
-import java.util.concurrent.locks.LockSupport;
+import io.vtep.fdb.RecordQueue;
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
- * The FDB listener of the EVPN control plane. It runs under the FDB write lock on the FDB's
- * writer (the conductor thread for learning and ageing), so it only copies the change into a
- * lock-free, allocation-free ring buffer and wakes the control thread; it never blocks and never
+ * The FDB listener of the EVPN control plane, a {@link RecordQueue}. It runs under the FDB write
+ * lock on the FDB's writer (the conductor thread for learning and ageing), so it only copies the
+ * change into the ring and wakes the control thread if it is idle; it never blocks and never
  * allocates. Only changes that involve a local entry matter to EVPN (export, RFC 7432 §9.1);
- * the EVPN entries the control plane installs itself are filtered out here.
+ * the EVPN entries the control plane installs itself are filtered out here. Each change is a
+ * 32-byte record:
  *
- * <p>If the ring is full the change is dropped and {@link #overflowed()} is set: the control
- * thread then re-reads the whole FDB, so nothing is lost, only batched.
+ * <pre>
+ *   record header (8)  length, msgTypeId = CHANGE
+ *   +0  int   vni
+ *   +8  long  mac        low 48 bits
+ *   +16 long  old entry  (FdbEntry.NONE when added)
+ *   +24 long  new entry  (FdbEntry.NONE when removed)
+ * </pre>
+ *
+ * <p>If the ring is full the change is dropped and the overflow flag set: the control thread then
+ * re-reads the whole FDB, so nothing is lost, only batched.
  */
-final class FdbEventQueue implements FdbListener
+final class FdbEventQueue extends RecordQueue<FdbEventQueue.LocalEntryHandler> implements FdbListener
 {
-    static final int EVENT_TYPE = 1;
-    static final int VNI_OFFSET = 0;
-    static final int MAC_OFFSET = 8;
-    static final int OLD_OFFSET = 16;
-    static final int NEW_OFFSET = 24;
-    static final int EVENT_LENGTH = 32;
+    private static final int CHANGE = 1;
+    private static final int VNI_OFFSET = 0;
+    private static final int MAC_OFFSET = 8;
+    private static final int OLD_OFFSET = 16;
+    private static final int NEW_OFFSET = 24;
+    private static final int LENGTH = 32;
 
-    private final RingBuffer ring;
-    private volatile Thread consumer;
     private volatile boolean overflowed;
 
-    /** @param capacity ring size in bytes, a power of two (32 bytes + 8 of header per event). */
-    FdbEventQueue(final int capacity)
+    /** The control thread's side: one call per change, fields decoded. */
+    interface LocalEntryHandler
     {
-        this.ring = new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        /**
+         * @param oldEntry the entry before ({@link FdbEntry#NONE} when added)
+         * @param newEntry the entry now ({@link FdbEntry#NONE} when removed)
+         */
+        void changed(int vni, long mac, long oldEntry, long newEntry);
     }
 
-    void consumer(final Thread thread)
+    /** @param capacity changes the queue holds before it overflows (rounded up, see {@link RecordQueue}). */
+    FdbEventQueue(final int capacity)
     {
-        this.consumer = thread;
+        super(capacity, LENGTH);
     }
 
     @Override
@@ -61,16 +68,6 @@ final class FdbEventQueue implements FdbListener
     public void onEntryRemoved(final int vni, final long mac, final long oldEntry)
     {
         offer(vni, mac, oldEntry, FdbEntry.NONE);
-    }
-
-    /**
-     * @param handler receives (type, buffer, index, length) per change.
-     * @param limit   most changes to hand over.
-     * @return changes handed over.
-     */
-    int drain(final MessageHandler handler, final int limit)
-    {
-        return ring.read(handler, limit);
     }
 
     /** @return whether a change was dropped since the last call; clears the flag. */
@@ -95,25 +92,27 @@ final class FdbEventQueue implements FdbListener
         {
             return;
         }
-        final int index = ring.tryClaim(EVENT_TYPE, EVENT_LENGTH);
-        if (index <= 0)
+        final int index = claim(CHANGE);
+        if (index < 0)
         {
+            // A full ring holds changes, so the control thread is awake or being woken: it sees
+            // the flag in its next duty cycle, after the drain that holds it busy.
             overflowed = true;
+            return;
         }
-        else
-        {
-            final MutableDirectBuffer buffer = ring.buffer();
-            buffer.putInt(index + VNI_OFFSET, vni);
-            buffer.putLong(index + MAC_OFFSET, mac);
-            buffer.putLong(index + OLD_OFFSET, oldEntry);
-            buffer.putLong(index + NEW_OFFSET, newEntry);
-            ring.commit(index);
-        }
-        final Thread thread = consumer;
-        if (thread != null)
-        {
-            LockSupport.unpark(thread);
-        }
+        final MutableDirectBuffer buffer = buffer();
+        buffer.putInt(index + VNI_OFFSET, vni);
+        buffer.putLong(index + MAC_OFFSET, mac);
+        buffer.putLong(index + OLD_OFFSET, oldEntry);
+        buffer.putLong(index + NEW_OFFSET, newEntry);
+        commit(index);
+    }
+
+    @Override
+    protected void decode(final int type, final DirectBuffer records, final int index, final LocalEntryHandler handler)
+    {
+        handler.changed(records.getInt(index + VNI_OFFSET), records.getLong(index + MAC_OFFSET),
+            records.getLong(index + OLD_OFFSET), records.getLong(index + NEW_OFFSET));
     }
 
     private static boolean isLocal(final long entry)

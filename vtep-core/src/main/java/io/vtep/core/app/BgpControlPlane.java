@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
@@ -17,7 +18,6 @@ import io.vtep.core.config.VtepConfig;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.pipeline.NeighborBindings;
-import io.vtep.core.pipeline.NeighborHandler;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
@@ -43,15 +43,17 @@ final class BgpControlPlane implements AutoCloseable
     static final long PROBE_MILLIS = 200;
     private static final System.Logger LOG = System.getLogger(BgpControlPlane.class.getName());
 
-    /** How often the ARP/ND snooping queue is drained; an IP only enriches a route, so latency is cheap. */
-    private static final long NEIGHBOR_DRAIN_MILLIS = 100;
-    private static final int NEIGHBOR_DRAIN_LIMIT = 1024;
+    /**
+     * How long the neighbour hand-off sleeps when idle: the MAC learned from the same frame reaches
+     * the RIB first (NeighborHandOff, "Why it does not ask to be woken"); an IP only enriches a route.
+     */
+    private static final long NEIGHBOR_IDLE_MILLIS = 100;
 
     private final EvpnControlPlane evpn;
     private final BgpSpeaker speaker;
-    private final ScheduledExecutorService neighborDrain;
+    private final AgentRunner neighborDrain;
 
-    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker, final ScheduledExecutorService neighborDrain)
+    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker, final AgentRunner neighborDrain)
     {
         this.evpn = evpn;
         this.speaker = speaker;
@@ -97,47 +99,19 @@ final class BgpControlPlane implements AutoCloseable
         }
     }
 
-    /**
-     * Moves the IPs the access pipelines saw in ARP and ND (RFC 7432 §7.2: a MAC/IP route carries
-     * the IP when it is known) from the data path's queue to the EVPN control plane, on a thread of
-     * its own: never a data-path thread, and the RIB's thread only takes them from its own queue.
-     */
-    private static ScheduledExecutorService startNeighborDrain(final NeighborQueue neighbors, final EvpnControlPlane evpn,
+    /** Starts the {@link NeighborHandOff} on its own thread; null when nothing snoops. */
+    private static AgentRunner startNeighborDrain(final NeighborQueue neighbors, final EvpnControlPlane evpn,
         final NeighborBindings bindings)
     {
         if (neighbors == null)
         {
             return null;
         }
-        final ScheduledExecutorService drain = Executors.newSingleThreadScheduledExecutor(task ->
-        {
-            final Thread thread = new Thread(task, "vtep-evpn-neighbors");
-            thread.setDaemon(true);
-            return thread;
-        });
-        // Local hosts' bindings also answer ARP/ND suppression, as the Linux bridge answers from its own.
-        final NeighborHandler handler = (vni, mac, ip) ->
-        {
-            bindings.local(vni, mac, ip);
-            evpn.neighborLearned(vni, mac, ip);
-        };
-        drain.scheduleWithFixedDelay(() ->
-        {
-            try
-            {
-                // Only while the RIB keeps up: otherwise the offers wait (and, when it is full, are
-                // dropped and counted) in the data path's bounded queue, not in an unbounded one.
-                while (evpn.acceptsNeighbors() && neighbors.drain(handler, NEIGHBOR_DRAIN_LIMIT) == NEIGHBOR_DRAIN_LIMIT)
-                {
-                    // keep going while the queue holds more than one batch
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                LOG.log(System.Logger.Level.WARNING, "ARP/ND neighbor hand-off to EVPN failed: " + ex, ex);
-            }
-        }, NEIGHBOR_DRAIN_MILLIS, NEIGHBOR_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
-        return drain;
+        final NeighborHandOff handOff = new NeighborHandOff(neighbors, evpn, bindings);
+        final AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(NEIGHBOR_IDLE_MILLIS)),
+            error -> LOG.log(System.Logger.Level.WARNING, "ARP/ND neighbor hand-off to EVPN failed: " + error, error), null, handOff);
+        AgentRunner.startOnThread(runner, work -> Thread.ofPlatform().name(handOff.roleName()).daemon(true).unstarted(work));
+        return runner;
     }
 
     static SpeakerConfig speakerConfig(final BgpConfig bgp)
@@ -221,7 +195,7 @@ final class BgpControlPlane implements AutoCloseable
     {
         if (neighborDrain != null)
         {
-            neighborDrain.shutdownNow();
+            neighborDrain.close();
         }
         try
         {

@@ -9,6 +9,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -26,15 +29,13 @@ import io.vtep.core.underlay.UnderlayReceiver;
  * One forwarding thread (a pipeline, docs/architecture.md §3): it serves its own receive socket on
  * every af-packet access port and its own underlay socket, run to completion, no hand-off.
  *
- * <h2>Why one thread for both directions, and the spin</h2>
- * A request forwarded from an access port is usually answered within tens of microseconds, and
- * the answer comes back on the underlay socket. A thread that blocked in {@code poll} as soon as
- * its queues were empty would need a scheduler wake-up for every such answer, which on an idle
- * gateway costs more than the forwarding itself (an idle ping through vtep took ~1.4 ms against
- * 0.13 ms through the kernel). So after its last frame the thread keeps polling every socket
- * without blocking for {@code spinNanos} before it blocks in one {@code poll} over all of them: an
- * idle gateway spends at most that much CPU per burst, a busy one never blocks. With busy-poll it
- * never blocks at all (a dedicated core).
+ * <h2>One thread for both directions: an agent with a poll idle strategy</h2>
+ * A request forwarded from an access port is usually answered within tens of microseconds, on
+ * the underlay socket; one thread serving both answers it without a hand-off. The pipeline is an
+ * Agrona {@link Agent} run by an {@code AgentRunner}: {@link #doWork()} is one pass over every
+ * socket and never blocks; the wait is its idle strategy ({@link #idleStrategy()}): a
+ * {@link PollIdleStrategy} that spins for {@code spinNanos}, then blocks in one {@code poll} over
+ * all of the pipeline's sockets, or with busy-poll Agrona's {@link BusySpinIdleStrategy}.
  *
  * <p>A RuntimeException (a bug: bad input is dropped and counted, never thrown) must not end the
  * thread: it is counted per port or for the underlay, logged at most every 10 s, and the loop goes
@@ -42,12 +43,12 @@ import io.vtep.core.underlay.UnderlayReceiver;
  * reports it in {@code /readyz} (docs/architecture.md §3.4).
  *
  * <h2>Heartbeat and following the ports' interfaces</h2>
- * Each turn of the loop beats the thread's {@link Heartbeat} (the {@code poll} waits at most
+ * Each duty cycle beats the thread's {@link Heartbeat} (the {@code poll} waits at most
  * {@link #POLL_MILLIS}) and checks, with one volatile read per lane, whether a port's interface
  * came back up; if so the lane's port is re-opened here, between two batches, and the new
  * descriptor goes into the {@code pollfd} array (docs/architecture.md §3.5).
  */
-final class PipelineWorker implements Runnable
+final class PipelineWorker implements Agent
 {
     static final int BATCH_SIZE = 32;
     private static final int POLL_MILLIS = 100;
@@ -106,10 +107,10 @@ final class PipelineWorker implements Runnable
     private final long spinNanos;
     private final MemorySegment pollfds;
     private final int pollCount;
-    private volatile boolean running = true;
     private final FailureLog underlayFailures = new FailureLog(LOGGER);
     private volatile long packets;
     private long nextSocketDropsRead;
+    private int busyTurns;
     private final Heartbeat heartbeat;
     private final UnsafeBuffer pollfdView;
 
@@ -164,45 +165,42 @@ final class PipelineWorker implements Runnable
     }
 
     @Override
-    public void run()
+    public String roleName()
     {
-        long idleSince = -1;
-        int busyTurns = 0;
-        while (running)
+        return name;
+    }
+
+    /** How this pipeline waits when a pass found nothing: a fresh strategy for its runner. */
+    IdleStrategy idleStrategy()
+    {
+        return busyPoll ? new BusySpinIdleStrategy() : new PollIdleStrategy(pollfds, pollCount, spinNanos, POLL_MILLIS);
+    }
+
+    /**
+     * One duty cycle: beat, follow the ports' interfaces, one pass over every socket (never
+     * waiting), and the kernel's socket drops when due.
+     *
+     * @return frames and datagrams handled
+     */
+    @Override
+    public int doWork()
+    {
+        heartbeat.beat();
+        followLinks();
+        final int work = forward();
+        if (work > 0)
         {
-            heartbeat.beat();
-            followLinks();
-            final int work = doWork();
-            if (work > 0)
+            packets = packets + work; // single writer: this thread
+            if ((++busyTurns & BUSY_TURNS_PER_DROPS_CHECK_MASK) == 0)
             {
-                packets = packets + work; // single writer: this thread
-                idleSince = -1;
-                if ((++busyTurns & BUSY_TURNS_PER_DROPS_CHECK_MASK) == 0)
-                {
-                    reportSocketDropsWhenDue(System.nanoTime());
-                }
-                continue;
+                reportSocketDropsWhenDue(System.nanoTime());
             }
-            final long now = System.nanoTime();
-            reportSocketDropsWhenDue(now);
-            if (busyPoll)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (idleSince < 0)
-            {
-                idleSince = now;
-            }
-            if (now - idleSince < spinNanos)
-            {
-                Thread.onSpinWait();
-                continue;
-            }
-            // Nothing for a while: block until any socket is readable (or the stop check is due).
-            Libc.poll(pollfds.address(), pollCount, POLL_MILLIS);
-            idleSince = -1;
         }
+        else
+        {
+            reportSocketDropsWhenDue(System.nanoTime());
+        }
+        return work;
     }
 
     /**
@@ -271,7 +269,7 @@ final class PipelineWorker implements Runnable
     }
 
     /** One pass over every socket, never waiting. @return frames and datagrams handled */
-    int doWork()
+    private int forward()
     {
         int work = 0;
         for (final Lane lane : lanes)
@@ -322,11 +320,5 @@ final class PipelineWorker implements Runnable
     long underlayFailures()
     {
         return underlayFailures.failures();
-    }
-
-    void stop()
-    {
-        running = false;
-        heartbeat.stopRequested();
     }
 }

@@ -2,7 +2,10 @@ package io.vtep.core.app;
 
 import java.lang.System.Logger;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.NoOpIdleStrategy;
 
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.pipeline.AccessPipeline;
@@ -12,8 +15,12 @@ import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.PortLink;
 
 /**
- * The receive thread of one access port: receive a batch, forward it to completion, repeat
- * (docs/architecture.md §3, no hand-off queue). Wakes at least every {@link #POLL_MILLIS} to notice a stop.
+ * The receive thread of one access port whose driver a pipeline cannot poll (pcap, which has no
+ * descriptor): receive a batch, forward it to completion, repeat (docs/architecture.md §3, no
+ * hand-off queue). An Agrona {@link Agent} run by an {@code AgentRunner} with a
+ * {@link NoOpIdleStrategy}: the wait is the driver's own, in {@link AccessPort#receive} (at most
+ * {@link #POLL_MILLIS}, so that the thread beats and notices a stop), because a pcap handle offers
+ * nothing else to wait on.
  *
  * <p>A RuntimeException from the port or the pipeline (a bug: bad input is dropped and counted,
  * never thrown) must not end the thread silently, which would leave the port dead while the
@@ -23,7 +30,7 @@ import io.vtep.core.port.PortLink;
  * logs and counts it and {@code /readyz} names the thread. Each turn beats the thread's heartbeat
  * and, when the port's interface came back up, re-opens the port here (docs/architecture.md §3.4, §3.5).
  */
-final class PortWorker implements Runnable
+final class PortWorker implements Agent
 {
     static final int BATCH_SIZE = 32;
     private static final int POLL_MILLIS = 100;
@@ -33,7 +40,6 @@ final class PortWorker implements Runnable
     private final AccessPipeline pipeline;
     private final NanoClock clock;
     private final FrameBatch batch;
-    private volatile boolean running = true;
     private final FailureLog failures = new FailureLog(LOGGER);
     private long truncatedReported;
     private long socketDropsReported;
@@ -61,37 +67,55 @@ final class PortWorker implements Runnable
     }
 
     @Override
-    public void run()
+    public String roleName()
     {
-        while (running)
+        return "vtep-port-" + port.name();
+    }
+
+    /** The driver's receive waits; the runner need not. */
+    static IdleStrategy idleStrategy()
+    {
+        return NoOpIdleStrategy.INSTANCE;
+    }
+
+    /**
+     * One duty cycle: beat, follow the port's interface, receive one batch (waiting in the driver
+     * up to {@link #POLL_MILLIS}) and forward it.
+     *
+     * @return frames forwarded
+     */
+    @Override
+    public int doWork()
+    {
+        if (heartbeat != null)
         {
-            if (heartbeat != null)
-            {
-                heartbeat.beat();
-            }
-            if (follower.behind())
-            {
-                follower.catchUp(System.nanoTime());
-            }
-            try
-            {
-                if (port.receive(batch, POLL_MILLIS) > 0)
-                {
-                    pipeline.process(batch, clock.nanoTime());
-                }
-                final long truncated = port.truncatedFrames();
-                if (truncated != truncatedReported)
-                {
-                    pipeline.truncated(truncated - truncatedReported);
-                    truncatedReported = truncated;
-                }
-                reportSocketDropsWhenDue();
-            }
-            catch (final RuntimeException ex)
-            {
-                failed(ex);
-            }
+            heartbeat.beat();
         }
+        if (follower.behind())
+        {
+            follower.catchUp(System.nanoTime());
+        }
+        int work = 0;
+        try
+        {
+            work = port.receive(batch, POLL_MILLIS);
+            if (work > 0)
+            {
+                pipeline.process(batch, clock.nanoTime());
+            }
+            final long truncated = port.truncatedFrames();
+            if (truncated != truncatedReported)
+            {
+                pipeline.truncated(truncated - truncatedReported);
+                truncatedReported = truncated;
+            }
+            reportSocketDropsWhenDue();
+        }
+        catch (final RuntimeException ex)
+        {
+            failed(ex);
+        }
+        return Math.max(work, 0);
     }
 
     /**
@@ -124,14 +148,5 @@ final class PortWorker implements Runnable
     long failures()
     {
         return failures.failures();
-    }
-
-    void stop()
-    {
-        running = false;
-        if (heartbeat != null)
-        {
-            heartbeat.stopRequested();
-        }
     }
 }

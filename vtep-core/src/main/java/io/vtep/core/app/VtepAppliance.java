@@ -102,9 +102,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     private final Fdb fdb;
     private final DataPlane dataPlane;
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private final List<PortWorker> workers = new ArrayList<>();
     private final List<PipelineWorker> pipelines = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    /** The runners of the forwarding agents (pipelines, pcap ports), closed first on stop. */
+    private final List<AgentRunner> runners = new ArrayList<>();
     /** What each forwarding thread serves, for /readyz when one has stopped. */
     private volatile List<String> runningRoles = List.of();
     /** The port threads once all are started, for {@code /readyz} on the API thread. */
@@ -313,7 +314,9 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         final List<String> roles = new ArrayList<>();
         for (final PipelineWorker pipeline : pipelineWorkers)
         {
-            final Thread thread = new Thread(health.watch(pipeline.heartbeat(), pipeline), "vtep-" + pipeline.name());
+            final AgentRunner runner = health.runner(pipeline.heartbeat(), pipeline, pipeline.idleStrategy());
+            runners.add(runner);
+            final Thread thread = new Thread(health.watch(pipeline.heartbeat(), runner), "vtep-" + pipeline.name());
             thread.setDaemon(true);
             pipelines.add(pipeline);
             threads.add(thread);
@@ -335,9 +338,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 final Heartbeat heartbeat = health.register(threadName);
                 final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port),
                     link(port.port().name()), heartbeat);
-                final Thread thread = new Thread(health.watch(heartbeat, worker), threadName);
+                final AgentRunner runner = health.runner(heartbeat, worker, PortWorker.idleStrategy());
+                runners.add(runner);
+                final Thread thread = new Thread(health.watch(heartbeat, runner), threadName);
                 thread.setDaemon(true);
-                workers.add(worker);
                 threads.add(thread);
                 roles.add("access port " + port.port().name());
                 failures.add(worker::failures);
@@ -695,8 +699,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     {
         stopping = true;
         health.heartbeats().forEach(Heartbeat::stopRequested);
-        workers.forEach(PortWorker::stop);
-        pipelines.forEach(PipelineWorker::stop);
+        // Each runner ends its agent's duty cycle and waits for the thread (a pipeline's poll
+        // returns within 100 ms, a pcap port's receive too).
+        runners.forEach(AgentRunner::close);
+        runners.clear();
         if (linkWatcher != null)
         {
             linkWatcher.stop();

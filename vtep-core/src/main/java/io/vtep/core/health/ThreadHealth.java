@@ -10,6 +10,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+
 /**
  * Heartbeats of the threads that forward, learn or speak BGP, and what became of them
  * (docs/architecture.md §3.4). Answers the thread part of {@code GET /readyz}: a thread that died,
@@ -108,6 +112,24 @@ public final class ThreadHealth
         {
             // logging may itself fail under OutOfMemoryError; the counter and readiness still say it
         }
+    }
+
+    /**
+     * Runs {@code agent} on an Agrona {@link AgentRunner} as the thread of {@code heartbeat}, as
+     * {@link #watch} runs a loop: the runner survives a RuntimeException (logged; the agent's own
+     * catch counts the ones it expects), while an {@code Error}, which Agrona's runner logs here
+     * and then rethrows, ends the thread and is counted as its death once, by {@link #watch}.
+     * Close the runner to stop the thread.
+     */
+    public AgentRunner runner(final Heartbeat heartbeat, final Agent agent, final IdleStrategy idle)
+    {
+        return new AgentRunner(idle, error ->
+        {
+            if (!(error instanceof Error))
+            {
+                LOG.log(Level.ERROR, heartbeat.thread() + " error", error);
+            }
+        }, null, agent);
     }
 
     /**

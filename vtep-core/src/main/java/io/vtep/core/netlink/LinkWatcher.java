@@ -18,6 +18,10 @@ import io.vtep.core.port.PortLink;
  * looks up every access port's interface by name: its index and whether it is up
  * ({@code IFF_UP} and {@code IFF_RUNNING}). What it finds goes to the port's {@link PortLink}, which
  * logs the change and tells the port's owners to re-open. It never touches a port's sockets.
+ *
+ * <p>Why a plain thread and not an Agrona agent like the others (docs/architecture.md §3.1): its
+ * only work is to wait in the netlink {@code recv} and then look; it has nothing to interleave
+ * with that wait, so a duty cycle and an idle strategy would only wrap the one blocking call.
  */
 public final class LinkWatcher implements Runnable
 {

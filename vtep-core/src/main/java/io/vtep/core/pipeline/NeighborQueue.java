@@ -7,20 +7,17 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
-import org.agrona.BitUtil;
-import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.MessageHandler;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RecordDescriptor;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.MutableDirectBuffer;
+
+import io.vtep.fdb.RecordQueue;
 
 /**
  * Neighbours snooped by the access pipelines (ARP, IPv6 Neighbor Discovery) on their way to the
- * control plane, which advertises them as EVPN MAC/IP routes (RFC 7432 §7.2). Modelled on the FDB's
- * learn queue: an Agrona {@link ManyToOneRingBuffer} in preallocated direct memory, written in place
- * by any number of data-path threads (lock-free, allocation-free) and drained by one control thread.
+ * control plane, which advertises them as EVPN MAC/IP routes (RFC 7432 §7.2). A {@link RecordQueue},
+ * as the FDB's learn queue is: written in place by any number of data-path threads (lock-free,
+ * allocation-free), drained by one control thread into a {@link NeighborHandler}, the addresses
+ * decoded here.
  * When the ring is full the neighbour is dropped and counted: the host's next ARP or NS/NA offers it
  * again, and the data path never waits for the control plane. Each record is 64 bytes:
  *
@@ -34,7 +31,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
  *   +32       padding to 56
  * </pre>
  */
-public final class NeighborQueue
+public final class NeighborQueue extends RecordQueue<NeighborHandler>
 {
     static final int IPV4 = 4;
     static final int IPV6 = 6;
@@ -46,12 +43,10 @@ public final class NeighborQueue
     private static final int IPV6_LOW_OFFSET = 24;
     /**
      * 32 bytes are used; the rest pads the record (with its 8-byte header) to 64, a power of two, so
-     * that the ring, whose size must be one, holds exactly {@link #capacity()} records.
+     * that the ring, whose size must be one, holds exactly the capacity asked for (rounded up to a
+     * power of two).
      */
     private static final int LENGTH = 56;
-    private static final int RECORD_LENGTH = BitUtil.align(LENGTH + RecordDescriptor.HEADER_LENGTH, RecordDescriptor.ALIGNMENT);
-    /** The ring refuses records longer than 1/8 of its capacity. */
-    private static final int MIN_EVENTS = 8;
 
     private static final VarHandle DROPS;
 
@@ -67,14 +62,8 @@ public final class NeighborQueue
         }
     }
 
-    private final UnsafeBuffer buffer;
-    private final ManyToOneRingBuffer ring;
-    private final int capacity;
-    private final MessageHandler decoder = this::decode;
     private final byte[] ipv4Bytes = new byte[4];
     private final byte[] ipv6Bytes = new byte[16];
-    /** The handler of the drain in progress (control thread only). */
-    private NeighborHandler handler;
     /** Racy by design, like the data-path counters: bumped only when full, read at scrape time. */
     @SuppressWarnings("unused")
     private long drops;
@@ -84,15 +73,7 @@ public final class NeighborQueue
      */
     public NeighborQueue(final int capacity)
     {
-        if (capacity < 1)
-        {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
-        }
-        this.capacity = BitUtil.findNextPositivePowerOfTwo(Math.max(MIN_EVENTS, capacity));
-        final int length = this.capacity * RECORD_LENGTH + RingBufferDescriptor.TRAILER_LENGTH;
-        final ByteBuffer memory = BufferUtil.allocateDirectAligned(length, BitUtil.CACHE_LINE_LENGTH);
-        buffer = new UnsafeBuffer(memory);
-        ring = new ManyToOneRingBuffer(buffer);
+        super(capacity, LENGTH);
     }
 
     /**
@@ -103,18 +84,19 @@ public final class NeighborQueue
      */
     boolean offerIpv4(final int vni, final long mac, final int address)
     {
-        final int index = ring.tryClaim(IPV4, LENGTH);
+        final int index = claim(IPV4);
         if (index < 0)
         {
             countDrop();
             return false;
         }
+        final MutableDirectBuffer buffer = buffer();
         buffer.putInt(index + VNI_OFFSET, vni);
         buffer.putInt(index + IPV4_OFFSET, address, ByteOrder.BIG_ENDIAN);
         buffer.putLong(index + MAC_OFFSET, mac);
         buffer.putLong(index + IPV6_HIGH_OFFSET, 0L);
         buffer.putLong(index + IPV6_LOW_OFFSET, 0L);
-        ring.commit(index);
+        commit(index);
         return true;
     }
 
@@ -127,18 +109,19 @@ public final class NeighborQueue
      */
     boolean offerIpv6(final int vni, final long mac, final long high, final long low)
     {
-        final int index = ring.tryClaim(IPV6, LENGTH);
+        final int index = claim(IPV6);
         if (index < 0)
         {
             countDrop();
             return false;
         }
+        final MutableDirectBuffer buffer = buffer();
         buffer.putInt(index + VNI_OFFSET, vni);
         buffer.putInt(index + IPV4_OFFSET, 0);
         buffer.putLong(index + MAC_OFFSET, mac);
         buffer.putLong(index + IPV6_HIGH_OFFSET, high);
         buffer.putLong(index + IPV6_LOW_OFFSET, low);
-        ring.commit(index);
+        commit(index);
         return true;
     }
 
@@ -150,25 +133,9 @@ public final class NeighborQueue
         DROPS.setOpaque(this, (long)DROPS.getOpaque(this) + 1);
     }
 
-    /**
-     * Hands up to {@code limit} queued neighbours to {@code handler}. One control thread only.
-     *
-     * @return neighbours handed over
-     */
-    public int drain(final NeighborHandler handler, final int limit)
-    {
-        this.handler = handler;
-        try
-        {
-            return ring.read(decoder, limit);
-        }
-        finally
-        {
-            this.handler = null;
-        }
-    }
-
-    private void decode(final int type, final DirectBuffer records, final int index, final int length)
+    /** Control thread: the addresses are made here, off the data path. */
+    @Override
+    protected void decode(final int type, final DirectBuffer records, final int index, final NeighborHandler handler)
     {
         final int vni = records.getInt(index + VNI_OFFSET);
         final long mac = records.getLong(index + MAC_OFFSET);
@@ -200,21 +167,5 @@ public final class NeighborQueue
     public long drops()
     {
         return (long)DROPS.getOpaque(this);
-    }
-
-    /**
-     * @return neighbours the queue holds when full
-     */
-    public int capacity()
-    {
-        return capacity;
-    }
-
-    /**
-     * @return neighbours waiting (approximate while producers are writing)
-     */
-    public int depth()
-    {
-        return ring.size() / RECORD_LENGTH;
     }
 }

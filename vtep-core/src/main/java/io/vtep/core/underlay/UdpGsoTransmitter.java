@@ -40,6 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingIdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.nativeio.ErrnoException;
@@ -98,6 +101,8 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
     private final AtomicReferenceArray<Object> sockets = new AtomicReferenceArray<>(PORTS);
     private final AtomicLong datagrams = new AtomicLong();
     private final AtomicLong segments = new AtomicLong();
+    /** Runs the {@link SocketOpener}; its thread is {@link #opener}, which {@link #ready} wakes. */
+    private final AgentRunner openerRunner;
     private final Thread opener;
     private volatile boolean closed;
     private int opened;
@@ -107,7 +112,10 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
         this.localAddress = localAddress;
         this.destinationPort = destinationPort;
         this.ttl = ttl;
-        this.opener = Thread.ofPlatform().daemon().name("vtep-udp-gso-opener").unstarted(this::openRequested);
+        // Parks up to a second when idle; a data-path thread's request unparks it at once.
+        this.openerRunner = new AgentRunner(new SleepingIdleStrategy(TimeUnit.SECONDS.toNanos(1)),
+            error -> LOGGER.log(Level.WARNING, "UDP GSO socket opener: " + error, error), null, new SocketOpener());
+        this.opener = Thread.ofPlatform().daemon().name("vtep-udp-gso-opener").unstarted(openerRunner);
     }
 
     /**
@@ -199,15 +207,7 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
     public void close()
     {
         closed = true;
-        LockSupport.unpark(opener);
-        try
-        {
-            opener.join(TimeUnit.SECONDS.toMillis(5));
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-        }
+        openerRunner.close(); // interrupts the opener's park and waits for it to end
         for (int port = 0; port < PORTS; port++)
         {
             if (sockets.getAndSet(port, UNAVAILABLE) instanceof SocketHandle socket)
@@ -223,19 +223,31 @@ public final class UdpGsoTransmitter implements SegmentTransmitter
         return "UdpGsoTransmitter[" + localAddress + ", " + openSockets() + " sockets" + (closed ? ", closed]" : "]");
     }
 
-    /** The opener thread: waits for requests, opens what was asked for. */
-    private void openRequested()
+    /**
+     * The opener thread's duty cycle, an Agrona {@link Agent}: opens the sockets asked for. Off the
+     * data path because opening allocates and takes several system calls.
+     */
+    private final class SocketOpener implements Agent
     {
-        while (!closed)
+        @Override
+        public int doWork()
         {
-            LockSupport.parkNanos(this, TimeUnit.SECONDS.toNanos(1));
+            int work = 0;
             for (int port = 0; port < PORTS && !closed; port++)
             {
                 if (sockets.get(port) == REQUESTED)
                 {
                     sockets.set(port, openFor(port));
+                    work++;
                 }
             }
+            return work;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "vtep-udp-gso-opener";
         }
     }
 

@@ -179,7 +179,9 @@ public final class UnderlayReceiver implements AutoCloseable
 
     /**
      * Binds the underlay socket in the calling thread's network namespace and starts the receive
-     * thread.
+     * thread. Tests and tools only: the appliance's pipelines serve their sockets
+     * ({@link #openServed}), so this thread is the one loop of vtep's that is not an Agrona agent
+     * by choice of simplicity (docs/architecture.md §3.1).
      *
      * @param localAddress the VTEP's address: bound to (with its port), and the family of the socket
      * @param multicastGroups groups to join (empty when no VNI floods by multicast); when there are

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.AgentRunner;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.health.Heartbeat;
@@ -89,8 +90,9 @@ class PortWorkerTest
     {
         final FailingPort port = new FailingPort(3);
         final PortWorker worker = new PortWorker(port, pipelineFor(port));
+        final AgentRunner runner = new AgentRunner(PortWorker.idleStrategy(), Throwable::printStackTrace, null, worker);
 
-        final Thread thread = new Thread(worker, "port-worker-test");
+        final Thread thread = new Thread(runner, "port-worker-test");
         thread.setDaemon(true);
         thread.start();
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -102,7 +104,7 @@ class PortWorkerTest
         assertTrue(thread.isAlive(), "still receiving after the exceptions");
         assertTrue(port.receives.get() >= 10, "receives went on: " + port.receives.get());
         assertEquals(3, worker.failures());
-        worker.stop();
+        runner.close();
         thread.join(TimeUnit.SECONDS.toMillis(10));
         assertTrue(!thread.isAlive());
     }
@@ -120,7 +122,8 @@ class PortWorkerTest
         final PortWorker worker = new PortWorker(port, pipelineFor(port), null, heartbeat);
         assertNull(health.notReadyReason());
 
-        final Thread thread = new Thread(health.watch(heartbeat, worker), "vtep-port-eth9");
+        final Thread thread = new Thread(health.watch(heartbeat, health.runner(heartbeat, worker, PortWorker.idleStrategy())),
+            "vtep-port-eth9");
         thread.setDaemon(true);
         thread.start();
         thread.join(TimeUnit.SECONDS.toMillis(10));

@@ -53,4 +53,25 @@ class NeighborQueueTest
         assertEquals(1, queue.drops());
         assertThrows(IllegalArgumentException.class, () -> new NeighborQueue(0));
     }
+
+    /**
+     * The queue's shared wake-up (RecordQueue, "The wake-up"): a consumer that said it was idle is
+     * woken once however many offers follow, a busy one never. (The EVPN hand-off chooses not to
+     * register: NeighborHandOff, "Why it does not ask to be woken".)
+     */
+    @Test
+    void anOfferWakesAnIdleConsumerOnceAndABusyOneNever()
+    {
+        final NeighborQueue queue = new NeighborQueue(16);
+        queue.consumer(Thread.currentThread());
+        queue.offerIpv4(100, 0x0200_0000_0001L, 0x0A00_0001);
+        assertEquals(0, queue.wakeUps(), "the consumer never said it was idle");
+
+        queue.consumerIdle();
+        queue.offerIpv4(100, 0x0200_0000_0002L, 0x0A00_0002);
+        queue.offerIpv6(100, 0x0200_0000_0003L, 0x2001_0DB8_0000_0000L, 3L);
+        assertEquals(1, queue.wakeUps(), "one wake-up for an idle consumer, however many offers");
+        assertEquals(3, queue.drain((vni, mac, ip) -> { }, 10));
+        queue.consumer(null);
+    }
 }
