@@ -49,6 +49,7 @@ final class MacLocations
     private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
     private final ArrayDeque<Frozen> frozen = new ArrayDeque<>();
     private final CopyOnWriteArrayList<String> duplicateList = new CopyOnWriteArrayList<>();
+    private final PendingNeighbors pending;
     private volatile long moves;
     private volatile long duplicates;
 
@@ -58,6 +59,7 @@ final class MacLocations
         this.fdb = fdb;
         this.exports = exports;
         this.detection = detection;
+        this.pending = new PendingNeighbors(detection.clock());
         this.localVtep = localVtep;
         this.routerId = routerId;
     }
@@ -124,8 +126,27 @@ final class MacLocations
     void neighbor(final LocalVni vni, final long mac, final InetAddress ip)
     {
         final MacState state = vni.macs.get(mac);
+        if (state == null || !state.mobility.state().local())
+        {
+            pending.hold(vni.vni, mac, ip); // its MAC may still be on its way (PendingNeighbors)
+            return;
+        }
         // A bounded number of IPs per MAC: spoofed ARP or rotating IPv6 addresses cannot grow our routes.
-        if (state != null && state.mobility.state().local() && state.ips().size() < MAX_IPS_PER_MAC && state.ips().add(ip))
+        if (state.ips().size() < MAX_IPS_PER_MAC && state.ips().add(ip))
+        {
+            advertise(vni, state);
+        }
+    }
+
+    /** IPs that arrived before their MAC was local go into its routes now. */
+    private void addPendingIps(final LocalVni vni, final MacState state, final long mac)
+    {
+        boolean added = false;
+        for (final InetAddress ip : pending.take(vni.vni, mac))
+        {
+            added |= state.ips().size() < MAX_IPS_PER_MAC && state.ips().add(ip);
+        }
+        if (added && state.mobility.state().local())
         {
             advertise(vni, state);
         }
@@ -236,9 +257,11 @@ final class MacLocations
         final MacMobility.Move move = state.mobility.learnedLocally(sticky, MacState.advertisement(state.remoteBest()));
         if (before.local() && state.mobility.state() == before && stickyBefore == sticky && move == MacMobility.Move.NONE)
         {
-            return; // moved between local ports, or nothing new: nothing to tell BGP
+            addPendingIps(vni, state, mac);
+            return; // moved between local ports, or nothing new: nothing else to tell BGP
         }
         apply(vni, state, before, move);
+        addPendingIps(vni, state, mac);
     }
 
     private void localGone(final LocalVni vni, final long mac)

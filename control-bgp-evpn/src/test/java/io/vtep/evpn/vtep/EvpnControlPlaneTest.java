@@ -441,6 +441,27 @@ class EvpnControlPlaneTest
         assertEquals(4, evpn.prefixesSent(ebgp));
     }
 
+    /**
+     * The IP can reach the control thread before its MAC does (straight from snooping, while the MAC
+     * goes through the learn queue, the FDB writer and the FDB event ring): it is held, and goes into
+     * the MAC+IP route once the MAC is local, without waiting for the host's next ARP.
+     */
+    @Test
+    void anIpSeenBeforeItsMacIsLocalIsAdvertisedOnceTheMacIs()
+    {
+        sync(ebgp);
+        final InetAddress ip = WireFormat.parseAddress("10.20.0.2");
+        evpn.neighborLearned(VNI, MAC, ip);
+        evpn.awaitIdle(WAIT);
+        assertEquals(0, ebgp.sent.size(), "nothing to advertise while the MAC is not local");
+
+        learnLocal(MAC);
+        evpn.awaitIdle(WAIT);
+        assertTrue(evpn.routes().stream().anyMatch(route -> "local".equals(route.source()) && ip.equals(route.ip())),
+            () -> "our MAC+IP route once the MAC was local: " + evpn.routes());
+        assertEquals(4, evpn.prefixesSent(ebgp), "what goes out when the IP comes after its MAC (neighborLearnedAdds…)");
+    }
+
     @Test
     void thousandsOfMacsArePackedIntoFewUpdates()
     {

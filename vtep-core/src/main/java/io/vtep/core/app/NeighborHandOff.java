@@ -20,12 +20,12 @@ import io.vtep.evpn.vtep.EvpnControlPlane;
  *
  * <h2>Why it does not ask to be woken</h2>
  * When idle it sleeps its idle strategy's whole period (100 ms) and does not register for the
- * queue's wake-up. A neighbour is snooped from the same frame whose source MAC is learned, and the
- * MAC reaches the RIB the long way (learn queue, {@code fdb-conductor}, the FDB event queue), while
- * the RIB ignores an IP for a MAC that is not yet local to it ({@code MacLocations.neighbor}).
- * Handed over at once, the IP races the MAC and is lost until the host's next ARP (seen in
- * {@code EvpnFrrTest}: no MAC+IP route within 15 s); a period lets the MAC arrive first. An IP only
- * enriches a route, so the latency is cheap.
+ * queue's wake-up: an IP only enriches a route, so the latency is cheap, and a burst of ARP is
+ * handed over in one go. A neighbour is snooped from the same frame whose source MAC is learned,
+ * and the MAC reaches the RIB the long way (learn queue, {@code fdb-conductor}, the FDB event
+ * queue), so the IP may come first; the RIB holds it until the MAC is local
+ * ({@code PendingNeighbors}; before it did, an IP handed over at once was lost until the host's
+ * next ARP, seen in {@code EvpnFrrTest}).
  */
 final class NeighborHandOff implements Agent
 {
