@@ -6,15 +6,15 @@ import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.PeerConfig;
-import io.vtep.evpn.vtep.EvpnControlPlane;
-import io.vtep.evpn.vtep.EvpnSettings;
-import io.vtep.evpn.vtep.EvpnVniSettings;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A measured driver (not JMH: one op is a whole table, and the memory figure needs a settled heap)
- * for the EVPN control plane ({@code io.vtep.evpn.vtep}):
+ * for the EVPN control plane ({@code io.vtep.evpn.controlplane}):
  * <ul>
  *   <li><b>import</b>: {@code routes} type-2 routes from 16 remote VTEPs, encoded beforehand into
  *   packed UPDATEs (about 120 routes each, as {@link UpdatePacker} writes them); timed from the
@@ -239,7 +239,7 @@ public final class EvpnImportBenchmark
             for (int i = 0; i < perVtep && made < routes; i++, made++)
             {
                 final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(EvpnUpdates.autoRouteDistinguisher(vtep, 1),
-                    new MacAddress(0x0A00_0000_0000L + made), null, VNI);
+                    new EvpnMac(0x0A00_0000_0000L + made), null, VNI);
                 paths.add(EvpnPath.local(route, vtep, vtep, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), VNI, 0, false));
             }
             for (final UpdateMessage update : packer.advertise(paths, EvpnUpdates.PathOptions.ibgp()))

@@ -27,6 +27,7 @@ class VxlanEncapsulatorTest
         0x02, 0x30, 0x00, 0x00, 0x00, 0x01, 0x0A, 0x28, 0x00, 0x01, // sender 02:30:00:00:00:01 10.40.0.1
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0A, 0x28, 0x00, 0x02);// target ?, 10.40.0.2
 
+    // @formatter:off: golden octets, one field a line, comments aligned
     private static final byte[] GOLDEN_IPV4 = Bytes.of(
         0x45,                   // version 4, IHL 5
         0x00,                   // DSCP 0, ECN 0
@@ -61,6 +62,7 @@ class VxlanEncapsulatorTest
                                 // tcpdump computes the same 0x4ca5 for the kernel's packet
         0x08, 0x00, 0x00, 0x00, // VXLAN flags I, reserved
         0x00, 0x00, 0x64, 0x00);// VNI 100, reserved
+    // @formatter:on
 
     @Test
     void headerLengthIsTheOuterOverhead()

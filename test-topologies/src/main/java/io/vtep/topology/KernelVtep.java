@@ -78,12 +78,12 @@ public final class KernelVtep {
 
     /** Adds {@code remoteIp} to the flood list: {@code bridge fdb append 00:00:00:00:00:00 dev vxlanN dst REMOTE}. */
     public void addFloodEntry(String remoteIp) {
-        bridge("fdb", "append", FdbEntry.ALL_ZEROS, "dev", device, "dst", remoteIp);
+        bridge("fdb", "append", BridgeFdbEntry.ALL_ZEROS, "dev", device, "dst", remoteIp);
     }
 
     /** Removes {@code remoteIp} from the flood list. */
     public void removeFloodEntry(String remoteIp) {
-        bridge("fdb", "del", FdbEntry.ALL_ZEROS, "dev", device, "dst", remoteIp);
+        bridge("fdb", "del", BridgeFdbEntry.ALL_ZEROS, "dev", device, "dst", remoteIp);
     }
 
     /** A static entry: {@code mac} is behind the VTEP at {@code remoteIp} ({@code bridge fdb add ... permanent}). */
@@ -105,29 +105,29 @@ public final class KernelVtep {
     }
 
     /** {@code bridge fdb show dev vxlanN}, parsed: the vxlan device's entries and the bridge's entries for the port. */
-    public List<FdbEntry> fdb() {
-        return FdbEntry.parseJson(netns.execOk("bridge", "-j", "fdb", "show", "dev", device).stdout());
+    public List<BridgeFdbEntry> fdb() {
+        return BridgeFdbEntry.parseJson(netns.execOk("bridge", "-j", "fdb", "show", "dev", device).stdout());
     }
 
     /** The vxlan device's own entries for unicast MACs (no flood-list entries, no bridge entries). */
-    public List<FdbEntry> remoteEntries() {
+    public List<BridgeFdbEntry> remoteEntries() {
         return fdb().stream().filter(e -> e.isVxlanEntry() && !e.isFloodEntry()).toList();
     }
 
     /** The flood list: remote VTEP addresses of the all-zero entries. */
     public List<String> floodList() {
-        return fdb().stream().filter(FdbEntry::isFloodEntry).map(FdbEntry::dst).toList();
+        return fdb().stream().filter(BridgeFdbEntry::isFloodEntry).map(BridgeFdbEntry::dst).toList();
     }
 
     /** Which remote VTEP the vxlan device sends {@code mac} to, if it has an entry for it. */
     public Optional<String> remoteVtepOf(String mac) {
         String m = mac.toLowerCase();
-        return remoteEntries().stream().filter(e -> e.mac().equals(m)).map(FdbEntry::dst).findFirst();
+        return remoteEntries().stream().filter(e -> e.mac().equals(m)).map(BridgeFdbEntry::dst).findFirst();
     }
 
     /** The whole bridge's FDB ({@code bridge fdb show br br0}). */
-    public List<FdbEntry> bridgeFdb() {
-        return FdbEntry.parseJson(netns.execOk("bridge", "-j", "fdb", "show", "br", bridge).stdout());
+    public List<BridgeFdbEntry> bridgeFdb() {
+        return BridgeFdbEntry.parseJson(netns.execOk("bridge", "-j", "fdb", "show", "br", bridge).stdout());
     }
 
     private void bridge(String... args) {

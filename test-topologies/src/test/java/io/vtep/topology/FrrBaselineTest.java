@@ -287,7 +287,7 @@ class FrrBaselineTest {
         assertEquals(rd3, r.rd(), "type-2 and type-3 of a VNI share the RD");
 
         // zebra installed it: on the vxlan device (self, dst = the VTEP) as extern_learn.
-        FdbEntry entry = Wait.until(ROUTE_TIMEOUT,
+        BridgeFdbEntry entry = Wait.until(ROUTE_TIMEOUT,
                 () -> at.kernel().remoteEntries().stream().filter(e -> e.mac().equals(mac)).findFirst(),
                 Optional::isPresent, at.ns() + ": zebra installs " + mac).orElseThrow();
         assertEquals(from.ip(), entry.dst(), entry + "\n" + diagnostics(topo, at, from));
@@ -310,7 +310,7 @@ class FrrBaselineTest {
     static void awaitFloodList(Topology topo, Side at, Side from) {
         Wait.until(ROUTE_TIMEOUT, () -> at.kernel().floodList(), List.of(from.ip())::equals,
                 at.ns() + " flood list = [" + from.ip() + "] from its type-3 route");
-        FdbEntry flood = at.kernel().fdb().stream().filter(FdbEntry::isFloodEntry).findFirst().orElseThrow();
+        BridgeFdbEntry flood = at.kernel().fdb().stream().filter(BridgeFdbEntry::isFloodEntry).findFirst().orElseThrow();
         assertTrue(flood.flags().contains("self"), flood + "\n" + diagnostics(topo, at, from));
     }
 

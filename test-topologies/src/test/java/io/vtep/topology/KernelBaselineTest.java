@@ -74,7 +74,7 @@ class KernelBaselineTest {
                     "vtep1 FDB: h2's MAC " + b.h2().mac() + " behind " + VTEP2_IP);
             Wait.until(Duration.ofSeconds(5), () -> b.vtep2().remoteVtepOf(b.h1().mac()), Optional.of(VTEP1_IP)::equals,
                     "vtep2 FDB: h1's MAC " + b.h1().mac() + " behind " + VTEP1_IP);
-            FdbEntry learned = b.vtep1().remoteEntries().stream().filter(e -> e.mac().equals(b.h2().mac())).findFirst().orElseThrow();
+            BridgeFdbEntry learned = b.vtep1().remoteEntries().stream().filter(e -> e.mac().equals(b.h2().mac())).findFirst().orElseThrow();
             assertTrue(learned.isLearned() && learned.flags().contains("self"), "learned, on the vxlan device: " + learned);
 
             List<VxlanRecord> packets = underlay.vxlan();
@@ -131,7 +131,7 @@ class KernelBaselineTest {
 
             assertTrue(b.h1().ping(b.h2().ip(), 3).allReceived());
 
-            FdbEntry entry = b.vtep1().remoteEntries().getFirst();
+            BridgeFdbEntry entry = b.vtep1().remoteEntries().getFirst();
             assertEquals(b.h2().mac(), entry.mac());
             assertEquals(VTEP2_IP, entry.dst());
             assertEquals("permanent", entry.state());

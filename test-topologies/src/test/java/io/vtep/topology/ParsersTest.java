@@ -125,26 +125,26 @@ class ParsersTest {
 
     @Test
     void bridgeFdbOfAKernelVtep() {
-        List<FdbEntry> fdb = FdbEntry.parseJson("""
+        List<BridgeFdbEntry> fdb = BridgeFdbEntry.parseJson("""
                 [{"mac":"d2:e6:4a:20:83:c3","flags":[],"master":"br0","state":""},
                  {"mac":"72:92:ca:ea:9d:ee","flags":[],"master":"br0","state":"permanent"},
                  {"mac":"4a:f0:2b:5b:3f:d2","dst":"192.0.2.2","flags":["self"],"state":""},
                  {"mac":"00:00:00:00:00:00","dst":"192.0.2.2","flags":["self"],"state":"permanent"}]
                 """);
         assertEquals(4, fdb.size());
-        FdbEntry bridgeEntry = fdb.get(0);
+        BridgeFdbEntry bridgeEntry = fdb.get(0);
         assertEquals("br0", bridgeEntry.master());
         assertFalse(bridgeEntry.isVxlanEntry());
-        FdbEntry learned = fdb.get(2);
+        BridgeFdbEntry learned = fdb.get(2);
         assertTrue(learned.isVxlanEntry());
         assertTrue(learned.isLearned());
         assertFalse(learned.isFloodEntry());
         assertEquals("192.0.2.2", learned.dst());
-        FdbEntry flood = fdb.get(3);
+        BridgeFdbEntry flood = fdb.get(3);
         assertTrue(flood.isFloodEntry());
         assertFalse(flood.isLearned());
         assertEquals("00:00:00:00:00:00 dst 192.0.2.2 self permanent", flood.toString());
-        assertEquals(List.of(), FdbEntry.parseJson(""));
+        assertEquals(List.of(), BridgeFdbEntry.parseJson(""));
     }
 
     @Test

@@ -7,12 +7,12 @@ import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.attr.LocalPref;
 import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.MpUnreachNlri;
-import io.vtep.evpn.codec.attr.Origin;
+import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.Inet4Address;
@@ -140,7 +140,7 @@ public final class EvpnUpdates
     public static UpdateMessage macIpAdvertisement(
         final RouteDistinguisher rd,
         final int vni,
-        final MacAddress mac,
+        final EvpnMac mac,
         final InetAddress ip,
         final InetAddress vtep,
         final List<ExtendedCommunity.RouteTarget> routeTargets,
@@ -174,7 +174,7 @@ public final class EvpnUpdates
     {
         final List<PathAttribute> attributes = new ArrayList<>();
         attributes.add(reach);
-        attributes.add(Origin.IGP);
+        attributes.add(OriginAttribute.IGP);
         attributes.add(options.asPath());
         options.localPref().ifPresent(value -> attributes.add(LocalPref.of(value)));
         return attributes;

@@ -10,7 +10,7 @@ import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.attr.LocalPref;
 import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.MultiExitDisc;
-import io.vtep.evpn.codec.attr.Origin;
+import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.OriginatorId;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
@@ -101,7 +101,7 @@ public record EvpnPath(
         final long sequence,
         final boolean sticky)
     {
-        return new EvpnPath(route, null, localVtep, LocalPref.DEFAULT_VALUE, 0, Origin.VALUE_IGP, 0, -1, false,
+        return new EvpnPath(route, null, localVtep, LocalPref.DEFAULT_VALUE, 0, OriginAttribute.VALUE_IGP, 0, -1, false,
             WireFormat.toInt(routerId) & 0xFFFF_FFFFL, 0, List.copyOf(routeTargets), sequence, sticky,
             route instanceof InclusiveMulticastRoute ? localVtep : null, vni, PROXY_OVERRIDE);
     }
@@ -121,7 +121,7 @@ public record EvpnPath(
         final long localPref = peer.isIbgp() ?
             update.attribute(LocalPref.class).map(LocalPref::value).orElse(LocalPref.DEFAULT_VALUE) : LocalPref.DEFAULT_VALUE;
         final AsPath asPath = update.attribute(AsPath.class).orElse(AsPath.EMPTY);
-        final int origin = update.attribute(Origin.class).map(Origin::value).orElse(Origin.VALUE_INCOMPLETE);
+        final int origin = update.attribute(OriginAttribute.class).map(OriginAttribute::value).orElse(OriginAttribute.VALUE_INCOMPLETE);
         final long med = update.attribute(MultiExitDisc.class).map(MultiExitDisc::value).orElse(0L);
         final long originatorId = update.attribute(OriginatorId.class)
             .map(id -> WireFormat.toInt(id.originatorId()) & 0xFFFF_FFFFL)

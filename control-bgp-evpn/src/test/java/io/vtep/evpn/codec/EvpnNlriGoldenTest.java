@@ -17,7 +17,7 @@ import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.IpPrefixRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.evpn.codec.nlri.UnknownEvpnRoute;
@@ -37,7 +37,7 @@ class EvpnNlriGoldenTest
     private static final RouteDistinguisher RD = RouteDistinguisher.ofAs2(65000, 100);
     private static final byte[] ESI_TYPE_0 = of(0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99);
     private static final EthernetSegmentId ESI = new EthernetSegmentId(Octets.copyOf(ESI_TYPE_0));
-    private static final MacAddress MAC = MacAddress.parse("02:20:00:00:00:01");
+    private static final EvpnMac MAC = EvpnMac.parse("02:20:00:00:00:01");
     private static final InetAddress IPV4 = WireFormat.parseAddress("10.20.0.1");
     private static final InetAddress IPV6 = WireFormat.parseAddress("2001:db8::1");
     private static final byte[] IPV6_BYTES = of(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01);
@@ -208,7 +208,7 @@ class EvpnNlriGoldenTest
     {
         assertEquals(0x0220_0000_0001L, MAC.value());
         assertEquals("02:20:00:00:00:01", MAC.toString());
-        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("02:20:00:00:00"));
+        assertThrows(IllegalArgumentException.class, () -> EvpnMac.parse("02:20:00:00:00"));
         assertEquals("00:11:22:33:44:55:66:77:88:99", ESI.toString());
         assertEquals(EthernetSegmentId.ZERO, EthernetSegmentId.read(Unpooled.wrappedBuffer(new byte[10])));
     }
@@ -218,6 +218,6 @@ class EvpnNlriGoldenTest
     {
         assertThrows(IllegalArgumentException.class, () -> MacIpAdvertisementRoute.of(RD, MAC, null, 0x100_0000));
         assertThrows(IllegalArgumentException.class, () -> new InclusiveMulticastRoute(RD, 1L << 32, IPV4));
-        assertThrows(IllegalArgumentException.class, () -> new MacAddress(1L << 48));
+        assertThrows(IllegalArgumentException.class, () -> new EvpnMac(1L << 48));
     }
 }

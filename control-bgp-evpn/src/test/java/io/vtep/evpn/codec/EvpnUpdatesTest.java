@@ -16,7 +16,7 @@ import io.vtep.evpn.codec.attr.ExtendedCommunities;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.attr.LocalPref;
 import io.vtep.evpn.codec.attr.MpReachNlri;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.Inet4Address;
@@ -32,7 +32,7 @@ class EvpnUpdatesTest
     private static final InetAddress VTEP = ROUTER_ID;
     private static final RouteDistinguisher RD = EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 2);
     private static final List<ExtendedCommunity.RouteTarget> RTS = List.of(EvpnUpdates.autoRouteTarget(65000, 100));
-    private static final MacAddress MAC = MacAddress.parse("02:20:00:00:00:01");
+    private static final EvpnMac MAC = EvpnMac.parse("02:20:00:00:00:01");
 
     @Test
     void autoDerivedIdentifiersFollowFrr()

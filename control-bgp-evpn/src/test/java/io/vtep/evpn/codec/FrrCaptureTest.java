@@ -13,12 +13,12 @@ import io.vtep.evpn.codec.attr.ExtendedCommunities;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.attr.LocalPref;
 import io.vtep.evpn.codec.attr.MpReachNlri;
-import io.vtep.evpn.codec.attr.Origin;
+import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.Inet4Address;
@@ -145,7 +145,7 @@ class FrrCaptureTest
             assertEquals(3, updates.size(), "from " + vtep);
             final RouteDistinguisher rd = RouteDistinguisher.ofIpv4(vtep, 2);
             final ExtendedCommunity.RouteTarget rt = ExtendedCommunity.RouteTarget.ofAs2(65000, 100);
-            final MacAddress mac = MacAddress.parse(vtep.equals(VTEP_A) ? "02:20:00:00:00:01" : "02:20:00:00:00:02");
+            final EvpnMac mac = EvpnMac.parse(vtep.equals(VTEP_A) ? "02:20:00:00:00:01" : "02:20:00:00:00:02");
 
             final UpdateMessage type2 = updates.get(0);
             assertEquals(ErrorAction.NONE, type2.action());
@@ -154,7 +154,7 @@ class FrrCaptureTest
             assertEquals(vtep, type2.mpReachNlri().orElseThrow().nextHopAddress().orElseThrow());
             assertEquals(List.of(AttributeType.MP_REACH_NLRI, AttributeType.ORIGIN, AttributeType.AS_PATH, AttributeType.LOCAL_PREF,
                 AttributeType.EXTENDED_COMMUNITIES), typeCodes(type2), "FRR's attribute order for type 2");
-            assertEquals(Origin.IGP, type2.attribute(Origin.class).orElseThrow());
+            assertEquals(OriginAttribute.IGP, type2.attribute(OriginAttribute.class).orElseThrow());
             assertEquals(0x50, type2.attribute(AsPath.class).orElseThrow().flags(), "FRR sets Extended-Length on the empty AS_PATH");
             assertEquals(100, type2.attribute(LocalPref.class).orElseThrow().value());
             final ExtendedCommunities communities = type2.attribute(ExtendedCommunities.class).orElseThrow();

@@ -16,11 +16,11 @@ import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.MpUnreachNlri;
 import io.vtep.evpn.codec.attr.MultiExitDisc;
 import io.vtep.evpn.codec.attr.NextHop;
-import io.vtep.evpn.codec.attr.Origin;
+import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.Ipv4Prefix;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.InetAddress;
@@ -249,7 +249,7 @@ class GoldenMessageTest
     {
         return UpdateMessage.of(List.of(
             MpReachNlri.evpn(VTEP_1, List.of(new InclusiveMulticastRoute(RD_VTEP_1, 0, VTEP_1))),
-            Origin.IGP,
+            OriginAttribute.IGP,
             AsPath.EMPTY.withFlags(AttributeFlags.WELL_KNOWN | AttributeFlags.EXTENDED_LENGTH),
             LocalPref.of(100),
             ExtendedCommunities.of(ExtendedCommunity.Encapsulation.VXLAN, RT_65000_100),
@@ -294,8 +294,8 @@ class GoldenMessageTest
     static UpdateMessage frrType2Update()
     {
         return UpdateMessage.of(List.of(
-            MpReachNlri.evpn(VTEP_1, List.of(MacIpAdvertisementRoute.of(RD_VTEP_1, MacAddress.parse("02:20:00:00:00:01"), null, 100))),
-            Origin.IGP,
+            MpReachNlri.evpn(VTEP_1, List.of(MacIpAdvertisementRoute.of(RD_VTEP_1, EvpnMac.parse("02:20:00:00:00:01"), null, 100))),
+            OriginAttribute.IGP,
             AsPath.EMPTY.withFlags(0x50),
             LocalPref.of(100),
             ExtendedCommunities.of(ExtendedCommunity.Encapsulation.VXLAN, RT_65000_100)));
@@ -345,7 +345,7 @@ class GoldenMessageTest
             of(0x00));                     // NLRI 0.0.0.0/0
         final UpdateMessage expected = new UpdateMessage(
             List.of(Ipv4Prefix.parse("10.1.0.0/16")),
-            List.of(Origin.INCOMPLETE, AsPath.sequence(65001), NextHop.of(WireFormat.parseIpv4("192.0.2.1")), MultiExitDisc.of(10)),
+            List.of(OriginAttribute.INCOMPLETE, AsPath.sequence(65001), NextHop.of(WireFormat.parseIpv4("192.0.2.1")), MultiExitDisc.of(10)),
             List.of(Ipv4Prefix.parse("10.2.3.0/24"), Ipv4Prefix.parse("0.0.0.0/0")));
         assertGolden(bytes, expected);
         assertEquals(ErrorAction.NONE, expected.action());

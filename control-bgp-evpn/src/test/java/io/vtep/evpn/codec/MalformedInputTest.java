@@ -16,8 +16,8 @@ import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.attr.Aggregator;
 import io.vtep.evpn.codec.attr.AttributeType;
 import io.vtep.evpn.codec.attr.LocalPref;
-import io.vtep.evpn.codec.attr.Origin;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.attr.OriginAttribute;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.evpn.codec.nlri.UnknownEvpnRoute;
@@ -128,7 +128,7 @@ class MalformedInputTest
     static final byte[] TYPE_2_ROUTE = concat(of(0x02, 0x21), RD, new byte[10], of(0, 0, 0, 0), of(0x30, 0x02, 0x20, 0, 0, 0, 0x01),
         of(0x00), of(0, 0, 0x64));
     static final MacIpAdvertisementRoute TYPE_2 =
-        MacIpAdvertisementRoute.of(RouteDistinguisher.parse("198.51.100.1:2"), MacAddress.parse("02:20:00:00:00:01"), null, 100);
+        MacIpAdvertisementRoute.of(RouteDistinguisher.parse("198.51.100.1:2"), EvpnMac.parse("02:20:00:00:00:01"), null, 100);
 
     static byte[] mpReach(final byte[]... routes)
     {
@@ -554,7 +554,7 @@ class MalformedInputTest
         assertEquals(100, update.attribute(LocalPref.class).orElseThrow().value());
         assertEquals(List.of(TYPE_2), update.advertisedEvpnRoutes());
         final UpdateMessage origins = (UpdateMessage)BgpCodec.decode(evpnPlus(attr(0x40, 1, 7)), AS4);
-        assertEquals(Origin.IGP, origins.attribute(Origin.class).orElseThrow());
+        assertEquals(OriginAttribute.IGP, origins.attribute(OriginAttribute.class).orElseThrow());
     }
 
     @Test

@@ -27,14 +27,14 @@ import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.MpUnreachNlri;
 import io.vtep.evpn.codec.attr.MultiExitDisc;
 import io.vtep.evpn.codec.attr.NextHop;
-import io.vtep.evpn.codec.attr.Origin;
+import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.OriginatorId;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PathAttributes;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.attr.UnknownAttribute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.OpaqueNlri;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
@@ -62,7 +62,7 @@ class PathAttributeGoldenTest
             arguments("ORIGIN EGP", AS4, concat(
                 of(0x40, 0x01, 0x01),              // flags Transitive, type 1, length 1
                 of(0x01)),                         // EGP
-                Origin.EGP),
+                OriginAttribute.EGP),
             arguments("AS_PATH 2-octet SEQUENCE + SET", AS2, concat(
                 of(0x40, 0x02, 0x0a),              // flags Transitive, type 2, length 10
                 of(0x02, 0x02),                    // AS_SEQUENCE of 2
@@ -152,7 +152,7 @@ class PathAttributeGoldenTest
                 of(0x00, 0x00, 0x64)),             //   VNI 100
                 new MpReachNlri(MpReachNlri.DEFAULT_FLAGS, AddressFamily.AFI_L2VPN, AddressFamily.SAFI_EVPN,
                     Octets.fromHex("20010db8000000000000000000000001fe800000000000000000000000000001"), 0,
-                    List.of(MacIpAdvertisementRoute.of(RD, MacAddress.parse("02:20:00:00:00:02"), null, 100)))),
+                    List.of(MacIpAdvertisementRoute.of(RD, EvpnMac.parse("02:20:00:00:00:02"), null, 100)))),
             arguments("MP_REACH_NLRI IPv4 unicast kept opaque", AS4, concat(
                 of(0x80, 0x0e, 0x0d),              // flags Optional, type 14, length 13
                 of(0x00, 0x01, 0x01),              // AFI 1, SAFI 1
@@ -171,7 +171,7 @@ class PathAttributeGoldenTest
                 of(0x30, 0x02, 0x20, 0, 0, 0, 0x01), // MAC 02:20:00:00:00:01
                 of(0x00),                          //   no IP
                 of(0x00, 0x00, 0x64)),             //   VNI 100
-                MpUnreachNlri.evpn(List.of(MacIpAdvertisementRoute.of(RD, MacAddress.parse("02:20:00:00:00:01"), null, 100)))),
+                MpUnreachNlri.evpn(List.of(MacIpAdvertisementRoute.of(RD, EvpnMac.parse("02:20:00:00:00:01"), null, 100)))),
             arguments("EXTENDED_COMMUNITIES, every typed community and one opaque", AS4, concat(
                 of(0xc0, 0x10, 0x40),              // flags Optional|Transitive, type 16, length 64
                 of(0x00, 0x02, 0xfd, 0xe8, 0x00, 0x00, 0x00, 0x64), // RT two-octet AS 65000:100
@@ -189,7 +189,7 @@ class PathAttributeGoldenTest
                     ExtendedCommunity.Encapsulation.VXLAN,
                     ExtendedCommunity.MacMobility.of(5, true),
                     new ExtendedCommunity.EsiLabel(ExtendedCommunity.EsiLabel.FLAG_SINGLE_ACTIVE, 100),
-                    new ExtendedCommunity.RouterMac(MacAddress.parse("02:20:00:00:00:aa")),
+                    new ExtendedCommunity.RouterMac(EvpnMac.parse("02:20:00:00:00:aa")),
                     new ExtendedCommunity.Opaque(0x0003_fde8_0000_0001L))),
             arguments("EXTENDED_COMMUNITIES MAC mobility with non-zero reserved stays opaque", AS4, concat(
                 of(0xc0, 0x10, 0x08),              // flags Optional|Transitive, type 16, length 8

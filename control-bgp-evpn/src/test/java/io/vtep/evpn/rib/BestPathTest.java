@@ -3,7 +3,7 @@ package io.vtep.evpn.rib;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.vtep.evpn.codec.WireFormat;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.InetAddress;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class BestPathTest
 {
     private static final MacIpAdvertisementRoute ROUTE =
-        MacIpAdvertisementRoute.of(RouteDistinguisher.parse("198.51.100.2:1"), MacAddress.parse("02:00:00:00:00:01"), null, 100);
+        MacIpAdvertisementRoute.of(RouteDistinguisher.parse("198.51.100.2:1"), EvpnMac.parse("02:00:00:00:00:01"), null, 100);
     private static final InetAddress NH = WireFormat.parseAddress("198.51.100.2");
 
     private static EvpnPath path(final InetAddress nextHop, final long localPref, final int asPathLength, final int origin, final long med,

@@ -9,7 +9,7 @@ import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import java.net.Inet4Address;
@@ -34,7 +34,7 @@ class UpdatePackerTest
         final List<EvpnRoute> routes = new ArrayList<>();
         for (int i = 1; i <= MACS; i++)
         {
-            routes.add(MacIpAdvertisementRoute.of(rd, new MacAddress(0x02_00_00_00_00_00L + i), null, VNI));
+            routes.add(MacIpAdvertisementRoute.of(rd, new EvpnMac(0x02_00_00_00_00_00L + i), null, VNI));
         }
         return routes;
     }

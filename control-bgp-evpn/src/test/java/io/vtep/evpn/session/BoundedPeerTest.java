@@ -15,13 +15,13 @@ import io.vtep.evpn.codec.NotificationMessage;
 import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
 import io.vtep.evpn.codec.UpdateMessage;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.UpdatePacker;
-import io.vtep.evpn.vtep.EvpnControlPlane;
-import io.vtep.evpn.vtep.EvpnSettings;
-import io.vtep.evpn.vtep.EvpnVniSettings;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.LearningMode;
 import io.vtep.fdb.Origin;
@@ -58,7 +58,7 @@ class BoundedPeerTest
         for (int i = 0; i < count; i++)
         {
             final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(EvpnUpdates.autoRouteDistinguisher(PEER_VTEP, 1),
-                new MacAddress(0x02_30_00_00_00_00L + i), null, VNI);
+                new EvpnMac(0x02_30_00_00_00_00L + i), null, VNI);
             paths.add(EvpnPath.local(route, PEER_VTEP, PEER_VTEP, List.of(EvpnUpdates.autoRouteTarget(AS, VNI)), VNI, 0, false));
         }
         final ByteArrayOutputStream out = new ByteArrayOutputStream();

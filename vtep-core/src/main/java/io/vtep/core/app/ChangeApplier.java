@@ -37,7 +37,7 @@ final class ChangeApplier
     private final ForwardingTables tables;
     private final int vniSlots;
     /** Null without a bgp section. */
-    private final BgpControlPlane bgp;
+    private final BgpEvpnWiring bgp;
     /** A neighbor's metric series follow it: bound when it is added, removed when it goes. */
     private final PeerSeries peerSeries;
 
@@ -62,7 +62,7 @@ final class ChangeApplier
         void removed(InetAddress address);
     }
 
-    ChangeApplier(final Fdb fdb, final ForwardingTables tables, final int vniSlots, final BgpControlPlane bgp,
+    ChangeApplier(final Fdb fdb, final ForwardingTables tables, final int vniSlots, final BgpEvpnWiring bgp,
         final PeerSeries peerSeries)
     {
         this.fdb = fdb;
@@ -160,7 +160,7 @@ final class ChangeApplier
 
     private void addPeer(final BgpConfig nextBgp, final BgpNeighborConfig neighbor) throws IOException
     {
-        bgp.speaker().addPeer(BgpControlPlane.peerConfig(nextBgp, neighbor));
+        bgp.speaker().addPeer(BgpEvpnWiring.peerConfig(nextBgp, neighbor));
         peerSeries.added(bgp.speaker().peer(neighbor.address().toInetAddress()));
     }
 

@@ -5,7 +5,7 @@ import org.agrona.concurrent.Agent;
 import io.vtep.core.pipeline.NeighborBindings;
 import io.vtep.core.pipeline.NeighborHandler;
 import io.vtep.core.pipeline.NeighborQueue;
-import io.vtep.evpn.vtep.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
 
 /**
  * Moves the IPs the access pipelines saw in ARP and ND (RFC 7432 §7.2: a MAC/IP route carries the

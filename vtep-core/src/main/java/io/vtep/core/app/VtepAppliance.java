@@ -124,7 +124,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     /** FDB and flood-list entries added through the API; a reload keeps them only when the file has them. */
     private final RuntimeFdbEntries runtimeFdb = new RuntimeFdbEntries();
     /** Null without a bgp section. */
-    private BgpControlPlane bgp;
+    private BgpEvpnWiring bgp;
 
     private VtepAppliance(final VtepConfig config, final Path configFile, final Fdb fdb, final DataPlane dataPlane)
     {
@@ -294,7 +294,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             // reach the RIB as the conductor learns them); closed before it.
             final NeighborBindings bindings = new NeighborBindings(dataPlane.tables());
             fdb.addListener(bindings); // a local binding leaves with its MAC
-            bgp = BgpControlPlane.start(config, fdb, dataPlane.neighborQueue(), bindings);
+            bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings);
             resources.add(bgp);
             bgp.watch(health);
         }
@@ -661,7 +661,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     }
 
     /** The EVPN control plane, or null without a bgp section. */
-    public io.vtep.evpn.vtep.EvpnControlPlane evpn()
+    public io.vtep.evpn.controlplane.EvpnControlPlane evpn()
     {
         return bgp == null ? null : bgp.evpn();
     }

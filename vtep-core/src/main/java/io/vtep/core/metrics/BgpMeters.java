@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.BgpState;
-import io.vtep.evpn.vtep.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
 
 /**
  * The BGP EVPN metrics (docs/architecture.md §6): one series per configured neighbor (configured, hence

@@ -22,6 +22,7 @@ import io.netty.buffer.Unpooled;
  */
 class PcapngWriterTest
 {
+    // @formatter:off: golden octets, a comment above each block
     static final String GOLDEN =
         // Section Header Block: byte-order magic, version 1.0, section length -1, shb_userappl "vtep capture"
         "0a0d0d0a300000004d3c2b1a01000000ffffffffffffffff04000c007674657020636170747572650000000030000000" +
@@ -35,6 +36,7 @@ class PcapngWriterTest
         // Interface Statistics Block: isb_starttime, isb_endtime, isb_ifrecv 3, isb_ifdrop 1, isb_usrdeliv 2
         "050000005800000000000000492a0e1800fa225302000800492a0e180030881703000800492a0e1800fa225304000800" +
         "03000000000000000500080001000000000000000800080002000000000000000000000058000000";
+    // @formatter:on
 
     @Test
     void writesTheBlocksTsharkReads()

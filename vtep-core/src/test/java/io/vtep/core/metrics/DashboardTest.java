@@ -25,9 +25,9 @@ import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.session.SessionTimers;
 import io.vtep.evpn.session.SpeakerConfig;
-import io.vtep.evpn.vtep.EvpnControlPlane;
-import io.vtep.evpn.vtep.EvpnSettings;
-import io.vtep.evpn.vtep.EvpnVniSettings;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import org.yaml.snakeyaml.Yaml;
 
 /**

@@ -1,7 +1,7 @@
 package io.vtep.evpn.codec.attr;
 
 import io.vtep.evpn.codec.WireFormat;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import java.net.Inet4Address;
 import java.util.Objects;
 
@@ -65,7 +65,7 @@ public sealed interface ExtendedCommunity
         }
         if (type == TYPE_EVPN && subtype == SUBTYPE_ROUTER_MAC)
         {
-            return new RouterMac(new MacAddress(value & 0xFFFF_FFFF_FFFFL));
+            return new RouterMac(new EvpnMac(value & 0xFFFF_FFFF_FFFFL));
         }
         return new Opaque(value);
     }
@@ -313,7 +313,7 @@ public sealed interface ExtendedCommunity
      *
      * @param mac the router's MAC.
      */
-    record RouterMac(MacAddress mac) implements ExtendedCommunity
+    record RouterMac(EvpnMac mac) implements ExtendedCommunity
     {
         /** Checks the MAC. */
         public RouterMac

@@ -18,7 +18,7 @@ import io.vtep.evpn.codec.CodecContext;
  * RFC requires.
  */
 public sealed interface PathAttribute
-    permits Origin, AsPath, NextHop, MultiExitDisc, LocalPref, AtomicAggregate, Aggregator, Communities, OriginatorId,
+    permits OriginAttribute, AsPath, NextHop, MultiExitDisc, LocalPref, AtomicAggregate, Aggregator, Communities, OriginatorId,
     ClusterList, MpReachNlri, MpUnreachNlri, ExtendedCommunities, As4Path, As4Aggregator, PmsiTunnel, UnknownAttribute,
     MalformedAttribute
 {

@@ -75,7 +75,7 @@ public final class PathAttributes
     {
         return switch (type)
         {
-            case AttributeType.ORIGIN -> Origin.decode(flags, value);
+            case AttributeType.ORIGIN -> OriginAttribute.decode(flags, value);
             case AttributeType.AS_PATH -> AsPath.decode(flags, value, context.fourOctetAs());
             case AttributeType.NEXT_HOP -> NextHop.decode(flags, value);
             case AttributeType.MULTI_EXIT_DISC -> MultiExitDisc.decode(flags, value);

@@ -46,7 +46,7 @@ public sealed interface EvpnRouteKey
      * @param mac         MAC address.
      * @param ip          IP address or {@code null}.
      */
-    record MacIpAdvertisement(RouteDistinguisher rd, long ethernetTag, MacAddress mac, InetAddress ip) implements EvpnRouteKey
+    record MacIpAdvertisement(RouteDistinguisher rd, long ethernetTag, EvpnMac mac, InetAddress ip) implements EvpnRouteKey
     {
         @Override
         public int routeType()

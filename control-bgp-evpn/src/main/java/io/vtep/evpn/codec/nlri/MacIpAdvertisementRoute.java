@@ -31,7 +31,7 @@ public record MacIpAdvertisementRoute(
     RouteDistinguisher rd,
     EthernetSegmentId esi,
     long ethernetTag,
-    MacAddress mac,
+    EvpnMac mac,
     InetAddress ip,
     int label1,
     OptionalInt label2) implements EvpnRoute
@@ -63,7 +63,7 @@ public record MacIpAdvertisementRoute(
      * @param vni the VNI (1..16777215).
      * @return the route.
      */
-    public static MacIpAdvertisementRoute of(final RouteDistinguisher rd, final MacAddress mac, final InetAddress ip, final int vni)
+    public static MacIpAdvertisementRoute of(final RouteDistinguisher rd, final EvpnMac mac, final InetAddress ip, final int vni)
     {
         return new MacIpAdvertisementRoute(rd, EthernetSegmentId.ZERO, 0, mac, ip, vni, OptionalInt.empty());
     }
@@ -84,7 +84,7 @@ public record MacIpAdvertisementRoute(
             throw new MalformedValueException(ErrorSubcode.OPTIONAL_ATTRIBUTE_ERROR,
                 "EVPN type 2 MAC Address Length " + macLength + ", expected 48");
         }
-        final MacAddress mac = MacAddress.read(value);
+        final EvpnMac mac = EvpnMac.read(value);
         final int ipLengthBits = value.readUnsignedByte();
         if (ipLengthBits != 0 && ipLengthBits != 32 && ipLengthBits != 128)
         {

@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;

@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import java.net.InetAddress;
 import java.util.ArrayList;

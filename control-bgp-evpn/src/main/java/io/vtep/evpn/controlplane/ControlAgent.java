@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import java.util.Collection;
 import java.util.function.Consumer;

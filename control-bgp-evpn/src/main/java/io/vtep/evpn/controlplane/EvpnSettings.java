@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import io.vtep.encap.VtepAddress;
 import java.net.Inet4Address;

@@ -1,8 +1,9 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.RateLimitedLog;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
 import io.vtep.evpn.mobility.MacMobility;
@@ -381,7 +382,7 @@ final class MacLocations
 
     private EvpnPath localPath(final LocalVni vni, final MacState state, final InetAddress ip)
     {
-        final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(vni.rd, new io.vtep.evpn.codec.nlri.MacAddress(state.mac), ip,
+        final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(vni.rd, new EvpnMac(state.mac), ip,
             vni.vni);
         return EvpnPath.local(route, localVtep, routerId, vni.exportRouteTargets, vni.vni, state.mobility.sequence(),
             state.mobility.sticky());

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One line of {@code bridge fdb show}, from its JSON form ({@code bridge -j fdb show}).
+ * One line of the Linux bridge's {@code bridge fdb show}, from its JSON form ({@code bridge -j fdb show});
+ * strings as iproute2 prints them, unlike vtep's own {@code io.vtep.fdb.FdbEntry} (an entry packed in a
+ * {@code long}).
  *
  * <p>On a kernel VTEP, {@code bridge fdb show dev vxlanN} lists two kinds of entries: the vxlan
  * device's own table ({@code self}, with {@code dst} = the remote VTEP; the all-zero MAC is the
@@ -18,12 +20,12 @@ import java.util.Map;
  * @param master the bridge for bridge-table entries, else null
  * @param vni    the VNI when the entry names one (collect-metadata devices), else null
  */
-public record FdbEntry(String mac, String dst, List<String> flags, String state, String master, Integer vni) {
+public record BridgeFdbEntry(String mac, String dst, List<String> flags, String state, String master, Integer vni) {
 
     /** The MAC of flood-list entries. */
     public static final String ALL_ZEROS = "00:00:00:00:00:00";
 
-    public FdbEntry {
+    public BridgeFdbEntry {
         flags = List.copyOf(flags);
     }
 
@@ -43,8 +45,8 @@ public record FdbEntry(String mac, String dst, List<String> flags, String state,
     }
 
     /** Parses {@code bridge -j fdb show} output. */
-    static List<FdbEntry> parseJson(String json) {
-        List<FdbEntry> entries = new ArrayList<>();
+    static List<BridgeFdbEntry> parseJson(String json) {
+        List<BridgeFdbEntry> entries = new ArrayList<>();
         if (json.isBlank()) {
             return entries;
         }
@@ -56,7 +58,7 @@ public record FdbEntry(String mac, String dst, List<String> flags, String state,
                         f.forEach(x -> flags.add(x.toString()));
                     }
                     Object vni = m.get("vni");
-                    entries.add(new FdbEntry(
+                    entries.add(new BridgeFdbEntry(
                             String.valueOf(m.get("mac")).toLowerCase(),
                             m.get("dst") == null ? null : m.get("dst").toString(),
                             flags,

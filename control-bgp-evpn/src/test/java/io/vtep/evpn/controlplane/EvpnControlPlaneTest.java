@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,7 +22,7 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.IpPrefixRoute;
-import io.vtep.evpn.codec.nlri.MacAddress;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.fdb.Fdb;
@@ -119,7 +119,7 @@ class EvpnControlPlaneTest
         assertEquals(1, evpn.prefixesReceived(rr));
         assertEquals(1, evpn.prefixesAccepted(rr));
 
-        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new MacAddress(MAC), null, VNI))));
+        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new EvpnMac(MAC), null, VNI))));
         assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(MAC));
     }
 
@@ -139,7 +139,7 @@ class EvpnControlPlaneTest
         receive(rr, withCommunity(type2(VTEP_2, MAC + 1, v6, 0, false, auto(VNI)), 0x0608_0100_0000_0000L));
         // The Default Gateway community (RFC 7432 §7.8, opaque 0x03 sub-type 0x0d).
         receive(rr, withCommunity(type2(VTEP_2, MAC + 2, gateway, 0, false, auto(VNI)), 0x030D_0000_0000_0000L));
-        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new MacAddress(MAC), v4, VNI))));
+        receive(rr, EvpnUpdates.withdraw(List.of(MacIpAdvertisementRoute.of(rd(VTEP_2), new EvpnMac(MAC), v4, VNI))));
 
         assertEquals(List.of("100 10.0.0.2 2 true", "100 2001:db8:0:0:0:0:0:2 1 true", "100 10.0.0.254 3 true",
             "100 10.0.0.2 2 false"), seen, "MAC-only routes are not bindings");
@@ -368,7 +368,7 @@ class EvpnControlPlaneTest
     void ourOwnRouteReflectedBackAndEbgpRoutesWithOurAsAreDropped()
     {
         receive(rr, with(type2(VTEP_2, MAC, null, 0, false, auto(VNI)), OriginatorId.of(ROUTER_ID), ClusterList.of(ROUTER_ID)));
-        final UpdateMessage looped = EvpnUpdates.macIpAdvertisement(rd(VTEP_3), VNI, new MacAddress(MAC + 1), null, VTEP_3,
+        final UpdateMessage looped = EvpnUpdates.macIpAdvertisement(rd(VTEP_3), VNI, new EvpnMac(MAC + 1), null, VTEP_3,
             auto(VNI), 0, false, new EvpnUpdates.PathOptions(io.vtep.evpn.codec.attr.AsPath.sequence(65099, LOCAL_AS),
                 java.util.OptionalLong.empty()));
         receive(ebgp, looped);
@@ -409,7 +409,7 @@ class EvpnControlPlaneTest
         final List<UpdateMessage> advertised = rr.updates();
         assertEquals(1, advertised.size());
         final UpdateMessage expected = EvpnUpdates.macIpAdvertisement(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), VNI,
-            new MacAddress(MAC), null, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ibgp());
+            new EvpnMac(MAC), null, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ibgp());
         assertArrayEquals(BgpCodec.encode(expected, CodecContext.FOUR_OCTET_AS), rr.sent.getFirst(), "as FRR writes a type 2");
 
         rr.clear();
@@ -435,7 +435,7 @@ class EvpnControlPlaneTest
         evpn.neighborLearned(VNI, MAC, ip);
         evpn.awaitIdle(WAIT);
         final UpdateMessage expected = EvpnUpdates.macIpAdvertisement(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), VNI,
-            new MacAddress(MAC), ip, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ebgp(LOCAL_AS));
+            new EvpnMac(MAC), ip, LOCAL_VTEP, auto(VNI), 0, false, EvpnUpdates.PathOptions.ebgp(LOCAL_AS));
         assertEquals(1, ebgp.sent.size());
         assertArrayEquals(BgpCodec.encode(expected, CodecContext.FOUR_OCTET_AS), ebgp.sent.getFirst());
         assertEquals(4, evpn.prefixesSent(ebgp));
@@ -811,13 +811,13 @@ class EvpnControlPlaneTest
     private static UpdateMessage type2(final InetAddress vtep, final long mac, final InetAddress ip, final long sequence,
         final boolean sticky, final List<ExtendedCommunity.RouteTarget> rts, final int vni)
     {
-        return EvpnUpdates.macIpAdvertisement(rd(vtep), vni, new MacAddress(mac), ip, vtep, rts, sequence, sticky,
+        return EvpnUpdates.macIpAdvertisement(rd(vtep), vni, new EvpnMac(mac), ip, vtep, rts, sequence, sticky,
             EvpnUpdates.PathOptions.ibgp());
     }
 
     private static UpdateMessage type2Ebgp(final InetAddress vtep, final long mac, final List<ExtendedCommunity.RouteTarget> rts)
     {
-        return EvpnUpdates.macIpAdvertisement(rd(vtep), VNI, new MacAddress(mac), null, vtep, rts, 0, false,
+        return EvpnUpdates.macIpAdvertisement(rd(vtep), VNI, new EvpnMac(mac), null, vtep, rts, 0, false,
             EvpnUpdates.PathOptions.ebgp(65099));
     }
 

@@ -1,4 +1,4 @@
-package io.vtep.evpn.vtep;
+package io.vtep.evpn.controlplane;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -25,27 +25,30 @@ import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.session.SessionTimers;
 import io.vtep.evpn.session.SpeakerConfig;
-import io.vtep.evpn.vtep.EvpnControlPlane;
-import io.vtep.evpn.vtep.EvpnSettings;
-import io.vtep.evpn.vtep.EvpnVniSettings;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.fdb.Fdb;
 
 /**
- * The BGP EVPN control plane of an appliance: the EVPN RIB bound to the FDB, and the BGP speaker
- * that feeds it. Built from the {@code bgp:} section; every VNI of the configuration takes part
+ * The wiring of an appliance's BGP EVPN parts: builds, from the {@code bgp:} section, the EVPN control
+ * plane ({@link EvpnControlPlane}, the RIB bound to the FDB) and the BGP speaker that feeds it, connects
+ * them to the FDB and the ARP/ND snooping queue, and starts and stops them together. It decides no
+ * route itself; that is {@link EvpnControlPlane}'s job.
+ * Every VNI of the configuration takes part
  * (one inclusive multicast route each, RFC 7432 §11; type-2 routes for its local MACs, §9).
  *
  * <p>Started by the thread that starts the appliance, so the speaker's sockets (listener and
  * outgoing connections) live in that thread's network namespace, like the data-path sockets.
  */
-final class BgpControlPlane implements AutoCloseable
+final class BgpEvpnWiring implements AutoCloseable
 {
     static final long PROBE_MILLIS = 200;
-    private static final System.Logger LOG = System.getLogger(BgpControlPlane.class.getName());
+    private static final System.Logger LOG = System.getLogger(BgpEvpnWiring.class.getName());
 
     /**
-     * How long the neighbour hand-off sleeps when idle: the MAC learned from the same frame reaches
-     * the RIB first (NeighborHandOff, "Why it does not ask to be woken"); an IP only enriches a route.
+     * How long the neighbour hand-off sleeps when idle (NeighborHandOff, "Why it does not ask to be
+     * woken"): an IP only enriches a route.
      */
     private static final long NEIGHBOR_IDLE_MILLIS = 100;
 
@@ -53,7 +56,7 @@ final class BgpControlPlane implements AutoCloseable
     private final BgpSpeaker speaker;
     private final AgentRunner neighborDrain;
 
-    private BgpControlPlane(final EvpnControlPlane evpn, final BgpSpeaker speaker, final AgentRunner neighborDrain)
+    private BgpEvpnWiring(final EvpnControlPlane evpn, final BgpSpeaker speaker, final AgentRunner neighborDrain)
     {
         this.evpn = evpn;
         this.speaker = speaker;
@@ -64,7 +67,7 @@ final class BgpControlPlane implements AutoCloseable
      * Starts the RIB first (it registers its FDB listener and originates the type-3 routes), then
      * the speaker, so that the first session to come up is sent a complete Adj-RIB-Out.
      */
-    static BgpControlPlane start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors,
+    static BgpEvpnWiring start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors,
         final NeighborBindings bindings) throws ConfigException
     {
         final BgpConfig bgp = config.bgp();
@@ -83,7 +86,7 @@ final class BgpControlPlane implements AutoCloseable
         try
         {
             final BgpSpeaker speaker = BgpSpeaker.start(speakerConfig(bgp), SessionTimers.DEFAULT, evpn);
-            return new BgpControlPlane(evpn, speaker, startNeighborDrain(neighbors, evpn, bindings));
+            return new BgpEvpnWiring(evpn, speaker, startNeighborDrain(neighbors, evpn, bindings));
         }
         catch (final IOException ex)
         {
