@@ -1,5 +1,11 @@
 package io.vtep.benchmarks;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.BgpCodec;
 import io.vtep.evpn.codec.CodecContext;
@@ -8,21 +14,16 @@ import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.PeerConfig;
-import io.vtep.evpn.controlplane.EvpnControlPlane;
-import io.vtep.evpn.controlplane.EvpnSettings;
-import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A measured driver (not JMH: one op is a whole table, and the memory figure needs a settled heap)

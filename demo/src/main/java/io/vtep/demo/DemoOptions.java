@@ -93,10 +93,9 @@ public record DemoOptions(boolean vlan, boolean ipv6, boolean multicast, boolean
             if (!unsupported.isEmpty())
             {
                 // The EVPN topology is FRR's own VTEP: one VNI, untagged, IPv4, ingress replication.
-                throw new Refused("vtep demo: --evpn does not combine with " + String.join(" ", unsupported)
-                    + "; nothing was changed.\n"
-                    + "  The EVPN demo has one VNI, untagged, on an IPv4 underlay, and floods by ingress replication\n"
-                    + "  (type-3 routes). Run bin/vtep demo --evpn [--keep], or drop --evpn.");
+                throw new Refused("vtep demo: --evpn does not combine with " + String.join(" ", unsupported) + "; nothing was changed.\n" +
+                    "  The EVPN demo has one VNI, untagged, on an IPv4 underlay, and floods by ingress replication\n" +
+                    "  (type-3 routes). Run bin/vtep demo --evpn [--keep], or drop --evpn.");
             }
         }
         return new DemoOptions(vlan, ipv6, multicast, evpn, keep, down, false, List.of(args));

@@ -71,8 +71,8 @@ final class Leftovers
             }
             else
             {
-                console.say("Removing what an earlier demo run left behind: namespaces " + prefix + "-* (its process "
-                    + prefix.substring("vtdemo".length()) + " is gone)");
+                console.say("Removing what an earlier demo run left behind: namespaces " + prefix + "-* (its process " + prefix.substring("vtdemo"
+                    .length()) + " is gone)");
                 remove(prefix);
             }
         }

@@ -74,18 +74,10 @@ final class VtepConfig
     static String frrBgpd(final Underlay underlay)
     {
         final String vtep = underlay.vtepIp();
-        return "hostname kvtep\n"
-            + "router bgp " + DemoNetwork.ASN + "\n"
-            + " bgp router-id " + underlay.kernelIp() + "\n"
-            + " no bgp default ipv4-unicast\n"
-            + " neighbor " + vtep + " remote-as " + DemoNetwork.ASN + "\n"
-            + " neighbor " + vtep + " timers 3 9\n"
-            + " neighbor " + vtep + " timers connect 1\n"
-            + " address-family l2vpn evpn\n"
-            + "  neighbor " + vtep + " activate\n"
-            + "  advertise-all-vni\n"
-            + " exit-address-family\n"
-            + "exit\n";
+        return "hostname kvtep\n" + "router bgp " + DemoNetwork.ASN + "\n" + " bgp router-id " + underlay.kernelIp() + "\n" +
+            " no bgp default ipv4-unicast\n" + " neighbor " + vtep + " remote-as " + DemoNetwork.ASN + "\n" + " neighbor " + vtep + " timers 3 9\n" +
+            " neighbor " + vtep + " timers connect 1\n" + " address-family l2vpn evpn\n" + "  neighbor " + vtep + " activate\n" +
+            "  advertise-all-vni\n" + " exit-address-family\n" + "exit\n";
     }
 
     /** One line of YAML, comments in one column. */

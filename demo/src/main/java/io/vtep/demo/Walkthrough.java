@@ -125,10 +125,10 @@ final class Walkthrough
         console.say("  VNI " + DemoNetwork.VNI + ", VXLAN on UDP 4789, BUM through " + bum + "; hosts' MTU " + underlay.hostMtu());
         if (options.vlan())
         {
-            console.say("  VLAN " + DemoNetwork.VLAN + " on acc1 -> VNI " + DemoNetwork.VLAN_VNI + ": h1 also speaks as 10.0.200.1 ("
-                + DemoNetwork.TAGGED_MAC + ") in 802.1Q-tagged frames");
-            console.say("  built by scapy (this kernel has no VLAN devices); behind the kernel VTEP, vxlan" + DemoNetwork.VLAN_VNI
-                + " in bridge br1");
+            console.say("  VLAN " + DemoNetwork.VLAN + " on acc1 -> VNI " + DemoNetwork.VLAN_VNI + ": h1 also speaks as 10.0.200.1 (" +
+                DemoNetwork.TAGGED_MAC + ") in 802.1Q-tagged frames");
+            console.say("  built by scapy (this kernel has no VLAN devices); behind the kernel VTEP, vxlan" + DemoNetwork.VLAN_VNI +
+                " in bridge br1");
             console.say("  -acc3- h3 10.0.200.2 (" + DemoNetwork.H3_MAC + ")");
         }
         console.note("[h1]$ CMD below means: ip netns exec " + topology.prefix() + "-h1 CMD");
@@ -146,8 +146,7 @@ final class Walkthrough
         final String label = " underlay ";
         final int width = 49 - left.length() - 4;
         final int half = (width - label.length()) / 2;
-        return left + "=".repeat(Math.max(0, half)) + label + "=".repeat(Math.max(0, width - label.length() - half))
-            + " ul0 " + rightEnd;
+        return left + "=".repeat(Math.max(0, half)) + label + "=".repeat(Math.max(0, width - label.length() - half)) + " ul0 " + rightEnd;
     }
 
     private Path vtepConfig()
@@ -320,30 +319,32 @@ final class Walkthrough
         console.step("VLAN " + vlan + " on the same access port → VNI " + DemoNetwork.VLAN_VNI);
         console.say("  h1 sends 802.1Q-tagged frames (VLAN " + vlan + ") as 10.0.200.1 (" + mac + "); vtep maps (acc1, VLAN " + vlan + ")");
         console.say("  to VNI " + DemoNetwork.VLAN_VNI + ", strips the tag, and puts it back on what comes back. h3 behind the kernel VTEP answers.");
-        final String script = """
-            from scapy.all import *
-            import sys, time
-            conf.verb = 0
-            print("  [h1] ARP who-has 10.0.200.2, tagged VLAN %1$d, from %2$s")
-            ans, _ = srp(Ether(src='%2$s', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=%1$d)/ARP(op=1, hwsrc='%2$s', psrc='10.0.200.1', pdst='10.0.200.2'), iface='eth0', timeout=5)
-            macs = []
-            for _, r in ans:
-                vlan = r[Dot1Q].vlan if Dot1Q in r else 'none (untagged)'
-                print("    reply: 10.0.200.2 is-at %%s, VLAN %%s" %% (r[ARP].hwsrc, vlan))
-                macs.append(r[ARP].hwsrc)
-            if not macs:
-                print("    no ARP reply on VLAN %1$d"); sys.exit(1)
-            print("  [h1] ICMP echo to 10.0.200.2, tagged VLAN %1$d (3 times)")
-            ok = 0
-            for seq in range(1, 4):
-                ans, _ = srp(Ether(src='%2$s', dst=macs[0])/Dot1Q(vlan=%1$d)/IP(src='10.0.200.1', dst='10.0.200.2')/ICMP(id=0x7e7, seq=seq), iface='eth0', timeout=3)
-                for s, r in ans:
+        final String script =
+            """
+                from scapy.all import *
+                import sys, time
+                conf.verb = 0
+                print("  [h1] ARP who-has 10.0.200.2, tagged VLAN %1$d, from %2$s")
+                ans, _ = srp(Ether(src='%2$s', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=%1$d)/ARP(op=1, hwsrc='%2$s', psrc='10.0.200.1', pdst='10.0.200.2'), iface='eth0', timeout=5)
+                macs = []
+                for _, r in ans:
                     vlan = r[Dot1Q].vlan if Dot1Q in r else 'none (untagged)'
-                    print("    echo reply from %%s seq=%%d, VLAN %%s, time=%%.1f ms (scapy's own overhead included)" %% (r[IP].src, seq, vlan, (r.time - s.sent_time) * 1000))
-                    ok += 1
-            print("    %%d of 3 echo requests answered" %% ok)
-            sys.exit(0 if ok == 3 else 1)
-            """.formatted(vlan, mac);
+                    print("    reply: 10.0.200.2 is-at %%s, VLAN %%s" %% (r[ARP].hwsrc, vlan))
+                    macs.append(r[ARP].hwsrc)
+                if not macs:
+                    print("    no ARP reply on VLAN %1$d"); sys.exit(1)
+                print("  [h1] ICMP echo to 10.0.200.2, tagged VLAN %1$d (3 times)")
+                ok = 0
+                for seq in range(1, 4):
+                    ans, _ = srp(Ether(src='%2$s', dst=macs[0])/Dot1Q(vlan=%1$d)/IP(src='10.0.200.1', dst='10.0.200.2')/ICMP(id=0x7e7, seq=seq), iface='eth0', timeout=3)
+                    for s, r in ans:
+                        vlan = r[Dot1Q].vlan if Dot1Q in r else 'none (untagged)'
+                        print("    echo reply from %%s seq=%%d, VLAN %%s, time=%%.1f ms (scapy's own overhead included)" %% (r[IP].src, seq, vlan, (r.time - s.sent_time) * 1000))
+                        ok += 1
+                print("    %%d of 3 echo requests answered" %% ok)
+                sys.exit(0 if ok == 3 else 1)
+                """
+                .formatted(vlan, mac);
         final ExecResult result = net.h1.netns().exec(Duration.ofSeconds(60), Requirements.SYSTEM_PYTHON, "-c", script);
         console.show(result);
         requireOk(result, "the VLAN " + vlan + " exchange with h3 failed");
@@ -379,8 +380,7 @@ final class Walkthrough
         }
         else if (options.multicast())
         {
-            console.say("  \"dst " + vtepIp + " self\": h1's MAC lives behind vtep; 00:00:00:00:00:00 dst " + underlay.group()
-                + ": where BUM goes.");
+            console.say("  \"dst " + vtepIp + " self\": h1's MAC lives behind vtep; 00:00:00:00:00:00 dst " + underlay.group() + ": where BUM goes.");
         }
         else
         {
@@ -416,8 +416,8 @@ final class Walkthrough
         }
         console.note("- Every configuration key: README.md, \"Configuration reference\" (" + VtepProcess.repositoryRoot().resolve("README.md") + ")");
         console.note("- Run it on your own interfaces: bin/vtep run --config FILE (needs CAP_NET_RAW)");
-        console.note("- Keep this topology to poke at it: bin/vtep demo" + (options.evpn() ? " --evpn" : "")
-            + " --keep   (then bin/vtep demo --down)");
+        console.note("- Keep this topology to poke at it: bin/vtep demo" + (options.evpn() ? " --evpn" : "") +
+            " --keep   (then bin/vtep demo --down)");
     }
 
     /** After a --keep run: what runs where, and commands to poke at it. */
@@ -439,8 +439,8 @@ final class Walkthrough
             final Path base = frrDir().getParent();
             console.note("  sudo ip netns exec " + prefix + "-vtep bin/vtep bgp summary");
             console.note("  sudo ip netns exec " + prefix + "-vtep bin/vtep bgp routes");
-            console.note("  sudo ip netns exec " + prefix + "-kvtep vtysh -N " + prefix + "-kvtep --vty_socket " + base + " --config_dir "
-                + base + " -c 'show bgp l2vpn evpn route'");
+            console.note("  sudo ip netns exec " + prefix + "-kvtep vtysh -N " + prefix + "-kvtep --vty_socket " + base + " --config_dir " + base +
+                " -c 'show bgp l2vpn evpn route'");
             console.note("FRR's logs: " + frrDir().resolve("zebra.log") + " and bgpd.log");
         }
         console.note("Remove it (and stop its vtep" + (options.evpn() ? " and FRR" : "") + "):");

@@ -104,7 +104,7 @@ final class DemoState
         final Object body = api("/api/v1/vnis?vni=" + vni);
         for (final Map<?, ?> v : maps(Json.at(body, "vnis")))
         {
-            if (((Number) v.get("vni")).intValue() == vni)
+            if (((Number)v.get("vni")).intValue() == vni)
             {
                 return v;
             }
@@ -115,7 +115,7 @@ final class DemoState
     /** A VNI's packet counter: {@code side} "rx"/"tx", {@code where} "access"/"overlay". */
     long packets(final int vni, final String side, final String where)
     {
-        return (long) Json.number(vni(vni), "counters", side, where, "packets");
+        return (long)Json.number(vni(vni), "counters", side, where, "packets");
     }
 
     /** vtep's BGP sessions from {@code /api/v1/bgp}: peer address -> state. */
@@ -135,10 +135,10 @@ final class DemoState
         final Set<String> routes = new HashSet<>();
         for (final Map<?, ?> r : maps(Json.at(api("/api/v1/bgp/routes"), "routes")))
         {
-            if (((Number) r.get("type")).intValue() != 2 || r.get("ip") == null)
+            if (((Number)r.get("type")).intValue() != 2 || r.get("ip") == null)
             {
-                routes.add("type " + r.get("type") + " vni " + r.get("vni") + (r.get("mac") == null ? "" : " " + r.get("mac"))
-                    + " via " + r.get("next_hop") + " from " + r.get("source"));
+                routes.add("type " + r.get("type") + " vni " + r.get("vni") + (r.get("mac") == null ? "" : " " + r.get("mac")) + " via " + r.get(
+                    "next_hop") + " from " + r.get("source"));
             }
         }
         return routes;

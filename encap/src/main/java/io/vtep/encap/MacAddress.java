@@ -1,6 +1,7 @@
 package io.vtep.encap;
 
 import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 

@@ -5,6 +5,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteOrder;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -292,7 +293,7 @@ public final class VtepAddress
         // never a single zero group.
         int bestStart = -1;
         int bestLength = 1;
-        for (int i = 0; i < 8; )
+        for (int i = 0; i < 8;)
         {
             if (groups[i] != 0)
             {

@@ -3,6 +3,7 @@ package io.vtep.encap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.HexFormat;
+
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 

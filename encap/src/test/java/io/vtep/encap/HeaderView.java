@@ -2,6 +2,7 @@ package io.vtep.encap;
 
 import java.nio.ByteOrder;
 import java.nio.ReadOnlyBufferException;
+
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 

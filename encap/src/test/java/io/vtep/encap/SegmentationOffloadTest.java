@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -245,7 +246,7 @@ class SegmentationOffloadTest
         final byte[] payload = scapyPayload(3 * 100 + 37, 7, 3);
         final byte[] superFrame = Bytes.concat(HexFormat.of().parseHex(
             "023000000002023000000001080045020185fffe4000400625200a2800010a280002" +
-            "a8ca1451ffffff001122334480d901f615ca00000101080a0102030405060708"), payload);
+                "a8ca1451ffffff001122334480d901f615ca00000101080a0102030405060708"), payload);
         final String[] expected = {
             "023000000002023000000001080045020098fffe40004006260d0a2800010a280002" +
                 "a8ca1451ffffff001122334480d001f6a3b000000101080a0102030405060708",
@@ -276,7 +277,7 @@ class SegmentationOffloadTest
         final byte[] payload = scapyPayload(2 * 120 + 51, 13, 1);
         final byte[] superFrame = Bytes.concat(HexFormat.of().parseHex(
             "02300000000202300000000186dd60012345012b114020010db8000000000000000000000001" +
-            "20010db80000000000000000000000029c401151012b5cb1"), payload);
+                "20010db80000000000000000000000029c401151012b5cb1"), payload);
         final String[] expected = {
             "02300000000202300000000186dd600123450080114020010db8000000000000000000000001" +
                 "20010db80000000000000000000000029c4011510080d8bd",

@@ -1,6 +1,7 @@
 package io.vtep.encap;
 
 import java.nio.ByteOrder;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 /** Builds inner Ethernet frames for tests with the test header views. */

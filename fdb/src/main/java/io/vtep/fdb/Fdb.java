@@ -1,10 +1,12 @@
 package io.vtep.fdb;
 
-import io.vtep.encap.VtepAddress;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+
 import org.agrona.concurrent.NanoClock;
+
+import io.vtep.encap.VtepAddress;
 
 /**
  * The forwarding database of the appliance: one {@link VniFdb} per VNI, the

@@ -1,6 +1,7 @@
 package io.vtep.fdb;
 
 import java.util.concurrent.locks.ReentrantLock;
+
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 

@@ -2,6 +2,7 @@ package io.vtep.fdb;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;

@@ -1,9 +1,10 @@
 package io.vtep.fdb;
 
-import io.vtep.encap.HashMixer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.IntConsumer;
+
+import io.vtep.encap.HashMixer;
 
 /**
  * Open-addressing hash table from a MAC address (the low 48 bits of a {@code long}) to a
@@ -188,7 +189,7 @@ public final class MacTable
         final long[] s = slots;
         final int mask = (s.length >>> SLOT_SHIFT) - 1;
         int slot = hash(mac) & mask;
-        for (int probes = 0; probes <= mask; )
+        for (int probes = 0; probes <= mask;)
         {
             final int base = slot << SLOT_SHIFT;
             final long version = (long)SLOT.getAcquire(s, base + VERSION);

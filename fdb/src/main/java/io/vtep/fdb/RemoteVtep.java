@@ -1,8 +1,9 @@
 package io.vtep.fdb;
 
-import io.vtep.encap.VtepAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+
+import io.vtep.encap.VtepAddress;
 
 /**
  * A remote VTEP, interned by a {@link RemoteVtepTable}: one instance per underlay address while it

@@ -1,14 +1,16 @@
 package io.vtep.fdb;
 
-import io.vtep.encap.HashMixer;
-import io.vtep.encap.VtepAddress;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+
+import io.vtep.encap.HashMixer;
+import io.vtep.encap.VtepAddress;
 
 /**
  * Interns remote VTEP addresses into {@link RemoteVtep}s with dense indices

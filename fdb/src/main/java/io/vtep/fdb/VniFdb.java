@@ -1,9 +1,11 @@
 package io.vtep.fdb;
 
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.agrona.concurrent.NanoClock;
+
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
-import java.util.concurrent.atomic.AtomicLongArray;
-import org.agrona.concurrent.NanoClock;
 
 /**
  * The forwarding database of one VNI: its MAC table, flood list and multicast group, learning

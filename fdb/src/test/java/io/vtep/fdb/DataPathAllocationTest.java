@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.encap.VtepAddress;
 import java.lang.management.ManagementFactory;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.VtepAddress;
 
 /**
  * The data-path methods allocate nothing: counted with the JVM's per-thread allocation counter
@@ -60,7 +62,8 @@ class DataPathAllocationTest
     private static com.sun.management.ThreadMXBean threadBean()
     {
         final java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
-        assertTrue(bean instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter (com.sun.management.ThreadMXBean)");
+        assertTrue(bean instanceof com.sun.management.ThreadMXBean,
+            "needs HotSpot's per-thread allocation counter (com.sun.management.ThreadMXBean)");
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean)bean;
         assertTrue(threads.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
         threads.setThreadAllocatedMemoryEnabled(true);

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.encap.MacAddress;
-import io.vtep.encap.VtepAddress;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
 
 /**
  * The bounds of issue 15 (failures 1, 2 and 7) through the real classes with a manual clock: the

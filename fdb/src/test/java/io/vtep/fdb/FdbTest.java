@@ -9,13 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.encap.MacAddress;
-import io.vtep.encap.VtepAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
 
 /**
  * The FDB through its public API, single-threaded: the test plays data path, control plane
@@ -791,9 +793,8 @@ class FdbTest
         fdb.addStatic(VNI, MAC3, vtepB);
 
         final List<String> seen = new ArrayList<>();
-        fdb.forEach((vniId, mac, entry, age) ->
-            seen.add(vniId + " " + MacAddress.format(mac) + " " + FdbEntry.toString(entry) + " " +
-                TimeUnit.NANOSECONDS.toSeconds(age) + "s"));
+        fdb.forEach((vniId, mac, entry, age) -> seen.add(vniId + " " + MacAddress.format(mac) + " " + FdbEntry.toString(entry) + " " +
+            TimeUnit.NANOSECONDS.toSeconds(age) + "s"));
         seen.sort(null);
 
         assertEquals(List.of(

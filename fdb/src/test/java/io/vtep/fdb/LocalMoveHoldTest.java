@@ -2,11 +2,13 @@ package io.vtep.fdb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vtep.encap.MacAddress;
-import io.vtep.encap.VtepAddress;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
 
 /**
  * Issue 15, failure 7: one spoofed VXLAN packet whose inner source is a local host's MAC must not

@@ -1,6 +1,7 @@
 package io.vtep.fdb;
 
 import java.util.concurrent.TimeUnit;
+
 import org.agrona.concurrent.NanoClock;
 
 /**

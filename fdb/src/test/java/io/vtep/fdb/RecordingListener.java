@@ -1,8 +1,9 @@
 package io.vtep.fdb;
 
-import io.vtep.encap.MacAddress;
 import java.util.ArrayList;
 import java.util.List;
+
+import io.vtep.encap.MacAddress;
 
 /**
  * Writes each event as one readable line.

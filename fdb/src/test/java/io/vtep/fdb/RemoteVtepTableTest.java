@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.encap.VtepAddress;
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.VtepAddress;
 
 class RemoteVtepTableTest
 {

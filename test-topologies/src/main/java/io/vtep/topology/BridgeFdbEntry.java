@@ -20,51 +20,62 @@ import java.util.Map;
  * @param master the bridge for bridge-table entries, else null
  * @param vni    the VNI when the entry names one (collect-metadata devices), else null
  */
-public record BridgeFdbEntry(String mac, String dst, List<String> flags, String state, String master, Integer vni) {
+public record BridgeFdbEntry(String mac, String dst, List<String> flags, String state, String master, Integer vni)
+{
 
     /** The MAC of flood-list entries. */
     public static final String ALL_ZEROS = "00:00:00:00:00:00";
 
-    public BridgeFdbEntry {
+    public BridgeFdbEntry
+    {
         flags = List.copyOf(flags);
     }
 
     /** An entry of the vxlan device's own table (not the bridge's). */
-    public boolean isVxlanEntry() {
+    public boolean isVxlanEntry()
+    {
         return master == null && dst != null;
     }
 
     /** A head-end replication (flood list) entry: all-zero MAC with a destination. */
-    public boolean isFloodEntry() {
+    public boolean isFloodEntry()
+    {
         return ALL_ZEROS.equals(mac) && dst != null;
     }
 
     /** Learned, not configured (no permanent/static state). */
-    public boolean isLearned() {
+    public boolean isLearned()
+    {
         return state == null || state.isEmpty() || "stale".equals(state) || "reachable".equals(state);
     }
 
     /** Parses {@code bridge -j fdb show} output. */
-    static List<BridgeFdbEntry> parseJson(String json) {
+    static List<BridgeFdbEntry> parseJson(String json)
+    {
         List<BridgeFdbEntry> entries = new ArrayList<>();
-        if (json.isBlank()) {
+        if (json.isBlank())
+        {
             return entries;
         }
-        if (Json.parse(json) instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m) {
+        if (Json.parse(json) instanceof List<?> list)
+        {
+            for (Object o : list)
+            {
+                if (o instanceof Map<?, ?> m)
+                {
                     List<String> flags = new ArrayList<>();
-                    if (m.get("flags") instanceof List<?> f) {
+                    if (m.get("flags") instanceof List<?> f)
+                    {
                         f.forEach(x -> flags.add(x.toString()));
                     }
                     Object vni = m.get("vni");
                     entries.add(new BridgeFdbEntry(
-                            String.valueOf(m.get("mac")).toLowerCase(),
-                            m.get("dst") == null ? null : m.get("dst").toString(),
-                            flags,
-                            m.get("state") == null ? "" : m.get("state").toString(),
-                            m.get("master") == null ? null : m.get("master").toString(),
-                            vni instanceof Number n ? n.intValue() : null));
+                        String.valueOf(m.get("mac")).toLowerCase(),
+                        m.get("dst") == null ? null : m.get("dst").toString(),
+                        flags,
+                        m.get("state") == null ? "" : m.get("state").toString(),
+                        m.get("master") == null ? null : m.get("master").toString(),
+                        vni instanceof Number n ? n.intValue() : null));
                 }
             }
         }
@@ -72,9 +83,9 @@ public record BridgeFdbEntry(String mac, String dst, List<String> flags, String 
     }
 
     @Override
-    public String toString() {
-        return mac + (dst != null ? " dst " + dst : "") + (vni != null ? " vni " + vni : "")
-                + (master != null ? " master " + master : "") + (flags.isEmpty() ? "" : " " + String.join(" ", flags))
-                + (state.isEmpty() ? "" : " " + state);
+    public String toString()
+    {
+        return mac + (dst != null ? " dst " + dst : "") + (vni != null ? " vni " + vni : "") + (master != null ? " master " + master : "") + (flags
+            .isEmpty() ? "" : " " + String.join(" ", flags)) + (state.isEmpty() ? "" : " " + state);
     }
 }

@@ -12,27 +12,33 @@ import java.util.List;
  * @param stderr   everything written to standard error
  * @param elapsed  wall-clock time the command took
  */
-public record ExecResult(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed) {
+public record ExecResult(List<String> command, int exitCode, String stdout, String stderr, Duration elapsed)
+{
 
-    public ExecResult {
+    public ExecResult
+    {
         command = List.copyOf(command);
     }
 
     /** True when the command exited with 0. */
-    public boolean ok() {
+    public boolean ok()
+    {
         return exitCode == 0;
     }
 
     /** This result if the command exited with 0, otherwise a {@link CommandFailedException}. */
-    public ExecResult orThrow() {
-        if (!ok()) {
+    public ExecResult orThrow()
+    {
+        if (!ok())
+        {
             throw new CommandFailedException(this);
         }
         return this;
     }
 
     /** The command line as one shell-like string, for messages. */
-    public String commandLine() {
+    public String commandLine()
+    {
         return Commands.toCommandLine(command);
     }
 }

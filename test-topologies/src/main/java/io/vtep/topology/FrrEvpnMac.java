@@ -19,31 +19,39 @@ import java.util.Map;
  * @param duplicate      zebra flagged it as duplicate (too many moves)
  */
 public record FrrEvpnMac(String mac, String type, String intf, String remoteVtep,
-                         long localSequence, long remoteSequence, boolean duplicate) {
+    long localSequence, long remoteSequence, boolean duplicate)
+{
 
-    public boolean isLocal() {
+    public boolean isLocal()
+    {
         return "local".equals(type);
     }
 
-    public boolean isRemote() {
+    public boolean isRemote()
+    {
         return "remote".equals(type);
     }
 
-    public static List<FrrEvpnMac> parse(String json) {
+    public static List<FrrEvpnMac> parse(String json)
+    {
         List<FrrEvpnMac> macs = new ArrayList<>();
-        if (json == null || json.isBlank()) {
+        if (json == null || json.isBlank())
+        {
             return macs;
         }
-        if (Json.at(Json.parse(json), "macs") instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (e.getValue() instanceof Map<?, ?> m) {
+        if (Json.at(Json.parse(json), "macs") instanceof Map<?, ?> map)
+        {
+            for (Map.Entry<?, ?> e : map.entrySet())
+            {
+                if (e.getValue() instanceof Map<?, ?> m)
+                {
                     macs.add(new FrrEvpnMac(e.getKey().toString().toLowerCase(),
-                            String.valueOf(m.get("type")),
-                            m.get("intf") == null ? null : m.get("intf").toString(),
-                            m.get("remoteVtep") == null ? null : m.get("remoteVtep").toString(),
-                            m.get("localSequence") instanceof Number n ? n.longValue() : 0,
-                            m.get("remoteSequence") instanceof Number n ? n.longValue() : 0,
-                            Boolean.TRUE.equals(m.get("isDuplicate"))));
+                        String.valueOf(m.get("type")),
+                        m.get("intf") == null ? null : m.get("intf").toString(),
+                        m.get("remoteVtep") == null ? null : m.get("remoteVtep").toString(),
+                        m.get("localSequence") instanceof Number n ? n.longValue() : 0,
+                        m.get("remoteSequence") instanceof Number n ? n.longValue() : 0,
+                        Boolean.TRUE.equals(m.get("isDuplicate"))));
                 }
             }
         }

@@ -23,12 +23,14 @@ import java.util.Map;
  * @param hostname               the hostname the peer announced, or null
  */
 public record FrrPeer(String address, String state, String peerState, long remoteAs, long localAs,
-                      long prefixesReceived, long prefixesSent, long uptimeMsec,
-                      long connectionsEstablished, long connectionsDropped, String hostname) {
+    long prefixesReceived, long prefixesSent, long uptimeMsec,
+    long connectionsEstablished, long connectionsDropped, String hostname)
+{
 
     public static final String ESTABLISHED = "Established";
 
-    public boolean isEstablished() {
+    public boolean isEstablished()
+    {
         return ESTABLISHED.equals(state);
     }
 
@@ -37,36 +39,46 @@ public record FrrPeer(String address, String state, String peerState, long remot
      * {@code show bgp l2vpn evpn summary json} and the per-family shape of {@code show bgp summary json}
      * (the first object found with a {@code peers} member).
      */
-    public static Map<String, FrrPeer> parseSummary(String json) {
+    public static Map<String, FrrPeer> parseSummary(String json)
+    {
         Map<String, FrrPeer> peers = new LinkedHashMap<>();
-        if (json == null || json.isBlank()) {
+        if (json == null || json.isBlank())
+        {
             return peers;
         }
         Object peersNode = findPeers(Json.parse(json));
-        if (peersNode instanceof Map<?, ?> map) {
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                if (e.getValue() instanceof Map<?, ?> p) {
+        if (peersNode instanceof Map<?, ?> map)
+        {
+            for (Map.Entry<?, ?> e : map.entrySet())
+            {
+                if (e.getValue() instanceof Map<?, ?> p)
+                {
                     String address = e.getKey().toString();
                     peers.put(address, new FrrPeer(address,
-                            str(p, "state"), str(p, "peerState"),
-                            num(p, "remoteAs"), num(p, "localAs"),
-                            num(p, "pfxRcd"), num(p, "pfxSnt"), num(p, "peerUptimeMsec"),
-                            Math.max(0, num(p, "connectionsEstablished")), Math.max(0, num(p, "connectionsDropped")),
-                            p.get("hostname") == null ? null : p.get("hostname").toString()));
+                        str(p, "state"), str(p, "peerState"),
+                        num(p, "remoteAs"), num(p, "localAs"),
+                        num(p, "pfxRcd"), num(p, "pfxSnt"), num(p, "peerUptimeMsec"),
+                        Math.max(0, num(p, "connectionsEstablished")), Math.max(0, num(p, "connectionsDropped")),
+                        p.get("hostname") == null ? null : p.get("hostname").toString()));
                 }
             }
         }
         return peers;
     }
 
-    private static Object findPeers(Object node) {
-        if (node instanceof Map<?, ?> map) {
-            if (map.get("peers") instanceof Map<?, ?> peers) {
+    private static Object findPeers(Object node)
+    {
+        if (node instanceof Map<?, ?> map)
+        {
+            if (map.get("peers") instanceof Map<?, ?> peers)
+            {
                 return peers;
             }
-            for (Object v : map.values()) {
+            for (Object v : map.values())
+            {
                 Object found = findPeers(v);
-                if (found != null) {
+                if (found != null)
+                {
                     return found;
                 }
             }
@@ -74,17 +86,20 @@ public record FrrPeer(String address, String state, String peerState, long remot
         return null;
     }
 
-    private static String str(Map<?, ?> m, String key) {
+    private static String str(Map<?, ?> m, String key)
+    {
         return m.get(key) == null ? "" : m.get(key).toString();
     }
 
-    private static long num(Map<?, ?> m, String key) {
+    private static long num(Map<?, ?> m, String key)
+    {
         return m.get(key) instanceof Number n ? n.longValue() : -1;
     }
 
     @Override
-    public String toString() {
-        return address + " AS" + remoteAs + " " + state + (peerState.isEmpty() || "OK".equals(peerState) ? "" : " (" + peerState + ")")
-                + " rcvd " + prefixesReceived + " sent " + prefixesSent;
+    public String toString()
+    {
+        return address + " AS" + remoteAs + " " + state + (peerState.isEmpty() || "OK".equals(peerState) ? "" : " (" + peerState + ")") + " rcvd " +
+            prefixesReceived + " sent " + prefixesSent;
     }
 }

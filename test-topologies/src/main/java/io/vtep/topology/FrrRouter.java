@@ -44,7 +44,8 @@ import java.util.stream.Stream;
  * <p>{@link #close()} (also run by the topology's teardown, even when the test failed) stops bgpd
  * and zebra; the namespace's deletion takes whatever zebra installed with it.
  */
-public final class FrrRouter implements AutoCloseable {
+public final class FrrRouter implements AutoCloseable
+{
 
     /** Where Debian's frr package installs the daemons. */
     public static final Path DAEMON_DIR = Path.of("/usr/lib/frr");
@@ -76,7 +77,8 @@ public final class FrrRouter implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean paused;
 
-    private FrrRouter(Builder b, Path baseDir, Path dir) {
+    private FrrRouter(Builder b, Path baseDir, Path dir)
+    {
         this.netns = b.netns;
         this.name = b.netns.name();
         this.baseDir = baseDir;
@@ -94,7 +96,8 @@ public final class FrrRouter implements AutoCloseable {
     }
 
     /** Starts describing FRR in {@code netns}; {@link Topology#frr(Netns)} is the usual way in. */
-    public static Builder builder(Netns netns) {
+    public static Builder builder(Netns netns)
+    {
         return new Builder(netns);
     }
 
@@ -102,68 +105,86 @@ public final class FrrRouter implements AutoCloseable {
      * Fails the test unless FRR's daemons, vtysh and the {@value #VTY_GROUP} group are there,
      * naming the Debian package and the install script.
      */
-    public static void requireFrr() {
+    public static void requireFrr()
+    {
         List<String> missing = new ArrayList<>();
-        for (String daemon : List.of("zebra", "bgpd")) {
-            if (!Files.isExecutable(DAEMON_DIR.resolve(daemon))) {
+        for (String daemon : List.of("zebra", "bgpd"))
+        {
+            if (!Files.isExecutable(DAEMON_DIR.resolve(daemon)))
+            {
                 missing.add(DAEMON_DIR.resolve(daemon).toString());
             }
         }
-        if (Commands.resolveExecutable("vtysh").isEmpty()) {
+        if (Commands.resolveExecutable("vtysh").isEmpty())
+        {
             missing.add("vtysh");
         }
-        if (!groupExists(VTY_GROUP)) {
+        if (!groupExists(VTY_GROUP))
+        {
             missing.add("group " + VTY_GROUP);
         }
-        if (!missing.isEmpty()) {
-            fail("FRR is missing: " + String.join(", ", missing) + " (Debian package frr). Install it with "
-                    + "`sudo scripts/install-test-deps.sh` (or `apt-get install frr`; the daemons run as "
-                    + "-u root -g " + VTY_GROUP + ", so that group must exist).");
+        if (!missing.isEmpty())
+        {
+            fail("FRR is missing: " + String.join(", ", missing) + " (Debian package frr). Install it with " +
+                "`sudo scripts/install-test-deps.sh` (or `apt-get install frr`; the daemons run as " + "-u root -g " + VTY_GROUP +
+                ", so that group must exist).");
         }
     }
 
-    private static boolean groupExists(String group) {
-        try {
+    private static boolean groupExists(String group)
+    {
+        try
+        {
             return Files.readAllLines(Path.of("/etc/group")).stream().anyMatch(l -> l.startsWith(group + ":"));
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             return false;
         }
     }
 
-    public Netns netns() {
+    public Netns netns()
+    {
         return netns;
     }
 
     /** The pathspace ({@code -N}): the namespace's name. */
-    public String name() {
+    public String name()
+    {
         return name;
     }
 
     /** The directory with this router's configs, pid files and sockets. */
-    public Path dir() {
+    public Path dir()
+    {
         return dir;
     }
 
     /** The bgpd configuration it started with, or null when started from raw text. */
-    public FrrConfig config() {
+    public FrrConfig config()
+    {
         return config;
     }
 
     /** The router id of the configuration it started with, or null. */
-    public String routerId() {
+    public String routerId()
+    {
         return config == null ? null : config.routerId();
     }
 
-    public ManagedProcess zebra() {
+    public ManagedProcess zebra()
+    {
         return zebra;
     }
 
     /** The current bgpd process (a new one after {@link #startBgpd()}). */
-    public ManagedProcess bgpd() {
+    public ManagedProcess bgpd()
+    {
         return bgpd;
     }
 
-    public boolean isBgpdRunning() {
+    public boolean isBgpdRunning()
+    {
         ManagedProcess p = bgpd;
         return p != null && p.isAlive();
     }
@@ -175,24 +196,29 @@ public final class FrrRouter implements AutoCloseable {
      * {@link CommandFailedException} when vtysh exits non-zero: an unknown or rejected command
      * ("% Unknown command"), or a daemon not running.
      */
-    public String vtysh(String... commands) {
+    public String vtysh(String... commands)
+    {
         return vtyshResult(commands).orThrow().stdout();
     }
 
     /** {@link #vtysh} without the exit-code check. */
-    public ExecResult vtyshResult(String... commands) {
+    public ExecResult vtyshResult(String... commands)
+    {
         return vtyshTo(null, commands);
     }
 
     /** vtysh connected to one daemon only ({@code -d zebra|bgpd}), or to all when null. */
-    private ExecResult vtyshTo(String daemon, String... commands) {
+    private ExecResult vtyshTo(String daemon, String... commands)
+    {
         List<String> cmd = new ArrayList<>(List.of("vtysh", "-N", name,
-                "--vty_socket", baseDir.toString(), "--config_dir", baseDir.toString()));
-        if (daemon != null) {
+            "--vty_socket", baseDir.toString(), "--config_dir", baseDir.toString()));
+        if (daemon != null)
+        {
             cmd.add("-d");
             cmd.add(daemon);
         }
-        for (String c : commands) {
+        for (String c : commands)
+        {
             cmd.add("-c");
             cmd.add(c);
         }
@@ -200,7 +226,8 @@ public final class FrrRouter implements AutoCloseable {
     }
 
     /** Applies configuration lines: {@code configure terminal}, the lines, {@code end}. Not written to the config file. */
-    public void configure(String... lines) {
+    public void configure(String... lines)
+    {
         List<String> all = new ArrayList<>();
         all.add("configure terminal");
         all.addAll(List.of(lines));
@@ -209,10 +236,12 @@ public final class FrrRouter implements AutoCloseable {
     }
 
     /** Runs a show command with {@code json} appended (unless already there) and parses it with {@link Json}. */
-    public Object json(String showCommand) {
+    public Object json(String showCommand)
+    {
         String cmd = showCommand.strip().endsWith(" json") ? showCommand.strip() : showCommand.strip() + " json";
         String out = vtysh(cmd);
-        if (out.isBlank()) {
+        if (out.isBlank())
+        {
             throw new IllegalStateException("'" + cmd + "' printed nothing on " + name);
         }
         return Json.parse(out);
@@ -221,27 +250,32 @@ public final class FrrRouter implements AutoCloseable {
     // ---------------------------------------------------------------- parsed views
 
     /** The EVPN sessions: neighbor address → state and prefix counts ({@value #SUMMARY_COMMAND}). */
-    public Map<String, FrrPeer> bgpSummary() {
+    public Map<String, FrrPeer> bgpSummary()
+    {
         return FrrPeer.parseSummary(vtysh(SUMMARY_COMMAND));
     }
 
     /** Every path of every EVPN route in bgpd's table ({@value #ROUTES_COMMAND}). */
-    public List<FrrEvpnRoute> evpnRoutes() {
+    public List<FrrEvpnRoute> evpnRoutes()
+    {
         return FrrEvpnRoute.parse(vtysh(ROUTES_COMMAND));
     }
 
     /** The EVPN route paths that match {@code filter}. */
-    public List<FrrEvpnRoute> evpnRoutes(Predicate<? super FrrEvpnRoute> filter) {
+    public List<FrrEvpnRoute> evpnRoutes(Predicate<? super FrrEvpnRoute> filter)
+    {
         return evpnRoutes().stream().filter(filter).toList();
     }
 
     /** {@code show bgp l2vpn evpn route detail [type multicast|macip|...]} as text, for messages; null type = all. */
-    public String evpnRoutesText(String type) {
+    public String evpnRoutesText(String type)
+    {
         return vtysh("show bgp l2vpn evpn route detail" + (type == null ? "" : " type " + type));
     }
 
     /** zebra's MAC table for {@code vni}: local and remote MACs with their mobility sequence numbers. */
-    public List<FrrEvpnMac> evpnMacs(int vni) {
+    public List<FrrEvpnMac> evpnMacs(int vni)
+    {
         return FrrEvpnMac.parse(vtysh("show evpn mac vni " + vni + " json"));
     }
 
@@ -250,10 +284,12 @@ public final class FrrRouter implements AutoCloseable {
      * {@code show evpn vni json} ({@code {"100": {"remoteVteps": [...]}}}). Not from
      * {@code show evpn vni 100 json}: FRR 8.4 prints that list under {@code "numRemoteVteps"}.
      */
-    public List<String> remoteVteps(int vni) {
+    public List<String> remoteVteps(int vni)
+    {
         Object v = Json.at(json("show evpn vni"), Integer.toString(vni), "remoteVteps");
         List<String> vteps = new ArrayList<>();
-        if (v instanceof List<?> list) {
+        if (v instanceof List<?> list)
+        {
             list.forEach(x -> vteps.add(x instanceof Map<?, ?> m && m.get("ip") != null ? m.get("ip").toString() : x.toString()));
         }
         return vteps;
@@ -262,44 +298,52 @@ public final class FrrRouter implements AutoCloseable {
     // ---------------------------------------------------------------- waits
 
     /** Waits until the session with {@code neighbor} is Established and returns it. */
-    public FrrPeer awaitEstablished(String neighbor, Duration timeout) {
+    public FrrPeer awaitEstablished(String neighbor, Duration timeout)
+    {
         return Wait.until(timeout, () -> bgpSummary().get(neighbor), p -> p != null && p.isEstablished(),
-                name + ": BGP session with " + neighbor + " Established");
+            name + ": BGP session with " + neighbor + " Established");
     }
 
     /** Waits until every configured neighbor's session is Established. */
-    public Map<String, FrrPeer> awaitAllEstablished(Duration timeout) {
+    public Map<String, FrrPeer> awaitAllEstablished(Duration timeout)
+    {
         return Wait.until(timeout, this::bgpSummary,
-                m -> !m.isEmpty() && m.values().stream().allMatch(FrrPeer::isEstablished),
-                name + ": all BGP sessions Established");
+            m -> !m.isEmpty() && m.values().stream().allMatch(FrrPeer::isEstablished),
+            name + ": all BGP sessions Established");
     }
 
     /** Waits until the session with {@code neighbor} has left Established (fault tests). */
-    public FrrPeer awaitNotEstablished(String neighbor, Duration timeout) {
+    public FrrPeer awaitNotEstablished(String neighbor, Duration timeout)
+    {
         return Wait.until(timeout, () -> bgpSummary().get(neighbor), p -> p != null && !p.isEstablished(),
-                name + ": BGP session with " + neighbor + " down");
+            name + ": BGP session with " + neighbor + " down");
     }
 
     /** Waits until a route path matches {@code filter} and returns the first that does. */
-    public FrrEvpnRoute awaitEvpnRoute(Duration timeout, Predicate<? super FrrEvpnRoute> filter, String what) {
+    public FrrEvpnRoute awaitEvpnRoute(Duration timeout, Predicate<? super FrrEvpnRoute> filter, String what)
+    {
         return Wait.until(timeout, this::evpnRoutes, routes -> routes.stream().anyMatch(filter), name + ": " + what)
-                .stream().filter(filter).findFirst().orElseThrow();
+            .stream().filter(filter).findFirst().orElseThrow();
     }
 
     /** Waits until no route path matches {@code filter} (withdrawals). */
-    public void awaitNoEvpnRoute(Duration timeout, Predicate<? super FrrEvpnRoute> filter, String what) {
+    public void awaitNoEvpnRoute(Duration timeout, Predicate<? super FrrEvpnRoute> filter, String what)
+    {
         Wait.until(timeout, this::evpnRoutes, routes -> routes.stream().noneMatch(filter), name + ": " + what);
     }
 
     // ---------------------------------------------------------------- bgpd life cycle
 
     /** Stops bgpd gracefully (SIGTERM: it sends a Cease NOTIFICATION to its peers). */
-    public void stopBgpd() {
-        if (paused) {
+    public void stopBgpd()
+    {
+        if (paused)
+        {
             resumeBgpd();
         }
         ManagedProcess p = bgpd;
-        if (p != null) {
+        if (p != null)
+        {
             p.stop();
         }
     }
@@ -310,9 +354,11 @@ public final class FrrRouter implements AutoCloseable {
      * zebra sees its client vanish and at once removes the FDB and flood entries bgpd had
      * installed in this namespace.
      */
-    public void killBgpd() {
+    public void killBgpd()
+    {
         ManagedProcess p = bgpd;
-        if (p != null && p.isAlive()) {
+        if (p != null && p.isAlive())
+        {
             paused = false;
             p.signal("KILL");
             p.waitFor(Duration.ofSeconds(10));
@@ -325,56 +371,68 @@ public final class FrrRouter implements AutoCloseable {
      * {@code 3 9} keeps that short), and zebra keeps what bgpd installed. {@link #resumeBgpd()}
      * lets it run again (it then finds its own hold timers expired and reconnects).
      */
-    public void pauseBgpd() {
+    public void pauseBgpd()
+    {
         ManagedProcess p = bgpd;
-        if (p != null && p.isAlive()) {
+        if (p != null && p.isAlive())
+        {
             p.signal("STOP");
             paused = true;
         }
     }
 
     /** Lets a {@link #pauseBgpd() paused} bgpd run again (SIGCONT). */
-    public void resumeBgpd() {
+    public void resumeBgpd()
+    {
         ManagedProcess p = bgpd;
-        if (p != null && p.isAlive()) {
+        if (p != null && p.isAlive())
+        {
             p.signal("CONT");
         }
         paused = false;
     }
 
     /** Starts bgpd again (after {@link #stopBgpd()} or {@link #killBgpd()}) from its config file, and waits until it answers. */
-    public void startBgpd() {
-        if (closed) {
+    public void startBgpd()
+    {
+        if (closed)
+        {
             throw new IllegalStateException("FRR in " + netns.name() + " is closed");
         }
-        if (isBgpdRunning()) {
+        if (isBgpdRunning())
+        {
             throw new IllegalStateException("bgpd in " + netns.name() + " is already running");
         }
         this.bgpd = startBgpdProcess();
     }
 
-    private ManagedProcess startBgpdProcess() {
+    private ManagedProcess startBgpdProcess()
+    {
         ManagedProcess p = netns.spawn("bgpd in " + netns.name(), daemonCommand("bgpd"));
         awaitDaemon(p, "bgpd");
         return p;
     }
 
-    private List<String> daemonCommand(String daemon) {
+    private List<String> daemonCommand(String daemon)
+    {
         return List.of(DAEMON_DIR.resolve(daemon).toString(),
-                "-N", name,
-                "-f", dir.resolve(daemon + ".conf").toString(),
-                "-i", dir.resolve(daemon + ".pid").toString(),
-                "-z", dir.resolve("zserv.api").toString(),
-                "--vty_socket", dir.toString(),
-                "-u", "root", "-g", VTY_GROUP,
-                "-P", "0",
-                "--log", logToFiles ? "file:" + dir.resolve(daemon + ".log") : "stdout");
+            "-N", name,
+            "-f", dir.resolve(daemon + ".conf").toString(),
+            "-i", dir.resolve(daemon + ".pid").toString(),
+            "-z", dir.resolve("zserv.api").toString(),
+            "--vty_socket", dir.toString(),
+            "-u", "root", "-g", VTY_GROUP,
+            "-P", "0",
+            "--log", logToFiles ? "file:" + dir.resolve(daemon + ".log") : "stdout");
     }
 
     /** Polls until the daemon answers vtysh; fails at once, with its output, if it exits. */
-    private void awaitDaemon(ManagedProcess p, String daemon) {
-        Wait.until(startTimeout, () -> {
-            if (!p.isAlive()) {
+    private void awaitDaemon(ManagedProcess p, String daemon)
+    {
+        Wait.until(startTimeout, () ->
+        {
+            if (!p.isAlive())
+            {
                 fail(daemon + " in " + netns.name() + " exited with " + p.exitCode() + "\n" + p.outputForMessage());
             }
             return vtyshTo(daemon, "show version").ok();
@@ -384,14 +442,19 @@ public final class FrrRouter implements AutoCloseable {
     // ---------------------------------------------------------------- diagnostics and teardown
 
     /** Sessions, routes and zebra's EVPN state as text, for failure messages; never throws. */
-    public String diagnostics() {
+    public String diagnostics()
+    {
         StringBuilder sb = new StringBuilder("== FRR in ").append(netns.name()).append('\n');
         for (String cmd : List.of("show bgp l2vpn evpn summary", "show bgp l2vpn evpn route detail",
-                "show evpn vni detail", "show evpn mac vni all")) {
-            try {
+            "show evpn vni detail", "show evpn mac vni all"))
+        {
+            try
+            {
                 ExecResult r = vtyshResult(cmd);
                 sb.append("# ").append(cmd).append('\n').append(r.stdout()).append(r.stderr());
-            } catch (RuntimeException e) {
+            }
+            catch (RuntimeException e)
+            {
                 sb.append("# ").append(cmd).append(": ").append(e.getMessage()).append('\n');
             }
         }
@@ -400,43 +463,55 @@ public final class FrrRouter implements AutoCloseable {
 
     /** Stops bgpd, then zebra. Idempotent; the topology calls it at teardown. */
     @Override
-    public void close() {
-        if (closed) {
+    public void close()
+    {
+        if (closed)
+        {
             return;
         }
         closed = true;
-        if (paused) {
+        if (paused)
+        {
             resumeBgpd(); // a stopped process would sit on SIGTERM until the SIGKILL grace runs out
         }
         ManagedProcess p = bgpd;
-        if (p != null) {
+        if (p != null)
+        {
             p.stop();
         }
         zebra.stop();
     }
 
-    private void removeRunDir() {
+    private void removeRunDir()
+    {
         Path runDir = RUN_DIR.resolve(name);
-        if (!Files.isDirectory(runDir)) {
+        if (!Files.isDirectory(runDir))
+        {
             return;
         }
-        try (Stream<Path> paths = Files.walk(runDir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        try (Stream<Path> paths = Files.walk(runDir))
+        {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
                 Files.deleteIfExists(path);
             }
-        } catch (IOException e) {
+        }
+        catch (IOException e)
+        {
             throw new UncheckedIOException("cannot remove " + runDir, e);
         }
     }
 
     @Override
-    public String toString() {
-        return "FRR in " + netns.name() + (config != null && config.routerId() != null ? " (router-id " + config.routerId()
-                + ", AS " + config.asn() + ")" : "");
+    public String toString()
+    {
+        return "FRR in " + netns.name() + (config != null && config.routerId() != null ? " (router-id " + config.routerId() + ", AS " + config.asn() +
+            ")" : "");
     }
 
     /** What to start; {@link #start()} starts zebra, waits for it, then bgpd. */
-    public static final class Builder {
+    public static final class Builder
+    {
         private final Netns netns;
         private FrrConfig config;
         private String bgpdConfig;
@@ -444,26 +519,30 @@ public final class FrrRouter implements AutoCloseable {
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private boolean logToFiles;
 
-        private Builder(Netns netns) {
+        private Builder(Netns netns)
+        {
             this.netns = netns;
         }
 
         /** bgpd's configuration; its hostname defaults to the namespace role. */
-        public Builder bgp(FrrConfig config) {
+        public Builder bgp(FrrConfig config)
+        {
             this.config = config;
             this.bgpdConfig = null;
             return this;
         }
 
         /** bgpd's configuration as raw text (instead of {@link #bgp(FrrConfig)}); empty when neither is given. */
-        public Builder bgpdConfig(String text) {
+        public Builder bgpdConfig(String text)
+        {
             this.bgpdConfig = text;
             this.config = null;
             return this;
         }
 
         /** zebra's configuration; just the hostname unless given. */
-        public Builder zebraConfig(String text) {
+        public Builder zebraConfig(String text)
+        {
             this.zebraConfig = text;
             return this;
         }
@@ -472,34 +551,43 @@ public final class FrrRouter implements AutoCloseable {
          * Logs to {@code zebra.log} and {@code bgpd.log} in the router's directory instead of stdout:
          * for daemons that outlive this JVM (the demo's {@code --keep}), whose stdout pipe would break.
          */
-        public Builder logToFiles() {
+        public Builder logToFiles()
+        {
             this.logToFiles = true;
             return this;
         }
 
-        public Builder startTimeout(Duration timeout) {
+        public Builder startTimeout(Duration timeout)
+        {
             this.startTimeout = timeout;
             return this;
         }
 
         /** Writes the files, starts zebra, waits until it answers, then bgpd likewise. */
-        public FrrRouter start() {
+        public FrrRouter start()
+        {
             requireFrr();
             Path base = netns.topology().workDir().resolve("frr");
             Path dir = base.resolve(netns.name());
-            if (dir.resolve("zserv.api").toString().length() > UNIX_PATH_MAX) {
+            if (dir.resolve("zserv.api").toString().length() > UNIX_PATH_MAX)
+            {
                 throw new IllegalStateException("FRR socket path too long for a unix socket: " + dir.resolve("zserv.api"));
             }
-            if (Files.exists(dir)) {
+            if (Files.exists(dir))
+            {
                 throw new IllegalStateException("FRR already started in " + netns.name() + " (one router per namespace)");
             }
-            try {
+            try
+            {
                 Files.createDirectories(dir);
-            } catch (IOException e) {
+            }
+            catch (IOException e)
+            {
                 throw new UncheckedIOException("cannot create " + dir, e);
             }
             String hostname = config != null && config.hostname() != null ? config.hostname() : netns.role();
-            if (config != null && config.hostname() == null) {
+            if (config != null && config.hostname() == null)
+            {
                 config.hostname(hostname);
             }
             String bgpd = config != null ? config.render() : bgpdConfig != null ? bgpdConfig : "hostname " + hostname + "\n";

@@ -18,45 +18,51 @@ package io.vtep.topology;
  * @param json                  iperf3's whole JSON output
  */
 public record Iperf3Result(double sentBitsPerSecond, double receivedBitsPerSecond, long sentBytes, long receivedBytes,
-                           long retransmits, long lostPackets, double lostPercent, double jitterMs, String json) {
+    long retransmits, long lostPackets, double lostPercent, double jitterMs, String json)
+{
 
     /**
      * Parses {@code iperf3 -J} output. iperf3 reports its own failures (connection refused, ...)
      * as a JSON document with an {@code error} key: that becomes an IllegalStateException.
      */
-    public static Iperf3Result parse(String json) {
+    public static Iperf3Result parse(String json)
+    {
         Object doc = Json.parse(json);
         String error = Json.string(doc, "error");
-        if (error != null) {
+        if (error != null)
+        {
             throw new IllegalStateException("iperf3 failed: " + error);
         }
-        if (Json.at(doc, "end") == null) {
+        if (Json.at(doc, "end") == null)
+        {
             throw new IllegalStateException("iperf3 JSON without an 'end' summary:\n" + json);
         }
-        boolean udp = Json.at(doc, "end", "sum") != null && Json.at(doc, "end", "sum_sent") == null
-                || "UDP".equals(Json.string(doc, "start", "test_start", "protocol"));
+        boolean udp = Json.at(doc, "end", "sum") != null && Json.at(doc, "end", "sum_sent") == null || "UDP".equals(Json.string(doc, "start",
+            "test_start", "protocol"));
         double sentBps = first(Json.number(doc, "end", "sum_sent", "bits_per_second"), Json.number(doc, "end", "sum", "bits_per_second"));
         double recvBps = first(Json.number(doc, "end", "sum_received", "bits_per_second"), Json.number(doc, "end", "sum", "bits_per_second"));
         double sentBytes = first(Json.number(doc, "end", "sum_sent", "bytes"), Json.number(doc, "end", "sum", "bytes"));
         double recvBytes = first(Json.number(doc, "end", "sum_received", "bytes"), Json.number(doc, "end", "sum", "bytes"));
         double retransmits = Json.number(doc, "end", "sum_sent", "retransmits");
-        return new Iperf3Result(sentBps, recvBps, (long) sentBytes, (long) recvBytes,
-                udp || Double.isNaN(retransmits) ? -1 : (long) retransmits,
-                udp ? (long) Json.number(doc, "end", "sum", "lost_packets") : -1,
-                udp ? Json.number(doc, "end", "sum", "lost_percent") : Double.NaN,
-                udp ? Json.number(doc, "end", "sum", "jitter_ms") : Double.NaN,
-                json);
+        return new Iperf3Result(sentBps, recvBps, (long)sentBytes, (long)recvBytes,
+            udp || Double.isNaN(retransmits) ? -1 : (long)retransmits,
+            udp ? (long)Json.number(doc, "end", "sum", "lost_packets") : -1,
+            udp ? Json.number(doc, "end", "sum", "lost_percent") : Double.NaN,
+            udp ? Json.number(doc, "end", "sum", "jitter_ms") : Double.NaN,
+            json);
     }
 
-    private static double first(double a, double b) {
+    private static double first(double a, double b)
+    {
         return Double.isNaN(a) ? b : a;
     }
 
     @Override
-    public String toString() {
+    public String toString()
+    {
         return String.format("sent %.1f Mbit/s (%d bytes), received %.1f Mbit/s (%d bytes)%s%s",
-                sentBitsPerSecond / 1e6, sentBytes, receivedBitsPerSecond / 1e6, receivedBytes,
-                retransmits >= 0 ? ", " + retransmits + " retransmits" : "",
-                lostPackets >= 0 ? ", " + lostPackets + " lost (" + lostPercent + "%), jitter " + jitterMs + " ms" : "");
+            sentBitsPerSecond / 1e6, sentBytes, receivedBitsPerSecond / 1e6, receivedBytes,
+            retransmits >= 0 ? ", " + retransmits + " retransmits" : "",
+            lostPackets >= 0 ? ", " + lostPackets + " lost (" + lostPercent + "%), jitter " + jitterMs + " ms" : "");
     }
 }

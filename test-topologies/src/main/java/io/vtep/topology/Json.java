@@ -1,7 +1,8 @@
 package io.vtep.topology;
 
-import io.vtep.core.api.JsonReader;
 import java.util.Map;
+
+import io.vtep.core.api.JsonReader;
 
 /**
  * Reads the tools' machine output ({@code iperf3 -J}, {@code bridge -j}, {@code ip -j}) and the
@@ -10,9 +11,11 @@ import java.util.Map;
  * <p>Objects become {@code Map<String, Object>} (insertion-ordered), arrays {@code List<Object>},
  * numbers {@code Long} when integral and {@code Double} otherwise, plus String, Boolean and null.
  */
-public final class Json {
+public final class Json
+{
 
-    private Json() {
+    private Json()
+    {
     }
 
     /**
@@ -20,30 +23,36 @@ public final class Json {
      *
      * @throws IllegalArgumentException saying where the text is not JSON.
      */
-    public static Object parse(String text) {
+    public static Object parse(String text)
+    {
         return JsonReader.parse(text);
     }
 
     /** The object at {@code path} (keys into nested objects) of a parsed document, or null. */
     @SuppressWarnings("unchecked")
-    public static Object at(Object root, String... path) {
+    public static Object at(Object root, String... path)
+    {
         Object node = root;
-        for (String key : path) {
-            if (!(node instanceof Map<?, ?> map)) {
+        for (String key : path)
+        {
+            if (!(node instanceof Map<?, ?> map))
+            {
                 return null;
             }
-            node = ((Map<String, Object>) map).get(key);
+            node = ((Map<String, Object>)map).get(key);
         }
         return node;
     }
 
     /** The number at {@code path} as a double, or {@code NaN} when absent. */
-    public static double number(Object root, String... path) {
+    public static double number(Object root, String... path)
+    {
         return at(root, path) instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** The string at {@code path}, or null. */
-    public static String string(Object root, String... path) {
+    public static String string(Object root, String... path)
+    {
         Object v = at(root, path);
         return v == null ? null : v.toString();
     }

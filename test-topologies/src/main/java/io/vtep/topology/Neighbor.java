@@ -11,28 +11,37 @@ import java.util.Map;
  * @param mac    its link-layer address, lower case, or null while unresolved (INCOMPLETE, FAILED)
  * @param states the NUD states ("REACHABLE", "STALE", "PERMANENT", "FAILED", ...)
  */
-public record Neighbor(String ip, String mac, List<String> states) {
+public record Neighbor(String ip, String mac, List<String> states)
+{
 
-    public Neighbor {
+    public Neighbor
+    {
         states = List.copyOf(states);
     }
 
     /** True when the entry has a MAC address and is not FAILED or INCOMPLETE. */
-    public boolean resolved() {
+    public boolean resolved()
+    {
         return mac != null && !states.contains("FAILED") && !states.contains("INCOMPLETE");
     }
 
     /** Parses the JSON of {@code ip -j neigh show}. */
-    static List<Neighbor> parseJson(String json) {
+    static List<Neighbor> parseJson(String json)
+    {
         List<Neighbor> result = new ArrayList<>();
-        if (json.isBlank()) {
+        if (json.isBlank())
+        {
             return result;
         }
-        if (Json.parse(json) instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> m) {
+        if (Json.parse(json) instanceof List<?> list)
+        {
+            for (Object o : list)
+            {
+                if (o instanceof Map<?, ?> m)
+                {
                     List<String> states = new ArrayList<>();
-                    if (m.get("state") instanceof List<?> s) {
+                    if (m.get("state") instanceof List<?> s)
+                    {
                         s.forEach(x -> states.add(x.toString()));
                     }
                     Object mac = m.get("lladdr");

@@ -9,14 +9,16 @@ import java.util.Map;
  * A network namespace of a {@link Topology}: run commands in it, start background processes in
  * it, and configure its interfaces. Made by {@link Topology#namespace}; deleted at teardown.
  */
-public final class Netns {
+public final class Netns
+{
 
     private final Topology topology;
     private final String role;
     private final String name;
     private final boolean ipv6;
 
-    Netns(Topology topology, String role, String name, boolean ipv6) {
+    Netns(Topology topology, String role, String name, boolean ipv6)
+    {
         this.topology = topology;
         this.role = role;
         this.name = name;
@@ -24,41 +26,49 @@ public final class Netns {
     }
 
     /** The namespace name as {@code ip netns} knows it: {@code <prefix>-<role>}. */
-    public String name() {
+    public String name()
+    {
         return name;
     }
 
     /** The role it was made for ("h1", "vtep1", "underlay"). */
-    public String role() {
+    public String role()
+    {
         return role;
     }
 
-    public Topology topology() {
+    public Topology topology()
+    {
         return topology;
     }
 
     /** Whether IPv6 was kept ({@link Topology#namespaceWithIpv6}); otherwise it is disabled. */
-    public boolean ipv6Enabled() {
+    public boolean ipv6Enabled()
+    {
         return ipv6;
     }
 
     /** Runs {@code cmd} inside the namespace ({@code ip netns exec}); returns whatever the exit code. */
-    public ExecResult exec(String... cmd) {
+    public ExecResult exec(String... cmd)
+    {
         return exec(Commands.DEFAULT_TIMEOUT, cmd);
     }
 
     /** {@link #exec(String...)} with a timeout. */
-    public ExecResult exec(Duration timeout, String... cmd) {
+    public ExecResult exec(Duration timeout, String... cmd)
+    {
         return Commands.run(timeout, inside(List.of(cmd)));
     }
 
     /** Runs {@code cmd} inside the namespace; throws {@link CommandFailedException} unless it exits 0. */
-    public ExecResult execOk(String... cmd) {
+    public ExecResult execOk(String... cmd)
+    {
         return exec(cmd).orThrow();
     }
 
     /** {@link #execOk(String...)} with a timeout. */
-    public ExecResult execOk(Duration timeout, String... cmd) {
+    public ExecResult execOk(Duration timeout, String... cmd)
+    {
         return exec(timeout, cmd).orThrow();
     }
 
@@ -66,17 +76,21 @@ public final class Netns {
      * Starts {@code cmd} in the background inside the namespace. It is stopped at teardown.
      * ({@code ip netns exec} execs the command, so the process's pid is the command's own.)
      */
-    public ManagedProcess spawn(String... cmd) {
+    public ManagedProcess spawn(String... cmd)
+    {
         return spawn(cmd[0] + " in " + name, List.of(cmd));
     }
 
     /** {@link #spawn(String...)} with a description for messages. */
-    public ManagedProcess spawn(String description, List<String> cmd) {
+    public ManagedProcess spawn(String description, List<String> cmd)
+    {
         return topology.track(ManagedProcess.start(description, inside(cmd)));
     }
 
-    private List<String> inside(List<String> cmd) {
-        if (cmd.isEmpty()) {
+    private List<String> inside(List<String> cmd)
+    {
+        if (cmd.isEmpty())
+        {
             throw new IllegalArgumentException("empty command");
         }
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
@@ -85,30 +99,38 @@ public final class Netns {
     }
 
     /** Runs {@code ip -n <ns> args...} and requires success. */
-    public ExecResult ip(String... args) {
+    public ExecResult ip(String... args)
+    {
         List<String> cmd = new ArrayList<>(List.of("ip", "-n", name));
         cmd.addAll(List.of(args));
         return Commands.run(Commands.DEFAULT_TIMEOUT, cmd).orThrow();
     }
 
     /** Adds an IPv4 or IPv6 address ("10.0.0.1/24", "2001:db8::1/64"; IPv6 ones skip DAD). */
-    public void addAddress(String ifName, String cidr) {
-        if (cidr.contains(":")) {
-            if (!ipv6) {
-                throw new IllegalStateException("IPv6 address " + cidr + " in " + name
-                        + ", which has IPv6 disabled: make it with Topology.namespaceWithIpv6");
+    public void addAddress(String ifName, String cidr)
+    {
+        if (cidr.contains(":"))
+        {
+            if (!ipv6)
+            {
+                throw new IllegalStateException("IPv6 address " + cidr + " in " + name +
+                    ", which has IPv6 disabled: make it with Topology.namespaceWithIpv6");
             }
             ip("addr", "add", cidr, "dev", ifName, "nodad");
-        } else {
+        }
+        else
+        {
             ip("addr", "add", cidr, "dev", ifName);
         }
     }
 
-    public void up(String ifName) {
+    public void up(String ifName)
+    {
         ip("link", "set", "dev", ifName, "up");
     }
 
-    public void down(String ifName) {
+    public void down(String ifName)
+    {
         ip("link", "set", "dev", ifName, "down");
     }
 
@@ -116,16 +138,20 @@ public final class Netns {
      * Sets the MTU of {@code ifName}. A kernel vxlan device gets the underlay's MTU minus 50 (1450),
      * and its bridge follows; give the underlay links 1550 when the overlay should carry 1500.
      */
-    public void setMtu(String ifName, int mtu) {
+    public void setMtu(String ifName, int mtu)
+    {
         ip("link", "set", "dev", ifName, "mtu", Integer.toString(mtu));
     }
 
     /** The MAC address of {@code ifName}, lower case, colon separated. */
-    public String mac(String ifName) {
+    public String mac(String ifName)
+    {
         Object json = Json.parse(ip("-j", "link", "show", "dev", ifName).stdout());
-        if (json instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Map<?, ?> link) {
+        if (json instanceof List<?> list && !list.isEmpty() && list.getFirst() instanceof Map<?, ?> link)
+        {
             Object address = link.get("address");
-            if (address != null) {
+            if (address != null)
+            {
                 return address.toString().toLowerCase();
             }
         }
@@ -133,17 +159,22 @@ public final class Netns {
     }
 
     /** Sets the MAC address of {@code ifName} (the link goes down and up around the change). */
-    public void setMac(String ifName, String mac) {
+    public void setMac(String ifName, String mac)
+    {
         ip("link", "set", "dev", ifName, "address", mac);
     }
 
     /** The interface names in the namespace. */
-    public List<String> interfaces() {
+    public List<String> interfaces()
+    {
         Object json = Json.parse(ip("-j", "link", "show").stdout());
         List<String> names = new ArrayList<>();
-        if (json instanceof List<?> list) {
-            for (Object o : list) {
-                if (o instanceof Map<?, ?> link && link.get("ifname") != null) {
+        if (json instanceof List<?> list)
+        {
+            for (Object o : list)
+            {
+                if (o instanceof Map<?, ?> link && link.get("ifname") != null)
+                {
                     names.add(link.get("ifname").toString());
                 }
             }
@@ -152,7 +183,8 @@ public final class Netns {
     }
 
     /** Sets a sysctl inside the namespace (the net.* tree is per namespace). */
-    public void sysctl(String key, String value) {
+    public void sysctl(String key, String value)
+    {
         execOk("sysctl", "-q", "-w", key + "=" + value);
     }
 
@@ -161,23 +193,27 @@ public final class Netns {
      * off: with it on, the bridge joins 224.0.0.106 (multicast router discovery) and sends an
      * IGMP report from its own MAC whenever it comes up, which a VTEP would learn.
      */
-    public void addBridge(String name, String... ports) {
+    public void addBridge(String name, String... ports)
+    {
         Topology.checkIfName(name);
         ip("link", "add", "name", name, "type", "bridge", "mcast_snooping", "0");
-        for (String port : ports) {
+        for (String port : ports)
+        {
             enslave(port, name);
         }
         up(name);
     }
 
     /** Attaches {@code port} to {@code bridge} and brings it up. */
-    public void enslave(String port, String bridge) {
+    public void enslave(String port, String bridge)
+    {
         ip("link", "set", "dev", port, "master", bridge);
         up(port);
     }
 
     @Override
-    public String toString() {
+    public String toString()
+    {
         return name;
     }
 }

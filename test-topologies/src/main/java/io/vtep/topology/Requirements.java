@@ -17,7 +17,8 @@ import java.util.Set;
  * requirement fails the test (never skips it, docs/architecture.md §7) with a message naming what is
  * missing, the Debian package that provides it, and {@code scripts/install-test-deps.sh}.
  */
-public final class Requirements {
+public final class Requirements
+{
 
     /** The pseudo-tool name for Debian's scapy under /usr/bin/python3 (see {@link Host#sendRawFrame}). */
     public static final String SCAPY = "scapy";
@@ -26,40 +27,42 @@ public final class Requirements {
 
     /** Tool -> the Debian package that installs it. */
     private static final Map<String, String> PACKAGE_OF = Map.ofEntries(
-            Map.entry("ip", "iproute2"),
-            Map.entry("bridge", "iproute2"),
-            Map.entry("ping", "iputils-ping"),
-            Map.entry("iperf3", "iperf3"),
-            Map.entry("tshark", "tshark"),
-            Map.entry("dumpcap", "wireshark-common"),
-            Map.entry("tcpdump", "tcpdump"),
-            Map.entry("ethtool", "ethtool"),
-            Map.entry("sysctl", "procps"),
-            Map.entry("ps", "procps"),
-            Map.entry("kill", "procps"),
-            Map.entry("modprobe", "kmod"),
-            Map.entry("trafgen", "netsniff-ng"),
-            Map.entry("chromium", "chromium"),
-            Map.entry("ovs-vswitchd", "openvswitch-switch"),
-            Map.entry("ovs-vsctl", "openvswitch-switch"),
-            Map.entry("ovsdb-server", "openvswitch-switch"),
-            Map.entry("ovsdb-tool", "openvswitch-switch"),
-            Map.entry("ovs-appctl", "openvswitch-switch"),
-            Map.entry(SYSTEM_PYTHON, "python3"),
-            Map.entry(SCAPY, "python3-scapy"));
+        Map.entry("ip", "iproute2"),
+        Map.entry("bridge", "iproute2"),
+        Map.entry("ping", "iputils-ping"),
+        Map.entry("iperf3", "iperf3"),
+        Map.entry("tshark", "tshark"),
+        Map.entry("dumpcap", "wireshark-common"),
+        Map.entry("tcpdump", "tcpdump"),
+        Map.entry("ethtool", "ethtool"),
+        Map.entry("sysctl", "procps"),
+        Map.entry("ps", "procps"),
+        Map.entry("kill", "procps"),
+        Map.entry("modprobe", "kmod"),
+        Map.entry("trafgen", "netsniff-ng"),
+        Map.entry("chromium", "chromium"),
+        Map.entry("ovs-vswitchd", "openvswitch-switch"),
+        Map.entry("ovs-vsctl", "openvswitch-switch"),
+        Map.entry("ovsdb-server", "openvswitch-switch"),
+        Map.entry("ovsdb-tool", "openvswitch-switch"),
+        Map.entry("ovs-appctl", "openvswitch-switch"),
+        Map.entry(SYSTEM_PYTHON, "python3"),
+        Map.entry(SCAPY, "python3-scapy"));
 
     /** What every namespace topology needs. */
     public static final List<String> BASICS = List.of("ip", "bridge", "sysctl", "kill");
 
-    private Requirements() {
+    private Requirements()
+    {
     }
 
     /** Fails unless the JVM runs as root (namespaces, veth and captures need it). */
-    public static void requireRoot() {
-        if (effectiveUid() != 0) {
-            fail("topology tests need root (network namespaces, veth, kernel vxlan, captures); "
-                    + "this JVM runs as uid " + effectiveUid() + ". Run the tests as root, "
-                    + "after `sudo scripts/install-test-deps.sh`.");
+    public static void requireRoot()
+    {
+        if (effectiveUid() != 0)
+        {
+            fail("topology tests need root (network namespaces, veth, kernel vxlan, captures); " + "this JVM runs as uid " + effectiveUid() +
+                ". Run the tests as root, " + "after `sudo scripts/install-test-deps.sh`.");
         }
     }
 
@@ -67,33 +70,42 @@ public final class Requirements {
      * Fails unless every tool is on the PATH (sbin directories included). {@value #SCAPY} checks
      * that Debian's python3-scapy imports under {@value #SYSTEM_PYTHON}.
      */
-    public static void requireTools(String... tools) {
+    public static void requireTools(String... tools)
+    {
         Set<String> missing = new LinkedHashSet<>();
-        for (String tool : tools) {
-            if (SCAPY.equals(tool)) {
-                if (!scapyAvailable()) {
+        for (String tool : tools)
+        {
+            if (SCAPY.equals(tool))
+            {
+                if (!scapyAvailable())
+                {
                     missing.add(tool);
                 }
-            } else if (Commands.resolveExecutable(tool).isEmpty()) {
+            }
+            else if (Commands.resolveExecutable(tool).isEmpty())
+            {
                 missing.add(tool);
             }
         }
-        if (!missing.isEmpty()) {
+        if (!missing.isEmpty())
+        {
             List<String> described = new ArrayList<>();
             Set<String> packages = new LinkedHashSet<>();
-            for (String tool : missing) {
+            for (String tool : missing)
+            {
                 String pkg = PACKAGE_OF.getOrDefault(tool, "?");
                 described.add(tool + " (Debian package " + pkg + ")");
                 packages.add(pkg);
             }
-            fail("missing test tools: " + String.join(", ", described) + ". Install them with "
-                    + "`sudo scripts/install-test-deps.sh` (or `apt-get install " + String.join(" ", packages)
-                    + "`). Searched PATH: " + Commands.searchPath());
+            fail("missing test tools: " + String.join(", ", described) + ". Install them with " +
+                "`sudo scripts/install-test-deps.sh` (or `apt-get install " + String.join(" ", packages) + "`). Searched PATH: " + Commands
+                    .searchPath());
         }
     }
 
     /** {@link #requireRoot()} plus {@link #BASICS} plus {@code tools}: the usual first line of a topology test. */
-    public static void requireTopology(String... tools) {
+    public static void requireTopology(String... tools)
+    {
         requireRoot();
         List<String> all = new ArrayList<>(BASICS);
         all.addAll(List.of(tools));
@@ -101,30 +113,42 @@ public final class Requirements {
     }
 
     /** Scapy for building frames: {@value #SYSTEM_PYTHON} with Debian's python3-scapy. */
-    public static void requireScapy() {
+    public static void requireScapy()
+    {
         requireTools(SYSTEM_PYTHON, SCAPY);
     }
 
-    private static boolean scapyAvailable() {
-        if (!Files.isExecutable(Path.of(SYSTEM_PYTHON))) {
+    private static boolean scapyAvailable()
+    {
+        if (!Files.isExecutable(Path.of(SYSTEM_PYTHON)))
+        {
             return false;
         }
-        try {
+        try
+        {
             return Commands.run(Duration.ofSeconds(30), List.of(SYSTEM_PYTHON, "-c", "import scapy.all")).ok();
-        } catch (CommandFailedException e) {
+        }
+        catch (CommandFailedException e)
+        {
             return false;
         }
     }
 
-    static int effectiveUid() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
+    static int effectiveUid()
+    {
+        try
+        {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status")))
+            {
+                if (line.startsWith("Uid:"))
+                {
                     // Uid: real effective saved fs
                     return Integer.parseInt(line.split("\\s+")[2]);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        }
+        catch (IOException | RuntimeException e)
+        {
             // fall through
         }
         return -1;

@@ -19,24 +19,30 @@ import java.util.regex.Matcher;
  * {@code /usr/bin/python3}); the sender uses {@code sendfile}, so a host with offloads on hands
  * its interface full-size TSO super-frames.
  */
-public final class TcpTransfer {
+public final class TcpTransfer
+{
 
     /** What the receiver counted. */
-    public record Result(long bytes, String sha256) {
+    public record Result(long bytes, String sha256)
+    {
     }
 
-    private TcpTransfer() {
+    private TcpTransfer()
+    {
     }
 
     /** Writes {@code bytes} random bytes (from {@code seed}) to {@code file} and returns their SHA-256. */
-    public static Result randomFile(Path file, long bytes, long seed) throws IOException {
+    public static Result randomFile(Path file, long bytes, long seed) throws IOException
+    {
         MessageDigest digest = sha256();
         Random random = new Random(seed);
         byte[] chunk = new byte[1 << 20];
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = bytes; left > 0; left -= chunk.length) {
+        try (OutputStream out = Files.newOutputStream(file))
+        {
+            for (long left = bytes; left > 0; left -= chunk.length)
+            {
                 random.nextBytes(chunk);
-                int n = (int) Math.min(left, chunk.length);
+                int n = (int)Math.min(left, chunk.length);
                 out.write(chunk, 0, n);
                 digest.update(chunk, 0, n);
             }
@@ -49,28 +55,30 @@ public final class TcpTransfer {
      *
      * @return what the receiver got (it counts until the sender closes)
      */
-    public static Result send(Host from, Host to, int port, Path file, Duration timeout) {
+    public static Result send(Host from, Host to, int port, Path file, Duration timeout)
+    {
         String receiver = """
-                import hashlib, socket
-                s = socket.socket(socket.AF_INET6 if ':' in '%1$s' else socket.AF_INET)
-                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                s.bind(('%1$s', %2$d)); s.listen(1); print('listening', flush=True)
-                c, _ = s.accept(); h = hashlib.sha256(); n = 0
-                while True:
-                    b = c.recv(1 << 20)
-                    if not b: break
-                    h.update(b); n += len(b)
-                print('received', n, h.hexdigest(), flush=True)
-                """.formatted(to.ip(), port);
+            import hashlib, socket
+            s = socket.socket(socket.AF_INET6 if ':' in '%1$s' else socket.AF_INET)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(('%1$s', %2$d)); s.listen(1); print('listening', flush=True)
+            c, _ = s.accept(); h = hashlib.sha256(); n = 0
+            while True:
+                b = c.recv(1 << 20)
+                if not b: break
+                h.update(b); n += len(b)
+            print('received', n, h.hexdigest(), flush=True)
+            """.formatted(to.ip(), port);
         try (ManagedProcess server = to.netns().spawn("tcp receiver in " + to.netns().name(),
-                List.of(Requirements.SYSTEM_PYTHON, "-c", receiver))) {
+            List.of(Requirements.SYSTEM_PYTHON, "-c", receiver)))
+        {
             server.awaitOutput("listening", Duration.ofSeconds(10));
             String sender = """
-                    import socket
-                    s = socket.create_connection(('%s', %d), timeout=%d)
-                    with open('%s', 'rb') as f: s.sendfile(f)
-                    s.close()
-                    """.formatted(to.ip(), port, timeout.toSeconds(), file);
+                import socket
+                s = socket.create_connection(('%s', %d), timeout=%d)
+                with open('%s', 'rb') as f: s.sendfile(f)
+                s.close()
+                """.formatted(to.ip(), port, timeout.toSeconds(), file);
             from.netns().execOk(timeout, Requirements.SYSTEM_PYTHON, "-c", sender);
             Matcher m = server.awaitOutputMatch("received (\\d+) ([0-9a-f]{64})", Duration.ofSeconds(30));
             return new Result(Long.parseLong(m.group(1)), m.group(2));
@@ -78,15 +86,20 @@ public final class TcpTransfer {
     }
 
     /** {@link #send} from {@code a} to {@code b} on {@code port}, then back from {@code b} to {@code a} on {@code port + 1}. */
-    public static List<Result> bothWays(Host a, Host b, int port, Path file) {
+    public static List<Result> bothWays(Host a, Host b, int port, Path file)
+    {
         Duration timeout = Duration.ofSeconds(60);
         return List.of(send(a, b, port, file, timeout), send(b, a, port + 1, file, timeout));
     }
 
-    private static MessageDigest sha256() {
-        try {
+    private static MessageDigest sha256()
+    {
+        try
+        {
             return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
+        }
+        catch (NoSuchAlgorithmException e)
+        {
             throw new IllegalStateException(e);
         }
     }

@@ -22,22 +22,27 @@ package io.vtep.topology;
  * @param innerProtocols  tshark's protocol chain after the VXLAN header, e.g. "eth:ethertype:ip:icmp"
  */
 public record VxlanRecord(int frameNumber, int frameLength, String outerSrcMac, String outerDstMac,
-                          String outerSrcIp, String outerDstIp, int outerTtl, int udpSrcPort, int udpDstPort,
-                          int vxlanFlags, int vni, String innerSrcMac, String innerDstMac, int innerEthertype,
-                          int innerVlanId, String innerProtocols) {
+    String outerSrcIp, String outerDstIp, int outerTtl, int udpSrcPort, int udpDstPort,
+    int vxlanFlags, int vni, String innerSrcMac, String innerDstMac, int innerEthertype,
+    int innerVlanId, String innerProtocols)
+{
 
     /** The VXLAN I flag (RFC 7348 §5: the VNI is valid), as tshark shows the 16-bit flags field. */
     public static final int FLAG_VNI_VALID = 0x0800;
 
     /** True when the I flag is set. */
-    public boolean vniValid() {
+    public boolean vniValid()
+    {
         return (vxlanFlags & FLAG_VNI_VALID) != 0;
     }
 
     /** True when the inner frame carries {@code protocol} ("arp", "icmp", "tcp", "vlan", ...). */
-    public boolean innerHas(String protocol) {
-        for (String p : innerProtocols.split(":")) {
-            if (p.equals(protocol)) {
+    public boolean innerHas(String protocol)
+    {
+        for (String p : innerProtocols.split(":"))
+        {
+            if (p.equals(protocol))
+            {
                 return true;
             }
         }

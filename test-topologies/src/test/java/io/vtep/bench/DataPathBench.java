@@ -203,8 +203,8 @@ public final class DataPathBench
             System.exit(1);
             return;
         }
-        final Path json = options.json() != null ? options.json()
-            : VtepProcess.repositoryRoot().resolve("benchmarks/target/e2e/e2e-" + FILE_STAMP.format(Instant.now()) + ".json");
+        final Path json = options.json() != null ? options.json() : VtepProcess.repositoryRoot().resolve("benchmarks/target/e2e/e2e-" + FILE_STAMP
+            .format(Instant.now()) + ".json");
         final DataPathReport report = new DataPathBench(options, System.err).run();
         System.out.print(report.table());
         try
@@ -339,9 +339,8 @@ public final class DataPathBench
             out.put(Figure.TCP_OFFLOADS_OFF, step(vtep, () -> new Sample[] {tcpOffloadsOff(net)}, 1)[0]);
 
             final double cpu1 = cpu.seconds();
-            out.put(Figure.CPU_SECONDS, cpu.applicable() == null
-                ? Double.isNaN(cpu0) || Double.isNaN(cpu1) ? Sample.failed("cannot read /proc/PID/stat") : Sample.of(cpu1 - cpu0, "")
-                : Sample.notApplicable(cpu.applicable()));
+            out.put(Figure.CPU_SECONDS, cpu.applicable() == null ? Double.isNaN(cpu0) || Double.isNaN(cpu1) ? Sample.failed(
+                "cannot read /proc/PID/stat") : Sample.of(cpu1 - cpu0, "") : Sample.notApplicable(cpu.applicable()));
             if (cpu.applicable() != null)
             {
                 out.put(Figure.CPU_PER_FRAME, Sample.notApplicable(cpu.applicable()));
@@ -521,8 +520,8 @@ public final class DataPathBench
             Thread.sleep(RAMP_MS);
             if (!trafgen.isAlive())
             {
-                throw new IllegalStateException("trafgen exited with " + trafgen.exitCode().orElse(-1) + ": "
-                    + String.join(" | ", trafgen.outputLines()));
+                throw new IllegalStateException("trafgen exited with " + trafgen.exitCode().orElse(-1) + ": " + String.join(" | ", trafgen
+                    .outputLines()));
             }
             final Counters c0 = Counters.read(net);
             final double cpu0 = cpu == null ? Double.NaN : cpu.seconds();
@@ -538,14 +537,14 @@ public final class DataPathBench
             final long forwarded = c1.underlayTx - c0.underlayTx;
             final long offered = c1.accessRx - c0.accessRx;
             final long generatorDrops = c1.hostATxDropped - c0.hostATxDropped;
-            final String detail = String.format("window %.2f s: %d frames offered to VTEP A (%d more dropped before it), "
-                + "%d sent on the underlay, %d delivered to host B", seconds, offered, generatorDrops, forwarded, delivered);
-            final Sample deliveredSample = delivered > 0 ? Sample.of(delivered / seconds, detail)
-                : Sample.failed("no 64-byte frame reached host B (" + offered + " offered to VTEP A, " + forwarded + " sent on the underlay)", detail);
-            final Sample forwardedSample = forwarded > 0 ? Sample.of(forwarded / seconds, detail)
-                : Sample.failed("VTEP A sent nothing on the underlay (" + offered + " frames offered)", detail);
-            final Sample offeredSample = offered > 0 ? Sample.of(offered / seconds, detail)
-                : Sample.failed("no frame from trafgen reached VTEP A's access port", detail);
+            final String detail = String.format("window %.2f s: %d frames offered to VTEP A (%d more dropped before it), " +
+                "%d sent on the underlay, %d delivered to host B", seconds, offered, generatorDrops, forwarded, delivered);
+            final Sample deliveredSample = delivered > 0 ? Sample.of(delivered / seconds, detail) : Sample.failed(
+                "no 64-byte frame reached host B (" + offered + " offered to VTEP A, " + forwarded + " sent on the underlay)", detail);
+            final Sample forwardedSample = forwarded > 0 ? Sample.of(forwarded / seconds, detail) : Sample.failed(
+                "VTEP A sent nothing on the underlay (" + offered + " frames offered)", detail);
+            final Sample offeredSample = offered > 0 ? Sample.of(offered / seconds, detail) : Sample.failed(
+                "no frame from trafgen reached VTEP A's access port", detail);
             final Sample perFrame;
             if (cpu.applicable() != null)
             {

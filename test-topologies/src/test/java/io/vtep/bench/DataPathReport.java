@@ -20,7 +20,7 @@ final class DataPathReport
 {
     /** The machine and the moment, as printed above the table and stored in the JSON. */
     record Machine(String date, int nproc, String kernel, String cpuModel, String os, String java,
-                   Map<String, String> tools, String loadAverageStart)
+        Map<String, String> tools, String loadAverageStart)
     {
     }
 
@@ -263,9 +263,9 @@ final class DataPathReport
             }
         }
         skipped.forEach((name, why) -> sb.append('\n').append(name).append(" was NOT measured (skipped): ").append(why).append('\n'));
-        sb.append("\nEach cell is the median over the rounds, (lowest..highest) when they differ. Ratios are vtep's median\n"
-            + "divided by the other's: above 1 is better for vtep in the throughput rows, below 1 in the RTT and CPU rows;\n"
-            + "n/a: a median is missing or zero.\n");
+        sb.append("\nEach cell is the median over the rounds, (lowest..highest) when they differ. Ratios are vtep's median\n" +
+            "divided by the other's: above 1 is better for vtep in the throughput rows, below 1 in the RTT and CPU rows;\n" +
+            "n/a: a median is missing or zero.\n");
         return sb.toString();
     }
 
@@ -283,8 +283,7 @@ final class DataPathReport
         }
         if (s.failure() != null)
         {
-            final String note = vtep + ", " + f.label.strip() + ": failed in " + s.failedRounds() + " of " + s.rounds()
-                + " round(s): " + s.failure();
+            final String note = vtep + ", " + f.label.strip() + ": failed in " + s.failedRounds() + " of " + s.rounds() + " round(s): " + s.failure();
             notes.add(note);
             final int index = new ArrayList<>(notes).indexOf(note) + 1;
             text += s.failedRounds() == s.rounds() ? " (failed [" + index + "])" : " ([" + index + "])";

@@ -235,8 +235,8 @@ class EvpnFrrScaleBench extends TopologyTest
         String describe(final long t0)
         {
             final long at = reachedAt.get();
-            return at == 0 ? "NOT reached (last " + last.get() + " of " + target + (lastError.get() != null ? ", " + lastError.get() : "") + ")"
-                : ms(at - t0) + " ms";
+            return at == 0 ? "NOT reached (last " + last.get() + " of " + target + (lastError.get() != null ? ", " + lastError.get() : "") + ")" : ms(
+                at - t0) + " ms";
         }
 
         @Override
@@ -332,13 +332,13 @@ class EvpnFrrScaleBench extends TopologyTest
             heapBefore / 1e6, heapAfter / 1e6, evpnNow - evpnBase, (heapAfter - heapBefore) / Math.max(1, evpnNow - evpnBase),
             Runtime.getRuntime().maxMemory() >> 20);
         zebraOverruns(frr);
-        out("FRR: type-2 routes in bgpd's table %d, pfxSnt %d, pfxRcd %d, connections established %d / dropped %d; "
-            + "vtep's session came up %d time(s)", localAtFrr, atFrr.prefixesSent(), atFrr.prefixesReceived(),
+        out("FRR: type-2 routes in bgpd's table %d, pfxSnt %d, pfxRcd %d, connections established %d / dropped %d; " +
+            "vtep's session came up %d time(s)", localAtFrr, atFrr.prefixesSent(), atFrr.prefixesReceived(),
             atFrr.connectionsEstablished(), atFrr.connectionsDropped(), vtepTransitions);
         out("vtep: %s", routeCounters(vtep));
 
-        assertTrue(installed != 0, () -> "vtep installed only " + evpnEntries(vtep) + " of " + (evpnBase + n) + " evpn entries\n"
-            + frr.vtysh("show bgp l2vpn evpn summary"));
+        assertTrue(installed != 0, () -> "vtep installed only " + evpnEntries(vtep) + " of " + (evpnBase + n) + " evpn entries\n" + frr.vtysh(
+            "show bgp l2vpn evpn summary"));
         assertTrue(evpnNow >= evpnBase + n, "all N still installed: " + evpnNow);
 
         // Restart: a full initial table transfer of the N routes into a fresh vtep.
@@ -397,8 +397,8 @@ class EvpnFrrScaleBench extends TopologyTest
         // frame as same-port (nothing is flooded into the overlay, no ARP for the neighbor snooper).
         final String h1Mac = net.h1().mac();
         final String ownFrame = "ffffffffffff" + h1Mac.replace(":", "") + "88b5" + "00".repeat(46);
-        net.h1().scapy("import socket\ns=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind(('eth0',0))\n"
-            + "s.send(bytes.fromhex('" + ownFrame + "'))");
+        net.h1().scapy("import socket\ns=socket.socket(socket.AF_PACKET,socket.SOCK_RAW)\ns.bind(('eth0',0))\n" + "s.send(bytes.fromhex('" +
+            ownFrame + "'))");
         Wait.until(Duration.ofSeconds(10), () -> localEntries(vtep) >= 1, "h1's MAC learned");
         Wait.until(Duration.ofSeconds(15), () -> frrPeer(frr).prefixesReceived() >= 2, "h1's MAC route at FRR");
         sleep(1000);
@@ -456,8 +456,8 @@ class EvpnFrrScaleBench extends TopologyTest
         out("== 2. advertise %d local MACs to FRR ==", m);
         out("burst: %d frames in %d ms (%.0f frames/s, chunks of %d, %.1f ms pauses) from a raw socket in h1's namespace",
             m, ms(lastSent - firstSent), m / ((lastSent - firstSent) / 1e9), chunk, pauseSeconds * 1e3);
-        out("vtep: access rx %d of %d frames (lost %d before the data path), same-port drops %d, learn-queue drops %d, "
-            + "local FDB entries +%d", rx, m, m - rx, samePort, queueDrops, localNow - localBase);
+        out("vtep: access rx %d of %d frames (lost %d before the data path), same-port drops %d, learn-queue drops %d, " + "local FDB entries +%d",
+            rx, m, m - rx, samePort, queueDrops, localNow - localBase);
         out("from the last frame sent:");
         out("  vtep's FDB holds %d local entries      : %s", m, learnedAll.describe(lastSent));
         out("  FRR's pfxRcd from vtep reaches +%d     : %s", m, atFrr.describe(lastSent));
@@ -498,10 +498,10 @@ class EvpnFrrScaleBench extends TopologyTest
     private static String routeCounters(final VtepAppliance vtep)
     {
         final BgpPeer p = peer(vtep);
-        return "state " + p.state() + ", up " + p.establishedTransitions() + " time(s), Adj-RIB-In " + vtep.evpn().prefixesReceived(p)
-            + " (accepted " + vtep.evpn().prefixesAccepted(p) + "), Adj-RIB-Out " + vtep.evpn().prefixesSent(p) + ", UPDATEs rcvd "
-            + p.updatesReceived() + " sent " + p.updatesSent() + ", evpn FDB " + evpnEntries(vtep) + ", local FDB " + localEntries(vtep)
-            + (p.lastError() == null ? "" : ", last error: " + p.lastError());
+        return "state " + p.state() + ", up " + p.establishedTransitions() + " time(s), Adj-RIB-In " + vtep.evpn().prefixesReceived(p) +
+            " (accepted " + vtep.evpn().prefixesAccepted(p) + "), Adj-RIB-Out " + vtep.evpn().prefixesSent(p) + ", UPDATEs rcvd " + p
+                .updatesReceived() + " sent " + p.updatesSent() + ", evpn FDB " + evpnEntries(vtep) + ", local FDB " + localEntries(vtep) + (p
+                    .lastError() == null ? "" : ", last error: " + p.lastError());
     }
 
     /** zebra's complaints about its netlink socket (a lost FDB notification is a MAC it never advertises). */

@@ -165,8 +165,8 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
         @Override
         public String description()
         {
-            return "vtep: bin/vtep run --config FILE (af-packet driver on acc1, untagged -> VNI 100, flood list [192.0.2.2]"
-                + (dataplane == null ? ", dataplane defaults)" : ", dataplane: { " + dataplane + " })");
+            return "vtep: bin/vtep run --config FILE (af-packet driver on acc1, untagged -> VNI 100, flood list [192.0.2.2]" + (dataplane == null ?
+                ", dataplane defaults)" : ", dataplane: { " + dataplane + " })");
         }
 
         @Override
@@ -233,8 +233,8 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
         @Override
         public String description()
         {
-            return "Open vSwitch " + version() + " userspace datapath (datapath_type=netdev): br-int with acc1 (AF_PACKET) "
-                + "and vxlan port (remote_ip 192.0.2.2, key 100), br-phy with ul0 holding 192.0.2.1";
+            return "Open vSwitch " + version() + " userspace datapath (datapath_type=netdev): br-int with acc1 (AF_PACKET) " +
+                "and vxlan port (remote_ip 192.0.2.2, key 100), br-phy with ul0 holding 192.0.2.1";
         }
 
         private static String version()
@@ -264,8 +264,7 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
             }
             if (!missing.isEmpty())
             {
-                return "Open vSwitch is not installed (" + String.join(", ", missing)
-                    + " not found; Debian package openvswitch-switch)";
+                return "Open vSwitch is not installed (" + String.join(", ", missing) + " not found; Debian package openvswitch-switch)";
             }
             if (!Files.isRegularFile(SCHEMA))
             {

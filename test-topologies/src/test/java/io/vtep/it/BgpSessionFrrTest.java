@@ -4,6 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.UpdateMessage;
@@ -22,15 +33,6 @@ import io.vtep.topology.Netns;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * vtep's BGP session layer against real FRR (Debian's bgpd): FRR with a kernel VXLAN VNI and

@@ -29,7 +29,8 @@ final class ContainerHost extends BashContainer<ContainerHost>
         withNetwork(access);
         withLabels(ContainerImages.labels());
         withCommand("sleep", "infinity");
-        withCreateContainerCmdModifier(cmd -> {
+        withCreateContainerCmdModifier(cmd ->
+        {
             cmd.withName(name);
             cmd.getHostConfig()
                 .withCapAdd(Capability.NET_ADMIN)

@@ -108,8 +108,7 @@ final class ContainerImages
                 quietly(() -> docker.removeContainerCmd(container.getId()).withForce(true).withRemoveVolumes(true).exec());
             }
         }
-        for (final com.github.dockerjava.api.model.Network network :
-            docker.listNetworksCmd().withFilter("label", List.of(filter)).exec())
+        for (final com.github.dockerjava.api.model.Network network : docker.listNetworksCmd().withFilter("label", List.of(filter)).exec())
         {
             if (!ownerAlive(network.getLabels()))
             {

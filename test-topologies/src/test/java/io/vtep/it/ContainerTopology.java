@@ -196,7 +196,8 @@ final class ContainerTopology implements AutoCloseable
         Collections.reverse(containers);
         for (final AutoCloseable c : containers)
         {
-            ContainerImages.quietly(() -> {
+            ContainerImages.quietly(() ->
+            {
                 try
                 {
                     c.close();

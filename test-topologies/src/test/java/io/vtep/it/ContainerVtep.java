@@ -55,10 +55,12 @@ final class ContainerVtep extends BashContainer<ContainerVtep>
         // The image's HEALTHCHECK (vtep health: GET /readyz at api.listen) is what says it runs.
         waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofSeconds(90)));
         final List<String> wrapped = new ArrayList<>(List.of("/bin/bash", "-c",
-            "for i in $(seq 1 200); do [ \"$(cat /sys/class/net/" + ACCESS_IF + "/operstate 2>/dev/null)\" = up ] && break; sleep 0.05; done; exec \"$@\"",
+            "for i in $(seq 1 200); do [ \"$(cat /sys/class/net/" + ACCESS_IF +
+                "/operstate 2>/dev/null)\" = up ] && break; sleep 0.05; done; exec \"$@\"",
             "wait-for-" + ACCESS_IF));
         wrapped.addAll(entrypoint);
-        withCreateContainerCmdModifier(cmd -> {
+        withCreateContainerCmdModifier(cmd ->
+        {
             cmd.withName(name).withIpv4Address(underlayIp).withHealthcheck(ContainerImages.quickHealthcheck());
             if (access != null)
             {

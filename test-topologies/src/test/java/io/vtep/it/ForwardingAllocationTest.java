@@ -21,7 +21,6 @@ import io.vtep.metrics.Side;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
-
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;

@@ -23,10 +23,12 @@ import io.vtep.topology.VtepProcess;
  * and one line that says where, never a stack trace. Nothing starts, so no namespace or root is
  * needed. (The parser's side, case by case: vtep-core's MalformedYamlTest.)
  */
-class MalformedConfigTest {
+class MalformedConfigTest
+{
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(delimiter = '|',
+        textBlock = """
             a list that contains itself | 'vtep: { local-ip: 192.0.2.1 }\\nvnis: &loop [ *loop ]\\n' | vnis[0]: contains itself through an alias
             a Java class tag            | 'vtep: !!javax.script.ScriptEngineManager [ !!java.net.URLClassLoader [[ !!java.net.URL ["http://192.0.2.9/"] ]] ]\\n' | not valid YAML at line 1
             an alias bomb               | 'a: &a [x,x,x,x,x,x,x,x]\\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\\n' | aliases for non-scalar nodes exceeds the specified max=10
@@ -34,7 +36,8 @@ class MalformedConfigTest {
             a wrong type                | 'vtep: { local-ip: [ 192.0.2.1 ] }\\n' | vtep.local-ip: expected a text value
             binary that is not base64   | 'vtep: { local-ip: !!binary ZXR*MQ== }\\n' | not valid YAML at line 1
             """)
-    void isRefusedWithExitCode2AndWhere(String what, String yaml, String expected, @TempDir Path directory) throws IOException {
+    void isRefusedWithExitCode2AndWhere(String what, String yaml, String expected, @TempDir Path directory) throws IOException
+    {
         Path config = directory.resolve("bad.yaml");
         Files.writeString(config, yaml.replace("\\n", "\n"));
 

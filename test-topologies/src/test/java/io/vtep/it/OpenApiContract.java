@@ -58,8 +58,8 @@ final class OpenApiContract
         @Override
         public String toString()
         {
-            final String text = contentTypeOrNull != null && contentTypeOrNull.contains("pcapng")
-                ? body.length + " bytes of pcapng" : bodyText().length() > 300 ? bodyText().substring(0, 300) + "…" : bodyText();
+            final String text = contentTypeOrNull != null && contentTypeOrNull.contains("pcapng") ? body.length + " bytes of pcapng" : bodyText()
+                .length() > 300 ? bodyText().substring(0, 300) + "…" : bodyText();
             return method + " " + uri + " -> " + status + " " + contentTypeOrNull + " " + text.strip();
         }
     }
@@ -159,8 +159,8 @@ final class OpenApiContract
         {
             return problems;
         }
-        final String mediaType = exchange.contentTypeOrNull() == null ? "none"
-            : exchange.contentTypeOrNull().split(";")[0].strip().toLowerCase(Locale.ROOT);
+        final String mediaType = exchange.contentTypeOrNull() == null ? "none" : exchange.contentTypeOrNull().split(";")[0].strip().toLowerCase(
+            Locale.ROOT);
         if (response.path("content").get(mediaType) == null)
         {
             problems.add(exchange + ": content type " + mediaType + " is not documented for status " + exchange.status() +

@@ -98,8 +98,8 @@ class PortRecoveryTest extends KernelPeerTest
         net.h1.netns().addAddress("eth0", "10.0.0.1/24");
         final double ready = awaitReady(start);
         final double recovered = awaitPing(start);
-        System.out.printf("PortRecoveryTest: access link deleted and recreated: first reply %.3f s, /readyz ready %.3f s "
-            + "after the link was made again%n", recovered, ready);
+        System.out.printf("PortRecoveryTest: access link deleted and recreated: first reply %.3f s, /readyz ready %.3f s " +
+            "after the link was made again%n", recovered, ready);
 
         final PingResult after = net.h1.ping("10.0.0.2", 5);
         assertEquals(5, after.received(), () -> after + "\n" + topology.diagnostics());
@@ -107,8 +107,8 @@ class PortRecoveryTest extends KernelPeerTest
         assertNotEquals(oldIndex, link().interfaceIndex(), "re-opened on the new interface");
         assertEquals(PortLink.State.UP, link().state());
         assertEquals(1, link().reopens());
-        assertEquals("200 {\"ports\":[{\"port\":\"acc1\",\"state\":\"up\",\"ifindex\":" + link().interfaceIndex()
-            + ",\"reopens\":1}]}", get("/api/v1/ports"));
+        assertEquals("200 {\"ports\":[{\"port\":\"acc1\",\"state\":\"up\",\"ifindex\":" + link().interfaceIndex() + ",\"reopens\":1}]}", get(
+            "/api/v1/ports"));
     }
 
     @Test

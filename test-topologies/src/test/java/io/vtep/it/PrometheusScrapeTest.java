@@ -266,8 +266,8 @@ class PrometheusScrapeTest extends KernelPeerTest
     @SuppressWarnings("unchecked")
     private Map<String, Double> vtepSeries()
     {
-        final Object result = Json.at(query("{__name__=~\"vtep_.*\",__name__!=\"" + PEER_STATE + "\",__name__!=\""
-            + HEARTBEAT_AGE + "\"}"), "data", "result");
+        final Object result = Json.at(query("{__name__=~\"vtep_.*\",__name__!=\"" + PEER_STATE + "\",__name__!=\"" + HEARTBEAT_AGE + "\"}"), "data",
+            "result");
         final Map<String, Double> series = new java.util.HashMap<>();
         for (final Object item : (List<Object>)result)
         {

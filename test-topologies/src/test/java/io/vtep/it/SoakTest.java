@@ -91,10 +91,10 @@ class SoakTest
             macChurnScript(net.h1.iface(), SECONDS)));
         // A thread each: the common pool has a single thread on two CPUs and would run them one after the other.
         final ExecutorService clients = Executors.newFixedThreadPool(2);
-        final Future<Iperf3Result> forward = clients.submit(() ->
-            net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5301", "-u", "-b", "20M", "-l", String.valueOf(DATAGRAM))));
-        final Future<Iperf3Result> reverse = clients.submit(() ->
-            net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5302", "-u", "-b", "20M", "-l", String.valueOf(DATAGRAM), "-R")));
+        final Future<Iperf3Result> forward = clients.submit(() -> net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5301", "-u", "-b", "20M",
+            "-l", String.valueOf(DATAGRAM))));
+        final Future<Iperf3Result> reverse = clients.submit(() -> net.h1.iperf3Client("10.0.0.2", SECONDS, List.of("-p", "5302", "-u", "-b", "20M",
+            "-l", String.valueOf(DATAGRAM), "-R")));
         clients.shutdown();
 
         final List<long[]> samples = new ArrayList<>(); // seconds, resident bytes, heap bytes
@@ -129,9 +129,9 @@ class SoakTest
         final long backSent = back.sentBytes() / DATAGRAM;
         final long thereExplained = accessQueue + HopCounters.sum(forwardDrops);
         final long backExplained = underlayQueue + HopCounters.sum(reverseDrops);
-        System.out.printf("soak %d s: UDP h1->h2 %d datagrams sent, %d lost: vtep access_socket_queue %d, outside vtep %s; "
-            + "h2->h1 %d sent, %d lost: vtep underlay_socket_queue %d, outside vtep %s; "
-            + "%d ARP exchanges answered; vtep drops: mac_limit %d (the churn), other reasons %d%n", SECONDS,
+        System.out.printf("soak %d s: UDP h1->h2 %d datagrams sent, %d lost: vtep access_socket_queue %d, outside vtep %s; " +
+            "h2->h1 %d sent, %d lost: vtep underlay_socket_queue %d, outside vtep %s; " +
+            "%d ARP exchanges answered; vtep drops: mac_limit %d (the churn), other reasons %d%n", SECONDS,
             thereSent, there.lostPackets(), accessQueue, forwardDrops, backSent, back.lostPackets(), underlayQueue,
             reverseDrops, arps, churnDrops, otherDrops);
         samples.forEach(s -> System.out.printf("soak sample at %3d s: resident %6.1f MB, heap %6.1f MB%n", s[0],
@@ -141,12 +141,10 @@ class SoakTest
         // Lost = counted: every datagram iperf3 missed was dropped where a counter saw it. (A
         // counter may see more than iperf3 lost: a datagram dropped after the last one received
         // is no gap to iperf3, and the hosts' counters also see the odd ARP or ping.)
-        assertTrue(there.lostPackets() <= thereExplained, () -> "h1 -> h2 lost " + there.lostPackets()
-            + " datagrams, only " + thereExplained + " counted (vtep access_socket_queue " + accessQueue + ", hops "
-            + forwardDrops + "): " + there + "\n" + metrics);
-        assertTrue(back.lostPackets() <= backExplained, () -> "h2 -> h1 lost " + back.lostPackets()
-            + " datagrams, only " + backExplained + " counted (vtep underlay_socket_queue " + underlayQueue + ", hops "
-            + reverseDrops + "): " + back + "\n" + metrics);
+        assertTrue(there.lostPackets() <= thereExplained, () -> "h1 -> h2 lost " + there.lostPackets() + " datagrams, only " + thereExplained +
+            " counted (vtep access_socket_queue " + accessQueue + ", hops " + forwardDrops + "): " + there + "\n" + metrics);
+        assertTrue(back.lostPackets() <= backExplained, () -> "h2 -> h1 lost " + back.lostPackets() + " datagrams, only " + backExplained +
+            " counted (vtep underlay_socket_queue " + underlayQueue + ", hops " + reverseDrops + "): " + back + "\n" + metrics);
         assertTrue(there.receivedBytes() > SECONDS * 2_000_000L, () -> "UDP h1 -> h2 kept its rate: " + there);
         assertTrue(back.receivedBytes() > SECONDS * 2_000_000L, () -> "UDP h2 -> h1 kept its rate: " + back);
         assertEquals(0, otherDrops, () -> "vtep dropped packets:\n" + metrics);

@@ -100,7 +100,7 @@ class SocketQueueDropsTest
             return delta(now, before, "vtep_vni_rx_packets_total", "side=\"access\"") +
                 delta(now, before, "vtep_drops_total", "reason=\"access_socket_queue\"") + accessOutside >= FRAMES &&
                 delta(now, before, "vtep_vni_rx_packets_total", "side=\"overlay\"") +
-                delta(now, before, "vtep_drops_total", "reason=\"underlay_socket_queue\"") + underlayOutside >= DATAGRAMS;
+                    delta(now, before, "vtep_drops_total", "reason=\"underlay_socket_queue\"") + underlayOutside >= DATAGRAMS;
         }, "every frame and datagram received or counted");
         Thread.sleep(1_000); // nothing more may come in
         final Map<String, Double> after = scrape();
@@ -108,8 +108,8 @@ class SocketQueueDropsTest
         final long accessQueue = delta(after, before, "vtep_drops_total", "reason=\"access_socket_queue\"");
         final long overlayReceived = delta(after, before, "vtep_vni_rx_packets_total", "side=\"overlay\"");
         final long underlayQueue = delta(after, before, "vtep_drops_total", "reason=\"underlay_socket_queue\"");
-        System.out.printf("socket queues: access %d sent, %d received, %d access_socket_queue, %d dropped by the veth; "
-            + "underlay %d sent, %d received, %d underlay_socket_queue, %d dropped by the veth%n", FRAMES, accessReceived,
+        System.out.printf("socket queues: access %d sent, %d received, %d access_socket_queue, %d dropped by the veth; " +
+            "underlay %d sent, %d received, %d underlay_socket_queue, %d dropped by the veth%n", FRAMES, accessReceived,
             accessQueue, accessOutside, DATAGRAMS, overlayReceived, underlayQueue, underlayOutside);
 
         assertTrue(accessQueue > 0, "the access socket's 4 MiB should have overflowed: " + accessReceived + " received");

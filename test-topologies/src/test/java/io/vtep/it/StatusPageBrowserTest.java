@@ -99,15 +99,15 @@ class StatusPageBrowserTest
             "VNI 100's rate in packets/s above 50 under the ping flood (100 requests + 100 replies a second)");
         System.out.printf("status page under the flood: %.0f packets/s in%n", busy);
         // both counters of one refresh: bytes per packet is what the frames carry, whatever the timing
-        final Object perPacket = chromium.evaluate("(() => { const r = document.querySelector('#vnis tr[data-vni=\"100\"]');"
-            + " return Number(r.querySelector('.rate-in-bytes').dataset.value) / Number(r.querySelector('.rate-in-packets').dataset.value); })()");
+        final Object perPacket = chromium.evaluate("(() => { const r = document.querySelector('#vnis tr[data-vni=\"100\"]');" +
+            " return Number(r.querySelector('.rate-in-bytes').dataset.value) / Number(r.querySelector('.rate-in-packets').dataset.value); })()");
         final double bytesPerPacket = ((Number)perPacket).doubleValue();
         // 1042 for the ping frames alone; a few 42-byte ARP frames in the same 2 s pull it down a
         // little, outer headers (50 bytes more) or another counter would put it far outside
         assertTrue(bytesPerPacket > 900 && bytesPerPacket <= PAYLOAD + 42,
             "in bytes/s over packets/s is the ping frames' size (1042), not " + bytesPerPacket);
-        Wait.until(PAGE_TIMEOUT, () -> count(chromium, "#chart-packets", "samples") >= 8
-            && number(chromium, "#chart-packets", "last") > 50, "the VNI chart drawn with the flood's rate");
+        Wait.until(PAGE_TIMEOUT, () -> count(chromium, "#chart-packets", "samples") >= 8 && number(chromium, "#chart-packets", "last") > 50,
+            "the VNI chart drawn with the flood's rate");
 
         final String h1 = net.h1.mac();
         final String h2 = net.h2.mac();
@@ -127,8 +127,8 @@ class StatusPageBrowserTest
             "vtep's own type-3 route for VNI 100 listed under EVPN routes");
         // the headers as the browser received them from vtep's HTTP server
         assertEquals(List.of("text/html; charset=utf-8", "no-cache", "nosniff", true),
-            chromium.evaluate("fetch('/').then(r => [r.headers.get('content-type'), r.headers.get('cache-control'),"
-                + " r.headers.get('x-content-type-options'), r.headers.get('content-security-policy').startsWith(\"default-src 'none'\")])"));
+            chromium.evaluate("fetch('/').then(r => [r.headers.get('content-type'), r.headers.get('cache-control')," +
+                " r.headers.get('x-content-type-options'), r.headers.get('content-security-policy').startsWith(\"default-src 'none'\")])"));
 
         final Path shot = chromium.screenshot(SCREENSHOT);
         System.out.println("status page screenshot: " + shot.toAbsolutePath() + " (" + Files.size(shot) + " bytes)");
@@ -179,8 +179,8 @@ class StatusPageBrowserTest
 
     private static void search(final Chromium chromium, final String text)
     {
-        chromium.evaluate("(() => { const s = document.getElementById('fdb-search'); s.value = '" + text + "';"
-            + " s.dispatchEvent(new Event('input')); return true; })()");
+        chromium.evaluate("(() => { const s = document.getElementById('fdb-search'); s.value = '" + text + "';" +
+            " s.dispatchEvent(new Event('input')); return true; })()");
     }
 
     /** The FDB table's rows from the page shown to the last, clicking Next. */
@@ -231,8 +231,8 @@ class StatusPageBrowserTest
     @SuppressWarnings("unchecked")
     private static List<String> rowTexts(final Chromium chromium, final String selector)
     {
-        return (List<String>)chromium.evaluate("[...document.querySelectorAll('" + selector.replace("'", "\\'")
-            + "')].map(r => [...r.cells].map(c => c.textContent).join('|'))");
+        return (List<String>)chromium.evaluate("[...document.querySelectorAll('" + selector.replace("'", "\\'") +
+            "')].map(r => [...r.cells].map(c => c.textContent).join('|'))");
     }
 
     @SuppressWarnings("unchecked")

@@ -123,8 +123,9 @@ class ThreeVtepTest extends TopologyTest
         h3.setMac(movingMac);
         h3.netns().addAddress("eth0", "10.0.0.2/24");
         // Its first frame after the move (a gratuitous ARP, as a hypervisor sends) teaches the overlay.
-        h3.sendScapyFrame("Ether(src='%s', dst='ff:ff:ff:ff:ff:ff')/ARP(op=2, hwsrc='%s', psrc='10.0.0.2', hwdst='ff:ff:ff:ff:ff:ff', pdst='10.0.0.2')"
-            .formatted(movingMac, movingMac), 1);
+        h3.sendScapyFrame(
+            "Ether(src='%s', dst='ff:ff:ff:ff:ff:ff')/ARP(op=2, hwsrc='%s', psrc='10.0.0.2', hwdst='ff:ff:ff:ff:ff:ff', pdst='10.0.0.2')"
+                .formatted(movingMac, movingMac), 1);
 
         Wait.until(Duration.ofSeconds(3), () -> "remote 192.0.2.3".equals(vtep.entry(100, movingMac)), "the MAC to follow the move to kB");
         assertEquals(Origin.REMOTE, vtep.origin(100, movingMac));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * RD router-id:N; zebra installs the remote MAC ({@code extern_learn}) and the flood entry
  * ({@code 00:00:00:00:00:00 dst REMOTE}); the hosts ping 3/3.
  */
-class FrrBaselineTest {
+class FrrBaselineTest
+{
 
     static final int VNI = 100;
     static final String IP1 = "192.0.2.1";
@@ -29,20 +31,24 @@ class FrrBaselineTest {
     static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(10);
 
     @BeforeAll
-    static void requirements() {
+    static void requirements()
+    {
         Requirements.requireTopology("ping");
         FrrRouter.requireFrr();
     }
 
     /** One FRR + kernel VTEP with its host; {@code frr} is set once started. */
-    record Side(Netns ns, String ip, KernelVtep kernel, Host host, FrrRouter frr) {
-        Side withFrr(FrrRouter frr) {
+    record Side(Netns ns, String ip, KernelVtep kernel, Host host, FrrRouter frr)
+    {
+        Side withFrr(FrrRouter frr)
+        {
             return new Side(ns, ip, kernel, host, frr);
         }
     }
 
     /** A namespace with a kernel VTEP for {@link #VNI} (learning off) and a host on its bridge; the underlay is the caller's. */
-    static Side side(Topology topo, Netns ns, String ip, String hostRole, String hostCidr) {
+    static Side side(Topology topo, Netns ns, String ip, String hostRole, String hostCidr)
+    {
         KernelVtep kernel = topo.kernelVtep(ns).vni(VNI).localIp(ip).learning(false).create();
         Host host = topo.host(hostRole, hostCidr, ns, "eth1");
         kernel.attach("eth1");
@@ -50,7 +56,8 @@ class FrrBaselineTest {
     }
 
     /** Two VTEP namespaces on one veth underlay. */
-    static Side[] twoSides(Topology topo) {
+    static Side[] twoSides(Topology topo)
+    {
         Netns ns1 = topo.namespace("vtep1");
         Netns ns2 = topo.namespace("vtep2");
         topo.link(ns1, "under0", ns2, "under0");
@@ -59,13 +66,16 @@ class FrrBaselineTest {
         return new Side[] {side(topo, ns1, IP1, "h1", "10.0.0.1/24"), side(topo, ns2, IP2, "h2", "10.0.0.2/24")};
     }
 
-    static Side startFrr(Topology topo, Side side, FrrConfig config) {
+    static Side startFrr(Topology topo, Side side, FrrConfig config)
+    {
         return side.withFrr(topo.frr(side.ns()).bgp(config).start());
     }
 
     @Test
-    void ibgp() {
-        try (Topology topo = Topology.create()) {
+    void ibgp()
+    {
+        try (Topology topo = Topology.create())
+        {
             Side[] s = twoSides(topo);
             Side a = startFrr(topo, s[0], FrrConfig.asn(65000).routerId(IP1).neighbor(IP2, 65000));
             Side b = startFrr(topo, s[1], FrrConfig.asn(65000).routerId(IP2).neighbor(IP1, 65000));
@@ -79,8 +89,10 @@ class FrrBaselineTest {
     }
 
     @Test
-    void ebgp() {
-        try (Topology topo = Topology.create()) {
+    void ebgp()
+    {
+        try (Topology topo = Topology.create())
+        {
             Side[] s = twoSides(topo);
             Side a = startFrr(topo, s[0], FrrConfig.asn(65001).routerId(IP1).neighbor(IP2, 65002));
             Side b = startFrr(topo, s[1], FrrConfig.asn(65002).routerId(IP2).neighbor(IP1, 65001));
@@ -98,8 +110,10 @@ class FrrBaselineTest {
     }
 
     @Test
-    void twoClientsOfARouteReflector() {
-        try (Topology topo = Topology.create()) {
+    void twoClientsOfARouteReflector()
+    {
+        try (Topology topo = Topology.create())
+        {
             // Underlay: a bridge in the reflector's namespace joins both VTEPs and the reflector.
             Netns rrNs = topo.namespace("rr");
             Netns ns1 = topo.namespace("vtep1");
@@ -116,8 +130,8 @@ class FrrBaselineTest {
             Side s2 = side(topo, ns2, IP2, "h2", "10.0.0.2/24");
 
             FrrRouter rr = topo.frr(rrNs).bgp(FrrConfig.asn(65000).routerId(RR_IP).advertiseAllVni(false)
-                    .neighbor(FrrConfig.neighbor(IP1).remoteAs(65000).routeReflectorClient())
-                    .neighbor(FrrConfig.neighbor(IP2).remoteAs(65000).routeReflectorClient())).start();
+                .neighbor(FrrConfig.neighbor(IP1).remoteAs(65000).routeReflectorClient())
+                .neighbor(FrrConfig.neighbor(IP2).remoteAs(65000).routeReflectorClient())).start();
             Side a = startFrr(topo, s1, FrrConfig.asn(65000).routerId(IP1).neighbor(RR_IP, 65000));
             Side b = startFrr(topo, s2, FrrConfig.asn(65000).routerId(IP2).neighbor(RR_IP, 65000));
 
@@ -134,8 +148,10 @@ class FrrBaselineTest {
     }
 
     @Test
-    void macMovedToTheOtherVtepIsAdvertisedWithAHigherSequence() {
-        try (Topology topo = Topology.create()) {
+    void macMovedToTheOtherVtepIsAdvertisedWithAHigherSequence()
+    {
+        try (Topology topo = Topology.create())
+        {
             Side[] s = twoSides(topo);
             Side a = startFrr(topo, s[0], FrrConfig.asn(65000).routerId(IP1).neighbor(IP2, 65000));
             Side b = startFrr(topo, s[1], FrrConfig.asn(65000).routerId(IP2).neighbor(IP1, 65000));
@@ -154,12 +170,12 @@ class FrrBaselineTest {
             assertEquals(3, moved.ping(b.host().ip(), 3).received());
 
             FrrEvpnRoute r = a.frr().awaitEvpnRoute(ROUTE_TIMEOUT,
-                    x -> x.isType2() && x.best() && !x.local() && mac.equals(x.mac()) && IP2.equals(x.nextHop()),
-                    "h1's MAC advertised by vtep2");
+                x -> x.isType2() && x.best() && !x.local() && mac.equals(x.mac()) && IP2.equals(x.nextHop()),
+                "h1's MAC advertised by vtep2");
             assertEquals(Long.valueOf(1), r.macMobilitySeq(), "MM:1 after one move: " + r);
             assertTrue(r.extendedCommunities().contains("MM:1"), r.extendedCommunities());
             Wait.until(ROUTE_TIMEOUT, () -> a.kernel().remoteVtepOf(mac), Optional.of(IP2)::equals,
-                    "vtep1's zebra points h1's MAC at vtep2\n" + a.frr().diagnostics());
+                "vtep1's zebra points h1's MAC at vtep2\n" + a.frr().diagnostics());
             FrrEvpnMac atA = a.frr().evpnMacs(VNI).stream().filter(m -> m.mac().equals(mac)).findFirst().orElseThrow();
             assertTrue(atA.isRemote() && IP2.equals(atA.remoteVtep()) && atA.remoteSequence() == 1, atA.toString());
             FrrEvpnMac atB = b.frr().evpnMacs(VNI).stream().filter(m -> m.mac().equals(mac)).findFirst().orElseThrow();
@@ -168,12 +184,13 @@ class FrrBaselineTest {
     }
 
     /** Two iBGP VTEPs with short timers, sessions up and flood lists installed. */
-    static Side[] faultPair(Topology topo, int keepalive, int hold) {
+    static Side[] faultPair(Topology topo, int keepalive, int hold)
+    {
         Side[] s = twoSides(topo);
         Side a = startFrr(topo, s[0], FrrConfig.asn(65000).routerId(IP1)
-                .neighbor(FrrConfig.neighbor(IP2).remoteAs(65000).timers(keepalive, hold)));
+            .neighbor(FrrConfig.neighbor(IP2).remoteAs(65000).timers(keepalive, hold)));
         Side b = startFrr(topo, s[1], FrrConfig.asn(65000).routerId(IP2)
-                .neighbor(FrrConfig.neighbor(IP1).remoteAs(65000).timers(keepalive, hold)));
+            .neighbor(FrrConfig.neighbor(IP1).remoteAs(65000).timers(keepalive, hold)));
         a.frr().awaitEstablished(IP2, SESSION_TIMEOUT);
         Wait.until(ROUTE_TIMEOUT, () -> a.kernel().floodList(), List.of(IP2)::equals, "vtep1 flood list from BGP");
         Wait.until(ROUTE_TIMEOUT, () -> b.kernel().floodList(), List.of(IP1)::equals, "vtep2 flood list from BGP");
@@ -181,8 +198,10 @@ class FrrBaselineTest {
     }
 
     @Test
-    void killedBgpdTakesItsEntriesAwayAndRestartedReconverges() {
-        try (Topology topo = Topology.create()) {
+    void killedBgpdTakesItsEntriesAwayAndRestartedReconverges()
+    {
+        try (Topology topo = Topology.create())
+        {
             Side[] s = faultPair(topo, 3, 9);
             Side a = s[0];
             Side b = s[1];
@@ -193,7 +212,7 @@ class FrrBaselineTest {
             // connection close (the kernel closes a killed process's sockets) well before the
             // 9 s hold time, and withdraws vtep2's routes with the session.
             Wait.until(Duration.ofSeconds(5), () -> b.kernel().floodList(), List::isEmpty,
-                    "vtep2's zebra removes the flood entry of its killed bgpd");
+                "vtep2's zebra removes the flood entry of its killed bgpd");
             a.frr().awaitNotEstablished(IP2, Duration.ofSeconds(5));
             Wait.until(ROUTE_TIMEOUT, () -> a.kernel().floodList(), List::isEmpty, "vtep1 drops vtep2's flood entry with the session");
             assertTrue(a.frr().evpnRoutes(r -> !r.local()).isEmpty(), a.frr().diagnostics());
@@ -209,8 +228,10 @@ class FrrBaselineTest {
     }
 
     @Test
-    void pausedBgpdIsDroppedAtHoldTimeAndResumedReconverges() {
-        try (Topology topo = Topology.create()) {
+    void pausedBgpdIsDroppedAtHoldTimeAndResumedReconverges()
+    {
+        try (Topology topo = Topology.create())
+        {
             Side[] s = faultPair(topo, 1, 3);
             Side a = s[0];
             Side b = s[1];
@@ -239,7 +260,8 @@ class FrrBaselineTest {
      * ping 3/3, then each other's type-2 for the remote host (and its extern_learn FDB entry).
      * {@code reflector} is the route reflector's address when the routes come through one.
      */
-    static void assertBaseline(Topology topo, Side a, Side b, String rtOfA, String rtOfB, String reflector) {
+    static void assertBaseline(Topology topo, Side a, Side b, String rtOfA, String rtOfB, String reflector)
+    {
         assertType3(a, b, rtOfB, reflector);
         assertType3(b, a, rtOfA, reflector);
         awaitFloodList(topo, a, b);
@@ -254,9 +276,10 @@ class FrrBaselineTest {
     }
 
     /** {@code at} holds {@code from}'s inclusive multicast route with everything RFC 8365 asks of it. */
-    static void assertType3(Side at, Side from, String rt, String reflector) {
+    static void assertType3(Side at, Side from, String rt, String reflector)
+    {
         FrrEvpnRoute r = at.frr().awaitEvpnRoute(ROUTE_TIMEOUT, x -> x.isType3() && !x.local() && x.best() && from.ip().equals(x.ip()),
-                "best type-3 route of " + from.ip());
+            "best type-3 route of " + from.ip());
         assertTrue(r.rd().matches("\\Q" + from.ip() + "\\E:\\d+"), "RD router-id:N: " + r);
         assertEquals(List.of(rt), r.routeTargets(), r.toString());
         assertEquals(Integer.valueOf(FrrEvpnRoute.ENCAP_VXLAN), r.encapsulation(), "ET:8 (VXLAN): " + r);
@@ -269,10 +292,11 @@ class FrrBaselineTest {
         assertReflection(r, from, reflector);
     }
 
-    static void assertType2(Topology topo, Side at, Side from, String rt, String reflector) {
+    static void assertType2(Topology topo, Side at, Side from, String rt, String reflector)
+    {
         String mac = from.host().mac();
         FrrEvpnRoute r = at.frr().awaitEvpnRoute(ROUTE_TIMEOUT, x -> x.isType2() && !x.local() && x.best() && mac.equals(x.mac()),
-                "best type-2 route for " + from.host().ip() + "'s MAC " + mac);
+            "best type-2 route for " + from.host().ip() + "'s MAC " + mac);
         assertTrue(r.rd().matches("\\Q" + from.ip() + "\\E:\\d+"), "RD router-id:N: " + r);
         assertEquals(List.of(rt), r.routeTargets(), r.toString());
         assertEquals(Integer.valueOf(FrrEvpnRoute.ENCAP_VXLAN), r.encapsulation(), r.toString());
@@ -288,18 +312,22 @@ class FrrBaselineTest {
 
         // zebra installed it: on the vxlan device (self, dst = the VTEP) as extern_learn.
         BridgeFdbEntry entry = Wait.until(ROUTE_TIMEOUT,
-                () -> at.kernel().remoteEntries().stream().filter(e -> e.mac().equals(mac)).findFirst(),
-                Optional::isPresent, at.ns() + ": zebra installs " + mac).orElseThrow();
+            () -> at.kernel().remoteEntries().stream().filter(e -> e.mac().equals(mac)).findFirst(),
+            Optional::isPresent, at.ns() + ": zebra installs " + mac).orElseThrow();
         assertEquals(from.ip(), entry.dst(), entry + "\n" + diagnostics(topo, at, from));
         assertTrue(entry.flags().contains("extern_learn"), "installed by zebra as extern_learn: " + entry);
     }
 
-    static void assertReflection(FrrEvpnRoute r, Side from, String reflector) {
-        if (reflector == null) {
+    static void assertReflection(FrrEvpnRoute r, Side from, String reflector)
+    {
+        if (reflector == null)
+        {
             assertNull(r.originatorId(), r.toString());
             assertEquals(List.of(), r.clusterList(), r.toString());
             assertEquals(from.ip(), r.peerId(), r.toString());
-        } else {
+        }
+        else
+        {
             assertEquals(from.ip(), r.originatorId(), "ORIGINATOR_ID set by the reflector: " + r);
             assertEquals(List.of(reflector), r.clusterList(), "CLUSTER_LIST: " + r);
             assertEquals(reflector, r.peerId(), "learned from the reflector: " + r);
@@ -307,14 +335,16 @@ class FrrBaselineTest {
     }
 
     /** zebra turned {@code from}'s type-3 into the flood entry {@code 00:00:00:00:00:00 dst FROM} on {@code at}. */
-    static void awaitFloodList(Topology topo, Side at, Side from) {
+    static void awaitFloodList(Topology topo, Side at, Side from)
+    {
         Wait.until(ROUTE_TIMEOUT, () -> at.kernel().floodList(), List.of(from.ip())::equals,
-                at.ns() + " flood list = [" + from.ip() + "] from its type-3 route");
+            at.ns() + " flood list = [" + from.ip() + "] from its type-3 route");
         BridgeFdbEntry flood = at.kernel().fdb().stream().filter(BridgeFdbEntry::isFloodEntry).findFirst().orElseThrow();
         assertTrue(flood.flags().contains("self"), flood + "\n" + diagnostics(topo, at, from));
     }
 
-    static String diagnostics(Topology topo, Side a, Side b) {
+    static String diagnostics(Topology topo, Side a, Side b)
+    {
         return a.frr().diagnostics() + b.frr().diagnostics() + topo.diagnostics();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,22 +23,26 @@ import org.junit.jupiter.api.Timeout;
  * </pre>
  */
 @Timeout(60)
-class KernelBaselineTest {
+class KernelBaselineTest
+{
 
     static final int VNI = 100;
     static final String VTEP1_IP = "192.0.2.1";
     static final String VTEP2_IP = "192.0.2.2";
 
     @BeforeAll
-    static void requirements() {
+    static void requirements()
+    {
         Requirements.requireTopology("ping", "tshark", "iperf3");
     }
 
     /** The two-VTEP topology; {@code learning} switches the kernel's data-plane learning on the vxlan devices. */
-    record Baseline(Host h1, Host h2, KernelVtep vtep1, KernelVtep vtep2) {
+    record Baseline(Host h1, Host h2, KernelVtep vtep1, KernelVtep vtep2)
+    {
     }
 
-    static Baseline build(Topology topo, boolean learning) {
+    static Baseline build(Topology topo, boolean learning)
+    {
         Netns ns1 = topo.namespace("vtep1");
         Netns ns2 = topo.namespace("vtep2");
         topo.link(ns1, "under0", ns2, "under0");
@@ -55,8 +60,10 @@ class KernelBaselineTest {
     }
 
     @Test
-    void pingCrossesTheOverlayAndBothVtepsLearnTheRemoteHost() {
-        try (Topology topo = Topology.create()) {
+    void pingCrossesTheOverlayAndBothVtepsLearnTheRemoteHost()
+    {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, true);
             assertEquals(List.of(VTEP2_IP), b.vtep1().floodList(), "vtep1 flood list");
             Tshark underlay = topo.capture(b.vtep1().netns(), "under0", "udp port 4789");
@@ -71,28 +78,29 @@ class KernelBaselineTest {
             assertEquals(Optional.of(b.h1().mac()), b.h2().arpEntry(b.h1().ip()), "h2 resolved h1 by ARP: " + b.h2().arp());
 
             Wait.until(Duration.ofSeconds(5), () -> b.vtep1().remoteVtepOf(b.h2().mac()), Optional.of(VTEP2_IP)::equals,
-                    "vtep1 FDB: h2's MAC " + b.h2().mac() + " behind " + VTEP2_IP);
+                "vtep1 FDB: h2's MAC " + b.h2().mac() + " behind " + VTEP2_IP);
             Wait.until(Duration.ofSeconds(5), () -> b.vtep2().remoteVtepOf(b.h1().mac()), Optional.of(VTEP1_IP)::equals,
-                    "vtep2 FDB: h1's MAC " + b.h1().mac() + " behind " + VTEP1_IP);
+                "vtep2 FDB: h1's MAC " + b.h1().mac() + " behind " + VTEP1_IP);
             BridgeFdbEntry learned = b.vtep1().remoteEntries().stream().filter(e -> e.mac().equals(b.h2().mac())).findFirst().orElseThrow();
             assertTrue(learned.isLearned() && learned.flags().contains("self"), "learned, on the vxlan device: " + learned);
 
             List<VxlanRecord> packets = underlay.vxlan();
             assertFalse(packets.isEmpty(), "VXLAN packets on the underlay");
-            for (VxlanRecord p : packets) {
+            for (VxlanRecord p : packets)
+            {
                 assertEquals(VNI, p.vni(), p.toString());
                 assertEquals(4789, p.udpDstPort(), p.toString());
                 assertTrue(p.vniValid(), "I flag set: " + p);
                 assertTrue(p.udpSrcPort() > 0, p.toString());
             }
             // The ARP request is flooded head-end to the flood list: one copy to vtep2.
-            assertTrue(packets.stream().anyMatch(p -> p.innerHas("arp") && "ff:ff:ff:ff:ff:ff".equals(p.innerDstMac())
-                    && p.outerSrcIp().equals(VTEP1_IP) && p.outerDstIp().equals(VTEP2_IP) && p.innerSrcMac().equals(b.h1().mac())),
-                    "flooded ARP request from h1 in " + packets);
-            long requests = packets.stream().filter(p -> p.innerHas("icmp") && p.innerSrcMac().equals(b.h1().mac())
-                    && p.innerDstMac().equals(b.h2().mac()) && p.outerSrcIp().equals(VTEP1_IP)).count();
-            long replies = packets.stream().filter(p -> p.innerHas("icmp") && p.innerSrcMac().equals(b.h2().mac())
-                    && p.innerDstMac().equals(b.h1().mac()) && p.outerSrcIp().equals(VTEP2_IP)).count();
+            assertTrue(packets.stream().anyMatch(p -> p.innerHas("arp") && "ff:ff:ff:ff:ff:ff".equals(p.innerDstMac()) && p.outerSrcIp().equals(
+                VTEP1_IP) && p.outerDstIp().equals(VTEP2_IP) && p.innerSrcMac().equals(b.h1().mac())),
+                "flooded ARP request from h1 in " + packets);
+            long requests = packets.stream().filter(p -> p.innerHas("icmp") && p.innerSrcMac().equals(b.h1().mac()) && p.innerDstMac().equals(b.h2()
+                .mac()) && p.outerSrcIp().equals(VTEP1_IP)).count();
+            long replies = packets.stream().filter(p -> p.innerHas("icmp") && p.innerSrcMac().equals(b.h2().mac()) && p.innerDstMac().equals(b.h1()
+                .mac()) && p.outerSrcIp().equals(VTEP2_IP)).count();
             assertEquals(3, requests, "echo requests h1 -> h2 encapsulated by vtep1: " + packets);
             assertEquals(3, replies, "echo replies h2 -> h1 encapsulated by vtep2: " + packets);
             assertTrue(packets.stream().allMatch(p -> p.innerEthertype() == 0x0800 || p.innerEthertype() == 0x0806), packets.toString());
@@ -100,8 +108,10 @@ class KernelBaselineTest {
     }
 
     @Test
-    void withoutLearningTheVxlanDeviceKeepsOnlyTheFloodList() {
-        try (Topology topo = Topology.create()) {
+    void withoutLearningTheVxlanDeviceKeepsOnlyTheFloodList()
+    {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, false);
 
             assertTrue(b.h1().ping(b.h2().ip(), 3).allReceived());
@@ -111,20 +121,22 @@ class KernelBaselineTest {
             assertEquals(List.of(VTEP2_IP), b.vtep1().floodList());
             // The bridge above still learns h2's MAC on its vxlan port (master br0, no dst).
             assertTrue(b.vtep1().fdb().stream().anyMatch(e -> e.mac().equals(b.h2().mac()) && "br0".equals(e.master())),
-                    "bridge learned h2 on the vxlan port: " + b.vtep1().fdb());
+                "bridge learned h2 on the vxlan port: " + b.vtep1().fdb());
 
             b.vtep1().learning(true);
             b.vtep2().learning(true);
             b.h1().flushArp();
             assertTrue(b.h1().ping(b.h2().ip(), 2).allReceived());
             Wait.until(Duration.ofSeconds(5), () -> b.vtep1().remoteVtepOf(b.h2().mac()), Optional.of(VTEP2_IP)::equals,
-                    "vtep1 learns h2 once learning is switched on");
+                "vtep1 learns h2 once learning is switched on");
         }
     }
 
     @Test
-    void staticEntrySendsUnicastStraightToItsVtep() {
-        try (Topology topo = Topology.create()) {
+    void staticEntrySendsUnicastStraightToItsVtep()
+    {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, false);
             b.vtep1().addStaticEntry(b.h2().mac(), VTEP2_IP);
             b.vtep2().addStaticEntry(b.h1().mac(), VTEP1_IP);
@@ -139,8 +151,10 @@ class KernelBaselineTest {
     }
 
     @Test
-    void iperf3TcpAcrossTheOverlay() {
-        try (Topology topo = Topology.create()) {
+    void iperf3TcpAcrossTheOverlay()
+    {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, true);
             b.h2().iperf3Server();
 
@@ -154,8 +168,10 @@ class KernelBaselineTest {
     }
 
     @Test
-    void iperf3UdpAcrossTheOverlay() {
-        try (Topology topo = Topology.create()) {
+    void iperf3UdpAcrossTheOverlay()
+    {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, true);
             b.h2().iperf3Server();
 
@@ -171,20 +187,23 @@ class KernelBaselineTest {
     }
 
     @Test
-    void taggedFrameFromScapyCrossesKernelVtepWithItsTag() {
+    void taggedFrameFromScapyCrossesKernelVtepWithItsTag()
+    {
         Requirements.requireScapy();
-        try (Topology topo = Topology.create()) {
+        try (Topology topo = Topology.create())
+        {
             Baseline b = build(topo, false);
             Tshark underlay = topo.capture(b.vtep1().netns(), "under0", "udp port 4789");
             Tshark atH2 = topo.capture(b.h2().netns(), "eth0", "vlan");
 
             // Linux here has no 802.1Q devices: the tagged frame is built by hand.
-            b.h1().sendScapyFrame("Ether(src='" + b.h1().mac() + "', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=10)"
-                    + "/ARP(hwsrc='" + b.h1().mac() + "', psrc='10.0.0.1', pdst='10.0.0.2')", 2);
+            b.h1().sendScapyFrame("Ether(src='" + b.h1().mac() + "', dst='ff:ff:ff:ff:ff:ff')/Dot1Q(vlan=10)" + "/ARP(hwsrc='" + b.h1().mac() +
+                "', psrc='10.0.0.1', pdst='10.0.0.2')", 2);
 
             List<VxlanRecord> encapsulated = underlay.vxlan();
             assertEquals(2, encapsulated.size(), encapsulated.toString());
-            for (VxlanRecord p : encapsulated) {
+            for (VxlanRecord p : encapsulated)
+            {
                 assertEquals(10, p.innerVlanId(), "the tag travels inside the VXLAN packet: " + p);
                 assertEquals(0x8100, p.innerEthertype(), p.toString());
                 assertTrue(p.innerHas("arp"), p.toString());
@@ -197,16 +216,18 @@ class KernelBaselineTest {
     }
 
     @Test
-    void rawFrameBytesAreSentAsGiven() {
+    void rawFrameBytesAreSentAsGiven()
+    {
         Requirements.requireScapy();
-        try (Topology topo = Topology.create()) {
+        try (Topology topo = Topology.create())
+        {
             Netns a = topo.namespace("a");
             Netns z = topo.namespace("z");
             topo.link(a, "eth0", z, "eth0");
             Host host = new Host(a, "eth0", "10.9.0.1/24");
             Tshark cap = topo.capture(z, "eth0", null);
             byte[] frame = java.util.HexFormat.of().parseHex(
-                    "02000000000b" + "02000000000a" + "8100" + "0064" + "88b5" + "00".repeat(46));
+                "02000000000b" + "02000000000a" + "8100" + "0064" + "88b5" + "00".repeat(46));
 
             host.sendRawFrame("eth0", frame, 3);
 
@@ -220,8 +241,10 @@ class KernelBaselineTest {
     }
 
     @Test
-    void multicastModeFloodsToTheGroup() {
-        try (Topology topo = Topology.create()) {
+    void multicastModeFloodsToTheGroup()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns ns1 = topo.namespace("vtep1");
             Netns ns2 = topo.namespace("vtep2");
             topo.link(ns1, "under0", ns2, "under0");
@@ -239,16 +262,18 @@ class KernelBaselineTest {
 
             List<VxlanRecord> packets = underlay.vxlan();
             assertTrue(packets.stream().anyMatch(p -> p.innerHas("arp") && p.outerDstIp().equals("239.1.1.100")),
-                    "broadcast goes to the multicast group: " + packets);
+                "broadcast goes to the multicast group: " + packets);
             assertTrue(packets.stream().anyMatch(p -> p.innerHas("icmp") && p.outerDstIp().equals(VTEP2_IP)),
-                    "unicast goes to the learned VTEP: " + packets);
+                "unicast goes to the learned VTEP: " + packets);
             assertEquals(Optional.of(VTEP2_IP), vtep1.remoteVtepOf(h2.mac()));
         }
     }
 
     @Test
-    void ipv6Underlay() {
-        try (Topology topo = Topology.create()) {
+    void ipv6Underlay()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns ns1 = topo.namespaceWithIpv6("vtep1");
             Netns ns2 = topo.namespaceWithIpv6("vtep2");
             topo.link(ns1, "under0", ns2, "under0");
@@ -267,8 +292,8 @@ class KernelBaselineTest {
             assertTrue(h1.ping(h2.ip(), 3).allReceived());
 
             List<VxlanRecord> packets = underlay.vxlan();
-            assertTrue(packets.stream().anyMatch(p -> p.innerHas("icmp") && p.outerSrcIp().equals("2001:db8::1")
-                    && p.outerDstIp().equals("2001:db8::2") && p.vni() == VNI), packets.toString());
+            assertTrue(packets.stream().anyMatch(p -> p.innerHas("icmp") && p.outerSrcIp().equals("2001:db8::1") && p.outerDstIp().equals(
+                "2001:db8::2") && p.vni() == VNI), packets.toString());
         }
     }
 }

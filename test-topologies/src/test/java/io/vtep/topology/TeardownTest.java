@@ -9,32 +9,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** What {@link Topology#close()} promises: nothing with the prefix survives, whatever the test did. */
 @Timeout(60)
-class TeardownTest {
+class TeardownTest
+{
 
     @BeforeAll
-    static void requirements() {
+    static void requirements()
+    {
         Requirements.requireTopology();
     }
 
-    private static List<String> namespacesWith(String prefix) {
+    private static List<String> namespacesWith(String prefix)
+    {
         return Topology.listNamespaces().stream().filter(n -> n.startsWith(prefix + "-")).toList();
     }
 
     @Test
-    void everythingIsGoneAfterCloseEvenWhenTheBodyThrew() {
+    void everythingIsGoneAfterCloseEvenWhenTheBodyThrew()
+    {
         String[] prefix = new String[1];
         ManagedProcess[] spawned = new ManagedProcess[1];
         long[] strayPid = new long[1];
         Path[] workDir = new Path[1];
 
-        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> {
-            try (Topology topo = Topology.create()) {
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () ->
+        {
+            try (Topology topo = Topology.create())
+            {
                 prefix[0] = topo.prefix();
                 workDir[0] = topo.workDir();
                 Netns a = topo.namespace("a");
@@ -45,7 +52,7 @@ class TeardownTest {
                 // A process the topology does not know about: it would keep the namespace's
                 // devices alive after `ip netns del` if teardown did not kill it.
                 strayPid[0] = Long.parseLong(b.execOk("sh", "-c", "setsid sleep 600 >/dev/null 2>&1 < /dev/null & echo $!")
-                        .stdout().strip());
+                    .stdout().strip());
                 assertTrue(ProcessHandle.of(strayPid[0]).isPresent(), "stray process runs");
                 assertEquals(2, namespacesWith(topo.prefix()).size());
                 throw new IllegalStateException("the test body failed halfway");
@@ -56,12 +63,13 @@ class TeardownTest {
         assertEquals(List.of(), namespacesWith(prefix[0]), "namespaces left with prefix " + prefix[0]);
         assertFalse(spawned[0].isAlive(), "spawned process stopped");
         assertFalse(ProcessHandle.of(strayPid[0]).map(ProcessHandle::isAlive).orElse(false),
-                "process started inside the namespace behind the topology's back is killed");
+            "process started inside the namespace behind the topology's back is killed");
         assertFalse(Files.exists(workDir[0]), "work directory removed");
     }
 
     @Test
-    void closeIsIdempotentAndTheTopologyRefusesWorkAfterIt() {
+    void closeIsIdempotentAndTheTopologyRefusesWorkAfterIt()
+    {
         Topology topo = Topology.create();
         topo.namespace("x");
         topo.close();
@@ -73,11 +81,13 @@ class TeardownTest {
 
     /** The demo's way: its own prefix, refused when taken; release() leaves it all running, close() is then a no-op. */
     @Test
-    void aNamedTopologyReleasedKeepsItsNamespacesProcessesAndFiles() {
+    void aNamedTopologyReleasedKeepsItsNamespacesProcessesAndFiles()
+    {
         String prefix = "vtrel" + ProcessHandle.current().pid();
         Topology topo = Topology.named(prefix);
         ManagedProcess sleeper = null;
-        try {
+        try
+        {
             assertEquals(prefix, topo.prefix());
             Netns a = topo.namespace("a");
             sleeper = a.spawn("sleep", "600");
@@ -91,8 +101,11 @@ class TeardownTest {
             assertTrue(sleeper.isAlive(), "so does the process in it");
             assertTrue(Files.isDirectory(topo.workDir()), "and the work dir");
             assertThrows(IllegalStateException.class, () -> topo.namespace("b"));
-        } finally {
-            if (sleeper != null) {
+        }
+        finally
+        {
+            if (sleeper != null)
+            {
                 sleeper.stop();
             }
             Commands.run(Duration.ofSeconds(10), List.of("ip", "netns", "del", prefix + "-a"));
@@ -101,9 +114,11 @@ class TeardownTest {
     }
 
     @Test
-    void namespacesMadeOutsideTheBookkeepingButWithThePrefixAreDeletedToo() {
+    void namespacesMadeOutsideTheBookkeepingButWithThePrefixAreDeletedToo()
+    {
         String prefix;
-        try (Topology topo = Topology.create()) {
+        try (Topology topo = Topology.create())
+        {
             prefix = topo.prefix();
             Commands.runOk("ip", "netns", "add", prefix + "-stray");
         }
@@ -111,8 +126,10 @@ class TeardownTest {
     }
 
     @Test
-    void prefixesAreUniqueAndInterfaceNamesFit() {
-        try (Topology t1 = Topology.create(); Topology t2 = Topology.create()) {
+    void prefixesAreUniqueAndInterfaceNamesFit()
+    {
+        try (Topology t1 = Topology.create(); Topology t2 = Topology.create())
+        {
             assertTrue(t1.prefix().matches("vt[a-z0-9]{5}"), t1.prefix());
             assertFalse(t1.prefix().equals(t2.prefix()));
             Netns a = t1.namespace("a");
@@ -122,8 +139,10 @@ class TeardownTest {
     }
 
     @Test
-    void namespacesStartWithLoopbackUpAndIpv6Off() {
-        try (Topology topo = Topology.create()) {
+    void namespacesStartWithLoopbackUpAndIpv6Off()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns plain = topo.namespace("plain");
             Netns dual = topo.namespaceWithIpv6("dual");
             assertEquals("1", plain.execOk("sysctl", "-n", "net.ipv6.conf.all.disable_ipv6").stdout().strip());
@@ -136,13 +155,15 @@ class TeardownTest {
             assertThrows(IllegalStateException.class, () -> plain.addAddress("eth0", "2001:db8::1/64"));
             dual.addAddress("eth0", "2001:db8::1/64");
             Wait.until(Duration.ofSeconds(5), () -> !dual.ip("addr", "show", "dev", "eth0").stdout().contains("tentative"),
-                    "no DAD in an IPv6 namespace");
+                "no DAD in an IPv6 namespace");
         }
     }
 
     @Test
-    void failedCommandsSayWhatFailed() {
-        try (Topology topo = Topology.create()) {
+    void failedCommandsSayWhatFailed()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns a = topo.namespace("a");
             CommandFailedException e = assertThrows(CommandFailedException.class, () -> a.up("nosuchif"));
             assertTrue(e.getMessage().contains("ip -n " + a.name() + " link set dev nosuchif up"), e.getMessage());

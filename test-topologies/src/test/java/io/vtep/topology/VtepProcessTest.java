@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,49 +23,58 @@ import org.junit.jupiter.api.io.TempDir;
  * repository root), so the library's part is tested whatever state the appliance is in.
  */
 @Timeout(60)
-class VtepProcessTest {
+class VtepProcessTest
+{
 
     @TempDir
     Path fakeRepo;
     private String savedRoot;
 
     @BeforeAll
-    static void requirements() {
+    static void requirements()
+    {
         Requirements.requireTopology();
     }
 
     @BeforeEach
-    void fakeLauncher() throws IOException {
+    void fakeLauncher() throws IOException
+    {
         Path bin = Files.createDirectories(fakeRepo.resolve("bin"));
         Path launcher = bin.resolve("vtep");
         // Prints its namespace and config, announces readiness, exits 0 on SIGTERM; exits 2 on a "bad" config.
         Files.writeString(launcher, """
-                #!/bin/sh
-                [ "$1" = run ] && [ "$2" = --config ] || { echo "usage: vtep run --config FILE" >&2; exit 64; }
-                if grep -q bad "$3"; then echo "config error: vnis[0].vni: out of range" >&2; exit 2; fi
-                echo "netns: $(ip netns identify $$)"
-                echo "config: $(tr '\\n' ' ' < "$3")"
-                trap 'echo "vtep stopping"; exit 0' TERM
-                echo "vtep started"
-                while :; do sleep 0.05; done
-                """);
+            #!/bin/sh
+            [ "$1" = run ] && [ "$2" = --config ] || { echo "usage: vtep run --config FILE" >&2; exit 64; }
+            if grep -q bad "$3"; then echo "config error: vnis[0].vni: out of range" >&2; exit 2; fi
+            echo "netns: $(ip netns identify $$)"
+            echo "config: $(tr '\\n' ' ' < "$3")"
+            trap 'echo "vtep stopping"; exit 0' TERM
+            echo "vtep started"
+            while :; do sleep 0.05; done
+            """);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         savedRoot = System.getProperty(VtepProcess.REPO_ROOT_PROPERTY);
         System.setProperty(VtepProcess.REPO_ROOT_PROPERTY, fakeRepo.toString());
     }
 
     @AfterEach
-    void restore() {
-        if (savedRoot == null) {
+    void restore()
+    {
+        if (savedRoot == null)
+        {
             System.clearProperty(VtepProcess.REPO_ROOT_PROPERTY);
-        } else {
+        }
+        else
+        {
             System.setProperty(VtepProcess.REPO_ROOT_PROPERTY, savedRoot);
         }
     }
 
     @Test
-    void startsInTheNamespaceWithItsConfigAndStopsWithSigterm() {
-        try (Topology topo = Topology.create()) {
+    void startsInTheNamespaceWithItsConfigAndStopsWithSigterm()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns ns = topo.namespace("gw");
             VtepProcess vtep = topo.startVtep(ns, "vtep:\n  local-ip: 192.0.2.1\n");
 
@@ -80,8 +90,10 @@ class VtepProcessTest {
     }
 
     @Test
-    void aVtepThatExitsEarlyFailsReadinessWithItsOutput() {
-        try (Topology topo = Topology.create()) {
+    void aVtepThatExitsEarlyFailsReadinessWithItsOutput()
+    {
+        try (Topology topo = Topology.create())
+        {
             Netns ns = topo.namespace("gw");
             AssertionError e = assertThrows(AssertionError.class, () -> topo.startVtep(ns, "bad: true\n"));
             assertTrue(e.getMessage().contains("exited with 2"), e.getMessage());
@@ -93,9 +105,11 @@ class VtepProcessTest {
     }
 
     @Test
-    void aVtepLeftRunningIsStoppedAtTeardown() {
+    void aVtepLeftRunningIsStoppedAtTeardown()
+    {
         VtepProcess vtep;
-        try (Topology topo = Topology.create()) {
+        try (Topology topo = Topology.create())
+        {
             vtep = topo.startVtep(topo.namespace("gw"), "vtep: {}\n");
         }
         assertFalse(vtep.isAlive());
@@ -103,7 +117,8 @@ class VtepProcessTest {
     }
 
     @Test
-    void repositoryRootIsFoundFromTheModuleDirectory() {
+    void repositoryRootIsFoundFromTheModuleDirectory()
+    {
         System.clearProperty(VtepProcess.REPO_ROOT_PROPERTY);
         Path root = VtepProcess.repositoryRoot();
         assertTrue(Files.isDirectory(root.resolve("test-topologies")), root.toString());

@@ -1,8 +1,9 @@
 package io.vtep.evpn.codec;
 
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.util.Objects;
 
 /**
  * A capability advertised in OPEN (RFC 5492 §4): code, length, value. The ones a vtep session

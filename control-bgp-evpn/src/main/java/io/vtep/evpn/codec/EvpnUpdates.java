@@ -1,5 +1,12 @@
 package io.vtep.evpn.codec;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
 import io.vtep.evpn.codec.attr.AsPath;
 import io.vtep.evpn.codec.attr.AttributeFlags;
 import io.vtep.evpn.codec.attr.ExtendedCommunities;
@@ -10,17 +17,11 @@ import io.vtep.evpn.codec.attr.MpUnreachNlri;
 import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.OptionalLong;
 
 /**
  * Builds the EVPN UPDATEs a VTEP advertises, the way FRR 8.4 writes them (checked against

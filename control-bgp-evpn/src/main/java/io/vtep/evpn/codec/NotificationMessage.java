@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * NOTIFICATION (RFC 4271 §4.5): error code, subcode, data; the session closes after it.

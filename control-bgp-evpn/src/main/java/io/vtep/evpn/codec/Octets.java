@@ -1,8 +1,9 @@
 package io.vtep.evpn.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.HexFormat;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * An immutable run of octets with value semantics: what the codec keeps for anything it does not

@@ -1,12 +1,13 @@
 package io.vtep.evpn.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * OPEN (RFC 4271 §4.2) with capabilities in optional parameters (RFC 5492) and, when they do not
@@ -227,8 +228,8 @@ public record OpenMessage(
      */
     public boolean supports(final AddressFamily family)
     {
-        return capabilities().stream().anyMatch(capability ->
-            capability instanceof Capability.Multiprotocol multiprotocol && multiprotocol.family().equals(family));
+        return capabilities().stream().anyMatch(capability -> capability instanceof Capability.Multiprotocol multiprotocol && multiprotocol.family()
+            .equals(family));
     }
 
     @Override

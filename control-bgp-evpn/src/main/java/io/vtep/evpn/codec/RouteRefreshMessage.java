@@ -1,7 +1,8 @@
 package io.vtep.evpn.codec;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Objects;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * ROUTE-REFRESH (RFC 2918 §3, RFC 7313 §3): ask the peer to resend its Adj-RIB-Out for one
@@ -69,7 +70,7 @@ public record RouteRefreshMessage(int afi, int subtype, int safi, Octets orfEntr
         {
             throw new BgpDecodeException(ErrorCode.ROUTE_REFRESH_MESSAGE_ERROR.code(), ErrorSubcode.INVALID_MESSAGE_LENGTH.subcode(),
                 wholeMessage, "ROUTE-REFRESH subtype " + subtype + " length " + (length + BgpCodec.HEADER_LENGTH) +
-                ", expected 23", length + BgpCodec.HEADER_LENGTH, LENGTH, LENGTH);
+                    ", expected 23", length + BgpCodec.HEADER_LENGTH, LENGTH, LENGTH);
         }
         return new RouteRefreshMessage(afi, subtype, safi, Octets.read(body, body.readableBytes()));
     }

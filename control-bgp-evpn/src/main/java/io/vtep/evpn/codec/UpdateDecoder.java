@@ -1,5 +1,8 @@
 package io.vtep.evpn.codec;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.attr.AttributeFlags;
 import io.vtep.evpn.codec.attr.AttributeType;
@@ -8,8 +11,6 @@ import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PathAttributes;
 import io.vtep.evpn.codec.attr.UnknownAttribute;
 import io.vtep.evpn.codec.nlri.Ipv4Prefix;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Decodes an UPDATE body the RFC 7606 way: framing errors that leave the routes unlocatable reset
@@ -30,7 +31,7 @@ final class UpdateDecoder
             // RFC 4271 §6.3, unchanged by RFC 7606 §3: the rest of the message cannot be located.
             throw new BgpDecodeException(ErrorCode.UPDATE_MESSAGE_ERROR.code(), ErrorSubcode.MALFORMED_ATTRIBUTE_LIST.subcode(),
                 Octets.EMPTY, "Withdrawn Routes Length " + withdrawnLength + " leaves no room for the Total Path Attribute " +
-                "Length: " + body.readableBytes() + " octets follow it", withdrawnLength, 0, Math.max(0, body.readableBytes() - 2));
+                    "Length: " + body.readableBytes() + " octets follow it", withdrawnLength, 0, Math.max(0, body.readableBytes() - 2));
         }
         final List<Ipv4Prefix> withdrawn = readPrefixes(body.readSlice(withdrawnLength), "Withdrawn Routes");
         final int attributesLength = body.readUnsignedShort();
@@ -38,7 +39,7 @@ final class UpdateDecoder
         {
             throw new BgpDecodeException(ErrorCode.UPDATE_MESSAGE_ERROR.code(), ErrorSubcode.MALFORMED_ATTRIBUTE_LIST.subcode(),
                 Octets.EMPTY, "Total Path Attribute Length " + attributesLength + " exceeds the " + body.readableBytes() +
-                " octets left in the message", attributesLength, 0, body.readableBytes());
+                    " octets left in the message", attributesLength, 0, body.readableBytes());
         }
         final List<PathAttribute> attributes = decodeAttributes(body.readSlice(attributesLength), context);
         final List<Ipv4Prefix> nlri = readPrefixes(body, "NLRI");

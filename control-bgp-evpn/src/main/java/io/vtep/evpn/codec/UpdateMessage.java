@@ -1,5 +1,11 @@
 package io.vtep.evpn.codec;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.attr.AttributeType;
 import io.vtep.evpn.codec.attr.MalformedAttribute;
@@ -9,11 +15,6 @@ import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PathAttributes;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.Ipv4Prefix;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 
 /**
  * UPDATE (RFC 4271 §4.3): withdrawn IPv4 routes, path attributes, IPv4 NLRI. EVPN routes travel

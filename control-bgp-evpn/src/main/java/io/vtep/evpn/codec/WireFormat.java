@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.encap.VtepAddress;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.encap.VtepAddress;
 
 /** Small helpers shared by the codec: addresses and unsigned fields. Never resolves names. */
 public final class WireFormat

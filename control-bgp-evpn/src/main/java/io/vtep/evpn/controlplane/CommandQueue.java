@@ -147,7 +147,7 @@ final class CommandQueue
      */
     void takeIdleWaiters()
     {
-        for (CompletableFuture<Void> waiter; (waiter = idleWaiters.poll()) != null; )
+        for (CompletableFuture<Void> waiter; (waiter = idleWaiters.poll()) != null;)
         {
             waitingForIdle.add(waiter);
         }

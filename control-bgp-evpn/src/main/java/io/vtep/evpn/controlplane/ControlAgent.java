@@ -2,6 +2,7 @@ package io.vtep.evpn.controlplane;
 
 import java.util.Collection;
 import java.util.function.Consumer;
+
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentTerminationException;
 
@@ -17,7 +18,8 @@ final class ControlAgent implements Agent
     private static final System.Logger LOG = System.getLogger(ControlAgent.class.getName());
     /** Events and commands per round at most, so that the UPDATEs built meanwhile go out. */
     static final int DRAIN_LIMIT = 4096;
-    private static final FdbEventQueue.LocalEntryHandler DISCARD = (vni, mac, oldEntry, newEntry) -> { };
+    private static final FdbEventQueue.LocalEntryHandler DISCARD = (vni, mac, oldEntry, newEntry) ->
+    {};
 
     private final FdbEventQueue fdbEvents;
     private final CommandQueue commands;
@@ -81,7 +83,7 @@ final class ControlAgent implements Agent
             {
                 fdbEvents.consumerBusy();
             }
-            for (Runnable command; work < DRAIN_LIMIT && (command = commands.poll()) != null; )
+            for (Runnable command; work < DRAIN_LIMIT && (command = commands.poll()) != null;)
             {
                 command.run();
                 work++;

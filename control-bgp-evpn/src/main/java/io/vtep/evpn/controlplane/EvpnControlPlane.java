@@ -1,5 +1,18 @@
 package io.vtep.evpn.controlplane;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.SleepingIdleStrategy;
+
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
@@ -12,17 +25,6 @@ import io.vtep.evpn.session.RouteRefreshListener;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.Origin;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.AgentTerminationException;
-import org.agrona.concurrent.SleepingIdleStrategy;
 
 /**
  * The EVPN control plane of the VTEP, and its entry point: the RIB (Adj-RIB-In, Loc-RIB, Adj-RIB-Out
@@ -427,7 +429,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         try
         {
             fdb.removeListener(fdbEvents);
-            for (Runnable command; (command = commands.poll()) != null; )
+            for (Runnable command; (command = commands.poll()) != null;)
             {
                 if (command instanceof UpdateCommand update)
                 {

@@ -1,10 +1,11 @@
 package io.vtep.evpn.controlplane;
 
-import io.vtep.encap.VtepAddress;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+
+import io.vtep.encap.VtepAddress;
 
 /**
  * The EVPN control plane's settings.

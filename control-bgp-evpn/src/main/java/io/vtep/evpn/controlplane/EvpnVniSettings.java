@@ -1,8 +1,9 @@
 package io.vtep.evpn.controlplane;
 
+import java.util.List;
+
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.util.List;
 
 /**
  * EVPN settings of one local VNI (one EVI in VLAN-based service, RFC 8365 §5.1.2).

@@ -1,10 +1,11 @@
 package io.vtep.evpn.controlplane;
 
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbListener;
 import io.vtep.fdb.RecordQueue;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
 
 /**
  * The FDB listener of the EVPN control plane, a {@link RecordQueue}. It runs under the FDB write

@@ -1,10 +1,11 @@
 package io.vtep.evpn.controlplane;
 
+import java.net.InetAddress;
+
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.RateLimitedLog;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.RemoteVtep;
-import java.net.InetAddress;
 
 /**
  * Type-3 import (RFC 7432 §11, RFC 8365 §5.1.3): a remote VTEP is in a VNI's flood list while any

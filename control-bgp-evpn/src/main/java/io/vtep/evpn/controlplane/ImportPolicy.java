@@ -1,5 +1,10 @@
 package io.vtep.evpn.controlplane;
 
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.attr.AsPath;
@@ -9,10 +14,6 @@ import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.session.BgpPeer;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 
 /**
  * Which received routes are imported, and into which local VNIs (RFC 7432 §9.2, §10, §11; RFC 8365

@@ -1,17 +1,18 @@
 package io.vtep.evpn.controlplane;
 
-import io.vtep.evpn.codec.EvpnUpdates;
-import io.vtep.evpn.codec.nlri.EvpnRoute;
-import io.vtep.evpn.codec.nlri.EvpnRouteKey;
-import io.vtep.evpn.rib.EvpnPath;
-import io.vtep.evpn.rib.UpdatePacker;
-import io.vtep.evpn.session.BgpPeer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.vtep.evpn.codec.EvpnUpdates;
+import io.vtep.evpn.codec.nlri.EvpnRoute;
+import io.vtep.evpn.codec.nlri.EvpnRouteKey;
+import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.evpn.rib.UpdatePacker;
+import io.vtep.evpn.session.BgpPeer;
 
 /**
  * Export: the routes we originate (type 3 per VNI, type 2 per local MAC and MAC+IP), what changed

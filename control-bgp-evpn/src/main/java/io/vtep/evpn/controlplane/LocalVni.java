@@ -1,10 +1,5 @@
 package io.vtep.evpn.controlplane;
 
-import io.vtep.evpn.codec.EvpnUpdates;
-import io.vtep.evpn.codec.attr.ExtendedCommunity;
-import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import io.vtep.evpn.rib.EvpnPath;
-import io.vtep.fdb.RemoteVtep;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.HashMap;
@@ -12,7 +7,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
 import org.agrona.collections.Long2ObjectHashMap;
+
+import io.vtep.evpn.codec.EvpnUpdates;
+import io.vtep.evpn.codec.attr.ExtendedCommunity;
+import io.vtep.evpn.codec.nlri.RouteDistinguisher;
+import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.fdb.RemoteVtep;
 
 /**
  * One local VNI's EVPN state, owned by the control thread: its resolved RD and route targets, the

@@ -1,7 +1,8 @@
 package io.vtep.evpn.controlplane;
 
-import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import java.net.InetAddress;
+
+import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 
 /**
  * Told of every received MAC/IP Advertisement route with an IP that becomes or stops being the best

@@ -1,5 +1,14 @@
 package io.vtep.evpn.controlplane;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.RateLimitedLog;
@@ -12,14 +21,6 @@ import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.Origin;
 import io.vtep.fdb.RemoteVtep;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Where each MAC of the local VNIs is (RFC 7432 §9–§10, §15), and carrying it out: the local FDB
@@ -190,7 +191,7 @@ final class MacLocations
     int releaseExpired()
     {
         int released = 0;
-        for (Frozen head; (head = frozen.peek()) != null; )
+        for (Frozen head; (head = frozen.peek()) != null;)
         {
             final MacMobility mobility = head.state.mobility;
             if (mobility.state().frozen() && mobility.frozenAtNanos() == head.atNanos && !mobility.freezeExpired())

@@ -1,15 +1,16 @@
 package io.vtep.evpn.controlplane;
 
-import io.vtep.evpn.mobility.Advertisement;
-import io.vtep.evpn.mobility.MacMobility;
-import io.vtep.evpn.rib.BestPath;
-import io.vtep.evpn.rib.EvpnPath;
-import io.vtep.fdb.RemoteVtep;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+
+import io.vtep.evpn.mobility.Advertisement;
+import io.vtep.evpn.mobility.MacMobility;
+import io.vtep.evpn.rib.BestPath;
+import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.fdb.RemoteVtep;
 
 /**
  * What the control plane knows of one MAC of a local VNI: the imported best paths that name it

@@ -76,7 +76,7 @@ final class PendingNeighbors
     private void expire()
     {
         final long now = clock.nanoTime();
-        for (final Iterator<Held> it = held.values().iterator(); it.hasNext(); )
+        for (final Iterator<Held> it = held.values().iterator(); it.hasNext();)
         {
             if (now - it.next().sinceNanos() <= HOLD_NANOS)
             {

@@ -1,5 +1,9 @@
 package io.vtep.evpn.controlplane;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.EvpnRouteKey;
@@ -8,9 +12,6 @@ import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.LocRib;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.MaximumPrefix;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Import: each neighbor's UPDATEs into its Adj-RIB-In, the Loc-RIB's best path per route

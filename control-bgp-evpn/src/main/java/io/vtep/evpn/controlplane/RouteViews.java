@@ -1,5 +1,8 @@
 package io.vtep.evpn.controlplane;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.vtep.encap.MacAddress;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
@@ -7,8 +10,6 @@ import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.rib.LocRib;
-import java.util.ArrayList;
-import java.util.List;
 
 /** The RIB as the API and CLI show it ({@link EvpnRouteView}); built on the control thread. */
 final class RouteViews

@@ -2,6 +2,7 @@ package io.vtep.evpn.mobility;
 
 import java.time.Duration;
 import java.util.Objects;
+
 import org.agrona.concurrent.NanoClock;
 
 /**

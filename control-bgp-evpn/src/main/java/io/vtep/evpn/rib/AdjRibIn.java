@@ -1,10 +1,11 @@
 package io.vtep.evpn.rib;
 
-import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 
 /**
  * The routes one neighbor advertised and has not withdrawn (RFC 4271 §3.2 Adj-RIB-In), each

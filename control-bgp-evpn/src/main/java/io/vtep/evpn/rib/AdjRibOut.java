@@ -1,10 +1,11 @@
 package io.vtep.evpn.rib;
 
-import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 
 /**
  * What was advertised to one neighbor and not withdrawn (RFC 4271 §3.2 Adj-RIB-Out). A VTEP is an

@@ -1,10 +1,11 @@
 package io.vtep.evpn.rib;
 
-import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
-import io.vtep.evpn.mobility.MobilityOrder;
 import java.net.InetAddress;
 import java.util.Comparator;
 import java.util.List;
+
+import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.mobility.MobilityOrder;
 
 /**
  * The EVPN best-path order: MAC mobility first for MAC/IP routes (RFC 7432 §15.2), then the BGP

@@ -1,5 +1,9 @@
 package io.vtep.evpn.rib;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.attr.AsPath;
@@ -17,9 +21,6 @@ import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.session.BgpPeer;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.List;
 
 /**
  * One path to an EVPN route: the route as one neighbor (or this VTEP) advertised it, with the

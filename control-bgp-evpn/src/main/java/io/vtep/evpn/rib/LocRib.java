@@ -1,11 +1,12 @@
 package io.vtep.evpn.rib;
 
-import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 
 /**
  * Every accepted path per route key, and the best one (RFC 4271 §3.2 Loc-RIB, §9.1.2). Keys hold

@@ -1,5 +1,10 @@
 package io.vtep.evpn.rib;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import io.vtep.evpn.codec.BgpCodec;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.EvpnUpdates;
@@ -9,10 +14,6 @@ import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Packs locally originated routes into as few UPDATEs as fit in {@link CodecContext#MAX_MESSAGE_LENGTH}

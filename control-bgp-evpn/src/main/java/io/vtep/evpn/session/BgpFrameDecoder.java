@@ -1,5 +1,7 @@
 package io.vtep.evpn.session;
 
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -9,7 +11,6 @@ import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MessageType;
 import io.vtep.evpn.codec.Octets;
-import java.util.List;
 
 /**
  * Cuts the TCP stream into BGP messages with {@link BgpCodec#frameLength} and decodes each one.

@@ -1,5 +1,9 @@
 package io.vtep.evpn.session;
 
+import java.net.Inet4Address;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.vtep.evpn.RateLimitedLog;
@@ -13,9 +17,6 @@ import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
-import java.net.Inet4Address;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The BGP finite state machine of one neighbor (RFC 4271 §8), one method per state. Runs on the
@@ -262,8 +263,8 @@ final class BgpFsm
             case FsmEvent.TcpConnected connected ->
                 refuse(connected.channel(), ErrorSubcode.CONNECTION_REJECTED, "in Idle");
             default ->
-            {
-            }
+                {
+                }
         }
     }
 
@@ -283,8 +284,8 @@ final class BgpFsm
                 initiateConnection();
             }
             default ->
-            {
-            }
+                {
+                }
         }
     }
 
@@ -303,8 +304,8 @@ final class BgpFsm
             case FsmEvent.Timer timer when timer == FsmEvent.Timer.CONNECT_RETRY_TIMER_EXPIRES && !peer.config().passive() ->
                 initiateConnection();
             default ->
-            {
-            }
+                {
+                }
         }
     }
 
@@ -426,8 +427,8 @@ final class BgpFsm
                 dropConnection(null, "TCP: " + fails.reason(), BgpState.IDLE);
             }
             default ->
-            {
-            }
+                {
+                }
         }
     }
 
@@ -762,8 +763,8 @@ final class BgpFsm
             case FsmEvent.MessageError error -> closeSecond(error.error().notification(), error.error().getMessage());
             case FsmEvent.TcpConnectionFails fails -> closeSecond(null, fails.reason());
             default ->
-            {
-            }
+                {
+                }
         }
     }
 
@@ -788,7 +789,8 @@ final class BgpFsm
                 connection.negotiated().remoteRouterId().getHostAddress() :
             "equal BGP identifiers " + localId.getHostAddress() + ", local AS " + localAs + (localAs > remoteAs ? " > " : " < ") +
                 "remote AS " + remoteAs;
-        LOG.log(System.Logger.Level.INFO, "{0}: connection collision, {1}: closing the {2} connection with Cease/Connection Collision Resolution (6/7)",
+        LOG.log(System.Logger.Level.INFO,
+            "{0}: connection collision, {1}: closing the {2} connection with Cease/Connection Collision Resolution (6/7)",
             name, comparison, (primaryLoses ? connection : second).outgoing() ? "outgoing" : "incoming");
         if (!primaryLoses)
         {

@@ -1,5 +1,17 @@
 package io.vtep.evpn.session;
 
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -20,17 +32,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vtep.evpn.RateLimitedLog;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.NotificationMessage;
-import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A BGP speaker: one listening socket and one FSM per configured neighbor, all on one epoll event
@@ -112,7 +113,8 @@ public final class BgpSpeaker implements AutoCloseable
         final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("bgp-speaker", true),
             EpollIoHandler.newFactory());
         // Create the thread now, from this thread: it inherits this thread's network namespace.
-        group.next().submit(() -> { }).syncUninterruptibly();
+        group.next().submit(() ->
+        {}).syncUninterruptibly();
         try
         {
             final BgpSpeaker speaker = new BgpSpeaker(group, config, routerId, timers, events);

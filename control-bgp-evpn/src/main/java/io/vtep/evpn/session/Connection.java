@@ -1,11 +1,12 @@
 package io.vtep.evpn.session;
 
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.vtep.evpn.codec.BgpMessage;
 import io.vtep.evpn.codec.NotificationMessage;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One TCP connection of a peer, with what the FSM knows about it. A peer has at most two at a time:

@@ -1,8 +1,9 @@
 package io.vtep.evpn.session;
 
+import java.net.Inet4Address;
+
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.OpenMessage;
-import java.net.Inet4Address;
 
 /**
  * What the two OPENs of a session settled (RFC 4271 §4.2, RFC 5492, RFC 6793).

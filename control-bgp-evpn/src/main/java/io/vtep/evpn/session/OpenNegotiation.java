@@ -1,5 +1,8 @@
 package io.vtep.evpn.session;
 
+import java.net.Inet4Address;
+import java.util.List;
+
 import io.vtep.evpn.codec.AddressFamily;
 import io.vtep.evpn.codec.BgpDecodeException;
 import io.vtep.evpn.codec.Capability;
@@ -7,8 +10,6 @@ import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.OpenMessage;
-import java.net.Inet4Address;
-import java.util.List;
 
 /**
  * The OPEN a vtep speaker sends, and the checks of a received OPEN that depend on configuration

@@ -74,6 +74,7 @@ public record PeerConfig(InetAddress address, long remoteAs, int port, boolean p
     {
         return "PeerConfig[address=" + address + ", remoteAs=" + remoteAs + ", port=" + port + ", passive=" + passive +
             ", holdSeconds=" + holdSeconds + ", localAddress=" + localAddress + ", maximumPrefix=" + maximumPrefix +
-            ", password=" + (password == null ? "none" : "*****") + ", minimumHoldSeconds=" + minimumHoldSeconds + ", ttlSecurityHops=" + ttlSecurityHops + "]";
+            ", password=" + (password == null ? "none" : "*****") + ", minimumHoldSeconds=" + minimumHoldSeconds + ", ttlSecurityHops=" +
+            ttlSecurityHops + "]";
     }
 }

@@ -1,10 +1,11 @@
 package io.vtep.evpn.session;
 
-import io.netty.channel.EventLoop;
-import io.vtep.evpn.codec.UpdateMessage;
 import java.net.InetAddress;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.netty.channel.EventLoop;
+import io.vtep.evpn.codec.UpdateMessage;
 
 /**
  * The {@link BgpPeer} the RIB and the API see: a thread-safe snapshot of one neighbor's session,

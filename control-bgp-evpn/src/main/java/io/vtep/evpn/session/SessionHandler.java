@@ -1,9 +1,10 @@
 package io.vtep.evpn.session;
 
+import java.util.function.Consumer;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.vtep.evpn.codec.BgpMessage;
-import java.util.function.Consumer;
 
 /**
  * Last handler of a session's pipeline: turns what the connection delivers into {@link FsmEvent}s

@@ -1,9 +1,10 @@
 package io.vtep.evpn.session;
 
+import java.net.Inet4Address;
+
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.unix.IntegerUnixChannelOption;
-import java.net.Inet4Address;
 
 /**
  * GTSM, the Generalized TTL Security Mechanism (RFC 5082): a neighbor at most N hops away sends

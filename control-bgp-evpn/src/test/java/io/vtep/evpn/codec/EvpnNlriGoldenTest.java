@@ -8,27 +8,29 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.IpPrefixRoute;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.evpn.codec.nlri.UnknownEvpnRoute;
-import java.net.InetAddress;
-import java.util.List;
-import java.util.OptionalInt;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Golden octets for every EVPN route type (RFC 7432 §7, RFC 9136 §3), route keys, RDs. */
 class EvpnNlriGoldenTest

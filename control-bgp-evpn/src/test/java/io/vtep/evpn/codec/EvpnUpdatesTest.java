@@ -10,6 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.vtep.evpn.codec.attr.AsPath;
 import io.vtep.evpn.codec.attr.AsPathSegment;
 import io.vtep.evpn.codec.attr.ExtendedCommunities;
@@ -19,10 +25,6 @@ import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The UPDATE builders the speaker will use, beyond what the FRR capture already pins down. */
 class EvpnUpdatesTest

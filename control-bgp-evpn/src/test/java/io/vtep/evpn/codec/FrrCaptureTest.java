@@ -6,6 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
 import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.attr.AsPath;
 import io.vtep.evpn.codec.attr.AttributeType;
@@ -16,20 +27,11 @@ import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
 /**
  * Decodes every BGP message FRR 8.4 sent in frr-evpn-ibgp.pcap (both directions of the three TCP

@@ -7,6 +7,11 @@ import static io.vtep.evpn.codec.Bytes.ones;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.vtep.evpn.codec.attr.AsPath;
 import io.vtep.evpn.codec.attr.AttributeFlags;
 import io.vtep.evpn.codec.attr.ExtendedCommunities;
@@ -18,14 +23,11 @@ import io.vtep.evpn.codec.attr.MultiExitDisc;
 import io.vtep.evpn.codec.attr.NextHop;
 import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.Ipv4Prefix;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.InetAddress;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /**
  * One golden message of each type, written octet by octet with a comment per field, most of them

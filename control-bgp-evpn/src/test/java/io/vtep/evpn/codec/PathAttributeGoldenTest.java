@@ -8,6 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.attr.Aggregator;
@@ -33,20 +44,11 @@ import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.attr.PathAttributes;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
 import io.vtep.evpn.codec.attr.UnknownAttribute;
-import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.EvpnMac;
+import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.OpaqueNlri;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Golden octets, with a comment per field, for every path attribute and extended community. */
 class PathAttributeGoldenTest

@@ -6,6 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.concurrent.NanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.BgpCodec;
 import io.vtep.evpn.codec.CodecContext;
@@ -19,10 +32,10 @@ import io.vtep.evpn.codec.attr.OriginatorId;
 import io.vtep.evpn.codec.attr.PathAttribute;
 import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.IpPrefixRoute;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.fdb.Fdb;
@@ -31,17 +44,6 @@ import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 import io.vtep.fdb.Origin;
 import io.vtep.fdb.RemoteVtep;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
-import org.agrona.concurrent.NanoClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 /**
  * The control plane against a real FDB and fake neighbors: every UPDATE sent is encoded to octets

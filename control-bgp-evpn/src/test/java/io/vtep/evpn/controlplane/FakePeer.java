@@ -1,14 +1,15 @@
 package io.vtep.evpn.controlplane;
 
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
 import io.vtep.evpn.codec.BgpCodec;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.PeerConfig;
-import java.net.InetAddress;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A neighbor that records the octets of every UPDATE sent to it, as the session would write them. */
 final class FakePeer implements BgpPeer

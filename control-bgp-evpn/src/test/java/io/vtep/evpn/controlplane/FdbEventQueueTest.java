@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.fdb.FdbEntry;
-import io.vtep.fdb.Origin;
 import java.util.ArrayList;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.Origin;
 
 /** The EVPN side's FDB listener: it keeps local changes only and decodes them for its handler. */
 class FdbEventQueueTest
@@ -46,6 +48,7 @@ class FdbEventQueueTest
         queue.onEntryAdded(100, MAC + 99, local);
         assertTrue(queue.takeOverflow(), "a dropped change asks for a resync");
         assertFalse(queue.takeOverflow(), "the flag clears once taken");
-        assertEquals(queue.capacity(), queue.drain((vni, mac, oldEntry, newEntry) -> { }, 100));
+        assertEquals(queue.capacity(), queue.drain((vni, mac, oldEntry, newEntry) ->
+        {}, 100));
     }
 }

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.evpn.mobility.MacMobility.Move;
-import io.vtep.evpn.mobility.MacMobility.State;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.evpn.mobility.MacMobility.Move;
+import io.vtep.evpn.mobility.MacMobility.State;
 
 /**
  * Every transition of {@link MacMobility} on a manual clock (RFC 7432 §15): moves and sequence

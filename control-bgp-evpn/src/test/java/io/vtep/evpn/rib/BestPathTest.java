@@ -2,13 +2,15 @@ package io.vtep.evpn.rib;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import java.net.InetAddress;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
-import java.net.InetAddress;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** One test per step of the decision process, each pair differing only in that step. */
 class BestPathTest

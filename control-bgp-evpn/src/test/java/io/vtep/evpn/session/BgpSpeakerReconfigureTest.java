@@ -8,15 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.evpn.codec.BgpMessage;
-import io.vtep.evpn.codec.ErrorSubcode;
-import io.vtep.evpn.codec.NotificationMessage;
-import io.vtep.evpn.codec.OpenMessage;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.evpn.codec.BgpMessage;
+import io.vtep.evpn.codec.ErrorSubcode;
+import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.OpenMessage;
 
 /** Neighbors added and removed while the speaker runs (a configuration reload): the other sessions stay up. */
 class BgpSpeakerReconfigureTest
@@ -30,7 +32,7 @@ class BgpSpeakerReconfigureTest
         final InetAddress three = InetAddress.getByName("127.0.0.3");
         final RecordingEvents events = new RecordingEvents();
         try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-                List.of(new PeerConfig(two, 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
+            List.of(new PeerConfig(two, 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
              RawPeer peerTwo = RawPeer.connect("127.0.0.2", speaker.localPort()))
         {
             assertInstanceOf(OpenMessage.class, peerTwo.read());

@@ -7,17 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vtep.evpn.codec.EvpnUpdates;
-import io.vtep.evpn.codec.UpdateMessage;
-import io.vtep.evpn.codec.nlri.EvpnRoute;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import io.vtep.evpn.codec.EvpnUpdates;
+import io.vtep.evpn.codec.UpdateMessage;
+import io.vtep.evpn.codec.nlri.EvpnRoute;
 
 /** Two vtep speakers on 127.0.0.1 and 127.0.0.2 talking to each other, iBGP and eBGP. */
 class BgpSpeakerTest
@@ -44,9 +46,9 @@ class BgpSpeakerTest
         final RecordingEvents eventsB = new RecordingEvents();
         final SessionTimers fast = new SessionTimers(Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(10));
         try (BgpSpeaker speakerA = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), a, port,
-                List.of(new PeerConfig(b, asB, port, false, 9, a))), fast, eventsA);
+            List.of(new PeerConfig(b, asB, port, false, 9, a))), fast, eventsA);
              BgpSpeaker speakerB = BgpSpeaker.start(new SpeakerConfig(asB, ip4("10.0.0.2"), b, port,
-                List.of(new PeerConfig(a, 65001, port, false, 30, b))), fast, eventsB))
+                 List.of(new PeerConfig(a, 65001, port, false, 30, b))), fast, eventsB))
         {
             assertEquals(port, speakerA.localPort());
             final BgpPeer peerOfA = speakerA.peer(b);
@@ -93,7 +95,7 @@ class BgpSpeakerTest
     {
         final RecordingEvents events = new RecordingEvents();
         try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
-                List.of(new PeerConfig(InetAddress.getByName("127.0.0.2"), 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
+            List.of(new PeerConfig(InetAddress.getByName("127.0.0.2"), 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
              RawPeer raw = RawPeer.connect("127.0.0.2", speaker.localPort()))
         {
             assertTrue(raw.read() instanceof io.vtep.evpn.codec.OpenMessage, "an OPEN, not Cease/Connection Rejected");
@@ -109,7 +111,7 @@ class BgpSpeakerTest
         final RecordingEvents events = new RecordingEvents();
         final InetAddress loopback6 = InetAddress.getByName("::1");
         try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
-                List.of(new PeerConfig(loopback6, 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
+            List.of(new PeerConfig(loopback6, 65001, 179, true, 9, null))), SessionTimers.DEFAULT, events);
              java.net.Socket socket = new java.net.Socket())
         {
             socket.connect(new java.net.InetSocketAddress(loopback6, speaker.localPort()), 5_000);

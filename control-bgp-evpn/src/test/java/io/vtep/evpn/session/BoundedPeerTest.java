@@ -5,6 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.BgpCodec;
 import io.vtep.evpn.codec.BgpMessage;
@@ -17,25 +30,14 @@ import io.vtep.evpn.codec.OpenMessage;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
-import io.vtep.evpn.rib.EvpnPath;
-import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.controlplane.EvpnSettings;
 import io.vtep.evpn.controlplane.EvpnVniSettings;
+import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.evpn.rib.UpdatePacker;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.LearningMode;
 import io.vtep.fdb.Origin;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.Inet4Address;
-import java.net.InetAddress;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 
 /**
  * What one neighbor can make vtep hold (issue 15, failure 3): the hand-off to the RIB is bounded by
@@ -311,7 +313,7 @@ class BoundedPeerTest
         final SessionTimers timers = new SessionTimers(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofSeconds(10),
             Duration.ofSeconds(2));
         try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-                List.of(peerConfig(MaximumPrefix.DEFAULT, 0))), timers, events);
+            List.of(peerConfig(MaximumPrefix.DEFAULT, 0))), timers, events);
              RawPeer raw = RawPeer.connect(PEER, speaker.localPort(), 4096))
         {
             assertInstanceOf(OpenMessage.class, raw.read());

@@ -5,13 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vtep.evpn.codec.BgpCodec;
-import io.vtep.evpn.codec.BgpMessage;
-import io.vtep.evpn.codec.CodecContext;
-import io.vtep.evpn.codec.ErrorSubcode;
-import io.vtep.evpn.codec.KeepaliveMessage;
-import io.vtep.evpn.codec.NotificationMessage;
-import io.vtep.evpn.codec.OpenMessage;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,6 +13,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+
+import io.vtep.evpn.codec.BgpCodec;
+import io.vtep.evpn.codec.BgpMessage;
+import io.vtep.evpn.codec.CodecContext;
+import io.vtep.evpn.codec.ErrorSubcode;
+import io.vtep.evpn.codec.KeepaliveMessage;
+import io.vtep.evpn.codec.NotificationMessage;
+import io.vtep.evpn.codec.OpenMessage;
 
 /**
  * A BGP peer made of a plain socket and hand-made octets: it says exactly what a test wants,

@@ -2,12 +2,13 @@ package io.vtep.evpn.session;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.vtep.evpn.codec.RouteRefreshMessage;
-import io.vtep.evpn.codec.UpdateMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
+
+import io.vtep.evpn.codec.RouteRefreshMessage;
+import io.vtep.evpn.codec.UpdateMessage;
 
 /** PeerEvents that remembers every call, for tests; also a RouteRefreshListener. */
 final class RecordingEvents implements PeerEvents, RouteRefreshListener

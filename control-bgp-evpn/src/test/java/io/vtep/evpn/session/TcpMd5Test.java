@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,9 +35,9 @@ class TcpMd5Test
         final RecordingEvents passiveEvents = new RecordingEvents();
         final RecordingEvents activeEvents = new RecordingEvents();
         try (BgpSpeaker passive = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
-                List.of(peer("127.0.0.2", 179, true, null, passivePassword))), FAST, passiveEvents);
+            List.of(peer("127.0.0.2", 179, true, null, passivePassword))), FAST, passiveEvents);
              BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.2"), InetAddress.getByName("127.0.0.2"), 0,
-                List.of(peer("127.0.0.1", passive.localPort(), false, "127.0.0.2", activePassword))), FAST, activeEvents))
+                 List.of(peer("127.0.0.1", passive.localPort(), false, "127.0.0.2", activePassword))), FAST, activeEvents))
         {
             final BgpPeer peer = passive.peer(InetAddress.getByName("127.0.0.2"));
             final long deadline = System.nanoTime() + wait.toNanos();

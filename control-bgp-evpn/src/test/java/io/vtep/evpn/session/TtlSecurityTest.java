@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.vtep.evpn.codec.OpenMessage;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import io.vtep.evpn.codec.OpenMessage;
 
 /**
  * GTSM (RFC 5082) on loopback: two speakers with {@code ttl-security} send with TTL 255 and accept
@@ -32,9 +34,9 @@ class TtlSecurityTest
     {
         final RecordingEvents events = new RecordingEvents();
         try (BgpSpeaker passive = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), null, 0,
-                List.of(peer("127.0.0.2", 179, true, null, 1))), FAST, events);
+            List.of(peer("127.0.0.2", 179, true, null, 1))), FAST, events);
              BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.2"), InetAddress.getByName("127.0.0.2"), 0,
-                List.of(peer("127.0.0.1", passive.localPort(), false, "127.0.0.2", 1))), FAST, new RecordingEvents()))
+                 List.of(peer("127.0.0.1", passive.localPort(), false, "127.0.0.2", 1))), FAST, new RecordingEvents()))
         {
             events.await("established", passive.peer(InetAddress.getByName("127.0.0.2")), Duration.ofSeconds(15));
         }
@@ -45,7 +47,7 @@ class TtlSecurityTest
     {
         final RecordingEvents events = new RecordingEvents();
         try (BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65001, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-                List.of(peer("127.0.0.2", 179, true, null, 1))), FAST, events);
+            List.of(peer("127.0.0.2", 179, true, null, 1))), FAST, events);
              RawPeer raw = RawPeer.connect("127.0.0.2", speaker.localPort()))
         {
             assertInstanceOf(OpenMessage.class, raw.read(), "vtep's OPEN (TTL 255) arrives");

@@ -88,7 +88,7 @@ public final class JvmProcessMeters implements MeterBinder, AutoCloseable
             collectors.add(collector);
             // Count and time are -1 when the collector does not know them.
             FunctionTimer.builder(GC_COLLECTION, collector,
-                    c -> Math.max(0, c.getCollectionCount()), c -> Math.max(0, c.getCollectionTime()), TimeUnit.MILLISECONDS)
+                c -> Math.max(0, c.getCollectionCount()), c -> Math.max(0, c.getCollectionTime()), TimeUnit.MILLISECONDS)
                 .tags("gc", collector.getName())
                 .description("Collections by this garbage collector and the accumulated time they took")
                 .register(registry);

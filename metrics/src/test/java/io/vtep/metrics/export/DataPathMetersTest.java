@@ -55,7 +55,7 @@ class DataPathMetersTest
             "vtep_remote_vtep_tx_packets_total", "vtep_remote_vtep_tx_bytes_total")), names);
         assertEquals(4 * 2 + 1 + 2 + DropReason.count() + DropReason.count() + 2 * 4, samples().size(),
             "rx/tx packets/bytes per side, floods, ARP/ND suppression answered and flooded, every VNI drop reason, every " +
-            "global reason, 4 per VTEP");
+                "global reason, 4 per VTEP");
         assertTrue(samples().contains("vtep_remote_vtep_rx_bytes_total{vtep=\"2001:db8::2\"} 0.0"));
         assertTrue(samples().contains("vtep_vni_tx_packets_total{side=\"overlay\",vni=\"4242\"} 0.0"));
     }

@@ -3,12 +3,12 @@ package io.vtep.core.api;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -74,8 +74,8 @@ public final class ApiClient implements AutoCloseable
             final java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
             store.load(null, null);
             int n = 0;
-            for (final java.security.cert.Certificate certificate :
-                java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in))
+            for (final java.security.cert.Certificate certificate : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(
+                in))
             {
                 store.setCertificateEntry("ca" + n++, certificate);
             }
@@ -107,7 +107,8 @@ public final class ApiClient implements AutoCloseable
         {
             throw new IllegalArgumentException("--api " + text + " is not a URL like " + DEFAULT_API);
         }
-        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath().isEmpty()) ||
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null || (uri.getPath() != null && !uri.getPath()
+            .isEmpty()) ||
             uri.getQuery() != null)
         {
             throw new IllegalArgumentException("--api " + text + " is not a URL like " + DEFAULT_API);

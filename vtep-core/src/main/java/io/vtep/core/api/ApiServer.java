@@ -31,12 +31,12 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
@@ -207,7 +207,8 @@ public final class ApiServer implements AutoCloseable
             throwBindProblem(listen, bound.cause());
         }
         final ApiServer server = new ApiServer(group, bound.channel(), stats);
-        LOG.log(System.Logger.Level.INFO, (tls == null ? "HTTP" : "HTTPS") + " API listening on {0} (at most {1} connections, header timeout {2} s, " +
+        LOG.log(System.Logger.Level.INFO, (tls == null ? "HTTP" : "HTTPS") +
+            " API listening on {0} (at most {1} connections, header timeout {2} s, " +
             "idle timeout {3} s)", format(listen.withAddress(listen.host(), server.localAddress().getPort())),
             listen.maxConnections(), listen.headerTimeoutSeconds(), listen.idleTimeoutSeconds());
         return server;
@@ -472,9 +473,8 @@ public final class ApiServer implements AutoCloseable
             final DocumentInput documentOrNull, final boolean keepAliveAsked, final String what)
         {
             boolean keepAlive = keepAliveAsked;
-            final HttpResponse response = documentOrNull == null
-                ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()), Unpooled.EMPTY_BUFFER)
-                : new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()));
+            final HttpResponse response = documentOrNull == null ? new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer
+                .status()), Unpooled.EMPTY_BUFFER) : new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()));
             response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, answer.contentType())
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-store");

@@ -6,10 +6,10 @@ import java.util.List;
 
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
-import io.vtep.evpn.session.BgpPeer;
-import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.controlplane.EvpnRouteView;
+import io.vtep.evpn.session.BgpPeer;
+import io.vtep.evpn.session.BgpSpeaker;
 
 /**
  * The JSON documents of {@code /api/v1/bgp} (what {@code vtep bgp summary} prints) and

@@ -24,9 +24,8 @@ final class OpenApiDocument
         {
             document = read();
         }
-        return document == null
-            ? ApiResponse.jsonError(404, "this build of vtep has no OpenAPI document (docs/openapi.yaml in the repository)")
-            : new ApiResponse(200, CONTENT_TYPE, document, Map.of());
+        return document == null ? ApiResponse.jsonError(404, "this build of vtep has no OpenAPI document (docs/openapi.yaml in the repository)") :
+            new ApiResponse(200, CONTENT_TYPE, document, Map.of());
     }
 
     private static byte[] read()

@@ -21,13 +21,13 @@ import io.vtep.core.pipeline.NeighborBindings;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.session.SessionTimers;
 import io.vtep.evpn.session.SpeakerConfig;
-import io.vtep.evpn.controlplane.EvpnControlPlane;
-import io.vtep.evpn.controlplane.EvpnSettings;
-import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.fdb.Fdb;
 
 /**

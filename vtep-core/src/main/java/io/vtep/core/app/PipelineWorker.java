@@ -309,7 +309,6 @@ final class PipelineWorker implements Agent
         return work;
     }
 
-
     /** Frames and datagrams received so far. */
     long packets()
     {

@@ -3,31 +3,31 @@ package io.vtep.core.app;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.util.Objects;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.Set;
 import java.util.stream.Collectors;
-import java.nio.file.Path;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
 
-import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiMeters;
+import io.vtep.core.api.ApiResponse;
 import io.vtep.core.api.ApiRouter;
 import io.vtep.core.api.ApiServer;
+import io.vtep.core.api.ApiToken;
+import io.vtep.core.api.BgpDocuments;
 import io.vtep.core.api.CaptureEndpoint;
+import io.vtep.core.api.ChangeRoutes;
 import io.vtep.core.api.ReloadOutcome;
 import io.vtep.core.api.ReloadService;
-import io.vtep.core.api.BgpDocuments;
+import io.vtep.core.api.RuntimeFdbEntries;
 import io.vtep.core.capture.CaptureMeters;
 import io.vtep.core.capture.CaptureRegistry;
-import io.vtep.core.api.ChangeRoutes;
-import io.vtep.core.api.ApiToken;
-import io.vtep.core.api.RuntimeFdbEntries;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.FdbConfig;
@@ -42,10 +42,10 @@ import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
-import io.vtep.core.netlink.LinkEventSocket;
-import io.vtep.core.netlink.LinkWatcher;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
+import io.vtep.core.netlink.LinkEventSocket;
+import io.vtep.core.netlink.LinkWatcher;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
@@ -57,8 +57,8 @@ import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
-import io.vtep.core.port.PortLink;
 import io.vtep.core.port.AfPacketPort;
+import io.vtep.core.port.PortLink;
 import io.vtep.core.underlay.UdpGsoTransmitter;
 import io.vtep.core.underlay.UnderlayReceiver;
 import io.vtep.core.underlay.UnderlayTransmitter;
@@ -274,8 +274,8 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             final PortContext context = tables.addPort(port);
             context.stormControl(stormControl(portConfig.stormControl(), fdb));
             ports.add(context);
-            portConfig.vlans().forEach((vlan, vni) ->
-                tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(vni)));
+            portConfig.vlans().forEach((vlan, vni) -> tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(
+                vni)));
             context.link(link);
         }
 

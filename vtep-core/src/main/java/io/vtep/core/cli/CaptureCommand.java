@@ -147,7 +147,7 @@ final class CaptureCommand implements Callable<Integer>
         Runtime.getRuntime().addShutdownHook(interrupted);
         final boolean toStdout = file.equals("-");
         try (InputStream body = response.body();
-            OutputStream sink = toStdout ? out : new BufferedOutputStream(Files.newOutputStream(Path.of(file)), 1 << 16))
+             OutputStream sink = toStdout ? out : new BufferedOutputStream(Files.newOutputStream(Path.of(file)), 1 << 16))
         {
             final long dropped = copy(new DataInputStream(body), sink, toStdout, frames);
             sink.flush();

@@ -19,7 +19,8 @@ final class FdbFlushCommand implements Callable<Integer>
     @Option(names = "--vni", paramLabel = "N", description = "the VNI (1..16777215)")
     String vni;
 
-    @Option(names = "--origin", paramLabel = "local|remote", description = "only entries learned on access ports (local) or from the underlay (remote)")
+    @Option(names = "--origin", paramLabel = "local|remote",
+        description = "only entries learned on access ports (local) or from the underlay (remote)")
     String origin;
 
     @Mixin
@@ -39,10 +40,8 @@ final class FdbFlushCommand implements Callable<Integer>
         {
             return Main.EXIT_USAGE;
         }
-        final String problem = vni == null ? "--vni N is needed"
-            : Vnis.parse(vni) < 0 ? "vni " + vni + " is not a VNI (1..16777215)"
-            : origin != null && !origin.equals("local") && !origin.equals("remote") ? "--origin is local or remote, not " + origin
-            : null;
+        final String problem = vni == null ? "--vni N is needed" : Vnis.parse(vni) < 0 ? "vni " + vni + " is not a VNI (1..16777215)" : origin
+            != null && !origin.equals("local") && !origin.equals("remote") ? "--origin is local or remote, not " + origin : null;
         if (problem != null)
         {
             context.err().println("vtep fdb flush: " + problem);
@@ -55,7 +54,7 @@ final class FdbFlushCommand implements Callable<Integer>
         {
             body.put("origin", origin);
         }
-        return connection.send(context, "POST", "/api/v1/fdb/flush", JsonText.of(body), answer ->
-            "flushed " + answer.get("flushed") + " learned entries (" + answer.get("origin") + ") in VNI " + answer.get("vni"));
+        return connection.send(context, "POST", "/api/v1/fdb/flush", JsonText.of(body), answer -> "flushed " + answer.get("flushed") +
+            " learned entries (" + answer.get("origin") + ") in VNI " + answer.get("vni"));
     }
 }

@@ -1,22 +1,22 @@
 package io.vtep.core.config;
 
 import java.net.Inet4Address;
-import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.vtep.encap.VtepAddress;
-import io.vtep.evpn.session.MaximumPrefix;
-import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.codec.attr.ExtendedCommunity.RouteTarget;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
+import io.vtep.evpn.session.MaximumPrefix;
+import io.vtep.evpn.session.PeerConfig;
 
 /**
  * Reads the {@code bgp:} section and the EVPN keys of {@code vnis[]} entries

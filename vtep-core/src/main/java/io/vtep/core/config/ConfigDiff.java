@@ -155,7 +155,8 @@ public final class ConfigDiff
                 {
                     if (evpnVnis.contains(old.vni()))
                     {
-                        refuse("vnis", "VNI " + old.vni() + " was removed, but it takes part in BGP EVPN since vtep started, and EVPN takes its VNIs at start; restart vtep to remove it");
+                        refuse("vnis", "VNI " + old.vni() +
+                            " was removed, but it takes part in BGP EVPN since vtep started, and EVPN takes its VNIs at start; restart vtep to remove it");
                     }
                     changes.add(new ConfigChange.VniRemoved(old));
                 }
@@ -171,11 +172,14 @@ public final class ConfigDiff
                 {
                     if (vni.multicastGroup() != null && !groups.contains(vni.multicastGroup()))
                     {
-                        refuse(path + ".multicast-group", "the underlay joins its multicast groups at start; a VNI added live may use only a group already in use (" + groups + ")");
+                        refuse(path + ".multicast-group",
+                            "the underlay joins its multicast groups at start; a VNI added live may use only a group already in use (" + groups +
+                                ")");
                     }
                     if (next.bgp() != null && vni.learning() == LearningMode.EVPN)
                     {
-                        refuse(path + ".learning", "a learning: evpn VNI cannot be added while vtep runs: the EVPN control plane takes its VNIs at start; restart vtep to add it");
+                        refuse(path + ".learning",
+                            "a learning: evpn VNI cannot be added while vtep runs: the EVPN control plane takes its VNIs at start; restart vtep to add it");
                     }
                     changes.add(new ConfigChange.VniAdded(vni));
                     continue;
@@ -220,8 +224,8 @@ public final class ConfigDiff
             final Set<String> names = next.ports().stream().map(PortConfig::name).collect(Collectors.toSet());
             if (removals)
             {
-                old.keySet().stream().filter(name -> !names.contains(name)).forEach(name ->
-                    refuse("ports", "access port " + name + " was removed; removing an access port needs a restart of vtep"));
+                old.keySet().stream().filter(name -> !names.contains(name)).forEach(name -> refuse("ports", "access port " + name +
+                    " was removed; removing an access port needs a restart of vtep"));
             }
             for (int i = 0; i < next.ports().size(); i++)
             {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;

@@ -5,9 +5,9 @@ import java.util.List;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.BgpState;
-import io.vtep.evpn.controlplane.EvpnControlPlane;
 
 /**
  * The BGP EVPN metrics (docs/architecture.md §6): one series per configured neighbor (configured, hence

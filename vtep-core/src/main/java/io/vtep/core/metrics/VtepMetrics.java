@@ -116,7 +116,9 @@ public final class VtepMetrics
     }
 
     /** The answer to one scrape. */
-    public record Scrape(String contentType, String body) {}
+    public record Scrape(String contentType, String body)
+    {
+    }
 
     /**
      * Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for

@@ -94,7 +94,8 @@ public final class Libpcap
             SET_TIMEOUT, ACTIVATE, SET_DIRECTION, SET_NONBLOCK, GET_SELECTABLE_FD, GET_ERR, STATUS_TO_STR, CLOSE, NEXT_EX,
             SEND_PACKET, STATS).stream().allMatch(Objects::nonNull);
         MISSING = complete ? null : library.isEmpty() ?
-            "libpcap not found (tried " + SONAMES + "); install libpcap0.8" : "libpcap is older than 1.0 (a function is missing); install libpcap0.8 1.0 or later";
+            "libpcap not found (tried " + SONAMES + "); install libpcap0.8" :
+            "libpcap is older than 1.0 (a function is missing); install libpcap0.8 1.0 or later";
     }
 
     /** An activated handle: libpcap's {@code pcap_t *} and whether it delivers each packet at once. */

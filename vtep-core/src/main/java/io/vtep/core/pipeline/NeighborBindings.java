@@ -195,7 +195,7 @@ public final class NeighborBindings implements FdbListener
             return;
         }
         long latest = 0;
-        for (final Iterator<Long> it = current.values().iterator(); it.hasNext(); )
+        for (final Iterator<Long> it = current.values().iterator(); it.hasNext();)
         {
             latest = it.next();
         }

@@ -137,7 +137,7 @@ final class PendingUnicast
 
     private boolean hasRun(final int count)
     {
-        for (int i = 0; i < count; )
+        for (int i = 0; i < count;)
         {
             final int end = runEnd(i, count);
             if (end - i >= MIN_RUN)

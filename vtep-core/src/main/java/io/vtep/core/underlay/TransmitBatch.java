@@ -82,7 +82,6 @@ public final class TransmitBatch
         count = 0;
     }
 
-
     public int packetLength(final int index)
     {
         return packetLengths[index];
@@ -104,7 +103,6 @@ public final class TransmitBatch
     {
         java.util.Arrays.fill(sent, 0, count, false);
     }
-
 
     private long vectorAddress(final int index)
     {

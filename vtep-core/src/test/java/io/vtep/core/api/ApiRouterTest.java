@@ -204,8 +204,8 @@ class ApiRouterTest
     {
         final ApiResponse ports = get("/api/v1/ports");
         assertEquals(200, ports.status());
-        assertEquals("{\"ports\":[{\"port\":\"acc1\",\"state\":\"up\",\"ifindex\":null,\"reopens\":0},"
-            + "{\"port\":\"acc2\",\"state\":\"absent\",\"ifindex\":0,\"reopens\":0}]}\n", ports.bodyText());
+        assertEquals("{\"ports\":[{\"port\":\"acc1\",\"state\":\"up\",\"ifindex\":null,\"reopens\":0}," +
+            "{\"port\":\"acc2\",\"state\":\"absent\",\"ifindex\":0,\"reopens\":0}]}\n", ports.bodyText());
         assertEquals(List.of(Map.of("port", "acc1", "state", "up", "reopens", 0L),
             Map.of("port", "acc2", "state", "absent", "ifindex", 0L, "reopens", 0L)),
             ((List<Map<String, Object>>)((List<Map<String, Object>>)json(get("/api/v1/vnis")).get("vnis")).get(0)

@@ -147,7 +147,10 @@ class ApiServerTest
     void aFailingRouteIs500AndTheServerKeepsAnswering() throws Exception
     {
         final ApiServer failing = ApiServer.start(new ApiConfig("127.0.0.1", 0), new ApiRouter(fixture.fdb, fixture.tables,
-            fixture.counters, accept -> { throw new IllegalStateException("boom"); }, () -> null, "1"));
+            fixture.counters, accept ->
+            {
+                throw new IllegalStateException("boom");
+            }, () -> null, "1"));
         try
         {
             final String url = "http://127.0.0.1:" + failing.localAddress().getPort();
@@ -170,8 +173,8 @@ class ApiServerTest
         final int port = server.localAddress().getPort();
         final IOException ex = assertThrows(IOException.class,
             () -> ApiServer.start(new ApiConfig("127.0.0.1", port), fixture.router()));
-        assertEquals("api.listen 127.0.0.1:" + port + ": address already in use (another vtep or program listens there;"
-            + " stop it or change api.listen)", ex.getMessage());
+        assertEquals("api.listen 127.0.0.1:" + port + ": address already in use (another vtep or program listens there;" +
+            " stop it or change api.listen)", ex.getMessage());
     }
 
     @Test
@@ -508,7 +511,7 @@ class ApiServerTest
                 final byte[] buffer = new byte[64 * 1024];
                 try
                 {
-                    for (int n; (n = reader.getInputStream().read(buffer)) > 0; )
+                    for (int n; (n = reader.getInputStream().read(buffer)) > 0;)
                     {
                         read[0] += n;
                     }

@@ -31,8 +31,8 @@ class JsonWriterTest
             .name("none").beginObject().endObject()
             .field("text", (String)null)
             .endObject().toString();
-        assertEquals("{\"vni\":100,\"learning\":true,\"remote\":null,\"ports\":[\"acc1\",\"acc1.10\"],\"empty\":[],"
-            + "\"fdb\":{\"local\":1,\"remote\":-2},\"none\":{},\"text\":null}", json);
+        assertEquals("{\"vni\":100,\"learning\":true,\"remote\":null,\"ports\":[\"acc1\",\"acc1.10\"],\"empty\":[]," +
+            "\"fdb\":{\"local\":1,\"remote\":-2},\"none\":{},\"text\":null}", json);
     }
 
     @Test

@@ -255,7 +255,8 @@ class CaptureTest
         splitHorizon.putByte(32, (byte)0x08);
         splitHorizon.putByte(38, (byte)100);
         splitHorizon.putBytes(40, frame(REMOTE_HOST, REMOTE_HOST, 100));
-        final org.agrona.concurrent.MessageHandler discard = (type, buffer, index, length) -> { };
+        final org.agrona.concurrent.MessageHandler discard = (type, buffer, index, length) ->
+        {};
 
         forwardCapturing(sameAccessPort, splitHorizon, session, discard, 200_000);
         final long before = threads.getCurrentThreadAllocatedBytes();

@@ -9,9 +9,13 @@ import java.util.List;
 /** A minimal pcapng reader for tests: the blocks of a little-endian section, EPBs decoded. */
 final class PcapngBlocks
 {
-    record Block(int type, ByteBuffer body) {}
+    record Block(int type, ByteBuffer body)
+    {
+    }
 
-    record Packet(long timestampNanos, byte[] data, int originalLength, String comment, int flags) {}
+    record Packet(long timestampNanos, byte[] data, int originalLength, String comment, int flags)
+    {
+    }
 
     private PcapngBlocks()
     {

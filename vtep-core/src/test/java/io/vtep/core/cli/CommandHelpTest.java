@@ -111,7 +111,8 @@ class CommandHelpTest
     private static String complete(final Path script, final String... words) throws IOException, InterruptedException
     {
         // compopt works only inside a completion bash itself invokes: a no-op stands in for it here.
-        final String line = "source " + script + "; compopt() { :; }; COMP_WORDS=(" + String.join(" ", words) + "); COMP_CWORD=" + (words.length - 1) +
+        final String line = "source " + script + "; compopt() { :; }; COMP_WORDS=(" + String.join(" ", words) + "); COMP_CWORD=" + (words.length -
+            1) +
             "; COMP_LINE='" + String.join(" ", words) + "'; COMP_POINT=${#COMP_LINE}; _complete_vtep; echo \"${COMPREPLY[*]}\"";
         final Process bash = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
         final String output = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -105,7 +105,8 @@ class JsonOutputTest
         assertEquals(STATIC_ENTRIES, macs.size(), "every entry once");
         try (ApiClient client = new ApiClient(api))
         {
-            final Map<String, Object> api = new HashMap<>(((List<Map<String, Object>>)client.getJson("/api/v1/fdb?limit=1").get("entries")).getFirst());
+            final Map<String, Object> api = new HashMap<>(((List<Map<String, Object>>)client.getJson("/api/v1/fdb?limit=1").get("entries"))
+                .getFirst());
             final Map<String, Object> cli = new HashMap<>((Map<String, Object>)JsonReader.parse(lines.getFirst()));
             // The age moves on between the two requests.
             assertEquals(api.keySet(), cli.keySet(), "the API's fields, nulls included");

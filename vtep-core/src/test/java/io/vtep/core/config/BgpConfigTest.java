@@ -152,7 +152,8 @@ class BgpConfigTest
     @Test
     void listensOnEveryAddressWhenAskedTo() throws Exception
     {
-        final BgpConfig bgp = ConfigLoader.parse(BASE + "bgp: { asn: 1, listen: '0.0.0.0:179', neighbors: [ { address: 192.0.2.2, remote-as: 1 } ] }\n").bgp();
+        final BgpConfig bgp = ConfigLoader.parse(BASE +
+            "bgp: { asn: 1, listen: '0.0.0.0:179', neighbors: [ { address: 192.0.2.2, remote-as: 1 } ] }\n").bgp();
         assertNull(bgp.listenAddress());
     }
 
@@ -179,13 +180,15 @@ class BgpConfigTest
                 "bgp.neighbors[0].address", "not an IPv4"),
             Arguments.of("neighbor is us", BASE + "bgp: { asn: 1, neighbors: [ { address: 198.51.100.1, remote-as: 1 } ] }\n",
                 "bgp.neighbors[0].address", "own address"),
-            Arguments.of("neighbor twice", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1 }, { address: 192.0.2.2, remote-as: 2 } ] }\n",
+            Arguments.of("neighbor twice", BASE +
+                "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1 }, { address: 192.0.2.2, remote-as: 2 } ] }\n",
                 "bgp.neighbors[1].address", "twice"),
             Arguments.of("hold time 2", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, hold-time: 2 } ] }\n",
                 "bgp.neighbors[0].hold-time", "at least 3"),
             Arguments.of("passive not boolean", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, passive: maybe } ] }\n",
                 "bgp.neighbors[0].passive", "true or false"),
-            Arguments.of("update source other family", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, update-source: '2001:db8::1' } ] }\n",
+            Arguments.of("update source other family", BASE +
+                "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, update-source: '2001:db8::1' } ] }\n",
                 "bgp.neighbors[0].update-source", "address family"),
             Arguments.of("neighbor unknown key", BASE + "bgp: { asn: 1, neighbors: [ { address: 192.0.2.2, remote-as: 1, secret: x } ] }\n",
                 "bgp.neighbors[0].secret", "unknown key"),
@@ -214,11 +217,14 @@ class BgpConfigTest
                 "bgp.duplicate-detection.freeze", "30..3600 or permanent"),
             Arguments.of("bad route distinguisher", BASE + "vnis: [ { vni: 100, route-distinguisher: 'x' } ]\nbgp: { asn: 1, " + neighbor + " }\n",
                 "vnis[0].route-distinguisher", "route distinguisher like"),
-            Arguments.of("bad route target", BASE + "vnis: [ { vni: 100, route-targets: { import: [ '65000' ] } } ]\nbgp: { asn: 1, " + neighbor + " }\n",
+            Arguments.of("bad route target", BASE + "vnis: [ { vni: 100, route-targets: { import: [ '65000' ] } } ]\nbgp: { asn: 1, " + neighbor +
+                " }\n",
                 "vnis[0].route-targets.import[0]", "route target like"),
-            Arguments.of("route target twice", BASE + "vnis: [ { vni: 100, route-targets: [ '1:100', '1:100' ] } ]\nbgp: { asn: 1, " + neighbor + " }\n",
+            Arguments.of("route target twice", BASE + "vnis: [ { vni: 100, route-targets: [ '1:100', '1:100' ] } ]\nbgp: { asn: 1, " + neighbor +
+                " }\n",
                 "vnis[0].route-targets[1]", "twice"),
-            Arguments.of("route targets unknown key", BASE + "vnis: [ { vni: 100, route-targets: { both: [ '1:100' ] } } ]\nbgp: { asn: 1, " + neighbor + " }\n",
+            Arguments.of("route targets unknown key", BASE + "vnis: [ { vni: 100, route-targets: { both: [ '1:100' ] } } ]\nbgp: { asn: 1, " +
+                neighbor + " }\n",
                 "vnis[0].route-targets.both", "unknown key"),
             Arguments.of("EVPN keys without bgp", BASE + "vnis: [ { vni: 100, route-distinguisher: '1:1' } ]\n",
                 "vnis[0]", "add a bgp section"));

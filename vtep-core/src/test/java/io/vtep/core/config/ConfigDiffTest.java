@@ -96,8 +96,8 @@ class ConfigDiffTest
     void staticEntriesRemovedFirstAndAddedLast() throws ConfigException
     {
         final String next = RUNNING.replace("""
-                - { vni: 100, mac: "02:00:00:00:00:09", remote: 198.51.100.3 }""", """
-                - { vni: 100, mac: "02:00:00:00:00:0a", remote: 198.51.100.3 }""");
+            - { vni: 100, mac: "02:00:00:00:00:09", remote: 198.51.100.3 }""", """
+            - { vni: 100, mac: "02:00:00:00:00:0a", remote: 198.51.100.3 }""");
 
         assertEquals(List.of("static 02:00:00:00:00:09 vni 100 removed", "static 02:00:00:00:00:0a vni 100 dst 198.51.100.3 added"),
             changes(RUNNING, next));
@@ -164,7 +164,8 @@ class ConfigDiffTest
             .replace("  - { vni: 1010, flood: [198.51.100.2], mac-limit: 100 }\n", "");
         assertTrue(refusals(RUNNING, withoutVni1010, Set.of(100, 1010)).getFirst().startsWith("vnis: VNI 1010 was removed"));
         assertEquals(List.of(), refusals(RUNNING, withoutVni1010, Set.of(100)));
-        assertEquals(List.of("vnis[1].learning: a learning: evpn VNI cannot be added while vtep runs: the EVPN control plane takes its VNIs at start; restart vtep to add it"),
+        assertEquals(List.of(
+            "vnis[1].learning: a learning: evpn VNI cannot be added while vtep runs: the EVPN control plane takes its VNIs at start; restart vtep to add it"),
             refusals(RUNNING, RUNNING.replace("  - { vni: 1010,", "  - { vni: 300, learning: evpn }\n  - { vni: 1010,"), Set.of()));
         assertTrue(refusals(RUNNING, RUNNING.replace("{ vni: 100, flood: [198.51.100.2] }",
             "{ vni: 100, flood: [198.51.100.2], route-targets: [\"65001:7\"] }"), Set.of(100)).getFirst()

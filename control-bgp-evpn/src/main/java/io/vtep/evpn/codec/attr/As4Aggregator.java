@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.Inet4Address;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.Inet4Address;
-import java.util.Objects;
 
 /**
  * AS4_AGGREGATOR (type 18, optional transitive, RFC 6793 §3): AGGREGATOR with a 4-octet AS,

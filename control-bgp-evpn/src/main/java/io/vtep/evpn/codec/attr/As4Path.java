@@ -1,9 +1,10 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.CodecContext;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.CodecContext;
 
 /**
  * AS4_PATH (type 17, optional transitive, RFC 6793 §3): the 4-octet AS path a speaker without the

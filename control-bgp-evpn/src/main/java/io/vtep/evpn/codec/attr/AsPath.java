@@ -1,9 +1,10 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.CodecContext;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.CodecContext;
 
 /**
  * AS_PATH (type 2, well-known mandatory, RFC 4271 §5.1.2): segments of 2-octet AS numbers, or

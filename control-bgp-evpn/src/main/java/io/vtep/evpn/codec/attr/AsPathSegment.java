@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.ErrorSubcode;
-import io.vtep.evpn.codec.MalformedValueException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.ErrorSubcode;
+import io.vtep.evpn.codec.MalformedValueException;
 
 /**
  * One segment of AS_PATH or AS4_PATH (RFC 4271 §4.3, RFC 5065 for the confederation types).

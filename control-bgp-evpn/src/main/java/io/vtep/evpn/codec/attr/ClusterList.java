@@ -1,12 +1,13 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.CodecContext;
-import io.vtep.evpn.codec.WireFormat;
 import java.net.Inet4Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.CodecContext;
+import io.vtep.evpn.codec.WireFormat;
 
 /**
  * CLUSTER_LIST (type 10, optional non-transitive, RFC 4456 §8): the route reflection clusters the

@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.CodecContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.CodecContext;
 
 /**
  * COMMUNITIES (type 8, optional transitive, RFC 1997): 4-octet communities. A length of zero or

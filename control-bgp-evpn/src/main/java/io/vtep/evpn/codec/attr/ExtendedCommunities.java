@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.attr;
 
-import io.netty.buffer.ByteBuf;
-import io.vtep.evpn.codec.CodecContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+
+import io.netty.buffer.ByteBuf;
+import io.vtep.evpn.codec.CodecContext;
 
 /**
  * EXTENDED_COMMUNITIES (type 16, optional transitive, RFC 4360 §2). FRR's EVPN routes carry the

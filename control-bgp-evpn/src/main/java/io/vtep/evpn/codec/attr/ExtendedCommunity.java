@@ -1,9 +1,10 @@
 package io.vtep.evpn.codec.attr;
 
-import io.vtep.evpn.codec.WireFormat;
-import io.vtep.evpn.codec.nlri.EvpnMac;
 import java.net.Inet4Address;
 import java.util.Objects;
+
+import io.vtep.evpn.codec.WireFormat;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 
 /**
  * One 8-octet extended community (RFC 4360 §2): a type octet (high bit: IANA authority, next bit:

@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.UpdateError;
-import java.util.Objects;
 
 /**
  * A received attribute that could not be decoded, kept as its octets (header included) with the

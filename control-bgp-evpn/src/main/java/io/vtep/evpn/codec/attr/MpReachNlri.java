@@ -1,5 +1,12 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.AddressFamily;
 import io.vtep.evpn.codec.CodecContext;
@@ -10,12 +17,6 @@ import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.Nlri;
 import io.vtep.evpn.codec.nlri.OpaqueNlri;
-import java.net.Inet6Address;
-import java.net.InetAddress;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * MP_REACH_NLRI (type 14, optional non-transitive, RFC 4760 §3): reachable routes of another

@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.attr;
 
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.AddressFamily;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.Nlri;
-import java.util.List;
 
 /**
  * MP_UNREACH_NLRI (type 15, optional non-transitive, RFC 4760 §4): withdrawn routes of another

@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.Inet4Address;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.Inet4Address;
-import java.util.Objects;
 
 /**
  * NEXT_HOP (type 3, well-known, RFC 4271 §5.1.3): the IPv4 next hop of the UPDATE's own NLRI

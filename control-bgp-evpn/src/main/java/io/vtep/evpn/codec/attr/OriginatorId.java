@@ -1,10 +1,11 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.Inet4Address;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.Inet4Address;
-import java.util.Objects;
 
 /**
  * ORIGINATOR_ID (type 9, optional non-transitive, RFC 4456 §8): the BGP identifier of the route's

@@ -1,14 +1,15 @@
 package io.vtep.evpn.codec.attr;
 
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.Optional;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
-import java.util.Objects;
-import java.util.Optional;
 
 /**
  * PMSI_TUNNEL (type 22, optional transitive, RFC 6514 §5): how BUM traffic reaches the originator

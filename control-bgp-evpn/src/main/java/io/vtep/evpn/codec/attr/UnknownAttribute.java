@@ -1,9 +1,10 @@
 package io.vtep.evpn.codec.attr;
 
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.CodecContext;
 import io.vtep.evpn.codec.Octets;
-import java.util.Objects;
 
 /**
  * An optional attribute of a type this codec does not decode, kept with its flags so that it

@@ -1,7 +1,8 @@
 package io.vtep.evpn.codec.nlri;
 
-import io.netty.buffer.ByteBuf;
 import java.util.Objects;
+
+import io.netty.buffer.ByteBuf;
 
 /**
  * Route type 1, Ethernet Auto-discovery (RFC 7432 §7.1). Used for multihoming, which vtep does not

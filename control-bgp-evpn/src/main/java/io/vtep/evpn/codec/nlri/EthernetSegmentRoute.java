@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.InetAddress;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
-import java.util.Objects;
 
 /**
  * Route type 4, Ethernet Segment (RFC 7432 §7.4), for designated-forwarder election among the
@@ -45,7 +46,7 @@ public record EthernetSegmentRoute(RouteDistinguisher rd, EthernetSegmentId esi,
         {
             throw new MalformedValueException(ErrorSubcode.OPTIONAL_ATTRIBUTE_ERROR,
                 "EVPN type 4 IP Address Length " + ipLengthBits + " in a route of length " + length +
-                ", expected " + (length - 19) * 8);
+                    ", expected " + (length - 19) * 8);
         }
         return new EthernetSegmentRoute(rd, esi, WireFormat.readAddress(value, length - 19));
     }

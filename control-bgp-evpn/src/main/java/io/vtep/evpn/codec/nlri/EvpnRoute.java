@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.Octets;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * One EVPN NLRI (RFC 7432 §7): a route type octet, a length octet, then the route.
@@ -83,7 +84,7 @@ public sealed interface EvpnRoute extends Nlri
             {
                 throw new MalformedValueException(ErrorSubcode.OPTIONAL_ATTRIBUTE_ERROR,
                     "EVPN route type " + type + " length " + length + " runs past the " + in.readableBytes() +
-                    " octets left in the attribute");
+                        " octets left in the attribute");
             }
             routes.add(decode(type, in.readSlice(length)));
         }

@@ -1,8 +1,9 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.InetAddress;
+
 import io.vtep.evpn.codec.Octets;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
 
 /**
  * What identifies an EVPN route in a RIB: the route distinguisher and the fields RFC 7432 makes

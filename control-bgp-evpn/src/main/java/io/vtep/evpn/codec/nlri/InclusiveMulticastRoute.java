@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.InetAddress;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
-import java.util.Objects;
 
 /**
  * Route type 3, Inclusive Multicast Ethernet Tag (RFC 7432 §7.3): "send me the VNI's BUM traffic".
@@ -46,7 +47,7 @@ public record InclusiveMulticastRoute(RouteDistinguisher rd, long ethernetTag, I
         {
             throw new MalformedValueException(ErrorSubcode.OPTIONAL_ATTRIBUTE_ERROR,
                 "EVPN type 3 IP Address Length " + ipLengthBits + " in a route of length " + length +
-                ", expected " + (length - 13) * 8);
+                    ", expected " + (length - 13) * 8);
         }
         return new InclusiveMulticastRoute(rd, ethernetTag, WireFormat.readAddress(value, ipLengthBits / 8));
     }

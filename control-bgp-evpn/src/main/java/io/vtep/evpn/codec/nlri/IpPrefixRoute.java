@@ -1,11 +1,12 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.InetAddress;
+import java.util.Objects;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
-import java.util.Objects;
 
 /**
  * Route type 5, IP Prefix (RFC 9136 §3.1), for inter-subnet forwarding. Decoded, never advertised

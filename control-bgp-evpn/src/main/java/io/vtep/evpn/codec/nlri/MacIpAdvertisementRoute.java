@@ -1,12 +1,13 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.OptionalInt;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.ErrorSubcode;
 import io.vtep.evpn.codec.MalformedValueException;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.InetAddress;
-import java.util.Objects;
-import java.util.OptionalInt;
 
 /**
  * Route type 2, MAC/IP Advertisement (RFC 7432 §7.2): "this MAC (and IP) is behind me". With
@@ -148,6 +149,7 @@ public record MacIpAdvertisementRoute(
     @Override
     public String toString()
     {
-        return "type 2 " + key() + (esi.isZero() ? "" : " esi " + esi) + " label1 " + label1 + (label2.isPresent() ? " label2 " + label2.getAsInt() : "");
+        return "type 2 " + key() + (esi.isZero() ? "" : " esi " + esi) + " label1 " + label1 + (label2.isPresent() ? " label2 " + label2.getAsInt() :
+            "");
     }
 }

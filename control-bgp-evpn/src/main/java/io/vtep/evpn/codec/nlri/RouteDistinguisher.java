@@ -1,8 +1,9 @@
 package io.vtep.evpn.codec.nlri;
 
+import java.net.Inet4Address;
+
 import io.netty.buffer.ByteBuf;
 import io.vtep.evpn.codec.WireFormat;
-import java.net.Inet4Address;
 
 /**
  * A route distinguisher (RFC 4364 §4.2): 8 octets, a 2-octet type then the value.
