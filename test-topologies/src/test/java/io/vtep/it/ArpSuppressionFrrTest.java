@@ -13,9 +13,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.sun.management.ThreadMXBean;
@@ -27,7 +24,6 @@ import io.vtep.topology.Host;
 import io.vtep.topology.Netns;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.Wait;
 
@@ -42,7 +38,7 @@ import io.vtep.topology.Wait;
  *  h1 10.0.0.1 fd00::1 ─acc1─ [vtep] ─ul0── [FRR + kernel VTEP, bridge 10.0.0.254 fd00::fe] ─acc0─ h2 10.0.0.2 fd00::2
  * </pre>
  */
-class ArpSuppressionFrrTest
+class ArpSuppressionFrrTest extends TopologyTest
 {
     private static final int VNI = EvpnFrrTopology.VNI;
     private static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
@@ -54,25 +50,11 @@ class ArpSuppressionFrrTest
     private static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(20);
     private static final int BURST = 10_000;
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", "tshark", Requirements.SCAPY);
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     private record Setup(EvpnFrrTopology net, FrrRouter frr, InProcessVtep vtep)

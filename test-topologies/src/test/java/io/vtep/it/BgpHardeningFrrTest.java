@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.evpn.session.BgpPeer;
@@ -18,7 +15,6 @@ import io.vtep.fdb.Origin;
 import io.vtep.topology.FrrConfig;
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Wait;
 
 /**
@@ -30,7 +26,7 @@ import io.vtep.topology.Wait;
  *  h1 ─acc1─ [vtep 192.0.2.1] ─ul0──ul0─ [FRR + kernel VTEP 192.0.2.2] ─acc0─ h2
  * </pre>
  */
-class BgpHardeningFrrTest
+class BgpHardeningFrrTest extends TopologyTest
 {
     private static final int VNI = EvpnFrrTopology.VNI;
     private static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
@@ -38,25 +34,11 @@ class BgpHardeningFrrTest
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(30);
     private static final String PASSWORD = "vtep-frr-md5";
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology();
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     /** vtep with acc1 in VNI 100 (EVPN) and FRR as its one neighbor, with these extra neighbor keys. */

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.sun.management.ThreadMXBean;
@@ -20,7 +18,6 @@ import com.sun.management.ThreadMXBean;
 import io.vtep.metrics.Side;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
@@ -35,25 +32,14 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>The load lasts {@code -Dvtep.allocation.seconds} (default 10 s); the closing figures of the
  * fast-path work come from a 30 s run.
  */
-class ForwardingAllocationTest
+class ForwardingAllocationTest extends KernelPeerTest
 {
     private static final int SECONDS = Integer.getInteger("vtep.allocation.seconds", 10);
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", "iperf3");
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

@@ -10,9 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.api.ApiClient;
@@ -22,7 +19,6 @@ import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Host;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.Tshark;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.VxlanRecord;
@@ -40,7 +36,7 @@ import io.vtep.topology.Wait;
  *  h1 10.0.0.1 (+ VLAN 200 by scapy) ─acc1─ [vtep 192.0.2.1] ─ul0──ul0─ [FRR + kernel VTEP 192.0.2.2, .4] ─acc0─ h2 10.0.0.2
  * </pre>
  */
-class ReloadUnderLoadTest
+class ReloadUnderLoadTest extends TopologyTest
 {
     private static final String VTEP_IP = EvpnFrrTopology.VTEP_IP;
     private static final String FRR_IP = EvpnFrrTopology.FRR_IP;
@@ -52,26 +48,12 @@ class ReloadUnderLoadTest
     /** Only VXLAN packets of VNI 200 (0x0000c8 in the VNI field, UDP payload octets 4..6). */
     private static final String VNI_200_FILTER = "udp port 4789 and (udp[12:4] & 0xffffff00) = 0x0000c800";
 
-    private Topology topology;
-
-    @BeforeAll
-    static void requirements()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", "tshark");
         Requirements.requireScapy();
         FrrRouter.requireFrr();
-    }
-
-    @BeforeEach
-    void create()
-    {
-        topology = Topology.create();
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     private static String config(final String vlans, final String vnis, final String neighbors)

@@ -16,14 +16,11 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Iperf3Result;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -44,7 +41,7 @@ import io.vtep.topology.Wait;
  * and that resident memory does not grow from the first half of the samples to the second. The
  * sums, the drops per hop and the samples are printed.
  */
-class SoakTest
+class SoakTest extends KernelPeerTest
 {
     private static final int SECONDS = Integer.getInteger("vtep.soak.seconds", 60);
     /** iperf3's UDP payload: 1,200 bytes, a datagram each. */
@@ -54,21 +51,10 @@ class SoakTest
     private static final Pattern DROPS = Pattern.compile("^vtep_(?:vni_)?drops_total\\{([^}]*)} ([0-9.eE+]+)$",
         Pattern.MULTILINE);
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", "iperf3");
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

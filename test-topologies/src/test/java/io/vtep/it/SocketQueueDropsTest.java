@@ -9,12 +9,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -28,27 +25,16 @@ import io.vtep.topology.Wait;
  * received + counted + the kernel's drops on the way in (the sending veth's, from /proc/net/dev) = sent,
  * exactly, each side. Before these reasons existed, the overflow was counted nowhere.
  */
-class SocketQueueDropsTest
+class SocketQueueDropsTest extends KernelPeerTest
 {
     private static final int FRAMES = 20_000;
     private static final int DATAGRAMS = 30_000;
     private static final Pattern SAMPLE = Pattern.compile("^(vtep_[a-z_]+)\\{([^}]*)} ([0-9.eE+]+)$", Pattern.MULTILINE);
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTopology("ping", Requirements.SYSTEM_PYTHON);
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test

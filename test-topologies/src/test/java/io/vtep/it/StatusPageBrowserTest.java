@@ -10,15 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.topology.Chromium;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
-import io.vtep.topology.Topology;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -43,7 +40,7 @@ import io.vtep.topology.Wait;
  * vtep's own type-3 route. A
  * screenshot taken under traffic is saved as {@code test-topologies/target/status-page.png}.
  */
-class StatusPageBrowserTest
+class StatusPageBrowserTest extends KernelPeerTest
 {
     private static final Path SCREENSHOT = Path.of("target", "status-page.png");
     private static final Duration PAGE_TIMEOUT = Duration.ofSeconds(30);
@@ -52,21 +49,10 @@ class StatusPageBrowserTest
     /** Static FDB entries: with h1 and h2, 132 entries, three pages of 50. */
     private static final int STATIC_MACS = 130;
 
-    private Topology topology;
-    private KernelPeerTopology net;
-
-    @BeforeEach
-    void build()
+    @Override
+    protected void requirements()
     {
         Requirements.requireTools("ping", Chromium.TOOL);
-        topology = Topology.create();
-        net = new KernelPeerTopology(topology, true);
-    }
-
-    @AfterEach
-    void tearDown()
-    {
-        topology.close();
     }
 
     @Test
