@@ -53,7 +53,7 @@ RUN set -eu; \
 FROM ${RUNTIME_BASE}
 ARG RUNTIME_BASE
 
-# libpcap for the pcap port driver (Pcap4J); nothing else beyond the base image (bash, for the
+# libpcap for the pcap port driver (libpcap through FFM); nothing else beyond the base image (bash, for the
 # entrypoint and the health check).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libpcap0.8 \
