@@ -389,7 +389,11 @@ class DemoTest
 
     private ManagedProcess startDemo(final String... options)
     {
-        final List<String> command = new ArrayList<>(List.of(VtepProcess.launcher().toString(), "demo"));
+        // INT, TERM and HUP at their default disposition, whatever this test run inherited: a run
+        // started in the background of a shell without job control ignores SIGINT, an ignored
+        // signal stays ignored across exec, and the Ctrl-C tests send SIGINT (env execs: same pid).
+        final List<String> command = new ArrayList<>(
+            List.of("env", "--default-signal=INT,TERM,HUP", VtepProcess.launcher().toString(), "demo"));
         command.addAll(List.of(options));
         return start(command);
     }
