@@ -77,16 +77,6 @@ public final class Host
     }
 
     /**
-     * Turns TSO and GSO off ({@code ethtool -K IF tso off gso off}) but keeps checksum offload:
-     * the host sends no super-frames, still with partial checksums. For a host behind a driver
-     * that cannot take super-frames (pcap).
-     */
-    public void segmentationOffloadOff()
-    {
-        netns.execOk("ethtool", "-K", iface, "tso", "off", "gso", "off");
-    }
-
-    /**
      * Pings {@code dst} {@code count} times, 0.2 s apart, waiting up to 1 s for the last reply.
      * Returns the parsed summary whatever the loss (assert on it); throws only when ping produced
      * no summary (bad address, no route).

@@ -231,8 +231,6 @@ public final class Topology implements AutoCloseable
      * {@code cidr}) is linked to {@code peerIf} in {@code peer}, with IP forwarding off. The host keeps
      * Linux's default offloads (checksum offload, TSO/GSO), like every VM, container or server on a
      * veth or tap: what it hands its VTEP are partially checksummed frames and 64 KiB super-frames.
-     * A host behind a driver that cannot take super-frames gives up segmentation offload itself
-     * ({@link Host#segmentationOffloadOff()}).
      * The peer end is up but not attached to anything.
      */
     public Host host(String role, String cidr, Netns peer, String peerIf)
