@@ -2,8 +2,6 @@ package io.vtep.core.cli;
 
 import java.util.concurrent.Callable;
 
-import io.vtep.core.config.ConfigException;
-import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,19 +31,9 @@ final class CheckCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (config.file == null)
+        final VtepConfig loaded = config.loadOrReport(context, USAGE);
+        if (loaded == null)
         {
-            context.err().println(USAGE);
-            return Main.EXIT_USAGE;
-        }
-        final VtepConfig loaded;
-        try
-        {
-            loaded = ConfigLoader.load(config.file);
-        }
-        catch (final ConfigException ex)
-        {
-            context.err().println("vtep: configuration error in " + config.file + ": " + ex.getMessage());
             return Main.EXIT_USAGE;
         }
         context.out().println("ok: " + config.file + ": " + summary(loaded));

@@ -6,7 +6,6 @@ import java.util.concurrent.CountDownLatch;
 
 import io.vtep.core.app.VtepAppliance;
 import io.vtep.core.config.ConfigException;
-import io.vtep.core.config.ConfigLoader;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.log.LogSettings;
 import picocli.CommandLine.Command;
@@ -31,21 +30,20 @@ final class RunCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        if (config.file == null)
+        final VtepConfig loaded = config.loadOrReport(context, USAGE);
+        if (loaded == null)
         {
-            context.err().println(USAGE);
             return Main.EXIT_USAGE;
         }
         final VtepAppliance appliance;
         try
         {
-            final VtepConfig loaded = ConfigLoader.load(config.file);
             LogSettings.apply(loaded.log());
             appliance = VtepAppliance.start(loaded, config.file);
         }
         catch (final ConfigException ex)
         {
-            context.err().println("vtep: configuration error in " + config.file + ": " + ex.getMessage());
+            config.reportError(context, ex); // what only the running host can check (a token file others read)
             return Main.EXIT_USAGE;
         }
         catch (final IOException ex)
