@@ -2,6 +2,7 @@ package io.vtep.core.port;
 
 import static io.vtep.core.port.TestFrames.frame;
 import static io.vtep.core.port.TestFrames.nativeCopy;
+import static io.vtep.core.port.TestFrames.overflowAndDrain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -174,37 +175,15 @@ class AfPacketPortTest
     @Test
     void framesTheKernelDropsAtTheFullSocketAreCountedAcrossReopens() throws Exception
     {
-        final long firstDrops = overflowAndDrain(12_000, 0);
+        final long firstDrops = overflowAndDrain(a, b, batch, 12_000, 0);
         assertTrue(firstDrops > 0, "the 4 MiB receive buffer should have overflowed");
         NetworkNamespace.call(ns2, () ->
         {
             b.reopen();
             return null;
         });
-        final long totalDrops = overflowAndDrain(12_000, firstDrops);
+        final long totalDrops = overflowAndDrain(a, b, batch, 12_000, firstDrops);
         assertTrue(totalDrops > firstDrops, "the new socket overflowed too: " + totalDrops);
-    }
-
-    /** Sends {@code frames} from A while B does not read, then drains B. @return B's drops so far */
-    private long overflowAndDrain(final int frames, final long dropsBefore)
-    {
-        final UnsafeBuffer buffer = nativeCopy(frame(7, 1_000));
-        int sent = 0;
-        for (int i = 0; i < frames; i++)
-        {
-            sent += a.send(buffer, 0, 1_000) ? 1 : 0;
-        }
-        final long drops = b.socketQueueDrops();
-        int received = 0;
-        for (int count = b.receive(batch, 200); count > 0; count = b.receive(batch, 200))
-        {
-            received += count;
-        }
-        System.out.printf("AfPacketPort: %d frames sent, %d received, %d dropped by the kernel at the socket%n", sent,
-            received, drops - dropsBefore);
-        assertEquals(sent, received + drops - dropsBefore, "received + socket-queue drops = sent");
-        assertEquals(drops, b.socketQueueDrops(), "nothing more dropped once drained");
-        return drops;
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.vtep.core.port;
 
 import static io.vtep.core.port.TestFrames.frame;
 import static io.vtep.core.port.TestFrames.nativeCopy;
+import static io.vtep.core.port.TestFrames.overflowAndDrain;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -220,35 +221,15 @@ class PcapPortTest
     @Test
     void framesTheKernelDropsAtTheFullRingAreCountedAcrossReopens() throws Exception
     {
-        final long firstDrops = overflowAndDrain(6_000, 0);
+        final long firstDrops = overflowAndDrain(a, b, batch, 6_000, 0);
         assertTrue(firstDrops > 0, "libpcap's ring should have overflowed");
         NetworkNamespace.call(ns2, () ->
         {
             b.reopen();
             return null;
         });
-        final long totalDrops = overflowAndDrain(6_000, firstDrops);
+        final long totalDrops = overflowAndDrain(a, b, batch, 6_000, firstDrops);
         assertTrue(totalDrops > firstDrops, "the new ring overflowed too: " + totalDrops);
-    }
-
-    private long overflowAndDrain(final int frames, final long dropsBefore)
-    {
-        final UnsafeBuffer buffer = nativeCopy(frame(7, 1_000));
-        int sent = 0;
-        for (int i = 0; i < frames; i++)
-        {
-            sent += a.send(buffer, 0, 1_000) ? 1 : 0;
-        }
-        int received = 0;
-        for (int count = b.receive(batch, 200); count > 0; count = b.receive(batch, 200))
-        {
-            received += count;
-        }
-        final long drops = b.socketQueueDrops();
-        System.out.printf("PcapPort: %d frames sent, %d received, %d dropped by the kernel at the ring%n", sent, received,
-            drops - dropsBefore);
-        assertEquals(sent, received + drops - dropsBefore, "received + ring drops = sent");
-        return drops;
     }
 
     /** A close from another thread waits for the receive in progress instead of freeing libpcap's ring under it. */

@@ -1,5 +1,7 @@
 package io.vtep.core.port;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +49,35 @@ final class TestFrames
         final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(Math.max(frame.length, 1)));
         buffer.putBytes(0, frame);
         return buffer;
+    }
+
+    /**
+     * Sends {@code frames} 1,000-byte frames from {@code from} while {@code to} does not read, then
+     * drains {@code to}: received + {@code to}'s socket-queue drops since {@code dropsBefore} must
+     * equal sent, exactly, and nothing more is dropped once drained.
+     *
+     * @return {@code to}'s drops so far
+     */
+    static long overflowAndDrain(final AccessPort from, final AccessPort to, final FrameBatch batch, final int frames,
+        final long dropsBefore)
+    {
+        final UnsafeBuffer buffer = nativeCopy(frame(7, 1_000));
+        int sent = 0;
+        for (int i = 0; i < frames; i++)
+        {
+            sent += from.send(buffer, 0, 1_000) ? 1 : 0;
+        }
+        int received = 0;
+        for (int count = to.receive(batch, 200); count > 0; count = to.receive(batch, 200))
+        {
+            received += count;
+        }
+        final long drops = to.socketQueueDrops();
+        System.out.printf("%s: %d frames sent, %d received, %d dropped by the kernel at the socket%n", to, sent, received,
+            drops - dropsBefore);
+        assertEquals(sent, received + drops - dropsBefore, "received + socket-queue drops = sent");
+        assertEquals(drops, to.socketQueueDrops(), "nothing more dropped once drained");
+        return drops;
     }
 
     static boolean isTestFrame(final byte[] frame)
