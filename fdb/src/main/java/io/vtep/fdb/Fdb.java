@@ -53,11 +53,21 @@ public final class Fdb
         {
             onLearnedRemote(vni, mac, vtepReference, nowNanos);
         }
+
+        @Override
+        public void learnedGroupMember(final int vni, final int vtepReference, final long nowNanos)
+        {
+            onLearnedGroupMember(vni, vtepReference, nowNanos);
+        }
     };
     private final AgeingSweep ageingSweep = new AgeingSweep();
     private final FdbConductor conductor;
     private final GlobalEntryCap cap;
-    /** FDB entries (any origin) pointing at each remote VTEP index; writer only (write lock). */
+    /**
+     * FDB entries (any origin) pointing at each remote VTEP index, plus the VNIs it is a learned
+     * group member of: a VTEP with any is never aged out, so its index is not reused while an entry
+     * or a membership names it. Writer only (write lock).
+     */
     private final int[] vtepEntryRefs;
 
     private volatile VniMap vnis = VniMap.EMPTY;
@@ -402,7 +412,20 @@ public final class Fdb
         writeLock.lock();
         try
         {
-            requireVni(vni).multicastGroup(group);
+            final VniFdb fdb = requireVni(vni);
+            if (!Objects.equals(fdb.multicastGroup(), group))
+            {
+                // Members of the old group say nothing about who sends to the new one.
+                final GroupMembers members = fdb.groupMembers();
+                for (int index = 0; index < members.capacity() && members.count() > 0; index++)
+                {
+                    if (members.remove(index))
+                    {
+                        groupMemberRemoved(fdb, index);
+                    }
+                }
+            }
+            fdb.multicastGroup(group);
         }
         finally
         {
@@ -558,9 +581,74 @@ public final class Fdb
             fdb.table().shrinkIfSparse();
         }
         ageingSweep.fdb = null;
-        // After the MACs: a learned VTEP whose last entries just aged is free to go. It must also
+        removed += sweepGroupMembers(nowNanos);
+        // After the MACs and the group members: a learned VTEP whose last entries just aged is free to go. It must also
         // have been silent for the ageing time, so one that sends only from group MACs stays.
         return removed + remoteVteps.sweep(nowNanos, settings.ageingNanos(), vtepEntryRefs);
+    }
+
+    /**
+     * Learned group members silent in their VNI for the ageing time (the same time as MACs: a
+     * member keeps sending BUM to the group, and every datagram it sends in the VNI refreshes it).
+     */
+    private int sweepGroupMembers(final long nowNanos)
+    {
+        int removed = 0;
+        final int limit = remoteVteps.highWater();
+        for (final VniFdb fdb : vnis.values())
+        {
+            final GroupMembers members = fdb.groupMembers();
+            for (int index = 0; index < limit && members.count() > 0; index++)
+            {
+                if (members.removeIfIdle(index, nowNanos, settings.ageingNanos()))
+                {
+                    groupMemberRemoved(fdb, index);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private void onLearnedGroupMember(final int vni, final int vtepReference, final long nowNanos)
+    {
+        final VniFdb fdb = vnis.get(vni);
+        if (fdb != null && fdb.multicastGroup() != null)
+        {
+            final RemoteVtep vtep = remoteVteps.byIndex(vtepReference & RemoteVtepTable.INDEX_MASK);
+            if (isCurrentVtep(vtep, vtepReference) && fdb.groupMembers().add(vtep.index(), nowNanos))
+            {
+                vtepEntryRefs[vtep.index()]++;
+                for (final FdbListener listener : listeners)
+                {
+                    try
+                    {
+                        listener.onGroupMemberAdded(vni, vtep);
+                    }
+                    catch (final RuntimeException ex)
+                    {
+                        settings.errorHandler().onError(ex);
+                    }
+                }
+            }
+        }
+    }
+
+    private void groupMemberRemoved(final VniFdb fdb, final int index)
+    {
+        vtepEntryRefs[index]--;
+        final RemoteVtep vtep = remoteVteps.byIndex(index);
+        for (final FdbListener listener : listeners)
+        {
+            try
+            {
+                listener.onGroupMemberRemoved(fdb.vni(), vtep);
+            }
+            catch (final RuntimeException ex)
+            {
+                settings.errorHandler().onError(ex);
+            }
+        }
     }
 
     private void onLearnedLocal(final int vni, final long mac, final int attachment, final long nowNanos)

@@ -58,4 +58,26 @@ public interface FdbListener
     default void onFloodListChanged(final int vni, final RemoteVtep[] floodList)
     {
     }
+
+    /**
+     * A remote VTEP became a member of a multicast VNI: it sent a datagram to the VNI's group
+     * (RFC 7348 §4.2). Told once, when it was not a member before.
+     *
+     * @param vni  the VNI.
+     * @param vtep the VTEP.
+     */
+    default void onGroupMemberAdded(final int vni, final RemoteVtep vtep)
+    {
+    }
+
+    /**
+     * A learned group member of a VNI aged out (silent in the VNI for the ageing time), or the
+     * VNI's group changed. Told before the VTEP's index can be reused.
+     *
+     * @param vni  the VNI.
+     * @param vtep the VTEP.
+     */
+    default void onGroupMemberRemoved(final int vni, final RemoteVtep vtep)
+    {
+    }
 }

@@ -9,10 +9,10 @@ import org.agrona.MutableDirectBuffer;
  * {@link LearnHandler}. Each event is a fixed 32-byte record:
  *
  * <pre>
- *   record header (8)  length, msgTypeId = LEARN_LOCAL | LEARN_REMOTE
+ *   record header (8)  length, msgTypeId = LEARN_LOCAL | LEARN_REMOTE | GROUP_MEMBER
  *   +0  int   vni
- *   +4  int   target     attachment id (LEARN_LOCAL) or remote VTEP reference (LEARN_REMOTE)
- *   +8  long  mac        low 48 bits
+ *   +4  int   target     attachment id (LEARN_LOCAL) or remote VTEP reference (the others)
+ *   +8  long  mac        low 48 bits (unused by GROUP_MEMBER)
  *   +16 long  nowNanos   when the packet was seen
  * </pre>
  */
@@ -20,6 +20,8 @@ final class LearnQueue extends RecordQueue<LearnQueue.LearnHandler>
 {
     static final int LEARN_LOCAL = 1;
     static final int LEARN_REMOTE = 2;
+    /** A VTEP sent to the VNI's multicast group: it becomes a learned member of the VNI. */
+    static final int GROUP_MEMBER = 3;
 
     private static final int VNI_OFFSET = 0;
     private static final int TARGET_OFFSET = 4;
@@ -35,6 +37,11 @@ final class LearnQueue extends RecordQueue<LearnQueue.LearnHandler>
 
         /** {@code mac} was seen in {@code vni} behind the remote VTEP {@code vtepReference} names. */
         void learnedRemote(int vni, long mac, int vtepReference, long nowNanos);
+
+        /** The remote VTEP {@code vtepReference} names sent a datagram to {@code vni}'s multicast group. */
+        default void learnedGroupMember(final int vni, final int vtepReference, final long nowNanos)
+        {
+        }
     }
 
     LearnQueue(final int requestedEvents)
@@ -79,6 +86,10 @@ final class LearnQueue extends RecordQueue<LearnQueue.LearnHandler>
         else if (type == LEARN_REMOTE)
         {
             handler.learnedRemote(vni, mac, target, nowNanos);
+        }
+        else if (type == GROUP_MEMBER)
+        {
+            handler.learnedGroupMember(vni, target, nowNanos);
         }
     }
 }

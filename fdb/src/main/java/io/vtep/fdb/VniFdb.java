@@ -42,6 +42,7 @@ public final class VniFdb
     private final long localMoveHoldNanos;
     private final GlobalEntryCap cap;
     private final AtomicLongArray counters = new AtomicLongArray((COUNTERS + 1) * PAD);
+    private final GroupMembers groupMembers;
 
     private volatile RemoteVtep[] floodList = NO_VTEPS;
     private volatile VtepAddress multicastGroup;
@@ -64,6 +65,7 @@ public final class VniFdb
         this.refreshGranularityNanos = settings.refreshGranularityNanos();
         this.localMoveHoldNanos = settings.localMoveHoldNanos();
         this.cap = cap;
+        this.groupMembers = new GroupMembers(settings.remoteVtepCapacity());
         // Bounded by the global cap, not the MAC limit: static and EVPN entries do not count
         // towards the limit but do take slots. The cap keeps all tables together within it.
         this.table = new MacTable(64, settings.maxEntries());
@@ -153,6 +155,45 @@ public final class VniFdb
         {
             learn(mac, FdbEntry.remote(vtep.index(), Origin.REMOTE), LearnQueue.LEARN_REMOTE, vtep.learnTarget(), nowNanos);
         }
+    }
+
+    /**
+     * Data path: a datagram of this VNI came from {@code vtep}. When it was addressed to the VNI's
+     * multicast group ({@code toGroup}) and the VTEP is not yet a learned member, queues a
+     * "member seen" event for the writer (so events flow only until the writer has made it one);
+     * when it is a member, moves its last-seen time on (at most once per refresh granularity), so a
+     * member ages out only after the ageing time of silence in this VNI, unicast included.
+     * Lock-free, allocation-free.
+     *
+     * @param vtep     the sender, interned in the FDB's {@link RemoteVtepTable}.
+     * @param toGroup  the datagram's destination address was {@link #multicastGroup()}.
+     * @param nowNanos from the FDB's clock.
+     */
+    public void groupMemberSeen(final RemoteVtep vtep, final boolean toGroup, final long nowNanos)
+    {
+        if (!groupMembers.refresh(vtep.index(), nowNanos, refreshGranularityNanos) && toGroup &&
+            !learnQueue.offer(LearnQueue.GROUP_MEMBER, vni, 0L, vtep.learnTarget(), nowNanos))
+        {
+            countRacy(LEARN_QUEUE_DROPS);
+        }
+    }
+
+    /**
+     * @param vtep a remote VTEP.
+     * @return true while it is a member learned from the multicast group (lock-free).
+     */
+    public boolean isGroupMember(final RemoteVtep vtep)
+    {
+        return groupMembers.contains(vtep.index());
+    }
+
+    /**
+     * @return remote VTEPs learned as members because they sent to the multicast group (the
+     * {@code vtep_vni_members{source="group"}} gauge).
+     */
+    public int groupMemberCount()
+    {
+        return groupMembers.count();
     }
 
     /**
@@ -334,6 +375,11 @@ public final class VniFdb
     MacTable table()
     {
         return table;
+    }
+
+    GroupMembers groupMembers()
+    {
+        return groupMembers;
     }
 
     void floodList(final RemoteVtep[] vteps)

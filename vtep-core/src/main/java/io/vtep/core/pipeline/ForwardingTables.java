@@ -10,6 +10,7 @@ import org.agrona.collections.Int2ObjectHashMap;
 
 import io.vtep.core.port.AccessPort;
 import io.vtep.fdb.Fdb;
+import io.vtep.fdb.RemoteVtep;
 
 /**
  * The shape of the data path: VNIs by id, attachments by id, ports. Data-path threads read it
@@ -46,7 +47,7 @@ public final class ForwardingTables
     /**
      * Adds a VNI already added to the FDB; its counter slot is the order of first addition (a VNI
      * removed and added again gets its old slot). Its members start from what the FDB holds now
-     * (flood list, static and EVPN entries).
+     * (flood list, static and EVPN entries, group members).
      */
     public synchronized VniContext addVni(final int vni)
     {
@@ -59,6 +60,14 @@ public final class ForwardingTables
         final VniContext context = new VniContext(vni, slot, fdb.vni(vni), fdb.remoteVteps().capacity());
         context.memberVteps().floodList(context.fdb().floodList());
         context.fdb().forEach((id, mac, entry, age) -> context.memberVteps().entryAdded(entry));
+        for (int index = 0; index < fdb.remoteVteps().highWater(); index++)
+        {
+            final RemoteVtep vtep = fdb.remoteVteps().byIndex(index);
+            if (vtep != null && !vtep.isRemoved() && context.fdb().isGroupMember(vtep))
+            {
+                context.memberVteps().groupMember(index, true);
+            }
+        }
         final List<VniContext> slots = new ArrayList<>(bySlot);
         if (retired != null)
         {

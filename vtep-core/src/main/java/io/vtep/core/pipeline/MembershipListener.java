@@ -4,8 +4,9 @@ import io.vtep.fdb.FdbListener;
 import io.vtep.fdb.RemoteVtep;
 
 /**
- * Keeps each VNI's {@link VniMembers} in step with the FDB: flood-list changes and static or
- * EVPN entries added, moved or removed. Runs on whichever thread writes the FDB, under its write
+ * Keeps each VNI's {@link VniMembers} in step with the FDB: flood-list changes, static or
+ * EVPN entries added, moved or removed, and members learned from (or aged out of) the VNI's
+ * multicast group. Runs on whichever thread writes the FDB, under its write
  * lock (so the members of a VNI have one writer at a time); quick, and allocation-free except when
  * a VTEP gets its first entry in a VNI.
  */
@@ -57,6 +58,26 @@ final class MembershipListener implements FdbListener
         if (context != null)
         {
             context.memberVteps().floodList(floodList);
+        }
+    }
+
+    @Override
+    public void onGroupMemberAdded(final int vni, final RemoteVtep vtep)
+    {
+        final VniContext context = tables.vni(vni);
+        if (context != null)
+        {
+            context.memberVteps().groupMember(vtep.index(), true);
+        }
+    }
+
+    @Override
+    public void onGroupMemberRemoved(final int vni, final RemoteVtep vtep)
+    {
+        final VniContext context = tables.vni(vni);
+        if (context != null)
+        {
+            context.memberVteps().groupMember(vtep.index(), false);
         }
     }
 }

@@ -33,7 +33,12 @@ import io.vtep.metrics.Side;
  * <p>A VNI that accepts only its members ({@code accept-from: members}) drops VXLAN from any other
  * VTEP as {@link DropReason#NOT_VNI_MEMBER}, before it teaches anything: VXLAN has no
  * authentication (RFC 7348 §7), so a VTEP that belongs to one VNI could otherwise inject frames
- * (and MACs) into every other VNI served here.
+ * (and MACs) into every other VNI served here. On a VNI with a multicast group (RFC 7348 §4.2) a
+ * datagram addressed to the group is accepted from any VTEP and makes its sender a learned member
+ * of the VNI (sending to the group is what a member does; the FDB writer sets the bit, queued like
+ * learning, and ages it out after the ageing time of silence in the VNI), so unicast VXLAN is then
+ * accepted only from VTEPs that have sent to the group, or that the flood list, static or EVPN
+ * entries name. The receiver reads the destination from {@code IP_PKTINFO}/{@code IPV6_PKTINFO}.
  *
  * <p>BUM frames (broadcast, multicast, unknown unicast) over the VNI's storm-control rate are
  * dropped as {@link DropReason#STORM_CONTROL}.
@@ -48,6 +53,13 @@ public final class OverlayPipeline
     private final VtepAddress localAddress;
     private final LocalDelivery local;
     private final DataPathCounters counters;
+    /**
+     * The high half of an IPv4 destination in the form this class compares destinations in: the
+     * IPv4-mapped IPv6 address {@code ::ffff:a.b.c.d} (RFC 4291 §2.5.5.2), so one pair of longs
+     * holds either family; {@code ::} (0, 0) means "not known" and never matches a group.
+     */
+    private static final long IPV4_MAPPED_LOW = 0xFFFF_0000_0000L;
+
     /** Outer IP and UDP header bytes, so remote-VTEP byte counters count whole outer packets both ways. */
     private final int ipAndUdpHeaderLength;
 
@@ -75,26 +87,50 @@ public final class OverlayPipeline
         counters.dropped(DropReason.UNDERLAY_SOCKET_QUEUE, datagrams);
     }
 
-    /** A datagram from an IPv4 VTEP; {@code buffer} holds the UDP payload at {@code offset}. */
+    /** A datagram from an IPv4 VTEP, its destination not known (taken as unicast to this VTEP). */
     public void onIpv4Datagram(final UnsafeBuffer buffer, final int offset, final int length, final int sourceAddress,
         final long nowNanos)
     {
+        onIpv4Datagram(buffer, offset, length, sourceAddress, 0, nowNanos);
+    }
+
+    /**
+     * A datagram from an IPv4 VTEP; {@code buffer} holds the UDP payload at {@code offset}.
+     *
+     * @param destinationAddress the outer destination ({@code IP_PKTINFO}), 0 when not known
+     */
+    public void onIpv4Datagram(final UnsafeBuffer buffer, final int offset, final int length, final int sourceAddress,
+        final int destinationAddress, final long nowNanos)
+    {
+        final long destinationLow = destinationAddress == 0 ? 0 : IPV4_MAPPED_LOW | (destinationAddress & 0xFFFF_FFFFL);
         if (!localAddress.isIpv6() && sourceAddress == localAddress.ipv4())
         {
             counters.dropped(DropReason.OWN_VTEP);
             return;
         }
         RemoteVtep source = remoteVteps.findIpv4(sourceAddress);
-        if (source == null && isNewVtepWorthInterning(buffer, offset, length))
+        if (source == null && isNewVtepWorthInterning(buffer, offset, length, 0, destinationLow))
         {
             source = remoteVteps.internLearned(VtepAddress.ofIpv4(sourceAddress));
         }
-        forward(buffer, offset, length, source, nowNanos);
+        forward(buffer, offset, length, source, 0, destinationLow, nowNanos);
     }
 
-    /** A datagram from an IPv6 VTEP. */
+    /** A datagram from an IPv6 VTEP, its destination not known (taken as unicast to this VTEP). */
     public void onIpv6Datagram(final UnsafeBuffer buffer, final int offset, final int length, final long sourceHigh,
         final long sourceLow, final long nowNanos)
+    {
+        onIpv6Datagram(buffer, offset, length, sourceHigh, sourceLow, 0, 0, nowNanos);
+    }
+
+    /**
+     * A datagram from an IPv6 VTEP.
+     *
+     * @param destinationHigh the outer destination's first 8 bytes ({@code IPV6_PKTINFO}), 0 with
+     *     {@code destinationLow} 0 when not known
+     */
+    public void onIpv6Datagram(final UnsafeBuffer buffer, final int offset, final int length, final long sourceHigh,
+        final long sourceLow, final long destinationHigh, final long destinationLow, final long nowNanos)
     {
         if (localAddress.isIpv6() && sourceHigh == localAddress.ipv6High() && sourceLow == localAddress.ipv6Low())
         {
@@ -102,11 +138,22 @@ public final class OverlayPipeline
             return;
         }
         RemoteVtep source = remoteVteps.findIpv6(sourceHigh, sourceLow);
-        if (source == null && isNewVtepWorthInterning(buffer, offset, length))
+        if (source == null && isNewVtepWorthInterning(buffer, offset, length, destinationHigh, destinationLow))
         {
             source = remoteVteps.internLearned(VtepAddress.ofIpv6(sourceHigh, sourceLow));
         }
-        forward(buffer, offset, length, source, nowNanos);
+        forward(buffer, offset, length, source, destinationHigh, destinationLow, nowNanos);
+    }
+
+    /** Whether a datagram's destination (IPv4 mapped, see {@link #IPV4_MAPPED_LOW}) is {@code group}. */
+    static boolean isToGroup(final VtepAddress group, final long destinationHigh, final long destinationLow)
+    {
+        if (group == null)
+        {
+            return false;
+        }
+        return group.isIpv6() ? destinationHigh == group.ipv6High() && destinationLow == group.ipv6Low() :
+            destinationHigh == 0 && destinationLow == (IPV4_MAPPED_LOW | (group.ipv4() & 0xFFFF_FFFFL));
     }
 
     /**
@@ -115,9 +162,11 @@ public final class OverlayPipeline
      * unknown VNIs and VNIs that do not learn from the data plane never get that far; at a full table
      * {@link RemoteVtepTable#internLearned} counts the refusal without a lock, so a flood of spoofed
      * sources costs nothing extra per packet and cannot hold the table (whose size bounds the
-     * per-VTEP metric series) for longer than the ageing time.
+     * per-VTEP metric series) for longer than the ageing time. A VNI that accepts only its members
+     * interns a new VTEP only from a datagram to its multicast group, which makes it a member.
      */
-    private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length)
+    private boolean isNewVtepWorthInterning(final UnsafeBuffer buffer, final int offset, final int length,
+        final long destinationHigh, final long destinationLow)
     {
         final int vniId = VxlanDecoder.decode(buffer, offset, length);
         if (vniId < 0)
@@ -125,15 +174,18 @@ public final class OverlayPipeline
             return false;
         }
         final VniContext vni = tables.vni(vniId);
-        return vni != null && vni.fdb().learningMode().learnsRemote() && !vni.membersOnly();
+        return vni != null && vni.fdb().learningMode().learnsRemote() &&
+            (!vni.membersOnly() || isToGroup(vni.fdb().multicastGroup(), destinationHigh, destinationLow));
     }
 
     /**
      * @param source the sending VTEP; null when it is not in the remote VTEP table: then a VNI that
      *               learns from the data plane still delivers the frame (the table is full; the
      *               source MAC is not learned), any other VNI drops it as an unknown VTEP
+     * @param destinationHigh with {@code destinationLow}: the outer destination, IPv4 mapped
      */
-    void forward(final UnsafeBuffer buffer, final int offset, final int length, final RemoteVtep source, final long nowNanos)
+    private void forward(final UnsafeBuffer buffer, final int offset, final int length, final RemoteVtep source,
+        final long destinationHigh, final long destinationLow, final long nowNanos)
     {
         final int vniId = VxlanDecoder.decode(buffer, offset, length);
         if (vniId < 0)
@@ -150,16 +202,22 @@ public final class OverlayPipeline
         final int frameOffset = offset + VxlanHeader.LENGTH;
         final int frameLength = length - VxlanHeader.LENGTH;
         counters.vniReceived(vni.slot(), Side.OVERLAY, frameLength);
+        final VtepAddress group = vni.fdb().multicastGroup();
+        final boolean toGroup = group != null && isToGroup(group, destinationHigh, destinationLow);
         if (source != null)
         {
             counters.vtepReceived(source.index(), ipAndUdpHeaderLength + length);
+            if (group != null)
+            {
+                vni.fdb().groupMemberSeen(source, toGroup, nowNanos);
+            }
         }
         else if (!vni.fdb().learningMode().learnsRemote())
         {
             counters.vniDropped(vni.slot(), DropReason.UNKNOWN_VTEP);
             return;
         }
-        if (vni.membersOnly() && (source == null || !vni.memberVteps().contains(source.index())))
+        if (vni.membersOnly() && !toGroup && (source == null || !vni.memberVteps().contains(source.index())))
         {
             counters.vniDropped(vni.slot(), DropReason.NOT_VNI_MEMBER);
             return;

@@ -1,5 +1,6 @@
 package io.vtep.core.pipeline;
 
+import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.agrona.collections.Int2IntHashMap;
@@ -10,15 +11,17 @@ import io.vtep.fdb.RemoteVtep;
 
 /**
  * The remote VTEPs that belong to one VNI: those in its flood list (configured, or from EVPN
- * inclusive multicast routes, RFC 7432 §7.3) and those that static or EVPN MAC/IP entries
- * (RFC 7432 §7.2) point at. VXLAN has no authentication (RFC 7348 §7): a VNI that accepts only
+ * inclusive multicast routes, RFC 7432 §7.3), those that static or EVPN MAC/IP entries
+ * (RFC 7432 §7.2) point at, and, on a multicast VNI, those that sent to its group (RFC 7348 §4.2;
+ * learned and aged by the FDB writer, {@code VniFdb#groupMemberSeen}). VXLAN has no authentication (RFC 7348 §7): a VNI that accepts only
  * its members keeps a VTEP that belongs to another VNI (or to none) from injecting frames into it.
  *
  * <p>The data path asks {@link #contains} per packet: one bit of a bitset over the remote VTEP
  * table's dense indices, lock-free and allocation-free. The control side keeps the bits: every
  * change comes through {@link MembershipListener}, i.e. under the FDB's write lock, so there is
- * one writer at a time. A VTEP with a bit set has a flood-list place or an entry behind it, which
- * keeps it in the remote VTEP table; a reused index therefore never inherits a stale bit.
+ * one writer at a time. A VTEP with a bit set has a flood-list place, an entry or a group
+ * membership behind it, which keeps it in the remote VTEP table; a reused index therefore never
+ * inherits a stale bit.
  */
 public final class VniMembers
 {
@@ -28,6 +31,13 @@ public final class VniMembers
     private final Int2IntHashMap entries = new Int2IntHashMap(0);
     /** Control side only: the flood list last published. */
     private RemoteVtep[] floodList = new RemoteVtep[0];
+    /** Control side only: members learned from the multicast group. */
+    private final BitSet groupMembers = new BitSet();
+    /** Members by source, for the {@code vtep_vni_members} gauge (written by the one writer). */
+    private volatile int controlCount;
+    private volatile int groupCount;
+    /** Control side only: which indices count as {@link #controlMembers()}. */
+    private final BitSet controlMembers = new BitSet();
 
     /**
      * @param capacity the remote VTEP table's capacity (indices 0..capacity-1)
@@ -53,6 +63,30 @@ public final class VniMembers
             size += Long.bitCount(bits.getAcquire(i));
         }
         return size;
+    }
+
+    /** Members from the flood list or static and EVPN entries. */
+    public int controlMembers()
+    {
+        return controlCount;
+    }
+
+    /** Members learned because they sent to the VNI's multicast group. */
+    public int groupMembers()
+    {
+        return groupCount;
+    }
+
+    /** A VTEP sent to the group ({@code member} true), or its learned membership ended. */
+    void groupMember(final int index, final boolean member)
+    {
+        if (index < 0 || index >= capacity || groupMembers.get(index) == member)
+        {
+            return;
+        }
+        groupMembers.set(index, member);
+        groupCount = groupMembers.cardinality();
+        update(index);
     }
 
     /** Whether an FDB entry makes its VTEP a member: configured or advertised, never learned. */
@@ -110,11 +144,17 @@ public final class VniMembers
         {
             return;
         }
-        boolean member = entries.get(index) > 0;
-        for (int i = 0; !member && i < floodList.length; i++)
+        boolean control = entries.get(index) > 0;
+        for (int i = 0; !control && i < floodList.length; i++)
         {
-            member = floodList[i].index() == index;
+            control = floodList[i].index() == index;
         }
+        if (controlMembers.get(index) != control)
+        {
+            controlMembers.set(index, control);
+            controlCount = controlMembers.cardinality();
+        }
+        final boolean member = control || groupMembers.get(index);
         final int word = index >>> 6;
         final long bit = 1L << index;
         final long current = bits.getPlain(word);
