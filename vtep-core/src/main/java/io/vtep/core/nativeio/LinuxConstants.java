@@ -124,6 +124,8 @@ public final class LinuxConstants
     public static final int IP_PMTUDISC_DO = 2;
     /** The caller supplies the IPv4 header (raw(7)). */
     public static final int IP_HDRINCL = 3;
+    /** {@code int}: deliver a {@code struct in_pktinfo} control message (the destination address) with each datagram. */
+    public static final int IP_PKTINFO = 8;
     /** {@code struct in_addr} or {@code struct ip_mreqn}: interface for outgoing multicast. */
     public static final int IP_MULTICAST_IF = 32;
     /** Whether our own multicast is looped back to local listeners. */
@@ -145,6 +147,10 @@ public final class LinuxConstants
     public static final int IPV6_MULTICAST_LOOP = 19;
     /** {@code struct ipv6_mreq}: join a multicast group on an interface (IPV6_JOIN_GROUP). */
     public static final int IPV6_ADD_MEMBERSHIP = 20;
+    /** {@code int}: deliver an {@code IPV6_PKTINFO} control message with each datagram (RFC 3542 §6.1). */
+    public static final int IPV6_RECVPKTINFO = 49;
+    /** The control message type of a {@code struct in6_pktinfo}: destination address and interface. */
+    public static final int IPV6_PKTINFO = 50;
     /** An AF_INET6 socket receives IPv6 only (no IPv4-mapped addresses). */
     public static final int IPV6_V6ONLY = 26;
     /** Never fragment: a packet larger than the path MTU fails with EMSGSIZE. */

@@ -5,8 +5,11 @@ import static io.vtep.core.nativeio.LinuxConstants.AF_INET6;
 import static io.vtep.core.nativeio.LinuxConstants.EADDRINUSE;
 import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_ADD_MEMBERSHIP;
+import static io.vtep.core.nativeio.LinuxConstants.IPV6_RECVPKTINFO;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_V6ONLY;
 import static io.vtep.core.nativeio.LinuxConstants.IP_ADD_MEMBERSHIP;
+import static io.vtep.core.nativeio.LinuxConstants.IP_PKTINFO;
+import static io.vtep.core.nativeio.LinuxConstants.MSG_CTRUNC;
 import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
 import static io.vtep.core.nativeio.LinuxConstants.MSG_TRUNC;
 import static io.vtep.core.nativeio.LinuxConstants.POLLIN;
@@ -24,6 +27,8 @@ import static io.vtep.core.nativeio.LinuxStructs.IOV_BASE;
 import static io.vtep.core.nativeio.LinuxStructs.IOV_LEN;
 import static io.vtep.core.nativeio.LinuxStructs.MMSG_HDR;
 import static io.vtep.core.nativeio.LinuxStructs.MMSG_LEN;
+import static io.vtep.core.nativeio.LinuxStructs.MSG_CONTROL;
+import static io.vtep.core.nativeio.LinuxStructs.MSG_CONTROLLEN;
 import static io.vtep.core.nativeio.LinuxStructs.MSG_FLAGS;
 import static io.vtep.core.nativeio.LinuxStructs.MSG_IOV;
 import static io.vtep.core.nativeio.LinuxStructs.MSG_IOVLEN;
@@ -81,6 +86,10 @@ import io.vtep.encap.VtepAddress;
  * §4.2) the socket binds the wildcard address so that datagrams to the groups arrive too, and
  * joins each group ({@code IP_ADD_MEMBERSHIP} / {@code IPV6_ADD_MEMBERSHIP}) on the interface that
  * holds the local address. An IPv6 socket is {@code IPV6_V6ONLY}: IPv4 VXLAN is not ours to take.
+ * Such a socket also asks for each datagram's destination address ({@code IP_PKTINFO} /
+ * {@code IPV6_RECVPKTINFO}, one control-message area per slot, parsed in place by
+ * {@link PacketDestination}) and hands it to the pipeline: a datagram to a VNI's group makes its
+ * sender a member of that VNI ({@code accept-from: members}).
  *
  * <p>The port is bound exclusively (no {@code SO_REUSEADDR}, no {@code SO_REUSEPORT}): an
  * appliance started twice on one host, or next to a kernel VXLAN device on the same port, refuses
@@ -158,7 +167,8 @@ public final class UnderlayReceiver implements AutoCloseable
     private static final int MMSGHDRS_OFFSET = 0;
     private static final int IOVECS_OFFSET = MMSGHDRS_OFFSET + BATCH_SIZE * MMSGHDR_SIZE;
     private static final int SOCKADDRS_OFFSET = IOVECS_OFFSET + BATCH_SIZE * IOVEC_SIZE;
-    private static final int POLLFD_OFFSET = SOCKADDRS_OFFSET + BATCH_SIZE * SOCKADDR_SIZE;
+    private static final int CMSGS_OFFSET = SOCKADDRS_OFFSET + BATCH_SIZE * SOCKADDR_SIZE;
+    private static final int POLLFD_OFFSET = CMSGS_OFFSET + BATCH_SIZE * PacketDestination.CONTROL_SPACE;
     private static final int CONTROL_SIZE = POLLFD_OFFSET + (int)LinuxStructs.POLLFD.byteSize();
 
     private final VtepAddress localAddress;
@@ -168,12 +178,13 @@ public final class UnderlayReceiver implements AutoCloseable
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private UnderlayReceiver(final VtepAddress localAddress, final SocketHandle socket, final OverlayPipeline pipeline)
+    private UnderlayReceiver(final VtepAddress localAddress, final SocketHandle socket, final OverlayPipeline pipeline,
+        final boolean destinations)
     {
         this.localAddress = localAddress;
         this.socket = socket;
         this.arena = Arena.ofShared();
-        this.loop = new ReceiveLoop(socket, localAddress.isIpv6(), pipeline, arena);
+        this.loop = new ReceiveLoop(socket, localAddress.isIpv6(), pipeline, arena, destinations);
         this.thread = Thread.ofPlatform().name(THREAD_NAME).daemon(true).unstarted(loop);
     }
 
@@ -249,6 +260,12 @@ public final class UnderlayReceiver implements AutoCloseable
             {
                 join(fd, group, interfaceIndex, localAddress);
             }
+            if (!multicastGroups.isEmpty())
+            {
+                // Bound to the wildcard address: the destination tells group traffic from unicast.
+                Libc.setsockoptInt(fd, ipv6 ? SOL_IPV6 : SOL_IP, ipv6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1,
+                    ipv6 ? "setsockopt(IPPROTO_IPV6, IPV6_RECVPKTINFO)" : "setsockopt(IPPROTO_IP, IP_PKTINFO)");
+            }
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -260,7 +277,7 @@ public final class UnderlayReceiver implements AutoCloseable
             throw ex;
         }
 
-        return new UnderlayReceiver(localAddress, socket, pipeline);
+        return new UnderlayReceiver(localAddress, socket, pipeline, !multicastGroups.isEmpty());
     }
 
     /**
@@ -575,12 +592,14 @@ public final class UnderlayReceiver implements AutoCloseable
         private final boolean ipv6;
         private final OverlayPipeline pipeline;
         private final NanoClock clock;
-        /** mmsghdr vector, iovecs, sockaddrs, pollfd. */
+        /** mmsghdr vector, iovecs, sockaddrs, control messages, pollfd. */
         private final UnsafeBuffer control;
         private final long controlAddress;
         /** The slots; what the pipeline sees. */
         private final UnsafeBuffer slots;
         private final int sockaddrLength;
+        /** Whether the socket delivers each datagram's destination (a control message per slot). */
+        private final int controlSpace;
 
         volatile boolean running = true;
         final FailureLog failureLog = new FailureLog(LOGGER);
@@ -592,8 +611,10 @@ public final class UnderlayReceiver implements AutoCloseable
         private long nextDropsReadNanos;
         private int fullBatches;
 
-        ReceiveLoop(final SocketHandle socket, final boolean ipv6, final OverlayPipeline pipeline, final Arena arena)
+        ReceiveLoop(final SocketHandle socket, final boolean ipv6, final OverlayPipeline pipeline, final Arena arena,
+            final boolean destinations)
         {
+            this.controlSpace = destinations ? PacketDestination.CONTROL_SPACE : 0;
             this.socket = socket;
             this.ipv6 = ipv6;
             this.pipeline = pipeline;
@@ -615,7 +636,12 @@ public final class UnderlayReceiver implements AutoCloseable
                 control.putInt(header + (int)MSG_NAMELEN, sockaddrLength);
                 control.putLong(header + (int)MSG_IOV, controlAddress + iovec);
                 control.putLong(header + (int)MSG_IOVLEN, 1L);
-                // msg_control stays NULL, msg_controllen 0 (the arena zeroes the memory)
+                if (controlSpace != 0)
+                {
+                    control.putLong(header + (int)MSG_CONTROL, controlAddress + CMSGS_OFFSET + (long)i * controlSpace);
+                    control.putLong(header + (int)MSG_CONTROLLEN, controlSpace);
+                }
+                // else msg_control stays NULL, msg_controllen 0 (the arena zeroes the memory)
             }
             control.putInt(POLLFD_OFFSET + (int)POLL_FD, socket.fd());
             control.putShort(POLLFD_OFFSET + (int)POLL_EVENTS, POLLIN);
@@ -682,12 +708,21 @@ public final class UnderlayReceiver implements AutoCloseable
                 final int length = control.getInt(entry + (int)MMSG_LEN);
                 final int flags = control.getInt(entry + (int)MMSG_HDR + (int)MSG_FLAGS);
                 control.putInt(entry + (int)MMSG_HDR + (int)MSG_NAMELEN, sockaddrLength); // the kernel overwrote it
+                final int controlLength = controlSpace == 0 || (flags & MSG_CTRUNC) != 0 ? 0 :
+                    (int)control.getLong(entry + (int)MMSG_HDR + (int)MSG_CONTROLLEN);
+                if (controlSpace != 0)
+                {
+                    control.putLong(entry + (int)MMSG_HDR + (int)MSG_CONTROLLEN, controlSpace); // likewise
+                }
                 if ((flags & MSG_TRUNC) != 0)
                 {
                     truncated++; // single writer: this thread; rare, so counted at once
                     continue;
                 }
                 final int sockaddr = SOCKADDRS_OFFSET + i * SOCKADDR_SIZE;
+                // -1: no destination (no groups, so unicast to us; or no control message)
+                final int destination = controlLength == 0 ? -1 :
+                    PacketDestination.find(control, CMSGS_OFFSET + i * controlSpace, controlLength, ipv6);
                 try
                 {
                     if (ipv6)
@@ -696,13 +731,16 @@ public final class UnderlayReceiver implements AutoCloseable
                         {
                             pipeline.onIpv6Datagram(slots, payloadOffset(i), length,
                                 control.getLong(sockaddr + (int)SIN6_ADDR, ByteOrder.BIG_ENDIAN),
-                                control.getLong(sockaddr + (int)SIN6_ADDR + 8, ByteOrder.BIG_ENDIAN), now);
+                                control.getLong(sockaddr + (int)SIN6_ADDR + 8, ByteOrder.BIG_ENDIAN),
+                                destination < 0 ? 0 : control.getLong(destination, ByteOrder.BIG_ENDIAN),
+                                destination < 0 ? 0 : control.getLong(destination + 8, ByteOrder.BIG_ENDIAN), now);
                         }
                     }
                     else if (control.getShort(sockaddr + (int)SIN_FAMILY) == AF_INET)
                     {
                         pipeline.onIpv4Datagram(slots, payloadOffset(i), length,
-                            control.getInt(sockaddr + (int)SIN_ADDR, ByteOrder.BIG_ENDIAN), now);
+                            control.getInt(sockaddr + (int)SIN_ADDR, ByteOrder.BIG_ENDIAN),
+                            destination < 0 ? 0 : control.getInt(destination, ByteOrder.BIG_ENDIAN), now);
                     }
                 }
                 catch (final RuntimeException ex)

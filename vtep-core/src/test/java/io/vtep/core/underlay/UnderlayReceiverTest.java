@@ -34,6 +34,7 @@ import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.core.testing.RecordingTransmitter;
@@ -72,6 +73,7 @@ class UnderlayReceiverTest
     private Fdb fdb;
     private DataPlane plane;
     private CounterSnapshotSource counters;
+    private VniContext vni;
 
     private void topology(final boolean ipv6) throws Exception
     {
@@ -92,7 +94,8 @@ class UnderlayReceiverTest
         fdb.addVni(VNI, LearningMode.DATA_PLANE, 0, null);
         final ForwardingTables tables = new ForwardingTables(fdb);
         final PortContext access = tables.addPort(port);
-        tables.attach(access, VLAN, tables.addVni(VNI));
+        vni = tables.addVni(VNI);
+        tables.attach(access, VLAN, vni);
         counters = new CounterSnapshotSource(new CounterLayout(1, 4));
         plane = new DataPlane(tables, counters, ipv6 ? LOCAL6 : LOCAL4,
             PORT, 64, SourcePortRange.DEFAULT, 1500, new RecordingTransmitter());
@@ -215,6 +218,62 @@ class UnderlayReceiverTest
             assertDelivered(3, port.next());
             assertNotNull(fdb.remoteVteps().find(PEER6));
         }
+    }
+
+    /**
+     * The receiver hands the pipeline each datagram's destination (IP_PKTINFO): on a VNI with a
+     * multicast group that accepts only its members, a unicast datagram from a VTEP that never sent
+     * to the group is dropped as not_vni_member; one to the group is delivered and makes the sender
+     * a learned member (once the FDB writer has run), and its unicast is then delivered.
+     */
+    @Test
+    void aDatagramToTheGroupMakesItsSenderAMemberOfTheVni() throws Exception
+    {
+        topology(false);
+        fdb.setMulticastGroup(VNI, GROUP4);
+        vni.membersOnly(true);
+        try (UnderlayReceiver receiver = open(LOCAL4, List.of(GROUP4)); DatagramChannel sender = sender(PEER4))
+        {
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
+            assertGroupMakesMember(sender, LOCAL4, GROUP4, PEER4);
+        }
+    }
+
+    @Test
+    void anIpv6DatagramToTheGroupMakesItsSenderAMemberOfTheVni() throws Exception
+    {
+        topology(true);
+        fdb.setMulticastGroup(VNI, GROUP6);
+        vni.membersOnly(true);
+        try (UnderlayReceiver receiver = open(LOCAL6, List.of(GROUP6)); DatagramChannel sender = sender(PEER6))
+        {
+            assertGroupMakesMember(sender, LOCAL6, GROUP6, PEER6);
+        }
+    }
+
+    private void assertGroupMakesMember(final DatagramChannel sender, final VtepAddress local, final VtepAddress group,
+        final VtepAddress from) throws Exception
+    {
+        send(sender, local, 10); // unicast from a VTEP that never sent to the group
+        send(sender, group, 11);
+        assertDelivered(11, port.next()); // in order: 10 was not delivered
+        assertEquals(1, awaitDrops(DropReason.NOT_VNI_MEMBER, 1), "the unicast before the group datagram");
+        fdb.conductor().doWork(); // the writer applies the member-seen event the group datagram queued
+        assertTrue(fdb.vni(VNI).isGroupMember(fdb.remoteVteps().find(from)), from + " learned as a member of the group");
+        assertTrue(vni.memberVteps().contains(fdb.remoteVteps().find(from).index()));
+        send(sender, local, 12);
+        assertDelivered(12, port.next());
+        assertEquals(1, counters.vniDrops(vni.slot(), DropReason.NOT_VNI_MEMBER), "a member's unicast is not dropped");
+    }
+
+    private long awaitDrops(final DropReason reason, final long expected) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 2_000_000_000L;
+        while (counters.vniDrops(vni.slot(), reason) < expected && System.nanoTime() < deadline)
+        {
+            Thread.sleep(1);
+        }
+        return counters.vniDrops(vni.slot(), reason);
     }
 
     @Test
@@ -349,11 +408,38 @@ class UnderlayReceiverTest
     void receivingAllocatesNothingPerDatagram() throws Exception
     {
         topology(false);
+        assertReceivingAllocatesNothing(List.of());
+    }
+
+    /** The same with a multicast VNI: control messages parsed, the member's time refreshed in place. */
+    @Test
+    void readingDestinationsAllocatesNothingPerDatagram() throws Exception
+    {
+        topology(false);
+        fdb.setMulticastGroup(VNI, GROUP4);
+        vni.membersOnly(true);
+        assertReceivingAllocatesNothing(List.of(GROUP4));
+    }
+
+    private void assertReceivingAllocatesNothing(final List<VtepAddress> groups) throws Exception
+    {
         port.record = false;
         final ThreadMXBean threads = (ThreadMXBean)ManagementFactory.getThreadMXBean();
         threads.setThreadAllocatedMemoryEnabled(true);
-        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+        try (UnderlayReceiver receiver = open(LOCAL4, groups); DatagramChannel sender = sender(PEER4))
         {
+            if (!groups.isEmpty())
+            {
+                sender.setOption(StandardSocketOptions.IP_MULTICAST_IF,
+                    NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
+                send(sender, groups.get(0), 0); // makes PEER4 a member, so its unicast below is accepted
+                final long deadline = System.nanoTime() + 2_000_000_000L;
+                while (port.delivered.get() < 1 && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(1);
+                }
+                fdb.conductor().doWork();
+            }
             final long thread = receiver.thread().threadId();
             sendAndAwait(sender, 30_000, receiver::receivedDatagrams); // warm-up: JIT, first learning
             fdb.conductor().doWork();
@@ -369,6 +455,7 @@ class UnderlayReceiverTest
             assertTrue(datagrams >= 19_000, datagrams + " datagrams received of 20,000");
             assertTrue(allocated <= 4_096, allocated + " bytes allocated for " + datagrams + " datagrams");
             assertEquals(0, receiver.failures());
+            assertEquals(0, counters.vniDrops(vni.slot(), DropReason.NOT_VNI_MEMBER), "every datagram accepted");
         }
     }
 
