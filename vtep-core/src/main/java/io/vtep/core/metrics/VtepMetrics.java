@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.VniContext;
+import io.vtep.core.pipeline.VniMembers;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.Origin;
 import io.vtep.fdb.RemoteVtep;
@@ -47,6 +48,7 @@ public final class VtepMetrics
     public static final String VNI_MAC_LIMIT_HITS = "vtep.vni.mac.limit.hits";
     public static final String VNI_MAC_LIMIT = "vtep.vni.mac.limit";
     public static final String VNI_FLOOD_LIST_VTEPS = "vtep.vni.flood.list.vteps";
+    public static final String VNI_MEMBERS = "vtep.vni.members";
     public static final String FDB_LEARN_QUEUE_DROPS = "vtep.fdb.learn.queue.drops";
     public static final String FDB_LEARN_QUEUE_DEPTH = "vtep.fdb.learn.queue.depth";
     public static final String REMOTE_VTEPS = "vtep.remote.vteps";
@@ -312,6 +314,19 @@ public final class VtepMetrics
         Gauge.builder(VNI_FLOOD_LIST_VTEPS, vniFdb, f -> f.floodList().length)
             .description("Remote VTEPs in a VNI's head-end replication (flood) list")
             .tags(DataPathMeters.VNI, label)
+            .strongReference(true)
+            .register(registry);
+        // Source checks (accept-from): who the VNI takes VXLAN from. A VTEP may count under both.
+        Gauge.builder(VNI_MEMBERS, vni.memberVteps(), VniMembers::controlMembers)
+            .description("Remote VTEPs that belong to a VNI, by source (control: flood list, static and EVPN " +
+                "entries; group: learned because they sent to the VNI's multicast group)")
+            .tags(Tags.of(DataPathMeters.VNI, label, "source", "control"))
+            .strongReference(true)
+            .register(registry);
+        Gauge.builder(VNI_MEMBERS, vni.memberVteps(), VniMembers::groupMembers)
+            .description("Remote VTEPs that belong to a VNI, by source (control: flood list, static and EVPN " +
+                "entries; group: learned because they sent to the VNI's multicast group)")
+            .tags(Tags.of(DataPathMeters.VNI, label, "source", "group"))
             .strongReference(true)
             .register(registry);
     }

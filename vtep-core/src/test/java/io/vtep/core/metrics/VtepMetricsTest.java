@@ -89,6 +89,7 @@ class VtepMetricsTest
         expected.put("vtep_vni_mac_limit_hits_total", Set.of("vni"));
         expected.put("vtep_vni_mac_limit", Set.of("vni"));
         expected.put("vtep_vni_flood_list_vteps", Set.of("vni"));
+        expected.put("vtep_vni_members", Set.of("vni", "source"));
         expected.put("vtep_drops_total", Set.of("reason"));
         expected.put("vtep_fdb_learn_queue_drops_total", Set.of());
         expected.put("vtep_fdb_learn_queue_depth", Set.of());
@@ -281,6 +282,8 @@ class VtepMetricsTest
         assertEquals(4, s.value("vtep_vni_mac_limit_hits_total", "vni", "100"));
         assertEquals(1, s.value("vtep_vni_flood_list_vteps", "vni", "100"));
         assertEquals(0, s.value("vtep_vni_flood_list_vteps", "vni", "200"));
+        assertEquals(1, s.value("vtep_vni_members", "vni", "100", "source", "control"), "the flood list's VTEP");
+        assertEquals(0, s.value("vtep_vni_members", "vni", "100", "source", "group"));
         assertEquals(0, s.value("vtep_fdb_learn_queue_drops_total"));
     }
 
