@@ -8,7 +8,10 @@ import io.vtep.fdb.LearningMode;
  */
 public enum AcceptFrom
 {
-    /** Only the VNI's members: its flood list, the VTEPs of its static entries and its EVPN routes. */
+    /**
+     * Only the VNI's members: its flood list, the VTEPs of its static entries and its EVPN routes,
+     * and on a multicast VNI the VTEPs that sent to its group (RFC 7348 §4.2, learned and aged).
+     */
     MEMBERS("members"),
     /** Any VTEP: pure flood-and-learn (RFC 7348 §4.1), where nothing configured says who belongs. */
     ANY("any");
@@ -42,7 +45,9 @@ public enum AcceptFrom
      * The default: {@link #MEMBERS} where the configuration says who belongs (a flood list, or a
      * VNI whose remote MACs come from EVPN or configuration only), {@link #ANY} for a VNI that
      * learns from the data plane with a multicast group or without a flood list, where the data
-     * plane is the only thing that says who belongs.
+     * plane is the only thing that says who belongs. On a multicast VNI {@link #MEMBERS} works (members
+     * are learned from the group) but is not the default: a peer's first unicast reply may arrive
+     * before it has sent anything to the group, and would be dropped.
      */
     public static AcceptFrom defaultFor(final LearningMode learning, final boolean hasFloodList)
     {
