@@ -317,18 +317,16 @@ public final class VtepMetrics
             .strongReference(true)
             .register(registry);
         // Source checks (accept-from): who the VNI takes VXLAN from. A VTEP may count under both.
-        Gauge.builder(VNI_MEMBERS, vni.memberVteps(), VniMembers::controlMembers)
-            .description("Remote VTEPs that belong to a VNI, by source (control: flood list, static and EVPN " +
-                "entries; group: learned because they sent to the VNI's multicast group)")
-            .tags(Tags.of(DataPathMeters.VNI, label, "source", "control"))
-            .strongReference(true)
-            .register(registry);
-        Gauge.builder(VNI_MEMBERS, vni.memberVteps(), VniMembers::groupMembers)
-            .description("Remote VTEPs that belong to a VNI, by source (control: flood list, static and EVPN " +
-                "entries; group: learned because they sent to the VNI's multicast group)")
-            .tags(Tags.of(DataPathMeters.VNI, label, "source", "group"))
-            .strongReference(true)
-            .register(registry);
+        final VniMembers members = vni.memberVteps();
+        for (final String source : List.of("control", "group"))
+        {
+            Gauge.builder(VNI_MEMBERS, members, m -> "group".equals(source) ? m.groupMembers() : m.controlMembers())
+                .description("Remote VTEPs that belong to a VNI, by source (control: flood list, static and EVPN " +
+                    "entries; group: learned because they sent to the VNI's multicast group)")
+                .tags(Tags.of(DataPathMeters.VNI, label, "source", source))
+                .strongReference(true)
+                .register(registry);
+        }
     }
 
     private double learnQueueDrops()
