@@ -716,6 +716,12 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         return pipelines.stream().map(PipelineWorker::packets).toList();
     }
 
+    /** The CPU each pipeline is bound to, in pipeline order; -1 for one the scheduler places ({@code dataplane.pin-cpus}). */
+    public List<Integer> pipelineCpus()
+    {
+        return pipelines.stream().map(PipelineWorker::cpu).toList();
+    }
+
     /** VXLAN packets sent inside UDP GSO datagrams so far (as {@code vtep_underlay_gso_segments_total}); 0 when off. */
     public long underlayGsoSegments()
     {
