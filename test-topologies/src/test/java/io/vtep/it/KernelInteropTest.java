@@ -136,31 +136,71 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
-     * Two pipelines (dataplane.pipelines: 2): each has its own PACKET_FANOUT member on the access port
-     * and its own SO_REUSEPORT underlay socket. Flows spread over both, and each flow stays intact.
+     * Two pipelines steered by flow (dataplane.access-steering: flow): each has its own PACKET_FANOUT
+     * member on the access port and its own SO_REUSEPORT underlay socket. Flows spread over both,
+     * whatever CPU sends them, and each flow stays intact.
      */
     @Test
-    void twoPipelinesShareTheWorkAndKeepEveryFlowIntact() throws Exception
+    void twoPipelinesByFlowShareTheWorkAndKeepEveryFlowIntact() throws Exception
     {
-        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig("dataplane: { pipelines: 2 }"));
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs,
+            net.vtepConfig("dataplane: { pipelines: 2, access-steering: flow }"));
         assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "ping h1 -> h2\n" + topology.diagnostics());
-
-        final java.nio.file.Path file = topology.workDir().resolve("random-16m");
-        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 11);
-        for (int flow = 0; flow < 4; flow++)
-        {
-            assertEquals(List.of(sent, sent), TcpTransfer.bothWays(net.h1, net.h2, 5100 + 2 * flow, file),
-                "h1 -> h2, then h2 -> h1, flow " + flow);
-        }
-        net.h1.scapy("""
-            from scapy.all import *
-            for sport in range(41000, 41064):
-                send(IP(dst="10.0.0.2")/UDP(sport=sport, dport=9)/Raw(b"x"*32), iface="eth0", verbose=False)
-            """);
+        transferBothWays(4);
+        net.h1.scapy(udpFlows(-1));
         final List<Long> packets = vtep.appliance().pipelinePackets();
         assertEquals(2, packets.size());
         assertTrue(packets.get(0) > 100 && packets.get(1) > 100, () -> "both pipelines forward: " + packets);
         assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD));
+    }
+
+    /**
+     * Two pipelines with the defaults: each bound to a CPU of its own, and each access frame goes to
+     * the pipeline on the CPU that received it (for a veth host, the sender's CPU). 64 flows sent
+     * from a process pinned to one CPU all reach that CPU's pipeline (their answers come back to it
+     * too), whichever CPU it is; TCP both ways stays intact.
+     */
+    @Test
+    void pinnedPipelinesTakeWhatTheirCpuReceivesAndKeepEveryFlowIntact() throws Exception
+    {
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig("dataplane: { pipelines: 2 }"));
+        final List<Integer> cpus = vtep.appliance().pipelineCpus();
+        assertEquals(2, cpus.size());
+        assertTrue(cpus.get(0) >= 0 && cpus.get(1) > cpus.get(0), () -> "pipelines pinned to two CPUs: " + cpus);
+        assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "ping h1 -> h2\n" + topology.diagnostics());
+        transferBothWays(2);
+        for (int p = 0; p < cpus.size(); p++)
+        {
+            final List<Long> before = vtep.appliance().pipelinePackets();
+            net.h1.scapy(udpFlows(cpus.get(p)));
+            final List<Long> after = vtep.appliance().pipelinePackets();
+            final long own = after.get(p) - before.get(p);
+            final long other = after.get(1 - p) - before.get(1 - p);
+            final int cpu = cpus.get(p);
+            assertTrue(own >= 64 && other < 64, () -> "64 flows sent from CPU " + cpu + ": pipeline on it " + own + ", the other " + other);
+        }
+        assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD));
+    }
+
+    /** {@code flows} TCP transfers of 16 MB, h1 -> h2 then h2 -> h1, each arriving intact. */
+    private void transferBothWays(final int flows) throws Exception
+    {
+        final java.nio.file.Path file = topology.workDir().resolve("random-16m");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 11);
+        for (int flow = 0; flow < flows; flow++)
+        {
+            assertEquals(List.of(sent, sent), TcpTransfer.bothWays(net.h1, net.h2, 5100 + 2 * flow, file),
+                "h1 -> h2, then h2 -> h1, flow " + flow);
+        }
+    }
+
+    /** A scapy script: 64 UDP flows from h1 to h2, from a process bound to {@code cpu} (-1: anywhere). */
+    private static String udpFlows(final int cpu)
+    {
+        return (cpu < 0 ? "" : "import os\nos.sched_setaffinity(0, {" + cpu + "})\n") + """
+            for sport in range(41000, 41064):
+                send(IP(dst="10.0.0.2")/UDP(sport=sport, dport=9)/Raw(b"x"*32), iface="eth0", verbose=False)
+            """;
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.health.Heartbeat;
+import io.vtep.core.nativeio.CpuAffinity;
+import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.pipeline.AccessPipeline;
@@ -51,6 +53,8 @@ import io.vtep.core.underlay.UnderlayReceiver;
 final class PipelineWorker implements Agent
 {
     static final int BATCH_SIZE = 32;
+    /** The CPU of a pipeline that the scheduler places. */
+    static final int NOT_PINNED = -1;
     private static final int POLL_MILLIS = 100;
     /**
      * How often the kernel's socket-queue drops are read: often enough for a scrape to see them
@@ -113,15 +117,18 @@ final class PipelineWorker implements Agent
     private int busyTurns;
     private final Heartbeat heartbeat;
     private final UnsafeBuffer pollfdView;
+    private final int cpu;
 
     /**
      * @param underlay the pipeline's underlay socket (opened with {@link UnderlayReceiver#openServed}),
      *                 or null when another thread serves the underlay
+     * @param cpu      the CPU the pipeline's thread binds itself to when it starts, or {@link #NOT_PINNED}
      */
     PipelineWorker(final String name, final List<Lane> lanes, final UnderlayReceiver underlay, final NanoClock clock,
-        final boolean busyPoll, final long spinNanos, final Heartbeat heartbeat)
+        final boolean busyPoll, final long spinNanos, final Heartbeat heartbeat, final int cpu)
     {
         this.name = name;
+        this.cpu = cpu;
         this.heartbeat = heartbeat;
         this.lanes = lanes.toArray(Lane[]::new);
         this.underlay = underlay;
@@ -168,6 +175,35 @@ final class PipelineWorker implements Agent
     public String roleName()
     {
         return name;
+    }
+
+    /**
+     * Binds this thread to its CPU ({@code dataplane.pin-cpus}): the underlay group steers a
+     * datagram to the socket of the pipeline on the CPU that received it, which only helps if the
+     * pipeline stays there. A refusal (a cpuset changed under us) is logged and forwarding goes on
+     * unpinned: slower answers, nothing lost.
+     */
+    @Override
+    public void onStart()
+    {
+        if (cpu == NOT_PINNED)
+        {
+            return;
+        }
+        try
+        {
+            CpuAffinity.pinCurrentThread(cpu);
+        }
+        catch (final ErrnoException ex)
+        {
+            LOGGER.log(Logger.Level.WARNING, "{0}: cannot bind to CPU {1} ({2}); running unpinned", name, String.valueOf(cpu), ex.getMessage());
+        }
+    }
+
+    /** The CPU this pipeline is bound to, or {@link #NOT_PINNED}. */
+    int cpu()
+    {
+        return cpu;
     }
 
     /** How this pipeline waits when a pass found nothing: a fresh strategy for its runner. */

@@ -30,6 +30,7 @@ import io.vtep.core.capture.CaptureMeters;
 import io.vtep.core.capture.CaptureRegistry;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigException;
+import io.vtep.core.config.DataplaneConfig;
 import io.vtep.core.config.FdbConfig;
 import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.StormControlConfig;
@@ -42,8 +43,10 @@ import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
+import io.vtep.core.nativeio.CpuAffinity;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.SocketFilters;
 import io.vtep.core.netlink.LinkEventSocket;
 import io.vtep.core.netlink.LinkWatcher;
 import io.vtep.core.pipeline.Attachment;
@@ -58,6 +61,7 @@ import io.vtep.core.pipeline.VniContext;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.AccessPorts;
 import io.vtep.core.port.AfPacketPort;
+import io.vtep.core.port.FanoutSteering;
 import io.vtep.core.port.PortLink;
 import io.vtep.core.underlay.UdpGsoTransmitter;
 import io.vtep.core.underlay.UnderlayReceiver;
@@ -405,6 +409,8 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             UnderlayReceiver.checkPortFree(local, udpPort, false);
         }
         final int[] fanoutGroups = new int[ports.size()];
+        final int[] cpus = pipelineCpus(count);
+        final List<UnderlayReceiver> underlaySockets = new ArrayList<>();
         final List<PipelineWorker> result = new ArrayList<>();
         for (int p = 0; p < count; p++)
         {
@@ -420,6 +426,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 PortFollower.Role role = PortFollower.Role.ALONE;
                 if (count > 1 && p == 0)
                 {
+                    primary.steering(accessSteering(cpus));
                     fanoutGroups[i] = primary.startFanout();
                     role = PortFollower.Role.FANOUT_PRIMARY;
                 }
@@ -427,6 +434,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 {
                     receiver = AfPacketPort.open(primary.name());
                     resources.add(receiver);
+                    receiver.steering(accessSteering(cpus));
                     receiver.joinFanout(fanoutGroups[i]);
                     role = PortFollower.Role.FANOUT_MEMBER;
                 }
@@ -437,12 +445,48 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             {
                 underlay = UnderlayReceiver.openServed(local, udpPort, groups, dataPlane.overlayPipeline(), sharedUnderlay);
                 resources.add(underlay);
+                underlaySockets.add(underlay);
             }
             result.add(new PipelineWorker("pipeline-" + p, lanes, underlay, fdb.clock(),
                 config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros()),
-                health.register("vtep-pipeline-" + p)));
+                health.register("vtep-pipeline-" + p), cpus == null ? PipelineWorker.NOT_PINNED : cpus[p]));
+        }
+        if (cpus != null && sharedUnderlay)
+        {
+            // Socket p of the group is pipeline p's (they joined in that order above).
+            SocketFilters.attachReuseportCpuSteering(underlaySockets.getFirst().fd(), cpus, "the underlay sockets");
         }
         return result;
+    }
+
+    /** How access ports' fanout groups steer ({@code dataplane.access-steering}); by flow unless pinned. */
+    private FanoutSteering accessSteering(final int[] cpus)
+    {
+        return cpus != null && config.dataplane().accessSteering() == DataplaneConfig.AccessSteering.CPU ? FanoutSteering.byCpu(cpus) : FanoutSteering
+            .byFlow();
+    }
+
+    /**
+     * The CPU each pipeline is pinned to ({@code dataplane.pin-cpus}): the p-th CPU the process may
+     * run on, or null (no pinning) when switched off, with a single pipeline (nothing to steer
+     * between; the scheduler places it best), or with more pipelines than CPUs.
+     */
+    private int[] pipelineCpus(final int count) throws IOException
+    {
+        if (!config.dataplane().pinCpus() || count < 2)
+        {
+            return null;
+        }
+        final int[] allowed = CpuAffinity.allowedCpus();
+        if (allowed.length < count)
+        {
+            LOG.log(System.Logger.Level.INFO, "dataplane: {0} pipelines on {1} allowed CPUs: not pinned",
+                String.valueOf(count), String.valueOf(allowed.length));
+            return null;
+        }
+        final int[] cpus = java.util.Arrays.copyOf(allowed, count);
+        LOG.log(System.Logger.Level.INFO, "dataplane: pipelines pinned to CPUs {0}", java.util.Arrays.toString(cpus));
+        return cpus;
     }
 
     /**
@@ -670,6 +714,12 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     public List<Long> pipelinePackets()
     {
         return pipelines.stream().map(PipelineWorker::packets).toList();
+    }
+
+    /** The CPU each pipeline is bound to, in pipeline order; -1 for one the scheduler places ({@code dataplane.pin-cpus}). */
+    public List<Integer> pipelineCpus()
+    {
+        return pipelines.stream().map(PipelineWorker::cpu).toList();
     }
 
     /** VXLAN packets sent inside UDP GSO datagrams so far (as {@code vtep_underlay_gso_segments_total}); 0 when off. */

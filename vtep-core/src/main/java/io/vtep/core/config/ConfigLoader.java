@@ -45,7 +45,8 @@ public final class ConfigLoader
     private static final Set<String> STATIC_KEYS = Set.of("vni", "mac", "remote");
     private static final Set<String> API_KEYS = Set.of("listen");
     private static final Set<String> LOG_KEYS = Set.of("level", "format");
-    private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso");
+    private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso", "pin-cpus",
+        "access-steering");
 
     private ConfigLoader()
     {
@@ -156,11 +157,14 @@ public final class ConfigLoader
     {
         final Map<String, ConfigNode> map = node.mapping(DATAPLANE_KEYS);
         final DataplaneConfig defaults = DataplaneConfig.defaults();
+        final ConfigNode steering = node(map, "access-steering", node.path());
         return new DataplaneConfig(
             (int)node(map, "pipelines", node.path()).integer(defaults.pipelines(), 1, DataplaneConfig.MAX_PIPELINES),
             node(map, "busy-poll", node.path()).bool(false),
             (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000),
-            node(map, "underlay-gso", node.path()).bool(true));
+            node(map, "underlay-gso", node.path()).bool(true),
+            node(map, "pin-cpus", node.path()).bool(true),
+            steering.isMissing() ? defaults.accessSteering() : choice(steering, DataplaneConfig.AccessSteering.class));
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException

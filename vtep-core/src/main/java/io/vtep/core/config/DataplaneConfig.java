@@ -14,16 +14,30 @@ package io.vtep.core.config;
  * @param underlayGso  the segments of a TCP/UDP super-frame from an access host leave as one UDP GSO
  *                     datagram per VTEP ({@code UDP_SEGMENT}) instead of one packet each; on by
  *                     default, used when the kernel supports it (Linux 4.18 and later)
+ * @param pinCpus      each pipeline is bound to a CPU of its own (the n-th allowed CPU), and
+ *                     underlay datagrams go to the socket of the pipeline on the CPU that received
+ *                     them; on by default, used when there are no more pipelines than allowed CPUs
+ * @param accessSteering with pinned pipelines, how an access port's frames are spread over them:
+ *                     {@code cpu} (to the pipeline on the receiving CPU, the default) or {@code flow}
+ *                     (by flow hash); without pinning always by flow hash
  */
-public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso)
+public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso, boolean pinCpus,
+    AccessSteering accessSteering)
 {
+    /** {@code dataplane.access-steering} (io.vtep.core.port.FanoutSteering says what each does). */
+    public enum AccessSteering
+    {
+        CPU,
+        FLOW
+    }
+
     public static final int DEFAULT_SPIN_MICROS = 200;
     public static final int MAX_PIPELINES = 64;
 
-    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on. */
+    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines pinned. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, true, AccessSteering.CPU);
     }
 
     /**

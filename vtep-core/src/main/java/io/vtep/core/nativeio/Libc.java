@@ -95,6 +95,12 @@ public final class Libc
     /** {@code int shutdown(int fd, int how)} */
     private static final MethodHandle SHUTDOWN = setupCall("shutdown",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    /** {@code int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *mask)} */
+    private static final MethodHandle SCHED_GETAFFINITY = setupCall("sched_getaffinity",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    /** {@code int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *mask)} */
+    private static final MethodHandle SCHED_SETAFFINITY = setupCall("sched_setaffinity",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
     // ---- data-path calls: pointers as JAVA_LONG, no errno --------------------------------------
 
@@ -427,6 +433,47 @@ public final class Libc
             final MemorySegment state = arena.allocate(CAPTURE_STATE);
             final int result = (int)SETNS.invokeExact(state, fd, namespaceType);
             check(result, state, what);
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code sched_getaffinity(0, ...)}: the calling thread's CPU mask into {@code mask} (a
+     * {@code cpu_set_t}, one bit per CPU, little-endian words).
+     */
+    public static void getAffinity(final MemorySegment mask) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final int result = (int)SCHED_GETAFFINITY.invokeExact(state, 0, mask.byteSize(), mask);
+            check(result, state, "sched_getaffinity");
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code sched_setaffinity(0, ...)}: binds the calling thread (only) to the CPUs in {@code mask}. */
+    public static void setAffinity(final MemorySegment mask) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final int result = (int)SCHED_SETAFFINITY.invokeExact(state, 0, mask.byteSize(), mask);
+            check(result, state, "sched_setaffinity");
         }
         catch (final ErrnoException ex)
         {

@@ -63,6 +63,8 @@ public final class LinuxConstants
     public static final int SO_RCVBUF = 8;
     /** Classic BPF socket filter ({@code struct sock_fprog}). */
     public static final int SO_ATTACH_FILTER = 26;
+    /** {@code setsockopt}: a classic BPF program that picks the socket of an {@code SO_REUSEPORT} group. */
+    public static final int SO_ATTACH_REUSEPORT_CBPF = 51;
     /** Like SO_RCVBUF but ignores {@code net.core.rmem_max}; needs CAP_NET_ADMIN. */
     public static final int SO_RCVBUFFORCE = 33;
     /** Several sockets share one address and port; the kernel spreads datagrams over them by flow hash. */
@@ -105,6 +107,12 @@ public final class LinuxConstants
     public static final int PACKET_FANOUT = 18;
     /** Fanout by the kernel's flow hash: every frame of a flow goes to the same socket. */
     public static final int PACKET_FANOUT_HASH = 0;
+    /** Fanout by a classic BPF program that returns the member's index (modulo the members). */
+    public static final int PACKET_FANOUT_CBPF = 6;
+    /** The selected member's queue is full (three quarters): hand the frame to another member. */
+    public static final int PACKET_FANOUT_FLAG_ROLLOVER = 0x1000;
+    /** {@code setsockopt}: the program of a {@link #PACKET_FANOUT_CBPF} group. */
+    public static final int PACKET_FANOUT_DATA = 22;
     /** With id 0: the kernel picks a group id unused in the namespace (read back with getsockopt). */
     public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */
@@ -160,6 +168,24 @@ public final class LinuxConstants
 
     /** Classic BPF instruction class "return". */
     public static final int BPF_RET = 0x06;
+    /** cBPF class: load into the accumulator. */
+    public static final int BPF_LD = 0x00;
+    /** cBPF size: a 32-bit word. */
+    public static final int BPF_W = 0x00;
+    /** cBPF mode: an absolute offset (ancillary data at {@link #SKF_AD_OFF} + n). */
+    public static final int BPF_ABS = 0x20;
+    /** cBPF class: jump. */
+    public static final int BPF_JMP = 0x05;
+    /** cBPF jump: if the accumulator equals k. */
+    public static final int BPF_JEQ = 0x10;
+    /** Where the kernel's ancillary loads start (include/uapi/linux/filter.h). */
+    public static final int SKF_AD_OFF = -0x1000;
+    /** Ancillary load: the CPU the program runs on (the one that received the packet). */
+    public static final int SKF_AD_CPU = 36;
+    /** Ancillary load: the packet's flow hash ({@code skb->hash}). */
+    public static final int SKF_AD_RXHASH = 32;
+    /** cBPF return: the accumulator. */
+    public static final int BPF_A = 0x10;
     /** Classic BPF operand "constant k". */
     public static final int BPF_K = 0x00;
 

@@ -16,6 +16,8 @@ import static io.vtep.core.nativeio.LinuxConstants.MSG_TRUNC;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_ADD_MEMBERSHIP;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_CBPF;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_ROLLOVER;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_UNIQUEID;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_HASH;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_IGNORE_OUTGOING;
@@ -56,6 +58,7 @@ import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NativeScratch;
 import io.vtep.core.nativeio.SocketDropCounter;
+import io.vtep.core.nativeio.SocketFilters;
 import io.vtep.core.nativeio.SocketHandle;
 import io.vtep.encap.Checksum;
 import io.vtep.encap.EthernetHeader;
@@ -153,6 +156,7 @@ public final class AfPacketPort implements AccessPort
     private volatile int mtu;
     private volatile boolean closed;
     private volatile long truncatedFrames;
+    private volatile FanoutSteering steering = FanoutSteering.byFlow();
     /** The receive sockets' kernel drops; read and re-based by the receiving thread only. */
     private final SocketDropCounter receiveDrops = new SocketDropCounter();
     /** The receiving thread's recvmmsg vector, made on the first receive. */
@@ -616,9 +620,20 @@ public final class AfPacketPort implements AccessPort
     }
 
     /**
-     * Makes this port's receive socket the first of a {@code PACKET_FANOUT} group (by flow hash):
-     * the kernel then hands each frame of the interface to exactly one socket of the group, every
-     * frame of a flow to the same one, so that several pipelines share a port without reordering.
+     * How the fanout groups this port starts or joins pick a member ({@link #startFanout},
+     * {@link #joinFanout}, also when re-opened): set before the first of them.
+     */
+    public void steering(final FanoutSteering steering)
+    {
+        this.steering = steering;
+    }
+
+    /**
+     * Makes this port's receive socket the first of a {@code PACKET_FANOUT} group: the kernel then
+     * hands each frame of the interface to exactly one socket of the group, so that several
+     * pipelines share a port. By flow hash every frame of a flow goes to the same one, without
+     * reordering; by CPU ({@link FanoutSteering}) a classic BPF program picks the member pinned to
+     * the receiving CPU, with rollover to another member when that one's queue fills.
      *
      * @return the group id (picked by the kernel, unique in the namespace) for {@link #joinFanout(int)}
      */
@@ -626,8 +641,12 @@ public final class AfPacketPort implements AccessPort
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, (PACKET_FANOUT_HASH | PACKET_FANOUT_FLAG_UNIQUEID) << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, hash, unique id)");
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, (fanoutType() | PACKET_FANOUT_FLAG_UNIQUEID) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", unique id)");
+            if (steering.byCpu())
+            {
+                SocketFilters.attachFanoutCpuSteering(socket.fd(), steering.cpuOfMember(), "access port " + name);
+            }
             return Libc.getsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, "getsockopt(SOL_PACKET, PACKET_FANOUT)") & 0xFFFF;
         }
         catch (final ErrnoException ex)
@@ -636,18 +655,24 @@ public final class AfPacketPort implements AccessPort
         }
     }
 
-    /** Joins the {@code PACKET_FANOUT} group another port of the same interface started. */
+    /** Joins the {@code PACKET_FANOUT} group another port of the same interface started (same steering). */
     public void joinFanout(final int groupId) throws IOException
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | PACKET_FANOUT_HASH << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, hash, group " + groupId + ")");
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | fanoutType() << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", group " + groupId + ")");
         }
         catch (final ErrnoException ex)
         {
             throw new IOException("access port " + name + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The fanout mode and flags (every member must give the same). */
+    private int fanoutType()
+    {
+        return steering.byCpu() ? PACKET_FANOUT_CBPF | PACKET_FANOUT_FLAG_ROLLOVER : PACKET_FANOUT_HASH;
     }
 
     /**

@@ -115,6 +115,8 @@ class ConfigLoaderTest
         assertFalse(config.dataplane().busyPoll());
         assertEquals(200, config.dataplane().spinMicros());
         assertTrue(config.dataplane().underlayGso());
+        assertTrue(config.dataplane().pinCpus());
+        assertEquals(DataplaneConfig.AccessSteering.CPU, config.dataplane().accessSteering());
     }
 
     @Test
@@ -123,9 +125,10 @@ class ConfigLoaderTest
         final VtepConfig config = ConfigLoader.parse("""
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
-            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false }
+            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: false,
+                         access-steering: flow }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0, false), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false, false, DataplaneConfig.AccessSteering.FLOW), config.dataplane());
     }
 
     @Test

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.core.nativeio.PinnedThread;
 import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.nativeio.ThreadCapabilities;
 
@@ -131,6 +132,36 @@ class AfPacketPortTest
         assertTrue(a.send(nativeCopy(frame), 0, frame.length));
         assertEquals(1, TestFrames.receive(b, batch, 1, 5_000).size());
         assertEquals(0, a2.receive(batch, 200));
+    }
+
+    @Test
+    void aFanoutGroupByCpuHandsEachFrameToTheMemberOfTheCpuThatReceivedIt() throws Exception
+    {
+        // A veth delivers to its peer in the sender's softirq: frames sent by a thread pinned to
+        // CPU c are received on c, and must all reach the member mapped to c.
+        final int[] cpuOfMember = PinnedThread.twoCpusCrossed();
+        final AfPacketPort a2 = open(ns1, "va");
+        a.steering(FanoutSteering.byCpu(cpuOfMember));
+        a2.steering(FanoutSteering.byCpu(cpuOfMember));
+        a2.joinFanout(a.startFanout());
+        final List<AfPacketPort> members = List.of(a, a2);
+        for (int round = 0; round < 3; round++)
+        {
+            for (int from = 0; from < members.size(); from++)
+            {
+                PinnedThread.call(cpuOfMember[from], () ->
+                {
+                    for (int i = 0; i < 10; i++)
+                    {
+                        final byte[] frame = frame(i, 80);
+                        assertTrue(b.send(nativeCopy(frame), 0, frame.length));
+                    }
+                    return null;
+                });
+                assertEquals(10, TestFrames.receive(members.get(from), batch, 10, 5_000).size(), "member " + from);
+                assertEquals(0, members.get(1 - from).receive(batch, 100), "the other member, frames sent from CPU " + cpuOfMember[from]);
+            }
+        }
     }
 
     @Test
