@@ -449,7 +449,11 @@ class UnderlayReceiverTest
             System.out.printf("UnderlayReceiver: %d bytes allocated by %s for %d datagrams (%d delivered in total, %d batches)%n",
                 allocated, UnderlayReceiver.THREAD_NAME, datagrams, port.delivered.get(), receiver.receiveBatches());
             assertTrue(datagrams >= 19_000, datagrams + " datagrams received of 20,000");
-            assertTrue(allocated <= 4_096, allocated + " bytes allocated for " + datagrams + " datagrams");
+            // Nothing per datagram: the smallest object is 16 bytes, so allocating for even one
+            // datagram in 32 would pass half a byte per datagram (160 kB for 20,000). What stays
+            // under it is one-off: a few kB seen now and then here (448 to 5,744 bytes in runs on
+            // the shared machine), which an absolute 4 kB bound turned into a flaky failure.
+            assertTrue(allocated < datagrams / 2, allocated + " bytes allocated for " + datagrams + " datagrams");
             assertEquals(0, receiver.failures());
             assertEquals(0, counters.vniDrops(vni.slot(), DropReason.NOT_VNI_MEMBER), "every datagram accepted");
         }
