@@ -22,7 +22,7 @@ public final class LacpPortMachine
     static final long SLOW_PERIODIC_NANOS = TimeUnit.SECONDS.toNanos(30);
     static final long SHORT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(3);
     static final long LONG_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(90);
-    static final long AGGREGATE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    public static final long AGGREGATE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** §6.4.16: at most three LACPDUs in any fast_periodic_time. */
     static final int MAX_TRANSMISSIONS_PER_PERIOD = 3;
 
