@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.api.ApiClient;
+import io.vtep.core.api.ApiResponse;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.topology.Host;
 import io.vtep.topology.KernelVtep;
@@ -20,7 +23,9 @@ import io.vtep.topology.Netns;
 import io.vtep.topology.OpenVswitch;
 import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
+import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * LACP (IEEE 802.1AX) against a real partner: a server whose LAG is an Open vSwitch userspace bond
@@ -128,6 +133,11 @@ class LacpOvsTest extends TopologyTest
             assertEquals(ovsSystem, partner(lacp).get("system"), lacp::toString);
             assertEquals(SYSTEM_MAC, actor(lacp).get("system"), lacp::toString);
         }
+        final String portsBody = apiBody(gwA, "/api/v1/ports");
+        final List<String> violations = new OpenApiContract(Files.readString(VtepProcess.repositoryRoot()
+            .resolve("docs/openapi.yaml"))).check(new OpenApiContract.Exchange("GET", "/api/v1/ports", 200, ApiResponse.JSON,
+                Map.of(), portsBody.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), violations, "GET /api/v1/ports with LACP as docs/openapi.yaml says: " + portsBody);
         assertEquals(1, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
         assertTrue(metric(a, "vtep_lacp_pdus_total{direction=\"in\",port=\"acc1\"}") > 0);
         assertTrue(metric(a, "vtep_lacp_pdus_total{direction=\"out\",port=\"acc1\"}") > 0);
@@ -196,6 +206,13 @@ class LacpOvsTest extends TopologyTest
         {
             throw new IllegalStateException("GET /api/v1/ports in " + gateway.name() + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The document as the API served it, read and written again (the same JSON, for the schema check). */
+    private static String apiBody(final Netns gateway, final String path) throws Exception
+    {
+        return JsonMapper.builder().build().writeValueAsString(
+            NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(path)));
     }
 
     @SuppressWarnings("unchecked")
