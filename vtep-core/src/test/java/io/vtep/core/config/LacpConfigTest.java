@@ -68,6 +68,21 @@ class LacpConfigTest
     }
 
     @Test
+    void withAnEthernetSegmentTheIdentityNeedsNoExplicitValues() throws ConfigException
+    {
+        // What ConfigLoader hands over once ports[].ethernet-segment is a known key (multihoming).
+        final LacpConfig lacp = LacpConfigReader.read(new ConfigNode("ports[0].lacp", Map.of("rate", "slow")),
+            Map.of("system-mac", "44:38:39:ff:00:01", "local-discriminator", 258));
+        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), lacp.systemMac());
+        assertEquals(258, lacp.key());
+        assertFalse(lacp.fastRate());
+        final LacpConfig explicit = LacpConfigReader.read(new ConfigNode("ports[0].lacp", Map.of("key", 7)),
+            Map.of("esi", "03:44:38:39:ff:00:01:00:01:02"));
+        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), explicit.systemMac(), "from the ESI");
+        assertEquals(7, explicit.key(), "explicit values win");
+    }
+
+    @Test
     void refusedWithTheirKeyPaths()
     {
         refused(HEAD + "    lacp: { key: 5 }\n", "ports[0].lacp.system-mac", "no ethernet-segment");
