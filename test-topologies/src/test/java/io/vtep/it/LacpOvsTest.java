@@ -109,9 +109,12 @@ class LacpOvsTest extends TopologyTest
         server.up("br0");
 
         // Both members current and attached, their partner vtep's one system and key.
+        final long bondMade = System.nanoTime();
         final String converged = Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
             show -> enabled(member(show, "s1")) && enabled(member(show, "s2")),
             "both bond members current, attached, and enabled by a partner that collects and distributes");
+        System.out.printf("LacpOvsTest: bond aggregated over both gateways %.1f s after it was made%n",
+            (System.nanoTime() - bondMade) / 1e9);
         final String ovsSystem = field(converged, "sys_id");
         for (final String member : List.of("s1", "s2"))
         {
@@ -150,17 +153,23 @@ class LacpOvsTest extends TopologyTest
         // Gateway B stops: its LACP goes quiet, the bond expires that member (3 s, fast rate) and
         // traffic goes on through gateway A.
         b.close();
+        final long stopped = System.nanoTime();
         Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
             show -> !member(show, "s2").contains("current") && enabled(member(show, "s1")),
             "the bond dropping s2 (gateway B stopped)");
+        System.out.printf("LacpOvsTest: the bond dropped gateway B's member %.1f s after B stopped%n",
+            (System.nanoTime() - stopped) / 1e9);
         final PingResult afterStop = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
             "ping through gateway A alone");
         assertTrue(afterStop.allReceived(), afterStop::toString);
 
         // The server's side of gateway A's link goes down: A's port leaves distributing.
         server.down("s1");
+        final long linkDown = System.nanoTime();
         final Map<String, Object> down = Wait.until(CONVERGE, () -> lacp(gwA),
             lacp -> Boolean.FALSE.equals(lacp.get("distributing")), "gateway A's port leaving distributing");
+        System.out.printf("LacpOvsTest: gateway A's port left distributing %.2f s after the link went down%n",
+            (System.nanoTime() - linkDown) / 1e9);
         assertEquals("port_disabled", down.get("receive_state"), down::toString);
         assertEquals(0, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
         assertFalse(a.appliance().lacp().ports().get(0).isDistributing());
