@@ -51,6 +51,37 @@ class LacpPduTest
         new LacpParticipant(32768, MacAddress.parse("00:11:22:33:44:55"), 17, 255, 2, 0x3d),
         new LacpParticipant(65535, MacAddress.parse("02:00:00:00:00:0a"), 5, 255, 1, 0x3f), 0);
 
+    /**
+     * Open vSwitch 3.1.0's LACPDU, captured (tcpdump -xx) on the far end of one member of a userspace
+     * bond ({@code lacp=active}, {@code lacp-time=fast}) that had no partner yet: actor state 0xbf
+     * (OVS marks itself in sync, collecting and distributing while its receive machine is EXPIRED),
+     * partner all zero but the short-timeout bit it asks for.
+     */
+    static final byte[] OPEN_VSWITCH = bytes(
+        "0180 c200 0002 2a63 1a24 f455 8809 0101",
+        "0114 fffe fe8a d865 784b 0001 ffff 0002",
+        "bf00 0000 0214 0000 0000 0000 0000 0000",
+        "0000 0000 0200 0000 0310 0000 0000 0000",
+        "0000 0000 0000 0000 0000 0000 0000 0000",
+        "0000 0000 0000 0000 0000 0000 0000 0000",
+        "0000 0000 0000 0000 0000 0000 0000 0000",
+        "0000 0000 0000 0000 0000 0000");
+
+    @Test
+    void readsAndWritesOpenVswitchsOwnLacpdu() throws MalformedLacpduException
+    {
+        final LacpPdu pdu = LacpPdu.decodeFrame(new UnsafeBuffer(OPEN_VSWITCH), 0, OPEN_VSWITCH.length);
+        assertEquals(new LacpParticipant(65534, MacAddress.parse("fe:8a:d8:65:78:4b"), 1, 65535, 2, 0xbf), pdu.actor());
+        assertEquals(LacpParticipant.NONE.withState(LacpState.TIMEOUT), pdu.partner());
+        assertEquals("activity timeout aggregation synchronization collecting distributing expired",
+            LacpState.describe(pdu.actor().state()));
+        final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(LacpPdu.FRAME_LENGTH));
+        final int length = pdu.encodeFrame(buffer, 0, MacAddress.parse("2a:63:1a:24:f4:55"));
+        final byte[] written = new byte[length];
+        buffer.getBytes(0, written);
+        assertArrayEquals(OPEN_VSWITCH, written, "the same bytes back");
+    }
+
     @Test
     void goldenIsAFullSizeLacpdu()
     {
