@@ -135,6 +135,7 @@ class LacpOvsTest extends TopologyTest
             assertEquals(Boolean.TRUE, lacp.get("distributing"), lacp::toString);
             assertEquals(ovsSystem, partner(lacp).get("system"), lacp::toString);
             assertEquals(SYSTEM_MAC, actor(lacp).get("system"), lacp::toString);
+            assertEquals(0L, ((Number)lacp.get("malformed")).longValue(), "every Open vSwitch LACPDU read: " + lacp);
         }
         final String portsBody = apiBody(gwA, "/api/v1/ports");
         final List<String> violations = new OpenApiContract(Files.readString(VtepProcess.repositoryRoot()
