@@ -21,7 +21,7 @@ kmod            modprobe for the vxlan and bridge modules when they are not load
 prometheus      a real Prometheus server scraping vtep, and promtool to lint the exposition
 frr             zebra, bgpd and vtysh: the BGP EVPN peer the control plane is proven against
 netsniff-ng     trafgen: the 64-byte frame generator of the end-to-end benchmark (DataPathBenchTest, benchmarks/run-e2e.sh)
-openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark
+openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark, and the LACP bond of LacpOvsTest
 chromium        headless browser that loads the web status page (StatusPageBrowserTest, DevTools protocol)
 "
 

@@ -65,7 +65,18 @@ public enum DropReason
      * A datagram the kernel dropped at the underlay UDP socket before vtep read it (receive buffer
      * full, or a bad UDP checksum). Counted from the socket's {@code sk_drops}, so it has no VNI.
      */
-    UNDERLAY_SOCKET_QUEUE("underlay_socket_queue", "VXLAN datagram the kernel dropped at the full underlay UDP socket");
+    UNDERLAY_SOCKET_QUEUE("underlay_socket_queue", "VXLAN datagram the kernel dropped at the full underlay UDP socket"),
+    /**
+     * A frame received on, or due to leave by, an access port with LACP that LACP does not let
+     * forward yet: the port is not collecting and distributing (IEEE 802.1AX-2014 §6.4.15), so the
+     * server's LAG does not count it as a member either.
+     */
+    LACP_NOT_DISTRIBUTING("lacp_not_distributing", "frame on an access port whose LACP is not collecting and distributing"),
+    /**
+     * An IEEE 802.3 Slow Protocols frame (EtherType 0x8809: LACP, Marker) that LACP did not take: the
+     * port has no LACP, or LACP's queue was full. A bridge never forwards them (IEEE 802.1Q §8.6.3).
+     */
+    SLOW_PROTOCOLS("slow_protocols", "Slow Protocols frame (LACP, Marker) not taken by the port's LACP; never forwarded");
 
     private static final DropReason[] VALUES = values();
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.vtep.topology.Json;
+import io.vtep.topology.OpenVswitch;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
 
@@ -41,7 +42,7 @@ class DataPathBenchTest
     void oneShortRoundOfAllThreeProducesEveryFigureOrAReason(@TempDir final Path dir) throws Exception
     {
         DataPathBench.requireTools();
-        Requirements.requireTools(VtepA.Ovs.TOOLS.toArray(String[]::new));
+        Requirements.requireTools(OpenVswitch.TOOLS.toArray(String[]::new));
         final Path json = dir.resolve("e2e.json");
         final DataPathBench.Options options = DataPathBench.Options.parse("--rounds", "1", "--seconds", "2", "--pings", "10",
             "--json", json.toString());

@@ -19,6 +19,7 @@ import io.vtep.topology.Commands;
 import io.vtep.topology.KernelVtep;
 import io.vtep.topology.ManagedProcess;
 import io.vtep.topology.Netns;
+import io.vtep.topology.OpenVswitch;
 import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
@@ -215,14 +216,9 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
      */
     final class Ovs implements VtepA
     {
-        static final List<String> TOOLS = List.of("ovsdb-tool", "ovsdb-server", "ovs-vswitchd", "ovs-vsctl", "ovs-appctl");
-        static final Path SCHEMA = Path.of("/usr/share/openvswitch/vswitch.ovsschema");
-        private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
         private static int instances;
 
-        private Path dir;
-        private ManagedProcess ovsdb;
-        private ManagedProcess vswitchd;
+        private OpenVswitch ovs;
 
         @Override
         public String name()
@@ -233,102 +229,42 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
         @Override
         public String description()
         {
-            return "Open vSwitch " + version() + " userspace datapath (datapath_type=netdev): br-int with acc1 (AF_PACKET) " +
-                "and vxlan port (remote_ip 192.0.2.2, key 100), br-phy with ul0 holding 192.0.2.1";
-        }
-
-        private static String version()
-        {
-            try
-            {
-                final String out = Commands.run(Duration.ofSeconds(10), List.of("ovs-vswitchd", "--version")).stdout();
-                final String first = out.lines().findFirst().orElse("");
-                return first.replaceAll(".*\\)\\s*", "").strip();
-            }
-            catch (final RuntimeException ex)
-            {
-                return "?";
-            }
+            return "Open vSwitch " + OpenVswitch.version() + " userspace datapath (datapath_type=netdev): br-int with acc1 " +
+                "(AF_PACKET) and vxlan port (remote_ip 192.0.2.2, key 100), br-phy with ul0 holding 192.0.2.1";
         }
 
         @Override
         public String unavailableReason()
         {
-            final List<String> missing = new ArrayList<>();
-            for (final String tool : TOOLS)
-            {
-                if (Commands.resolveExecutable(tool).isEmpty())
-                {
-                    missing.add(tool);
-                }
-            }
-            if (!missing.isEmpty())
-            {
-                return "Open vSwitch is not installed (" + String.join(", ", missing) + " not found; Debian package openvswitch-switch)";
-            }
-            if (!Files.isRegularFile(SCHEMA))
-            {
-                return "Open vSwitch's database schema " + SCHEMA + " is missing (Debian package openvswitch-switch)";
-            }
-            return null;
+            return OpenVswitch.unavailableReason();
         }
 
         @Override
         public void start(final DataPathTopology net) throws Exception
         {
             final Netns ns = net.vtepA;
+            final Path dir;
             synchronized (Ovs.class)
             {
                 dir = net.topology.workDir().resolve("ovs-" + (++instances));
             }
-            Files.createDirectories(dir);
-            final String db = dir.resolve("conf.db").toString();
-            final String dbSock = dir.resolve("db.sock").toString();
-            final Path vswitchdCtl = dir.resolve("ovs-vswitchd.ctl");
-            ns.execOk("ovsdb-tool", "create", db, SCHEMA.toString());
-            // OVS_RUNDIR and friends keep the bridges' management sockets and anything else the
-            // daemons would put under /var/run/openvswitch in this directory.
-            final List<String> env = List.of("env", "OVS_RUNDIR=" + dir, "OVS_LOGDIR=" + dir, "OVS_DBDIR=" + dir,
-                "OVS_SYSCONFDIR=" + dir);
-            final List<String> server = new ArrayList<>(env);
-            server.addAll(List.of("ovsdb-server", db, "--remote=punix:" + dbSock,
-                "--unixctl=" + dir.resolve("ovsdb-server.ctl"), "--pidfile=" + dir.resolve("ovsdb-server.pid"),
-                "--log-file=" + dir.resolve("ovsdb-server.log")));
-            ovsdb = ns.spawn("ovsdb-server in " + ns.name(), server);
-            Wait.until(START_TIMEOUT, () -> Files.exists(Path.of(dbSock)) || !ovsdb.isAlive(), "ovsdb-server's socket " + dbSock);
-            vsctl(ns, "--no-wait", "init");
-            final List<String> daemon = new ArrayList<>(env);
-            daemon.addAll(List.of("ovs-vswitchd", "unix:" + dbSock, "--unixctl=" + vswitchdCtl,
-                "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--log-file=" + dir.resolve("ovs-vswitchd.log")));
-            vswitchd = ns.spawn("ovs-vswitchd in " + ns.name(), daemon);
-            Wait.until(START_TIMEOUT, () -> Files.exists(vswitchdCtl) || !vswitchd.isAlive(), "ovs-vswitchd's control socket");
-            if (failure() != null)
-            {
-                throw new IllegalStateException(failure());
-            }
+            ovs = OpenVswitch.start(ns, dir);
             final String ul0Mac = ns.mac(UNDERLAY_IF);
-            vsctl(ns, "add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
+            ovs.vsctl("add-br", "br-phy", "--", "set", "bridge", "br-phy", "datapath_type=netdev",
                 "other-config:hwaddr=" + ul0Mac, "--", "add-port", "br-phy", UNDERLAY_IF);
             ns.ip("addr", "del", VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, "dev", UNDERLAY_IF);
             ns.ip("addr", "add", VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, "dev", "br-phy");
             ns.up("br-phy");
-            vsctl(ns, "add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
+            ovs.vsctl("add-br", "br-int", "--", "set", "bridge", "br-int", "datapath_type=netdev",
                 "--", "add-port", "br-int", ACCESS_IF,
                 "--", "add-port", "br-int", "vx0", "--", "set", "interface", "vx0", "type=vxlan",
                 "options:remote_ip=" + VTEP_B_IP, "options:key=" + VNI, "options:dst_port=4789");
         }
 
-        private void vsctl(final Netns ns, final String... args)
-        {
-            final List<String> cmd = new ArrayList<>(List.of("ovs-vsctl", "--db=unix:" + dir.resolve("db.sock"), "--timeout=20"));
-            cmd.addAll(List.of(args));
-            ns.execOk(Duration.ofSeconds(30), cmd.toArray(String[]::new));
-        }
-
         @Override
         public OptionalLong cpuPid()
         {
-            return vswitchd == null ? OptionalLong.empty() : OptionalLong.of(vswitchd.pid());
+            return ovs == null ? OptionalLong.empty() : OptionalLong.of(ovs.pid());
         }
 
         @Override
@@ -340,30 +276,17 @@ sealed interface VtepA permits VtepA.Kernel, VtepA.Vtep, VtepA.Ovs
         @Override
         public String failure()
         {
-            if (ovsdb != null && !ovsdb.isAlive())
-            {
-                return "ovsdb-server exited with " + ovsdb.exitCode().orElse(-1) + ": " + tail(ovsdb, 5);
-            }
-            if (vswitchd != null && !vswitchd.isAlive())
-            {
-                return "ovs-vswitchd exited with " + vswitchd.exitCode().orElse(-1) + ": " + tail(vswitchd, 5);
-            }
-            return null;
+            return ovs == null ? null : ovs.failure();
         }
 
         @Override
         public void stop(final DataPathTopology net)
         {
             // The userspace datapath's internal ports are tap devices that go with the process.
-            if (vswitchd != null)
+            if (ovs != null)
             {
-                vswitchd.stop(Duration.ofSeconds(5));
-                vswitchd = null;
-            }
-            if (ovsdb != null)
-            {
-                ovsdb.stop(Duration.ofSeconds(5));
-                ovsdb = null;
+                ovs.close();
+                ovs = null;
             }
             final Netns ns = net.vtepA;
             for (final String tap : List.of("br-int", "br-phy", "ovs-netdev"))

@@ -1,5 +1,6 @@
 package io.vtep.core.api;
 
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
@@ -223,7 +224,8 @@ final class ApiDocuments
 
     /**
      * Every access port and its interface (docs/architecture.md §3.5):
-     * {@code {"ports":[{"port","state","ifindex","reopens"}…]}}, {@code state} up, down or absent.
+     * {@code {"ports":[{"port","state","ifindex","reopens"[,"lacp"]}…]}}, {@code state} up, down or absent;
+     * {@code lacp} on ports that run it ({@link LacpDocument}).
      */
     String ports()
     {
@@ -247,6 +249,12 @@ final class ApiDocuments
         else
         {
             json.field("state", link.state().label()).field("ifindex", link.interfaceIndex()).field("reopens", link.reopens());
+        }
+        final LacpPort lacp = tables.ports().stream().filter(p -> p.port().name().equals(name))
+            .map(PortContext::lacp).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (lacp != null)
+        {
+            LacpDocument.write(json.name("lacp"), lacp);
         }
         json.endObject();
     }

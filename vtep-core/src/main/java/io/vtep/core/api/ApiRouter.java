@@ -21,7 +21,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /api/v1/fdb[?vni=N][&limit=N[&after=VNI/MAC]]}</td><td>FDB entries, JSON, streamed;
  *   or one page of them after a cursor</td></tr>
  *   <tr><td>{@code GET /api/v1/vnis[?vni=N]}</td><td>VNIs with ports, flood lists, FDB counts and counters, JSON</td></tr>
- *   <tr><td>{@code GET /api/v1/ports}</td><td>access ports and their interfaces' state, JSON</td></tr>
+ *   <tr><td>{@code GET /api/v1/ports}</td><td>access ports, their interfaces' state and LACP, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>

@@ -69,6 +69,7 @@ public final class CliFormat
      * 100  data-plane  acc1   192.0.2.2  2     5          4          4           5           1       0
      * drops in VNI 100: no_route 3
      * drops without a VNI: malformed 11
+     * lacp on acc1: distributing, partner 00:11:22:33:44:55 key 1 port 2 (current)
      * </pre>
      * FLOOD is the head-end replication list, or {@code group ADDRESS} for a multicast group,
      * or {@code -} for neither.
@@ -106,7 +107,33 @@ public final class CliFormat
         {
             drops.append("drops without a VNI: ").append(global).append('\n');
         }
-        return table(rows) + drops;
+        return table(rows) + drops + lacpPorts(document);
+    }
+
+    /**
+     * One line per access port with LACP, from the VNIs' {@code port_states}:
+     * {@code lacp on acc1: distributing, partner 00:11:22:33:44:55 key 1 port 2 (current)}.
+     */
+    private static String lacpPorts(final Map<String, Object> document)
+    {
+        final Map<String, String> lines = new java.util.TreeMap<>();
+        for (final Map<String, Object> vni : objects(document.get("vnis")))
+        {
+            for (final Map<String, Object> port : objects(vni.get("port_states")))
+            {
+                if (port.get("lacp") instanceof Map<?, ?>)
+                {
+                    final Map<String, Object> lacp = object(port.get("lacp"));
+                    final Map<String, Object> partner = object(lacp.get("partner"));
+                    lines.put(text(port.get("port")), "lacp on " + text(port.get("port")) + ": " +
+                        (Boolean.TRUE.equals(lacp.get("distributing")) ? "distributing" : "not distributing (" +
+                            text(lacp.get("mux_state")) + ")") +
+                        ", partner " + text(partner.get("system")) + " key " + text(partner.get("key")) + " port " +
+                        text(partner.get("port")) + " (" + text(lacp.get("receive_state")) + ")\n");
+                }
+            }
+        }
+        return String.join("", lines.values());
     }
 
     /**

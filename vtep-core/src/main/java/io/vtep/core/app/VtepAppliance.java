@@ -40,6 +40,8 @@ import io.vtep.core.health.HealthMeters;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.HeartbeatAgent;
 import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.lacp.LacpAgent;
+import io.vtep.core.lacp.LacpMeters;
 import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.VtepMetrics;
@@ -122,6 +124,8 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     private volatile boolean underlayBound;
     private volatile boolean stopping;
     private VtepMetrics metrics;
+    /** Null when no port runs LACP. */
+    private LacpWiring lacp;
     /** Null when UDP GSO is off or unsupported. */
     private UdpGsoTransmitter underlayGso;
     private ApiServer apiServer;
@@ -281,6 +285,13 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             portConfig.vlans().forEach((vlan, vni) -> tables.attach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, tables.vni(
                 vni)));
             context.link(link);
+        }
+
+        // Before the pipelines: a LACP port starts closed (docs/architecture.md §12).
+        lacp = LacpWiring.start(config, ports, fdb.clock(), health);
+        if (lacp != null)
+        {
+            resources.add(lacp);
         }
 
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
@@ -502,6 +513,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         {
             vtepMetrics.bindUnderlayGso(underlayGso::datagrams, underlayGso::segments);
         }
+        if (lacp != null)
+        {
+            LacpMeters.bind(vtepMetrics.registry(), lacp.agent().ports());
+        }
         BgpDocuments bgpDocuments = null;
         if (bgp != null)
         {
@@ -690,6 +705,16 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     public VniContext vni(final int vni)
     {
         return dataPlane.tables().vni(vni);
+    }
+
+    /**
+     * LACP on the access ports (null when no port runs it): its ports' state, and
+     * {@link LacpAgent#addListener} for "segment port operational up/down" (multihoming's mass
+     * withdrawal connects here).
+     */
+    public LacpAgent lacp()
+    {
+        return lacp == null ? null : lacp.agent();
     }
 
     /** The metrics of this appliance (what {@code GET /metrics} scrapes). */

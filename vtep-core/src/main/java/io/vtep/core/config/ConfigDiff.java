@@ -246,6 +246,7 @@ public final class ConfigDiff
                     {
                         refuse(path + ".driver", RESTART);
                     }
+                    fixed(path + ".lacp", was.lacp(), port.lacp());
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

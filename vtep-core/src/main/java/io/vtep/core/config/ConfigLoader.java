@@ -36,7 +36,7 @@ public final class ConfigLoader
 
     private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane", "log");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
-    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control");
+    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control", "lacp");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
         "route-distinguisher", "route-targets", "accept-from", "storm-control", "arp-suppression");
     private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
@@ -349,7 +349,10 @@ public final class ConfigLoader
             {
                 throw vlansNode.problem("is required: map at least \"untagged\" or one VLAN id to a VNI");
             }
-            ports.add(new PortConfig(name, driver, vlans, stormControl(node(map, "storm-control", item.path()))));
+            // The ESI, when the multihoming configuration lets ethernet-segment in, gives LACP its identity.
+            final ConfigNode segment = map.get("ethernet-segment");
+            ports.add(new PortConfig(name, driver, vlans, stormControl(node(map, "storm-control", item.path())),
+                LacpConfigReader.read(node(map, "lacp", item.path()), segment == null ? null : segment.value())));
         }
         return ports;
     }

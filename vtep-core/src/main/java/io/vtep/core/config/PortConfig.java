@@ -9,8 +9,10 @@ import java.util.Map;
  * @param driver       how frames are read and written
  * @param vlans        802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
  * @param stormControl BUM rates of frames received on the port, all VLANs together
+ * @param lacp         LACP on the port ({@link LacpConfig#OFF} for none)
  */
-public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl)
+public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl,
+    LacpConfig lacp)
 {
     /** Key of {@link #vlans} for frames that carry no 802.1Q tag. */
     public static final int UNTAGGED = -1;
@@ -24,5 +26,12 @@ public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> v
     public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans)
     {
         this(name, driver, vlans, StormControlConfig.OFF);
+    }
+
+    /** A port without LACP. */
+    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans,
+        final StormControlConfig stormControl)
+    {
+        this(name, driver, vlans, stormControl, LacpConfig.OFF);
     }
 }

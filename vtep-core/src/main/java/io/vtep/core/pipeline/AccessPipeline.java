@@ -4,6 +4,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.capture.CaptureTap;
+import io.vtep.core.lacp.LacpPort;
+import io.vtep.core.lacp.SlowProtocols;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.FrameOffload;
 import io.vtep.encap.ChecksumOffload;
@@ -148,6 +150,22 @@ public final class AccessPipeline
         if (length < EthernetHeader.LENGTH)
         {
             counters.dropped(DropReason.MALFORMED);
+            return;
+        }
+        final LacpPort lacp = port.lacp();
+        if (SlowProtocols.isSlowProtocol(buffer, offset))
+        {
+            // LACPDUs are LACP's, on its own thread; no Slow Protocols frame is ever forwarded or learned.
+            if (lacp == null || !lacp.offer(buffer, offset, length))
+            {
+                counters.dropped(DropReason.SLOW_PROTOCOLS);
+            }
+            return;
+        }
+        if (lacp != null && !lacp.isDistributing())
+        {
+            // IEEE 802.1AX-2014 §6.4.15: a port that is not collecting discards what it receives.
+            counters.dropped(DropReason.LACP_NOT_DISTRIBUTING);
             return;
         }
         final boolean tagged = VlanTag.isTagged(buffer, offset);

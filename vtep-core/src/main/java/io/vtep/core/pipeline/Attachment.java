@@ -13,13 +13,16 @@ public final class Attachment
 
     private final int id;
     private final AccessPort port;
+    /** The port's context: LACP's gate on sending ({@link PortContext#lacp()}). */
+    private final PortContext context;
     private final int vlan;
     private final VniContext vni;
 
-    Attachment(final int id, final AccessPort port, final int vlan, final VniContext vni)
+    Attachment(final int id, final PortContext context, final int vlan, final VniContext vni)
     {
         this.id = id;
-        this.port = port;
+        this.port = context.port();
+        this.context = context;
         this.vlan = vlan;
         this.vni = vni;
     }
@@ -32,6 +35,12 @@ public final class Attachment
     public AccessPort port()
     {
         return port;
+    }
+
+    /** The port with its VLAN map, storm control and LACP. */
+    public PortContext portContext()
+    {
+        return context;
     }
 
     /** 802.1Q VLAN id, or {@link #UNTAGGED}. */

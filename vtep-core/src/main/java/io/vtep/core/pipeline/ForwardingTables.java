@@ -122,7 +122,7 @@ public final class ForwardingTables
     /** Maps a VLAN (or {@link Attachment#UNTAGGED}) of a port into a VNI; the port's previous mapping of it is replaced. */
     public synchronized Attachment attach(final PortContext port, final int vlan, final VniContext vni)
     {
-        final Attachment attachment = new Attachment(attachments.length, port.port(), vlan, vni);
+        final Attachment attachment = new Attachment(attachments.length, port, vlan, vni);
         final Attachment[] grown = Arrays.copyOf(attachments, attachments.length + 1);
         grown[attachment.id()] = attachment;
         // Published before the port maps it: a frame that finds the attachment finds it by id too.

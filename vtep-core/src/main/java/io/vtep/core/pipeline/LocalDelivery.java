@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.FrameBatch;
 import io.vtep.encap.EthernetHeader;
@@ -53,6 +54,13 @@ final class LocalDelivery
     boolean send(final Attachment to, final MutableDirectBuffer buffer, final int offset, final int length)
     {
         final int slot = to.vni().slot();
+        final LacpPort lacp = to.portContext().lacp();
+        if (lacp != null && !lacp.isDistributing())
+        {
+            // IEEE 802.1AX-2014 §6.4.15: nothing goes out of a port that is not distributing.
+            counters.vniDropped(slot, DropReason.LACP_NOT_DISTRIBUTING);
+            return false;
+        }
         final boolean sent;
         final int wireLength;
         // A frame longer than the port's MTU allows is a TCP super-frame from a peer whose offloads

@@ -1,5 +1,6 @@
 package io.vtep.core.pipeline;
 
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.core.port.AccessPort;
 import io.vtep.core.port.PortLink;
 
@@ -14,6 +15,8 @@ public final class PortContext
     private volatile Attachment untagged;
     /** Volatile: a reload may change it while the pipelines forward. */
     private volatile StormControl stormControl;
+    /** Set once by the appliance before traffic; null when the port runs no LACP. */
+    private volatile LacpPort lacp;
 
     PortContext(final AccessPort port)
     {
@@ -80,5 +83,19 @@ public final class PortContext
     public void link(final PortLink link)
     {
         this.link = link;
+    }
+
+    /**
+     * LACP on the port (IEEE 802.1AX), or null: then the port forwards whenever its link is up. With
+     * LACP, frames are forwarded from and to the port only while it collects and distributes.
+     */
+    public LacpPort lacp()
+    {
+        return lacp;
+    }
+
+    public void lacp(final LacpPort lacpPort)
+    {
+        this.lacp = lacpPort;
     }
 }

@@ -1,0 +1,246 @@
+package io.vtep.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.vtep.core.api.ApiClient;
+import io.vtep.core.api.ApiResponse;
+import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.topology.Host;
+import io.vtep.topology.KernelVtep;
+import io.vtep.topology.Netns;
+import io.vtep.topology.OpenVswitch;
+import io.vtep.topology.PingResult;
+import io.vtep.topology.Requirements;
+import io.vtep.topology.VtepProcess;
+import io.vtep.topology.Wait;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * LACP (IEEE 802.1AX) against a real partner: a server whose LAG is an Open vSwitch userspace bond
+ * with {@code lacp=active}, one member to each of two vtep gateways that present the same LACP
+ * system ID and key (issue 18). The server must see one partner on both members, vtep the server's
+ * system as its partner, and traffic must cross; when one gateway stops, the bond drops that member
+ * and traffic keeps flowing through the other; when a link goes down, that gateway's port leaves
+ * distributing.
+ *
+ * <pre>
+ *                      ┌ s1 ── acc1 [vtep gwA 192.0.2.1] ┐
+ *  server: OVS br0/bond0                                  ├ ul (switch) ─ [kernel VTEP 192.0.2.3] ─ h2 10.0.0.2
+ *    10.0.0.1 on br0   └ s2 ── acc1 [vtep gwB 192.0.2.2] ┘
+ * </pre>
+ *
+ * The kernel VTEP floods to both gateways; each gateway floods only to the kernel VTEP (without
+ * multihoming's split horizon, a gateway-to-gateway flood would return the server's broadcasts to it).
+ */
+class LacpOvsTest extends TopologyTest
+{
+    private static final int VNI = 100;
+    private static final String SYSTEM_MAC = "02:00:00:00:aa:01";
+    private static final int KEY = 4660;
+    private static final Duration CONVERGE = Duration.ofSeconds(30);
+
+    @Override
+    protected void requirements()
+    {
+        Requirements.requireTools(OpenVswitch.TOOLS.toArray(String[]::new));
+        Requirements.requireTools("ping");
+        final String reason = OpenVswitch.unavailableReason();
+        if (reason != null)
+        {
+            throw new IllegalStateException(reason);
+        }
+    }
+
+    private static String gatewayConfig(final String localIp)
+    {
+        return """
+            vtep:
+              local-ip: %s
+            ports:
+              - name: acc1
+                vlans: { untagged: %d }
+                lacp: { mode: active, rate: fast, system-mac: %s, key: %d }
+            vnis:
+              - vni: %d
+                flood: [192.0.2.3]
+            api: { listen: 127.0.0.1:9100 }
+            """.formatted(localIp, VNI, SYSTEM_MAC, KEY, VNI);
+    }
+
+    @Test
+    void anOvsBondAggregatesOneLinkToEachGatewayAndFailsOver() throws Exception
+    {
+        final Netns server = topology.namespace("server");
+        final Netns gwA = topology.namespace("gwa");
+        final Netns gwB = topology.namespace("gwb");
+        final Netns kernelNs = topology.namespace("kvtep");
+        switchedUnderlay(List.of(gwA, gwB, kernelNs));
+        topology.link(server, "s1", gwA, "acc1");
+        topology.link(server, "s2", gwB, "acc1");
+        final KernelVtep kernel = topology.kernelVtep(kernelNs).vni(VNI).localIp("192.0.2.3").create();
+        final Host h2 = topology.host("h2", "10.0.0.2/24", kernelNs, "acc0");
+        h2.netns().setMtu("eth0", 1450);
+        kernelNs.enslave("acc0", kernel.bridge());
+        kernel.addFloodEntry("192.0.2.1");
+        kernel.addFloodEntry("192.0.2.2");
+
+        final InProcessVtep a = InProcessVtep.start(topology, gwA, gatewayConfig("192.0.2.1"));
+        final InProcessVtep b = InProcessVtep.start(topology, gwB, gatewayConfig("192.0.2.2"));
+
+        final OpenVswitch ovs = OpenVswitch.start(server, topology.workDir().resolve("ovs-server"));
+        topology.onClose("Open vSwitch in " + server.name(), ovs::close);
+        ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
+            "--", "add-bond", "br0", "bond0", "s1", "s2", "lacp=active", "bond_mode=active-backup",
+            "other_config:lacp-time=fast",
+            "--", "set", "interface", "br0", "mtu_request=1450");
+        server.addAddress("br0", "10.0.0.1/24");
+        server.up("br0");
+
+        // Both members current and attached, their partner vtep's one system and key.
+        final long bondMade = System.nanoTime();
+        final String converged = Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
+            show -> enabled(member(show, "s1")) && enabled(member(show, "s2")),
+            "both bond members current, attached, and enabled by a partner that collects and distributes");
+        System.out.printf("LacpOvsTest: bond aggregated over both gateways %.1f s after it was made%n",
+            (System.nanoTime() - bondMade) / 1e9);
+        final String ovsSystem = field(converged, "sys_id");
+        for (final String member : List.of("s1", "s2"))
+        {
+            final String block = member(converged, member);
+            assertEquals(SYSTEM_MAC, field(block, "partner sys_id"), block);
+            assertEquals(String.valueOf(KEY), field(block, "partner key"), block);
+            assertTrue(field(block, "partner state").contains("collecting distributing"), block);
+            assertTrue(field(block, "actor state").contains("collecting distributing"), block);
+        }
+        // Port numbers from the gateways' addresses' low 16 bits: 2.1 and 2.2.
+        assertEquals("513", field(member(converged, "s1"), "partner port_id"), "gwA's port number");
+        assertEquals("514", field(member(converged, "s2"), "partner port_id"), "gwB's port number");
+
+        // Each gateway sees the server's bond as its partner, and forwards.
+        for (final Netns gateway : List.of(gwA, gwB))
+        {
+            final Map<String, Object> lacp = lacp(gateway);
+            assertEquals(Boolean.TRUE, lacp.get("distributing"), lacp::toString);
+            assertEquals(ovsSystem, partner(lacp).get("system"), lacp::toString);
+            assertEquals(SYSTEM_MAC, actor(lacp).get("system"), lacp::toString);
+            assertEquals(0L, ((Number)lacp.get("malformed")).longValue(), "every Open vSwitch LACPDU read: " + lacp);
+        }
+        final String portsBody = apiBody(gwA, "/api/v1/ports");
+        final List<String> violations = new OpenApiContract(Files.readString(VtepProcess.repositoryRoot()
+            .resolve("docs/openapi.yaml"))).check(new OpenApiContract.Exchange("GET", "/api/v1/ports", 200, ApiResponse.JSON,
+                Map.of(), portsBody.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), violations, "GET /api/v1/ports with LACP as docs/openapi.yaml says: " + portsBody);
+        assertEquals(1, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
+        assertTrue(metric(a, "vtep_lacp_pdus_total{direction=\"in\",port=\"acc1\"}") > 0);
+        assertTrue(metric(a, "vtep_lacp_pdus_total{direction=\"out\",port=\"acc1\"}") > 0);
+
+        final Host serverHost = new Host(server, "br0", "10.0.0.1/24");
+        final PingResult ping = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
+            "ping from the server's bond to h2 behind the kernel VTEP");
+        assertTrue(ping.allReceived(), ping::toString);
+
+        // Gateway B stops: its LACP goes quiet, the bond expires that member (3 s, fast rate) and
+        // traffic goes on through gateway A.
+        b.close();
+        final long stopped = System.nanoTime();
+        Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
+            show -> !member(show, "s2").contains("current") && enabled(member(show, "s1")),
+            "the bond dropping s2 (gateway B stopped)");
+        System.out.printf("LacpOvsTest: the bond dropped gateway B's member %.1f s after B stopped%n",
+            (System.nanoTime() - stopped) / 1e9);
+        final PingResult afterStop = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
+            "ping through gateway A alone");
+        assertTrue(afterStop.allReceived(), afterStop::toString);
+
+        // The server's side of gateway A's link goes down: A's port leaves distributing.
+        server.down("s1");
+        final long linkDown = System.nanoTime();
+        final Map<String, Object> down = Wait.until(CONVERGE, () -> lacp(gwA),
+            lacp -> Boolean.FALSE.equals(lacp.get("distributing")), "gateway A's port leaving distributing");
+        System.out.printf("LacpOvsTest: gateway A's port left distributing %.2f s after the link went down%n",
+            (System.nanoTime() - linkDown) / 1e9);
+        assertEquals("port_disabled", down.get("receive_state"), down::toString);
+        assertEquals(0, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
+        assertFalse(a.appliance().lacp().ports().get(0).isDistributing());
+    }
+
+    /** The lines of one member's block in {@code ovs-appctl lacp/show}, from "member: NAME:" to the next member. */
+    private static String member(final String show, final String name)
+    {
+        final int start = show.indexOf("member: " + name + ":");
+        if (start < 0)
+        {
+            return "";
+        }
+        final int next = show.indexOf("member: ", start + 1);
+        return show.substring(start, next < 0 ? show.length() : next);
+    }
+
+    /** A member the bond uses: LACP current and attached, and its partner (vtep) collecting and distributing. */
+    private static boolean enabled(final String member)
+    {
+        return member.contains("current attached") && "true".equals(field(member, "may_enable")) &&
+            field(member, "partner state").contains("collecting distributing");
+    }
+
+    /** The value of {@code NAME: value} on its own line (the first such line). */
+    private static String field(final String text, final String name)
+    {
+        final Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(name) + ":\\s*(.*)$").matcher(text);
+        return matcher.find() ? matcher.group(1).strip() : "";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> lacp(final Netns gateway)
+    {
+        try
+        {
+            final Map<String, Object> ports = NetworkNamespace.call(gateway.name(),
+                () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/ports"));
+            final Map<String, Object> port = ((List<Map<String, Object>>)ports.get("ports")).get(0);
+            return (Map<String, Object>)port.get("lacp");
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("GET /api/v1/ports in " + gateway.name() + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** The document as the API served it, read and written again (the same JSON, for the schema check). */
+    private static String apiBody(final Netns gateway, final String path) throws Exception
+    {
+        return JsonMapper.builder().build().writeValueAsString(
+            NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(path)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> partner(final Map<String, Object> lacp)
+    {
+        return (Map<String, Object>)lacp.get("partner");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> actor(final Map<String, Object> lacp)
+    {
+        return (Map<String, Object>)lacp.get("actor");
+    }
+
+    private static double metric(final InProcessVtep vtep, final String series)
+    {
+        final String scrape = vtep.appliance().metrics().scrape(null).body();
+        return scrape.lines().filter(line -> line.startsWith(series + " ")).mapToDouble(
+            line -> Double.parseDouble(line.substring(series.length() + 1).strip())).findFirst().orElse(Double.NaN);
+    }
+}

@@ -1,0 +1,95 @@
+package io.vtep.core.app;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingIdleStrategy;
+
+import io.vtep.core.config.LacpConfig;
+import io.vtep.core.config.LacpMode;
+import io.vtep.core.config.PortConfig;
+import io.vtep.core.config.VtepConfig;
+import io.vtep.core.health.Heartbeat;
+import io.vtep.core.health.HeartbeatAgent;
+import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.lacp.LacpAgent;
+import io.vtep.core.lacp.LacpPduQueue;
+import io.vtep.core.lacp.LacpPort;
+import io.vtep.core.lacp.LacpPortMachine;
+import io.vtep.core.pipeline.PortContext;
+
+/**
+ * LACP on the access ports that configure it ({@code ports[].lacp}): a {@link LacpPort} gate on each
+ * such port's context, before any pipeline forwards (so the port starts closed), and the
+ * {@code vtep-lacp} thread running the {@link LacpAgent}.
+ */
+final class LacpWiring implements AutoCloseable
+{
+    /** Frames queued for the LACP thread: a few seconds of LACPDUs for many ports. */
+    private static final int QUEUE_CAPACITY = 256;
+    /** The agent's longest sleep: well under the 1 s fast periodic time. */
+    private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final LacpAgent agent;
+    private final AgentRunner runner;
+
+    private LacpWiring(final LacpAgent agent, final AgentRunner runner)
+    {
+        this.agent = agent;
+        this.runner = runner;
+    }
+
+    /**
+     * @param ports the access ports in configuration order, their links set
+     * @return null when no port runs LACP
+     */
+    static LacpWiring start(final VtepConfig config, final List<PortContext> ports, final NanoClock clock,
+        final ThreadHealth health)
+    {
+        final LacpPduQueue queue = new LacpPduQueue(QUEUE_CAPACITY);
+        final List<LacpPort> lacpPorts = new ArrayList<>();
+        for (int i = 0; i < ports.size(); i++)
+        {
+            final PortConfig portConfig = config.ports().get(i);
+            final LacpConfig lacp = portConfig.lacp();
+            if (!lacp.isOn())
+            {
+                continue;
+            }
+            // TODO(merge with mh-evpn): with an ethernet-segment and no explicit system-mac/key, the
+            // loader already took them from the ESI (LacpConfigReader); connect
+            // agent().addListener(...) to the segment's mass withdrawal here.
+            final PortContext context = ports.get(i);
+            final LacpPort port = new LacpPort(lacpPorts.size(), context.port(),
+                new LacpPortMachine(lacp.identity(config.vtep().localIp()), lacp.mode() == LacpMode.ACTIVE, lacp.fastRate()),
+                queue);
+            port.link(context.link());
+            context.lacp(port);
+            lacpPorts.add(port);
+        }
+        if (lacpPorts.isEmpty())
+        {
+            return null;
+        }
+        final LacpAgent agent = new LacpAgent(queue, lacpPorts, clock);
+        final Heartbeat heartbeat = health.register(agent.roleName());
+        final AgentRunner runner = new AgentRunner(new SleepingIdleStrategy(IDLE_NANOS), health.agentErrorHandler(heartbeat),
+            null, new HeartbeatAgent(agent, heartbeat));
+        AgentRunner.startOnThread(runner);
+        return new LacpWiring(agent, runner);
+    }
+
+    LacpAgent agent()
+    {
+        return agent;
+    }
+
+    @Override
+    public void close()
+    {
+        runner.close();
+    }
+}
