@@ -75,16 +75,6 @@ final class KernelPeerTopology
 
     private static String vtepConfig(final String vniKeys, final String extra)
     {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                %s
-            %s
-            """.formatted(VTEP_IP, VNI, VNI, vniKeys, extra);
+        return VtepConfigs.oneAccessPort(VTEP_IP, VNI, vniKeys, extra);
     }
 }
