@@ -227,6 +227,28 @@ public final class Topology implements AutoCloseable
     }
 
     /**
+     * One switched underlay segment: a bridge {@code bridge} in {@code switchNs}, and a link from
+     * each of {@code vteps} (its interface {@code iface}) to a port of it (p1, p2... in order), which
+     * gets the address at the same place in {@code cidrs}. The bridge itself has no address unless
+     * the caller gives it one (a route reflector in the switch's namespace does).
+     */
+    public void switchedSegment(Netns switchNs, String bridge, String iface, List<Netns> vteps, List<String> cidrs)
+    {
+        if (vteps.size() != cidrs.size())
+        {
+            throw new IllegalArgumentException(vteps.size() + " namespaces but " + cidrs.size() + " addresses");
+        }
+        switchNs.addBridge(bridge);
+        for (int i = 0; i < vteps.size(); i++)
+        {
+            String port = "p" + (i + 1);
+            link(vteps.get(i), iface, switchNs, port);
+            switchNs.enslave(port, bridge);
+            vteps.get(i).addAddress(iface, cidrs.get(i));
+        }
+    }
+
+    /**
      * A bare-metal server: a new namespace {@code role} whose interface {@code eth0} (address
      * {@code cidr}) is linked to {@code peerIf} in {@code peer}, with IP forwarding off. The host keeps
      * Linux's default offloads (checksum offload, TSO/GSO), like every VM, container or server on a
