@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.vtep.evpn.codec.AddressFamily;
@@ -131,16 +132,23 @@ class RawPeerSessionTest
         return message(2, concat(of(0, 0), of(attributes.length >>> 8, attributes.length), attributes));
     }
 
-    @Test
-    void wrongAsGetsBadPeerAs() throws IOException
+    /** RFC 4271 §6.2: an OPEN the speaker cannot accept gets the OPEN Message Error naming why, which bgp summary shows. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "wrong AS,                       65099, 9, 10.0.0.2, BAD_PEER_AS,            2",
+        "our own identifier over iBGP,   65001, 9, 10.0.0.1, BAD_BGP_IDENTIFIER,     3",
+        "hold time 1,                    65001, 1, 10.0.0.2, UNACCEPTABLE_HOLD_TIME, 6",
+    })
+    void anUnacceptableOpenGetsItsOpenMessageError(final String what, final long as, final int holdSeconds, final String identifier,
+        final ErrorSubcode expected, final int subcode) throws IOException
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.send(RawPeer.open(65099, 9, "10.0.0.2"));
-            raw.expectNotification(ErrorSubcode.BAD_PEER_AS);
+            raw.send(RawPeer.open(as, holdSeconds, identifier));
+            raw.expectNotification(expected);
         }
-        RecordingEvents.awaitTrue(TIMEOUT, () -> "sent NOTIFICATION OPEN Message Error/Bad Peer AS (2/2)".equals(lastError(IBGP)),
-            "lastError 2/2");
+        final String lastError = "sent NOTIFICATION OPEN Message Error/" + expected.description() + " (2/" + subcode + ")";
+        RecordingEvents.awaitTrue(TIMEOUT, () -> lastError.equals(lastError(IBGP)), lastError);
     }
 
     @Test
@@ -151,16 +159,6 @@ class RawPeerSessionTest
             raw.send(OpenMessage.of(LOCAL_AS, 9, ip4("10.0.0.2"), List.of(new Capability.FourOctetAs(LOCAL_AS))));
             final NotificationMessage notification = raw.expectNotification(ErrorSubcode.UNSUPPORTED_CAPABILITY);
             assertEquals(OpenNegotiation.EVPN_CAPABILITY_DATA, notification.data(), "RFC 5492 §5: the capability we need");
-        }
-    }
-
-    @Test
-    void ourOwnIdentifierOverIbgpGetsBadBgpIdentifier() throws IOException
-    {
-        try (RawPeer raw = connect(IBGP))
-        {
-            raw.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.1"));
-            raw.expectNotification(ErrorSubcode.BAD_BGP_IDENTIFIER);
         }
     }
 
@@ -220,16 +218,6 @@ class RawPeerSessionTest
             raw.send(keepalive);
             final NotificationMessage notification = raw.expectNotification(ErrorSubcode.BAD_MESSAGE_LENGTH);
             assertEquals("0012", notification.data().toString(), "RFC 4271 §6.1: the erroneous Length field");
-        }
-    }
-
-    @Test
-    void holdTimeOneGetsUnacceptableHoldTime() throws IOException
-    {
-        try (RawPeer raw = connect(IBGP))
-        {
-            raw.send(RawPeer.open(LOCAL_AS, 1, "10.0.0.2"));
-            raw.expectNotification(ErrorSubcode.UNACCEPTABLE_HOLD_TIME);
         }
     }
 
@@ -414,35 +402,21 @@ class RawPeerSessionTest
     @Test
     void collisionKeepsTheConnectionOfTheHigherIdentifier() throws IOException
     {
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.4");
-        try (ServerSocket listener = new ServerSocket())
+        try (Collision collision = Collision.start("127.0.0.4", LOCAL_AS);
+             RawPeer rawConnection = collision.connect())
         {
-            listener.bind(new InetSocketAddress(rawAddress, 0));
-            listener.setSoTimeout(15_000);
-            final RecordingEvents collisionEvents = new RecordingEvents();
-            try (BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-                List.of(new PeerConfig(rawAddress, LOCAL_AS, listener.getLocalPort(), false, 9, InetAddress.getByName("127.0.0.1")))),
-                FAST, collisionEvents))
-            {
-                final Socket accepted = listener.accept();
-                try (RawPeer speakersConnection = new RawPeer(accepted);
-                     RawPeer rawConnection = RawPeer.connect("127.0.0.4", active.localPort()))
-                {
-                    assertInstanceOf(OpenMessage.class, speakersConnection.read());
-                    assertInstanceOf(OpenMessage.class, rawConnection.read());
-                    speakersConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                    rawConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                    speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
-                    assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
-                    rawConnection.send(KeepaliveMessage.INSTANCE);
-                    final BgpPeer peer = active.peer(rawAddress);
-                    collisionEvents.await("established", peer, TIMEOUT);
-                    assertEquals(1, peer.establishedTransitions());
-                    final BgpMessage next = rawConnection.read();
-                    assertNotNull(next);
-                    assertInstanceOf(KeepaliveMessage.class, next, "no NOTIFICATION on the surviving connection");
-                }
-            }
+            final RawPeer speakersConnection = collision.speakersConnection;
+            assertInstanceOf(OpenMessage.class, rawConnection.read());
+            speakersConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
+            rawConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
+            speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+            assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
+            rawConnection.send(KeepaliveMessage.INSTANCE);
+            final BgpPeer peer = collision.awaitEstablished();
+            assertEquals(1, peer.establishedTransitions());
+            final BgpMessage next = rawConnection.read();
+            assertNotNull(next);
+            assertInstanceOf(KeepaliveMessage.class, next, "no NOTIFICATION on the surviving connection");
         }
     }
 
@@ -455,12 +429,50 @@ class RawPeerSessionTest
         return listener;
     }
 
-    /** A speaker AS 65001, BGP identifier 10.0.0.1, with one neighbor that it connects to (not passive), hold time 9. */
-    private static BgpSpeaker activeSpeaker(final InetAddress neighbor, final long remoteAs, final int port, final RecordingEvents events)
-        throws IOException
+    /**
+     * The set-up of a connection collision (RFC 4271 §6.8): a speaker AS 65001, BGP identifier
+     * 10.0.0.1, with one neighbor that it connects to (not passive, hold time 9), whose connection
+     * the raw peer accepted and read the speaker's OPEN from (OpenSent). The raw peer's own
+     * connection, the second one, is {@link #connect}'s.
+     */
+    private record Collision(ServerSocket listener, BgpSpeaker active, RawPeer speakersConnection, InetAddress rawAddress,
+        RecordingEvents events) implements AutoCloseable
     {
-        return BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-            List.of(new PeerConfig(neighbor, remoteAs, port, false, 9, InetAddress.getByName("127.0.0.1")))), FAST, events);
+        static Collision start(final String rawAddress, final long remoteAs) throws IOException
+        {
+            final InetAddress neighbor = InetAddress.getByName(rawAddress);
+            final RecordingEvents events = new RecordingEvents();
+            final ServerSocket listener = listener(neighbor);
+            final BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
+                List.of(new PeerConfig(neighbor, remoteAs, listener.getLocalPort(), false, 9, InetAddress.getByName("127.0.0.1")))), FAST,
+                events);
+            final RawPeer speakersConnection = new RawPeer(listener.accept());
+            final Collision collision = new Collision(listener, active, speakersConnection, neighbor, events);
+            assertInstanceOf(OpenMessage.class, speakersConnection.read(), "the speaker's OPEN on its own connection");
+            return collision;
+        }
+
+        /** The raw peer's connection to the speaker; the speaker's OPEN on it is for the caller to read. */
+        RawPeer connect() throws IOException
+        {
+            return RawPeer.connect(rawAddress.getHostAddress(), active.localPort());
+        }
+
+        BgpPeer awaitEstablished()
+        {
+            final BgpPeer peer = active.peer(rawAddress);
+            events.await("established", peer, TIMEOUT);
+            return peer;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            try (listener; active; speakersConnection)
+            {
+                // closed in reverse order
+            }
+        }
     }
 
     /**
@@ -472,21 +484,15 @@ class RawPeerSessionTest
     @Test
     void secondConnectionWinningByItsKeepaliveSendsKeepalives() throws IOException
     {
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.4");
-        final RecordingEvents collisionEvents = new RecordingEvents();
-        try (ServerSocket listener = listener(rawAddress);
-             BgpSpeaker active = activeSpeaker(rawAddress, LOCAL_AS, listener.getLocalPort(), collisionEvents);
-             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        // The speaker's own connection is the session's, in OpenSent.
+        try (Collision collision = Collision.start("127.0.0.4", LOCAL_AS))
         {
-            // The speaker's OPEN on its own connection: that one is the session's, in OpenSent.
-            assertInstanceOf(OpenMessage.class, speakersConnection.read());
-            try (RawPeer rawConnection = RawPeer.connect("127.0.0.4", active.localPort()))
+            try (RawPeer rawConnection = collision.connect())
             {
                 assertInstanceOf(OpenMessage.class, rawConnection.read(), "the speaker's OPEN on the second connection");
                 rawConnection.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
-                final BgpPeer peer = active.peer(rawAddress);
-                collisionEvents.await("established", peer, TIMEOUT);
+                collision.speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+                final BgpPeer peer = collision.awaitEstablished();
                 assertEquals(9, peer.negotiatedHoldSeconds());
                 // The keepalive interval (3 s) plus as much again as margin; the hold timer (9 s) is further out.
                 rawConnection.timeout(6_000);
@@ -637,14 +643,10 @@ class RawPeerSessionTest
     void collisionWithEqualIdentifiersKeepsTheConnectionOfTheLargerAs(final long remoteAs) throws IOException
     {
         final boolean keepOurs = LOCAL_AS > remoteAs;
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.6");
-        final RecordingEvents collisionEvents = new RecordingEvents();
-        try (ServerSocket listener = listener(rawAddress);
-             BgpSpeaker active = activeSpeaker(rawAddress, remoteAs, listener.getLocalPort(), collisionEvents);
-             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        try (Collision collision = Collision.start("127.0.0.6", remoteAs))
         {
-            assertInstanceOf(OpenMessage.class, speakersConnection.read());
-            try (RawPeer rawConnection = RawPeer.connect("127.0.0.6", active.localPort()))
+            final RawPeer speakersConnection = collision.speakersConnection;
+            try (RawPeer rawConnection = collision.connect())
             {
                 assertInstanceOf(OpenMessage.class, rawConnection.read());
                 speakersConnection.send(RawPeer.open(remoteAs, 9, "10.0.0.1"));
@@ -657,8 +659,7 @@ class RawPeerSessionTest
                     assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
                 }
                 winner.send(KeepaliveMessage.INSTANCE);
-                final BgpPeer peer = active.peer(rawAddress);
-                collisionEvents.await("established", peer, TIMEOUT);
+                final BgpPeer peer = collision.awaitEstablished();
                 assertEquals(1, peer.establishedTransitions());
                 assertInstanceOf(KeepaliveMessage.class, winner.read(), "no NOTIFICATION on the surviving connection");
             }
