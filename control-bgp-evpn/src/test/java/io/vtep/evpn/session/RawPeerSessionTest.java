@@ -442,7 +442,7 @@ class RawPeerSessionTest
         {
             final InetAddress neighbor = InetAddress.getByName(rawAddress);
             final RecordingEvents events = new RecordingEvents();
-            final ServerSocket listener = listener(neighbor);
+            final ServerSocket listener = RawPeerSessionTest.listener(neighbor);
             final BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
                 List.of(new PeerConfig(neighbor, remoteAs, listener.getLocalPort(), false, 9, InetAddress.getByName("127.0.0.1")))), FAST,
                 events);

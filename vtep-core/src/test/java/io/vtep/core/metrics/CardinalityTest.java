@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.testing.TestNetwork;
 import io.vtep.encap.MacAddress;
 
 /**
@@ -71,7 +72,7 @@ class CardinalityTest
             buffer.putByte(offset + 6, (byte)vni);
             // A random (spoofed) outer source each time; never our own address (that is another drop reason).
             int source = random.nextInt();
-            if (source == SmallNetwork.LOCAL.ipv4())
+            if (source == TestNetwork.LOCAL.ipv4())
             {
                 source++;
             }
