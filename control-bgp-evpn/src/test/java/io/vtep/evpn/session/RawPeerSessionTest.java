@@ -75,6 +75,23 @@ class RawPeerSessionTest
         return speaker.peer(InetAddress.getByName(address));
     }
 
+    /** Completes the iBGP peer's handshake (BGP identifier 10.0.0.2, {@code holdSeconds}) and waits for the speaker's Established. */
+    private BgpPeer establish(final RawPeer raw, final int holdSeconds) throws IOException
+    {
+        raw.handshake(RawPeer.open(LOCAL_AS, holdSeconds, "10.0.0.2"));
+        final BgpPeer peer = peer(IBGP);
+        events.await("established", peer, TIMEOUT);
+        return peer;
+    }
+
+    /** A KEEPALIVE (RFC 4271 §4.4) with octet {@code at} of its header set to {@code value}: the header error a test provokes. */
+    private static byte[] keepaliveWith(final int at, final int value)
+    {
+        final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
+        keepalive[at] = (byte)value;
+        return keepalive;
+    }
+
     private RawPeer connect(final String from) throws IOException
     {
         final RawPeer raw = RawPeer.connect(from, speaker.localPort());
@@ -179,9 +196,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             final var rd = io.vtep.evpn.codec.EvpnUpdates.autoRouteDistinguisher(ip4("10.0.0.1"), 1);
             final var manyTargets = java.util.stream.IntStream.range(1, 600)
                 .mapToObj(vni -> io.vtep.evpn.codec.EvpnUpdates.autoRouteTarget(LOCAL_AS, vni)).toList();
@@ -201,9 +216,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-            keepalive[3] = 0;
-            raw.send(keepalive);
+            raw.send(keepaliveWith(3, 0)); // a marker octet
             raw.expectNotification(ErrorSubcode.CONNECTION_NOT_SYNCHRONIZED);
         }
     }
@@ -213,9 +226,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-            keepalive[17] = 18;
-            raw.send(keepalive);
+            raw.send(keepaliveWith(17, 18)); // Length 18, not KEEPALIVE's 19
             final NotificationMessage notification = raw.expectNotification(ErrorSubcode.BAD_MESSAGE_LENGTH);
             assertEquals("0012", notification.data().toString(), "RFC 4271 §6.1: the erroneous Length field");
         }
@@ -253,9 +264,7 @@ class RawPeerSessionTest
         assertEquals(ErrorAction.TREAT_AS_WITHDRAW, expected.action());
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             raw.send(bytes);
             final UpdateMessage update = events.await("update", peer, TIMEOUT).update();
             assertEquals(List.of(), update.advertisedEvpnRoutes());
@@ -287,9 +296,7 @@ class RawPeerSessionTest
         final byte[] bytes = evpnUpdate(mpReach(nlri), attr(0x40, 5, of(0, 0, 0, 100)));
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             raw.send(bytes);
             final UpdateMessage update = events.await("update", peer, TIMEOUT).update();
             assertEquals(List.of(1, 4, 5, 9, 2), update.advertisedEvpnRoutes().stream().map(r -> r.routeType()).toList(),
@@ -325,9 +332,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 3, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 3);
             assertEquals(3, peer.negotiatedHoldSeconds());
             // Say nothing more: the speaker's KEEPALIVEs come every second, then 4/0 after 3 s.
             raw.expectNotification(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC);
@@ -538,9 +543,7 @@ class RawPeerSessionTest
             try (RawPeer raw = RawPeer.connect(rawAddress, passive.localPort()))
             {
                 assertInstanceOf(OpenMessage.class, raw.read(), "OpenSent");
-                final byte[] garbage = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-                garbage[0] = 0;
-                raw.send(garbage);
+                raw.send(keepaliveWith(0, 0));
                 raw.expectNotification(ErrorSubcode.CONNECTION_NOT_SYNCHRONIZED);
             }
             assertNoConnection(listener, 1_000);
@@ -584,9 +587,7 @@ class RawPeerSessionTest
         try (RawPeer raw = RawPeer.connect(IBGP, speaker.localPort(), 4096))
         {
             assertInstanceOf(OpenMessage.class, raw.read());
-            raw.handshake(RawPeer.open(LOCAL_AS, 3, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 3);
             final AtomicReference<IOException> writeFailed = new AtomicReference<>();
             final Thread keepalives = Thread.ofVirtual().start(() ->
             {

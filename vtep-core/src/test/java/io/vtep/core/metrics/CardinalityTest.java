@@ -1,9 +1,9 @@
 package io.vtep.core.metrics;
 
-import static io.vtep.core.metrics.SmallNetwork.HOST_1;
-import static io.vtep.core.metrics.SmallNetwork.REMOTE_HOST;
 import static io.vtep.core.metrics.SmallNetwork.frame;
 import static io.vtep.core.metrics.SmallNetwork.tagged;
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
