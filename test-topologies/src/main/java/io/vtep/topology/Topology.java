@@ -39,6 +39,9 @@ import java.util.stream.Stream;
  */
 public final class Topology implements AutoCloseable
 {
+    /** The interface name of a VTEP's underlay link ({@link #underlayLink}). */
+    public static final String UNDERLAY_IF = "ul0";
+
 
     /** Keep the temporary directory (captures, configs) after close when this system property is true. */
     public static final String KEEP_FILES_PROPERTY = "vtep.topology.keepFiles";
@@ -224,6 +227,18 @@ public final class Topology implements AutoCloseable
         a.up(ifA);
         b.up(ifB);
         return new Link(a, ifA, b, ifB);
+    }
+
+    /**
+     * The underlay between two VTEPs: a link whose ends are both named {@value #UNDERLAY_IF}, with
+     * address {@code cidrA} in {@code a} and {@code cidrB} in {@code b}.
+     */
+    public Link underlayLink(Netns a, String cidrA, Netns b, String cidrB)
+    {
+        Link link = link(a, UNDERLAY_IF, b, UNDERLAY_IF);
+        a.addAddress(UNDERLAY_IF, cidrA);
+        b.addAddress(UNDERLAY_IF, cidrB);
+        return link;
     }
 
     /**

@@ -34,9 +34,7 @@ public record EvpnFrrTopology(Netns vtepNs, Netns frrNs, Host h1, Host h2, Kerne
     {
         final Netns vtepNs = ipv6Too ? topology.namespaceWithIpv6("vtep") : topology.namespace("vtep");
         final Netns frrNs = ipv6Too ? topology.namespaceWithIpv6("frr") : topology.namespace("frr");
-        topology.link(vtepNs, "ul0", frrNs, "ul0");
-        vtepNs.addAddress("ul0", VTEP_IP + "/24");
-        frrNs.addAddress("ul0", FRR_IP + "/24");
+        topology.underlayLink(vtepNs, VTEP_IP + "/24", frrNs, FRR_IP + "/24");
         if (ipv6Too)
         {
             vtepNs.addAddress("ul0", VTEP_IP6 + "/64");
