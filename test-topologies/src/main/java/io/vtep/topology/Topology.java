@@ -42,7 +42,6 @@ public final class Topology implements AutoCloseable
     /** The interface name of a VTEP's underlay link ({@link #underlayLink}). */
     public static final String UNDERLAY_IF = "ul0";
 
-
     /** Keep the temporary directory (captures, configs) after close when this system property is true. */
     public static final String KEEP_FILES_PROPERTY = "vtep.topology.keepFiles";
 
