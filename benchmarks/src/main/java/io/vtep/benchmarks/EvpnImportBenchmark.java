@@ -104,27 +104,9 @@ public final class EvpnImportBenchmark
         }
 
         @Override
-        public long updatesReceived()
-        {
-            return 0;
-        }
-
-        @Override
         public long updatesSent()
         {
             return updates.get();
-        }
-
-        @Override
-        public String lastError()
-        {
-            return null;
-        }
-
-        @Override
-        public int negotiatedHoldSeconds()
-        {
-            return 0;
         }
 
         @Override
@@ -155,11 +137,8 @@ public final class EvpnImportBenchmark
     private static void importOnce(final List<byte[]> wire, final int routes, final int iteration)
     {
         final Fdb fdb = fdb();
-        final EvpnControlPlane evpn = controlPlane(fdb);
         final CountingPeer peer = new CountingPeer();
-        evpn.start();
-        evpn.established(peer);
-        evpn.awaitIdle(60_000);
+        final EvpnControlPlane evpn = establishedWith(fdb, peer);
         final long before = settledHeap();
 
         final long start = System.nanoTime();
@@ -183,11 +162,8 @@ public final class EvpnImportBenchmark
     private static void advertiseOnce(final int macs, final int iteration)
     {
         final Fdb fdb = fdb();
-        final EvpnControlPlane evpn = controlPlane(fdb);
         final CountingPeer peer = new CountingPeer();
-        evpn.start();
-        evpn.established(peer);
-        evpn.awaitIdle(60_000);
+        final EvpnControlPlane evpn = establishedWith(fdb, peer);
         final long updatesBefore = peer.updates.get();
         final long octetsBefore = peer.octets.get();
 
@@ -220,10 +196,15 @@ public final class EvpnImportBenchmark
         return fdb;
     }
 
-    private static EvpnControlPlane controlPlane(final Fdb fdb)
+    /** A started control plane over {@code fdb} with {@code peer} Established and its first table sent. */
+    private static EvpnControlPlane establishedWith(final Fdb fdb, final CountingPeer peer)
     {
-        return new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID),
+        final EvpnControlPlane evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID),
             List.of(EvpnVniSettings.auto(VNI)), EvpnSettings.DEFAULT_DUPLICATE_MAX_MOVES, EvpnSettings.DEFAULT_DUPLICATE_WINDOW), fdb);
+        evpn.start();
+        evpn.established(peer);
+        evpn.awaitIdle(60_000);
+        return evpn;
     }
 
     /** The routes 16 remote VTEPs advertise, packed as this VTEP itself would pack them. */

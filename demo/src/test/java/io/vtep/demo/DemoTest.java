@@ -156,35 +156,17 @@ class DemoTest
     @Test
     void ctrlCHalfwayCleansUp()
     {
-        final ManagedProcess demo = startDemo();
-        demo.awaitOutput("=== \\d+\\. Ping h1", DEMO_TIMEOUT);
-        demo.signal("INT");
-        final int exit = demo.waitFor(Duration.ofSeconds(60));
-
-        assertEquals(130, exit, demo::output);
-        assertTrue(demo.output().contains("interrupted (INT), cleaning up"), demo::output);
-        assertTrue(demo.output().contains("vtep stopped"), demo::output);
-        assertNothingLeft(prefixOf(demo));
+        interruptedCleanly("=== \\d+\\. Ping h1");
     }
 
     @Test
     void aSecondRunRemovesWhatAKilledDemoLeftAndWorks()
     {
-        final ManagedProcess killed = startDemo();
-        final String stale = prefixOf(killed);
-        killed.awaitOutput("=== \\d+\\. Ping h1", DEMO_TIMEOUT);
-        killed.signal("KILL");
-        assertEquals(137, killed.waitFor(Duration.ofSeconds(30)));
+        final String stale = killedAt("=== \\d+\\. Ping h1");
         assertFalse(demoNamespaces(stale).isEmpty(), "a killed demo leaves its namespaces (the point of this test)");
         assertFalse(demoProcesses(stale).isEmpty(), "and its vtep");
 
-        final DemoRun second = runDemo();
-
-        assertEquals(0, second.exitCode(), second::toString);
-        assertContains(second, "Removing what an earlier demo run left behind: namespaces " + stale + "-*");
-        assertContains(second, "5 packets transmitted, 5 received, 0% packet loss");
-        assertNothingLeft(stale);
-        assertNothingLeft(second.prefix());
+        assertASecondRunCleansUpAndWorks(stale);
     }
 
     /** --vlan: h1 also speaks, tagged, on VLAN 10 of acc1, which vtep maps to VNI 200, where h3 answers behind the kernel VTEP. */
@@ -287,16 +269,8 @@ class DemoTest
     void evpnCtrlCStopsFrrToo()
     {
         FrrRouter.requireFrr();
-        final ManagedProcess demo = startDemo("--evpn");
-        demo.awaitOutput("=== \\d+\\. EVPN routes", DEMO_TIMEOUT);
-        demo.signal("INT");
-        final int exit = demo.waitFor(Duration.ofSeconds(60));
-
-        assertEquals(130, exit, demo::output);
-        assertTrue(demo.output().contains("interrupted (INT), cleaning up"), demo::output);
-        assertTrue(demo.output().contains("vtep stopped"), demo::output);
+        final ManagedProcess demo = interruptedCleanly("=== \\d+\\. EVPN routes", "--evpn");
         assertTrue(demo.output().contains("FRR stopped (bgpd, zebra)"), demo::output);
-        assertNothingLeft(prefixOf(demo));
     }
 
     /**
@@ -308,16 +282,51 @@ class DemoTest
     void aSecondRunStopsTheFrrOfAKilledEvpnDemo()
     {
         FrrRouter.requireFrr();
-        final ManagedProcess killed = startDemo("--evpn");
-        final String stale = prefixOf(killed);
-        killed.awaitOutput("=== \\d+\\. ARP", DEMO_TIMEOUT);
-        killed.signal("KILL");
-        assertEquals(137, killed.waitFor(Duration.ofSeconds(30)));
+        final String stale = killedAt("=== \\d+\\. ARP", "--evpn");
         assertEquals(2, frrProcesses(stale).size(), () -> "a killed demo leaves zebra and bgpd: " + frrProcesses(stale));
         Commands.runOk("ip", "netns", "del", stale + "-kvtep");
         assertEquals(2, frrProcesses(stale).size(), "they outlive their namespace's name");
 
-        final DemoRun second = runDemo("--evpn");
+        assertASecondRunCleansUpAndWorks(stale, "--evpn");
+    }
+
+    /**
+     * Starts a demo and interrupts it (Ctrl-C) once {@code section} is printed.
+     *
+     * @return the demo, ended with 130 after cleaning up everything it made.
+     */
+    private ManagedProcess interruptedCleanly(final String section, final String... options)
+    {
+        final ManagedProcess demo = startDemo(options);
+        demo.awaitOutput(section, DEMO_TIMEOUT);
+        demo.signal("INT");
+        final int exit = demo.waitFor(Duration.ofSeconds(60));
+
+        assertEquals(130, exit, demo::output);
+        assertTrue(demo.output().contains("interrupted (INT), cleaning up"), demo::output);
+        assertTrue(demo.output().contains("vtep stopped"), demo::output);
+        assertNothingLeft(prefixOf(demo));
+        return demo;
+    }
+
+    /**
+     * Starts a demo and kills it (SIGKILL: no cleanup) once {@code section} is printed.
+     *
+     * @return the prefix of what it left behind.
+     */
+    private String killedAt(final String section, final String... options)
+    {
+        final ManagedProcess killed = startDemo(options);
+        killed.awaitOutput(section, DEMO_TIMEOUT);
+        killed.signal("KILL");
+        assertEquals(137, killed.waitFor(Duration.ofSeconds(30)));
+        return prefixOf(killed);
+    }
+
+    /** The next run (with the same options) removes what the {@code stale} one left, then works and leaves nothing. */
+    private void assertASecondRunCleansUpAndWorks(final String stale, final String... options)
+    {
+        final DemoRun second = runDemo(options);
 
         assertEquals(0, second.exitCode(), second::toString);
         assertContains(second, "Removing what an earlier demo run left behind: namespaces " + stale + "-*");

@@ -77,27 +77,33 @@ class VxlanEncapsulatorTest
     @Test
     void encapsulatesIpv4Golden()
     {
-        final UnsafeBuffer buffer = Bytes.bufferWith(ARP_REQUEST, 64, 0);
-        final VxlanEncapsulator encapsulator = new VxlanEncapsulator(LOCAL_4, 4789, 64);
-
-        final int outerOffset = encapsulator.encapsulate(buffer, 64, ARP_REQUEST.length, 100, REMOTE_4, 43497);
-
-        assertEquals(64 - 36, outerOffset);
-        assertBytes(Bytes.concat(GOLDEN_IPV4, ARP_REQUEST), buffer, outerOffset);
-        assertTrue(Checksum.isValidIpv4Header(buffer, outerOffset, 20));
+        final UnsafeBuffer buffer = assertEncapsulatesArpAs(LOCAL_4, REMOTE_4, GOLDEN_IPV4);
+        assertTrue(Checksum.isValidIpv4Header(buffer, 64 - 36, 20));
     }
 
     @Test
     void encapsulatesIpv6Golden()
     {
+        final UnsafeBuffer buffer = assertEncapsulatesArpAs(LOCAL_6, REMOTE_6, GOLDEN_IPV6);
+        assertUdpChecksumVerifiesOverIpv6(buffer, 64 - 56);
+    }
+
+    /**
+     * Encapsulates {@link #ARP_REQUEST} (VNI 100, source port 43497, 64 bytes of headroom) and
+     * checks that the outer headers, right in front of it, are {@code goldenOuter}.
+     *
+     * @return the buffer, the packet at {@code 64 - goldenOuter.length}.
+     */
+    private static UnsafeBuffer assertEncapsulatesArpAs(final VtepAddress local, final VtepAddress remote, final byte[] goldenOuter)
+    {
         final UnsafeBuffer buffer = Bytes.bufferWith(ARP_REQUEST, 64, 0);
-        final VxlanEncapsulator encapsulator = new VxlanEncapsulator(LOCAL_6, 4789, 64);
+        final VxlanEncapsulator encapsulator = new VxlanEncapsulator(local, 4789, 64);
 
-        final int outerOffset = encapsulator.encapsulate(buffer, 64, ARP_REQUEST.length, 100, REMOTE_6, 43497);
+        final int outerOffset = encapsulator.encapsulate(buffer, 64, ARP_REQUEST.length, 100, remote, 43497);
 
-        assertEquals(64 - 56, outerOffset);
-        assertBytes(Bytes.concat(GOLDEN_IPV6, ARP_REQUEST), buffer, outerOffset);
-        assertUdpChecksumVerifiesOverIpv6(buffer, outerOffset);
+        assertEquals(64 - goldenOuter.length, outerOffset);
+        assertBytes(Bytes.concat(goldenOuter, ARP_REQUEST), buffer, outerOffset);
+        return buffer;
     }
 
     @Test

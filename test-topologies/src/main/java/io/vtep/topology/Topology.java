@@ -39,6 +39,8 @@ import java.util.stream.Stream;
  */
 public final class Topology implements AutoCloseable
 {
+    /** The interface name of a VTEP's underlay link ({@link #underlayLink}). */
+    public static final String UNDERLAY_IF = "ul0";
 
     /** Keep the temporary directory (captures, configs) after close when this system property is true. */
     public static final String KEEP_FILES_PROPERTY = "vtep.topology.keepFiles";
@@ -224,6 +226,40 @@ public final class Topology implements AutoCloseable
         a.up(ifA);
         b.up(ifB);
         return new Link(a, ifA, b, ifB);
+    }
+
+    /**
+     * The underlay between two VTEPs: a link whose ends are both named {@value #UNDERLAY_IF}, with
+     * address {@code cidrA} in {@code a} and {@code cidrB} in {@code b}.
+     */
+    public Link underlayLink(Netns a, String cidrA, Netns b, String cidrB)
+    {
+        Link link = link(a, UNDERLAY_IF, b, UNDERLAY_IF);
+        a.addAddress(UNDERLAY_IF, cidrA);
+        b.addAddress(UNDERLAY_IF, cidrB);
+        return link;
+    }
+
+    /**
+     * One switched underlay segment: a bridge {@code bridge} in {@code switchNs}, and a link from
+     * each of {@code vteps} (its interface {@code iface}) to a port of it (p1, p2... in order), which
+     * gets the address at the same place in {@code cidrs}. The bridge itself has no address unless
+     * the caller gives it one (a route reflector in the switch's namespace does).
+     */
+    public void switchedSegment(Netns switchNs, String bridge, String iface, List<Netns> vteps, List<String> cidrs)
+    {
+        if (vteps.size() != cidrs.size())
+        {
+            throw new IllegalArgumentException(vteps.size() + " namespaces but " + cidrs.size() + " addresses");
+        }
+        switchNs.addBridge(bridge);
+        for (int i = 0; i < vteps.size(); i++)
+        {
+            String port = "p" + (i + 1);
+            link(vteps.get(i), iface, switchNs, port);
+            switchNs.enslave(port, bridge);
+            vteps.get(i).addAddress(iface, cidrs.get(i));
+        }
     }
 
     /**

@@ -246,6 +246,23 @@ class EvpnFrrScaleBench extends TopologyTest
         }
     }
 
+    /** The topology, FRR and vtep of one measurement, the iBGP session between them up. */
+    private record Session(EvpnFrrTopology net, FrrRouter frr, VtepAppliance vtep)
+    {
+    }
+
+    /** vtep and FRR (iBGP, AS 65000) on a new EVPN topology, once both see the session Established and vtep has FRR's type-3 route. */
+    private Session established() throws Exception
+    {
+        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
+        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
+        final VtepAppliance vtep = startVtep(net.vtepNs());
+        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
+        Wait.until(SESSION_TIMEOUT, () -> peer(vtep).isEstablished(), "vtep's session Established");
+        Wait.until(Duration.ofSeconds(15), () -> vtep.fdb().vni(VNI).floodList().length == 1, "FRR's type-3 at vtep");
+        return new Session(net, frr, vtep);
+    }
+
     // ------------------------------------------------------------------------------------
     // 1. Import N type-2 routes from FRR
     // ------------------------------------------------------------------------------------
@@ -255,12 +272,9 @@ class EvpnFrrScaleBench extends TopologyTest
     void importFromFrr() throws Exception
     {
         final int n = ROUTES;
-        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
-        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
-        final VtepAppliance vtep = startVtep(net.vtepNs());
-        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
-        Wait.until(SESSION_TIMEOUT, () -> peer(vtep).isEstablished(), "vtep's session Established");
-        Wait.until(Duration.ofSeconds(15), () -> vtep.fdb().vni(VNI).floodList().length == 1, "FRR's type-3 at vtep");
+        final Session session = established();
+        final FrrRouter frr = session.frr();
+        final VtepAppliance vtep = session.vtep();
         sleep(1000); // let the initial exchange settle
 
         final long zebraBase = zebraMacs(frr);
@@ -297,7 +311,7 @@ class EvpnFrrScaleBench extends TopologyTest
                 final long expected = zebraBase + inserted;
                 Wait.until(Duration.ofSeconds(60), () -> zebraMacs(frr), v -> v >= expected, "zebra counted the previous chunk");
             }
-            net.frrNs().execOk(Duration.ofSeconds(120), "bridge", "-batch", batch.toString());
+            session.net().frrNs().execOk(Duration.ofSeconds(120), "bridge", "-batch", batch.toString());
             inserted += Math.min(FDB_CHUNK, n - inserted);
         }
         final long t0 = System.nanoTime();
@@ -347,7 +361,7 @@ class EvpnFrrScaleBench extends TopologyTest
         final long heapBaseline = settledHeap();
         final long restart = System.nanoTime();
         final Milestone resent = new Milestone("bgpd-resent", sentBase + n, FRR_POLL_MS, () -> frrPeer(frr).prefixesSent());
-        final VtepAppliance second = startVtep(net.vtepNs());
+        final VtepAppliance second = startVtep(session.net().vtepNs());
         final long started = System.nanoTime();
         final long established = pollVtep(() -> peer(second).isEstablished() ? 1 : 0, 1, restart + SESSION_TIMEOUT.toNanos());
         final long full = pollVtep(() -> evpnEntries(second), evpnBase + n, restart + BULK_TIMEOUT.toNanos());
@@ -386,12 +400,10 @@ class EvpnFrrScaleBench extends TopologyTest
     void advertiseLocalMacsToFrr() throws Exception
     {
         final int m = MACS;
-        final EvpnFrrTopology net = EvpnFrrTopology.create(topology, false);
-        final FrrRouter frr = net.startFrr(topology, 65000, VTEP_IP, 65000);
-        final VtepAppliance vtep = startVtep(net.vtepNs());
-        frr.awaitEstablished(VTEP_IP, SESSION_TIMEOUT);
-        Wait.until(SESSION_TIMEOUT, () -> peer(vtep).isEstablished(), "vtep's session Established");
-        Wait.until(Duration.ofSeconds(15), () -> vtep.fdb().vni(VNI).floodList().length == 1, "FRR's type-3 at vtep");
+        final Session session = established();
+        final EvpnFrrTopology net = session.net();
+        final FrrRouter frr = session.frr();
+        final VtepAppliance vtep = session.vtep();
 
         // h1's own MAC first: the burst is unicast to it, so vtep learns every source and drops the
         // frame as same-port (nothing is flooded into the overlay, no ARP for the neighbor snooper).

@@ -44,20 +44,7 @@ class BgpHardeningFrrTest extends TopologyTest
     /** vtep with acc1 in VNI 100 (EVPN) and FRR as its one neighbor, with these extra neighbor keys. */
     private static String vtepConfig(final String neighborKeys)
     {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                learning: evpn
-            bgp:
-              asn: 65000
-              neighbors:
-                - { address: "%s", remote-as: 65000, hold-time: 9, %s }
-            """.formatted(VTEP_IP, VNI, VNI, FRR_IP, neighborKeys);
+        return EvpnFrrTopology.vtepConfig(VTEP_IP, 65000, FRR_IP, 65000, neighborKeys);
     }
 
     private static BgpPeer peer(final InProcessVtep vtep) throws Exception

@@ -70,9 +70,7 @@ class CaptureTopologyTest
         topology = Topology.create();
         vtepNs = topology.namespace("vtep");
         final Netns kernelNs = topology.namespace("kvtep");
-        topology.link(vtepNs, "ul0", kernelNs, "ul0");
-        vtepNs.addAddress("ul0", "192.0.2.1/24");
-        kernelNs.addAddress("ul0", "192.0.2.2/24");
+        topology.underlayLink(vtepNs, "192.0.2.1/24", kernelNs, "192.0.2.2/24");
         h1 = topology.host("h1", "10.0.100.1/24", vtepNs, "acc1");
         h3 = topology.host("h3", "10.0.200.3/24", vtepNs, "acc2");
         for (final int vni : List.of(100, 200))

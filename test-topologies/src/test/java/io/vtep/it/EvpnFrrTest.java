@@ -208,14 +208,8 @@ class EvpnFrrTest extends TopologyTest
         final Netns rrNs = topology.namespace("rr");
         final Netns ns1 = topology.namespace("vtep1");
         final Netns ns2 = topology.namespace("vtep2");
-        rrNs.addBridge("ul0");
+        topology.switchedSegment(rrNs, "ul0", "ul0", List.of(ns1, ns2), List.of(VTEP_IP + "/24", ip2 + "/24"));
         rrNs.addAddress("ul0", rrIp + "/24");
-        topology.link(ns1, "ul0", rrNs, "p1");
-        topology.link(ns2, "ul0", rrNs, "p2");
-        rrNs.enslave("p1", "ul0");
-        rrNs.enslave("p2", "ul0");
-        ns1.addAddress("ul0", VTEP_IP + "/24");
-        ns2.addAddress("ul0", ip2 + "/24");
         final Host h1 = topology.host("h1", "10.0.0.1/24", ns1, "acc1");
         final Host h2 = topology.host("h2", "10.0.0.2/24", ns2, "acc1");
         h1.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);

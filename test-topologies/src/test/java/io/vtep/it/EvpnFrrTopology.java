@@ -34,9 +34,7 @@ public record EvpnFrrTopology(Netns vtepNs, Netns frrNs, Host h1, Host h2, Kerne
     {
         final Netns vtepNs = ipv6Too ? topology.namespaceWithIpv6("vtep") : topology.namespace("vtep");
         final Netns frrNs = ipv6Too ? topology.namespaceWithIpv6("frr") : topology.namespace("frr");
-        topology.link(vtepNs, "ul0", frrNs, "ul0");
-        vtepNs.addAddress("ul0", VTEP_IP + "/24");
-        frrNs.addAddress("ul0", FRR_IP + "/24");
+        topology.underlayLink(vtepNs, VTEP_IP + "/24", frrNs, FRR_IP + "/24");
         if (ipv6Too)
         {
             vtepNs.addAddress("ul0", VTEP_IP6 + "/64");
@@ -61,19 +59,19 @@ public record EvpnFrrTopology(Netns vtepNs, Netns frrNs, Host h1, Host h2, Kerne
     /** vtep with acc1 untagged in VNI 100 (EVPN learning, no flood list) and one BGP neighbor (hold time 9 s). */
     public static String vtepConfig(final String localIp, final long asn, final String neighbor, final long remoteAs)
     {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                learning: evpn
+        return vtepConfig(localIp, asn, neighbor, remoteAs, "");
+    }
+
+    /** The same with more keys of the neighbor ({@code password: "..."}, {@code ttl-security: 1}...), or none. */
+    public static String vtepConfig(final String localIp, final long asn, final String neighbor, final long remoteAs,
+        final String neighborKeys)
+    {
+        final String keys = neighborKeys.isEmpty() ? "" : ", " + neighborKeys;
+        return VtepConfigs.oneAccessPort(localIp, VNI, "learning: evpn", """
             bgp:
               asn: %d
               neighbors:
-                - { address: "%s", remote-as: %d, hold-time: 9 }
-            """.formatted(localIp, VNI, VNI, asn, neighbor, remoteAs);
+                - { address: "%s", remote-as: %d, hold-time: 9%s }
+            """.formatted(asn, neighbor, remoteAs, keys));
     }
 }

@@ -40,9 +40,7 @@ final class KernelPeerTopology
         this.topology = topology;
         vtepNs = topology.namespace("vtep");
         kernelNs = topology.namespace("kvtep");
-        topology.link(vtepNs, "ul0", kernelNs, "ul0");
-        vtepNs.addAddress("ul0", VTEP_IP + "/24");
-        kernelNs.addAddress("ul0", KERNEL_IP + "/24");
+        topology.underlayLink(vtepNs, VTEP_IP + "/24", kernelNs, KERNEL_IP + "/24");
 
         h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
         h1.netns().setMtu("eth0", OVERLAY_MTU);
@@ -75,16 +73,6 @@ final class KernelPeerTopology
 
     private static String vtepConfig(final String vniKeys, final String extra)
     {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-            vnis:
-              - vni: %d
-                %s
-            %s
-            """.formatted(VTEP_IP, VNI, VNI, vniKeys, extra);
+        return VtepConfigs.oneAccessPort(VTEP_IP, VNI, vniKeys, extra);
     }
 }

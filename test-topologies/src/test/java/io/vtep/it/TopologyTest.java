@@ -1,6 +1,7 @@
 package io.vtep.it;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,15 +44,7 @@ public abstract class TopologyTest
      */
     protected final void switchedUnderlay(final List<Netns> vteps)
     {
-        final Netns underlay = topology.namespace("ul");
-        underlay.addBridge("sw0");
-        int port = 1;
-        for (final Netns ns : vteps)
-        {
-            topology.link(ns, "ul0", underlay, "p" + port);
-            underlay.enslave("p" + port, "sw0");
-            ns.addAddress("ul0", "192.0.2." + port + "/24");
-            port++;
-        }
+        final List<String> addresses = IntStream.rangeClosed(1, vteps.size()).mapToObj(n -> "192.0.2." + n + "/24").toList();
+        topology.switchedSegment(topology.namespace("ul"), "sw0", "ul0", vteps, addresses);
     }
 }

@@ -46,9 +46,7 @@ class VlanTest extends TopologyTest
     {
         final Netns vtepNs = topology.namespace("vtep");
         final Netns kernelNs = topology.namespace("kvtep");
-        topology.link(vtepNs, "ul0", kernelNs, "ul0");
-        vtepNs.addAddress("ul0", "192.0.2.1/24");
-        kernelNs.addAddress("ul0", "192.0.2.2/24");
+        topology.underlayLink(vtepNs, "192.0.2.1/24", kernelNs, "192.0.2.2/24");
         final Host trunk = topology.host("trunk", "10.0.0.1/24", vtepNs, "acc1");
         final KernelVtep k100 = topology.kernelVtep(kernelNs).vni(100).localIp("192.0.2.2").learning(true).create();
         final KernelVtep k200 = topology.kernelVtep(kernelNs).vni(200).localIp("192.0.2.2").learning(true).bridge("br1").create();

@@ -51,9 +51,7 @@ class VtepToVtepTest extends TopologyTest
     {
         final Netns a = topology.namespace("vtepa");
         final Netns b = topology.namespace("vtepb");
-        topology.link(a, "ul0", b, "ul0");
-        a.addAddress("ul0", "192.0.2.1/24");
-        b.addAddress("ul0", "192.0.2.2/24");
+        topology.underlayLink(a, "192.0.2.1/24", b, "192.0.2.2/24");
         final Host h1 = topology.host("h1", "10.0.0.1/24", a, "acc1");
         final Host h2 = topology.host("h2", "10.0.0.2/24", b, "acc1");
         h1.netns().setMtu("eth0", 1450);

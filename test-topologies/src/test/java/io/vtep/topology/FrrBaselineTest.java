@@ -118,14 +118,8 @@ class FrrBaselineTest
             Netns rrNs = topo.namespace("rr");
             Netns ns1 = topo.namespace("vtep1");
             Netns ns2 = topo.namespace("vtep2");
-            rrNs.addBridge("ul0");
+            topo.switchedSegment(rrNs, "ul0", "under0", List.of(ns1, ns2), List.of(IP1 + "/24", IP2 + "/24"));
             rrNs.addAddress("ul0", RR_IP + "/24");
-            topo.link(ns1, "under0", rrNs, "p1");
-            topo.link(ns2, "under0", rrNs, "p2");
-            rrNs.enslave("p1", "ul0");
-            rrNs.enslave("p2", "ul0");
-            ns1.addAddress("under0", IP1 + "/24");
-            ns2.addAddress("under0", IP2 + "/24");
             Side s1 = side(topo, ns1, IP1, "h1", "10.0.0.1/24");
             Side s2 = side(topo, ns2, IP2, "h2", "10.0.0.2/24");
 

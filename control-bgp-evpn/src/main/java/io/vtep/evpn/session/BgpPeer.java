@@ -31,19 +31,36 @@ public interface BgpPeer
      */
     void send(UpdateMessage update);
 
-    /** UPDATE messages received and sent since the process started (for `bgp summary`). */
-    long updatesReceived();
+    /**
+     * UPDATE messages received since the process started (for `bgp summary`); a stand-in receives
+     * none.
+     */
+    default long updatesReceived()
+    {
+        return 0;
+    }
 
+    /** UPDATE messages sent since the process started (for `bgp summary`). */
     long updatesSent();
 
     /**
      * The last NOTIFICATION sent or received, with its code and subcode names, or the TCP failure
-     * that last ended a connection (for `bgp summary` and the log); null if none happened yet.
+     * that last ended a connection (for `bgp summary` and the log); null if none happened yet, as
+     * always for a stand-in.
      */
-    String lastError();
+    default String lastError()
+    {
+        return null;
+    }
 
-    /** The hold time both OPENs settled on (RFC 4271 §4.2); 0 when not Established. */
-    int negotiatedHoldSeconds();
+    /**
+     * The hold time both OPENs settled on (RFC 4271 §4.2); 0 when not Established, and for a
+     * stand-in, which exchanged no OPEN.
+     */
+    default int negotiatedHoldSeconds()
+    {
+        return 0;
+    }
 
     /** How many times the session reached Established since the process started (flap count). */
     long establishedTransitions();

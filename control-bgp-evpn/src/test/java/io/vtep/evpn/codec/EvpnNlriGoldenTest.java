@@ -18,7 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
@@ -149,12 +148,7 @@ class EvpnNlriGoldenTest
 
     static byte[] encode(final EvpnRoute route)
     {
-        final ByteBuf out = Unpooled.buffer();
-        route.encode(out);
-        final byte[] bytes = new byte[out.readableBytes()];
-        out.readBytes(bytes);
-        out.release();
-        return bytes;
+        return Encoded.bytes(route::encode);
     }
 
     @Test

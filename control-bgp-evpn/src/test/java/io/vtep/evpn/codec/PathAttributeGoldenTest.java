@@ -19,8 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vtep.evpn.codec.attr.Aggregator;
 import io.vtep.evpn.codec.attr.As4Aggregator;
 import io.vtep.evpn.codec.attr.As4Path;
@@ -247,12 +245,7 @@ class PathAttributeGoldenTest
 
     static byte[] encode(final PathAttribute attribute, final CodecContext context)
     {
-        final ByteBuf out = Unpooled.buffer();
-        PathAttributes.encode(attribute, out, context);
-        final byte[] bytes = new byte[out.readableBytes()];
-        out.readBytes(bytes);
-        out.release();
-        return bytes;
+        return Encoded.bytes(out -> PathAttributes.encode(attribute, out, context));
     }
 
     @Test

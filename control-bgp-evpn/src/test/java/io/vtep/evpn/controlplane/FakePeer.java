@@ -100,27 +100,9 @@ final class FakePeer implements BgpPeer
     }
 
     @Override
-    public long updatesReceived()
-    {
-        return 0;
-    }
-
-    @Override
     public long updatesSent()
     {
         return sent.size();
-    }
-
-    @Override
-    public String lastError()
-    {
-        return null;
-    }
-
-    @Override
-    public int negotiatedHoldSeconds()
-    {
-        return 0;
     }
 
     @Override

@@ -105,16 +105,7 @@ class BgpSpeakerReconfigureTest
                 InetAddress.getByName("127.0.0.2"), MaximumPrefix.DEFAULT, password, 3))), fast, new RecordingEvents()))
         {
             final BgpPeer peer = passive.peer(InetAddress.getByName("127.0.0.2"));
-            final long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline)
-            {
-                if (peer.isEstablished())
-                {
-                    return true;
-                }
-                Thread.sleep(50);
-            }
-            return false;
+            return RecordingEvents.becomesTrue(TIMEOUT, peer::isEstablished);
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -131,26 +132,16 @@ class BoundedPeerTest
              BgpSpeaker speaker = speaker(new PeerConfig(InetAddress.getByName(PEER), AS, 179, true, 9, null), rib.evpn);
              RawPeer raw = established(speaker))
         {
-            final BgpPeer peer = speaker.peer(InetAddress.getByName(PEER));
-            RecordingEvents.awaitTrue(TIMEOUT, peer::isEstablished, "Established");
-            final CompletableFuture<Void> sending = CompletableFuture.runAsync(() ->
-            {
-                try
-                {
-                    raw.send(updates);
-                }
-                catch (final IOException ex)
-                {
-                    // closed by the speaker while still sending: expected
-                }
-            });
+            final BgpPeer peer = establishedPeer(speaker);
+            final CompletableFuture<Void> sending = sendInTheBackground(raw, updates);
             raw.timeout(60_000);
             final NotificationMessage cease = expectNotification(raw, ErrorSubcode.MAXIMUM_NUMBER_OF_PREFIXES_REACHED);
             final long limit = MaximumPrefix.DEFAULT_LIMIT;
             assertEquals(Octets.of(0, 25, 70, (int)(limit >>> 24), (int)(limit >>> 16), (int)(limit >>> 8), (int)limit), cease.data(),
                 "RFC 4486 §4 data: AFI, SAFI, upper bound");
             raw.close();
-            sending.get(30, TimeUnit.SECONDS);
+            // closed by the speaker while still sending: an IOException is expected
+            sending.handle((sent, closed) -> null).get(30, TimeUnit.SECONDS);
             RecordingEvents.awaitTrue(TIMEOUT, () -> rib.evpnEntries() == 0 && rib.evpn.prefixesReceived(peer) == 0,
                 "every route of the closed session removed; EVPN entries left: " + rib.evpnEntries());
             assertEquals(1, peer.prefixLimitResets());
@@ -225,19 +216,8 @@ class BoundedPeerTest
         try (BgpSpeaker speaker = speaker(peerConfig(MaximumPrefix.DEFAULT, 3), slowRib);
              RawPeer raw = established(speaker))
         {
-            final BgpPeer peer = speaker.peer(InetAddress.getByName(PEER));
-            RecordingEvents.awaitTrue(TIMEOUT, peer::isEstablished, "Established");
-            final CompletableFuture<Void> sending = CompletableFuture.runAsync(() ->
-            {
-                try
-                {
-                    raw.send(updates);
-                }
-                catch (final IOException ex)
-                {
-                    throw new IllegalStateException(ex);
-                }
-            });
+            final BgpPeer peer = establishedPeer(speaker);
+            final CompletableFuture<Void> sending = sendInTheBackground(raw, updates);
             RecordingEvents.awaitTrue(TIMEOUT, () -> peer.readPauses() == 1, "reading paused");
             Thread.sleep(500);
             final int whilePaused = handed.size();
@@ -346,5 +326,28 @@ class BoundedPeerTest
         final NotificationMessage notification = assertInstanceOf(NotificationMessage.class, message, "expected " + expected);
         assertEquals(expected, notification.errorSubcode(), "NOTIFICATION " + notification);
         return notification;
+    }
+
+    private static BgpPeer establishedPeer(final BgpSpeaker speaker) throws IOException
+    {
+        final BgpPeer peer = speaker.peer(InetAddress.getByName(PEER));
+        RecordingEvents.awaitTrue(TIMEOUT, peer::isEstablished, "Established");
+        return peer;
+    }
+
+    /** Writes {@code updates} on another thread, as a peer does while the speaker reads at its own pace. */
+    private static CompletableFuture<Void> sendInTheBackground(final RawPeer raw, final byte[] updates)
+    {
+        return CompletableFuture.runAsync(() ->
+        {
+            try
+            {
+                raw.send(updates);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+        });
     }
 }

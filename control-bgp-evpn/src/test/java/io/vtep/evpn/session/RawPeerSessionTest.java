@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import io.vtep.evpn.codec.AddressFamily;
@@ -72,6 +73,23 @@ class RawPeerSessionTest
     private BgpPeer peer(final String address) throws IOException
     {
         return speaker.peer(InetAddress.getByName(address));
+    }
+
+    /** Completes the iBGP peer's handshake (BGP identifier 10.0.0.2, {@code holdSeconds}) and waits for the speaker's Established. */
+    private BgpPeer establish(final RawPeer raw, final int holdSeconds) throws IOException
+    {
+        raw.handshake(RawPeer.open(LOCAL_AS, holdSeconds, "10.0.0.2"));
+        final BgpPeer peer = peer(IBGP);
+        events.await("established", peer, TIMEOUT);
+        return peer;
+    }
+
+    /** A KEEPALIVE (RFC 4271 §4.4) with octet {@code at} of its header set to {@code value}: the header error a test provokes. */
+    private static byte[] keepaliveWith(final int at, final int value)
+    {
+        final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
+        keepalive[at] = (byte)value;
+        return keepalive;
     }
 
     private RawPeer connect(final String from) throws IOException
@@ -131,16 +149,23 @@ class RawPeerSessionTest
         return message(2, concat(of(0, 0), of(attributes.length >>> 8, attributes.length), attributes));
     }
 
-    @Test
-    void wrongAsGetsBadPeerAs() throws IOException
+    /** RFC 4271 §6.2: an OPEN the speaker cannot accept gets the OPEN Message Error naming why, which bgp summary shows. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "wrong AS,                       65099, 9, 10.0.0.2, BAD_PEER_AS,            2",
+        "our own identifier over iBGP,   65001, 9, 10.0.0.1, BAD_BGP_IDENTIFIER,     3",
+        "hold time 1,                    65001, 1, 10.0.0.2, UNACCEPTABLE_HOLD_TIME, 6",
+    })
+    void anUnacceptableOpenGetsItsOpenMessageError(final String what, final long as, final int holdSeconds, final String identifier,
+        final ErrorSubcode expected, final int subcode) throws IOException
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.send(RawPeer.open(65099, 9, "10.0.0.2"));
-            raw.expectNotification(ErrorSubcode.BAD_PEER_AS);
+            raw.send(RawPeer.open(as, holdSeconds, identifier));
+            raw.expectNotification(expected);
         }
-        RecordingEvents.awaitTrue(TIMEOUT, () -> "sent NOTIFICATION OPEN Message Error/Bad Peer AS (2/2)".equals(lastError(IBGP)),
-            "lastError 2/2");
+        final String lastError = "sent NOTIFICATION OPEN Message Error/" + expected.description() + " (2/" + subcode + ")";
+        RecordingEvents.awaitTrue(TIMEOUT, () -> lastError.equals(lastError(IBGP)), lastError);
     }
 
     @Test
@@ -151,16 +176,6 @@ class RawPeerSessionTest
             raw.send(OpenMessage.of(LOCAL_AS, 9, ip4("10.0.0.2"), List.of(new Capability.FourOctetAs(LOCAL_AS))));
             final NotificationMessage notification = raw.expectNotification(ErrorSubcode.UNSUPPORTED_CAPABILITY);
             assertEquals(OpenNegotiation.EVPN_CAPABILITY_DATA, notification.data(), "RFC 5492 §5: the capability we need");
-        }
-    }
-
-    @Test
-    void ourOwnIdentifierOverIbgpGetsBadBgpIdentifier() throws IOException
-    {
-        try (RawPeer raw = connect(IBGP))
-        {
-            raw.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.1"));
-            raw.expectNotification(ErrorSubcode.BAD_BGP_IDENTIFIER);
         }
     }
 
@@ -181,9 +196,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             final var rd = io.vtep.evpn.codec.EvpnUpdates.autoRouteDistinguisher(ip4("10.0.0.1"), 1);
             final var manyTargets = java.util.stream.IntStream.range(1, 600)
                 .mapToObj(vni -> io.vtep.evpn.codec.EvpnUpdates.autoRouteTarget(LOCAL_AS, vni)).toList();
@@ -203,9 +216,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-            keepalive[3] = 0;
-            raw.send(keepalive);
+            raw.send(keepaliveWith(3, 0)); // a marker octet
             raw.expectNotification(ErrorSubcode.CONNECTION_NOT_SYNCHRONIZED);
         }
     }
@@ -215,21 +226,9 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            final byte[] keepalive = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-            keepalive[17] = 18;
-            raw.send(keepalive);
+            raw.send(keepaliveWith(17, 18)); // Length 18, not KEEPALIVE's 19
             final NotificationMessage notification = raw.expectNotification(ErrorSubcode.BAD_MESSAGE_LENGTH);
             assertEquals("0012", notification.data().toString(), "RFC 4271 §6.1: the erroneous Length field");
-        }
-    }
-
-    @Test
-    void holdTimeOneGetsUnacceptableHoldTime() throws IOException
-    {
-        try (RawPeer raw = connect(IBGP))
-        {
-            raw.send(RawPeer.open(LOCAL_AS, 1, "10.0.0.2"));
-            raw.expectNotification(ErrorSubcode.UNACCEPTABLE_HOLD_TIME);
         }
     }
 
@@ -265,9 +264,7 @@ class RawPeerSessionTest
         assertEquals(ErrorAction.TREAT_AS_WITHDRAW, expected.action());
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             raw.send(bytes);
             final UpdateMessage update = events.await("update", peer, TIMEOUT).update();
             assertEquals(List.of(), update.advertisedEvpnRoutes());
@@ -299,9 +296,7 @@ class RawPeerSessionTest
         final byte[] bytes = evpnUpdate(mpReach(nlri), attr(0x40, 5, of(0, 0, 0, 100)));
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 9);
             raw.send(bytes);
             final UpdateMessage update = events.await("update", peer, TIMEOUT).update();
             assertEquals(List.of(1, 4, 5, 9, 2), update.advertisedEvpnRoutes().stream().map(r -> r.routeType()).toList(),
@@ -337,9 +332,7 @@ class RawPeerSessionTest
     {
         try (RawPeer raw = connect(IBGP))
         {
-            raw.handshake(RawPeer.open(LOCAL_AS, 3, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 3);
             assertEquals(3, peer.negotiatedHoldSeconds());
             // Say nothing more: the speaker's KEEPALIVEs come every second, then 4/0 after 3 s.
             raw.expectNotification(ErrorSubcode.HOLD_TIMER_EXPIRED_UNSPECIFIC);
@@ -414,35 +407,21 @@ class RawPeerSessionTest
     @Test
     void collisionKeepsTheConnectionOfTheHigherIdentifier() throws IOException
     {
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.4");
-        try (ServerSocket listener = new ServerSocket())
+        try (Collision collision = Collision.start("127.0.0.4", LOCAL_AS);
+             RawPeer rawConnection = collision.connect())
         {
-            listener.bind(new InetSocketAddress(rawAddress, 0));
-            listener.setSoTimeout(15_000);
-            final RecordingEvents collisionEvents = new RecordingEvents();
-            try (BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-                List.of(new PeerConfig(rawAddress, LOCAL_AS, listener.getLocalPort(), false, 9, InetAddress.getByName("127.0.0.1")))),
-                FAST, collisionEvents))
-            {
-                final Socket accepted = listener.accept();
-                try (RawPeer speakersConnection = new RawPeer(accepted);
-                     RawPeer rawConnection = RawPeer.connect("127.0.0.4", active.localPort()))
-                {
-                    assertInstanceOf(OpenMessage.class, speakersConnection.read());
-                    assertInstanceOf(OpenMessage.class, rawConnection.read());
-                    speakersConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                    rawConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                    speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
-                    assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
-                    rawConnection.send(KeepaliveMessage.INSTANCE);
-                    final BgpPeer peer = active.peer(rawAddress);
-                    collisionEvents.await("established", peer, TIMEOUT);
-                    assertEquals(1, peer.establishedTransitions());
-                    final BgpMessage next = rawConnection.read();
-                    assertNotNull(next);
-                    assertInstanceOf(KeepaliveMessage.class, next, "no NOTIFICATION on the surviving connection");
-                }
-            }
+            final RawPeer speakersConnection = collision.speakersConnection;
+            assertInstanceOf(OpenMessage.class, rawConnection.read());
+            speakersConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
+            rawConnection.send(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
+            speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+            assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
+            rawConnection.send(KeepaliveMessage.INSTANCE);
+            final BgpPeer peer = collision.awaitEstablished();
+            assertEquals(1, peer.establishedTransitions());
+            final BgpMessage next = rawConnection.read();
+            assertNotNull(next);
+            assertInstanceOf(KeepaliveMessage.class, next, "no NOTIFICATION on the surviving connection");
         }
     }
 
@@ -455,12 +434,50 @@ class RawPeerSessionTest
         return listener;
     }
 
-    /** A speaker AS 65001, BGP identifier 10.0.0.1, with one neighbor that it connects to (not passive), hold time 9. */
-    private static BgpSpeaker activeSpeaker(final InetAddress neighbor, final long remoteAs, final int port, final RecordingEvents events)
-        throws IOException
+    /**
+     * The set-up of a connection collision (RFC 4271 §6.8): a speaker AS 65001, BGP identifier
+     * 10.0.0.1, with one neighbor that it connects to (not passive, hold time 9), whose connection
+     * the raw peer accepted and read the speaker's OPEN from (OpenSent). The raw peer's own
+     * connection, the second one, is {@link #connect}'s.
+     */
+    private record Collision(ServerSocket listener, BgpSpeaker active, RawPeer speakersConnection, InetAddress rawAddress,
+        RecordingEvents events) implements AutoCloseable
     {
-        return BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
-            List.of(new PeerConfig(neighbor, remoteAs, port, false, 9, InetAddress.getByName("127.0.0.1")))), FAST, events);
+        static Collision start(final String rawAddress, final long remoteAs) throws IOException
+        {
+            final InetAddress neighbor = InetAddress.getByName(rawAddress);
+            final RecordingEvents events = new RecordingEvents();
+            final ServerSocket listener = RawPeerSessionTest.listener(neighbor);
+            final BgpSpeaker active = BgpSpeaker.start(new SpeakerConfig(LOCAL_AS, ip4("10.0.0.1"), InetAddress.getByName("127.0.0.1"), 0,
+                List.of(new PeerConfig(neighbor, remoteAs, listener.getLocalPort(), false, 9, InetAddress.getByName("127.0.0.1")))), FAST,
+                events);
+            final RawPeer speakersConnection = new RawPeer(listener.accept());
+            final Collision collision = new Collision(listener, active, speakersConnection, neighbor, events);
+            assertInstanceOf(OpenMessage.class, speakersConnection.read(), "the speaker's OPEN on its own connection");
+            return collision;
+        }
+
+        /** The raw peer's connection to the speaker; the speaker's OPEN on it is for the caller to read. */
+        RawPeer connect() throws IOException
+        {
+            return RawPeer.connect(rawAddress.getHostAddress(), active.localPort());
+        }
+
+        BgpPeer awaitEstablished()
+        {
+            final BgpPeer peer = active.peer(rawAddress);
+            events.await("established", peer, TIMEOUT);
+            return peer;
+        }
+
+        @Override
+        public void close() throws IOException
+        {
+            try (listener; active; speakersConnection)
+            {
+                // closed in reverse order
+            }
+        }
     }
 
     /**
@@ -472,21 +489,15 @@ class RawPeerSessionTest
     @Test
     void secondConnectionWinningByItsKeepaliveSendsKeepalives() throws IOException
     {
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.4");
-        final RecordingEvents collisionEvents = new RecordingEvents();
-        try (ServerSocket listener = listener(rawAddress);
-             BgpSpeaker active = activeSpeaker(rawAddress, LOCAL_AS, listener.getLocalPort(), collisionEvents);
-             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        // The speaker's own connection is the session's, in OpenSent.
+        try (Collision collision = Collision.start("127.0.0.4", LOCAL_AS))
         {
-            // The speaker's OPEN on its own connection: that one is the session's, in OpenSent.
-            assertInstanceOf(OpenMessage.class, speakersConnection.read());
-            try (RawPeer rawConnection = RawPeer.connect("127.0.0.4", active.localPort()))
+            try (RawPeer rawConnection = collision.connect())
             {
                 assertInstanceOf(OpenMessage.class, rawConnection.read(), "the speaker's OPEN on the second connection");
                 rawConnection.handshake(RawPeer.open(LOCAL_AS, 9, "10.0.0.9"));
-                speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
-                final BgpPeer peer = active.peer(rawAddress);
-                collisionEvents.await("established", peer, TIMEOUT);
+                collision.speakersConnection.expectNotification(ErrorSubcode.CONNECTION_COLLISION_RESOLUTION);
+                final BgpPeer peer = collision.awaitEstablished();
                 assertEquals(9, peer.negotiatedHoldSeconds());
                 // The keepalive interval (3 s) plus as much again as margin; the hold timer (9 s) is further out.
                 rawConnection.timeout(6_000);
@@ -532,9 +543,7 @@ class RawPeerSessionTest
             try (RawPeer raw = RawPeer.connect(rawAddress, passive.localPort()))
             {
                 assertInstanceOf(OpenMessage.class, raw.read(), "OpenSent");
-                final byte[] garbage = BgpCodec.encode(KeepaliveMessage.INSTANCE, CodecContext.FOUR_OCTET_AS);
-                garbage[0] = 0;
-                raw.send(garbage);
+                raw.send(keepaliveWith(0, 0));
                 raw.expectNotification(ErrorSubcode.CONNECTION_NOT_SYNCHRONIZED);
             }
             assertNoConnection(listener, 1_000);
@@ -578,9 +587,7 @@ class RawPeerSessionTest
         try (RawPeer raw = RawPeer.connect(IBGP, speaker.localPort(), 4096))
         {
             assertInstanceOf(OpenMessage.class, raw.read());
-            raw.handshake(RawPeer.open(LOCAL_AS, 3, "10.0.0.2"));
-            final BgpPeer peer = peer(IBGP);
-            events.await("established", peer, TIMEOUT);
+            final BgpPeer peer = establish(raw, 3);
             final AtomicReference<IOException> writeFailed = new AtomicReference<>();
             final Thread keepalives = Thread.ofVirtual().start(() ->
             {
@@ -637,14 +644,10 @@ class RawPeerSessionTest
     void collisionWithEqualIdentifiersKeepsTheConnectionOfTheLargerAs(final long remoteAs) throws IOException
     {
         final boolean keepOurs = LOCAL_AS > remoteAs;
-        final InetAddress rawAddress = InetAddress.getByName("127.0.0.6");
-        final RecordingEvents collisionEvents = new RecordingEvents();
-        try (ServerSocket listener = listener(rawAddress);
-             BgpSpeaker active = activeSpeaker(rawAddress, remoteAs, listener.getLocalPort(), collisionEvents);
-             RawPeer speakersConnection = new RawPeer(listener.accept()))
+        try (Collision collision = Collision.start("127.0.0.6", remoteAs))
         {
-            assertInstanceOf(OpenMessage.class, speakersConnection.read());
-            try (RawPeer rawConnection = RawPeer.connect("127.0.0.6", active.localPort()))
+            final RawPeer speakersConnection = collision.speakersConnection;
+            try (RawPeer rawConnection = collision.connect())
             {
                 assertInstanceOf(OpenMessage.class, rawConnection.read());
                 speakersConnection.send(RawPeer.open(remoteAs, 9, "10.0.0.1"));
@@ -657,8 +660,7 @@ class RawPeerSessionTest
                     assertInstanceOf(KeepaliveMessage.class, rawConnection.read(), "the survivor goes on to OpenConfirm");
                 }
                 winner.send(KeepaliveMessage.INSTANCE);
-                final BgpPeer peer = active.peer(rawAddress);
-                collisionEvents.await("established", peer, TIMEOUT);
+                final BgpPeer peer = collision.awaitEstablished();
                 assertEquals(1, peer.establishedTransitions());
                 assertInstanceOf(KeepaliveMessage.class, winner.read(), "no NOTIFICATION on the surviving connection");
             }

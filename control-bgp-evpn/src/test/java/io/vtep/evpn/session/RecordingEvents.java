@@ -57,22 +57,32 @@ final class RecordingEvents implements PeerEvents, RouteRefreshListener
 
     static void awaitTrue(final Duration timeout, final BooleanSupplier condition, final String what)
     {
+        try
+        {
+            if (!becomesTrue(timeout, condition))
+            {
+                fail("timed out after " + timeout + " waiting for " + what);
+            }
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            fail("interrupted waiting for " + what);
+        }
+    }
+
+    /** @return whether {@code condition} held within {@code timeout} (polled every 20 ms); for a test that expects either. */
+    static boolean becomesTrue(final Duration timeout, final BooleanSupplier condition) throws InterruptedException
+    {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean())
         {
             if (System.nanoTime() > deadline)
             {
-                fail("timed out after " + timeout + " waiting for " + what);
+                return false;
             }
-            try
-            {
-                Thread.sleep(20);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                fail("interrupted waiting for " + what);
-            }
+            Thread.sleep(20);
         }
+        return true;
     }
 }

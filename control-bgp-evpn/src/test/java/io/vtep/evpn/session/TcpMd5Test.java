@@ -40,16 +40,7 @@ class TcpMd5Test
                  List.of(peer("127.0.0.1", passive.localPort(), false, "127.0.0.2", activePassword))), FAST, activeEvents))
         {
             final BgpPeer peer = passive.peer(InetAddress.getByName("127.0.0.2"));
-            final long deadline = System.nanoTime() + wait.toNanos();
-            while (System.nanoTime() < deadline)
-            {
-                if (peer.isEstablished())
-                {
-                    return true;
-                }
-                Thread.sleep(50);
-            }
-            return false;
+            return RecordingEvents.becomesTrue(wait, peer::isEstablished);
         }
     }
 

@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.vtep.core.api.ApiClient;
@@ -29,7 +28,7 @@ import picocli.CommandLine.Option;
  * too, by closing the connection).
  */
 @Command(description = "A VNI's frames, both directions, as pcapng to FILE or - (standard output, for | tshark -r -).")
-final class CaptureCommand implements Callable<Integer>
+final class CaptureCommand extends VtepCommand
 {
     static final String USAGE = "usage: vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|- [--api URL]" +
         " [--token-file FILE] [--ca-file FILE]";
@@ -56,11 +55,9 @@ final class CaptureCommand implements Callable<Integer>
     @Mixin
     ChangeApiOptions connection = new ChangeApiOptions();
 
-    private final CliContext context;
-
     CaptureCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.vtep.core.cli;
 
-import java.util.concurrent.Callable;
-
 import io.vtep.core.config.VtepConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,18 +12,16 @@ import picocli.CommandLine.Mixin;
  * host is not checked: the file is often checked on another machine than the gateway.
  */
 @Command(description = "Validate a configuration file, start nothing (exit 0 ok, 2 refused).")
-final class CheckCommand implements Callable<Integer>
+final class CheckCommand extends VtepCommand
 {
     static final String USAGE = "usage: vtep check --config FILE";
 
     @Mixin
     ConfigFileOption config = new ConfigFileOption();
 
-    private final CliContext context;
-
     CheckCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

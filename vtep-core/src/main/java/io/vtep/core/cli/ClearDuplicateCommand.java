@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * unreachable, 2 usage.
  */
 @Command(description = "Unfreeze a MAC frozen as an EVPN duplicate (RFC 7432 §15.1): clear-duplicate MAC vni N")
-final class ClearDuplicateCommand implements Callable<Integer>
+final class ClearDuplicateCommand extends VtepCommand
 {
     static final String USAGE = "usage: vtep bgp clear-duplicate MAC vni N [--api URL] [--token-file FILE] [--ca-file FILE]";
 
@@ -27,11 +26,9 @@ final class ClearDuplicateCommand implements Callable<Integer>
     @Mixin
     ChangeApiOptions connection = new ChangeApiOptions();
 
-    private final CliContext context;
-
     ClearDuplicateCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

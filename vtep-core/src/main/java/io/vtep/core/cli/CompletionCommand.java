@@ -1,7 +1,5 @@
 package io.vtep.core.cli;
 
-import java.util.concurrent.Callable;
-
 import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +13,7 @@ import picocli.CommandLine.Spec;
  * {@code source <(vtep completion bash)}, or save it in {@code /etc/bash_completion.d/vtep}.
  */
 @Command(description = "Print a shell completion script: source <(vtep completion bash) (zsh: after bashcompinit).")
-final class CompletionCommand implements Callable<Integer>
+final class CompletionCommand extends VtepCommand
 {
     @Parameters(paramLabel = "SHELL", arity = "0..1", description = "bash (default; zsh reads it through bashcompinit)")
     String shell = "bash";
@@ -23,11 +21,9 @@ final class CompletionCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    private final CliContext context;
-
     CompletionCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

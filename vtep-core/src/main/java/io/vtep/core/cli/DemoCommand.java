@@ -1,18 +1,14 @@
 package io.vtep.core.cli;
 
-import java.util.concurrent.Callable;
-
 import picocli.CommandLine.Command;
 
 /** {@code vtep demo}: run by the launcher, which builds namespaces with ip(8) and runs the appliance as a separate process. */
 @Command(description = "A small topology with a kernel VTEP peer, end to end (needs root; run by bin/vtep).")
-final class DemoCommand implements Callable<Integer>
+final class DemoCommand extends VtepCommand
 {
-    private final CliContext context;
-
     DemoCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

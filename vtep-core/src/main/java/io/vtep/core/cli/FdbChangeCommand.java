@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.vtep.core.api.JsonText;
 import io.vtep.encap.MacAddress;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Parameters;
  * ({@code vtep fdb flush} is {@link FdbFlushCommand}.) Exit codes: 0 done (or already so), 1 refused or unreachable, 2 usage.
  */
 @Command
-final class FdbChangeCommand implements Callable<Integer>
+final class FdbChangeCommand extends VtepCommand
 {
     static final String USAGE = """
         usage: vtep fdb add MAC vni N dst IP
@@ -44,13 +43,12 @@ final class FdbChangeCommand implements Callable<Integer>
     @Mixin
     ChangeApiOptions connection = new ChangeApiOptions();
 
-    private final CliContext context;
     private final String sub;
 
     /** @param sub add, del or append */
     FdbChangeCommand(final CliContext context, final String sub)
     {
-        this.context = context;
+        super(context);
         this.sub = sub;
     }
 

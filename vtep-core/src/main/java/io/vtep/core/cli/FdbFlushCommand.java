@@ -2,7 +2,6 @@ package io.vtep.core.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.vtep.core.api.JsonText;
 import picocli.CommandLine.Command;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
  * ({@code POST /api/v1/fdb/flush}), as {@code bridge fdb flush} does; static entries stay.
  */
 @Command(description = "Forget the learned entries of a VNI (static ones stay).")
-final class FdbFlushCommand implements Callable<Integer>
+final class FdbFlushCommand extends VtepCommand
 {
     @Option(names = "--vni", paramLabel = "N", description = "the VNI (1..16777215)")
     String vni;
@@ -26,11 +25,9 @@ final class FdbFlushCommand implements Callable<Integer>
     @Mixin
     ChangeApiOptions connection = new ChangeApiOptions();
 
-    private final CliContext context;
-
     FdbFlushCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

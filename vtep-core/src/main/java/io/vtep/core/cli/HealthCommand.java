@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.vtep.core.config.ApiConfig;
 import io.vtep.core.config.ConfigException;
@@ -28,7 +27,7 @@ import picocli.CommandLine.Mixin;
  */
 @Command(description = "Is the vtep of this configuration ready? (exit 0 yes, 1 no, 2 bad config; default FILE $VTEP_CONFIG or " +
     HealthCommand.DEFAULT_CONFIG + ")")
-final class HealthCommand implements Callable<Integer>
+final class HealthCommand extends VtepCommand
 {
     static final String DEFAULT_CONFIG = "/etc/vtep/vtep.yaml";
     private static final int TIMEOUT_MILLIS = 2_000;
@@ -36,11 +35,9 @@ final class HealthCommand implements Callable<Integer>
     @Mixin
     ConfigFileOption config = new ConfigFileOption();
 
-    private final CliContext context;
-
     HealthCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.vtep.core.cli;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 import io.vtep.core.api.ApiClient;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code vni list} and {@code bgp summary}; {@link VniQueryCommand} adds {@code --vni}.
  */
 @Command
-class QueryCommand implements Callable<Integer>
+class QueryCommand extends VtepCommand
 {
     @Mixin
     ApiOptions api = new ApiOptions();
@@ -24,13 +23,12 @@ class QueryCommand implements Callable<Integer>
     @Option(names = "--json", description = "print the API's JSON instead of the table (one line; fdb show: one entry object a line)")
     boolean json;
 
-    final CliContext context;
     private final String path;
     private final Function<Map<String, Object>, String> table;
 
     QueryCommand(final CliContext context, final String path, final Function<Map<String, Object>, String> table)
     {
-        this.context = context;
+        super(context);
         this.path = path;
         this.table = table;
     }

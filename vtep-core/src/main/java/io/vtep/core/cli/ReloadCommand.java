@@ -1,7 +1,6 @@
 package io.vtep.core.cli;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
@@ -13,16 +12,14 @@ import picocli.CommandLine.Mixin;
  * 1 refused (the file's error is printed and the running configuration stays) or unreachable, 2 usage.
  */
 @Command(description = "Re-read the configuration file of a running vtep and apply what changed.")
-final class ReloadCommand implements Callable<Integer>
+final class ReloadCommand extends VtepCommand
 {
     @Mixin
     ChangeApiOptions connection = new ChangeApiOptions();
 
-    private final CliContext context;
-
     ReloadCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.vtep.core.cli;
 
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 import io.vtep.core.app.VtepAppliance;
@@ -13,18 +12,16 @@ import picocli.CommandLine.Mixin;
 
 /** {@code vtep run --config FILE}: the appliance in the foreground until SIGTERM or SIGINT; SIGHUP reloads FILE. */
 @Command(description = "Run the appliance in the foreground until SIGTERM/SIGINT (SIGHUP: reload FILE).")
-final class RunCommand implements Callable<Integer>
+final class RunCommand extends VtepCommand
 {
     static final String USAGE = "usage: vtep run --config FILE";
 
     @Mixin
     ConfigFileOption config = new ConfigFileOption();
 
-    private final CliContext context;
-
     RunCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.vtep.core.cli;
 
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 import io.vtep.core.api.JsonText;
 import picocli.CommandLine.Command;
@@ -13,16 +12,14 @@ import picocli.CommandLine.Option;
  * {@code {"version":"0.1.0"}} (the field of {@code GET /api/v1/version}).
  */
 @Command(description = "Print the version.")
-final class VersionCommand implements Callable<Integer>, IVersionProvider
+final class VersionCommand extends VtepCommand implements IVersionProvider
 {
     @Option(names = "--json", description = "print {\"version\":\"...\"}")
     boolean json;
 
-    private final CliContext context;
-
     VersionCommand(final CliContext context)
     {
-        this.context = context;
+        super(context);
     }
 
     static String version()

@@ -1,6 +1,7 @@
 package io.vtep.core.metrics;
 
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -56,38 +57,42 @@ public final class BgpMeters
     /** One neighbor's series: at start for each, and for a neighbor a reload adds. */
     public static void bindPeer(final MeterRegistry registry, final BgpPeer peer, final EvpnControlPlane evpn)
     {
-        final String label = peer.config().address().getHostAddress();
-        Gauge.builder(PEER_STATE, peer, BgpMeters::stateNumber)
-            .description("BGP session state (RFC 4273 bgpPeerState): 1 Idle, 2 Connect, 3 Active, 4 OpenSent, " +
-                "5 OpenConfirm, 6 Established")
-            .tag(PEER, label).strongReference(true).register(registry);
-        Gauge.builder(PEER_PREFIXES_RECEIVED, peer, p -> evpn.prefixesReceived(p))
-            .description("EVPN routes in the peer's Adj-RIB-In")
-            .tag(PEER, label).strongReference(true).register(registry);
-        Gauge.builder(PEER_PREFIXES_ACCEPTED, peer, p -> evpn.prefixesAccepted(p))
-            .description("EVPN routes of the peer imported into a local VNI (route target matched, no loop)")
-            .tag(PEER, label).strongReference(true).register(registry);
-        Gauge.builder(PEER_PREFIXES_SENT, peer, p -> evpn.prefixesSent(p))
-            .description("EVPN routes advertised to the peer (its Adj-RIB-Out)")
-            .tag(PEER, label).strongReference(true).register(registry);
-        FunctionCounter.builder(PEER_UPDATES_RECEIVED, peer, BgpPeer::updatesReceived)
-            .description("BGP UPDATE messages received from the peer")
-            .tag(PEER, label).register(registry);
-        FunctionCounter.builder(PEER_UPDATES_SENT, peer, BgpPeer::updatesSent)
-            .description("BGP UPDATE messages sent to the peer")
-            .tag(PEER, label).register(registry);
-        FunctionCounter.builder(PEER_ESTABLISHED_TRANSITIONS, peer, BgpPeer::establishedTransitions)
-            .description("Times the session with the peer reached Established")
-            .tag(PEER, label).register(registry);
-        Gauge.builder(PEER_MAXIMUM_PREFIX, peer, p -> p.config().maximumPrefix().limit())
-            .description("The peer's maximum-prefix limit: routes it may make vtep hold")
-            .tag(PEER, label).strongReference(true).register(registry);
-        FunctionCounter.builder(PEER_PREFIX_LIMIT_RESETS, peer, BgpPeer::prefixLimitResets)
-            .description("Sessions with the peer closed for exceeding its maximum-prefix (Cease 6/1, RFC 4486)")
-            .tag(PEER, label).register(registry);
-        FunctionCounter.builder(PEER_READ_PAUSES, peer, BgpPeer::readPauses)
-            .description("Times vtep stopped reading the peer's session because the EVPN RIB was behind (backpressure)")
-            .tag(PEER, label).register(registry);
+        final PeerSeries series = new PeerSeries(registry, peer);
+        series.gauge(PEER_STATE, BgpMeters::stateNumber, "BGP session state (RFC 4273 bgpPeerState): 1 Idle, 2 Connect, " +
+            "3 Active, 4 OpenSent, 5 OpenConfirm, 6 Established");
+        series.gauge(PEER_PREFIXES_RECEIVED, evpn::prefixesReceived, "EVPN routes in the peer's Adj-RIB-In");
+        series.gauge(PEER_PREFIXES_ACCEPTED, evpn::prefixesAccepted,
+            "EVPN routes of the peer imported into a local VNI (route target matched, no loop)");
+        series.gauge(PEER_PREFIXES_SENT, evpn::prefixesSent, "EVPN routes advertised to the peer (its Adj-RIB-Out)");
+        series.counter(PEER_UPDATES_RECEIVED, BgpPeer::updatesReceived, "BGP UPDATE messages received from the peer");
+        series.counter(PEER_UPDATES_SENT, BgpPeer::updatesSent, "BGP UPDATE messages sent to the peer");
+        series.counter(PEER_ESTABLISHED_TRANSITIONS, BgpPeer::establishedTransitions, "Times the session with the peer reached Established");
+        series.gauge(PEER_MAXIMUM_PREFIX, p -> p.config().maximumPrefix().limit(),
+            "The peer's maximum-prefix limit: routes it may make vtep hold");
+        series.counter(PEER_PREFIX_LIMIT_RESETS, BgpPeer::prefixLimitResets,
+            "Sessions with the peer closed for exceeding its maximum-prefix (Cease 6/1, RFC 4486)");
+        series.counter(PEER_READ_PAUSES, BgpPeer::readPauses,
+            "Times vtep stopped reading the peer's session because the EVPN RIB was behind (backpressure)");
+    }
+
+    /** Registers one neighbor's meters, each tagged {@value #PEER} with its address. */
+    private record PeerSeries(MeterRegistry registry, BgpPeer peer, String label)
+    {
+        PeerSeries(final MeterRegistry registry, final BgpPeer peer)
+        {
+            this(registry, peer, peer.config().address().getHostAddress());
+        }
+
+        /** A value read at scrape time; held strongly, as the registry would otherwise lose it with the peer. */
+        void gauge(final String name, final ToDoubleFunction<BgpPeer> value, final String description)
+        {
+            Gauge.builder(name, peer, value).description(description).tag(PEER, label).strongReference(true).register(registry);
+        }
+
+        void counter(final String name, final ToDoubleFunction<BgpPeer> count, final String description)
+        {
+            FunctionCounter.builder(name, peer, count).description(description).tag(PEER, label).register(registry);
+        }
     }
 
     /** Removes a neighbor's series (a reload removed or changed it; a changed one is bound again). */

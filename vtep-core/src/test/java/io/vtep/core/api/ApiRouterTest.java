@@ -76,8 +76,10 @@ class ApiRouterTest
         }
     }
 
+    /** The API's paths and the status page's alike. */
     @ParameterizedTest
-    @CsvSource({"POST, /metrics", "DELETE, /api/v1/vnis", "OPTIONS, /healthz", "PATCH, /api/v1/vnis"})
+    @CsvSource({"POST, /metrics", "DELETE, /api/v1/vnis", "OPTIONS, /healthz", "PATCH, /api/v1/vnis", "POST, /", "PUT, /status/status.js",
+        "DELETE, /status/status.css", "OPTIONS, /"})
     void otherMethodsThanGetAre405WithAllow(final String method, final String path)
     {
         final ApiResponse response = router.handle(method, path, null);

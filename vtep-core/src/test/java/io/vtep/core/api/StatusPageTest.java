@@ -98,15 +98,6 @@ class StatusPageTest
         assertEquals(StatusPage.CONTENT_SECURITY_POLICY, response.headers().get("Content-Security-Policy"));
     }
 
-    @ParameterizedTest
-    @CsvSource({"POST, /", "PUT, /status/status.js", "DELETE, /status/status.css", "OPTIONS, /"})
-    void otherMethodsAre405WithAllow(final String method, final String path)
-    {
-        final ApiResponse response = router.handle(method, path, null);
-        assertEquals(405, response.status());
-        assertEquals("GET, HEAD", response.headers().get("Allow"));
-    }
-
     @Test
     void headIsAnsweredLikeGet()
     {

@@ -1,5 +1,9 @@
 package io.vtep.core.capture;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.HOST_2;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -48,11 +52,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  */
 class CaptureTest
 {
-    private static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
     private static final VtepAddress PEER = VtepAddress.parse("192.0.2.2");
-    private static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
-    private static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
-    private static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
     private static final long SECOND = 1_000_000_000L;
 
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);

@@ -2,8 +2,6 @@ package io.vtep.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 
@@ -50,8 +48,6 @@ class ApiAccessConfigTest
     })
     void mistakesAreNamedByKeyPath(final String yaml, final String path, final String problem)
     {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(BASE + yaml + "\n"));
-        assertEquals(path, ex.path(), ex::getMessage);
-        assertTrue(ex.problem().contains(problem), ex::getMessage);
+        ConfigAssertions.assertRefused(BASE + yaml + "\n", path, problem);
     }
 }

@@ -1,8 +1,6 @@
 package io.vtep.core.config;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -37,14 +35,7 @@ class ArpSuppressionConfigTest
     @Test
     void refusedWithoutEvpnLearningAndWhenNotABoolean()
     {
-        refused(BASE + "vnis:\n  - { vni: 100, arp-suppression: true }\n", "vnis[0].arp-suppression", "needs learning: evpn");
-        refused(BASE + "vnis:\n  - { vni: 100, learning: evpn, arp-suppression: maybe }\n", "vnis[0].arp-suppression", "");
-    }
-
-    private static void refused(final String yaml, final String path, final String problem)
-    {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
-        assertEquals(path, ex.path(), () -> "path of: " + ex.getMessage());
-        assertTrue(ex.problem().contains(problem), () -> "expected '" + problem + "' in: " + ex.getMessage());
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, arp-suppression: true }\n", "vnis[0].arp-suppression", "needs learning: evpn");
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, learning: evpn, arp-suppression: maybe }\n", "vnis[0].arp-suppression", "");
     }
 }

@@ -3,7 +3,6 @@ package io.vtep.core.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
@@ -234,8 +233,6 @@ class BgpConfigTest
     @MethodSource("wrongSections")
     void refusesAWrongSectionNamingTheKeyPath(final String what, final String yaml, final String path, final String problem)
     {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
-        assertEquals(path, ex.path(), () -> "path of: " + ex.getMessage());
-        assertTrue(ex.problem().contains(problem), () -> "expected '" + problem + "' in: " + ex.getMessage());
+        ConfigAssertions.assertRefused(yaml, path, problem);
     }
 }

@@ -1,7 +1,6 @@
 package io.vtep.core.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -62,20 +61,13 @@ class SourceChecksConfigTest
     @Test
     void refusesWhatItCannotUseWithTheKeyPath()
     {
-        refused(BASE + "vnis:\n  - { vni: 100, accept-from: some }\n", "vnis[0].accept-from", "expected members or any");
-        refused(BASE + "vnis:\n  - { vni: 100, storm-control: { broadcast: -1 } }\n", "vnis[0].storm-control.broadcast",
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, accept-from: some }\n", "vnis[0].accept-from", "expected members or any");
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, storm-control: { broadcast: -1 } }\n", "vnis[0].storm-control.broadcast",
             "out of range");
-        refused(BASE + "vnis:\n  - { vni: 100, storm-control: { broadcst: 10 } }\n", "vnis[0].storm-control.broadcst", "");
-        refused(BASE + "vnis:\n  - { vni: 100, storm-control: {} }\n", "vnis[0].storm-control", "at least one");
-        refused(BASE.replace("vlans: { untagged: 100, 10: 200, 20: 300, 30: 400, 40: 500 }",
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, storm-control: { broadcst: 10 } }\n", "vnis[0].storm-control.broadcst", "");
+        ConfigAssertions.assertRefused(BASE + "vnis:\n  - { vni: 100, storm-control: {} }\n", "vnis[0].storm-control", "at least one");
+        ConfigAssertions.assertRefused(BASE.replace("vlans: { untagged: 100, 10: 200, 20: 300, 30: 400, 40: 500 }",
             "vlans: { untagged: 100 }\n    storm-control: { multicast: 10, burst: 0 }"), "ports[0].storm-control.burst",
             "out of range");
-    }
-
-    private static void refused(final String yaml, final String path, final String problem)
-    {
-        final ConfigException ex = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml));
-        assertEquals(path, ex.path(), () -> "path of: " + ex.getMessage());
-        assertTrue(ex.problem().contains(problem), () -> "expected '" + problem + "' in: " + ex.getMessage());
     }
 }

@@ -1,9 +1,9 @@
 package io.vtep.core.metrics;
 
-import static io.vtep.core.metrics.SmallNetwork.HOST_1;
-import static io.vtep.core.metrics.SmallNetwork.REMOTE_HOST;
 import static io.vtep.core.metrics.SmallNetwork.frame;
 import static io.vtep.core.metrics.SmallNetwork.tagged;
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
@@ -13,6 +13,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.testing.TestNetwork;
 import io.vtep.encap.MacAddress;
 
 /**
@@ -71,7 +72,7 @@ class CardinalityTest
             buffer.putByte(offset + 6, (byte)vni);
             // A random (spoofed) outer source each time; never our own address (that is another drop reason).
             int source = random.nextInt();
-            if (source == SmallNetwork.LOCAL.ipv4())
+            if (source == TestNetwork.LOCAL.ipv4())
             {
                 source++;
             }

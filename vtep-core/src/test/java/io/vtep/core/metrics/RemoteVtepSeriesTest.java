@@ -1,7 +1,7 @@
 package io.vtep.core.metrics;
 
-import static io.vtep.core.metrics.SmallNetwork.REMOTE_HOST;
 import static io.vtep.core.metrics.SmallNetwork.frame;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

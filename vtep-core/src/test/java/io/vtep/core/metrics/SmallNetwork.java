@@ -1,5 +1,14 @@
 package io.vtep.core.metrics;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.HOST_2;
+import static io.vtep.core.testing.TestNetwork.HOST_3;
+import static io.vtep.core.testing.TestNetwork.IPV4_OVERHEAD;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
+import static io.vtep.core.testing.TestNetwork.VTEP_C;
+
 import java.nio.ByteBuffer;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -15,9 +24,7 @@ import io.vtep.core.port.FrameBatch;
 import io.vtep.core.testing.EthernetFrames;
 import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
-import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
-import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
@@ -33,15 +40,6 @@ import io.vtep.metrics.CounterSnapshotSource;
  */
 final class SmallNetwork
 {
-    static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
-    static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
-    static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
-    static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
-    static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
-    static final long HOST_3 = MacAddress.parse("02:00:00:00:00:03");
-    static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
-    /** Outer IPv4 20 + UDP 8 + VXLAN 8. */
-    static final int IPV4_OVERHEAD = 36;
     static final int VTEP_CAPACITY = 64;
 
     final RecordingPort eth1 = new RecordingPort("eth1");

@@ -1,15 +1,15 @@
 package io.vtep.core.metrics;
 
-import static io.vtep.core.metrics.SmallNetwork.HOST_1;
-import static io.vtep.core.metrics.SmallNetwork.HOST_2;
-import static io.vtep.core.metrics.SmallNetwork.HOST_3;
-import static io.vtep.core.metrics.SmallNetwork.IPV4_OVERHEAD;
-import static io.vtep.core.metrics.SmallNetwork.LOCAL;
-import static io.vtep.core.metrics.SmallNetwork.REMOTE_HOST;
-import static io.vtep.core.metrics.SmallNetwork.VTEP_B;
-import static io.vtep.core.metrics.SmallNetwork.VTEP_C;
 import static io.vtep.core.metrics.SmallNetwork.frame;
 import static io.vtep.core.metrics.SmallNetwork.tagged;
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.HOST_2;
+import static io.vtep.core.testing.TestNetwork.HOST_3;
+import static io.vtep.core.testing.TestNetwork.IPV4_OVERHEAD;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
+import static io.vtep.core.testing.TestNetwork.VTEP_C;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,8 @@
 package io.vtep.core.pipeline;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -18,7 +21,6 @@ import io.vtep.core.testing.RecordingPort;
 import io.vtep.core.testing.RecordingTransmitter;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
-import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
@@ -33,9 +35,6 @@ import io.vtep.metrics.DropReason;
  */
 class ForwardingTablesReloadTest
 {
-    private static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
-    private static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
-    private static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
 
     private final RecordingPort eth1 = new RecordingPort("eth1");
     private final RecordingPort eth2 = new RecordingPort("eth2");

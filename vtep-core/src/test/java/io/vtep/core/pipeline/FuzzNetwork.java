@@ -1,5 +1,11 @@
 package io.vtep.core.pipeline;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
+import static io.vtep.core.testing.TestNetwork.VTEP_C;
+
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.vtep.core.testing.EthernetFrames;
@@ -30,11 +36,6 @@ import io.vtep.metrics.Side;
  */
 final class FuzzNetwork
 {
-    static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
-    static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
-    static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
-    static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
-    static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
     static final int[] VNIS = {100, 200, 300};
 
     final RecordingPort eth1 = new RecordingPort("eth1");

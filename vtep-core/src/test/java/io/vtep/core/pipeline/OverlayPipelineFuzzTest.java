@@ -7,6 +7,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import io.vtep.core.testing.TestNetwork;
 import io.vtep.core.underlay.UnderlayReceiver;
 import io.vtep.metrics.Side;
 
@@ -51,9 +52,9 @@ class OverlayPipelineFuzzTest
         final OverlayPipeline pipeline = network.fromOverlay;
         switch (input[0] & 3)
         {
-            case 0 -> pipeline.onIpv4Datagram(buffer, UnderlayReceiver.HEADROOM, length, FuzzNetwork.VTEP_B.ipv4(), network.now);
+            case 0 -> pipeline.onIpv4Datagram(buffer, UnderlayReceiver.HEADROOM, length, TestNetwork.VTEP_B.ipv4(), network.now);
             case 1 -> pipeline.onIpv4Datagram(buffer, UnderlayReceiver.HEADROOM, length, UNKNOWN_IPV4, network.now);
-            case 2 -> pipeline.onIpv4Datagram(buffer, UnderlayReceiver.HEADROOM, length, FuzzNetwork.LOCAL.ipv4(), network.now);
+            case 2 -> pipeline.onIpv4Datagram(buffer, UnderlayReceiver.HEADROOM, length, TestNetwork.LOCAL.ipv4(), network.now);
             default -> pipeline.onIpv6Datagram(buffer, UnderlayReceiver.HEADROOM, length, IPV6_HIGH, 9L, network.now);
         }
         network.fdb.conductor().doWork();

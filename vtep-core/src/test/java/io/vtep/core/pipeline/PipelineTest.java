@@ -1,5 +1,12 @@
 package io.vtep.core.pipeline;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.HOST_2;
+import static io.vtep.core.testing.TestNetwork.IPV4_OVERHEAD;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
+import static io.vtep.core.testing.TestNetwork.VTEP_C;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,14 +55,7 @@ import io.vtep.metrics.Side;
  */
 class PipelineTest
 {
-    private static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
-    private static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
-    private static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
     private static final VtepAddress GROUP = VtepAddress.parse("239.1.1.200");
-    private static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
-    private static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
-    private static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
-    private static final int IPV4_OVERHEAD = 36;
 
     private final RecordingPort eth1 = new RecordingPort("eth1");
     private final RecordingPort eth2 = new RecordingPort("eth2");
@@ -313,16 +313,25 @@ class PipelineTest
     /** An IPv4/UDP frame from HOST_1 to REMOTE_HOST, source port {@code port}, {@code payload} bytes each {@code fill}. */
     private static byte[] udpFrame(final int port, final int payload, final int fill)
     {
-        final byte[] frame = new byte[14 + 20 + 8 + payload];
-        final ByteBuffer b = ByteBuffer.wrap(frame);
+        final ByteBuffer b = ipv4Frame(17, 8 + payload);
+        b.putShort(34, (short)port).putShort(36, (short)9).putShort(38, (short)(8 + payload));
+        Arrays.fill(b.array(), 42, b.capacity(), (byte)fill);
+        return b.array();
+    }
+
+    /**
+     * An IPv4 frame from HOST_1 (10.0.0.1) to REMOTE_HOST (10.0.0.2), TTL 64, carrying
+     * {@code ipPayload} bytes of {@code protocol} from offset 34, which the caller writes.
+     */
+    private static ByteBuffer ipv4Frame(final int protocol, final int ipPayload)
+    {
+        final ByteBuffer b = ByteBuffer.wrap(new byte[14 + 20 + ipPayload]);
         b.putShort(0, (short)0x0200).putInt(2, 0x0b); // destination REMOTE_HOST
         b.putShort(6, (short)0x0200).putInt(8, 1); // source HOST_1
         b.putShort(12, (short)0x0800);
-        b.put(14, (byte)0x45).putShort(16, (short)(20 + 8 + payload)).put(22, (byte)64).put(23, (byte)17);
+        b.put(14, (byte)0x45).putShort(16, (short)(20 + ipPayload)).put(22, (byte)64).put(23, (byte)protocol);
         b.putInt(26, 0x0a000001).putInt(30, 0x0a000002);
-        b.putShort(34, (short)port).putShort(36, (short)9).putShort(38, (short)(8 + payload));
-        Arrays.fill(frame, 42, frame.length, (byte)fill);
-        return frame;
+        return b;
     }
 
     private static int udpSourcePortOf(final byte[] frame)
@@ -333,13 +342,8 @@ class PipelineTest
     /** An IPv4/TCP frame from HOST_1 to REMOTE_HOST with {@code payload} bytes of data (sequence number 7). */
     private static byte[] tcpSuperFrame(final int payload)
     {
-        final byte[] inner = new byte[14 + 20 + 20 + payload];
-        final ByteBuffer b = ByteBuffer.wrap(inner);
-        b.putShort(0, (short)0x0200).putInt(2, 0x0b); // destination REMOTE_HOST
-        b.putShort(6, (short)0x0200).putInt(8, 1); // source HOST_1
-        b.putShort(12, (short)0x0800);
-        b.put(14, (byte)0x45).putShort(16, (short)(20 + 20 + payload)).put(22, (byte)64).put(23, (byte)6);
-        b.putInt(26, 0x0a000001).putInt(30, 0x0a000002);
+        final ByteBuffer b = ipv4Frame(6, 20 + payload);
+        final byte[] inner = b.array();
         b.putShort(34, (short)40000).putShort(36, (short)5201).putInt(38, 7).put(46, (byte)0x50).put(47, (byte)0x18);
         for (int i = 0; i < payload; i++)
         {

@@ -1,5 +1,11 @@
 package io.vtep.core.pipeline;
 
+import static io.vtep.core.testing.TestNetwork.HOST_1;
+import static io.vtep.core.testing.TestNetwork.HOST_2;
+import static io.vtep.core.testing.TestNetwork.LOCAL;
+import static io.vtep.core.testing.TestNetwork.REMOTE_HOST;
+import static io.vtep.core.testing.TestNetwork.VTEP_B;
+import static io.vtep.core.testing.TestNetwork.VTEP_C;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -40,13 +46,7 @@ import io.vtep.metrics.DropReason;
  */
 class SourceChecksTest
 {
-    private static final VtepAddress LOCAL = VtepAddress.parse("192.0.2.1");
-    private static final VtepAddress VTEP_B = VtepAddress.parse("192.0.2.2");
-    private static final VtepAddress VTEP_C = VtepAddress.parse("192.0.2.3");
     private static final VtepAddress VTEP_D = VtepAddress.parse("192.0.2.4");
-    private static final long HOST_1 = MacAddress.parse("02:00:00:00:00:01");
-    private static final long HOST_2 = MacAddress.parse("02:00:00:00:00:02");
-    private static final long REMOTE_HOST = MacAddress.parse("02:00:00:00:00:0b");
     private static final long STATIC_MAC = MacAddress.parse("02:00:00:00:00:0c");
 
     private final RecordingPort eth1 = new RecordingPort("eth1");

@@ -5,33 +5,16 @@ import java.util.List;
 
 import org.agrona.DirectBuffer;
 
-import io.vtep.core.port.AccessPort;
-import io.vtep.core.port.FrameBatch;
-
 /** An access port that records what is sent to it. */
-public final class RecordingPort implements AccessPort
+public final class RecordingPort extends SendOnlyPort
 {
-    private final String name;
     public final List<byte[]> sent = new ArrayList<>();
     /** When set, every send fails, as when the kernel refuses (EAGAIN, ENOBUFS, interface down). */
     public boolean refuse;
 
     public RecordingPort(final String name)
     {
-        this.name = name;
-    }
-
-    @Override
-    public String name()
-    {
-        return name;
-    }
-
-    @Override
-    public int receive(final FrameBatch batch, final int timeoutMillis)
-    {
-        batch.clear();
-        return 0;
+        super(name);
     }
 
     @Override
@@ -45,10 +28,5 @@ public final class RecordingPort implements AccessPort
         buffer.getBytes(offset, frame);
         sent.add(frame);
         return true;
-    }
-
-    @Override
-    public void close()
-    {
     }
 }

@@ -37,9 +37,8 @@ import io.vtep.core.pipeline.DataPlane;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.VniContext;
-import io.vtep.core.port.AccessPort;
-import io.vtep.core.port.FrameBatch;
 import io.vtep.core.testing.RecordingTransmitter;
+import io.vtep.core.testing.SendOnlyPort;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
 import io.vtep.fdb.Fdb;
@@ -514,7 +513,7 @@ class UnderlayReceiverTest
     }
 
     /** An access port that queues (or only counts) what the overlay delivers to it. */
-    private static final class TestPort implements AccessPort
+    private static final class TestPort extends SendOnlyPort
     {
         final BlockingQueue<byte[]> frames = new LinkedBlockingQueue<>();
         final AtomicLong delivered = new AtomicLong();
@@ -524,17 +523,9 @@ class UnderlayReceiverTest
         /** A send of the frame with this sequence number throws. */
         volatile int failOn = -1;
 
-        @Override
-        public String name()
+        TestPort()
         {
-            return "acc";
-        }
-
-        @Override
-        public int receive(final FrameBatch batch, final int timeoutMillis)
-        {
-            batch.clear();
-            return 0;
+            super("acc");
         }
 
         @Override
@@ -572,11 +563,6 @@ class UnderlayReceiverTest
             final byte[] frame = frames.poll(5, TimeUnit.SECONDS);
             assertNotNull(frame, "no frame delivered within 5 s");
             return frame;
-        }
-
-        @Override
-        public void close()
-        {
         }
     }
 }
