@@ -110,8 +110,10 @@ final class ChangeApplier
     {
         switch (change)
         {
-            case ConfigChange.VniAdded(VniConfig vni) -> addVni(vni);
+            case ConfigChange.VniAdded(VniConfig vni) -> addVni(vni, nextBgp);
             case ConfigChange.VniRemoved(VniConfig vni) -> removeVni(vni.vni());
+            case ConfigChange.EvpnVniChanged(int vni, var from, var to) ->
+                evpn(() -> bgp.evpn().changeVni(BgpEvpnWiring.vniSettings(nextBgp, vni)));
             case ConfigChange.FloodListChanged(int vni, List<VtepAddress> from, List<VtepAddress> to) ->
             {
                 // Added and removed one by one, not replaced: in an EVPN VNI the list also holds the
@@ -170,7 +172,7 @@ final class ChangeApplier
         peerSeries.removed(address);
     }
 
-    private void addVni(final VniConfig vni)
+    private void addVni(final VniConfig vni, final BgpConfig nextBgp)
     {
         VniFdb vniFdb = fdb.vni(vni.vni());
         if (vniFdb == null)
@@ -187,11 +189,25 @@ final class ChangeApplier
         final VniContext context = tables.addVni(vni.vni());
         context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
         context.stormControl(stormControl(vni.stormControl()));
+        if (bgp != null)
+        {
+            // With bgp: every VNI takes part in EVPN (README), one added live as well: its type-3
+            // route and its local MACs are advertised, its route targets import.
+            evpn(() -> bgp.evpn().addVni(BgpEvpnWiring.vniSettings(nextBgp, vni.vni())));
+        }
     }
 
-    /** Out of the data path first (its frames are then dropped as of an unknown VNI), then emptied. */
+    /**
+     * Out of EVPN first (its routes withdrawn, its EVPN entries and flood members taken back, so
+     * that emptying the FDB below is not answered by re-installs), then out of the data path (its
+     * frames are then dropped as of an unknown VNI), then emptied.
+     */
     private void removeVni(final int vni)
     {
+        if (bgp != null)
+        {
+            evpn(() -> bgp.evpn().removeVni(vni));
+        }
         final VniContext context = tables.vni(vni);
         if (context != null)
         {
@@ -234,6 +250,24 @@ final class ChangeApplier
         for (final long[] entry : doomed)
         {
             fdb.remove(vniFdb.vni(), entry[0], Origin.values()[(int)entry[1]]);
+        }
+    }
+
+    /** Runs a change on the EVPN control thread, and says why it failed with the control plane's own words. */
+    private static void evpn(final java.util.function.BooleanSupplier change)
+    {
+        try
+        {
+            change.getAsBoolean();
+        }
+        catch (final IllegalStateException ex)
+        {
+            Throwable cause = ex;
+            while (cause.getCause() != null)
+            {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException("EVPN: " + cause.getMessage(), ex);
         }
     }
 

@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -300,8 +298,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
 
         reloader = new LiveReload(configFile, config,
-            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()),
-            bgp == null ? Set.of() : config.vnis().stream().map(VniConfig::vni).collect(Collectors.toSet()));
+            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()));
 
         // Opened here, in the starting thread's namespace, like every socket (§3.1).
         final LinkEventSocket linkEvents = LinkEventSocket.open();
