@@ -9,9 +9,12 @@ import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
 import io.vtep.core.config.ConfigChange;
+import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.log.LogSettings;
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
@@ -40,6 +43,42 @@ final class ChangeApplier
     private final BgpEvpnWiring bgp;
     /** A neighbor's metric series follow it: bound when it is added, removed when it goes. */
     private final PeerSeries peerSeries;
+    /** Opens and closes access ports with their pipelines' sockets and threads; none until set. */
+    private Ports ports = Ports.NONE;
+
+    /** Access ports added and removed while the pipelines run ({@link LivePorts}). */
+    interface Ports
+    {
+        Ports NONE = new Ports()
+        {
+            @Override
+            public int capacity()
+            {
+                return 0;
+            }
+
+            @Override
+            public void add(final PortConfig port)
+            {
+                throw new IllegalStateException("access ports cannot be added here");
+            }
+
+            @Override
+            public void remove(final String name)
+            {
+                throw new IllegalStateException("access ports cannot be removed here");
+            }
+        };
+
+        /** Most access ports at once in this run of vtep. */
+        int capacity();
+
+        /** Opens the port, maps its VLANs and has every pipeline read it. */
+        void add(PortConfig port) throws IOException;
+
+        /** Stops reading the port (its VLANs are unmapped already) and closes it. */
+        void remove(String name);
+    }
 
     /** The metric series of BGP neighbors ({@code BgpMeters}), kept by the appliance. */
     interface PeerSeries
@@ -72,6 +111,13 @@ final class ChangeApplier
         this.peerSeries = peerSeries;
     }
 
+    /** @return this, opening and closing access ports through {@code ports} */
+    ChangeApplier ports(final Ports ports)
+    {
+        this.ports = ports;
+        return this;
+    }
+
     /**
      * What the running state refuses before anything is applied (the file itself was fine).
      *
@@ -81,8 +127,25 @@ final class ChangeApplier
     {
         final List<String> refusals = new ArrayList<>();
         int newSlots = 0;
+        int portCount = tables.ports().size();
         for (final ConfigChange change : changes)
         {
+            if (change instanceof ConfigChange.PortAdded(PortConfig port))
+            {
+                portCount++;
+                try
+                {
+                    Libc.ifNameToIndex(port.name());
+                }
+                catch (final ErrnoException ex)
+                {
+                    refusals.add("ports: no interface named " + port.name() + " on this host");
+                }
+            }
+            else if (change instanceof ConfigChange.PortRemoved)
+            {
+                portCount--;
+            }
             if (change instanceof ConfigChange.VniAdded(VniConfig vni))
             {
                 final VniFdb existing = fdb.vni(vni.vni());
@@ -101,6 +164,11 @@ final class ChangeApplier
         {
             refusals.add("vnis: this run of vtep has counters for " + vniSlots + " VNIs (those at start and " +
                 VtepAppliance.SPARE_VNI_SLOTS + " more); adding " + newSlots + " new ones needs a restart");
+        }
+        if (portCount > tables.ports().size() && portCount > ports.capacity())
+        {
+            refusals.add("ports: this run of vtep has room for " + ports.capacity() + " access ports at once (those at start and " +
+                LivePorts.SPARE_PORT_SLOTS + " more); " + portCount + " need a restart");
         }
         return refusals;
     }
@@ -139,6 +207,8 @@ final class ChangeApplier
                 tables.vni(vni).membersOnly(to == AcceptFrom.MEMBERS);
             case ConfigChange.VniStormControlChanged(int vni, StormControlConfig from, StormControlConfig to) ->
                 tables.vni(vni).stormControl(stormControl(to));
+            case ConfigChange.PortAdded(PortConfig port) -> ports.add(port);
+            case ConfigChange.PortRemoved(PortConfig port) -> removePort(port);
             case ConfigChange.VlanMapped(String port, int vlan, int vni) -> tables.attach(tables.port(port), vlan, tables.vni(vni));
             case ConfigChange.VlanUnmapped(String port, int vlan, int vni) -> unmap(tables.port(port), vlan, vni);
             case ConfigChange.PortStormControlChanged(String port, StormControlConfig from, StormControlConfig to) ->
@@ -223,6 +293,14 @@ final class ChangeApplier
         {
             removeEntries(vniFdb, -1);
         }
+    }
+
+    /** Its VLANs unmapped and the MACs learned on it removed first, so nothing is sent to it while it closes. */
+    private void removePort(final PortConfig port)
+    {
+        final PortContext context = tables.port(port.name());
+        port.vlans().forEach((vlan, vni) -> unmap(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, vni));
+        ports.remove(port.name());
     }
 
     private void unmap(final PortContext port, final int vlan, final int vni)

@@ -90,6 +90,32 @@ public sealed interface ConfigChange
         }
     }
 
+    /**
+     * A new access port (or one whose driver changed, after its {@link PortRemoved}): opened, read by
+     * every pipeline, its VLANs mapped; applied once the VNIs it leads into exist.
+     */
+    record PortAdded(PortConfig port) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "port " + port.name() + " added (driver " + port.driver().configName() + ", " + port.vlans().size() + " vlan mapping(s))";
+        }
+    }
+
+    /**
+     * An access port gone from the file (or re-driven): no longer read, its VLANs unmapped and the
+     * MACs learned on it removed, its sockets closed; applied before the VNIs it led into go.
+     */
+    record PortRemoved(PortConfig port) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "port " + port.name() + " removed";
+        }
+    }
+
     /** A VLAN (or {@link PortConfig#UNTAGGED}) of an existing port now leads into a VNI. */
     record VlanMapped(String port, int vlan, int vni) implements ConfigChange
     {

@@ -184,40 +184,35 @@ public final class ConfigDiff
         }
 
         /**
-         * Ports are opened by the forwarding threads at start (a socket per pipeline, fanout groups):
-         * adding, removing or re-driving one needs a restart; their VLAN maps and storm control do not.
+         * Ports added, removed, or given another driver (removed and added again); VLAN maps and
+         * storm control of the ports that stay.
          *
-         * @param removals true: the VLANs unmapped (before VNIs go); false: the rest (after VNIs come)
+         * @param removals true: ports and VLANs removed (before VNIs go); false: the rest (after VNIs come)
          */
         void ports(final VtepConfig running, final VtepConfig next, final boolean removals)
         {
             final Map<String, PortConfig> old = new LinkedHashMap<>();
             running.ports().forEach(port -> old.put(port.name(), port));
-            final Set<String> names = next.ports().stream().map(PortConfig::name).collect(Collectors.toSet());
+            final Map<String, PortConfig> now = new LinkedHashMap<>();
+            next.ports().forEach(port -> now.put(port.name(), port));
             if (removals)
             {
-                old.keySet().stream().filter(name -> !names.contains(name)).forEach(name -> refuse("ports", "access port " + name +
-                    " was removed; removing an access port needs a restart of vtep"));
+                old.values().stream().filter(port -> !now.containsKey(port.name()) || now.get(port.name()).driver() != port.driver())
+                    .forEach(port -> changes.add(new ConfigChange.PortRemoved(port)));
             }
-            for (int i = 0; i < next.ports().size(); i++)
+            for (final PortConfig port : next.ports())
             {
-                final PortConfig port = next.ports().get(i);
                 final PortConfig was = old.get(port.name());
-                final String path = "ports[" + i + "]";
-                if (was == null)
+                if (was == null || was.driver() != port.driver())
                 {
-                    if (removals)
+                    if (!removals)
                     {
-                        refuse(path + ".name", "access port " + port.name() + " is new; adding an access port needs a restart of vtep");
+                        changes.add(new ConfigChange.PortAdded(port));
                     }
                     continue;
                 }
                 if (removals)
                 {
-                    if (was.driver() != port.driver())
-                    {
-                        refuse(path + ".driver", RESTART);
-                    }
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

@@ -143,17 +143,25 @@ class ConfigDiffTest
         assertTrue(refusals(RUNNING, RUNNING + "api: { listen: 127.0.0.1:9200 }\n").getFirst().startsWith("api: "));
         assertTrue(refusals(RUNNING, RUNNING + "dataplane: { pipelines: 3 }\n").getFirst().startsWith("dataplane: "));
         assertTrue(refusals(RUNNING, RUNNING.replace("asn: 65001", "asn: 65009")).getFirst().startsWith("bgp.asn: "));
-        assertTrue(refusals(RUNNING, RUNNING.replace("  - name: eth1\n", "  - name: eth1\n    driver: pcap\n"))
-            .getFirst().startsWith("ports[0].driver: "));
     }
 
     @Test
-    void portsAddedOrRemovedAndLearningChangesAreRefused() throws ConfigException
+    void aLearningChangeIsRefused() throws ConfigException
     {
-        assertEquals(List.of("ports[1].name: access port eth2 is new; adding an access port needs a restart of vtep"),
-            refusals(RUNNING, RUNNING.replace("vnis:\n", "  - { name: eth2, vlans: { untagged: 100 } }\nvnis:\n")));
         assertTrue(refusals(RUNNING, RUNNING.replace("{ vni: 100, flood: [198.51.100.2] }",
             "{ vni: 100, flood: [198.51.100.2], learning: none }")).getFirst().startsWith("vnis[0].learning: "));
+    }
+
+    @Test
+    void portsComeAfterTheirVnisAndGoBeforeThemAndADriverChangeIsARemovalAndAnAddition() throws ConfigException
+    {
+        final String withEth2 = RUNNING.replace("vnis:\n", "  - { name: eth2, vlans: { untagged: 200 } }\nvnis:\n")
+            .replace("  - { vni: 1010,", "  - { vni: 200 }\n  - { vni: 1010,");
+        assertEquals(List.of("vni 200 added (learning data-plane, flood [])", "port eth2 added (driver af-packet, 1 vlan mapping(s))"),
+            changes(RUNNING, withEth2));
+        assertEquals(List.of("port eth2 removed", "vni 200 removed"), changes(withEth2, RUNNING));
+        assertEquals(List.of("port eth1 removed", "port eth1 added (driver pcap, 2 vlan mapping(s))"),
+            changes(RUNNING, RUNNING.replace("  - name: eth1\n", "  - name: eth1\n    driver: pcap\n")));
     }
 
     @Test
