@@ -128,7 +128,8 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
         sockets.add(port);
         opened.put(name, sockets);
         final ForwardingTables tables = dataPlane.tables();
-        final PortLink link = new PortLink(name, port instanceof AfPacketPort afPacket ? afPacket.interfaceIndex() : 0);
+        final PortLink link = new PortLink(name, port instanceof AfPacketPort afPacket ? afPacket.interfaceIndex() :
+            VtepAppliance.interfaceIndexOrZero(name));
         final PortContext context = tables.addPort(port);
         context.stormControl(VtepAppliance.stormControl(config.stormControl(), fdb));
         context.link(link);

@@ -590,7 +590,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         return links.stream().filter(link -> link.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static int interfaceIndexOrZero(final String name)
+    static int interfaceIndexOrZero(final String name)
     {
         try
         {
