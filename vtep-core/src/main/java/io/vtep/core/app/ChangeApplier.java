@@ -17,6 +17,7 @@ import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborTable;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
@@ -259,6 +260,11 @@ final class ChangeApplier
         final VniContext context = tables.addVni(vni.vni());
         context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
         context.stormControl(stormControl(vni.stormControl()));
+        if (vni.arpSuppression() && context.neighbors() == null)
+        {
+            // As at start: answered from the MAC+IP routes EVPN imports into it (RFC 7432 §10).
+            context.neighbors(new NeighborTable(VtepAppliance.NEIGHBOR_TABLE_ENTRIES));
+        }
         if (bgp != null)
         {
             // With bgp: every VNI takes part in EVPN (README), one added live as well: its type-3

@@ -142,6 +142,9 @@ class ChangeApplierTest
     void aRemovedPortIsUnmappedAndFlushedBeforeItsSocketsGoAndPreflightBoundsPorts() throws Exception
     {
         final List<String> calls = new java.util.ArrayList<>();
+        apply(new ConfigChange.VniAdded(new VniConfig(300, List.of(), null, LearningMode.EVPN, 50, AcceptFrom.ANY, StormControlConfig.OFF,
+            true)));
+        assertNotNull(tables.vni(300).neighbors(), "ARP/ND suppression on, as for a VNI at start");
         applier.ports(new ChangeApplier.Ports()
         {
             @Override
