@@ -128,9 +128,35 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
         sockets.add(port);
         opened.put(name, sockets);
         final ForwardingTables tables = dataPlane.tables();
+        final PortContext context = tables.addPort(port);
+        try
+        {
+            start(config, context, sockets);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            // Undone whole, so that the running configuration can say the port is not there and the
+            // next reload tries it again.
+            config.vlans().keySet().forEach(vlan -> tables.detach(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan));
+            try
+            {
+                remove(name);
+            }
+            catch (final RuntimeException again)
+            {
+                ex.addSuppressed(again);
+            }
+            throw ex;
+        }
+    }
+
+    private void start(final PortConfig config, final PortContext context, final List<AccessPort> sockets) throws IOException
+    {
+        final String name = config.name();
+        final AccessPort port = context.port();
+        final ForwardingTables tables = dataPlane.tables();
         final PortLink link = new PortLink(name, port instanceof AfPacketPort afPacket ? afPacket.interfaceIndex() :
             VtepAppliance.interfaceIndexOrZero(name));
-        final PortContext context = tables.addPort(port);
         context.stormControl(VtepAppliance.stormControl(config.stormControl(), fdb));
         context.link(link);
         links.add(link);
@@ -179,7 +205,7 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
     {
         final ForwardingTables tables = dataPlane.tables();
         final PortContext context = tables.port(name);
-        final List<AccessPort> sockets = new CopyOnWriteArrayList<>();
+        final List<AccessPort> sockets = new CopyOnWriteArrayList<>(opened.getOrDefault(name, List.of()));
         sockets.add(context.port());
         for (final PipelineWorker pipeline : pipelines)
         {

@@ -75,6 +75,8 @@ final class LiveReload implements ReloadService
             return refused(String.join("; ", refusals));
         }
         final List<String> applied = new ArrayList<>();
+        final List<String> portFailures = new ArrayList<>();
+        final List<String> portsNotAdded = new ArrayList<>();
         for (final ConfigChange change : diff.changes())
         {
             try
@@ -83,6 +85,15 @@ final class LiveReload implements ReloadService
             }
             catch (final Exception ex)
             {
+                if (change instanceof ConfigChange.PortAdded(var port))
+                {
+                    // Undone whole (LivePorts): the rest can go on, and the port stays out of the running
+                    // configuration so that the next reload tries it again.
+                    LOG.log(System.Logger.Level.ERROR, "reload: " + change.describe() + " failed: " + ex.getMessage(), ex);
+                    portFailures.add(change.describe() + " failed: " + ex.getMessage());
+                    portsNotAdded.add(port.name());
+                    continue;
+                }
                 // A BGP neighbor (the listener refusing its TCP-MD5 key or GTSM TTL) or an EVPN VNI
                 // (its RD clashing with an automatic one) can fail here: the rest is in force, and a
                 // failed neighbor stays out of the running configuration so that the next reload tries it again.
@@ -94,10 +105,13 @@ final class LiveReload implements ReloadService
             LOG.log(System.Logger.Level.INFO, "reload: {0}", change.describe());
             applied.add(change.describe());
         }
-        running = next;
+        running = portsNotAdded.isEmpty() ? next : new VtepConfig(next.vtep(),
+            next.ports().stream().filter(port -> !portsNotAdded.contains(port.name())).toList(), next.vnis(), next.fdb(), next.api(),
+            next.bgp(), next.dataplane(), next.log());
         LOG.log(System.Logger.Level.INFO, "reload{0}: {1} change(s) applied", file == null ? "" : " of " + file,
             String.valueOf(applied.size()));
-        return ReloadOutcome.applied(applied);
+        return portFailures.isEmpty() ? ReloadOutcome.applied(applied) :
+            new ReloadOutcome(applied, String.join("; ", portFailures) + "; the other changes are in force");
     }
 
     private static ReloadOutcome refused(final String why)
