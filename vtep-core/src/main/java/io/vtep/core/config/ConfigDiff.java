@@ -200,8 +200,9 @@ public final class ConfigDiff
                 old.values().stream().filter(port -> !now.containsKey(port.name()) || now.get(port.name()).driver() != port.driver())
                     .forEach(port -> changes.add(new ConfigChange.PortRemoved(port)));
             }
-            for (final PortConfig port : next.ports())
+            for (int i = 0; i < next.ports().size(); i++)
             {
+                final PortConfig port = next.ports().get(i);
                 final PortConfig was = old.get(port.name());
                 if (was == null || was.driver() != port.driver())
                 {
