@@ -16,9 +16,7 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
-import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
-import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.PeerEvents;
 import io.vtep.evpn.session.RouteRefreshListener;
@@ -81,6 +79,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final ImportPolicy policy;
     private final RouteImport imports;
     private final RouteViews views;
+    private final LiveVnis liveVnis;
     private final AtomicInteger neighborBacklog = new AtomicInteger();
     private final AtomicLong neighborsDropped = new AtomicLong();
     private volatile boolean running;
@@ -123,6 +122,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values());
         this.imports = new RouteImport(policy, macs, flooding);
         this.views = new RouteViews(exports, imports, policy);
+        this.liveVnis = new LiveVnis(settings, fdb, vnis, policy, imports, macs, flooding, exports);
     }
 
     /**
@@ -147,13 +147,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         fdb.addListener(fdbEvents);
         commands.offer(() ->
         {
-            for (final LocalVni vni : vnis.values())
-            {
-                // RFC 8365 §5.1.3 / RFC 7432 §11: ingress replication, label = VNI, tunnel = our VTEP.
-                vni.inclusiveMulticast = EvpnPath.local(new InclusiveMulticastRoute(vni.rd, 0, localVtep), localVtep,
-                    settings.routerId(), vni.exportRouteTargets, vni.vni, 0, false);
-                exports.export(vni.inclusiveMulticast);
-            }
+            vnis.values().forEach(liveVnis::originate);
             macs.resync(vnis.values());
         });
         final ControlAgent agent = new ControlAgent(fdbEvents, commands, imports, macs, exports, vnis.values(), vnis::get, this::failed);
@@ -209,12 +203,52 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
      */
     public boolean clearDuplicate(final int vni, final long mac)
     {
-        final LocalVni localVni = vnis.get(vni);
-        if (localVni == null || failure != null)
+        if (failure != null)
         {
             return false;
         }
-        return commands.call(() -> macs.clearDuplicate(localVni, mac), !running);
+        // Looked up on the control thread: a reload may add or remove VNIs (addVni, removeVni).
+        return commands.call(() -> vnis.containsKey(vni) && macs.clearDuplicate(vnis.get(vni), mac), !running);
+    }
+
+    /**
+     * A VNI joins EVPN while the control plane runs (a reload added it; {@link LiveVnis}): its
+     * type-3 route and its local MACs' type-2 routes are advertised, and what its route targets
+     * select is imported. Runs on the control thread; waits for it. The VNI must be in the FDB.
+     *
+     * @param vni its settings.
+     * @return false when it takes part already.
+     * @throws IllegalArgumentException when it is not in the FDB or its RD is another VNI's.
+     */
+    public boolean addVni(final EvpnVniSettings vni)
+    {
+        return commands.call(() -> liveVnis.add(vni), !running);
+    }
+
+    /**
+     * A VNI leaves EVPN (a reload removed it): its routes are withdrawn and what it imported is
+     * taken out of the FDB. Runs on the control thread; waits for it.
+     *
+     * @param vni the VNI.
+     * @return false when it did not take part.
+     */
+    public boolean removeVni(final int vni)
+    {
+        return commands.call(() -> liveVnis.remove(vni), !running);
+    }
+
+    /**
+     * A VNI's RD or route targets changed (a reload): imports are decided again and our routes
+     * advertised with the new export route targets (or, for a new RD, withdrawn and advertised
+     * anew). Runs on the control thread; waits for it.
+     *
+     * @param vni its new settings.
+     * @return false when it does not take part.
+     * @throws IllegalArgumentException when the new RD is another VNI's.
+     */
+    public boolean changeVni(final EvpnVniSettings vni)
+    {
+        return commands.call(() -> liveVnis.change(vni), !running);
     }
 
     @Override

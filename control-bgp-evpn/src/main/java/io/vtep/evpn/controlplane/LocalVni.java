@@ -23,10 +23,13 @@ import io.vtep.fdb.RemoteVtep;
 final class LocalVni
 {
     final int vni;
-    final RouteDistinguisher rd;
-    final List<ExtendedCommunity.RouteTarget> exportRouteTargets;
+    /** FRR's per-VNI index of the automatic RD. */
+    final int index;
+    /** The RD and the route targets change only on the control thread, by a reload ({@link LiveVnis}). */
+    RouteDistinguisher rd;
+    List<ExtendedCommunity.RouteTarget> exportRouteTargets;
     /** Empty means automatic import: any route target whose local administrator is the VNI. */
-    final List<ExtendedCommunity.RouteTarget> importRouteTargets;
+    List<ExtendedCommunity.RouteTarget> importRouteTargets;
     final Long2ObjectHashMap<MacState> macs = new Long2ObjectHashMap<>();
     /** Type-3 best paths naming each remote VTEP (RFC 7432 §11): the VTEP stays in the flood list while any does. */
     final Map<InetAddress, Integer> floodReferences = new HashMap<>();
@@ -43,6 +46,13 @@ final class LocalVni
     LocalVni(final EvpnVniSettings settings, final int index, final long localAs, final Inet4Address routerId)
     {
         this.vni = settings.vni();
+        this.index = index;
+        settings(settings, localAs, routerId);
+    }
+
+    /** Resolves the RD and route targets of {@code settings} (automatic where absent) and takes them. */
+    void settings(final EvpnVniSettings settings, final long localAs, final Inet4Address routerId)
+    {
         this.rd = settings.routeDistinguisher() != null ? settings.routeDistinguisher() :
             EvpnUpdates.autoRouteDistinguisher(routerId, index);
         final List<ExtendedCommunity.RouteTarget> export = routeTargets(settings.exportRouteTargets());

@@ -233,6 +233,23 @@ final class MacLocations
         duplicates = duplicateList.size();
     }
 
+    /**
+     * The VNI leaves EVPN (a reload removed it): forget its MACs and its duplicates. Its routes
+     * were withdrawn and its imports taken back by the caller; other VNIs' freezes run on (an
+     * entry of this VNI left in the freeze queue no longer matches and is skipped).
+     */
+    void forget(final LocalVni vni)
+    {
+        vni.macs.forEach((mac, state) ->
+        {
+            if (state.mobility.state().frozen() && duplicateList.remove(name(vni, state)))
+            {
+                duplicates = duplicates - 1;
+            }
+        });
+        vni.macs.clear();
+    }
+
     // ------------------------------------------------------------------------------------
     // Carrying out what mobility says.
     // ------------------------------------------------------------------------------------

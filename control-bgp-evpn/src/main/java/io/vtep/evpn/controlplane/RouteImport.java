@@ -93,7 +93,7 @@ final class RouteImport
             final EvpnRouteKey key = route.key();
             final EvpnPath path = EvpnPath.received(route, peer, update);
             final boolean accepted = !loop && policy.isAccepted(path);
-            final EvpnPath replaced = rib.in.put(key, path, accepted);
+            final EvpnPath replaced = rib.in.put(key, path, accepted, loop);
             if (accepted)
             {
                 bestChanged(locRib.add(key, path));
@@ -198,24 +198,52 @@ final class RouteImport
         }
     }
 
+    /**
+     * Runs import again over every neighbor's Adj-RIB-In after the local VNIs or their import
+     * route targets changed (a reload; RFC 7432 §9.2, the RIB keeps what it received so that no
+     * ROUTE-REFRESH is needed): a path no VNI imports any more leaves the Loc-RIB, one some VNI
+     * imports now enters it, and each change of best path is handed on as an UPDATE's would be.
+     */
+    void reimport()
+    {
+        for (final PeerRib rib : peers.values())
+        {
+            rib.in.forEach((key, path, accepted, loop) ->
+            {
+                final boolean now = !loop && policy.isAccepted(path);
+                if (now != accepted)
+                {
+                    rib.in.put(key, path, now, loop);
+                    bestChanged(now ? locRib.add(key, path) : locRib.remove(key, path));
+                }
+            });
+        }
+    }
+
     /** A best path came ({@code add}) or went: hands it to what its route type is imported into. */
     private void importBest(final EvpnPath path, final boolean add)
     {
         for (final LocalVni vni : policy.importingVnis(path))
         {
-            if (path.route() instanceof MacIpAdvertisementRoute macIp)
+            importInto(vni, path, add);
+        }
+    }
+
+    /** Hands one best path to one VNI: type 2 to its MACs, type 3 to its flood list. */
+    void importInto(final LocalVni vni, final EvpnPath path, final boolean add)
+    {
+        if (path.route() instanceof MacIpAdvertisementRoute macIp)
+        {
+            macs.remotePath(vni, macIp, path, add);
+            final MacIpListener listener = macIpListener;
+            if (listener != null && macIp.ip() != null)
             {
-                macs.remotePath(vni, macIp, path, add);
-                final MacIpListener listener = macIpListener;
-                if (listener != null && macIp.ip() != null)
-                {
-                    listener.macIpChanged(vni.vni, macIp.key(), macIp.mac().value(), macIp.ip(), path.proxyFlags(), add);
-                }
+                listener.macIpChanged(vni.vni, macIp.key(), macIp.mac().value(), macIp.ip(), path.proxyFlags(), add);
             }
-            else if (path.tunnelEndpoint() != null)
-            {
-                flooding.reference(vni, path.tunnelEndpoint(), add);
-            }
+        }
+        else if (path.tunnelEndpoint() != null)
+        {
+            flooding.reference(vni, path.tunnelEndpoint(), add);
         }
     }
 }

@@ -22,8 +22,20 @@ public final class AdjRibIn
      * @param path     the path.
      * @param accepted whether it was accepted.
      */
-    private record Entry(EvpnPath path, boolean accepted)
+    private record Entry(EvpnPath path, boolean accepted, boolean loop)
     {
+    }
+
+    /** One route of the table, for {@link #forEach}. */
+    public interface Visitor
+    {
+        /**
+         * @param key      the route's key.
+         * @param path     its path.
+         * @param accepted whether it is in the Loc-RIB now.
+         * @param loop     whether its UPDATE failed loop prevention (never imported, whatever the VNIs).
+         */
+        void visit(EvpnRouteKey key, EvpnPath path, boolean accepted, boolean loop);
     }
 
     /**
@@ -34,7 +46,20 @@ public final class AdjRibIn
      */
     public EvpnPath put(final EvpnRouteKey key, final EvpnPath path, final boolean accepted)
     {
-        final Entry previous = routes.put(key, new Entry(path, accepted));
+        return put(key, path, accepted, false);
+    }
+
+    /**
+     * As {@link #put(EvpnRouteKey, EvpnPath, boolean)}, remembering whether the path failed loop
+     * prevention, so that import can be run again over the table when the local VNIs change (a
+     * reload) without the UPDATE it came in.
+     *
+     * @param loop whether the path's UPDATE failed loop prevention.
+     * @return the path it replaced if that one was accepted, else {@code null}.
+     */
+    public EvpnPath put(final EvpnRouteKey key, final EvpnPath path, final boolean accepted, final boolean loop)
+    {
+        final Entry previous = routes.put(key, new Entry(path, accepted, loop));
         count(previous, -1);
         count(routes.get(key), 1);
         return previous != null && previous.accepted ? previous.path : null;
@@ -70,6 +95,19 @@ public final class AdjRibIn
         received = 0;
         accepted = 0;
         return removed;
+    }
+
+    /**
+     * Visits every route held, from a copy: the visitor may {@link #put} (re-mark) what it visits.
+     *
+     * @param visitor told of each route.
+     */
+    public void forEach(final Visitor visitor)
+    {
+        for (final Map.Entry<EvpnRouteKey, Entry> route : List.copyOf(routes.entrySet()))
+        {
+            visitor.visit(route.getKey(), route.getValue().path, route.getValue().accepted, route.getValue().loop);
+        }
     }
 
     /** @return routes held; safe from any thread. */

@@ -141,15 +141,19 @@ final class BgpEvpnWiring implements AutoCloseable
         final List<EvpnVniSettings> vnis = new ArrayList<>();
         for (final VniConfig vni : config.vnis())
         {
-            final EvpnVniConfig override = bgp.vni(vni.vni());
-            vnis.add(override == null ?
-                new EvpnVniSettings(vni.vni(), null, List.of(), List.of()) :
-                new EvpnVniSettings(vni.vni(), override.routeDistinguisher(),
-                    List.<ExtendedCommunity>copyOf(override.importTargets()),
-                    List.<ExtendedCommunity>copyOf(override.exportTargets())));
+            vnis.add(vniSettings(bgp, vni.vni()));
         }
         return new EvpnSettings(bgp.asn(), bgp.routerId(), config.vtep().localIp(), vnis,
             bgp.duplicateMaxMoves(), bgp.duplicateWindow(), bgp.duplicateFreeze());
+    }
+
+    /** One VNI's RD and route targets: its overrides under {@code vnis[]}, else automatic; at start or by a reload. */
+    static EvpnVniSettings vniSettings(final BgpConfig bgp, final int vni)
+    {
+        final EvpnVniConfig override = bgp.vni(vni);
+        return override == null ? EvpnVniSettings.auto(vni) :
+            new EvpnVniSettings(vni, override.routeDistinguisher(), List.<ExtendedCommunity>copyOf(override.importTargets()),
+                List.<ExtendedCommunity>copyOf(override.exportTargets()));
     }
 
     private static InetAddress inet(final VtepAddress address)

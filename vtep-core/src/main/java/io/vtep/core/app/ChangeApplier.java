@@ -9,11 +9,16 @@ import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
 import io.vtep.core.config.ConfigChange;
+import io.vtep.core.config.LacpConfig;
+import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.log.LogSettings;
+import io.vtep.core.nativeio.ErrnoException;
+import io.vtep.core.nativeio.Libc;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.NeighborTable;
 import io.vtep.core.pipeline.PortContext;
 import io.vtep.core.pipeline.StormControl;
 import io.vtep.core.pipeline.VniContext;
@@ -40,6 +45,42 @@ final class ChangeApplier
     private final BgpEvpnWiring bgp;
     /** A neighbor's metric series follow it: bound when it is added, removed when it goes. */
     private final PeerSeries peerSeries;
+    /** Opens and closes access ports with their pipelines' sockets and threads; none until set. */
+    private Ports ports = Ports.NONE;
+
+    /** Access ports added and removed while the pipelines run ({@link LivePorts}). */
+    interface Ports
+    {
+        Ports NONE = new Ports()
+        {
+            @Override
+            public int capacity()
+            {
+                return 0;
+            }
+
+            @Override
+            public void add(final PortConfig port)
+            {
+                throw new IllegalStateException("access ports cannot be added here");
+            }
+
+            @Override
+            public void remove(final String name)
+            {
+                throw new IllegalStateException("access ports cannot be removed here");
+            }
+        };
+
+        /** Most access ports at once in this run of vtep. */
+        int capacity();
+
+        /** Opens the port, maps its VLANs and has every pipeline read it. */
+        void add(PortConfig port) throws IOException;
+
+        /** Stops reading the port (its VLANs are unmapped already) and closes it. */
+        void remove(String name);
+    }
 
     /** The metric series of BGP neighbors ({@code BgpMeters}), kept by the appliance. */
     interface PeerSeries
@@ -72,6 +113,13 @@ final class ChangeApplier
         this.peerSeries = peerSeries;
     }
 
+    /** @return this, opening and closing access ports through {@code ports} */
+    ChangeApplier ports(final Ports ports)
+    {
+        this.ports = ports;
+        return this;
+    }
+
     /**
      * What the running state refuses before anything is applied (the file itself was fine).
      *
@@ -81,8 +129,30 @@ final class ChangeApplier
     {
         final List<String> refusals = new ArrayList<>();
         int newSlots = 0;
+        int portCount = tables.ports().size();
         for (final ConfigChange change : changes)
         {
+            if (change instanceof ConfigChange.PortAdded(PortConfig port))
+            {
+                portCount++;
+                if (!port.lacp().equals(LacpConfig.OFF))
+                {
+                    // The LACP agent learns its ports at start; a live add would forward without it.
+                    refusals.add("ports: " + port.name() + " has lacp, which a reload cannot add yet (restart vtep)");
+                }
+                try
+                {
+                    Libc.ifNameToIndex(port.name());
+                }
+                catch (final ErrnoException ex)
+                {
+                    refusals.add("ports: no interface named " + port.name() + " on this host");
+                }
+            }
+            else if (change instanceof ConfigChange.PortRemoved)
+            {
+                portCount--;
+            }
             if (change instanceof ConfigChange.VniAdded(VniConfig vni))
             {
                 final VniFdb existing = fdb.vni(vni.vni());
@@ -102,6 +172,11 @@ final class ChangeApplier
             refusals.add("vnis: this run of vtep has counters for " + vniSlots + " VNIs (those at start and " +
                 VtepAppliance.SPARE_VNI_SLOTS + " more); adding " + newSlots + " new ones needs a restart");
         }
+        if (portCount > tables.ports().size() && portCount > ports.capacity())
+        {
+            refusals.add("ports: this run of vtep has room for " + ports.capacity() + " access ports at once (those at start and " +
+                LivePorts.SPARE_PORT_SLOTS + " more); " + portCount + " need a restart");
+        }
         return refusals;
     }
 
@@ -110,8 +185,10 @@ final class ChangeApplier
     {
         switch (change)
         {
-            case ConfigChange.VniAdded(VniConfig vni) -> addVni(vni);
+            case ConfigChange.VniAdded(VniConfig vni) -> addVni(vni, nextBgp);
             case ConfigChange.VniRemoved(VniConfig vni) -> removeVni(vni.vni());
+            case ConfigChange.EvpnVniChanged(int vni, var from, var to) ->
+                evpn(() -> bgp.evpn().changeVni(BgpEvpnWiring.vniSettings(nextBgp, vni)));
             case ConfigChange.FloodListChanged(int vni, List<VtepAddress> from, List<VtepAddress> to) ->
             {
                 // Added and removed one by one, not replaced: in an EVPN VNI the list also holds the
@@ -137,6 +214,8 @@ final class ChangeApplier
                 tables.vni(vni).membersOnly(to == AcceptFrom.MEMBERS);
             case ConfigChange.VniStormControlChanged(int vni, StormControlConfig from, StormControlConfig to) ->
                 tables.vni(vni).stormControl(stormControl(to));
+            case ConfigChange.PortAdded(PortConfig port) -> ports.add(port);
+            case ConfigChange.PortRemoved(PortConfig port) -> removePort(port);
             case ConfigChange.VlanMapped(String port, int vlan, int vni) -> tables.attach(tables.port(port), vlan, tables.vni(vni));
             case ConfigChange.VlanUnmapped(String port, int vlan, int vni) -> unmap(tables.port(port), vlan, vni);
             case ConfigChange.PortStormControlChanged(String port, StormControlConfig from, StormControlConfig to) ->
@@ -170,7 +249,7 @@ final class ChangeApplier
         peerSeries.removed(address);
     }
 
-    private void addVni(final VniConfig vni)
+    private void addVni(final VniConfig vni, final BgpConfig nextBgp)
     {
         VniFdb vniFdb = fdb.vni(vni.vni());
         if (vniFdb == null)
@@ -187,11 +266,30 @@ final class ChangeApplier
         final VniContext context = tables.addVni(vni.vni());
         context.membersOnly(vni.acceptFrom() == AcceptFrom.MEMBERS);
         context.stormControl(stormControl(vni.stormControl()));
+        if (vni.arpSuppression() && context.neighbors() == null)
+        {
+            // As at start: answered from the MAC+IP routes EVPN imports into it (RFC 7432 §10).
+            context.neighbors(new NeighborTable(VtepAppliance.NEIGHBOR_TABLE_ENTRIES));
+        }
+        if (bgp != null)
+        {
+            // With bgp: every VNI takes part in EVPN (README), one added live as well: its type-3
+            // route and its local MACs are advertised, its route targets import.
+            evpn(() -> bgp.evpn().addVni(BgpEvpnWiring.vniSettings(nextBgp, vni.vni())));
+        }
     }
 
-    /** Out of the data path first (its frames are then dropped as of an unknown VNI), then emptied. */
+    /**
+     * Out of EVPN first (its routes withdrawn, its EVPN entries and flood members taken back, so
+     * that emptying the FDB below is not answered by re-installs), then out of the data path (its
+     * frames are then dropped as of an unknown VNI), then emptied.
+     */
     private void removeVni(final int vni)
     {
+        if (bgp != null)
+        {
+            evpn(() -> bgp.evpn().removeVni(vni));
+        }
         final VniContext context = tables.vni(vni);
         if (context != null)
         {
@@ -207,6 +305,14 @@ final class ChangeApplier
         {
             removeEntries(vniFdb, -1);
         }
+    }
+
+    /** Its VLANs unmapped and the MACs learned on it removed first, so nothing is sent to it while it closes. */
+    private void removePort(final PortConfig port)
+    {
+        final PortContext context = tables.port(port.name());
+        port.vlans().forEach((vlan, vni) -> unmap(context, vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan, vni));
+        ports.remove(port.name());
     }
 
     private void unmap(final PortContext port, final int vlan, final int vni)
@@ -234,6 +340,24 @@ final class ChangeApplier
         for (final long[] entry : doomed)
         {
             fdb.remove(vniFdb.vni(), entry[0], Origin.values()[(int)entry[1]]);
+        }
+    }
+
+    /** Runs a change on the EVPN control thread, and says why it failed with the control plane's own words. */
+    private static void evpn(final java.util.function.BooleanSupplier change)
+    {
+        try
+        {
+            change.getAsBoolean();
+        }
+        catch (final IllegalStateException ex)
+        {
+            Throwable cause = ex;
+            while (cause.getCause() != null)
+            {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException("EVPN: " + cause.getMessage(), ex);
         }
     }
 

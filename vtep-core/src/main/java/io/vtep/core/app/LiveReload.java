@@ -3,7 +3,6 @@ package io.vtep.core.app;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 import io.vtep.core.api.ReloadOutcome;
 import io.vtep.core.api.ReloadService;
@@ -28,16 +27,13 @@ final class LiveReload implements ReloadService
     /** Null when the appliance was started from a configuration in memory (tests). */
     private final Path file;
     private final ChangeApplier applier;
-    /** The VNIs the EVPN control plane took at start; empty without bgp. */
-    private final Set<Integer> evpnVnis;
     private volatile VtepConfig running;
 
-    LiveReload(final Path file, final VtepConfig running, final ChangeApplier applier, final Set<Integer> evpnVnis)
+    LiveReload(final Path file, final VtepConfig running, final ChangeApplier applier)
     {
         this.file = file;
         this.running = running;
         this.applier = applier;
-        this.evpnVnis = Set.copyOf(evpnVnis);
     }
 
     /** The configuration in force: the one at start with every applied reload. */
@@ -68,7 +64,7 @@ final class LiveReload implements ReloadService
     /** Applies a configuration already read and validated (the file's, or a test's). */
     synchronized ReloadOutcome reload(final VtepConfig next)
     {
-        final ConfigDiff diff = ConfigDiff.between(running, next, evpnVnis);
+        final ConfigDiff diff = ConfigDiff.between(running, next);
         final List<String> refusals = new ArrayList<>(diff.refusals());
         if (refusals.isEmpty())
         {
@@ -79,6 +75,8 @@ final class LiveReload implements ReloadService
             return refused(String.join("; ", refusals));
         }
         final List<String> applied = new ArrayList<>();
+        final List<String> portFailures = new ArrayList<>();
+        final List<String> portsNotAdded = new ArrayList<>();
         for (final ConfigChange change : diff.changes())
         {
             try
@@ -87,9 +85,18 @@ final class LiveReload implements ReloadService
             }
             catch (final Exception ex)
             {
-                // Only a BGP neighbor can fail here (the listener refusing its TCP-MD5 key or GTSM TTL):
-                // the rest is in force, and the neighbor stays out of the running configuration so
-                // that the next reload tries it again.
+                if (change instanceof ConfigChange.PortAdded(var port))
+                {
+                    // Undone whole (LivePorts): the rest can go on, and the port stays out of the running
+                    // configuration so that the next reload tries it again.
+                    LOG.log(System.Logger.Level.ERROR, "reload: " + change.describe() + " failed: " + ex.getMessage(), ex);
+                    portFailures.add(change.describe() + " failed: " + ex.getMessage());
+                    portsNotAdded.add(port.name());
+                    continue;
+                }
+                // A BGP neighbor (the listener refusing its TCP-MD5 key or GTSM TTL) or an EVPN VNI
+                // (its RD clashing with an automatic one) can fail here: the rest is in force, and a
+                // failed neighbor stays out of the running configuration so that the next reload tries it again.
                 LOG.log(System.Logger.Level.ERROR, "reload: " + change.describe() + " failed: " + ex.getMessage(), ex);
                 running = withoutNeighbor(next, change);
                 return new ReloadOutcome(applied, change.describe() + " failed: " + ex.getMessage() +
@@ -98,10 +105,13 @@ final class LiveReload implements ReloadService
             LOG.log(System.Logger.Level.INFO, "reload: {0}", change.describe());
             applied.add(change.describe());
         }
-        running = next;
+        running = portsNotAdded.isEmpty() ? next : new VtepConfig(next.vtep(),
+            next.ports().stream().filter(port -> !portsNotAdded.contains(port.name())).toList(), next.vnis(), next.fdb(), next.api(),
+            next.bgp(), next.dataplane(), next.log());
         LOG.log(System.Logger.Level.INFO, "reload{0}: {1} change(s) applied", file == null ? "" : " of " + file,
             String.valueOf(applied.size()));
-        return ReloadOutcome.applied(applied);
+        return portFailures.isEmpty() ? ReloadOutcome.applied(applied) :
+            new ReloadOutcome(applied, String.join("; ", portFailures) + "; the other changes are in force");
     }
 
     private static ReloadOutcome refused(final String why)

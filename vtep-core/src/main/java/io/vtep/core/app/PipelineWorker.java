@@ -101,10 +101,20 @@ final class PipelineWorker implements Agent
         {
             return port.name();
         }
+
+        /** The receive socket this lane reads. */
+        AccessPort port()
+        {
+            return port;
+        }
     }
 
     private final String name;
-    private final Lane[] lanes;
+    /** Replaced only by this pipeline's thread, when it takes a reload's {@link PortChanges}. */
+    private Lane[] lanes;
+    /** Most lanes at once: the {@code pollfd} array has a slot for each, unused ones {@code fd -1} (poll(2) skips them). */
+    private final int laneCapacity;
+    private final PortChanges portChanges = new PortChanges();
     private final UnderlayReceiver underlay;
     private final NanoClock clock;
     private final boolean busyPoll;
@@ -120,40 +130,71 @@ final class PipelineWorker implements Agent
     private final int cpu;
 
     /**
-     * @param underlay the pipeline's underlay socket (opened with {@link UnderlayReceiver#openServed}),
-     *                 or null when another thread serves the underlay
-     * @param cpu      the CPU the pipeline's thread binds itself to when it starts, or {@link #NOT_PINNED}
+     * @param laneCapacity most lanes at once, the ones a reload may add included ({@link #portChanges()})
+     * @param underlay     the pipeline's underlay socket (opened with {@link UnderlayReceiver#openServed}),
+     *                     or null when another thread serves the underlay
+     * @param cpu          the CPU the pipeline's thread binds itself to when it starts, or {@link #NOT_PINNED}
      */
-    PipelineWorker(final String name, final List<Lane> lanes, final UnderlayReceiver underlay, final NanoClock clock,
+    PipelineWorker(final String name, final List<Lane> lanes, final int laneCapacity, final UnderlayReceiver underlay, final NanoClock clock,
         final boolean busyPoll, final long spinNanos, final Heartbeat heartbeat, final int cpu)
     {
         this.name = name;
         this.cpu = cpu;
         this.heartbeat = heartbeat;
         this.lanes = lanes.toArray(Lane[]::new);
+        this.laneCapacity = Math.max(laneCapacity, this.lanes.length);
         this.underlay = underlay;
         this.clock = clock;
         this.busyPoll = busyPoll;
         this.spinNanos = spinNanos;
-        this.pollCount = this.lanes.length + (underlay == null ? 0 : 1);
+        this.pollCount = this.laneCapacity + (underlay == null ? 0 : 1);
         this.pollfds = Arena.ofAuto().allocate((long)Math.max(1, pollCount) * POLLFD_SIZE, 8);
         final UnsafeBuffer fds = new UnsafeBuffer(pollfds.address(), (int)pollfds.byteSize());
         this.pollfdView = fds;
-        for (int i = 0; i < this.lanes.length; i++)
-        {
-            final int fd = this.lanes[i].port.receiveFd();
-            if (fd < 0)
-            {
-                throw new IllegalArgumentException("port " + this.lanes[i].port.name() + " cannot be polled by a pipeline");
-            }
-            fds.putInt(i * POLLFD_SIZE + (int)POLL_FD, fd);
-            fds.putShort(i * POLLFD_SIZE + (int)POLL_EVENTS, POLLIN);
-        }
+        writeLaneFds();
         if (underlay != null)
         {
-            fds.putInt(this.lanes.length * POLLFD_SIZE + (int)POLL_FD, underlay.fd());
-            fds.putShort(this.lanes.length * POLLFD_SIZE + (int)POLL_EVENTS, POLLIN);
+            fds.putInt(this.laneCapacity * POLLFD_SIZE + (int)POLL_FD, underlay.fd());
+            fds.putShort(this.laneCapacity * POLLFD_SIZE + (int)POLL_EVENTS, POLLIN);
         }
+    }
+
+    /** The lanes' descriptors into the {@code pollfd} array, then -1 in the slots no lane uses. */
+    private void writeLaneFds()
+    {
+        for (int i = 0; i < laneCapacity; i++)
+        {
+            int fd = -1;
+            if (i < lanes.length)
+            {
+                fd = lanes[i].port.receiveFd();
+                if (fd < 0)
+                {
+                    throw new IllegalArgumentException("port " + lanes[i].port.name() + " cannot be polled by a pipeline");
+                }
+            }
+            pollfdView.putInt(i * POLLFD_SIZE + (int)POLL_FD, fd);
+            pollfdView.putShort(i * POLLFD_SIZE + (int)POLL_EVENTS, POLLIN);
+        }
+    }
+
+    /** Where a reload hands this pipeline its access ports added or removed (docs/architecture.md §3.6). */
+    PortChanges portChanges()
+    {
+        return portChanges;
+    }
+
+    /** Most lanes at once. */
+    int laneCapacity()
+    {
+        return laneCapacity;
+    }
+
+    /** Here, on this pipeline's thread, between two batches: the lanes a reload left, and their descriptors. */
+    private void takePortChanges()
+    {
+        lanes = portChanges.take(lanes, laneCapacity);
+        writeLaneFds();
     }
 
     String name()
@@ -222,6 +263,10 @@ final class PipelineWorker implements Agent
     public int doWork()
     {
         heartbeat.beat();
+        if (portChanges.isPending())
+        {
+            takePortChanges();
+        }
         followLinks();
         final int work = forward();
         if (work > 0)

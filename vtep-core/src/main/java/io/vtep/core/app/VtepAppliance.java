@@ -7,10 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.Collectors;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.SleepingIdleStrategy;
@@ -119,7 +118,11 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     /** Heartbeats of every thread that forwards, learns or speaks BGP (docs/architecture.md §3.4). */
     private final ThreadHealth health = ThreadHealth.system();
     /** Each access port's interface, followed by name (docs/architecture.md §3.5). */
-    private final List<PortLink> links = new ArrayList<>();
+    private final CopyOnWriteArrayList<PortLink> links = new CopyOnWriteArrayList<>();
+    /** Access ports added and removed by reloads (docs/architecture.md §3.6). */
+    private LivePorts livePorts;
+    /** How access ports' fanout groups pick a pipeline: set when the pipelines open, used again for ports added live. */
+    private FanoutSteering fanoutSteering = FanoutSteering.byFlow();
     private LinkWatcher linkWatcher;
     private volatile boolean underlayBound;
     private volatile boolean stopping;
@@ -296,6 +299,9 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
 
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
         underlayBound = true;
+        livePorts = new LivePorts(dataPlane, fdb, pipelineWorkers, fanoutSteering, health, links,
+            ports.size() + LivePorts.SPARE_PORT_SLOTS);
+        resources.add(livePorts);
 
         final Heartbeat conductorBeat = health.register(fdb.conductor().roleName());
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),
@@ -315,8 +321,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
 
         reloader = new LiveReload(configFile, config,
-            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()),
-            bgp == null ? Set.of() : config.vnis().stream().map(VniConfig::vni).collect(Collectors.toSet()));
+            new ChangeApplier(fdb, tables, dataPlane.counters().layout().vniSlots(), bgp, peerSeries()).ports(livePorts));
 
         // Opened here, in the starting thread's namespace, like every socket (§3.1).
         final LinkEventSocket linkEvents = LinkEventSocket.open();
@@ -325,6 +330,20 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         linkWatcher.checkLinks();
 
         startApi();
+        livePorts.running(metrics, linkWatcher, new LivePorts.Readiness()
+        {
+            @Override
+            public void running(final Thread thread, final String role)
+            {
+                VtepAppliance.this.running(thread, role, true);
+            }
+
+            @Override
+            public void stopped(final Thread thread)
+            {
+                VtepAppliance.this.running(thread, null, false);
+            }
+        });
 
         final List<String> roles = new ArrayList<>();
         for (final PipelineWorker pipeline : pipelineWorkers)
@@ -349,20 +368,16 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             if (port.port().receiveFd() < 0)
             {
                 // A driver a pipeline cannot poll (pcap) keeps a receive thread of its own.
-                final String threadName = "vtep-port-" + port.port().name();
-                final Heartbeat heartbeat = health.register(threadName);
-                final PortWorker worker = new PortWorker(port.port(), dataPlane.accessPipeline(port),
-                    link(port.port().name()), heartbeat);
-                final AgentRunner runner = health.runner(heartbeat, worker, PortWorker.idleStrategy());
-                runners.add(runner);
-                final Thread thread = new Thread(health.watch(heartbeat, runner), threadName);
-                thread.setDaemon(true);
-                threads.add(thread);
+                final LivePorts.PortThread portThread = livePorts.portThread(port, link(port.port().name()));
+                runners.add(portThread.runner());
+                threads.add(portThread.thread());
                 roles.add("access port " + port.port().name());
-                failures.add(worker::failures);
             }
-            metrics.bindPortWorkerFailures(port.port().name(),
-                () -> failures.stream().mapToLong(LongSupplier::getAsLong).sum());
+            else
+            {
+                metrics.bindPortWorkerFailures(port.port().name(),
+                    () -> failures.stream().mapToLong(LongSupplier::getAsLong).sum());
+            }
         }
         final Thread watcherThread = new Thread(health.watch(linkWatcher.heartbeat(), linkWatcher), "vtep-link-watcher");
         watcherThread.setDaemon(true);
@@ -421,6 +436,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
         final int[] fanoutGroups = new int[ports.size()];
         final int[] cpus = pipelineCpus(count);
+        fanoutSteering = accessSteering(cpus);
         final List<UnderlayReceiver> underlaySockets = new ArrayList<>();
         final List<PipelineWorker> result = new ArrayList<>();
         for (int p = 0; p < count; p++)
@@ -437,7 +453,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 PortFollower.Role role = PortFollower.Role.ALONE;
                 if (count > 1 && p == 0)
                 {
-                    primary.steering(accessSteering(cpus));
+                    primary.steering(fanoutSteering);
                     fanoutGroups[i] = primary.startFanout();
                     role = PortFollower.Role.FANOUT_PRIMARY;
                 }
@@ -445,7 +461,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 {
                     receiver = AfPacketPort.open(primary.name());
                     resources.add(receiver);
-                    receiver.steering(accessSteering(cpus));
+                    receiver.steering(fanoutSteering);
                     receiver.joinFanout(fanoutGroups[i]);
                     role = PortFollower.Role.FANOUT_MEMBER;
                 }
@@ -458,7 +474,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 resources.add(underlay);
                 underlaySockets.add(underlay);
             }
-            result.add(new PipelineWorker("pipeline-" + p, lanes, underlay, fdb.clock(),
+            result.add(new PipelineWorker("pipeline-" + p, lanes, lanes.size() + LivePorts.SPARE_PORT_SLOTS, underlay, fdb.clock(),
                 config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros()),
                 health.register("vtep-pipeline-" + p), cpus == null ? PipelineWorker.NOT_PINNED : cpus[p]));
         }
@@ -559,6 +575,31 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         };
     }
 
+    /** A thread {@code /readyz} watches came ({@code running}) or went with its access port (a reload). */
+    private synchronized void running(final Thread thread, final String role, final boolean running)
+    {
+        final List<Thread> nextThreads = new ArrayList<>(runningPorts);
+        final List<String> nextRoles = new ArrayList<>(runningRoles);
+        if (running)
+        {
+            nextThreads.add(thread);
+            nextRoles.add(role);
+        }
+        else
+        {
+            final int index = nextThreads.indexOf(thread);
+            if (index >= 0)
+            {
+                nextThreads.remove(index);
+                nextRoles.remove(index);
+            }
+        }
+        // Threads first: readiness reads threads, then roles by index, so a reader between the two
+        // writes never indexes past the roles (an added thread is alive; a removed one is gone).
+        runningPorts = List.copyOf(nextThreads);
+        runningRoles = List.copyOf(nextRoles);
+    }
+
     /** For {@code GET /readyz}: null when the access ports are open and served and the underlay is bound. */
     String notReadyReason()
     {
@@ -612,7 +653,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         return links.stream().filter(link -> link.name().equals(name)).findFirst().orElseThrow();
     }
 
-    private static int interfaceIndexOrZero(final String name)
+    static int interfaceIndexOrZero(final String name)
     {
         try
         {

@@ -77,6 +77,45 @@ public sealed interface ConfigChange
         }
     }
 
+    /**
+     * With {@code bgp:}, a VNI's route distinguisher or route targets changed (null: the automatic
+     * ones): imports are decided again and its routes advertised with the new ones.
+     */
+    record EvpnVniChanged(int vni, EvpnVniConfig from, EvpnVniConfig to) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "vni " + vni + " evpn " + ConfigChange.describe(from) + " -> " + ConfigChange.describe(to);
+        }
+    }
+
+    /**
+     * A new access port (or one whose driver changed, after its {@link PortRemoved}): opened, read by
+     * every pipeline, its VLANs mapped; applied once the VNIs it leads into exist.
+     */
+    record PortAdded(PortConfig port) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "port " + port.name() + " added (driver " + port.driver().configName() + ", " + port.vlans().size() + " vlan mapping(s))";
+        }
+    }
+
+    /**
+     * An access port gone from the file (or re-driven): no longer read, its VLANs unmapped and the
+     * MACs learned on it removed, its sockets closed; applied before the VNIs it led into go.
+     */
+    record PortRemoved(PortConfig port) implements ConfigChange
+    {
+        @Override
+        public String describe()
+        {
+            return "port " + port.name() + " removed";
+        }
+    }
+
     /** A VLAN (or {@link PortConfig#UNTAGGED}) of an existing port now leads into a VNI. */
     record VlanMapped(String port, int vlan, int vni) implements ConfigChange
     {
@@ -176,6 +215,12 @@ public sealed interface ConfigChange
     private static String vlan(final int vlan)
     {
         return vlan == PortConfig.UNTAGGED ? "untagged" : "vlan " + vlan;
+    }
+
+    private static String describe(final EvpnVniConfig evpn)
+    {
+        return evpn == null ? "{automatic rd and route-targets}" : "{rd " + Objects.toString(evpn.routeDistinguisher(), "automatic") +
+            ", import " + evpn.importTargets() + ", export " + evpn.exportTargets() + "}";
     }
 
     private static String describe(final StormControlConfig storm)

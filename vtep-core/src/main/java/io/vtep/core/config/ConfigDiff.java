@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import io.vtep.encap.VtepAddress;
-import io.vtep.fdb.LearningMode;
 
 /**
  * What a reload would change: the differences between the running configuration and a newly
@@ -35,18 +34,14 @@ public final class ConfigDiff
     }
 
     /**
-     * @param running  the configuration in force
-     * @param next     the configuration just read and validated
-     * @param evpnVnis the VNIs the EVPN control plane took when it started (empty without
-     *                 {@code bgp:}): the control plane takes its VNIs and route targets once, so
-     *                 these cannot be removed, and {@code learning: evpn} VNIs not added, live
+     * @param running the configuration in force
+     * @param next    the configuration just read and validated
      * @return the differences
      */
-    public static ConfigDiff between(final VtepConfig running, final VtepConfig next, final Set<Integer> evpnVnis)
+    public static ConfigDiff between(final VtepConfig running, final VtepConfig next)
     {
         final ConfigDiff.Builder diff = new ConfigDiff.Builder();
         diff.fixedSections(running, next);
-        diff.evpnOverrides(running, next, evpnVnis);
         if (!running.log().equals(next.log()))
         {
             diff.changes.add(new ConfigChange.LogChanged(running.log(), next.log()));
@@ -54,7 +49,7 @@ public final class ConfigDiff
         diff.staticRemovals(running, next);
         diff.ports(running, next, true);
         diff.neighbors(running, next, true);
-        diff.vnis(running, next, evpnVnis);
+        diff.vnis(running, next);
         diff.ports(running, next, false);
         diff.staticAdditions(running, next);
         diff.neighbors(running, next, false);
@@ -130,34 +125,12 @@ public final class ConfigDiff
             }
         }
 
-        /** Route distinguishers and targets of the VNIs EVPN serves: the control plane takes them at start. */
-        void evpnOverrides(final VtepConfig running, final VtepConfig next, final Set<Integer> evpnVnis)
-        {
-            if (running.bgp() == null || next.bgp() == null)
-            {
-                return;
-            }
-            for (int i = 0; i < next.vnis().size(); i++)
-            {
-                final int vni = next.vnis().get(i).vni();
-                if (evpnVnis.contains(vni) && !Objects.equals(running.bgp().vni(vni), next.bgp().vni(vni)))
-                {
-                    refuse("vnis[" + i + "].route-targets", "route distinguisher and route targets of VNI " + vni + " " + RESTART);
-                }
-            }
-        }
-
-        void vnis(final VtepConfig running, final VtepConfig next, final Set<Integer> evpnVnis)
+        void vnis(final VtepConfig running, final VtepConfig next)
         {
             for (final VniConfig old : running.vnis())
             {
                 if (next.vni(old.vni()) == null)
                 {
-                    if (evpnVnis.contains(old.vni()))
-                    {
-                        refuse("vnis", "VNI " + old.vni() +
-                            " was removed, but it takes part in BGP EVPN since vtep started, and EVPN takes its VNIs at start; restart vtep to remove it");
-                    }
                     changes.add(new ConfigChange.VniRemoved(old));
                 }
             }
@@ -175,11 +148,6 @@ public final class ConfigDiff
                         refuse(path + ".multicast-group",
                             "the underlay joins its multicast groups at start; a VNI added live may use only a group already in use (" + groups +
                                 ")");
-                    }
-                    if (next.bgp() != null && vni.learning() == LearningMode.EVPN)
-                    {
-                        refuse(path + ".learning",
-                            "a learning: evpn VNI cannot be added while vtep runs: the EVPN control plane takes its VNIs at start; restart vtep to add it");
                     }
                     changes.add(new ConfigChange.VniAdded(vni));
                     continue;
@@ -208,45 +176,45 @@ public final class ConfigDiff
                 {
                     changes.add(new ConfigChange.VniStormControlChanged(vni.vni(), old.stormControl(), vni.stormControl()));
                 }
+                if (running.bgp() != null && next.bgp() != null && !Objects.equals(running.bgp().vni(vni.vni()), next.bgp().vni(vni.vni())))
+                {
+                    changes.add(new ConfigChange.EvpnVniChanged(vni.vni(), running.bgp().vni(vni.vni()), next.bgp().vni(vni.vni())));
+                }
             }
         }
 
         /**
-         * Ports are opened by the forwarding threads at start (a socket per pipeline, fanout groups):
-         * adding, removing or re-driving one needs a restart; their VLAN maps and storm control do not.
+         * Ports added, removed, or given another driver (removed and added again); VLAN maps and
+         * storm control of the ports that stay.
          *
-         * @param removals true: the VLANs unmapped (before VNIs go); false: the rest (after VNIs come)
+         * @param removals true: ports and VLANs removed (before VNIs go); false: the rest (after VNIs come)
          */
         void ports(final VtepConfig running, final VtepConfig next, final boolean removals)
         {
             final Map<String, PortConfig> old = new LinkedHashMap<>();
             running.ports().forEach(port -> old.put(port.name(), port));
-            final Set<String> names = next.ports().stream().map(PortConfig::name).collect(Collectors.toSet());
+            final Map<String, PortConfig> now = new LinkedHashMap<>();
+            next.ports().forEach(port -> now.put(port.name(), port));
             if (removals)
             {
-                old.keySet().stream().filter(name -> !names.contains(name)).forEach(name -> refuse("ports", "access port " + name +
-                    " was removed; removing an access port needs a restart of vtep"));
+                old.values().stream().filter(port -> !now.containsKey(port.name()) || now.get(port.name()).driver() != port.driver())
+                    .forEach(port -> changes.add(new ConfigChange.PortRemoved(port)));
             }
             for (int i = 0; i < next.ports().size(); i++)
             {
                 final PortConfig port = next.ports().get(i);
                 final PortConfig was = old.get(port.name());
-                final String path = "ports[" + i + "]";
-                if (was == null)
+                if (was == null || was.driver() != port.driver())
                 {
-                    if (removals)
+                    if (!removals)
                     {
-                        refuse(path + ".name", "access port " + port.name() + " is new; adding an access port needs a restart of vtep");
+                        changes.add(new ConfigChange.PortAdded(port));
                     }
                     continue;
                 }
                 if (removals)
                 {
-                    if (was.driver() != port.driver())
-                    {
-                        refuse(path + ".driver", RESTART);
-                    }
-                    fixed(path + ".lacp", was.lacp(), port.lacp());
+                    fixed("ports[" + i + "].lacp", was.lacp(), port.lacp());
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

@@ -198,6 +198,12 @@ public final class VtepMetrics
             .register(registry);
     }
 
+    /** The series of {@link #bindPortWorkerFailures} go with their port (a reload removed it). */
+    public void unbindPortWorkerFailures(final String port)
+    {
+        registry.find(PORT_WORKER_FAILURES).tag("port", port).meters().forEach(registry::remove);
+    }
+
     /** Frames and datagrams one forwarding pipeline took from its sockets, to see how flows spread over cores. */
     public void bindPipelinePackets(final String pipeline, final java.util.function.LongSupplier packets)
     {

@@ -32,7 +32,8 @@ public final class LinkWatcher implements Runnable
     private static final Logger LOG = System.getLogger(LinkWatcher.class.getName());
 
     private final LinkEventSocket events;
-    private final List<PortLink> links;
+    /** Replaced when a reload adds or removes an access port. */
+    private volatile List<PortLink> links;
     private final Heartbeat heartbeat;
     private volatile boolean running = true;
 
@@ -81,6 +82,12 @@ public final class LinkWatcher implements Runnable
             }
             link.observe(index, up);
         }
+    }
+
+    /** The ports to follow from now on (a reload added or removed one). */
+    public void links(final List<PortLink> links)
+    {
+        this.links = List.copyOf(links);
     }
 
     public Heartbeat heartbeat()

@@ -119,6 +119,19 @@ public final class ForwardingTables
         return context;
     }
 
+    /**
+     * Forgets a port a reload removed; its VLANs must have been detached first (its attachments
+     * keep their ids, as {@link #detach} says).
+     */
+    public synchronized void removePort(final PortContext port)
+    {
+        if (port.attachment(Attachment.UNTAGGED) != null || Arrays.stream(port.byVlan()).anyMatch(java.util.Objects::nonNull))
+        {
+            throw new IllegalStateException("port " + port.port().name() + " still has VLANs mapped");
+        }
+        ports.remove(port);
+    }
+
     /** Maps a VLAN (or {@link Attachment#UNTAGGED}) of a port into a VNI; the port's previous mapping of it is replaced. */
     public synchronized Attachment attach(final PortContext port, final int vlan, final VniContext vni)
     {

@@ -74,6 +74,12 @@ public final class PortContext
         return vlan == Attachment.UNTAGGED ? untagged : byVlan[vlan];
     }
 
+    /** The VLAN map as it is now (read-only; for checks off the data path). */
+    Attachment[] byVlan()
+    {
+        return byVlan;
+    }
+
     /** The port's interface (state, index, re-opens; docs/architecture.md §3.5), or null when not followed. */
     public PortLink link()
     {

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import io.vtep.core.config.AcceptFrom;
 import io.vtep.core.config.ConfigChange;
 import io.vtep.core.config.FdbConfig;
+import io.vtep.core.config.PortConfig;
+import io.vtep.core.config.PortDriver;
 import io.vtep.core.config.StormControlConfig;
 import io.vtep.core.config.VniConfig;
 import io.vtep.core.pipeline.Attachment;
@@ -134,5 +136,48 @@ class ChangeApplierTest
         fdb.addVni(500, LearningMode.NONE, 0, null); // as a VNI removed earlier in this run leaves it
         assertTrue(applier.preflight(List.of(new ConfigChange.VniAdded(vni(500)))).getFirst()
             .startsWith("vnis: VNI 500 ran with learning none before it was removed"));
+    }
+
+    @Test
+    void aRemovedPortIsUnmappedAndFlushedBeforeItsSocketsGoAndPreflightBoundsPorts() throws Exception
+    {
+        final List<String> calls = new java.util.ArrayList<>();
+        apply(new ConfigChange.VniAdded(new VniConfig(300, List.of(), null, LearningMode.EVPN, 50, AcceptFrom.ANY, StormControlConfig.OFF,
+            true)));
+        assertNotNull(tables.vni(300).neighbors(), "ARP/ND suppression on, as for a VNI at start");
+        applier.ports(new ChangeApplier.Ports()
+        {
+            @Override
+            public int capacity()
+            {
+                return 2;
+            }
+
+            @Override
+            public void add(final PortConfig port)
+            {
+                calls.add("add " + port.name());
+            }
+
+            @Override
+            public void remove(final String name)
+            {
+                calls.add("remove " + name + ", untagged still mapped: " + (eth1.attachment(Attachment.UNTAGGED) != null) +
+                    ", MAC still there: " + (fdb.vni(100).lookup(MAC) != FdbEntry.NONE));
+            }
+        });
+        fdb.addStaticLocal(100, MAC, eth1.attachment(Attachment.UNTAGGED).id());
+
+        final PortConfig eth1Config = new PortConfig("eth1", PortDriver.AF_PACKET, java.util.Map.of(PortConfig.UNTAGGED, 100));
+        apply(new ConfigChange.PortRemoved(eth1Config), new ConfigChange.PortAdded(eth1Config));
+        assertEquals(List.of("remove eth1, untagged still mapped: false, MAC still there: false", "add eth1"), calls);
+
+        final PortConfig lo = new PortConfig("lo", PortDriver.AF_PACKET, java.util.Map.of());
+        assertEquals(List.of(), applier.preflight(List.of(new ConfigChange.PortAdded(lo))));
+        assertEquals(List.of("ports: this run of vtep has room for 2 access ports at once (those at start and 16 more); 3 need a restart"),
+            applier.preflight(List.of(new ConfigChange.PortAdded(lo), new ConfigChange.PortAdded(new PortConfig("lo", PortDriver.PCAP,
+                java.util.Map.of())))));
+        assertEquals(List.of("ports: no interface named nosuch0 on this host"),
+            applier.preflight(List.of(new ConfigChange.PortAdded(new PortConfig("nosuch0", PortDriver.AF_PACKET, java.util.Map.of())))));
     }
 }

@@ -104,7 +104,7 @@ class LacpConfigTest
     {
         final VtepConfig running = ConfigLoader.parse(HEAD + "    lacp: { system-mac: 02:00:00:00:00:0a, key: 5 }\n");
         final VtepConfig next = ConfigLoader.parse(HEAD + "    lacp: { system-mac: 02:00:00:00:00:0a, key: 6 }\n");
-        final ConfigDiff diff = ConfigDiff.between(running, next, java.util.Set.of());
+        final ConfigDiff diff = ConfigDiff.between(running, next);
         assertTrue(diff.refusals().stream().anyMatch(refusal -> refusal.contains("ports[0].lacp")), diff.refusals().toString());
     }
 
