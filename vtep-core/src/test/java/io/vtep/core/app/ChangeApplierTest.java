@@ -179,5 +179,10 @@ class ChangeApplierTest
                 java.util.Map.of())))));
         assertEquals(List.of("ports: no interface named nosuch0 on this host"),
             applier.preflight(List.of(new ConfigChange.PortAdded(new PortConfig("nosuch0", PortDriver.AF_PACKET, java.util.Map.of())))));
+        final io.vtep.core.config.LacpConfig lacp = new io.vtep.core.config.LacpConfig(io.vtep.core.config.LacpMode.ACTIVE, true, 65535,
+            0x02_00_00_00_00_0aL, 5, 1);
+        assertEquals(List.of("ports: lo has lacp, which a reload cannot add yet (restart vtep)"),
+            applier.preflight(List.of(new ConfigChange.PortAdded(new PortConfig("lo", PortDriver.AF_PACKET, java.util.Map.of(),
+                lo.stormControl(), lacp)))));
     }
 }
