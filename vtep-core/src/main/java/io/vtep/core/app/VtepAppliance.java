@@ -297,6 +297,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             resources.add(lacp);
         }
 
+        Libc.prepareDataPathCalls(); // before any forwarding thread makes a native call (Libc says why)
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
         underlayBound = true;
         livePorts = new LivePorts(dataPlane, fdb, pipelineWorkers, fanoutSteering, health, links,

@@ -52,6 +52,8 @@ public final class Libc
     private static final long SIOCGIFMTU = 0x8921;
     private static final long SIOCGIFFLAGS = 0x8913;
     private static final long SIOCGIFINDEX = 0x8933;
+    /** More than the JDK's {@code CUSTOMIZE_THRESHOLD} (127), see {@link #prepareDataPathCalls()}. */
+    private static final int DATA_PATH_CUSTOMIZE_CALLS = 130;
 
     // ---- setup calls: (capture state, args...) -> int --------------------------------------------
 
@@ -679,6 +681,34 @@ public final class Libc
         catch (final Throwable t)
         {
             throw unexpected(t);
+        }
+    }
+
+    /**
+     * Calls every data-path function often enough, with a descriptor of -1 (each fails at once with
+     * {@code EBADF}, touching nothing), that the JDK has customised its method handle before any
+     * forwarding thread calls it; call once at start, before the pipelines run.
+     *
+     * <p>Why: a method handle invoked from code that is not (yet) compiled with the handle as a
+     * constant counts its invocations and, at the 128th, builds a customised form of itself
+     * ({@code MethodHandle.customize}: a few objects, once). A call made every 500 ms on each
+     * pipeline (the socket-queue drop reading, {@code getsockopt}) reaches that count minutes after
+     * start, on a forwarding thread: a one-time allocation there, which ForwardingAllocationTest's
+     * JFR recording caught. Made here, it happens on the starting thread instead.
+     */
+    public static void prepareDataPathCalls()
+    {
+        for (int i = 0; i < DATA_PATH_CUSTOMIZE_CALLS; i++)
+        {
+            send(-1, 0, 0, 0);
+            sendmsg(-1, 0, 0);
+            sendto(-1, 0, 0, 0, 0, 0);
+            recvfrom(-1, 0, 0, 0, 0, 0);
+            recvmsg(-1, 0, 0);
+            recvmmsg(-1, 0, 0, 0);
+            sendmmsg(-1, 0, 0, 0);
+            getsockopt(-1, 0, 0, 0, 0);
+            poll(0, 0, 0);
         }
     }
 
