@@ -9,8 +9,10 @@ import java.util.Map;
  * @param driver       how frames are read and written
  * @param vlans        802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
  * @param stormControl BUM rates of frames received on the port, all VLANs together
+ * @param ethernetSegment the multihomed segment the port is a link of, or null (single-homed)
  */
-public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl)
+public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl,
+    EthernetSegmentConfig ethernetSegment)
 {
     /** Key of {@link #vlans} for frames that carry no 802.1Q tag. */
     public static final int UNTAGGED = -1;
@@ -18,6 +20,12 @@ public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> v
     public PortConfig
     {
         vlans = Map.copyOf(vlans);
+    }
+
+    /** A single-homed port. */
+    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans, final StormControlConfig stormControl)
+    {
+        this(name, driver, vlans, stormControl, null);
     }
 
     /** A port without storm control. */
