@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.RateLimitedLog;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
@@ -48,6 +51,8 @@ final class MacLocations
     private final DuplicateDetection detection;
     private final InetAddress localVtep;
     private final Inet4Address routerId;
+    /** The ESI of a local attachment's segment, {@link EthernetSegmentId#ZERO} when single-homed. */
+    private final IntFunction<EthernetSegmentId> segmentOfAttachment;
     private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
     private final ArrayDeque<Frozen> frozen = new ArrayDeque<>();
     private final CopyOnWriteArrayList<String> duplicateList = new CopyOnWriteArrayList<>();
@@ -56,8 +61,9 @@ final class MacLocations
     private volatile long duplicates;
 
     MacLocations(final Fdb fdb, final LocalRoutes exports, final DuplicateDetection detection, final InetAddress localVtep,
-        final Inet4Address routerId)
+        final Inet4Address routerId, final IntFunction<EthernetSegmentId> segmentOfAttachment)
     {
+        this.segmentOfAttachment = segmentOfAttachment;
         this.fdb = fdb;
         this.exports = exports;
         this.detection = detection;
@@ -383,8 +389,13 @@ final class MacLocations
 
     private EvpnPath localPath(final LocalVni vni, final MacState state, final InetAddress ip)
     {
-        final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(vni.rd, new EvpnMac(state.mac), ip,
-            vni.vni);
+        // RFC 7432 §7.2, §8.4: a MAC learned on a segment port carries the segment's ESI, so remote VTEPs
+        // reach it through every gateway on the segment (aliasing) and move it on mass withdrawal.
+        final long entry = fdb.vni(vni.vni).lookup(state.mac);
+        final EthernetSegmentId esi = FdbEntry.isLocal(entry) ? segmentOfAttachment.apply(FdbEntry.attachment(entry)) :
+            EthernetSegmentId.ZERO;
+        final MacIpAdvertisementRoute route = new MacIpAdvertisementRoute(vni.rd, esi, 0, new EvpnMac(state.mac), ip, vni.vni,
+            OptionalInt.empty());
         return EvpnPath.local(route, localVtep, routerId, vni.exportRouteTargets, vni.vni, state.mobility.sequence(),
             state.mobility.sticky());
     }
