@@ -65,7 +65,20 @@ public enum DropReason
      * A datagram the kernel dropped at the underlay UDP socket before vtep read it (receive buffer
      * full, or a bad UDP checksum). Counted from the socket's {@code sk_drops}, so it has no VNI.
      */
-    UNDERLAY_SOCKET_QUEUE("underlay_socket_queue", "VXLAN datagram the kernel dropped at the full underlay UDP socket");
+    UNDERLAY_SOCKET_QUEUE("underlay_socket_queue", "VXLAN datagram the kernel dropped at the full underlay UDP socket"),
+    /**
+     * A copy of a broadcast, multicast or unknown-unicast frame from the overlay not sent onto an
+     * Ethernet segment port, because another gateway on the segment is its designated forwarder in
+     * the VNI (RFC 7432 §8.5): the server gets one copy, from the DF.
+     */
+    NOT_DESIGNATED_FORWARDER("not_designated_forwarder",
+        "BUM copy from the overlay for an Ethernet segment whose designated forwarder is another gateway"),
+    /**
+     * A copy of a broadcast, multicast or unknown-unicast frame from a VTEP that is itself attached to
+     * the Ethernet segment, not sent onto it (local bias, RFC 8365 §8.3.1): that VTEP already
+     * delivered it on the segment, and a frame from the server would come back to it.
+     */
+    LOCAL_BIAS("local_bias", "BUM copy from a VTEP attached to the same Ethernet segment, not sent onto it (RFC 8365 section 8.3.1)");
 
     private static final DropReason[] VALUES = values();
 
