@@ -41,6 +41,7 @@ import io.vtep.core.health.HeartbeatAgent;
 import io.vtep.core.health.ThreadHealth;
 import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
+import io.vtep.core.metrics.SegmentMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
@@ -294,9 +295,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             // reach the RIB as the conductor learns them); closed before it.
             final NeighborBindings bindings = new NeighborBindings(dataPlane.tables());
             fdb.addListener(bindings); // a local binding leaves with its MAC
-            bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings);
+            bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings, tables);
             resources.add(bgp);
             bgp.watch(health);
+            SegmentWiring.follow(config, links, bgp.evpn());
         }
 
         reloader = new LiveReload(configFile, config,
@@ -462,6 +464,8 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         if (bgp != null)
         {
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
+            SegmentMeters.bind(vtepMetrics.registry(), bgp.evpn(), port -> config.ports().stream().filter(p -> p.name().equals(port))
+                .flatMapToInt(p -> p.vlans().values().stream().mapToInt(Integer::intValue)).distinct().toArray());
             bgpDocuments = new BgpDocuments(() -> config().bgp(), bgp.speaker(), bgp.evpn());
         }
         final ApiToken apiToken = config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull());
