@@ -101,6 +101,8 @@ final class LocalSegments
             byPort.put(segment.port(), state);
             segment.attachments().forEach(attachment -> byAttachment.put(attachment, segment.esi()));
         }
+        views = snapshot(); // down until the port says otherwise
+
     }
 
     void listener(final SegmentListener listener)
@@ -313,6 +315,17 @@ final class LocalSegments
 
     private void publish()
     {
+        final List<EthernetSegmentView> next = snapshot();
+        views = next;
+        final SegmentListener told = listener;
+        if (told != null)
+        {
+            next.forEach(told::segmentChanged);
+        }
+    }
+
+    private List<EthernetSegmentView> snapshot()
+    {
         final List<EthernetSegmentView> next = new ArrayList<>(byEsi.size());
         for (final Segment segment : byEsi.values())
         {
@@ -320,13 +333,8 @@ final class LocalSegments
             peers.addAll(segment.adPeers.keySet());
             peers.remove(localVtep);
             next.add(new EthernetSegmentView(segment.settings.port(), segment.settings.esi(), segment.up, segment.settings.algorithm(),
-                new ArrayList<>(peers), segment.designated, localVtep));
+                segment.settings.vnis(), new ArrayList<>(peers), segment.designated, localVtep));
         }
-        views = List.copyOf(next);
-        final SegmentListener told = listener;
-        if (told != null)
-        {
-            next.forEach(told::segmentChanged);
-        }
+        return List.copyOf(next);
     }
 }

@@ -14,16 +14,18 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
  * @param esi                   the segment.
  * @param up                    whether the port is operationally up (our routes are advertised).
  * @param algorithm             the DF algorithm in use.
+ * @param vnis                  the VNIs on the segment, ascending.
  * @param peers                 the other VTEPs on the segment: originators of its type-4 routes, or of type-1 routes for its ESI.
  * @param designatedForwarders  the elected DF per VNI; a VNI is absent while an election is pending.
  * @param localVtep             our VTEP address, to tell whether we are the DF.
  */
-public record EthernetSegmentView(String port, EthernetSegmentId esi, boolean up, DfAlgorithm algorithm, List<InetAddress> peers,
+public record EthernetSegmentView(String port, EthernetSegmentId esi, boolean up, DfAlgorithm algorithm, List<Integer> vnis, List<InetAddress> peers,
     Map<Integer, InetAddress> designatedForwarders, InetAddress localVtep)
 {
     /** Copies the collections. */
     public EthernetSegmentView
     {
+        vnis = List.copyOf(vnis);
         peers = List.copyOf(peers);
         designatedForwarders = Map.copyOf(designatedForwarders);
     }

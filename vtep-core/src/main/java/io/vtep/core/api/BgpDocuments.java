@@ -145,6 +145,12 @@ public final class BgpDocuments
         return json.endArray().endObject() + "\n";
     }
 
+    /** @return the document of {@code GET /api/v1/es} ({@link SegmentDocuments}). */
+    String segments()
+    {
+        return SegmentDocuments.of(evpn);
+    }
+
     private static String text(final Object value)
     {
         if (value == null)

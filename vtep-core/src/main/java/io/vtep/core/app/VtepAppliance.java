@@ -464,8 +464,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         if (bgp != null)
         {
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
-            SegmentMeters.bind(vtepMetrics.registry(), bgp.evpn(), port -> config.ports().stream().filter(p -> p.name().equals(port))
-                .flatMapToInt(p -> p.vlans().values().stream().mapToInt(Integer::intValue)).distinct().toArray());
+            SegmentMeters.bind(vtepMetrics.registry(), bgp.evpn());
             bgpDocuments = new BgpDocuments(() -> config().bgp(), bgp.speaker(), bgp.evpn());
         }
         final ApiToken apiToken = config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull());

@@ -26,9 +26,8 @@ public final class SegmentMeters
     /**
      * @param registry the appliance's registry.
      * @param evpn     the control plane (its segments as of now: all of them, each with its VNIs).
-     * @param vnis     the VNIs of each segment, by port: from the configuration.
      */
-    public static void bind(final MeterRegistry registry, final EvpnControlPlane evpn, final java.util.function.Function<String, int[]> vnis)
+    public static void bind(final MeterRegistry registry, final EvpnControlPlane evpn)
     {
         for (final EthernetSegmentView segment : evpn.segments())
         {
@@ -40,7 +39,7 @@ public final class SegmentMeters
             Gauge.builder(PEERS, evpn, plane -> find(plane, port) == null ? 0 : find(plane, port).peers().size())
                 .description("other VTEPs on the Ethernet segment (type-4 or type-1 routes for its ESI)")
                 .tag(ESI, esi).strongReference(true).register(registry);
-            for (final int vni : vnis.apply(port))
+            for (final int vni : segment.vnis())
             {
                 Gauge.builder(DESIGNATED_FORWARDER, evpn, plane -> find(plane, port) != null && find(plane, port).isDesignatedForwarder(vni) ? 1 : 0)
                     .description("1 when this gateway is the designated forwarder of the Ethernet segment in the VNI (RFC 7432 section 8.5)")
