@@ -116,6 +116,12 @@ final class LocalSegments
         return byAttachment.getOrDefault(attachment, EthernetSegmentId.ZERO);
     }
 
+    /** @return whether {@code esi} is one of our segments. */
+    boolean isLocal(final EthernetSegmentId esi)
+    {
+        return !esi.isZero() && byEsi.containsKey(esi);
+    }
+
     /** @return whether the ES-Import route target value belongs to one of our segments (RFC 7432 §7.6 import). */
     boolean importsEsImport(final long esImport)
     {

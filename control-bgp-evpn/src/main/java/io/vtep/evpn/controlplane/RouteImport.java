@@ -214,7 +214,12 @@ final class RouteImport
         {
             if (path.route() instanceof MacIpAdvertisementRoute macIp)
             {
-                macs.remotePath(vni, macIp, path, add);
+                // A MAC on one of our own segments, advertised by another gateway of it (RFC 7432 §8.4): it is
+                // reachable through our own link, not a move away from us (§15 applies between segments).
+                if (!segments.isLocal(macIp.esi()))
+                {
+                    macs.remotePath(vni, macIp, path, add);
+                }
                 final MacIpListener listener = macIpListener;
                 if (listener != null && macIp.ip() != null)
                 {

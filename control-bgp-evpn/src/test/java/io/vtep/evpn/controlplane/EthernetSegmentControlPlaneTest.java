@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +31,7 @@ import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
+import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.codec.nlri.RouteDistinguisher;
@@ -37,6 +39,7 @@ import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
 import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 
@@ -128,6 +131,24 @@ class EthernetSegmentControlPlaneTest
         final List<MacIpAdvertisementRoute> macs = all(rr.updates(), MacIpAdvertisementRoute.class);
         assertEquals(ESI, macs.stream().filter(route -> route.mac().value() == 0x02_00_00_00_00_01L).findFirst().orElseThrow().esi());
         assertTrue(macs.stream().filter(route -> route.mac().value() == 0x02_00_00_00_00_02L).findFirst().orElseThrow().esi().isZero());
+    }
+
+    @Test
+    void aMacOfOurOwnSegmentAdvertisedByTheOtherGatewayIsNotAMove()
+    {
+        // RFC 7432 §8.4: the other gateway of the segment learned the server's MAC first; it is reachable on our
+        // own link, so it is not installed behind that gateway, and our learning it is no move (no sequence 1).
+        final long server = 0x02_00_00_00_00_01L;
+        receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(server), null, VNI,
+            OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(server), "not behind the other gateway");
+
+        learnLocal(server, SEGMENT_ATTACHMENT);
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(server)));
+        assertEquals(0, evpn.macMoves());
+        final UpdateMessage ours = rr.updates().stream().filter(update -> !all(List.of(update), MacIpAdvertisementRoute.class).isEmpty())
+            .findFirst().orElseThrow();
+        assertTrue(ours.attribute(ExtendedCommunities.class).orElseThrow().macMobility().isEmpty(), "sequence 0: " + ours);
     }
 
     @Test
