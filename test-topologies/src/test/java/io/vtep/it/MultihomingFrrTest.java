@@ -117,12 +117,14 @@ class MultihomingFrrTest extends TopologyTest
 
         // Routes: both gateways' type 4 and type 1 (per ES and per EVI) in FRR's table.
         Wait.until(TIMEOUT, () -> nextHops(frr.vtysh("show bgp l2vpn evpn route type es")), Set.of(GW1, GW2)::equals,
-            "FRR holds both gateways' type-4 routes:\n" + frr.vtysh("show bgp l2vpn evpn route type es"));
+            "FRR holds both gateways' type-4 routes");
         Wait.until(TIMEOUT, () -> nextHops(frr.vtysh("show bgp l2vpn evpn route type ead")), Set.of(GW1, GW2)::equals,
             "FRR holds both gateways' type-1 routes");
         final String esView = Wait.until(TIMEOUT, () -> frr.vtysh("show bgp l2vpn evpn es"),
             text -> text.contains(ESI) && text.contains(GW1) && text.contains(GW2), "FRR's ES lists both VTEPs");
-        System.out.println("FRR show bgp l2vpn evpn es:\n" + esView);
+        System.out.println("FRR show bgp l2vpn evpn es:\n" + esView + "\nFRR show bgp l2vpn evpn route type es:\n" +
+            frr.vtysh("show bgp l2vpn evpn route type es") + "\nFRR show bgp l2vpn evpn route type ead:\n" +
+            frr.vtysh("show bgp l2vpn evpn route type ead"));
 
         // Each gateway sees the other on the segment; gw1 (the lower address, VNI 100 mod 2 = 0) is the DF.
         Wait.until(TIMEOUT, () -> segment(gw1), s -> List.of(GW2).equals(s.get("peers")) && isDf(s), "gw1: peer gw2, DF");
@@ -138,6 +140,9 @@ class MultihomingFrrTest extends TopologyTest
 
         // DF: a broadcast from h2 reaches the server once (gw1's copy), never twice nor not at all.
         assertEquals(List.of(10, 0), broadcastsAtServer(serverNs, h2, 10), "copies on eth0 (gw1) and eth1 (gw2)");
+        // Local bias: the server's own broadcast leaves on both links; each gateway floods it to the other, which never
+        // puts it back onto the segment. Each link carries the 10 the server sent and nothing that came back.
+        assertEquals(List.of(10, 10), broadcastsAtServer(serverNs, server, 10), "frames from the server on eth0, eth1 (sent, no echo)");
 
         // Failover: the DF's segment link goes down. gw1 withdraws its type 1 and 4; FRR drops it from the ES and the group.
         gw1.down("acc1");
@@ -151,13 +156,13 @@ class MultihomingFrrTest extends TopologyTest
         assertTrue(vtep1.appliance() != null && vtep2.appliance() != null);
     }
 
-    /** Sends {@code count} broadcasts from h2; @return how many arrived on the server's eth0 and eth1. */
-    private List<Integer> broadcastsAtServer(final Netns serverNs, final Host h2, final int count) throws Exception
+    /** Sends {@code count} broadcasts from {@code sender}; @return how many of them the server's eth0 and eth1 carried. */
+    private List<Integer> broadcastsAtServer(final Netns serverNs, final Host sender, final int count) throws Exception
     {
         final Tshark eth0 = topology.capture(serverNs, "eth0", "ether proto 0x" + PROBE_ETHERTYPE);
         final Tshark eth1 = topology.capture(serverNs, "eth1", "ether proto 0x" + PROBE_ETHERTYPE);
-        final byte[] frame = HexFormat.of().parseHex("ffffffffffff" + h2.mac().replace(":", "") + PROBE_ETHERTYPE + "00".repeat(46));
-        h2.sendRawFrame("eth0", frame, count);
+        final byte[] frame = HexFormat.of().parseHex("ffffffffffff" + sender.mac().replace(":", "") + PROBE_ETHERTYPE + "00".repeat(46));
+        sender.sendRawFrame(sender.iface(), frame, count);
         Thread.sleep(1000);
         return List.of(eth0.stop().fields("eth", "eth.src").size(), eth1.stop().fields("eth", "eth.src").size());
     }
