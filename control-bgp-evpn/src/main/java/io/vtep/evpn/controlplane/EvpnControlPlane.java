@@ -125,6 +125,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         this.flooding = new FloodMembership(fdb);
         this.segments = new LocalSegments(settings.segments(), exports, localVtep, settings.routerId(), fdb.clock(), vnis::get);
         this.macs = new MacLocations(fdb, exports, detection, localVtep, settings.routerId(), segments::esiOfAttachment);
+        this.macs.aliasing = segments::aliasTarget;
+        segments.onRemoteChange(esi -> vnis.values().forEach(vni -> macs.segmentChanged(vni, esi)));
         this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values(),
             segments);
         this.imports = new RouteImport(policy, macs, flooding, segments);

@@ -39,8 +39,11 @@ import io.vtep.evpn.rib.EvpnPath;
  * are heard). Each change goes to the {@link SegmentListener} (the data plane).
  *
  * <p>Remote segments (ESIs we do not have) are remembered with the VTEPs that advertise A-D per ES
- * for them, for visibility; aliasing in our own forwarding is not done (a MAC with a remote ESI
- * goes to its route's next hop).
+ * and A-D per EVI for them: a MAC advertised with such an ESI is reachable through each of them
+ * (aliasing and backup, RFC 7432 §8.4, §14.1). {@link #aliasTarget} spreads MACs over them (per
+ * MAC, not per flow: the FDB entry names one VTEP); when a VTEP withdraws its A-D per ES, every MAC
+ * of the segment moves to the others at once (mass withdrawal, §8.2) through the listener set by
+ * {@link #onRemoteChange}.
  */
 final class LocalSegments
 {
@@ -60,6 +63,11 @@ final class LocalSegments
     private final Map<Integer, EthernetSegmentId> byAttachment = new HashMap<>();
     /** Remote segments: ESI → VTEPs advertising A-D per ES for it. */
     private final Map<EthernetSegmentId, Set<InetAddress>> remote = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
+    /** Remote segments: ESI → VNI → VTEPs advertising A-D per EVI for it in that VNI. */
+    private final Map<EthernetSegmentId, Map<Integer, Set<InetAddress>>> remotePerEvi = new HashMap<>();
+    /** Told (control thread) when the VTEPs of a remote segment change: its MACs are installed again. */
+    private java.util.function.Consumer<EthernetSegmentId> remoteChanged = ignored ->
+    {};
     private volatile SegmentListener listener;
     /** The last views, for readers on other threads. */
     private volatile List<EthernetSegmentView> views = List.of();
@@ -108,6 +116,47 @@ final class LocalSegments
     void listener(final SegmentListener listener)
     {
         this.listener = listener;
+    }
+
+    void onRemoteChange(final java.util.function.Consumer<EthernetSegmentId> changed)
+    {
+        this.remoteChanged = changed;
+    }
+
+    /**
+     * Aliasing and backup (RFC 7432 §8.4, §14.1): the VTEP a MAC advertised with {@code esi} is
+     * installed at. The candidates are the VTEPs with A-D per ES (§8.2: without it, none of the
+     * segment's MACs is reached through that VTEP) and A-D per EVI for the VNI, in address order; the
+     * MAC picks one by its hash, so a segment's MACs spread over its gateways. Without candidates (or
+     * for ESI 0), the route's next hop.
+     */
+    InetAddress aliasTarget(final EthernetSegmentId esi, final int vni, final InetAddress nextHop, final long mac)
+    {
+        if (esi.isZero() || isLocal(esi))
+        {
+            return nextHop;
+        }
+        final Set<InetAddress> perEs = remote.get(esi);
+        if (perEs == null || perEs.isEmpty())
+        {
+            return nextHop;
+        }
+        final Set<InetAddress> perEvi = remotePerEvi.getOrDefault(esi, Map.of()).get(vni);
+        final List<InetAddress> candidates = new ArrayList<>();
+        for (final InetAddress vtep : perEs)
+        {
+            if (perEvi == null || perEvi.contains(vtep))
+            {
+                candidates.add(vtep);
+            }
+        }
+        if (candidates.isEmpty())
+        {
+            return nextHop;
+        }
+        candidates.sort(DesignatedForwarder.ADDRESS_ORDER);
+        final long mixed = mac * 0x9E37_79B9_7F4A_7C15L; // Fibonacci hashing: neighbouring MACs land apart
+        return candidates.get((int)Long.remainderUnsigned(mixed >>> 32, candidates.size()));
     }
 
     /** @return the ESI of an FDB attachment's segment, or {@link EthernetSegmentId#ZERO} (single-homed; any thread: fixed at start). */
@@ -221,16 +270,21 @@ final class LocalSegments
                 }
                 publish();
             }
-            else if (ad.ethernetTag() == EvpnPath.MAX_ET)
+            else if (!ad.esi().isReserved())
             {
-                final Set<InetAddress> vteps = remote.computeIfAbsent(ad.esi(), ignored -> new LinkedHashSet<>());
-                if (add)
+                final Set<InetAddress> vteps = ad.ethernetTag() == EvpnPath.MAX_ET ?
+                    remote.computeIfAbsent(ad.esi(), ignored -> new LinkedHashSet<>()) :
+                    remotePerEvi.computeIfAbsent(ad.esi(), ignored -> new HashMap<>()).computeIfAbsent(path.vni(),
+                        ignored -> new LinkedHashSet<>());
+                final boolean changed = add ? vteps.add(vtep) : vteps.remove(vtep);
+                if (vteps.isEmpty())
                 {
-                    vteps.add(vtep);
+                    remote.remove(ad.esi(), vteps);
+                    remotePerEvi.getOrDefault(ad.esi(), new HashMap<>()).remove(path.vni(), vteps);
                 }
-                else if (vteps.remove(vtep) && vteps.isEmpty())
+                if (changed)
                 {
-                    remote.remove(ad.esi());
+                    remoteChanged.accept(ad.esi()); // mass withdrawal (§8.2), or a new gateway to spread over
                 }
             }
         }

@@ -51,6 +51,15 @@ final class MacLocations
     private final DuplicateDetection detection;
     private final InetAddress localVtep;
     private final Inet4Address routerId;
+    /** Where a MAC advertised with an ESI is installed (aliasing); set once the segments exist. */
+    Aliasing aliasing = (esi, vni, nextHop, mac) -> nextHop;
+
+    /** {@link LocalSegments#aliasTarget}. */
+    interface Aliasing
+    {
+        InetAddress target(EthernetSegmentId esi, int vni, InetAddress nextHop, long mac);
+    }
+
     /** The ESI of a local attachment's segment, {@link EthernetSegmentId#ZERO} when single-homed. */
     private final IntFunction<EthernetSegmentId> segmentOfAttachment;
     private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
@@ -370,9 +379,29 @@ final class MacLocations
             (detection.permanentFreeze() ? " until cleared" : " for " + detection.freeze().toSeconds() + " s"));
     }
 
+    /**
+     * The VTEPs of a remote Ethernet segment changed (A-D per ES or per EVI came or went): every MAC of
+     * the VNI whose best route names that ESI is installed again, at once (mass withdrawal, RFC 7432
+     * §8.2; no per-MAC withdraw needed).
+     */
+    void segmentChanged(final LocalVni vni, final EthernetSegmentId esi)
+    {
+        for (final MacState state : vni.macs.values())
+        {
+            final EvpnPath best = state.installed == null ? null : state.remoteBest();
+            if (best != null && best.route() instanceof MacIpAdvertisementRoute macIp && esi.equals(macIp.esi()))
+            {
+                install(vni, state, best);
+            }
+        }
+    }
+
     private void install(final LocalVni vni, final MacState state, final EvpnPath best)
     {
-        final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(best.nextHop()));
+        // Aliasing (RFC 7432 §8.4): a MAC on a remote segment may go to any gateway of it that advertises A-D.
+        final InetAddress target = best.route() instanceof MacIpAdvertisementRoute macIp ?
+            aliasing.target(macIp.esi(), vni.vni, best.nextHop(), state.mac) : best.nextHop();
+        final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(target));
         if (vtep == null)
         {
             vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");

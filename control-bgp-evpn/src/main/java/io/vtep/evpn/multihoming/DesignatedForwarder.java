@@ -15,7 +15,7 @@ import java.util.List;
 public final class DesignatedForwarder
 {
     /** The numerically lowest address first, IPv4 before IPv6 (RFC 7432 §8.5 "in increasing numeric value"). */
-    static final Comparator<InetAddress> ADDRESS_ORDER = Comparator.<InetAddress>comparingInt(address -> address.getAddress().length)
+    public static final Comparator<InetAddress> ADDRESS_ORDER = Comparator.<InetAddress>comparingInt(address -> address.getAddress().length)
         .thenComparing(InetAddress::getAddress, Arrays::compareUnsigned);
 
     private DesignatedForwarder()

@@ -192,6 +192,43 @@ class EthernetSegmentControlPlaneTest
         assertEquals(List.of(OTHER_VTEP, PEER_GATEWAY), evpn.remoteSegments().get(OTHER_ESI));
     }
 
+    @Test
+    void macsOfARemoteSegmentSpreadOverItsGatewaysAndMoveAtOnceOnMassWithdrawal()
+    {
+        // Two remote gateways on OTHER_ESI, each with A-D per ES and per EVI (RFC 7432 §8.2, §8.4).
+        for (final InetAddress gateway : List.of(PEER_GATEWAY, OTHER_VTEP))
+        {
+            receive(autoDiscoveryPerEs(gateway, OTHER_ESI));
+            receive(EvpnUpdates.segmentRoute(new EthernetAutoDiscoveryRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)gateway, 1),
+                OTHER_ESI, 0, VNI), gateway, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        }
+        // Sixteen servers' MACs, all advertised by OTHER_VTEP alone (the one that learned them).
+        final List<Long> servers = new ArrayList<>();
+        for (long mac = 0x02_00_00_00_01_00L; mac < 0x02_00_00_00_01_10L; mac++)
+        {
+            servers.add(mac);
+            receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)OTHER_VTEP, 1),
+                OTHER_ESI, 0, new EvpnMac(mac), null, VNI, OptionalInt.empty()), OTHER_VTEP,
+                List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        }
+        final long atPeer = fdbEntry(PEER_GATEWAY);
+        final long atOther = fdbEntry(OTHER_VTEP);
+        final long spreadToPeer = servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) == atPeer).count();
+        final long spreadToOther = servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) == atOther).count();
+        assertEquals(16, spreadToPeer + spreadToOther);
+        assertTrue(spreadToPeer > 0 && spreadToOther > 0, "aliasing: some MACs through each gateway: " + spreadToPeer + "/" + spreadToOther);
+
+        // OTHER_VTEP's segment link fails: it withdraws its A-D per ES only; every MAC is at PEER_GATEWAY at once.
+        receive(EvpnUpdates.withdraw(List.of(new EthernetAutoDiscoveryRoute(rd(OTHER_VTEP), OTHER_ESI, 0xFFFF_FFFFL, 0))));
+        assertEquals(List.of(), servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) != atPeer).toList(),
+            "mass withdrawal: no MAC left behind the gateway that withdrew");
+    }
+
+    private long fdbEntry(final InetAddress vtep)
+    {
+        return FdbEntry.remote(fdb.remoteVteps().intern(VtepAddress.of(vtep)).index(), io.vtep.fdb.Origin.EVPN);
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private void portState(final boolean up)
