@@ -123,9 +123,9 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             settings.duplicateFreeze(), fdb.clock());
         this.exports = new LocalRoutes(settings.localAs());
         this.flooding = new FloodMembership(fdb);
-        this.segments = new LocalSegments(settings.segments(), exports, localVtep, settings.routerId(), fdb.clock(), vnis::get);
+        this.segments = new LocalSegments(settings.segments(), exports, localVtep, settings.routerId(), fdb, vnis::get);
         this.macs = new MacLocations(fdb, exports, detection, localVtep, settings.routerId(), segments::esiOfAttachment);
-        this.macs.aliasing = segments::aliasTarget;
+        this.macs.aliasing = segments;
         segments.onRemoteChange(esi -> vnis.values().forEach(vni -> macs.segmentChanged(vni, esi)));
         this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values(),
             segments);

@@ -15,6 +15,7 @@ import java.util.function.IntFunction;
 
 import org.agrona.concurrent.NanoClock;
 
+import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.attr.ExtendedCommunity;
 import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
@@ -26,6 +27,9 @@ import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.evpn.rib.EvpnPath;
+import io.vtep.fdb.AliasGroups;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.RemoteVtep;
 
 /**
  * The local Ethernet segments (EVPN multihoming, RFC 7432 §8, RFC 8365 §8), owned by the control
@@ -40,12 +44,14 @@ import io.vtep.evpn.rib.EvpnPath;
  *
  * <p>Remote segments (ESIs we do not have) are remembered with the VTEPs that advertise A-D per ES
  * and A-D per EVI for them: a MAC advertised with such an ESI is reachable through each of them
- * (aliasing and backup, RFC 7432 §8.4, §14.1). {@link #aliasTarget} spreads MACs over them (per
- * MAC, not per flow: the FDB entry names one VTEP); when a VTEP withdraws its A-D per ES, every MAC
- * of the segment moves to the others at once (mass withdrawal, §8.2) through the listener set by
- * {@link #onRemoteChange}.
+ * (aliasing and backup, RFC 7432 §8.4, §14.1). Each (ESI, VNI) has an alias group in the FDB's
+ * {@link AliasGroups}, whose members are those VTEPs: the data path spreads flows over them; its
+ * MACs' entries carry the group ({@link #group}) and name the route's next hop, or a survivor once
+ * the next hop withdrew its A-D per ES ({@link #target}). A change of the VTEPs updates the group
+ * (the data path follows at once) and re-installs the segment's MACs (mass withdrawal, §8.2)
+ * through the listener set by {@link #onRemoteChange}.
  */
-final class LocalSegments
+final class LocalSegments implements MacLocations.Aliasing
 {
     private static final System.Logger LOG = System.getLogger(LocalSegments.class.getName());
     /** FRR's default DF preference, for a type-4 route that carries no DF Election community. */
@@ -55,6 +61,10 @@ final class LocalSegments
     private final InetAddress localVtep;
     private final Inet4Address routerId;
     private final NanoClock clock;
+    private final Fdb fdb;
+    /** Alias group numbers per remote ESI and VNI. */
+    private final Map<EthernetSegmentId, Map<Integer, Integer>> groups = new HashMap<>();
+    private int nextGroup = 1;
     private final IntFunction<LocalVni> vnis;
     /** RFC 7432 §8.2.1 leaves the per-ES routes' RD to the PE: ours is {@code router-id:0}, an index no VNI uses. */
     private final RouteDistinguisher rd;
@@ -94,8 +104,10 @@ final class LocalSegments
     }
 
     LocalSegments(final Collection<EthernetSegmentSettings> settings, final LocalRoutes exports, final InetAddress localVtep,
-        final Inet4Address routerId, final NanoClock clock, final IntFunction<LocalVni> vnis)
+        final Inet4Address routerId, final Fdb fdb, final IntFunction<LocalVni> vnis)
     {
+        this.fdb = fdb;
+        final NanoClock clock = fdb.clock();
         this.exports = exports;
         this.localVtep = localVtep;
         this.routerId = routerId;
@@ -124,22 +136,60 @@ final class LocalSegments
     }
 
     /**
-     * Aliasing and backup (RFC 7432 §8.4, §14.1): the VTEP a MAC advertised with {@code esi} is
-     * installed at. The candidates are the VTEPs with A-D per ES (§8.2: without it, none of the
-     * segment's MACs is reached through that VTEP) and A-D per EVI for the VNI, in address order; the
-     * MAC picks one by its hash, so a segment's MACs spread over its gateways. Without candidates (or
-     * for ESI 0), the route's next hop.
+     * Backup (RFC 7432 §14.1): the VTEP a MAC advertised with {@code esi} is installed at: the
+     * route's next hop while it is one of the segment's {@link #candidates}, else one of those by a
+     * hash of the MAC (its A-D per ES was withdrawn: §8.2, none of the segment's MACs is reached
+     * through it any more), else the next hop (no A-D known: no aliasing).
      */
-    InetAddress aliasTarget(final EthernetSegmentId esi, final int vni, final InetAddress nextHop, final long mac)
+    @Override
+    public InetAddress target(final EthernetSegmentId esi, final int vni, final InetAddress nextHop, final long mac)
     {
-        if (esi.isZero() || isLocal(esi))
+        final List<InetAddress> candidates = candidates(esi, vni);
+        if (candidates.isEmpty() || candidates.contains(nextHop))
         {
             return nextHop;
+        }
+        final long mixed = mac * 0x9E37_79B9_7F4A_7C15L; // Fibonacci hashing: neighbouring MACs land apart
+        return candidates.get((int)Long.remainderUnsigned(mixed >>> 32, candidates.size()));
+    }
+
+    /**
+     * Aliasing (RFC 7432 §8.4): the alias group of a remote segment in a VNI, its members set to the
+     * segment's candidates; 0 for ESI 0, our own segments, or when the 65,535 groups are used up.
+     */
+    @Override
+    public int group(final EthernetSegmentId esi, final int vni)
+    {
+        if (esi.isReserved() || isLocal(esi))
+        {
+            return 0;
+        }
+        final Map<Integer, Integer> byVni = groups.computeIfAbsent(esi, ignored -> new HashMap<>());
+        Integer group = byVni.get(vni);
+        if (group == null)
+        {
+            if (nextGroup > AliasGroups.MAX_GROUPS)
+            {
+                return 0;
+            }
+            group = nextGroup++;
+            byVni.put(vni, group);
+            fdb.aliasGroups().set(group, members(esi, vni));
+        }
+        return group;
+    }
+
+    /** The VTEPs with A-D per ES (§8.2) and A-D per EVI in the VNI for {@code esi}, in address order. */
+    private List<InetAddress> candidates(final EthernetSegmentId esi, final int vni)
+    {
+        if (esi.isReserved() || isLocal(esi))
+        {
+            return List.of();
         }
         final Set<InetAddress> perEs = remote.get(esi);
         if (perEs == null || perEs.isEmpty())
         {
-            return nextHop;
+            return List.of();
         }
         final Set<InetAddress> perEvi = remotePerEvi.getOrDefault(esi, Map.of()).get(vni);
         final List<InetAddress> candidates = new ArrayList<>();
@@ -150,13 +200,22 @@ final class LocalSegments
                 candidates.add(vtep);
             }
         }
-        if (candidates.isEmpty())
-        {
-            return nextHop;
-        }
         candidates.sort(DesignatedForwarder.ADDRESS_ORDER);
-        final long mixed = mac * 0x9E37_79B9_7F4A_7C15L; // Fibonacci hashing: neighbouring MACs land apart
-        return candidates.get((int)Long.remainderUnsigned(mixed >>> 32, candidates.size()));
+        return candidates;
+    }
+
+    private RemoteVtep[] members(final EthernetSegmentId esi, final int vni)
+    {
+        final List<RemoteVtep> members = new ArrayList<>();
+        for (final InetAddress vtep : candidates(esi, vni))
+        {
+            final RemoteVtep interned = fdb.remoteVteps().intern(VtepAddress.of(vtep));
+            if (interned != null)
+            {
+                members.add(interned);
+            }
+        }
+        return members.toArray(RemoteVtep[]::new);
     }
 
     /** @return the ESI of an FDB attachment's segment, or {@link EthernetSegmentId#ZERO} (single-homed; any thread: fixed at start). */
@@ -284,7 +343,9 @@ final class LocalSegments
                 }
                 if (changed)
                 {
-                    remoteChanged.accept(ad.esi()); // mass withdrawal (§8.2), or a new gateway to spread over
+                    // The data path first (the group's members), then every MAC of the segment (mass withdrawal, §8.2).
+                    groups.getOrDefault(ad.esi(), Map.of()).forEach((vni, group) -> fdb.aliasGroups().set(group, members(ad.esi(), vni)));
+                    remoteChanged.accept(ad.esi());
                 }
             }
         }

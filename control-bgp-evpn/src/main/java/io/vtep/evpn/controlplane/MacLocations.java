@@ -52,12 +52,27 @@ final class MacLocations
     private final InetAddress localVtep;
     private final Inet4Address routerId;
     /** Where a MAC advertised with an ESI is installed (aliasing); set once the segments exist. */
-    Aliasing aliasing = (esi, vni, nextHop, mac) -> nextHop;
+    Aliasing aliasing = new Aliasing()
+    {
+        @Override
+        public InetAddress target(final EthernetSegmentId esi, final int vni, final InetAddress nextHop, final long mac)
+        {
+            return nextHop;
+        }
 
-    /** {@link LocalSegments#aliasTarget}. */
+        @Override
+        public int group(final EthernetSegmentId esi, final int vni)
+        {
+            return 0;
+        }
+    };
+
+    /** {@link LocalSegments#aliasTarget}, {@link LocalSegments#aliasGroup}. */
     interface Aliasing
     {
         InetAddress target(EthernetSegmentId esi, int vni, InetAddress nextHop, long mac);
+
+        int group(EthernetSegmentId esi, int vni);
     }
 
     /** The ESI of a local attachment's segment, {@link EthernetSegmentId#ZERO} when single-homed. */
@@ -398,9 +413,11 @@ final class MacLocations
 
     private void install(final LocalVni vni, final MacState state, final EvpnPath best)
     {
-        // Aliasing (RFC 7432 §8.4): a MAC on a remote segment may go to any gateway of it that advertises A-D.
-        final InetAddress target = best.route() instanceof MacIpAdvertisementRoute macIp ?
-            aliasing.target(macIp.esi(), vni.vni, best.nextHop(), state.mac) : best.nextHop();
+        // Aliasing (RFC 7432 §8.4): a MAC on a remote segment is reached through every gateway of it that advertises
+        // A-D (its alias group, per flow in the data path); backup (§14.1): the next hop itself if it still does.
+        final EthernetSegmentId esi = best.route() instanceof MacIpAdvertisementRoute macIp ? macIp.esi() : EthernetSegmentId.ZERO;
+        final InetAddress target = aliasing.target(esi, vni.vni, best.nextHop(), state.mac);
+        final int group = aliasing.group(esi, vni.vni);
         final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(target));
         if (vtep == null)
         {
@@ -409,10 +426,11 @@ final class MacLocations
         }
         // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
         final boolean pinned = best.sticky() || state.mobility.state().frozen();
-        if (vtep != state.installed || pinned != state.installedPinned)
+        if (vtep != state.installed || pinned != state.installedPinned || group != state.installedGroup)
         {
-            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned) ? vtep : null;
+            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned, group) ? vtep : null;
             state.installedPinned = pinned && state.installed != null;
+            state.installedGroup = state.installed == null ? 0 : group;
         }
     }
 

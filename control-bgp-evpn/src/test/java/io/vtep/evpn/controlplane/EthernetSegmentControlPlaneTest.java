@@ -193,7 +193,7 @@ class EthernetSegmentControlPlaneTest
     }
 
     @Test
-    void macsOfARemoteSegmentSpreadOverItsGatewaysAndMoveAtOnceOnMassWithdrawal()
+    void macsOfARemoteSegmentAreReachedThroughEveryGatewayAndMoveAtOnceOnMassWithdrawal()
     {
         // Two remote gateways on OTHER_ESI, each with A-D per ES and per EVI (RFC 7432 §8.2, §8.4).
         for (final InetAddress gateway : List.of(PEER_GATEWAY, OTHER_VTEP))
@@ -202,31 +202,41 @@ class EthernetSegmentControlPlaneTest
             receive(EvpnUpdates.segmentRoute(new EthernetAutoDiscoveryRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)gateway, 1),
                 OTHER_ESI, 0, VNI), gateway, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
         }
-        // Sixteen servers' MACs, all advertised by OTHER_VTEP alone (the one that learned them).
+        // Servers' MACs, all advertised by OTHER_VTEP alone (the gateway that learned them).
         final List<Long> servers = new ArrayList<>();
-        for (long mac = 0x02_00_00_00_01_00L; mac < 0x02_00_00_00_01_10L; mac++)
+        for (long mac = 0x02_00_00_00_01_00L; mac < 0x02_00_00_00_01_04L; mac++)
         {
             servers.add(mac);
             receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)OTHER_VTEP, 1),
                 OTHER_ESI, 0, new EvpnMac(mac), null, VNI, OptionalInt.empty()), OTHER_VTEP,
                 List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
         }
-        final long atPeer = fdbEntry(PEER_GATEWAY);
-        final long atOther = fdbEntry(OTHER_VTEP);
-        final long spreadToPeer = servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) == atPeer).count();
-        final long spreadToOther = servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) == atOther).count();
-        assertEquals(16, spreadToPeer + spreadToOther);
-        assertTrue(spreadToPeer > 0 && spreadToOther > 0, "aliasing: some MACs through each gateway: " + spreadToPeer + "/" + spreadToOther);
+        final long entry = fdb.vni(VNI).lookup(servers.getFirst());
+        final int group = FdbEntry.aliasGroup(entry);
+        assertTrue(group != 0, "aliasing: the entry has an alias group: " + FdbEntry.toString(entry));
+        assertEquals(vtepIndex(OTHER_VTEP), FdbEntry.vtepIndex(entry), "its own VTEP is the route's next hop");
+        assertEquals(List.of(vtepIndex(PEER_GATEWAY), vtepIndex(OTHER_VTEP)), indexes(fdb.aliasGroups().members(group)),
+            "the flows go to either gateway");
+        for (final long server : servers)
+        {
+            assertEquals(entry & ~0xFFFF_FFFFL, fdb.vni(VNI).lookup(server) & ~0xFFFF_FFFFL, "every MAC of the segment in the group");
+        }
 
-        // OTHER_VTEP's segment link fails: it withdraws its A-D per ES only; every MAC is at PEER_GATEWAY at once.
+        // OTHER_VTEP's segment link fails: it withdraws its A-D per ES only, no type-2 route.
         receive(EvpnUpdates.withdraw(List.of(new EthernetAutoDiscoveryRoute(rd(OTHER_VTEP), OTHER_ESI, 0xFFFF_FFFFL, 0))));
-        assertEquals(List.of(), servers.stream().filter(mac -> fdb.vni(VNI).lookup(mac) != atPeer).toList(),
-            "mass withdrawal: no MAC left behind the gateway that withdrew");
+        assertEquals(List.of(vtepIndex(PEER_GATEWAY)), indexes(fdb.aliasGroups().members(group)), "mass withdrawal in the data path");
+        assertEquals(List.of(), servers.stream().filter(mac -> FdbEntry.vtepIndex(fdb.vni(VNI).lookup(mac)) != vtepIndex(PEER_GATEWAY))
+            .toList(), "and every MAC installed at the survivor (backup, §14.1)");
     }
 
-    private long fdbEntry(final InetAddress vtep)
+    private int vtepIndex(final InetAddress vtep)
     {
-        return FdbEntry.remote(fdb.remoteVteps().intern(VtepAddress.of(vtep)).index(), io.vtep.fdb.Origin.EVPN);
+        return fdb.remoteVteps().intern(VtepAddress.of(vtep)).index();
+    }
+
+    private static List<Integer> indexes(final io.vtep.fdb.RemoteVtep[] vteps)
+    {
+        return java.util.Arrays.stream(vteps).map(io.vtep.fdb.RemoteVtep::index).toList();
     }
 
     // ------------------------------------------------------------------ helpers

@@ -121,6 +121,59 @@ class SegmentForwardingTest
         assertEquals(2, underlay.sent.size(), "and to the flood list");
     }
 
+    @Test
+    void flowsToAMacOfARemoteSegmentSpreadOverItsAliasGroup()
+    {
+        // RFC 7432 §8.4: REMOTE_HOST is on a segment of B and C; its route came from B.
+        final RemoteVtep vtepC = fdb.remoteVteps().intern(VTEP_C);
+        fdb.aliasGroups().set(1, new RemoteVtep[] {vtepB, vtepC});
+        fdb.putEvpn(100, REMOTE_HOST, vtepB, false, 1);
+        fdb.conductor().doWork();
+
+        final java.util.Map<String, Integer> perVtep = new java.util.TreeMap<>();
+        for (int flow = 0; flow < 32; flow++)
+        {
+            underlay.sent.clear();
+            fromAccess(fromEth2, udpFrame(REMOTE_HOST, HOST_2, 1000 + flow));
+            fromAccess(fromEth2, udpFrame(REMOTE_HOST, HOST_2, 1000 + flow));
+            assertEquals(2, underlay.sent.size());
+            final String first = destinationOf(underlay.sent.get(0));
+            assertEquals(first, destinationOf(underlay.sent.get(1)), "one flow, one gateway (no reordering)");
+            perVtep.merge(first, 1, Integer::sum);
+        }
+        assertEquals(java.util.Set.of("192.0.2.2", "192.0.2.3"), perVtep.keySet(), "flows over both gateways: " + perVtep);
+
+        // Mass withdrawal: C alone is left in the group; every flow goes there at once.
+        fdb.aliasGroups().set(1, new RemoteVtep[] {vtepC});
+        underlay.sent.clear();
+        for (int flow = 0; flow < 8; flow++)
+        {
+            fromAccess(fromEth2, udpFrame(REMOTE_HOST, HOST_2, 1000 + flow));
+        }
+        assertEquals(8, underlay.sent.stream().filter(packet -> destinationOf(packet).equals("192.0.2.3")).count());
+    }
+
+    /** An IPv4/UDP frame 10.0.0.2:{@code sourcePort} → 10.0.0.11:9 with 18 bytes of payload. */
+    private static byte[] udpFrame(final long destination, final long source, final int sourcePort)
+    {
+        final byte[] frame = EthernetFrames.ethernet(destination, source, 14 + 20 + 8 + 18);
+        frame[12] = 0x08;
+        frame[13] = 0x00;
+        final byte[] ip = {0x45, 0, 0, 46, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 2, 10, 0, 0, 11};
+        System.arraycopy(ip, 0, frame, 14, ip.length);
+        frame[34] = (byte)(sourcePort >> 8);
+        frame[35] = (byte)sourcePort;
+        frame[37] = 9;
+        frame[39] = 26;
+        return frame;
+    }
+
+    private static String destinationOf(final byte[] outerIpv4Packet)
+    {
+        return (outerIpv4Packet[16] & 0xFF) + "." + (outerIpv4Packet[17] & 0xFF) + "." + (outerIpv4Packet[18] & 0xFF) + "." +
+            (outerIpv4Packet[19] & 0xFF);
+    }
+
     private void fromOverlay(final VtepAddress vtep, final byte[] inner)
     {
         final UnsafeBuffer buffer = PipelineInput.vxlanPayload(0x08, 100, inner);
