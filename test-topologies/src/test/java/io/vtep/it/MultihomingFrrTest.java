@@ -130,6 +130,12 @@ class MultihomingFrrTest extends TopologyTest
         Wait.until(TIMEOUT, () -> segment(gw1), s -> List.of(GW2).equals(s.get("peers")) && isDf(s), "gw1: peer gw2, DF");
         Wait.until(TIMEOUT, () -> segment(gw2), s -> List.of(GW1).equals(s.get("peers")) && !isDf(s) && dfKnown(s), "gw2: peer gw1, not DF");
 
+        // bgp routes lists the other gateway's type-4 and type-1 routes with the ESI.
+        final Map<String, Object> routes = NetworkNamespace.call(gw1.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(
+            "/api/v1/bgp/routes"));
+        assertTrue(CliFormat.objects(routes.get("routes")).stream().anyMatch(route -> Long.valueOf(4).equals(route.get("type")) &&
+            GW2.equals(route.get("next_hop")) && ESI.equals(route.get("esi"))), () -> "gw1's bgp routes: " + routes);
+
         // Aliasing: the server's MAC, learned by both gateways, is behind a nexthop group of both in FRR's kernel VTEP.
         server.ping("10.0.0.2", 3);
         final String serverMac = server.mac();

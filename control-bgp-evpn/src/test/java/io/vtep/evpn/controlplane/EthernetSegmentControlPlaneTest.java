@@ -113,6 +113,11 @@ class EthernetSegmentControlPlaneTest
         assertEquals(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), perEvi.rd(), "the EVI's RD (§8.4)");
         assertEquals(List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), routeTargets(sent, perEvi));
 
+        // bgp routes shows them: type 4 and A-D per ES under no single VNI (0), A-D per EVI under its VNI.
+        final List<String> views = evpn.routes().stream().filter(view -> view.type() == 1 || view.type() == 4)
+            .map(view -> view.type() + " " + view.vni() + " " + view.esi()).sorted().toList();
+        assertEquals(List.of("1 0 " + ESI, "1 100 " + ESI, "4 0 " + ESI), views);
+
         rr.clear();
         portState(false);
         final List<EvpnRoute> withdrawn = new ArrayList<>();

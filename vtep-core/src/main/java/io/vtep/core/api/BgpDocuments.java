@@ -140,6 +140,7 @@ public final class BgpDocuments
                 .field("sticky", route.sticky())
                 .field("best", route.best())
                 .field("source", text(route.source()))
+                .field("esi", route.esi())
                 .endObject();
         }
         return json.endArray().endObject() + "\n";
