@@ -150,11 +150,21 @@ class MultihomingFrrTest extends TopologyTest
         // puts it back onto the segment. Each link carries the 10 the server sent and nothing that came back.
         assertEquals(List.of(10, 10), broadcastsAtServer(serverNs, server, 10), "frames from the server on eth0, eth1 (sent, no echo)");
 
+        // What an operator reads: the DF gauge per segment and VNI, and the copies the non-DF held back.
+        final String gw1Metrics = vtep1.appliance().metrics().scrape(null).body();
+        final String gw2Metrics = vtep2.appliance().metrics().scrape(null).body();
+        assertTrue(gw1Metrics.contains("vtep_es_designated_forwarder{esi=\"" + ESI + "\",vni=\"100\"} 1.0"), gw1Metrics);
+        assertTrue(gw2Metrics.contains("vtep_es_designated_forwarder{esi=\"" + ESI + "\",vni=\"100\"} 0.0"), gw2Metrics);
+        assertTrue(gw2Metrics.matches("(?s).*vtep_vni_drops_total\\{reason=\"not_designated_forwarder\",vni=\"100\"} [1-9].*"), gw2Metrics);
+
         // Failover: the DF's segment link goes down. gw1 withdraws its type 1 and 4; FRR drops it from the ES and the group.
+        final long downAt = System.nanoTime();
         gw1.down("acc1");
         Wait.until(TIMEOUT, () -> nextHops(frr.vtysh("show bgp l2vpn evpn route type ead")), Set.of(GW2)::equals,
             "mass withdrawal: only gw2's A-D routes left in FRR");
         Wait.until(TIMEOUT, () -> fdbNexthopsOf(frrNs, kernel, serverMac), Set.of(GW2)::equals, "FRR's group without gw1");
+        System.out.printf("mass withdrawal: FRR's kernel group without gw1 %d ms after gw1's segment link went down%n",
+            (System.nanoTime() - downAt) / 1_000_000);
         Wait.until(TIMEOUT, () -> segment(gw2), s -> List.of().equals(s.get("peers")) && isDf(s), "gw2 alone and DF");
         final PingResult after = h2.ping("10.0.0.10", 5);
         assertEquals(5, after.received(), () -> "pings to the server after the failover: " + after);
