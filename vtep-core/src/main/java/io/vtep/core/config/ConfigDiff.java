@@ -246,6 +246,10 @@ public final class ConfigDiff
                     {
                         refuse(path + ".driver", RESTART);
                     }
+                    if (!java.util.Objects.equals(was.ethernetSegment(), port.ethernetSegment()))
+                    {
+                        refuse(path + ".ethernet-segment", RESTART); // the EVPN control plane takes its segments at start
+                    }
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

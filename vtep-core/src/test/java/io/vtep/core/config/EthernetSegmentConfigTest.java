@@ -74,6 +74,19 @@ class EthernetSegmentConfigTest
         assertThrows(IllegalArgumentException.class, () -> EthernetSegmentId.parse("09:11:22:33:44:55:66:77:88:99"));
     }
 
+    @Test
+    void aReloadThatChangesASegmentIsRefusedWithItsKey() throws ConfigException
+    {
+        final VtepConfig running = ConfigLoader.parse(port("{ esi: 00:11:22:33:44:55:66:77:88:99 }"));
+        final VtepConfig next = ConfigLoader.parse(port("{ esi: 00:11:22:33:44:55:66:77:88:aa }"));
+
+        final java.util.List<String> refusals = ConfigDiff.between(running, next, java.util.Set.of(100)).refusals();
+        assertEquals(1, refusals.size(), refusals::toString);
+        assertTrue(refusals.getFirst().startsWith("ports[0].ethernet-segment: cannot be changed while vtep runs"), refusals::toString);
+        assertTrue(ConfigDiff.between(running, ConfigLoader.parse(port("{ esi: 00:11:22:33:44:55:66:77:88:99 }")), java.util.Set.of(100))
+            .refusals().isEmpty(), "the same segment again is no change");
+    }
+
     static Stream<Arguments> refused()
     {
         final String segment = "ports[0].ethernet-segment";
