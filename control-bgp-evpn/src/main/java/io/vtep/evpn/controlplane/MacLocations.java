@@ -290,7 +290,10 @@ final class MacLocations
         if (before.local() && state.mobility.state() == before && stickyBefore == sticky && move == MacMobility.Move.NONE)
         {
             addPendingIps(vni, state, mac);
-            return; // moved between local ports, or nothing new: nothing else to tell BGP
+            // Moved between local ports: only the ESI of its routes may change (onto or off a segment, RFC 7432 §8.4);
+            // an unchanged route is not sent again (LocalRoutes.export).
+            advertise(vni, state);
+            return;
         }
         apply(vni, state, before, move);
         addPendingIps(vni, state, mac);

@@ -139,6 +139,19 @@ class EthernetSegmentControlPlaneTest
     }
 
     @Test
+    void aMacMovingOntoTheSegmentPortIsAdvertisedAgainWithTheEsi()
+    {
+        final long host = 0x02_00_00_00_00_03L;
+        learnLocal(host, OTHER_ATTACHMENT);
+        rr.clear();
+        learnLocal(host, SEGMENT_ATTACHMENT);
+
+        final List<MacIpAdvertisementRoute> again = all(rr.updates(), MacIpAdvertisementRoute.class);
+        assertEquals(1, again.size(), () -> "advertised again: " + again);
+        assertEquals(ESI, again.getFirst().esi());
+    }
+
+    @Test
     void aMacOfOurOwnSegmentAdvertisedByTheOtherGatewayIsNotAMove()
     {
         // RFC 7432 §8.4: the other gateway of the segment learned the server's MAC first; it is reachable on our
