@@ -89,6 +89,10 @@ final class LocalSegments implements MacLocations.Aliasing
         boolean up;
         /** Type-4 originators on the segment but us → their DF preference. */
         final Map<InetAddress, Integer> esPeers = new HashMap<>();
+        /** Type-4 originators → the DF algorithm their DF Election community names (modulo without one, RFC 8584 §2.2). */
+        final Map<InetAddress, Integer> esPeerAlgorithms = new HashMap<>();
+        /** The algorithm of the last election: ours, or modulo when the segment's VTEPs disagree. */
+        DfAlgorithm algorithmInUse;
         /** Type-1 originators for our ESI → how many of their A-D routes we hold. */
         final Map<InetAddress, Integer> adPeers = new HashMap<>();
         /** DF per VNI, decided; empty while the election timer runs. */
@@ -100,6 +104,7 @@ final class LocalSegments implements MacLocations.Aliasing
         Segment(final EthernetSegmentSettings settings)
         {
             this.settings = settings;
+            this.algorithmInUse = settings.algorithm();
         }
     }
 
@@ -296,6 +301,7 @@ final class LocalSegments implements MacLocations.Aliasing
                 final ExtendedCommunity.DfElection election = path.dfElection();
                 final int preference = election != null && election.algorithm() == DfAlgorithm.PREFERENCE.code() ? election.preference() :
                     DEFAULT_PREFERENCE;
+                segment.esPeerAlgorithms.put(vtep, election == null ? DfAlgorithm.MODULO.code() : election.algorithm());
                 final boolean appeared = segment.esPeers.put(vtep, preference) == null;
                 if (appeared && segment.up)
                 {
@@ -306,7 +312,8 @@ final class LocalSegments implements MacLocations.Aliasing
                     elect(segment);
                 }
             }
-            else if (segment.esPeers.remove(vtep) != null && segment.up && segment.electAt == 0)
+            else if (segment.esPeers.remove(vtep) != null && segment.esPeerAlgorithms.remove(vtep) != null && segment.up &&
+                segment.electAt == 0)
             {
                 elect(segment); // a PE left: the survivors take over at once
             }
@@ -349,6 +356,26 @@ final class LocalSegments implements MacLocations.Aliasing
                 }
             }
         }
+    }
+
+    /** A type-4 best path replaced by another of the same key: the VTEP's DF parameters changed; elect again at once. */
+    void remoteRouteReplaced(final EvpnPath path)
+    {
+        final EthernetSegmentRoute es = (EthernetSegmentRoute)path.route();
+        final Segment segment = byEsi.get(es.esi());
+        if (segment == null)
+        {
+            return;
+        }
+        final ExtendedCommunity.DfElection election = path.dfElection();
+        segment.esPeerAlgorithms.put(es.originatingRouter(), election == null ? DfAlgorithm.MODULO.code() : election.algorithm());
+        segment.esPeers.put(es.originatingRouter(),
+            election != null && election.algorithm() == DfAlgorithm.PREFERENCE.code() ? election.preference() : DEFAULT_PREFERENCE);
+        if (segment.up && segment.electAt == 0)
+        {
+            elect(segment);
+        }
+        publish();
     }
 
     /** Runs the elections whose timer ran out. @return how many ran. */
@@ -397,9 +424,12 @@ final class LocalSegments implements MacLocations.Aliasing
         final List<DesignatedForwarder.Candidate> candidates = new ArrayList<>();
         candidates.add(new DesignatedForwarder.Candidate(localVtep, segment.settings.preference()));
         segment.esPeers.forEach((vtep, preference) -> candidates.add(new DesignatedForwarder.Candidate(vtep, preference)));
+        // RFC 8584 §2.2: when the VTEPs of a segment do not all advertise the same algorithm, they all fall back to modulo.
+        final boolean agreed = segment.esPeerAlgorithms.values().stream().allMatch(code -> code == segment.settings.algorithm().code());
+        segment.algorithmInUse = agreed ? segment.settings.algorithm() : DfAlgorithm.MODULO;
         for (final int vni : segment.settings.vnis())
         {
-            segment.designated.put(vni, DesignatedForwarder.elect(segment.settings.algorithm(), candidates, vni));
+            segment.designated.put(vni, DesignatedForwarder.elect(segment.algorithmInUse, candidates, vni));
         }
     }
 
@@ -453,7 +483,7 @@ final class LocalSegments implements MacLocations.Aliasing
             final Set<InetAddress> peers = new LinkedHashSet<>(segment.esPeers.keySet());
             peers.addAll(segment.adPeers.keySet());
             peers.remove(localVtep);
-            next.add(new EthernetSegmentView(segment.settings.port(), segment.settings.esi(), segment.up, segment.settings.algorithm(),
+            next.add(new EthernetSegmentView(segment.settings.port(), segment.settings.esi(), segment.up, segment.algorithmInUse,
                 segment.settings.vnis(), new ArrayList<>(peers), segment.designated, localVtep));
         }
         return List.copyOf(next);

@@ -192,6 +192,12 @@ final class RouteImport
         {
             return;
         }
+        if (change.oldBest() != null && change.newBest() != null && change.newBest().route() instanceof EthernetSegmentRoute)
+        {
+            // The same VTEP's type 4 again (its DF preference or algorithm changed): no new VTEP on the segment, no timer.
+            segments.remoteRouteReplaced(change.newBest());
+            return;
+        }
         if (change.oldBest() != null)
         {
             importBest(change.oldBest(), false);

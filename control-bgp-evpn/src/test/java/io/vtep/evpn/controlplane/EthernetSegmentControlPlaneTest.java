@@ -70,10 +70,15 @@ class EthernetSegmentControlPlaneTest
     @BeforeEach
     void start()
     {
+        start(DfAlgorithm.MODULO, 0);
+    }
+
+    private void start(final DfAlgorithm algorithm, final int preference)
+    {
         final NanoClock clock = now::get;
         fdb = new Fdb(FdbSettings.defaults().withClock(clock));
         fdb.addVni(VNI, LearningMode.EVPN, 0, null);
-        final EthernetSegmentSettings segment = new EthernetSegmentSettings("acc1", ESI, DfAlgorithm.MODULO, 0, Duration.ofSeconds(3),
+        final EthernetSegmentSettings segment = new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3),
             false, List.of(VNI), Set.of(SEGMENT_ATTACHMENT));
         evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID), List.of(EvpnVniSettings.auto(VNI)),
             3, Duration.ofSeconds(180), null, List.of(segment)), fdb);
@@ -189,6 +194,29 @@ class EthernetSegmentControlPlaneTest
         receive(typeFour(OTHER_VTEP, OTHER_ESI));
         assertEquals(List.of(PEER_GATEWAY), evpn.segments().getFirst().peers());
         assertFalse(told.isEmpty(), "the data plane was told");
+    }
+
+    @Test
+    void preferenceElectsTheHighestAndFallsBackToModuloWhenTheVtepsDisagree()
+    {
+        evpn.close();
+        start(DfAlgorithm.PREFERENCE, 50);
+        portState(true);
+
+        // RFC 8584 §4.1: the other gateway prefers itself more (100 > 50).
+        receive(EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(PEER_GATEWAY), ESI, PEER_GATEWAY), PEER_GATEWAY, List.of(),
+            List.of(new ExtendedCommunity.EsImportRouteTarget(ESI.esImportValue()), new ExtendedCommunity.DfElection(2, 0, 100)),
+            EvpnUpdates.PathOptions.ibgp()));
+        elapse(Duration.ofSeconds(3));
+        assertEquals(PEER_GATEWAY, evpn.segments().getFirst().designatedForwarders().get(VNI));
+        assertEquals(DfAlgorithm.PREFERENCE, evpn.segments().getFirst().algorithm());
+
+        // It switches to modulo (RFC 8584 §2.2: disagreement means modulo for all): VNI 100 mod 2 = 0, the lower address, us.
+        receive(EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(PEER_GATEWAY), ESI, PEER_GATEWAY), PEER_GATEWAY, List.of(),
+            List.of(new ExtendedCommunity.EsImportRouteTarget(ESI.esImportValue()), new ExtendedCommunity.DfElection(0, 0, 0)),
+            EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(ROUTER_ID, evpn.segments().getFirst().designatedForwarders().get(VNI));
+        assertEquals(DfAlgorithm.MODULO, evpn.segments().getFirst().algorithm());
     }
 
     @Test
