@@ -38,6 +38,7 @@ public final class Fdb
 
     private final FdbSettings settings;
     private final RemoteVtepTable remoteVteps;
+    private final AliasGroups aliasGroups = new AliasGroups();
     private final LearnQueue learnQueue;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final LearnQueue.LearnHandler learnHandler = new LearnQueue.LearnHandler()
@@ -108,6 +109,12 @@ public final class Fdb
     public RemoteVtepTable remoteVteps()
     {
         return remoteVteps;
+    }
+
+    /** @return the EVPN aliasing groups entries of this FDB refer to ({@link FdbEntry#aliasGroup}). */
+    public AliasGroups aliasGroups()
+    {
+        return aliasGroups;
     }
 
     /**
@@ -244,6 +251,18 @@ public final class Fdb
      */
     public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep, final boolean pinned)
     {
+        return putEvpn(vni, mac, vtep, pinned, 0);
+    }
+
+    /**
+     * {@link #putEvpn(int, long, RemoteVtep, boolean)} for a MAC on a remote Ethernet segment: the
+     * data path may send its flows to any member of {@code aliasGroup} ({@link AliasGroups}).
+     *
+     * @param aliasGroup 0 (none) or a group of {@link #aliasGroups()}.
+     * @return as {@link #putEvpn(int, long, RemoteVtep)}.
+     */
+    public boolean putEvpn(final int vni, final long mac, final RemoteVtep vtep, final boolean pinned, final int aliasGroup)
+    {
         requireOwn(vtep);
         requireMac(mac);
         writeLock.lock();
@@ -265,7 +284,7 @@ public final class Fdb
                 cap.countHit();
                 return false;
             }
-            final long entry = FdbEntry.remote(vtep.index(), Origin.EVPN);
+            final long entry = FdbEntry.withAliasGroup(FdbEntry.remote(vtep.index(), Origin.EVPN), aliasGroup);
             install(fdb, mac, pinned ? FdbEntry.pinned(entry) : entry, settings.clock().nanoTime());
             return true;
         }

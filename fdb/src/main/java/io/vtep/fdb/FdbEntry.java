@@ -6,10 +6,11 @@ package io.vtep.fdb;
  * entry has the {@code VALID} bit set and is therefore never zero.
  *
  * <pre>
- *    63                   37 36 35 34 33 32 31                              0
- *   +---------------------+--+--+-----+--+---------------------------------+
- *   |     reserved (0)    |P |V |orig |R |  attachment id  or  VTEP index  |
- *   +---------------------+--+--+-----+--+---------------------------------+
+ *    63      56 55        40 39   37 36 35 34 33 32 31                              0
+ *   +----------+------------+-------+--+--+-----+--+---------------------------------+
+ *   | res. (0) | alias group|res.(0)|P |V |orig |R |  attachment id  or  VTEP index  |
+ *   +----------+------------+-------+--+--+-----+--+---------------------------------+
+ *   alias group = EVPN aliasing ({@link AliasGroups}): 0, or the group of VTEPs that also reach the MAC
  *   P    = pinned: an EVPN entry that learning on a local port must not replace
  *   V    = valid, always 1
  *   orig = Origin ordinal (local, remote, static, evpn)
@@ -31,6 +32,8 @@ public final class FdbEntry
     private static final long REMOTE_BIT = 1L << REMOTE_SHIFT;
     private static final long VALID_BIT = 1L << 35;
     private static final long PINNED_BIT = 1L << 36;
+    private static final int ALIAS_SHIFT = 40;
+    private static final long ALIAS_MASK = 0xFFFFL;
 
     private FdbEntry()
     {
@@ -150,6 +153,32 @@ public final class FdbEntry
     }
 
     /**
+     * An EVPN entry for a MAC on a remote Ethernet segment: besides its own VTEP, the MAC is
+     * reachable through every member of {@code group} (aliasing, RFC 7432 §8.4).
+     *
+     * @param entry an entry of origin {@link Origin#EVPN}.
+     * @param group 0 (none) .. {@link AliasGroups#MAX_GROUPS}.
+     * @return the same entry with that group.
+     */
+    public static long withAliasGroup(final long entry, final int group)
+    {
+        if (origin(entry) != Origin.EVPN || group < 0 || group > AliasGroups.MAX_GROUPS)
+        {
+            throw new IllegalArgumentException("alias group " + group + " on " + toString(entry));
+        }
+        return (entry & ~(ALIAS_MASK << ALIAS_SHIFT)) | ((long)group << ALIAS_SHIFT);
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return its alias group, 0 for none.
+     */
+    public static int aliasGroup(final long entry)
+    {
+        return (int)((entry >>> ALIAS_SHIFT) & ALIAS_MASK);
+    }
+
+    /**
      * @param entry packed entry.
      * @return true for a {@link #pinned} entry.
      */
@@ -184,6 +213,7 @@ public final class FdbEntry
         }
 
         return (isLocal(entry) ? "local attachment " + attachment(entry) : "remote vtep " + vtepIndex(entry)) +
-            " (" + origin(entry).label() + (isPinned(entry) ? ", pinned" : "") + ")";
+            " (" + origin(entry).label() + (isPinned(entry) ? ", pinned" : "") + (aliasGroup(entry) != 0 ? ", alias group " +
+                aliasGroup(entry) : "") + ")";
     }
 }

@@ -76,7 +76,20 @@ public enum DropReason
      * An IEEE 802.3 Slow Protocols frame (EtherType 0x8809: LACP, Marker) that LACP did not take: the
      * port has no LACP, or LACP's queue was full. A bridge never forwards them (IEEE 802.1Q §8.6.3).
      */
-    SLOW_PROTOCOLS("slow_protocols", "Slow Protocols frame (LACP, Marker) not taken by the port's LACP; never forwarded");
+    SLOW_PROTOCOLS("slow_protocols", "Slow Protocols frame (LACP, Marker) not taken by the port's LACP; never forwarded"),
+    /**
+     * A copy of a broadcast, multicast or unknown-unicast frame from the overlay not sent onto an
+     * Ethernet segment port, because another gateway on the segment is its designated forwarder in
+     * the VNI (RFC 7432 §8.5): the server gets one copy, from the DF.
+     */
+    NOT_DESIGNATED_FORWARDER("not_designated_forwarder",
+        "BUM copy from the overlay for an Ethernet segment whose designated forwarder is another gateway"),
+    /**
+     * A copy of a broadcast, multicast or unknown-unicast frame from a VTEP that is itself attached to
+     * the Ethernet segment, not sent onto it (local bias, RFC 8365 §8.3.1): that VTEP already
+     * delivered it on the segment, and a frame from the server would come back to it.
+     */
+    LOCAL_BIAS("local_bias", "BUM copy from a VTEP attached to the same Ethernet segment, not sent onto it (RFC 8365 section 8.3.1)");
 
     private static final DropReason[] VALUES = values();
 

@@ -153,6 +153,7 @@ class OpenApiConformanceTest extends KernelPeerTest
         checked("GET", "/api/v1/bgp/routes", null, null, null);
         checked("GET", "/api/v1/bgp/routes?vni=100", null, null, null);
         checked("GET", "/api/v1/bgp/routes?vni=0", null, null, null);
+        checked("GET", "/api/v1/es", null, null, null);
     }
 
     private void changing() throws Exception

@@ -157,6 +157,34 @@ public final class EvpnUpdates
     }
 
     /**
+     * A multihoming route (RFC 7432 §8): type 4 with the ES-Import RT (and RFC 8584's DF Election
+     * community), or type 1 with the EVI route targets (and, per ES, the ESI label community).
+     * Extended communities in FRR's order: encapsulation, route targets, then the multihoming ones.
+     *
+     * @param route        a type-1 or type-4 route.
+     * @param vtep         the local VTEP address (next hop).
+     * @param routeTargets EVI route targets (empty for type 4).
+     * @param multihoming  ESI label, ES-Import RT, DF Election.
+     * @param options      iBGP or eBGP attributes.
+     * @return the UPDATE.
+     */
+    public static UpdateMessage segmentRoute(
+        final EvpnRoute route,
+        final InetAddress vtep,
+        final List<ExtendedCommunity.RouteTarget> routeTargets,
+        final List<ExtendedCommunity> multihoming,
+        final PathOptions options)
+    {
+        final List<PathAttribute> attributes = common(MpReachNlri.evpn(vtep, List.of(route)), options);
+        final List<ExtendedCommunity> communities = new ArrayList<>();
+        communities.add(ExtendedCommunity.Encapsulation.VXLAN);
+        communities.addAll(routeTargets);
+        communities.addAll(multihoming);
+        attributes.add(ExtendedCommunities.of(communities));
+        return UpdateMessage.of(attributes);
+    }
+
+    /**
      * @param routes the routes to withdraw (their keys matter; labels are ignored by the receiver).
      * @return an UPDATE holding only MP_UNREACH_NLRI.
      */

@@ -25,6 +25,7 @@ final class ControlAgent implements Agent
     private final CommandQueue commands;
     private final RouteImport imports;
     private final MacLocations macs;
+    private final LocalSegments segments;
     private final LocalRoutes exports;
     private final Collection<LocalVni> vnis;
     private final LocalVniLookup lookup;
@@ -41,12 +42,14 @@ final class ControlAgent implements Agent
      * @param failed told of an {@link Error} before the agent stops (the RIB may be half-updated).
      */
     ControlAgent(final FdbEventQueue fdbEvents, final CommandQueue commands, final RouteImport imports, final MacLocations macs,
-        final LocalRoutes exports, final Collection<LocalVni> vnis, final LocalVniLookup lookup, final Consumer<Error> failed)
+        final LocalSegments segments, final LocalRoutes exports, final Collection<LocalVni> vnis, final LocalVniLookup lookup, final Consumer<
+            Error> failed)
     {
         this.fdbEvents = fdbEvents;
         this.commands = commands;
         this.imports = imports;
         this.macs = macs;
+        this.segments = segments;
         this.exports = exports;
         this.vnis = vnis;
         this.lookup = lookup;
@@ -89,6 +92,7 @@ final class ControlAgent implements Agent
                 work++;
             }
             work += macs.releaseExpired();
+            work += segments.electExpired();
             if (work == 0)
             {
                 exports.flush(imports.peers());

@@ -16,7 +16,12 @@ import org.agrona.concurrent.SleepingIdleStrategy;
 import io.vtep.evpn.codec.RouteRefreshMessage;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
+import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
+import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentListener;
+import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.session.BgpPeer;
 import io.vtep.evpn.session.PeerEvents;
 import io.vtep.evpn.session.RouteRefreshListener;
@@ -76,6 +81,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     private final LocalRoutes exports;
     private final FloodMembership flooding;
     private final MacLocations macs;
+    private final LocalSegments segments;
     private final ImportPolicy policy;
     private final RouteImport imports;
     private final RouteViews views;
@@ -118,9 +124,13 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             settings.duplicateFreeze(), fdb.clock());
         this.exports = new LocalRoutes(settings.localAs());
         this.flooding = new FloodMembership(fdb);
-        this.macs = new MacLocations(fdb, exports, detection, localVtep, settings.routerId());
-        this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values());
-        this.imports = new RouteImport(policy, macs, flooding);
+        this.segments = new LocalSegments(settings.segments(), exports, localVtep, settings.routerId(), fdb, vnis::get);
+        this.macs = new MacLocations(fdb, exports, detection, localVtep, settings.routerId(), segments::esiOfAttachment);
+        this.macs.aliasing = segments;
+        segments.onRemoteChange(esi -> vnis.values().forEach(vni -> macs.segmentChanged(vni, esi)));
+        this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values(),
+            segments);
+        this.imports = new RouteImport(policy, macs, flooding, segments);
         this.views = new RouteViews(exports, imports, policy);
         this.liveVnis = new LiveVnis(settings, fdb, vnis, policy, imports, macs, flooding, exports);
     }
@@ -134,6 +144,44 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     public void macIpListener(final MacIpListener listener)
     {
         imports.macIpListener(listener);
+    }
+
+    /**
+     * Hands every change of a local Ethernet segment (DF per VNI, VTEPs on the segment) to
+     * {@code listener}, for the data plane. Call before {@link #start}.
+     *
+     * @param listener told on the control thread.
+     */
+    public void segmentListener(final SegmentListener listener)
+    {
+        segments.listener(listener);
+    }
+
+    /**
+     * A segment port's operational state changed: THE entry point for it (the port follower calls it
+     * on link changes; LACP, distributing or not, will too). Up advertises the segment's type-4 and
+     * type-1 routes and runs the DF election after its timer; down withdraws them, which makes remote
+     * VTEPs move every MAC of the segment to the other gateways at once (mass withdrawal, RFC 7432
+     * §8.2). Ports that are no segment's are ignored. Returns at once; applied on the control thread.
+     *
+     * @param port the access port's name.
+     * @param up   operationally up (link up; with LACP, distributing).
+     */
+    public void segmentPortState(final String port, final boolean up)
+    {
+        commands.offer(() -> segments.linkChanged(port, up));
+    }
+
+    /** @return the local Ethernet segments' state (any thread; as of the control thread's last change). */
+    public List<EthernetSegmentView> segments()
+    {
+        return segments.views();
+    }
+
+    /** @return remote ESIs and the VTEPs that advertise A-D per ES for each (a snapshot taken on the control thread). */
+    public Map<EthernetSegmentId, List<InetAddress>> remoteSegments()
+    {
+        return commands.call(segments::remoteSegments, !running);
     }
 
     /** Registers the FDB listener, originates one type-3 route per VNI and starts the control thread. */
@@ -150,7 +198,8 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
             vnis.values().forEach(liveVnis::originate);
             macs.resync(vnis.values());
         });
-        final ControlAgent agent = new ControlAgent(fdbEvents, commands, imports, macs, exports, vnis.values(), vnis::get, this::failed);
+        final ControlAgent agent = new ControlAgent(fdbEvents, commands, imports, macs, segments, exports, vnis.values(), vnis::get,
+            this::failed);
         runner = new AgentRunner(new SleepingIdleStrategy(IDLE_SLEEP_NANOS), this::agentError, null, agent);
         AgentRunner.startOnThread(runner, work ->
         {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 
 /**
  * The EVPN control plane's settings.
@@ -19,6 +20,7 @@ import io.vtep.encap.VtepAddress;
  * @param duplicateFreeze   how long a duplicate stays frozen before it is released on its own
  *                          (FRR's {@code dup-addr-detection freeze N}), or {@code null} until it is
  *                          cleared ({@code freeze permanent}, vtep's default).
+ * @param segments          the local Ethernet segments (multihomed access ports, RFC 7432 §8).
  */
 public record EvpnSettings(
     long localAs,
@@ -27,12 +29,20 @@ public record EvpnSettings(
     List<EvpnVniSettings> vnis,
     int duplicateMaxMoves,
     Duration duplicateWindow,
-    Duration duplicateFreeze)
+    Duration duplicateFreeze,
+    List<EthernetSegmentSettings> segments)
 {
     /** FRR's {@code dup-addr-detection max-moves} default. */
     public static final int DEFAULT_DUPLICATE_MAX_MOVES = 5;
     /** FRR's {@code dup-addr-detection time} default. */
     public static final Duration DEFAULT_DUPLICATE_WINDOW = Duration.ofSeconds(180);
+
+    /** Without Ethernet segments. */
+    public EvpnSettings(final long localAs, final Inet4Address routerId, final VtepAddress localVtep, final List<EvpnVniSettings> vnis,
+        final int duplicateMaxMoves, final Duration duplicateWindow, final Duration duplicateFreeze)
+    {
+        this(localAs, routerId, localVtep, vnis, duplicateMaxMoves, duplicateWindow, duplicateFreeze, List.of());
+    }
 
     /** With a permanent freeze of duplicates (until cleared). */
     public EvpnSettings(final long localAs, final Inet4Address routerId, final VtepAddress localVtep, final List<EvpnVniSettings> vnis,
@@ -48,6 +58,7 @@ public record EvpnSettings(
         Objects.requireNonNull(localVtep, "localVtep");
         Objects.requireNonNull(duplicateWindow, "duplicateWindow");
         vnis = List.copyOf(vnis);
+        segments = segments == null ? List.of() : List.copyOf(segments);
         if (duplicateMaxMoves < 1)
         {
             throw new IllegalArgumentException("duplicateMaxMoves " + duplicateMaxMoves + " must be at least 1");

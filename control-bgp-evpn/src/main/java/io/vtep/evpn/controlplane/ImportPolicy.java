@@ -9,6 +9,8 @@ import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.WireFormat;
 import io.vtep.evpn.codec.attr.AsPath;
 import io.vtep.evpn.codec.attr.OriginatorId;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
@@ -18,8 +20,9 @@ import io.vtep.evpn.session.BgpPeer;
 /**
  * Which received routes are imported, and into which local VNIs (RFC 7432 §9.2, §10, §11; RFC 8365
  * §5.1): loop prevention, next hop checks, route targets to VNIs, the label when one route target
- * serves several VNIs. Stateless beyond the configuration; the route types multihoming adds
- * (1 and 4, RFC 7432 §8) are refused here today, and this is where they will be let in.
+ * serves several VNIs; multihoming routes (RFC 7432 §8): type 4 only with the ES-Import route target
+ * of one of our segments (§7.6), type 1 by the EVI route targets like types 2 and 3. Stateless
+ * beyond the configuration.
  */
 final class ImportPolicy
 {
@@ -27,15 +30,19 @@ final class ImportPolicy
     private final long routerIdValue;
     private final InetAddress localVtep;
     private final Collection<LocalVni> vnis;
+    private final LocalSegments segments;
 
     /**
      * @param localAs   our AS.
      * @param routerId  our BGP identifier, as an unsigned 32-bit value.
      * @param localVtep our VTEP address.
      * @param vnis      the local VNIs (read-only here).
+     * @param segments  the local Ethernet segments (their ES-Import RTs).
      */
-    ImportPolicy(final long localAs, final long routerId, final InetAddress localVtep, final Collection<LocalVni> vnis)
+    ImportPolicy(final long localAs, final long routerId, final InetAddress localVtep, final Collection<LocalVni> vnis,
+        final LocalSegments segments)
     {
+        this.segments = segments;
         this.localAs = localAs;
         this.routerIdValue = routerId;
         this.localVtep = localVtep;
@@ -60,9 +67,11 @@ final class ImportPolicy
     /** @return whether a received path is imported into at least one local VNI. */
     boolean isAccepted(final EvpnPath path)
     {
-        if (!(path.route() instanceof MacIpAdvertisementRoute) && !(path.route() instanceof InclusiveMulticastRoute))
+        final EvpnRoute route = path.route();
+        if (!(route instanceof MacIpAdvertisementRoute) && !(route instanceof InclusiveMulticastRoute) &&
+            !(route instanceof EthernetAutoDiscoveryRoute) && !(route instanceof EthernetSegmentRoute))
         {
-            return false; // types 1, 4, 5: no multihoming or IP prefixes on this VTEP
+            return false; // type 5: no IP prefixes on this VTEP
         }
         // Our own VTEP as next hop or tunnel: our route coming back some other way.
         if (path.nextHop() == null || localVtep.equals(path.nextHop()) || localVtep.equals(path.tunnelEndpoint()))
@@ -79,6 +88,15 @@ final class ImportPolicy
             {
                 return false; // our own RD: one of our routes
             }
+        }
+        if (route instanceof EthernetAutoDiscoveryRoute autoDiscovery && autoDiscovery.esi().isReserved() ||
+            route instanceof EthernetSegmentRoute segment && segment.esi().isReserved())
+        {
+            return false; // RFC 7432 §5: ESI 0 is a single-homed site, MAX-ESI reserved: no segment to join or alias
+        }
+        if (route instanceof EthernetSegmentRoute)
+        {
+            return path.esImport() >= 0 && segments.importsEsImport(path.esImport()); // RFC 7432 §7.6
         }
         return !importingVnis(path).isEmpty();
     }
@@ -109,6 +127,8 @@ final class ImportPolicy
         {
             case MacIpAdvertisementRoute macIp -> macIp.rd();
             case InclusiveMulticastRoute multicast -> multicast.rd();
+            case EthernetAutoDiscoveryRoute autoDiscovery -> autoDiscovery.rd();
+            case EthernetSegmentRoute segment -> segment.rd();
             default -> null;
         };
     }

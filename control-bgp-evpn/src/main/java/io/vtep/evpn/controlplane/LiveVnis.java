@@ -233,6 +233,6 @@ final class LiveVnis
     {
         return new EvpnPath(path.route(), path.peer(), path.nextHop(), path.localPref(), path.asPathLength(), path.origin(), path.med(),
             path.neighborAs(), path.ebgp(), path.originatorId(), path.clusterListLength(), List.copyOf(vni.exportRouteTargets),
-            path.sequence(), path.sticky(), path.tunnelEndpoint(), path.vni(), path.proxyFlags());
+            path.sequence(), path.sticky(), path.tunnelEndpoint(), path.vni(), path.proxyFlags(), path.multihoming());
     }
 }

@@ -7,11 +7,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.RateLimitedLog;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
@@ -48,6 +51,32 @@ final class MacLocations
     private final DuplicateDetection detection;
     private final InetAddress localVtep;
     private final Inet4Address routerId;
+    /** Where a MAC advertised with an ESI is installed (aliasing); set once the segments exist. */
+    Aliasing aliasing = new Aliasing()
+    {
+        @Override
+        public InetAddress target(final EthernetSegmentId esi, final int vni, final InetAddress nextHop, final long mac)
+        {
+            return nextHop;
+        }
+
+        @Override
+        public int group(final EthernetSegmentId esi, final int vni)
+        {
+            return 0;
+        }
+    };
+
+    /** {@link LocalSegments#aliasTarget}, {@link LocalSegments#aliasGroup}. */
+    interface Aliasing
+    {
+        InetAddress target(EthernetSegmentId esi, int vni, InetAddress nextHop, long mac);
+
+        int group(EthernetSegmentId esi, int vni);
+    }
+
+    /** The ESI of a local attachment's segment, {@link EthernetSegmentId#ZERO} when single-homed. */
+    private final IntFunction<EthernetSegmentId> segmentOfAttachment;
     private final RateLimitedLog vtepTableFull = new RateLimitedLog(LOG);
     private final ArrayDeque<Frozen> frozen = new ArrayDeque<>();
     private final CopyOnWriteArrayList<String> duplicateList = new CopyOnWriteArrayList<>();
@@ -56,8 +85,9 @@ final class MacLocations
     private volatile long duplicates;
 
     MacLocations(final Fdb fdb, final LocalRoutes exports, final DuplicateDetection detection, final InetAddress localVtep,
-        final Inet4Address routerId)
+        final Inet4Address routerId, final IntFunction<EthernetSegmentId> segmentOfAttachment)
     {
+        this.segmentOfAttachment = segmentOfAttachment;
         this.fdb = fdb;
         this.exports = exports;
         this.detection = detection;
@@ -277,7 +307,10 @@ final class MacLocations
         if (before.local() && state.mobility.state() == before && stickyBefore == sticky && move == MacMobility.Move.NONE)
         {
             addPendingIps(vni, state, mac);
-            return; // moved between local ports, or nothing new: nothing else to tell BGP
+            // Moved between local ports: only the ESI of its routes may change (onto or off a segment, RFC 7432 §8.4);
+            // an unchanged route is not sent again (LocalRoutes.export).
+            advertise(vni, state);
+            return;
         }
         apply(vni, state, before, move);
         addPendingIps(vni, state, mac);
@@ -381,9 +414,31 @@ final class MacLocations
             (detection.permanentFreeze() ? " until cleared" : " for " + detection.freeze().toSeconds() + " s"));
     }
 
+    /**
+     * The VTEPs of a remote Ethernet segment changed (A-D per ES or per EVI came or went): every MAC of
+     * the VNI whose best route names that ESI is installed again, at once (mass withdrawal, RFC 7432
+     * §8.2; no per-MAC withdraw needed).
+     */
+    void segmentChanged(final LocalVni vni, final EthernetSegmentId esi)
+    {
+        for (final MacState state : vni.macs.values())
+        {
+            final EvpnPath best = state.installed == null ? null : state.remoteBest();
+            if (best != null && best.route() instanceof MacIpAdvertisementRoute macIp && esi.equals(macIp.esi()))
+            {
+                install(vni, state, best);
+            }
+        }
+    }
+
     private void install(final LocalVni vni, final MacState state, final EvpnPath best)
     {
-        final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(best.nextHop()));
+        // Aliasing (RFC 7432 §8.4): a MAC on a remote segment is reached through every gateway of it that advertises
+        // A-D (its alias group, per flow in the data path); backup (§14.1): the next hop itself if it still does.
+        final EthernetSegmentId esi = best.route() instanceof MacIpAdvertisementRoute macIp ? macIp.esi() : EthernetSegmentId.ZERO;
+        final InetAddress target = aliasing.target(esi, vni.vni, best.nextHop(), state.mac);
+        final int group = aliasing.group(esi, vni.vni);
+        final RemoteVtep vtep = fdb.remoteVteps().intern(VtepAddress.of(target));
         if (vtep == null)
         {
             vtepTableFull.log(System.Logger.Level.WARNING, "remote VTEP table full: " + best.nextHop() + " not installed");
@@ -391,17 +446,23 @@ final class MacLocations
         }
         // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
         final boolean pinned = best.sticky() || state.mobility.state().frozen();
-        if (vtep != state.installed || pinned != state.installedPinned)
+        if (vtep != state.installed || pinned != state.installedPinned || group != state.installedGroup)
         {
-            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned) ? vtep : null;
+            state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned, group) ? vtep : null;
             state.installedPinned = pinned && state.installed != null;
+            state.installedGroup = state.installed == null ? 0 : group;
         }
     }
 
     private EvpnPath localPath(final LocalVni vni, final MacState state, final InetAddress ip)
     {
-        final MacIpAdvertisementRoute route = MacIpAdvertisementRoute.of(vni.rd, new EvpnMac(state.mac), ip,
-            vni.vni);
+        // RFC 7432 §7.2, §8.4: a MAC learned on a segment port carries the segment's ESI, so remote VTEPs
+        // reach it through every gateway on the segment (aliasing) and move it on mass withdrawal.
+        final long entry = fdb.vni(vni.vni).lookup(state.mac);
+        final EthernetSegmentId esi = FdbEntry.isLocal(entry) ? segmentOfAttachment.apply(FdbEntry.attachment(entry)) :
+            EthernetSegmentId.ZERO;
+        final MacIpAdvertisementRoute route = new MacIpAdvertisementRoute(vni.rd, esi, 0, new EvpnMac(state.mac), ip, vni.vni,
+            OptionalInt.empty());
         return EvpnPath.local(route, localVtep, routerId, vni.exportRouteTargets, vni.vni, state.mobility.sequence(),
             state.mobility.sticky());
     }

@@ -29,6 +29,8 @@ final class MacState
     RemoteVtep installed;
     /** The installed EVPN entry is pinned: local learning does not replace it (sticky or duplicate). */
     boolean installedPinned;
+    /** The alias group of the installed EVPN entry (a MAC on a remote Ethernet segment), 0 for none. */
+    int installedGroup;
 
     MacState(final long mac, final MacMobility mobility)
     {

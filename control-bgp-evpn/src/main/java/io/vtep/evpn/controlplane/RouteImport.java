@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.vtep.evpn.codec.UpdateMessage;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.EvpnRouteKey;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
@@ -16,7 +18,7 @@ import io.vtep.evpn.session.MaximumPrefix;
 /**
  * Import: each neighbor's UPDATEs into its Adj-RIB-In, the Loc-RIB's best path per route
  * (RFC 4271 §9.1), and every change of best path handed on by route type: type 2 to
- * {@link MacLocations}, type 3 to {@link FloodMembership}. Also the session ends (RFC 4271 §8.2.2:
+ * {@link MacLocations}, type 3 to {@link FloodMembership}, types 1 and 4 to {@link LocalSegments}. Also the session ends (RFC 4271 §8.2.2:
  * a session's routes go with it) and the maximum-prefix limit (RFC 4486 §4). Owned by the control
  * thread; {@link #peers} is read by other threads for counters only.
  */
@@ -27,13 +29,15 @@ final class RouteImport
     private final ImportPolicy policy;
     private final MacLocations macs;
     private final FloodMembership flooding;
+    private final LocalSegments segments;
     private final LocRib locRib = new LocRib();
     private final Map<BgpPeer, PeerRib> peers = new ConcurrentHashMap<>();
     /** Set before the control thread starts; null for none. */
     private volatile MacIpListener macIpListener;
 
-    RouteImport(final ImportPolicy policy, final MacLocations macs, final FloodMembership flooding)
+    RouteImport(final ImportPolicy policy, final MacLocations macs, final FloodMembership flooding, final LocalSegments segments)
     {
+        this.segments = segments;
         this.policy = policy;
         this.macs = macs;
         this.flooding = flooding;
@@ -188,6 +192,12 @@ final class RouteImport
         {
             return;
         }
+        if (change.oldBest() != null && change.newBest() != null && change.newBest().route() instanceof EthernetSegmentRoute)
+        {
+            // The same VTEP's type 4 again (its DF preference or algorithm changed): no new VTEP on the segment, no timer.
+            segments.remoteRouteReplaced(change.newBest());
+            return;
+        }
         if (change.oldBest() != null)
         {
             importBest(change.oldBest(), false);
@@ -223,6 +233,11 @@ final class RouteImport
     /** A best path came ({@code add}) or went: hands it to what its route type is imported into. */
     private void importBest(final EvpnPath path, final boolean add)
     {
+        if (path.route() instanceof EthernetSegmentRoute || path.route() instanceof EthernetAutoDiscoveryRoute)
+        {
+            segments.remoteRoute(path, add);
+            return;
+        }
         for (final LocalVni vni : policy.importingVnis(path))
         {
             importInto(vni, path, add);
@@ -234,7 +249,12 @@ final class RouteImport
     {
         if (path.route() instanceof MacIpAdvertisementRoute macIp)
         {
-            macs.remotePath(vni, macIp, path, add);
+            // A MAC on one of our own segments, advertised by another gateway of it (RFC 7432 §8.4): it is
+            // reachable through our own link, not a move away from us (§15 applies between segments).
+            if (!segments.isLocal(macIp.esi()))
+            {
+                macs.remotePath(vni, macIp, path, add);
+            }
             final MacIpListener listener = macIpListener;
             if (listener != null && macIp.ip() != null)
             {

@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.vtep.encap.MacAddress;
 import io.vtep.evpn.codec.WireFormat;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
@@ -53,12 +55,19 @@ final class RouteViews
             vni = importing.isEmpty() ? path.vni() : importing.getFirst().vni;
         }
         final String source = path.isLocal() ? "local" : WireFormat.toText(path.peer().config().address());
-        if (route instanceof MacIpAdvertisementRoute macIp)
+        return switch (route)
         {
-            return new EvpnRouteView(2, macIp.rd().toString(), vni, MacAddress.format(macIp.mac().value()), macIp.ip(),
-                path.nextHop(), path.sequence(), path.sticky(), best, source);
-        }
-        final InclusiveMulticastRoute multicast = (InclusiveMulticastRoute)route;
-        return new EvpnRouteView(3, multicast.rd().toString(), vni, null, null, path.nextHop(), 0, false, best, source);
+            case MacIpAdvertisementRoute macIp -> new EvpnRouteView(2, macIp.rd().toString(), vni, MacAddress.format(macIp.mac().value()),
+                macIp.ip(), path.nextHop(), path.sequence(), path.sticky(), best, source, macIp.esi().isZero() ? null : macIp.esi().toString());
+            case InclusiveMulticastRoute multicast -> new EvpnRouteView(3, multicast.rd().toString(), vni, null, null, path.nextHop(), 0, false,
+                best, source, null);
+            // Multihoming (RFC 7432 §8): A-D per EVI belongs to its VNI; A-D per ES and type 4 to no single one.
+            case EthernetAutoDiscoveryRoute autoDiscovery -> new EvpnRouteView(1, autoDiscovery.rd().toString(),
+                autoDiscovery.ethernetTag() == EvpnPath.MAX_ET ? 0 : Math.max(vni, 0), null, null, path.nextHop(), 0, false, best, source,
+                autoDiscovery.esi().toString());
+            case EthernetSegmentRoute segment -> new EvpnRouteView(4, segment.rd().toString(), 0, null, null, path.nextHop(), 0, false, best,
+                source, segment.esi().toString());
+            default -> new EvpnRouteView(route.routeType(), null, 0, null, null, path.nextHop(), 0, false, best, source, null);
+        };
     }
 }

@@ -17,6 +17,8 @@ import io.vtep.evpn.codec.attr.MultiExitDisc;
 import io.vtep.evpn.codec.attr.OriginAttribute;
 import io.vtep.evpn.codec.attr.OriginatorId;
 import io.vtep.evpn.codec.attr.PmsiTunnel;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
@@ -45,6 +47,8 @@ import io.vtep.evpn.session.BgpPeer;
  * @param vni               the VNI in the route: type 2 label1, type 3 PMSI label (RFC 8365 §5.1.3); -1 when none.
  * @param proxyFlags        type 2 with an IP: the flags a proxy ARP/ND answer for it carries, as the RFC 9161 §3.1
  *                          ARP/ND extended community encodes them ({@link #PROXY_ROUTER}, {@link #PROXY_OVERRIDE}).
+ * @param multihoming       the multihoming communities of a type-1 or type-4 route (ESI label, ES-Import RT, DF
+ *                          Election; RFC 7432 §7.5, §7.6, RFC 8584 §2.2), empty for the others.
  */
 public record EvpnPath(
     EvpnRoute route,
@@ -63,8 +67,11 @@ public record EvpnPath(
     boolean sticky,
     InetAddress tunnelEndpoint,
     int vni,
-    int proxyFlags)
+    int proxyFlags,
+    List<ExtendedCommunity> multihoming)
 {
+    /** RFC 7432 §8.2: the Ethernet tag of an A-D per ES route, MAX-ET. */
+    public static final long MAX_ET = 0xFFFF_FFFFL;
     /** RFC 9161 §3.1 ARP/ND extended community flag R: the IP is a router's (NA Router flag). */
     public static final int PROXY_ROUTER = 0x01;
     /** RFC 9161 §3.1 ARP/ND extended community flag O: answer with the NA Override flag. */
@@ -104,7 +111,57 @@ public record EvpnPath(
     {
         return new EvpnPath(route, null, localVtep, LocalPref.DEFAULT_VALUE, 0, OriginAttribute.VALUE_IGP, 0, -1, false,
             WireFormat.toInt(routerId) & 0xFFFF_FFFFL, 0, List.copyOf(routeTargets), sequence, sticky,
-            route instanceof InclusiveMulticastRoute ? localVtep : null, vni, PROXY_OVERRIDE);
+            route instanceof InclusiveMulticastRoute ? localVtep : null, vni, PROXY_OVERRIDE, List.of());
+    }
+
+    /**
+     * A locally originated type-1 or type-4 route of an Ethernet segment (RFC 7432 §8).
+     *
+     * @param route        the route.
+     * @param localVtep    our VTEP address (next hop).
+     * @param routerId     our BGP identifier.
+     * @param routeTargets the EVI route targets (type 1); empty for type 4, which has the ES-Import RT instead.
+     * @param vni          the VNI of a per-EVI route, else -1.
+     * @param multihoming  ESI label, ES-Import RT, DF Election communities.
+     * @return the path.
+     */
+    public static EvpnPath localSegment(
+        final EvpnRoute route,
+        final InetAddress localVtep,
+        final Inet4Address routerId,
+        final List<ExtendedCommunity.RouteTarget> routeTargets,
+        final int vni,
+        final List<ExtendedCommunity> multihoming)
+    {
+        return new EvpnPath(route, null, localVtep, LocalPref.DEFAULT_VALUE, 0, OriginAttribute.VALUE_IGP, 0, -1, false,
+            WireFormat.toInt(routerId) & 0xFFFF_FFFFL, 0, List.copyOf(routeTargets), 0, false, null, vni, PROXY_OVERRIDE,
+            List.copyOf(multihoming));
+    }
+
+    /** @return the ES-Import route target's 6 octets (RFC 7432 §7.6), or -1 when the path has none. */
+    public long esImport()
+    {
+        for (final ExtendedCommunity community : multihoming)
+        {
+            if (community instanceof ExtendedCommunity.EsImportRouteTarget esImport)
+            {
+                return esImport.value48();
+            }
+        }
+        return -1;
+    }
+
+    /** @return the DF Election community (RFC 8584 §2.2), or null. */
+    public ExtendedCommunity.DfElection dfElection()
+    {
+        for (final ExtendedCommunity community : multihoming)
+        {
+            if (community instanceof ExtendedCommunity.DfElection election)
+            {
+                return election;
+            }
+        }
+        return null;
     }
 
     /**
@@ -145,10 +202,28 @@ public record EvpnPath(
                 pmsi.tunnelEndpoint().orElse(multicast.originatingRouter());
             vni = pmsi == null ? -1 : pmsi.vni();
         }
+        else if (route instanceof EthernetAutoDiscoveryRoute autoDiscovery && autoDiscovery.ethernetTag() != MAX_ET)
+        {
+            vni = autoDiscovery.label(); // per EVI: the VNI (RFC 8365 §5.1.3)
+        }
+        final List<ExtendedCommunity> multihoming = route instanceof EthernetAutoDiscoveryRoute || route instanceof EthernetSegmentRoute ?
+            multihomingCommunities(communities) : List.of();
         return new EvpnPath(route, peer, nextHop, localPref, asPath.pathLength(), origin, med, firstAs(asPath),
             !peer.isIbgp(), originatorId, clusterListLength, routeTargets,
             mobility == null ? 0 : mobility.sequence(), mobility != null && mobility.sticky(), tunnelEndpoint, vni,
-            proxyFlags(communities));
+            proxyFlags(communities), multihoming);
+    }
+
+    private static List<ExtendedCommunity> multihomingCommunities(final ExtendedCommunities communities)
+    {
+        if (communities == null)
+        {
+            return List.of();
+        }
+        return communities.communities().stream()
+            .filter(community -> community instanceof ExtendedCommunity.EsiLabel || community instanceof ExtendedCommunity.EsImportRouteTarget ||
+                community instanceof ExtendedCommunity.DfElection)
+            .toList();
     }
 
     /**

@@ -11,6 +11,8 @@ import io.vtep.evpn.codec.EvpnUpdates;
 import io.vtep.evpn.codec.UpdateMessage;
 import io.vtep.evpn.codec.attr.MpReachNlri;
 import io.vtep.evpn.codec.attr.PathAttribute;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
 import io.vtep.evpn.codec.nlri.EvpnRoute;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
@@ -68,6 +70,11 @@ public final class UpdatePacker
             if (path.route() instanceof InclusiveMulticastRoute multicast)
             {
                 updates.add(EvpnUpdates.inclusiveMulticast(multicast.rd(), path.vni(), path.nextHop(), path.routeTargets(), options));
+            }
+            else if (path.route() instanceof EthernetSegmentRoute || path.route() instanceof EthernetAutoDiscoveryRoute)
+            {
+                // A few per segment: one route an UPDATE, as FRR sends them.
+                updates.add(EvpnUpdates.segmentRoute(path.route(), path.nextHop(), path.routeTargets(), path.multihoming(), options));
             }
             else if (path.route() instanceof MacIpAdvertisementRoute)
             {

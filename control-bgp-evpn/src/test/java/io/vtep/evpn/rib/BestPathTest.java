@@ -24,7 +24,7 @@ class BestPathTest
         final boolean sticky)
     {
         return new EvpnPath(ROUTE, null, nextHop, localPref, asPathLength, origin, med, neighborAs, ebgp, originatorId,
-            clusterListLength, List.of(), sequence, sticky, null, 100, EvpnPath.PROXY_OVERRIDE);
+            clusterListLength, List.of(), sequence, sticky, null, 100, EvpnPath.PROXY_OVERRIDE, List.of());
     }
 
     private static EvpnPath base()

@@ -140,9 +140,16 @@ public final class BgpDocuments
                 .field("sticky", route.sticky())
                 .field("best", route.best())
                 .field("source", text(route.source()))
+                .field("esi", route.esi())
                 .endObject();
         }
         return json.endArray().endObject() + "\n";
+    }
+
+    /** @return the document of {@code GET /api/v1/es} ({@link SegmentDocuments}). */
+    String segments()
+    {
+        return SegmentDocuments.of(evpn);
     }
 
     private static String text(final Object value)

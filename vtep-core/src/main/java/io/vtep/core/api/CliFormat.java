@@ -279,7 +279,7 @@ public final class CliFormat
     }
 
     /** Columns left-aligned, two spaces apart, no trailing blanks. */
-    static String table(final List<List<String>> rows)
+    public static String table(final List<List<String>> rows)
     {
         final int columns = rows.getFirst().size();
         final int[] widths = new int[columns];
@@ -307,7 +307,7 @@ public final class CliFormat
         return out.toString();
     }
 
-    private static String joined(final Object list)
+    public static String joined(final Object list)
     {
         if (!(list instanceof List<?> items) || items.isEmpty())
         {
@@ -321,7 +321,7 @@ public final class CliFormat
         return String.join(",", parts);
     }
 
-    private static String text(final Object value)
+    public static String text(final Object value)
     {
         if (value == null)
         {
@@ -340,7 +340,7 @@ public final class CliFormat
         return value instanceof Map<?, ?> map ? (Map<String, Object>)map : Map.of();
     }
 
-    private static List<Map<String, Object>> objects(final Object value)
+    public static List<Map<String, Object>> objects(final Object value)
     {
         final List<Map<String, Object>> list = new ArrayList<>();
         if (value instanceof List<?> items)

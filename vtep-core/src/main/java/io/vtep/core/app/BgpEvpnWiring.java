@@ -17,6 +17,7 @@ import io.vtep.core.config.VniConfig;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.health.Heartbeat;
 import io.vtep.core.health.ThreadHealth;
+import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.NeighborBindings;
 import io.vtep.core.pipeline.NeighborQueue;
 import io.vtep.encap.VtepAddress;
@@ -68,13 +69,13 @@ final class BgpEvpnWiring implements AutoCloseable
      * the speaker, so that the first session to come up is sent a complete Adj-RIB-Out.
      */
     static BgpEvpnWiring start(final VtepConfig config, final Fdb fdb, final NeighborQueue neighbors,
-        final NeighborBindings bindings) throws ConfigException
+        final NeighborBindings bindings, final ForwardingTables tables) throws ConfigException
     {
         final BgpConfig bgp = config.bgp();
         final EvpnControlPlane evpn;
         try
         {
-            evpn = new EvpnControlPlane(evpnSettings(config), fdb);
+            evpn = new EvpnControlPlane(evpnSettings(config, tables), fdb);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -82,6 +83,8 @@ final class BgpEvpnWiring implements AutoCloseable
         }
         // ARP/ND suppression (RFC 7432 §10) answers from the received MAC+IP routes.
         evpn.macIpListener((vni, route, mac, ip, flags, add) -> bindings.remote(vni, route, mac, ip, flags, add));
+        // EVPN multihoming: the DF and the segment's VTEPs into the data plane's segment filters.
+        evpn.segmentListener(new SegmentWiring(tables, fdb.remoteVteps()));
         evpn.start();
         try
         {
@@ -135,7 +138,7 @@ final class BgpEvpnWiring implements AutoCloseable
             neighbor.password(), bgp.minimumHoldSeconds(), neighbor.ttlSecurityHops());
     }
 
-    static EvpnSettings evpnSettings(final VtepConfig config)
+    static EvpnSettings evpnSettings(final VtepConfig config, final ForwardingTables tables)
     {
         final BgpConfig bgp = config.bgp();
         final List<EvpnVniSettings> vnis = new ArrayList<>();
@@ -144,7 +147,7 @@ final class BgpEvpnWiring implements AutoCloseable
             vnis.add(vniSettings(bgp, vni.vni()));
         }
         return new EvpnSettings(bgp.asn(), bgp.routerId(), config.vtep().localIp(), vnis,
-            bgp.duplicateMaxMoves(), bgp.duplicateWindow(), bgp.duplicateFreeze());
+            bgp.duplicateMaxMoves(), bgp.duplicateWindow(), bgp.duplicateFreeze(), SegmentWiring.settings(config, tables));
     }
 
     /** One VNI's RD and route targets: its overrides under {@code vnis[]}, else automatic; at start or by a reload. */

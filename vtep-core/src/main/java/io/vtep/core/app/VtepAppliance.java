@@ -43,6 +43,7 @@ import io.vtep.core.lacp.LacpAgent;
 import io.vtep.core.lacp.LacpMeters;
 import io.vtep.core.log.MacMoveLog;
 import io.vtep.core.metrics.BgpMeters;
+import io.vtep.core.metrics.SegmentMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.nativeio.CpuAffinity;
 import io.vtep.core.nativeio.ErrnoException;
@@ -316,9 +317,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             // reach the RIB as the conductor learns them); closed before it.
             final NeighborBindings bindings = new NeighborBindings(dataPlane.tables());
             fdb.addListener(bindings); // a local binding leaves with its MAC
-            bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings);
+            bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings, tables);
             resources.add(bgp);
             bgp.watch(health);
+            SegmentWiring.follow(config, links, bgp.evpn());
         }
 
         reloader = new LiveReload(configFile, config,
@@ -538,6 +540,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         if (bgp != null)
         {
             BgpMeters.bind(vtepMetrics.registry(), bgp.speaker().peers(), bgp.evpn());
+            SegmentMeters.bind(vtepMetrics.registry(), bgp.evpn());
             bgpDocuments = new BgpDocuments(() -> config().bgp(), bgp.speaker(), bgp.evpn());
         }
         final ApiToken apiToken = config.api().tokenFileOrNull() == null ? null : ApiToken.load(config.api().tokenFileOrNull());

@@ -66,6 +66,7 @@ public final class Main
               bgp summary           BGP peers of a running instance (--json too, as bgp routes and version)
               bgp routes [--vni N]  its EVPN routes (best paths marked *)
               bgp clear-duplicate MAC vni N  unfreeze a MAC frozen as an EVPN duplicate
+              es show               Ethernet segments (EVPN multihoming): state, peers, DF per VNI (--json too)
               capture --vni N -w FILE|-  a VNI's frames as pcapng ([--count K] [--seconds S] [--snaplen L])
               version               print the version
               completion bash       a bash (and zsh) completion script: source <(vtep completion bash)

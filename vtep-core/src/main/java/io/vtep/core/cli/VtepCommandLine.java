@@ -48,6 +48,9 @@ final class VtepCommandLine
             .addSubcommand("routes", describe(new VniQueryCommand(context, "/api/v1/bgp/routes", CliFormat::bgpRoutes),
                 "Its EVPN routes (best paths marked *)."))
             .addSubcommand("clear-duplicate", new ClearDuplicateCommand(context));
+        final CommandLine es = new CommandLine(new EsShowCommand(context))
+            .addSubcommand("show", describe(new EsShowCommand(context), "Ethernet segments (EVPN multihoming): state, peers, DF per VNI."));
+        describe(es, "Ethernet segments of a running vtep (es alone: es show).");
         describe(fdb, "The FDB of a running vtep (fdb alone: fdb show), and changes to it as bridge fdb makes them.");
         describe(vni, "VNIs of a running vtep (vni alone: vni list).");
         describe(bgp, "BGP EVPN of a running vtep (bgp alone: bgp summary).");
@@ -61,6 +64,7 @@ final class VtepCommandLine
             .addSubcommand("reload", new ReloadCommand(context))
             .addSubcommand("vni", vni)
             .addSubcommand("bgp", bgp)
+            .addSubcommand("es", es)
             .addSubcommand("capture", new CaptureCommand(context))
             .addSubcommand("version", new VersionCommand(context))
             .addSubcommand("completion", new CompletionCommand(context))

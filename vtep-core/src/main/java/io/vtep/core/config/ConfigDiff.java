@@ -214,7 +214,12 @@ public final class ConfigDiff
                 }
                 if (removals)
                 {
-                    fixed("ports[" + i + "].lacp", was.lacp(), port.lacp());
+                    final String path = "ports[" + i + "]";
+                    fixed(path + ".lacp", was.lacp(), port.lacp());
+                    if (!java.util.Objects.equals(was.ethernetSegment(), port.ethernetSegment()))
+                    {
+                        refuse(path + ".ethernet-segment", RESTART); // the EVPN control plane takes its segments at start
+                    }
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

@@ -16,6 +16,9 @@ import java.util.Set;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
+import io.vtep.evpn.codec.nlri.EvpnMac;
+import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 
@@ -36,7 +39,9 @@ public final class ConfigLoader
 
     private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane", "log");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
-    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control", "lacp");
+    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control", "lacp", "ethernet-segment");
+    private static final Set<String> SEGMENT_KEYS = Set.of("esi", "system-mac", "local-discriminator", "df-algorithm", "df-preference",
+        "df-election-seconds", "single-active");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
         "route-distinguisher", "route-targets", "accept-from", "storm-control", "arp-suppression");
     private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
@@ -109,7 +114,7 @@ public final class ConfigLoader
                 firstOverride = firstOverride != null ? firstOverride : vniNode;
             }
         }
-        final List<PortConfig> ports = ports(node(top, "ports", ""), vnis);
+        final List<PortConfig> ports = ports(node(top, "ports", ""), vnis, !node(top, "bgp", "").isMissing());
         final FdbConfig fdb = fdb(node(top, "fdb", ""), vnis, underlay.localIp());
         final ConfigNode bgpNode = node(top, "bgp", "");
         BgpConfig bgp = null;
@@ -302,7 +307,8 @@ public final class ConfigLoader
         return config;
     }
 
-    private static List<PortConfig> ports(final ConfigNode node, final Map<Integer, VniConfig> vnis) throws ConfigException
+    private static List<PortConfig> ports(final ConfigNode node, final Map<Integer, VniConfig> vnis, final boolean bgp)
+        throws ConfigException
     {
         final List<ConfigNode> items = node.list();
         if (items.isEmpty())
@@ -311,6 +317,7 @@ public final class ConfigLoader
         }
         final List<PortConfig> ports = new ArrayList<>();
         final Set<String> names = new HashSet<>();
+        final Map<EthernetSegmentId, String> segments = new HashMap<>();
         for (final ConfigNode item : items)
         {
             final Map<String, ConfigNode> map = item.mapping(PORT_KEYS);
@@ -349,12 +356,94 @@ public final class ConfigLoader
             {
                 throw vlansNode.problem("is required: map at least \"untagged\" or one VLAN id to a VNI");
             }
-            // The ESI, when the multihoming configuration lets ethernet-segment in, gives LACP its identity.
-            final ConfigNode segment = map.get("ethernet-segment");
+            final ConfigNode segmentNode = node(map, "ethernet-segment", item.path());
+            final EthernetSegmentConfig segment = segmentNode.isMissing() ? null : ethernetSegment(segmentNode);
+            if (segment != null && !bgp)
+            {
+                throw segmentNode.problem("multihoming needs BGP EVPN (RFC 7432 section 8): add a bgp section or remove it");
+            }
+            if (segment != null && segments.putIfAbsent(segment.esi(), name) != null)
+            {
+                // One segment, one link per gateway (RFC 7432 §8): two ports with one ESI would be a LAG of our own.
+                throw segmentNode.problem("ESI " + segment.esi() + " is already the segment of port " + segments.get(segment.esi()));
+            }
+            // A segment's ESI gives LACP the identity both gateways present to the server's LAG.
             ports.add(new PortConfig(name, driver, vlans, stormControl(node(map, "storm-control", item.path())),
-                LacpConfigReader.read(node(map, "lacp", item.path()), segment == null ? null : segment.value())));
+                LacpConfigReader.read(node(map, "lacp", item.path()), segment == null ? null : segment.esi().octets()), segment));
         }
         return ports;
+    }
+
+    /** {@code ports[i].ethernet-segment}: an ESI (type 0, or type 3 from system-mac + local-discriminator) and its DF election. */
+    private static EthernetSegmentConfig ethernetSegment(final ConfigNode node) throws ConfigException
+    {
+        final Map<String, ConfigNode> map = node.mapping(SEGMENT_KEYS);
+        final ConfigNode esiNode = node(map, "esi", node.path());
+        final ConfigNode macNode = node(map, "system-mac", node.path());
+        final ConfigNode discriminatorNode = node(map, "local-discriminator", node.path());
+        final EthernetSegmentId esi;
+        if (!esiNode.isMissing())
+        {
+            if (!macNode.isMissing() || !discriminatorNode.isMissing())
+            {
+                throw esiNode.problem("give either esi or system-mac with local-discriminator (RFC 7432 section 5 type 3), not both");
+            }
+            try
+            {
+                esi = EthernetSegmentId.parse(esiNode.requiredText());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw esiNode.problem(ex.getMessage());
+            }
+        }
+        else if (!macNode.isMissing())
+        {
+            final EvpnMac systemMac;
+            try
+            {
+                systemMac = EvpnMac.parse(macNode.requiredText());
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw macNode.problem("\"" + macNode.text() + "\" is not a MAC address");
+            }
+            if (discriminatorNode.isMissing())
+            {
+                throw discriminatorNode.problem("is required with system-mac (the type-3 ESI's 3-octet local discriminator)");
+            }
+            esi = EthernetSegmentId.ofSystemMac(systemMac,
+                (int)discriminatorNode.integer(0, EthernetSegmentId.MAX_LOCAL_DISCRIMINATOR));
+        }
+        else
+        {
+            throw esiNode.problem("is required (or system-mac with local-discriminator)");
+        }
+        if (esi.isReserved())
+        {
+            throw (esiNode.isMissing() ? macNode : esiNode).problem("ESI " + esi +
+                " is reserved (RFC 7432 section 5: all zero means single-homed, all ones is MAX-ESI)");
+        }
+        final ConfigNode algorithmNode = node(map, "df-algorithm", node.path());
+        DfAlgorithm algorithm = DfAlgorithm.MODULO;
+        if (!algorithmNode.isMissing())
+        {
+            algorithm = DfAlgorithm.fromConfigName(algorithmNode.text());
+            if (algorithm == null)
+            {
+                throw algorithmNode.problem("expected modulo or preference, found " + ConfigNode.describe(algorithmNode.value()));
+            }
+        }
+        final ConfigNode preferenceNode = node(map, "df-preference", node.path());
+        if (!preferenceNode.isMissing() && algorithm != DfAlgorithm.PREFERENCE)
+        {
+            throw preferenceNode.problem("applies to df-algorithm: preference only");
+        }
+        final int preference = (int)preferenceNode.integer(EthernetSegmentConfig.DEFAULT_DF_PREFERENCE, 0, 65535);
+        final int electionSeconds = (int)node(map, "df-election-seconds", node.path())
+            .integer(EthernetSegmentConfig.DEFAULT_DF_ELECTION_SECONDS, 0, 3600);
+        final boolean singleActive = node(map, "single-active", node.path()).bool(false);
+        return new EthernetSegmentConfig(esi, algorithm, preference, electionSeconds, singleActive);
     }
 
     private static int vlanKey(final Object key, final ConfigNode at) throws ConfigException

@@ -26,9 +26,10 @@ final class LacpConfigReader
 
     /**
      * @param node           {@code ports[i].lacp}
-     * @param ethernetSegment the raw {@code ports[i].ethernet-segment} value, or null
+     * @param esi  the ESI of the port's {@code ethernet-segment} (10 octets), or null: the identity
+     *             both gateways derive from it when the port gives none
      */
-    static LacpConfig read(final ConfigNode node, final Object ethernetSegment) throws ConfigException
+    static LacpConfig read(final ConfigNode node, final byte[] esi) throws ConfigException
     {
         if (node.isMissing())
         {
@@ -65,7 +66,6 @@ final class LacpConfigReader
         final int portNumber = (int)ConfigLoader.node(map, "port-number", node.path()).integer(0, 1, 65535);
         final ConfigNode macNode = ConfigLoader.node(map, "system-mac", node.path());
         final ConfigNode keyNode = ConfigLoader.node(map, "key", node.path());
-        final byte[] esi = esi(ethernetSegment);
         final LacpActorIdentity fromEsi = esi == null ? null : LacpActorIdentity.fromEsi(esi);
         if (mode != LacpMode.OFF && fromEsi == null && (macNode.isMissing() || keyNode.isMissing()))
         {
@@ -91,52 +91,5 @@ final class LacpConfigReader
         }
         final int key = (int)keyNode.integer(fromEsi == null ? 0 : fromEsi.key(), 0, 65535);
         return new LacpConfig(mode, "fast".equals(rate), systemPriority, systemMac, key, portNumber);
-    }
-
-    /** The ESI of a raw {@code ethernet-segment} value, or null when it has none this reader understands. */
-    static byte[] esi(final Object ethernetSegment)
-    {
-        if (!(ethernetSegment instanceof Map<?, ?> segment))
-        {
-            return null;
-        }
-        if (segment.get("esi") instanceof String text)
-        {
-            final String hex = text.replace(":", "").replace("-", "").replace(".", "");
-            if (hex.length() != 2 * LacpActorIdentity.ESI_LENGTH || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0))
-            {
-                return null;
-            }
-            final byte[] esi = new byte[LacpActorIdentity.ESI_LENGTH];
-            for (int i = 0; i < esi.length; i++)
-            {
-                esi[i] = (byte)Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
-            }
-            return esi;
-        }
-        if (segment.get("system-mac") instanceof String mac && segment.get("local-discriminator") instanceof Integer discriminator)
-        {
-            // RFC 7432 §5, type 3: the system MAC and a 3-octet local discriminator, as FRR's es-sys-mac and es-id.
-            final long system;
-            try
-            {
-                system = MacAddress.parse(mac);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                return null;
-            }
-            final byte[] esi = new byte[LacpActorIdentity.ESI_LENGTH];
-            esi[0] = LacpActorIdentity.ESI_TYPE_MAC;
-            for (int i = 0; i < 6; i++)
-            {
-                esi[1 + i] = (byte)(system >>> (8 * (5 - i)));
-            }
-            esi[7] = (byte)(discriminator >>> 16);
-            esi[8] = (byte)(discriminator >>> 8);
-            esi[9] = (byte)(int)discriminator;
-            return esi;
-        }
-        return null;
     }
 }

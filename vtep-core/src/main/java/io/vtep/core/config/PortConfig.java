@@ -10,9 +10,10 @@ import java.util.Map;
  * @param vlans        802.1Q VLAN id (1..4094) or {@link #UNTAGGED} → VNI
  * @param stormControl BUM rates of frames received on the port, all VLANs together
  * @param lacp         LACP on the port ({@link LacpConfig#OFF} for none)
+ * @param ethernetSegment the multihomed segment the port is a link of, or null (single-homed)
  */
 public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> vlans, StormControlConfig stormControl,
-    LacpConfig lacp)
+    LacpConfig lacp, EthernetSegmentConfig ethernetSegment)
 {
     /** Key of {@link #vlans} for frames that carry no 802.1Q tag. */
     public static final int UNTAGGED = -1;
@@ -22,16 +23,22 @@ public record PortConfig(String name, PortDriver driver, Map<Integer, Integer> v
         vlans = Map.copyOf(vlans);
     }
 
+    /** A port without LACP or Ethernet segment. */
+    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans, final StormControlConfig stormControl)
+    {
+        this(name, driver, vlans, stormControl, LacpConfig.OFF, null);
+    }
+
+    /** A single-homed port with {@code lacp}. */
+    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans, final StormControlConfig stormControl,
+        final LacpConfig lacp)
+    {
+        this(name, driver, vlans, stormControl, lacp, null);
+    }
+
     /** A port without storm control. */
     public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans)
     {
         this(name, driver, vlans, StormControlConfig.OFF);
-    }
-
-    /** A port without LACP. */
-    public PortConfig(final String name, final PortDriver driver, final Map<Integer, Integer> vlans,
-        final StormControlConfig stormControl)
-    {
-        this(name, driver, vlans, stormControl, LacpConfig.OFF);
     }
 }

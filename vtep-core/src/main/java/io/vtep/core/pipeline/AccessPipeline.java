@@ -10,10 +10,13 @@ import io.vtep.core.port.FrameBatch;
 import io.vtep.core.port.FrameOffload;
 import io.vtep.encap.ChecksumOffload;
 import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.FlowHash;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.SegmentationOffload;
 import io.vtep.encap.VlanTag;
+import io.vtep.fdb.AliasGroups;
 import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.RemoteVtep;
 import io.vtep.fdb.RemoteVtepTable;
 import io.vtep.metrics.DataPathCounters;
 import io.vtep.metrics.DropReason;
@@ -53,6 +56,7 @@ public final class AccessPipeline
     private final PortContext port;
     private final ForwardingTables tables;
     private final RemoteVtepTable remoteVteps;
+    private final AliasGroups aliases;
     private final LocalDelivery local;
     private final OverlayTransmit overlay;
     private final DataPathCounters counters;
@@ -67,6 +71,7 @@ public final class AccessPipeline
         this.port = port;
         this.tables = tables;
         this.remoteVteps = tables.fdb().remoteVteps();
+        this.aliases = tables.fdb().aliasGroups();
         this.local = local;
         this.overlay = overlay;
         this.counters = counters;
@@ -224,7 +229,11 @@ public final class AccessPipeline
         }
         else if (FdbEntry.isRemote(entry))
         {
-            overlay.toVtep(vni, remoteVteps.byIndex(FdbEntry.vtepIndex(entry)), buffer, offset, length);
+            final RemoteVtep own = remoteVteps.byIndex(FdbEntry.vtepIndex(entry));
+            final int aliasGroup = FdbEntry.aliasGroup(entry);
+            // A MAC on a remote Ethernet segment: each flow to one of the segment's gateways (aliasing, RFC 7432 §8.4).
+            overlay.toVtep(vni, aliasGroup == 0 ? own : aliases.pick(aliasGroup, own, FlowHash.hash(buffer, offset, length)), buffer,
+                offset, length);
         }
         else
         {

@@ -17,6 +17,8 @@ public final class Attachment
     private final PortContext context;
     private final int vlan;
     private final VniContext vni;
+    /** Multihoming: null when the attachment is on no Ethernet segment; replaced whole by the control plane. */
+    private volatile SegmentFilter segment;
 
     Attachment(final int id, final PortContext context, final int vlan, final VniContext vni)
     {
@@ -57,6 +59,18 @@ public final class Attachment
     public VniContext vni()
     {
         return vni;
+    }
+
+    /** @return the Ethernet segment filter of BUM from the overlay, or null for a single-homed attachment. */
+    public SegmentFilter segment()
+    {
+        return segment;
+    }
+
+    /** @param segment the new filter (the DF or the segment's VTEPs changed); null: single-homed. */
+    public void segment(final SegmentFilter segment)
+    {
+        this.segment = segment;
     }
 
     @Override

@@ -121,6 +121,33 @@ final class LocalDelivery
         return sent;
     }
 
+    /**
+     * Floods a BUM frame that came from the overlay to the VNI's members, except onto an Ethernet
+     * segment where this gateway is not the DF or whose VTEPs include the sender (local bias); each
+     * copy held back is counted under its reason ({@link SegmentFilter}).
+     *
+     * @param sourceVtep the sending VTEP's index, -1 when unknown.
+     * @return copies sent.
+     */
+    int floodFromOverlay(final VniContext vni, final int sourceVtep, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        int copies = 0;
+        for (final Attachment member : vni.members())
+        {
+            final SegmentFilter segment = member.segment();
+            final DropReason held = segment == null ? null : segment.bumFromOverlay(sourceVtep);
+            if (held != null)
+            {
+                counters.vniDropped(vni.slot(), held);
+            }
+            else if (send(member, buffer, offset, length))
+            {
+                copies++;
+            }
+        }
+        return copies;
+    }
+
     /** Floods to every member of the VNI but {@code except} (null: all). @return copies sent. */
     int flood(final VniContext vni, final Attachment except, final MutableDirectBuffer buffer, final int offset, final int length)
     {

@@ -41,7 +41,9 @@ import io.vtep.metrics.Side;
  * entries name. The receiver reads the destination from {@code IP_PKTINFO}/{@code IPV6_PKTINFO}.
  *
  * <p>BUM frames (broadcast, multicast, unknown unicast) over the VNI's storm-control rate are
- * dropped as {@link DropReason#STORM_CONTROL}.
+ * dropped as {@link DropReason#STORM_CONTROL}. On an Ethernet segment (multihoming) a BUM copy goes
+ * out only where this gateway is the designated forwarder and the sender is not on the segment
+ * itself ({@link SegmentFilter}).
  *
  * <p>One instance per underlay receive thread. Allocation-free except the first time a remote VTEP
  * is seen, when it is interned.
@@ -260,7 +262,7 @@ public final class OverlayPipeline
                 counters.vniDropped(vni.slot(), DropReason.STORM_CONTROL);
                 return;
             }
-            if (local.flood(vni, null, buffer, frameOffset, frameLength) > 0)
+            if (local.floodFromOverlay(vni, source == null ? -1 : source.index(), buffer, frameOffset, frameLength) > 0)
             {
                 counters.vniFlooded(vni.slot());
             }

@@ -3,6 +3,7 @@ package io.vtep.core.port;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * What an access port's interface is doing, by name (docs/architecture.md §3.5): the link watcher
@@ -65,6 +66,8 @@ public final class PortLink
     private volatile long publishedEpoch;
     private volatile int fanoutGroup;
     private final AtomicLong reopens = new AtomicLong();
+    /** Told when the port becomes operationally up or stops being so (EVPN multihoming); null for none. */
+    private volatile Consumer<Boolean> operationalListener;
 
     /** A port opened on {@code interfaceIndex}, up as far as anyone knows. */
     public PortLink(final String name, final int interfaceIndex)
@@ -125,6 +128,11 @@ public final class PortLink
             openEpoch = openEpoch + 1; // single writer: the watcher
         }
         state = next;
+        final Consumer<Boolean> listener = operationalListener;
+        if (listener != null && (next == State.UP) != (previous == State.UP))
+        {
+            listener.accept(next == State.UP);
+        }
         switch (next)
         {
             case UP -> LOG.log(Level.INFO, "access port {0}: interface up (ifindex {1}), re-opening its sockets",
@@ -134,6 +142,15 @@ public final class PortLink
             case ABSENT -> LOG.log(Level.WARNING, "access port {0}: interface gone (deleted or renamed), not forwarding",
                 name);
         }
+    }
+
+    /**
+     * @param listener told, on the watcher thread, {@code true} when the port becomes operationally
+     *                 up and {@code false} when it goes down or away (an Ethernet segment's routes follow it).
+     */
+    public void operationalListener(final Consumer<Boolean> listener)
+    {
+        this.operationalListener = listener;
     }
 
     /** The primary owner re-opened for {@code epoch} and started {@code group} (0 without fanout). */

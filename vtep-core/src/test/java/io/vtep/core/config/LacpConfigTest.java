@@ -53,33 +53,21 @@ class LacpConfigTest
     }
 
     @Test
-    void identityFromAnEthernetSegmentsEsi()
+    void withAnEthernetSegmentTheIdentityComesFromItsEsi() throws ConfigException
     {
-        final byte[] typeThree = LacpConfigReader.esi(Map.of("system-mac", "44:38:39:ff:00:01", "local-discriminator", 258));
-        assertNotNull(typeThree);
-        assertEquals(3, typeThree[0]);
-        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), LacpActorIdentity.fromEsi(typeThree).system());
-        assertEquals(258, LacpActorIdentity.fromEsi(typeThree).key());
-        final byte[] typeZero = LacpConfigReader.esi(Map.of("esi", "00:01:02:03:04:05:06:07:08:09"));
-        assertNotNull(typeZero);
-        assertEquals(0x0809, LacpActorIdentity.fromEsi(typeZero).key());
-        assertEquals(null, LacpConfigReader.esi(Map.of("esi", "not an esi")), "left to the segment's own checks");
-        assertEquals(null, LacpConfigReader.esi(List.of()));
-    }
-
-    @Test
-    void withAnEthernetSegmentTheIdentityNeedsNoExplicitValues() throws ConfigException
-    {
-        // What ConfigLoader hands over once ports[].ethernet-segment is a known key (multihoming).
-        final LacpConfig lacp = LacpConfigReader.read(new ConfigNode("ports[0].lacp", Map.of("rate", "slow")),
-            Map.of("system-mac", "44:38:39:ff:00:01", "local-discriminator", 258));
-        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), lacp.systemMac());
-        assertEquals(258, lacp.key());
-        assertFalse(lacp.fastRate());
-        final LacpConfig explicit = LacpConfigReader.read(new ConfigNode("ports[0].lacp", Map.of("key", 7)),
-            Map.of("esi", "03:44:38:39:ff:00:01:00:01:02"));
-        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), explicit.systemMac(), "from the ESI");
-        assertEquals(7, explicit.key(), "explicit values win");
+        final String bgp = "bgp: { asn: 65000, neighbors: [ { address: 198.51.100.1, remote-as: 65000 } ] }\n";
+        // Type 3 (RFC 7432 §5): the system MAC in it, and its discriminator as the key.
+        final LacpConfig typeThree = ConfigLoader.parse(HEAD + "    ethernet-segment: { system-mac: 44:38:39:ff:00:01, " +
+            "local-discriminator: 258 }\n    lacp: { rate: slow }\n" + bgp).ports().get(0).lacp();
+        assertEquals(MacAddress.parse("44:38:39:ff:00:01"), typeThree.systemMac());
+        assertEquals(258, typeThree.key());
+        assertFalse(typeThree.fastRate());
+        // Type 0: a locally administered MAC from the ESI; explicit values win.
+        final LacpConfig typeZero = ConfigLoader.parse(HEAD + "    ethernet-segment: { esi: 00:01:02:03:04:05:06:07:08:09 }\n" +
+            "    lacp: { key: 7 }\n" + bgp).ports().get(0).lacp();
+        final byte[] esi = io.vtep.evpn.codec.nlri.EthernetSegmentId.parse("00:01:02:03:04:05:06:07:08:09").octets();
+        assertEquals(LacpActorIdentity.fromEsi(esi).system(), typeZero.systemMac());
+        assertEquals(7, typeZero.key(), "explicit values win");
     }
 
     @Test

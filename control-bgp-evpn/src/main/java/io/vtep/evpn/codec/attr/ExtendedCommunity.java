@@ -34,8 +34,12 @@ public sealed interface ExtendedCommunity
     int SUBTYPE_MAC_MOBILITY = 0x00;
     /** ESI Label (RFC 7432 §7.5). */
     int SUBTYPE_ESI_LABEL = 0x01;
+    /** ES-Import Route Target (RFC 7432 §7.6). */
+    int SUBTYPE_ES_IMPORT = 0x02;
     /** EVPN Router's MAC (RFC 9135 §8.1). */
     int SUBTYPE_ROUTER_MAC = 0x03;
+    /** DF Election (RFC 8584 §2.2). */
+    int SUBTYPE_DF_ELECTION = 0x06;
 
     /** @return the 8 octets, network order. */
     long value();
@@ -63,6 +67,14 @@ public sealed interface ExtendedCommunity
         if (type == TYPE_EVPN && subtype == SUBTYPE_ESI_LABEL && (value & 0xFFFF_0000_00L) == 0)
         {
             return new EsiLabel((int)(value >>> 40) & 0xFF, (int)value & 0xFF_FFFF);
+        }
+        if (type == TYPE_EVPN && subtype == SUBTYPE_ES_IMPORT)
+        {
+            return new EsImportRouteTarget(value & 0xFFFF_FFFF_FFFFL);
+        }
+        if (type == TYPE_EVPN && subtype == SUBTYPE_DF_ELECTION && (value & 0xFFFF_0000L) == 0)
+        {
+            return new DfElection((int)(value >>> 40) & 0xFF, (int)(value >>> 32) & 0xFF, (int)value & 0xFFFF);
         }
         if (type == TYPE_EVPN && subtype == SUBTYPE_ROUTER_MAC)
         {
@@ -306,6 +318,82 @@ public sealed interface ExtendedCommunity
         public String toString()
         {
             return "ESI-label:" + label + ((flags & FLAG_SINGLE_ACTIVE) != 0 ? " single-active" : " all-active");
+        }
+    }
+
+    /**
+     * ES-Import Route Target (RFC 7432 §7.6): carried by type-4 routes; a VTEP imports a type-4 route
+     * only when this value is the ES-Import RT of one of its own Ethernet segments.
+     *
+     * <pre>
+     *  | 0x06 | 0x02 | ES-Import (6 octets: the high-order 6 octets of the ESI value) |
+     * </pre>
+     *
+     * @param value48 the 6 octets in the low 48 bits.
+     */
+    record EsImportRouteTarget(long value48) implements ExtendedCommunity
+    {
+        /** Checks the width. */
+        public EsImportRouteTarget
+        {
+            if ((value48 & ~0xFFFF_FFFF_FFFFL) != 0)
+            {
+                throw new IllegalArgumentException("ES-Import value wider than 6 octets: " + Long.toHexString(value48));
+            }
+        }
+
+        @Override
+        public long value()
+        {
+            return (long)TYPE_EVPN << 56 | (long)SUBTYPE_ES_IMPORT << 48 | value48;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "ES-Import-Rt:" + new EvpnMac(value48);
+        }
+    }
+
+    /**
+     * DF Election extended community (RFC 8584 §2.2), on type-4 routes: the DF algorithm (0 modulo,
+     * 2 preference, RFC 8584 §4) and its capabilities; for the preference algorithm the preference
+     * in the last two octets (RFC 8584 §4.1).
+     *
+     * <pre>
+     *  | 0x06 | 0x06 | DF Alg (1) | Bitmap (2) | Reserved (1) | DF Preference (2) |
+     * </pre>
+     *
+     * @param algorithm  the DF algorithm (5 bits used).
+     * @param bitmap     the high octet of the 2-octet capability bitmap (RFC 8584 §2.2; vtep sends 0, uses none).
+     * @param preference the preference (algorithm 2), else 0.
+     */
+    record DfElection(int algorithm, int bitmap, int preference) implements ExtendedCommunity
+    {
+        /** RFC 7432 §8.5 service carving (modulo). */
+        public static final int ALGORITHM_MODULO = 0;
+        /** RFC 8584 §4 highest preference. */
+        public static final int ALGORITHM_PREFERENCE = 2;
+
+        /** Checks the widths. */
+        public DfElection
+        {
+            if ((algorithm & ~0xFF) != 0 || (bitmap & ~0xFF) != 0 || (preference & ~0xFFFF) != 0)
+            {
+                throw new IllegalArgumentException("DF election " + algorithm + "/" + bitmap + "/" + preference + " out of range");
+            }
+        }
+
+        @Override
+        public long value()
+        {
+            return (long)TYPE_EVPN << 56 | (long)SUBTYPE_DF_ELECTION << 48 | (long)algorithm << 40 | (long)bitmap << 32 | preference;
+        }
+
+        @Override
+        public String toString()
+        {
+            return "DF: (alg: " + algorithm + ", pref: " + preference + ")";
         }
     }
 

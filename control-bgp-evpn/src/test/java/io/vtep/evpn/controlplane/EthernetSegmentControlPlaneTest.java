@@ -1,0 +1,369 @@
+package io.vtep.evpn.controlplane;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.agrona.concurrent.NanoClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.BgpCodec;
+import io.vtep.evpn.codec.CodecContext;
+import io.vtep.evpn.codec.EvpnUpdates;
+import io.vtep.evpn.codec.UpdateMessage;
+import io.vtep.evpn.codec.WireFormat;
+import io.vtep.evpn.codec.attr.ExtendedCommunities;
+import io.vtep.evpn.codec.attr.ExtendedCommunity;
+import io.vtep.evpn.codec.nlri.EthernetAutoDiscoveryRoute;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
+import io.vtep.evpn.codec.nlri.EthernetSegmentRoute;
+import io.vtep.evpn.codec.nlri.EvpnMac;
+import io.vtep.evpn.codec.nlri.EvpnRoute;
+import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
+import io.vtep.evpn.codec.nlri.RouteDistinguisher;
+import io.vtep.evpn.multihoming.DfAlgorithm;
+import io.vtep.evpn.multihoming.EthernetSegmentSettings;
+import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.fdb.Fdb;
+import io.vtep.fdb.FdbEntry;
+import io.vtep.fdb.FdbSettings;
+import io.vtep.fdb.LearningMode;
+
+/**
+ * EVPN multihoming in the control plane (RFC 7432 §8, RFC 8365 §8): a segment's routes while its
+ * port is up and their withdrawal when it goes down, the ESI on type-2 routes of its MACs, type-4
+ * import by ES-Import RT only, the DF election after its timer, the VTEPs on the segment for local bias.
+ */
+class EthernetSegmentControlPlaneTest
+{
+    private static final long LOCAL_AS = 65000;
+    private static final Inet4Address ROUTER_ID = WireFormat.parseIpv4("198.51.100.1");
+    private static final InetAddress PEER_GATEWAY = WireFormat.parseAddress("198.51.100.2");
+    private static final InetAddress OTHER_VTEP = WireFormat.parseAddress("198.51.100.3");
+    private static final EthernetSegmentId ESI = EthernetSegmentId.parse("00:11:22:33:44:55:66:77:88:99");
+    private static final EthernetSegmentId OTHER_ESI = EthernetSegmentId.parse("00:aa:bb:cc:dd:ee:ff:00:00:01");
+    private static final int VNI = 100;
+    private static final int SEGMENT_ATTACHMENT = 7;
+    private static final int OTHER_ATTACHMENT = 8;
+    private static final long WAIT = 5_000;
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final List<EthernetSegmentView> told = new CopyOnWriteArrayList<>();
+    private Fdb fdb;
+    private EvpnControlPlane evpn;
+    private FakePeer rr;
+
+    @BeforeEach
+    void start()
+    {
+        start(DfAlgorithm.MODULO, 0);
+    }
+
+    private void start(final DfAlgorithm algorithm, final int preference)
+    {
+        final NanoClock clock = now::get;
+        fdb = new Fdb(FdbSettings.defaults().withClock(clock));
+        fdb.addVni(VNI, LearningMode.EVPN, 0, null);
+        final EthernetSegmentSettings segment = new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3),
+            false, List.of(VNI), Set.of(SEGMENT_ATTACHMENT));
+        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID), List.of(EvpnVniSettings.auto(VNI)),
+            3, Duration.ofSeconds(180), null, List.of(segment)), fdb);
+        evpn.segmentListener(told::add);
+        rr = new FakePeer("192.0.2.2", LOCAL_AS, LOCAL_AS, "192.0.2.2");
+        evpn.start();
+        evpn.established(rr);
+        evpn.awaitIdle(WAIT);
+        rr.clear();
+    }
+
+    @AfterEach
+    void stop()
+    {
+        evpn.close();
+    }
+
+    @Test
+    void portUpAdvertisesTypeFourAndBothTypeOnesAndDownWithdrawsThem()
+    {
+        portState(true);
+
+        final List<UpdateMessage> sent = rr.updates();
+        final EthernetSegmentRoute es = only(sent, EthernetSegmentRoute.class);
+        assertEquals(ESI, es.esi());
+        assertEquals(ROUTER_ID, es.originatingRouter());
+        // RFC 7432 §7.6: the ES-Import RT is the ESI value's high-order 6 octets, 11:22:33:44:55:66.
+        assertEquals(List.of(new ExtendedCommunity.EsImportRouteTarget(0x1122_3344_5566L), new ExtendedCommunity.DfElection(0, 0, 0)),
+            multihoming(sent, es));
+        final List<EthernetAutoDiscoveryRoute> ad = all(sent, EthernetAutoDiscoveryRoute.class);
+        assertEquals(2, ad.size(), "A-D per ES and per EVI: " + ad);
+        final EthernetAutoDiscoveryRoute perEs = ad.stream().filter(route -> route.ethernetTag() == 0xFFFF_FFFFL).findFirst().orElseThrow();
+        final EthernetAutoDiscoveryRoute perEvi = ad.stream().filter(route -> route.ethernetTag() == 0).findFirst().orElseThrow();
+        assertEquals(List.of(new ExtendedCommunity.EsiLabel(0, 0)), multihoming(sent, perEs), "all-active, label 0 (RFC 8365 §8.3.1)");
+        assertEquals(List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), routeTargets(sent, perEs), "the RTs of every EVI (§8.2)");
+        assertEquals(VNI, perEvi.label());
+        assertEquals(EvpnUpdates.autoRouteDistinguisher(ROUTER_ID, 1), perEvi.rd(), "the EVI's RD (§8.4)");
+        assertEquals(List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), routeTargets(sent, perEvi));
+
+        // bgp routes shows them: type 4 and A-D per ES under no single VNI (0), A-D per EVI under its VNI.
+        final List<String> views = evpn.routes().stream().filter(view -> view.type() == 1 || view.type() == 4)
+            .map(view -> view.type() + " " + view.vni() + " " + view.esi()).sorted().toList();
+        assertEquals(List.of("1 0 " + ESI, "1 100 " + ESI, "4 0 " + ESI), views);
+
+        rr.clear();
+        portState(false);
+        final List<EvpnRoute> withdrawn = new ArrayList<>();
+        rr.updates().forEach(update -> withdrawn.addAll(update.withdrawnEvpnRoutes()));
+        assertEquals(Set.of(es.key(), perEs.key(), perEvi.key()), Set.copyOf(withdrawn.stream().map(EvpnRoute::key).toList()),
+            "mass withdrawal: the segment's routes, nothing else");
+        assertFalse(evpn.segments().getFirst().up());
+    }
+
+    @Test
+    void aMacLearnedOnTheSegmentPortCarriesItsEsi()
+    {
+        learnLocal(0x02_00_00_00_00_01L, SEGMENT_ATTACHMENT);
+        learnLocal(0x02_00_00_00_00_02L, OTHER_ATTACHMENT);
+
+        final List<MacIpAdvertisementRoute> macs = all(rr.updates(), MacIpAdvertisementRoute.class);
+        assertEquals(ESI, macs.stream().filter(route -> route.mac().value() == 0x02_00_00_00_00_01L).findFirst().orElseThrow().esi());
+        assertTrue(macs.stream().filter(route -> route.mac().value() == 0x02_00_00_00_00_02L).findFirst().orElseThrow().esi().isZero());
+    }
+
+    @Test
+    void aMacMovingOntoTheSegmentPortIsAdvertisedAgainWithTheEsi()
+    {
+        final long host = 0x02_00_00_00_00_03L;
+        learnLocal(host, OTHER_ATTACHMENT);
+        rr.clear();
+        learnLocal(host, SEGMENT_ATTACHMENT);
+
+        final List<MacIpAdvertisementRoute> again = all(rr.updates(), MacIpAdvertisementRoute.class);
+        assertEquals(1, again.size(), () -> "advertised again: " + again);
+        assertEquals(ESI, again.getFirst().esi());
+    }
+
+    @Test
+    void aMacOfOurOwnSegmentAdvertisedByTheOtherGatewayIsNotAMove()
+    {
+        // RFC 7432 §8.4: the other gateway of the segment learned the server's MAC first; it is reachable on our
+        // own link, so it is not installed behind that gateway, and our learning it is no move (no sequence 1).
+        final long server = 0x02_00_00_00_00_01L;
+        receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(server), null, VNI,
+            OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(server), "not behind the other gateway");
+
+        learnLocal(server, SEGMENT_ATTACHMENT);
+        assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(server)));
+        assertEquals(0, evpn.macMoves());
+        final UpdateMessage ours = rr.updates().stream().filter(update -> !all(List.of(update), MacIpAdvertisementRoute.class).isEmpty())
+            .findFirst().orElseThrow();
+        assertTrue(ours.attribute(ExtendedCommunities.class).orElseThrow().macMobility().isEmpty(), "sequence 0: " + ours);
+    }
+
+    @Test
+    void theDfIsElectedAfterTheTimerAmongTheVtepsOfTheSegment()
+    {
+        portState(true);
+        assertNull(evpn.segments().getFirst().designatedForwarders().get(VNI), "no DF while the timer runs (RFC 7432 §8.5)");
+        elapse(Duration.ofSeconds(3));
+        assertTrue(evpn.segments().getFirst().isDesignatedForwarder(VNI), "alone on the segment");
+
+        // The other gateway appears: a type-4 with our segment's ES-Import RT; timer again, then VNI 100 mod 2 = 0 → the lower address, us.
+        receive(typeFour(PEER_GATEWAY, ESI));
+        assertEquals(List.of(PEER_GATEWAY), evpn.segments().getFirst().peers());
+        assertFalse(evpn.segments().getFirst().isDesignatedForwarder(VNI), "no DF while the timer runs again");
+        elapse(Duration.ofSeconds(3));
+        assertTrue(evpn.segments().getFirst().isDesignatedForwarder(VNI));
+        assertEquals(ROUTER_ID, evpn.segments().getFirst().designatedForwarders().get(VNI));
+
+        // A type-4 of a segment we do not have is not imported (its ES-Import RT is not ours).
+        receive(typeFour(OTHER_VTEP, OTHER_ESI));
+        assertEquals(List.of(PEER_GATEWAY), evpn.segments().getFirst().peers());
+        assertFalse(told.isEmpty(), "the data plane was told");
+    }
+
+    @Test
+    void preferenceElectsTheHighestAndFallsBackToModuloWhenTheVtepsDisagree()
+    {
+        evpn.close();
+        start(DfAlgorithm.PREFERENCE, 50);
+        portState(true);
+
+        // RFC 8584 §4.1: the other gateway prefers itself more (100 > 50).
+        receive(EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(PEER_GATEWAY), ESI, PEER_GATEWAY), PEER_GATEWAY, List.of(),
+            List.of(new ExtendedCommunity.EsImportRouteTarget(ESI.esImportValue()), new ExtendedCommunity.DfElection(2, 0, 100)),
+            EvpnUpdates.PathOptions.ibgp()));
+        elapse(Duration.ofSeconds(3));
+        assertEquals(PEER_GATEWAY, evpn.segments().getFirst().designatedForwarders().get(VNI));
+        assertEquals(DfAlgorithm.PREFERENCE, evpn.segments().getFirst().algorithm());
+
+        // It switches to modulo (RFC 8584 §2.2: disagreement means modulo for all): VNI 100 mod 2 = 0, the lower address, us.
+        receive(EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(PEER_GATEWAY), ESI, PEER_GATEWAY), PEER_GATEWAY, List.of(),
+            List.of(new ExtendedCommunity.EsImportRouteTarget(ESI.esImportValue()), new ExtendedCommunity.DfElection(0, 0, 0)),
+            EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(ROUTER_ID, evpn.segments().getFirst().designatedForwarders().get(VNI));
+        assertEquals(DfAlgorithm.MODULO, evpn.segments().getFirst().algorithm());
+    }
+
+    @Test
+    void aVtepWithAnAutoDiscoveryRouteForOurEsiIsOnTheSegment()
+    {
+        portState(true);
+        receive(autoDiscoveryPerEs(OTHER_VTEP, ESI));
+        assertEquals(List.of(OTHER_VTEP), evpn.segments().getFirst().peers(), "local bias drops its BUM on the segment");
+
+        receive(EvpnUpdates.withdraw(List.of(new EthernetAutoDiscoveryRoute(rd(OTHER_VTEP), ESI, 0xFFFF_FFFFL, 0))));
+        assertEquals(List.of(), evpn.segments().getFirst().peers());
+    }
+
+    @Test
+    void remoteSegmentsAreListedWithTheirVteps()
+    {
+        receive(autoDiscoveryPerEs(OTHER_VTEP, OTHER_ESI));
+        receive(autoDiscoveryPerEs(PEER_GATEWAY, OTHER_ESI));
+        assertEquals(List.of(OTHER_VTEP, PEER_GATEWAY), evpn.remoteSegments().get(OTHER_ESI));
+    }
+
+    @Test
+    void macsOfARemoteSegmentAreReachedThroughEveryGatewayAndMoveAtOnceOnMassWithdrawal()
+    {
+        // Two remote gateways on OTHER_ESI, each with A-D per ES and per EVI (RFC 7432 §8.2, §8.4).
+        for (final InetAddress gateway : List.of(PEER_GATEWAY, OTHER_VTEP))
+        {
+            receive(autoDiscoveryPerEs(gateway, OTHER_ESI));
+            receive(EvpnUpdates.segmentRoute(new EthernetAutoDiscoveryRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)gateway, 1),
+                OTHER_ESI, 0, VNI), gateway, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        }
+        // Servers' MACs, all advertised by OTHER_VTEP alone (the gateway that learned them).
+        final List<Long> servers = new ArrayList<>();
+        for (long mac = 0x02_00_00_00_01_00L; mac < 0x02_00_00_00_01_04L; mac++)
+        {
+            servers.add(mac);
+            receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)OTHER_VTEP, 1),
+                OTHER_ESI, 0, new EvpnMac(mac), null, VNI, OptionalInt.empty()), OTHER_VTEP,
+                List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
+        }
+        final long entry = fdb.vni(VNI).lookup(servers.getFirst());
+        final int group = FdbEntry.aliasGroup(entry);
+        assertTrue(group != 0, "aliasing: the entry has an alias group: " + FdbEntry.toString(entry));
+        assertEquals(vtepIndex(OTHER_VTEP), FdbEntry.vtepIndex(entry), "its own VTEP is the route's next hop");
+        assertEquals(List.of(vtepIndex(PEER_GATEWAY), vtepIndex(OTHER_VTEP)), indexes(fdb.aliasGroups().members(group)),
+            "the flows go to either gateway");
+        for (final long server : servers)
+        {
+            assertEquals(entry & ~0xFFFF_FFFFL, fdb.vni(VNI).lookup(server) & ~0xFFFF_FFFFL, "every MAC of the segment in the group");
+        }
+
+        // OTHER_VTEP's segment link fails: it withdraws its A-D per ES only, no type-2 route.
+        receive(EvpnUpdates.withdraw(List.of(new EthernetAutoDiscoveryRoute(rd(OTHER_VTEP), OTHER_ESI, 0xFFFF_FFFFL, 0))));
+        assertEquals(List.of(vtepIndex(PEER_GATEWAY)), indexes(fdb.aliasGroups().members(group)), "mass withdrawal in the data path");
+        assertEquals(List.of(), servers.stream().filter(mac -> FdbEntry.vtepIndex(fdb.vni(VNI).lookup(mac)) != vtepIndex(PEER_GATEWAY))
+            .toList(), "and every MAC installed at the survivor (backup, §14.1)");
+    }
+
+    private int vtepIndex(final InetAddress vtep)
+    {
+        return fdb.remoteVteps().intern(VtepAddress.of(vtep)).index();
+    }
+
+    private static List<Integer> indexes(final io.vtep.fdb.RemoteVtep[] vteps)
+    {
+        return java.util.Arrays.stream(vteps).map(io.vtep.fdb.RemoteVtep::index).toList();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void portState(final boolean up)
+    {
+        evpn.segmentPortState("acc1", up);
+        evpn.awaitIdle(WAIT);
+    }
+
+    private void elapse(final Duration time)
+    {
+        now.addAndGet(time.toNanos());
+        evpn.probe(() ->
+        {});
+        evpn.awaitIdle(WAIT);
+    }
+
+    private void learnLocal(final long mac, final int attachment)
+    {
+        now.addAndGet(1_000_000);
+        fdb.vni(VNI).learnLocal(mac, attachment, now.get());
+        fdb.conductor().doWork();
+        evpn.awaitIdle(WAIT);
+    }
+
+    private void receive(final UpdateMessage update)
+    {
+        evpn.update(rr, (UpdateMessage)BgpCodec.decode(BgpCodec.encode(update, CodecContext.FOUR_OCTET_AS), CodecContext.FOUR_OCTET_AS));
+        evpn.awaitIdle(WAIT);
+    }
+
+    private static RouteDistinguisher rd(final InetAddress vtep)
+    {
+        return EvpnUpdates.autoRouteDistinguisher((Inet4Address)vtep, 0);
+    }
+
+    private static UpdateMessage typeFour(final InetAddress vtep, final EthernetSegmentId esi)
+    {
+        return EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(vtep), esi, vtep), vtep, List.of(),
+            List.of(new ExtendedCommunity.EsImportRouteTarget(esi.esImportValue())), EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static UpdateMessage autoDiscoveryPerEs(final InetAddress vtep, final EthernetSegmentId esi)
+    {
+        return EvpnUpdates.segmentRoute(new EthernetAutoDiscoveryRoute(rd(vtep), esi, 0xFFFF_FFFFL, 0), vtep,
+            List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(new ExtendedCommunity.EsiLabel(0, 0)), EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static <T extends EvpnRoute> List<T> all(final List<UpdateMessage> updates, final Class<T> type)
+    {
+        final List<T> routes = new ArrayList<>();
+        for (final UpdateMessage update : updates)
+        {
+            update.advertisedEvpnRoutes().stream().filter(type::isInstance).map(type::cast).forEach(routes::add);
+        }
+        return routes;
+    }
+
+    private static <T extends EvpnRoute> T only(final List<UpdateMessage> updates, final Class<T> type)
+    {
+        final List<T> routes = all(updates, type);
+        assertEquals(1, routes.size(), () -> type.getSimpleName() + ": " + routes);
+        return routes.getFirst();
+    }
+
+    private static ExtendedCommunities communitiesOf(final List<UpdateMessage> updates, final EvpnRoute route)
+    {
+        return updates.stream().filter(update -> update.advertisedEvpnRoutes().contains(route)).findFirst().orElseThrow()
+            .attribute(ExtendedCommunities.class).orElseThrow();
+    }
+
+    private static List<ExtendedCommunity> multihoming(final List<UpdateMessage> updates, final EvpnRoute route)
+    {
+        return communitiesOf(updates, route).communities().stream()
+            .filter(community -> !(community instanceof ExtendedCommunity.RouteTarget) && !(community instanceof ExtendedCommunity.Encapsulation))
+            .toList();
+    }
+
+    private static List<ExtendedCommunity.RouteTarget> routeTargets(final List<UpdateMessage> updates, final EvpnRoute route)
+    {
+        return communitiesOf(updates, route).routeTargets();
+    }
+}

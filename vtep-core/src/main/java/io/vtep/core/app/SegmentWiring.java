@@ -1,0 +1,125 @@
+package io.vtep.core.app;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.vtep.core.config.EthernetSegmentConfig;
+import io.vtep.core.config.PortConfig;
+import io.vtep.core.config.VtepConfig;
+import io.vtep.core.pipeline.Attachment;
+import io.vtep.core.pipeline.ForwardingTables;
+import io.vtep.core.pipeline.PortContext;
+import io.vtep.core.pipeline.SegmentFilter;
+import io.vtep.core.port.PortLink;
+import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.controlplane.EvpnControlPlane;
+import io.vtep.evpn.multihoming.EthernetSegmentSettings;
+import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentListener;
+import io.vtep.fdb.RemoteVtep;
+import io.vtep.fdb.RemoteVtepTable;
+
+/**
+ * Wires EVPN multihoming between the control plane and the data plane: the Ethernet segments of
+ * the configuration with their ports' attachments (for {@link EthernetSegmentSettings}); each
+ * change of a segment's state into the {@link SegmentFilter} of its attachments; a segment port's
+ * link state into {@link EvpnControlPlane#segmentPortState}, the one entry point (LACP will feed it too).
+ */
+final class SegmentWiring implements SegmentListener
+{
+    /** VLAN ids are below this (802.1Q: 1..4094). */
+    private static final int MAX_VLAN = 4095;
+
+    private final ForwardingTables tables;
+    private final RemoteVtepTable remoteVteps;
+
+    SegmentWiring(final ForwardingTables tables, final RemoteVtepTable remoteVteps)
+    {
+        this.tables = tables;
+        this.remoteVteps = remoteVteps;
+    }
+
+    /** @return the configuration's segments, with the attachment ids of their ports' VLANs (tables built). */
+    static List<EthernetSegmentSettings> settings(final VtepConfig config, final ForwardingTables tables)
+    {
+        final List<EthernetSegmentSettings> segments = new ArrayList<>();
+        for (final PortConfig port : config.ports())
+        {
+            final EthernetSegmentConfig segment = port.ethernetSegment();
+            if (segment == null)
+            {
+                continue;
+            }
+            final PortContext context = tables == null ? null : tables.port(port.name());
+            final Set<Integer> attachments = new HashSet<>();
+            final List<Integer> vnis = new ArrayList<>();
+            port.vlans().forEach((vlan, vni) ->
+            {
+                vnis.add(vni);
+                final Attachment attachment = context == null ? null :
+                    context.attachment(vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan);
+                if (attachment != null)
+                {
+                    attachments.add(attachment.id());
+                }
+            });
+            vnis.sort(null);
+            segments.add(new EthernetSegmentSettings(port.name(), segment.esi(), segment.dfAlgorithm(), segment.dfPreference(),
+                Duration.ofSeconds(segment.dfElectionSeconds()), segment.singleActive(), vnis, attachments));
+        }
+        return segments;
+    }
+
+    /** Segment ports start up (as their {@link PortLink} does) and follow their link from then on. */
+    static void follow(final VtepConfig config, final List<PortLink> links, final EvpnControlPlane evpn)
+    {
+        for (final PortConfig port : config.ports())
+        {
+            if (port.ethernetSegment() == null)
+            {
+                continue;
+            }
+            for (final PortLink link : links)
+            {
+                if (link.name().equals(port.name()))
+                {
+                    link.operationalListener(up -> evpn.segmentPortState(port.name(), up));
+                    evpn.segmentPortState(port.name(), link.state() == PortLink.State.UP);
+                }
+            }
+        }
+    }
+
+    /** On the EVPN control thread: the new DF and segment VTEPs into every attachment of the port. */
+    @Override
+    public void segmentChanged(final EthernetSegmentView segment)
+    {
+        final PortContext port = tables.port(segment.port());
+        if (port == null)
+        {
+            return;
+        }
+        final List<Integer> indexes = new ArrayList<>();
+        for (final InetAddress peer : segment.peers())
+        {
+            final RemoteVtep vtep = remoteVteps.intern(VtepAddress.of(peer));
+            if (vtep != null)
+            {
+                indexes.add(vtep.index());
+            }
+        }
+        final int[] vteps = indexes.stream().mapToInt(Integer::intValue).toArray();
+        for (int vlan = Attachment.UNTAGGED; vlan < MAX_VLAN; vlan = vlan == Attachment.UNTAGGED ? 1 : vlan + 1)
+        {
+            final Attachment attachment = port.attachment(vlan);
+            if (attachment != null)
+            {
+                attachment.segment(new SegmentFilter(segment.isDesignatedForwarder(attachment.vni().vni()), vteps));
+            }
+        }
+    }
+}
