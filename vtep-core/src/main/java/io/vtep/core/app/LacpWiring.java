@@ -59,9 +59,8 @@ final class LacpWiring implements AutoCloseable
             {
                 continue;
             }
-            // TODO(merge with mh-evpn): with an ethernet-segment and no explicit system-mac/key, the
-            // loader already took them from the ESI (LacpConfigReader); connect
-            // agent().addListener(...) to the segment's mass withdrawal here.
+            // With an ethernet-segment the loader took the identity from its ESI (LacpConfigReader),
+            // and SegmentWiring.follow makes LACP's state the segment port's (mass withdrawal).
             final PortContext context = ports.get(i);
             final LacpPort port = new LacpPort(lacpPorts.size(), context.port(),
                 new LacpPortMachine(lacp.identity(config.vtep().localIp()), lacp.mode() == LacpMode.ACTIVE, lacp.fastRate()),

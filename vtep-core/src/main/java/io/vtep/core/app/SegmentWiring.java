@@ -10,6 +10,7 @@ import java.util.Set;
 import io.vtep.core.config.EthernetSegmentConfig;
 import io.vtep.core.config.PortConfig;
 import io.vtep.core.config.VtepConfig;
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
 import io.vtep.core.pipeline.PortContext;
@@ -27,7 +28,7 @@ import io.vtep.fdb.RemoteVtepTable;
  * Wires EVPN multihoming between the control plane and the data plane: the Ethernet segments of
  * the configuration with their ports' attachments (for {@link EthernetSegmentSettings}); each
  * change of a segment's state into the {@link SegmentFilter} of its attachments; a segment port's
- * link state into {@link EvpnControlPlane#segmentPortState}, the one entry point (LACP will feed it too).
+ * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point.
  */
 final class SegmentWiring implements SegmentListener
 {
@@ -74,12 +75,25 @@ final class SegmentWiring implements SegmentListener
         return segments;
     }
 
-    /** Segment ports start up (as their {@link PortLink} does) and follow their link from then on. */
-    static void follow(final VtepConfig config, final List<PortLink> links, final EvpnControlPlane evpn)
+    /**
+     * Segment ports start up (as their {@link PortLink} does) and follow their link from then on;
+     * a segment port with LACP follows LACP instead: it is operational for the segment only while
+     * LACP collects and distributes on it (IEEE 802.1AX-2014 §6.4.15), which it stops doing on a link
+     * down too. Either way its A-D per ES and ES routes go when it stops (mass withdrawal, RFC 7432 §8.2).
+     *
+     * @param lacp the LACP wiring, or null when no port runs LACP
+     */
+    static void follow(final VtepConfig config, final List<PortLink> links, final LacpWiring lacp, final EvpnControlPlane evpn)
     {
+        final Set<String> segmentPorts = new HashSet<>();
         for (final PortConfig port : config.ports())
         {
             if (port.ethernetSegment() == null)
+            {
+                continue;
+            }
+            segmentPorts.add(port.name());
+            if (port.lacp().isOn() && lacp != null)
             {
                 continue;
             }
@@ -90,6 +104,24 @@ final class SegmentWiring implements SegmentListener
                     link.operationalListener(up -> evpn.segmentPortState(port.name(), up));
                     evpn.segmentPortState(port.name(), link.state() == PortLink.State.UP);
                 }
+            }
+        }
+        if (lacp == null)
+        {
+            return;
+        }
+        lacp.agent().addListener((port, operational) ->
+        {
+            if (segmentPorts.contains(port))
+            {
+                evpn.segmentPortState(port, operational);
+            }
+        });
+        for (final LacpPort port : lacp.agent().ports())
+        {
+            if (segmentPorts.contains(port.name()))
+            {
+                evpn.segmentPortState(port.name(), port.isDistributing());
             }
         }
     }

@@ -320,7 +320,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             bgp = BgpEvpnWiring.start(config, fdb, dataPlane.neighborQueue(), bindings, tables);
             resources.add(bgp);
             bgp.watch(health);
-            SegmentWiring.follow(config, links, bgp.evpn());
+            SegmentWiring.follow(config, links, lacp, bgp.evpn());
         }
 
         reloader = new LiveReload(configFile, config,
