@@ -21,10 +21,19 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
+import io.vtep.core.lacp.LacpActorIdentity;
+import io.vtep.core.lacp.LacpMeters;
+import io.vtep.core.lacp.LacpPduQueue;
+import io.vtep.core.lacp.LacpPort;
+import io.vtep.core.lacp.LacpPortMachine;
+import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
+import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.controlplane.EvpnSettings;
 import io.vtep.evpn.controlplane.EvpnVniSettings;
+import io.vtep.evpn.multihoming.DfAlgorithm;
+import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.session.BgpSpeaker;
 import io.vtep.evpn.session.PeerConfig;
 import io.vtep.evpn.session.SessionTimers;
@@ -110,10 +119,11 @@ class DashboardTest
         final Set<String> vtepNames = names(VTEP_METRIC, queries);
         final Set<String> otherNames = names(OTHER_METRIC, queries);
 
-        // The panels the dashboard promises: throughput, packets, floods, drops, FDB, remote VTEPs.
+        // The panels the dashboard promises: throughput, packets, floods, drops, FDB, remote VTEPs, multihoming.
         assertTrue(vtepNames.containsAll(Set.of("vtep_vni_rx_bytes_total", "vtep_vni_tx_bytes_total",
             "vtep_vni_rx_packets_total", "vtep_vni_tx_packets_total", "vtep_vni_flood_packets_total", "vtep_vni_drops_total",
-            "vtep_drops_total", "vtep_vni_fdb_entries", "vtep_remote_vtep_tx_bytes_total", "vtep_remote_vtep_rx_bytes_total")),
+            "vtep_drops_total", "vtep_vni_fdb_entries", "vtep_remote_vtep_tx_bytes_total", "vtep_remote_vtep_rx_bytes_total",
+            "vtep_es_up", "vtep_es_peers", "vtep_es_designated_forwarder", "vtep_lacp_distributing", "vtep_lacp_pdus_total")),
             () -> "dashboard queries " + vtepNames);
         // No vtep_ name hides anywhere else in the file (titles, descriptions) either.
         assertEquals(vtepNames, names(VTEP_METRIC, List.of(Files.readString(repositoryRoot().resolve(DASHBOARD)))));
@@ -123,9 +133,15 @@ class DashboardTest
         // What the appliance adds: a port thread's failures, and with a bgp section the BGP meters
         // (an EVPN control plane that is not started answers its counters all the same).
         metrics.bindPortWorkerFailures("acc1", () -> 0);
+        // One Ethernet segment (the multihoming row) and one port with LACP.
+        final EthernetSegmentSettings segment = new EthernetSegmentSettings("eth1", EthernetSegmentId.parse("00:11:22:33:44:55:66:77:88:99"),
+            DfAlgorithm.MODULO, 0, Duration.ofSeconds(3), false, List.of(100), Set.of());
         final EvpnControlPlane evpn = new EvpnControlPlane(new EvpnSettings(65000, (Inet4Address)InetAddress.getByName("192.0.2.1"),
-            VtepAddress.parse("192.0.2.1"), List.of(new EvpnVniSettings(100, null, List.of(), List.of())), 5, Duration.ofSeconds(180)),
-            net.fdb);
+            VtepAddress.parse("192.0.2.1"), List.of(new EvpnVniSettings(100, null, List.of(), List.of())), 5, Duration.ofSeconds(180), null,
+            List.of(segment)), net.fdb);
+        SegmentMeters.bind(metrics.registry(), evpn);
+        LacpMeters.bind(metrics.registry(), List.of(new LacpPort(0, net.eth1, new LacpPortMachine(
+            new LacpActorIdentity(65535, MacAddress.parse("02:00:00:00:00:0a"), 5, 255, 1), true, true), new LacpPduQueue(16))));
         // A real speaker on an ephemeral loopback port with one passive neighbor that never connects.
         final BgpSpeaker speaker = BgpSpeaker.start(new SpeakerConfig(65000, InetAddress.getByName("192.0.2.1"),
             InetAddress.getLoopbackAddress(), 0, List.of(new PeerConfig(InetAddress.getByName("192.0.2.2"), 65000, 179, true, 90, null))),
