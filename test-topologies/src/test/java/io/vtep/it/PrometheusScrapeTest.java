@@ -141,7 +141,24 @@ class PrometheusScrapeTest extends KernelPeerTest
     @Test
     void exposititionPassesPromtoolTheDashboardUsesOnlyRealMetricsAndBogusVnisAddNoSeries() throws Exception
     {
-        topology.startVtep(net.vtepNs, net.vtepConfig(EXTRA_CONFIG));
+        // A second access port, an Ethernet segment with LACP (a veth whose far end stays idle: the
+        // segment stays down, LACP never distributes), so that the multihoming series exist too.
+        net.vtepNs.execOk("ip", "link", "add", "mh0", "type", "veth", "peer", "name", "mh1");
+        net.vtepNs.execOk("ip", "link", "set", "mh0", "up");
+        net.vtepNs.execOk("ip", "link", "set", "mh1", "up");
+        topology.startVtep(net.vtepNs, net.vtepConfig(EXTRA_CONFIG).replace("""
+            ports:
+              - name: acc1
+                vlans: { untagged: %d }
+            """.formatted(KernelPeerTopology.VNI), """
+            ports:
+              - name: acc1
+                vlans: { untagged: %d }
+              - name: mh0
+                vlans: { untagged: %d }
+                ethernet-segment: { esi: 00:11:22:33:44:55:66:77:88:99 }
+                lacp: {}
+            """.formatted(KernelPeerTopology.VNI, KernelPeerTopology.VNI)));
         assertTrue(net.h1.ping("10.0.0.2", 2).allReceived());
 
         final String scrape = httpGet(net.vtepNs.name(), "http://127.0.0.1:9100/metrics");
