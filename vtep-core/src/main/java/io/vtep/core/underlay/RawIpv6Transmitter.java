@@ -89,7 +89,6 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
 
     private final int hopLimit;
     private final int multicastHopLimit;
-    private final int interfaceIndex;
     private final SocketHandle socket;
 
     /**
@@ -152,8 +151,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, multicastHopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_LOOP, 0, "setsockopt(IPV6_MULTICAST_LOOP, 0)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_DONTFRAG, 1, "setsockopt(IPV6_DONTFRAG, 1)");
-            interfaceIndex = interfaceIndexOf(localAddress);
-            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_IF, interfaceIndex, "setsockopt(IPV6_MULTICAST_IF)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_IF, interfaceIndexOf(localAddress), "setsockopt(IPV6_MULTICAST_IF)");
         }
         catch (final ErrnoException ex)
         {
@@ -187,22 +185,6 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
     public Inet6Address localAddress()
     {
         return localAddress;
-    }
-
-    public int hopLimit()
-    {
-        return hopLimit;
-    }
-
-    public int multicastHopLimit()
-    {
-        return multicastHopLimit;
-    }
-
-    /** Index of the interface holding the local address: where multicast leaves. */
-    public int interfaceIndex()
-    {
-        return interfaceIndex;
     }
 
     /**
