@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
@@ -63,18 +62,6 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
             frame(3, 1518, 0x8100, 0x0FFE),                // full-size tagged frame, VID 4094
             frame(4, 64, 0x88A8, 0x00C8),                  // 802.1ad service tag, VID 200
             frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064)); // QinQ: only the outer tag is moved by the kernel
-    }
-
-    @Test
-    void ownSendsAreNotReceived()
-    {
-        for (int i = 0; i < 5; i++)
-        {
-            final byte[] frame = frame(i, 80);
-            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
-        }
-        assertEquals(5, TestFrames.receive(b, batch, 5, 5_000).size());
-        assertEquals(0, a.receive(batch, 200));
     }
 
     @Test
@@ -160,21 +147,16 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
     }
 
     @Test
-    void framesLongerThanASlotAreDroppedAndCounted() throws IOException
+    void aTaggedFrameTooLongOnceTheKernelsTagIsBackIsDroppedAndCounted() throws IOException
     {
         TestNamespaces.ip(ns1, "link", "set", "va", "mtu", "16000");
         TestNamespaces.ip(ns2, "link", "set", "vb", "mtu", "16000");
-        final byte[] jumbo = frame(1, FrameBatch.MAX_FRAME_LENGTH + 1);
-        final byte[] fits = frame(2, FrameBatch.MAX_FRAME_LENGTH);
         // read as MAX - 2 bytes (the kernel strips the tag), too long once the tag is back
-        final byte[] taggedTooLong = frame(3, FrameBatch.MAX_FRAME_LENGTH + 2, 0x8100, 10);
-        final byte[] small = frame(4, 64);
-        sendAll(a, jumbo, fits, taggedTooLong, small);
-        final List<byte[]> received = TestFrames.receive(b, batch, 2, 5_000);
-        assertEquals(2, received.size());
-        assertArrayEquals(fits, received.get(0));
-        assertArrayEquals(small, received.get(1));
-        assertEquals(2, b.truncatedFrames());
+        final byte[] taggedTooLong = frame(1, FrameBatch.MAX_FRAME_LENGTH + 2, 0x8100, 10);
+        final byte[] small = frame(2, 64);
+        sendAll(a, taggedTooLong, small);
+        assertArrayEquals(small, TestFrames.receive(b, batch, 1, 5_000).getFirst());
+        assertEquals(1, b.truncatedFrames());
     }
 
     @Test
@@ -186,21 +168,6 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
         b.close();
         assertTrue(TestNamespaces.ip(ns2, "-d", "link", "show", "vb").contains("promiscuity 0"),
             "closing the port releases the socket and its membership at once");
-    }
-
-    @Test
-    void closeStopsAReceiveInProgressWithinItsTimeoutAndLaterCallsFail() throws Exception
-    {
-        final CompletableFuture<Integer> result = new CompletableFuture<>();
-        final Thread receiver = Thread.ofPlatform().start(() -> result.complete(b.receive(new FrameBatch(4), 500)));
-        Thread.sleep(50);
-        b.close();
-        assertEquals(0, result.get(10, TimeUnit.SECONDS));
-        receiver.join();
-
-        final byte[] frame = frame(1, 60);
-        assertFalse(b.send(nativeCopy(frame), 0, frame.length));
-        assertEquals(0, b.receive(batch, 10));
     }
 
     @Test

@@ -1,13 +1,21 @@
 package io.vtep.core.port;
 
+import static io.vtep.core.port.TestFrames.frame;
+import static io.vtep.core.port.TestFrames.nativeCopy;
 import static io.vtep.core.port.TestFrames.overflowAndDrain;
+import static io.vtep.core.port.TestFrames.sendAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -93,6 +101,47 @@ abstract class VethPortTest<P extends AccessPort>
         });
         final long totalDrops = overflowAndDrain(a, b, batch, framesToOverflow, firstDrops);
         assertTrue(totalDrops > firstDrops, "the new queue overflowed too: " + totalDrops);
+    }
+
+    @Test
+    void ownSendsAreNotReadBack()
+    {
+        sendAll(b, IntStream.range(0, 5).mapToObj(i -> frame(i, 80)).toArray(byte[][]::new));
+        assertEquals(5, TestFrames.receive(a, batch, 5, 5_000).size());
+        assertEquals(0, b.receive(batch, 200));
+    }
+
+    /** Frames longer than a batch slot are dropped and counted, those that fit arrive. */
+    @Test
+    void framesLongerThanASlotAreDroppedAndCounted() throws IOException
+    {
+        TestNamespaces.ip(ns1, "link", "set", "va", "mtu", "16000");
+        TestNamespaces.ip(ns2, "link", "set", "vb", "mtu", "16000");
+        final byte[] fits = frame(2, FrameBatch.MAX_FRAME_LENGTH);
+        final byte[] small = frame(3, 64);
+        sendAll(a, frame(1, FrameBatch.MAX_FRAME_LENGTH + 1), fits, small);
+        final List<byte[]> received = TestFrames.receive(b, batch, 2, 5_000);
+        assertEquals(2, received.size());
+        assertArrayEquals(fits, received.get(0));
+        assertArrayEquals(small, received.get(1));
+        assertEquals(1, b.truncatedFrames());
+    }
+
+    /**
+     * A close from another thread ends a receive in progress within its timeout (and does not free
+     * the ring under it); later calls fail.
+     */
+    @Test
+    void closeDuringAReceiveEndsItAndLaterCallsFail() throws Exception
+    {
+        final CompletableFuture<Integer> receiving = CompletableFuture.supplyAsync(() -> b.receive(new FrameBatch(4), 500));
+        Thread.sleep(50);
+        b.close();
+        assertEquals(0, receiving.get(10, TimeUnit.SECONDS));
+        final byte[] frame = frame(1, 60);
+        assertFalse(b.send(nativeCopy(frame), 0, frame.length));
+        assertEquals(0, b.receive(batch, 10));
+        assertTrue(b.toString().endsWith("closed]"), b.toString());
     }
 
     @Test
