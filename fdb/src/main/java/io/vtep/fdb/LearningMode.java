@@ -1,5 +1,7 @@
 package io.vtep.fdb;
 
+import java.util.Locale;
+
 /**
  * How a VNI learns MAC addresses.
  *
@@ -15,16 +17,12 @@ package io.vtep.fdb;
  */
 public enum LearningMode
 {
-    DATA_PLANE("data-plane"),
-    EVPN("evpn"),
-    NONE("none");
+    DATA_PLANE,
+    EVPN,
+    NONE;
 
-    private final String label;
-
-    LearningMode(final String label)
-    {
-        this.label = label;
-    }
+    /** The constant's name in lower case, words joined by "-": one spelling for configuration, labels and output. */
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     /**
      * @return the configuration spelling: {@code data-plane}, {@code evpn} or {@code none}.

@@ -1,5 +1,7 @@
 package io.vtep.fdb;
 
+import java.util.Locale;
+
 /**
  * Where an FDB entry came from. The origin decides whether the entry ages and whether
  * data-plane learning may overwrite it: {@link #LOCAL} and {@link #REMOTE} are learned from
@@ -9,22 +11,18 @@ package io.vtep.fdb;
 public enum Origin
 {
     /** Learned from the access side: source MAC of a frame received on an attachment. */
-    LOCAL("local"),
+    LOCAL,
     /** Learned from the overlay: inner source MAC of a VXLAN packet from a remote VTEP. */
-    REMOTE("remote"),
+    REMOTE,
     /** Configured. */
-    STATIC("static"),
+    STATIC,
     /** Imported from the BGP EVPN control plane (a MAC/IP advertisement route). */
-    EVPN("evpn");
+    EVPN;
 
     private static final Origin[] VALUES = values();
 
-    private final String label;
-
-    Origin(final String label)
-    {
-        this.label = label;
-    }
+    /** The constant's name in lower case, words joined by "-": one spelling for configuration, labels and output. */
+    private final String label = name().toLowerCase(Locale.ROOT).replace('_', '-');
 
     /**
      * @return the lower-case name used in metrics labels and CLI output: {@code local},

@@ -1,8 +1,6 @@
 package io.vtep.topology;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One line of the Linux bridge's {@code bridge fdb show}, from its JSON form ({@code bridge -j fdb show});
@@ -52,34 +50,17 @@ public record BridgeFdbEntry(String mac, String dst, List<String> flags, String 
     /** Parses {@code bridge -j fdb show} output. */
     static List<BridgeFdbEntry> parseJson(String json)
     {
-        List<BridgeFdbEntry> entries = new ArrayList<>();
-        if (json.isBlank())
+        return Json.objects(json).stream().map(m ->
         {
-            return entries;
-        }
-        if (Json.parse(json) instanceof List<?> list)
-        {
-            for (Object o : list)
-            {
-                if (o instanceof Map<?, ?> m)
-                {
-                    List<String> flags = new ArrayList<>();
-                    if (m.get("flags") instanceof List<?> f)
-                    {
-                        f.forEach(x -> flags.add(x.toString()));
-                    }
-                    Object vni = m.get("vni");
-                    entries.add(new BridgeFdbEntry(
-                        String.valueOf(m.get("mac")).toLowerCase(),
-                        m.get("dst") == null ? null : m.get("dst").toString(),
-                        flags,
-                        m.get("state") == null ? "" : m.get("state").toString(),
-                        m.get("master") == null ? null : m.get("master").toString(),
-                        vni instanceof Number n ? n.intValue() : null));
-                }
-            }
-        }
-        return entries;
+            Object vni = m.get("vni");
+            return new BridgeFdbEntry(
+                String.valueOf(m.get("mac")).toLowerCase(),
+                m.get("dst") == null ? null : m.get("dst").toString(),
+                Json.strings(m, "flags"),
+                m.get("state") == null ? "" : m.get("state").toString(),
+                m.get("master") == null ? null : m.get("master").toString(),
+                vni instanceof Number n ? n.intValue() : null);
+        }).toList();
     }
 
     @Override

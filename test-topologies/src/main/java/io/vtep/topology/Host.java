@@ -10,43 +10,18 @@ import java.util.Optional;
  * A bare-metal server: a namespace with one interface ({@code eth0} by default) and an address,
  * with the tools a test uses to send traffic from it and look at what it learned.
  * Made by {@link Topology#host}, or wrapped around any namespace with {@link #Host(Netns, String, String)}.
+ *
+ * @param netns the host's namespace
+ * @param iface the host's interface
+ * @param cidr  the host's address with its prefix length, "10.0.0.1/24" (it has it, or will have it)
  */
-public final class Host
+public record Host(Netns netns, String iface, String cidr)
 {
 
     /** The interface name {@link Topology#host} gives a host. */
     public static final String DEFAULT_IFACE = "eth0";
     /** The port iperf3 listens on unless told otherwise. */
     public static final int IPERF3_PORT = 5201;
-
-    private final Netns netns;
-    private final String iface;
-    private final String cidr;
-
-    /** A host view of {@code netns} whose interface {@code iface} has (or will have) {@code cidr}. */
-    public Host(Netns netns, String iface, String cidr)
-    {
-        this.netns = netns;
-        this.iface = iface;
-        this.cidr = cidr;
-    }
-
-    public Netns netns()
-    {
-        return netns;
-    }
-
-    /** The host's interface. */
-    public String iface()
-    {
-        return iface;
-    }
-
-    /** The host's address with its prefix length, "10.0.0.1/24". */
-    public String cidr()
-    {
-        return cidr;
-    }
 
     /** The host's address, "10.0.0.1". */
     public String ip()

@@ -1,5 +1,6 @@
 package io.vtep.topology;
 
+import java.util.List;
 import java.util.Map;
 
 import io.vtep.core.api.JsonReader;
@@ -48,6 +49,25 @@ public final class Json
     public static double number(Object root, String... path)
     {
         return at(root, path) instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * The objects of a JSON array, as iproute2's {@code -j} prints one per entry ({@code ip -j neigh},
+     * {@code bridge -j fdb}); empty for blank text, which those tools print when there is nothing.
+     */
+    public static List<Map<?, ?>> objects(String json)
+    {
+        if (json.isBlank() || !(parse(json) instanceof List<?> list))
+        {
+            return List.of();
+        }
+        return list.stream().filter(o -> o instanceof Map<?, ?>).<Map<?, ?>>map(o -> (Map<?, ?>)o).toList();
+    }
+
+    /** The strings of the array {@code key} of {@code object} (iproute2's "flags", "state"), empty when absent. */
+    public static List<String> strings(Map<?, ?> object, String key)
+    {
+        return object.get(key) instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of();
     }
 
     /** The string at {@code path}, or null. */

@@ -1,8 +1,6 @@
 package io.vtep.topology;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One entry of a host's neighbour (ARP) table, from {@code ip -j neigh show}.
@@ -28,27 +26,10 @@ public record Neighbor(String ip, String mac, List<String> states)
     /** Parses the JSON of {@code ip -j neigh show}. */
     static List<Neighbor> parseJson(String json)
     {
-        List<Neighbor> result = new ArrayList<>();
-        if (json.isBlank())
+        return Json.objects(json).stream().map(m ->
         {
-            return result;
-        }
-        if (Json.parse(json) instanceof List<?> list)
-        {
-            for (Object o : list)
-            {
-                if (o instanceof Map<?, ?> m)
-                {
-                    List<String> states = new ArrayList<>();
-                    if (m.get("state") instanceof List<?> s)
-                    {
-                        s.forEach(x -> states.add(x.toString()));
-                    }
-                    Object mac = m.get("lladdr");
-                    result.add(new Neighbor(String.valueOf(m.get("dst")), mac == null ? null : mac.toString().toLowerCase(), states));
-                }
-            }
-        }
-        return result;
+            Object mac = m.get("lladdr");
+            return new Neighbor(String.valueOf(m.get("dst")), mac == null ? null : mac.toString().toLowerCase(), Json.strings(m, "state"));
+        }).toList();
     }
 }

@@ -8,46 +8,14 @@ import java.util.Map;
 /**
  * A network namespace of a {@link Topology}: run commands in it, start background processes in
  * it, and configure its interfaces. Made by {@link Topology#namespace}; deleted at teardown.
+ *
+ * @param topology    the topology it belongs to
+ * @param role        the role it was made for ("h1", "vtep1", "underlay")
+ * @param name        the namespace name as {@code ip netns} knows it: {@code <prefix>-<role>}
+ * @param ipv6Enabled whether IPv6 was kept ({@link Topology#namespaceWithIpv6}); otherwise it is disabled
  */
-public final class Netns
+public record Netns(Topology topology, String role, String name, boolean ipv6Enabled)
 {
-
-    private final Topology topology;
-    private final String role;
-    private final String name;
-    private final boolean ipv6;
-
-    Netns(Topology topology, String role, String name, boolean ipv6)
-    {
-        this.topology = topology;
-        this.role = role;
-        this.name = name;
-        this.ipv6 = ipv6;
-    }
-
-    /** The namespace name as {@code ip netns} knows it: {@code <prefix>-<role>}. */
-    public String name()
-    {
-        return name;
-    }
-
-    /** The role it was made for ("h1", "vtep1", "underlay"). */
-    public String role()
-    {
-        return role;
-    }
-
-    public Topology topology()
-    {
-        return topology;
-    }
-
-    /** Whether IPv6 was kept ({@link Topology#namespaceWithIpv6}); otherwise it is disabled. */
-    public boolean ipv6Enabled()
-    {
-        return ipv6;
-    }
-
     /** Runs {@code cmd} inside the namespace ({@code ip netns exec}); returns whatever the exit code. */
     public ExecResult exec(String... cmd)
     {
@@ -111,7 +79,7 @@ public final class Netns
     {
         if (cidr.contains(":"))
         {
-            if (!ipv6)
+            if (!ipv6Enabled)
             {
                 throw new IllegalStateException("IPv6 address " + cidr + " in " + name +
                     ", which has IPv6 disabled: make it with Topology.namespaceWithIpv6");

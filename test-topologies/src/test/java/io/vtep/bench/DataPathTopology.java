@@ -63,14 +63,12 @@ final class DataPathTopology
         this.topology = topology;
         vtepA = topology.namespace("vtepa");
         vtepB = topology.namespace("vtepb");
-        topology.link(vtepA, UNDERLAY_IF, vtepB, UNDERLAY_IF);
+        topology.underlayLink(vtepA, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, vtepB, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
         if (wireUnderlay)
         {
             wireLike(vtepA, UNDERLAY_IF);
             wireLike(vtepB, UNDERLAY_IF);
         }
-        vtepA.addAddress(UNDERLAY_IF, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX);
-        vtepB.addAddress(UNDERLAY_IF, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
 
         hostA = host(topology, "ha", HOST_A_IP, vtepA, ACCESS_IF);
         kernelB = topology.kernelVtep(vtepB).vni(VNI).localIp(VTEP_B_IP).learning(true).udpChecksum(false).create();

@@ -83,10 +83,7 @@ class CaptureTopologyTest
         kernelNs.enslave("acc100", "br100");
         h4 = topology.host("h4", "10.0.200.4/24", kernelNs, "acc200");
         kernelNs.enslave("acc200", "br200");
-        for (final Host host : List.of(h1, h2, h3, h4))
-        {
-            host.netns().setMtu("eth0", 1450);
-        }
+        TopologyTest.vxlanMtu(h1, h2, h3, h4);
         InProcessVtep.start(topology, vtepNs, """
             vtep: { local-ip: 192.0.2.1 }
             ports:

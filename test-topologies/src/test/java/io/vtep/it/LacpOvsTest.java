@@ -65,33 +65,23 @@ class LacpOvsTest extends TopologyTest
 
     private static String gatewayConfig(final String localIp)
     {
-        return """
-            vtep:
-              local-ip: %s
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-                lacp: { mode: active, rate: fast, system-mac: %s, key: %d }
-            vnis:
-              - vni: %d
-                flood: [192.0.2.3]
-            api: { listen: 127.0.0.1:9100 }
-            """.formatted(localIp, VNI, SYSTEM_MAC, KEY, VNI);
+        return VtepConfigs.oneAccessPort(localIp, VNI, "lacp: { mode: active, rate: fast, system-mac: %s, key: %d }"
+            .formatted(SYSTEM_MAC, KEY), "flood: [192.0.2.3]", "api: { listen: 127.0.0.1:9100 }");
     }
 
     @Test
     void anOvsBondAggregatesOneLinkToEachGatewayAndFailsOver() throws Exception
     {
         final Netns server = topology.namespace("server");
-        final Netns gwA = topology.namespace("gwa");
-        final Netns gwB = topology.namespace("gwb");
-        final Netns kernelNs = topology.namespace("kvtep");
-        switchedUnderlay(List.of(gwA, gwB, kernelNs));
+        final List<Netns> vteps = switchedUnderlay("gwa", "gwb", "kvtep");
+        final Netns gwA = vteps.get(0);
+        final Netns gwB = vteps.get(1);
+        final Netns kernelNs = vteps.get(2);
         topology.link(server, "s1", gwA, "acc1");
         topology.link(server, "s2", gwB, "acc1");
         final KernelVtep kernel = topology.kernelVtep(kernelNs).vni(VNI).localIp("192.0.2.3").create();
         final Host h2 = topology.host("h2", "10.0.0.2/24", kernelNs, "acc0");
-        h2.netns().setMtu("eth0", 1450);
+        vxlanMtu(h2);
         kernelNs.enslave("acc0", kernel.bridge());
         kernel.addFloodEntry("192.0.2.1");
         kernel.addFloodEntry("192.0.2.2");

@@ -46,22 +46,17 @@ class MulticastMembersTest extends TopologyTest
     @Test
     void vtepsThatSendToTheGroupAreMembersAndAUnicastOnlySpooferIsDropped() throws Exception
     {
-        final Netns vtepNs = topology.namespace("vtep");
-        final Netns kA = topology.namespace("ka");
-        final Netns kB = topology.namespace("kb");
-        final Netns kS = topology.namespace("ks");
-        switchedUnderlay(List.of(vtepNs, kA, kB, kS));
+        final List<Netns> vteps = switchedUnderlay("vtep", "ka", "kb", "ks");
+        final Netns vtepNs = vteps.get(0);
+        final Netns kS = vteps.get(3);
         final Host h1 = topology.host("h1", "10.0.100.1/24", vtepNs, "acc1");
-        final Host h2 = memberHost(kA, "192.0.2.2", "h2", "10.0.100.2/24");
-        final Host h3 = memberHost(kB, "192.0.2.3", "h3", "10.0.100.3/24");
+        final Host h2 = memberHost(vteps.get(1), "192.0.2.2", "h2", "10.0.100.2/24");
+        final Host h3 = memberHost(vteps.get(2), "192.0.2.3", "h3", "10.0.100.3/24");
         // The spoofer: a VTEP of the same VNI that sends head-end unicast to vtep, never to the group.
         topology.kernelVtep(kS).vni(100).localIp("192.0.2.4").learning(true).bridge("br100").create().addFloodEntry("192.0.2.1");
         final Host hs = topology.host("hs", "10.0.100.66/24", kS, "acc100");
         kS.enslave("acc100", "br100");
-        for (final Host host : List.of(h1, h2, h3, hs))
-        {
-            host.netns().setMtu("eth0", 1450);
-        }
+        vxlanMtu(h1, h2, h3, hs);
         final InProcessVtep vtep = InProcessVtep.start(topology, vtepNs, """
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: acc1, vlans: { untagged: 100 } } ]

@@ -52,17 +52,12 @@ class ThreeVtepTest extends TopologyTest
     @BeforeEach
     void build() throws Exception
     {
-        vtepNs = topology.namespace("vtep");
-        final Netns kA = topology.namespace("ka");
-        final Netns kB = topology.namespace("kb");
-        switchedUnderlay(List.of(vtepNs, kA, kB));
+        final List<Netns> vteps = switchedUnderlay("vtep", "ka", "kb");
+        vtepNs = vteps.get(0);
         h1 = topology.host("h1", "10.0.0.1/24", vtepNs, "acc1");
-        h2 = kernelSide(kA, "192.0.2.2", "10.0.0.2/24", "h2", "192.0.2.1", "192.0.2.3");
-        h3 = kernelSide(kB, "192.0.2.3", "10.0.0.3/24", "h3", "192.0.2.1", "192.0.2.2");
-        for (final Host host : List.of(h1, h2, h3))
-        {
-            host.netns().setMtu("eth0", 1450);
-        }
+        h2 = kernelSide(vteps.get(1), "192.0.2.2", "10.0.0.2/24", "h2", "192.0.2.1", "192.0.2.3");
+        h3 = kernelSide(vteps.get(2), "192.0.2.3", "10.0.0.3/24", "h3", "192.0.2.1", "192.0.2.2");
+        vxlanMtu(h1, h2, h3);
         vtep = InProcessVtep.start(topology, vtepNs, """
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: acc1, vlans: { untagged: 100 } } ]

@@ -2,10 +2,12 @@ package io.vtep.it;
 
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
+import io.vtep.topology.Host;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Topology;
 
@@ -46,5 +48,25 @@ public abstract class TopologyTest
     {
         final List<String> addresses = IntStream.rangeClosed(1, vteps.size()).mapToObj(n -> "192.0.2." + n + "/24").toList();
         topology.switchedSegment(topology.namespace("ul"), "sw0", "ul0", vteps, addresses);
+    }
+
+    /** New namespaces named {@code names}, on one {@link #switchedUnderlay(List) underlay segment} in that order. */
+    protected final List<Netns> switchedUnderlay(final String... names)
+    {
+        final List<Netns> vteps = Stream.of(names).map(topology::namespace).toList();
+        switchedUnderlay(vteps);
+        return vteps;
+    }
+
+    /**
+     * Hosts behind a VTEP of a 1500-byte underlay: eth0 at 1450 leaves room for the 50 bytes of VXLAN
+     * over IPv4 (RFC 7348 §5), as the kernel's VXLAN device does for itself.
+     */
+    protected static void vxlanMtu(final Host... hosts)
+    {
+        for (final Host host : hosts)
+        {
+            host.netns().setMtu("eth0", 1450);
+        }
     }
 }

@@ -54,10 +54,10 @@ class VniSourceCheckTest extends TopologyTest
     @BeforeEach
     void build() throws Exception
     {
-        final Netns vtepNs = topology.namespace("vtep");
-        final Netns kA = topology.namespace("ka");
-        final Netns kB = topology.namespace("kb");
-        switchedUnderlay(List.of(vtepNs, kA, kB));
+        final List<Netns> vteps = switchedUnderlay("vtep", "ka", "kb");
+        final Netns vtepNs = vteps.get(0);
+        final Netns kA = vteps.get(1);
+        final Netns kB = vteps.get(2);
         h1 = topology.host("h1", "10.0.100.1/24", vtepNs, "acc1");
         h4 = topology.host("h4", "10.0.200.4/24", vtepNs, "acc2");
         h5 = topology.host("h5", "10.0.200.5/24", vtepNs, "acc3");
@@ -74,10 +74,7 @@ class VniSourceCheckTest extends TopologyTest
         kernelVni(kB, "192.0.2.3", 200, "br200");
         h3 = topology.host("h3", "10.0.200.3/24", kB, "acc200");
         kB.enslave("acc200", "br200");
-        for (final Host host : List.of(h1, h2, h3, h4, h5, hx))
-        {
-            host.netns().setMtu("eth0", 1450);
-        }
+        vxlanMtu(h1, h2, h3, h4, h5, hx);
         vtep = InProcessVtep.start(topology, vtepNs, """
             vtep: { local-ip: 192.0.2.1 }
             ports:

@@ -15,16 +15,24 @@ final class VtepConfigs
      */
     static String oneAccessPort(final String localIp, final int vni, final String vniKeys, final String extra)
     {
+        return oneAccessPort(localIp, vni, "", vniKeys, extra);
+    }
+
+    /** @param portKeys more keys of acc1 (one line, or empty), e.g. {@code lacp: { mode: active }}. */
+    static String oneAccessPort(final String localIp, final int vni, final String portKeys, final String vniKeys,
+        final String extra)
+    {
         return """
             vtep:
               local-ip: %s
             ports:
               - name: acc1
                 vlans: { untagged: %d }
+                %s
             vnis:
               - vni: %d
                 %s
             %s
-            """.formatted(localIp, vni, vni, vniKeys, extra);
+            """.formatted(localIp, vni, portKeys, vni, vniKeys, extra);
     }
 }

@@ -54,8 +54,7 @@ class VtepToVtepTest extends TopologyTest
         topology.underlayLink(a, "192.0.2.1/24", b, "192.0.2.2/24");
         final Host h1 = topology.host("h1", "10.0.0.1/24", a, "acc1");
         final Host h2 = topology.host("h2", "10.0.0.2/24", b, "acc1");
-        h1.netns().setMtu("eth0", 1450);
-        h2.netns().setMtu("eth0", 1450);
+        vxlanMtu(h1, h2);
         // Both hosts keep Linux's default offloads. The pcap driver sees no offload metadata and its
         // snaplen drops TSO/GSO super-frames (README), so the TCP data is sent by the host behind
         // the af-packet port; the host behind the pcap port receives it and sends the ACKs (its

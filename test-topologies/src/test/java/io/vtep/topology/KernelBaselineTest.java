@@ -45,9 +45,7 @@ class KernelBaselineTest
     {
         Netns ns1 = topo.namespace("vtep1");
         Netns ns2 = topo.namespace("vtep2");
-        topo.link(ns1, "under0", ns2, "under0");
-        ns1.addAddress("under0", VTEP1_IP + "/24");
-        ns2.addAddress("under0", VTEP2_IP + "/24");
+        topo.underlayLink(ns1, VTEP1_IP + "/24", ns2, VTEP2_IP + "/24");
         KernelVtep vtep1 = topo.kernelVtep(ns1).vni(VNI).localIp(VTEP1_IP).learning(learning).create();
         KernelVtep vtep2 = topo.kernelVtep(ns2).vni(VNI).localIp(VTEP2_IP).learning(learning).create();
         Host h1 = topo.host("h1", "10.0.0.1/24", ns1, "eth1");
@@ -66,7 +64,7 @@ class KernelBaselineTest
         {
             Baseline b = build(topo, true);
             assertEquals(List.of(VTEP2_IP), b.vtep1().floodList(), "vtep1 flood list");
-            Tshark underlay = topo.capture(b.vtep1().netns(), "under0", "udp port 4789");
+            Tshark underlay = topo.capture(b.vtep1().netns(), "ul0", "udp port 4789");
 
             PingResult ping = b.h1().ping(b.h2().ip(), 3);
 
@@ -193,7 +191,7 @@ class KernelBaselineTest
         try (Topology topo = Topology.create())
         {
             Baseline b = build(topo, false);
-            Tshark underlay = topo.capture(b.vtep1().netns(), "under0", "udp port 4789");
+            Tshark underlay = topo.capture(b.vtep1().netns(), "ul0", "udp port 4789");
             Tshark atH2 = topo.capture(b.h2().netns(), "eth0", "vlan");
 
             // Linux here has no 802.1Q devices: the tagged frame is built by hand.
@@ -247,16 +245,14 @@ class KernelBaselineTest
         {
             Netns ns1 = topo.namespace("vtep1");
             Netns ns2 = topo.namespace("vtep2");
-            topo.link(ns1, "under0", ns2, "under0");
-            ns1.addAddress("under0", VTEP1_IP + "/24");
-            ns2.addAddress("under0", VTEP2_IP + "/24");
-            KernelVtep vtep1 = topo.kernelVtep(ns1).vni(VNI).localIp(VTEP1_IP).multicastGroup("239.1.1.100", "under0").learning(true).create();
-            KernelVtep vtep2 = topo.kernelVtep(ns2).vni(VNI).localIp(VTEP2_IP).multicastGroup("239.1.1.100", "under0").learning(true).create();
+            topo.underlayLink(ns1, VTEP1_IP + "/24", ns2, VTEP2_IP + "/24");
+            KernelVtep vtep1 = topo.kernelVtep(ns1).vni(VNI).localIp(VTEP1_IP).multicastGroup("239.1.1.100", "ul0").learning(true).create();
+            KernelVtep vtep2 = topo.kernelVtep(ns2).vni(VNI).localIp(VTEP2_IP).multicastGroup("239.1.1.100", "ul0").learning(true).create();
             Host h1 = topo.host("h1", "10.0.0.1/24", ns1, "eth1");
             Host h2 = topo.host("h2", "10.0.0.2/24", ns2, "eth1");
             vtep1.attach("eth1");
             vtep2.attach("eth1");
-            Tshark underlay = topo.capture(ns1, "under0", "udp port 4789");
+            Tshark underlay = topo.capture(ns1, "ul0", "udp port 4789");
 
             assertTrue(h1.ping(h2.ip(), 3).allReceived());
 
@@ -276,9 +272,7 @@ class KernelBaselineTest
         {
             Netns ns1 = topo.namespaceWithIpv6("vtep1");
             Netns ns2 = topo.namespaceWithIpv6("vtep2");
-            topo.link(ns1, "under0", ns2, "under0");
-            ns1.addAddress("under0", "2001:db8::1/64");
-            ns2.addAddress("under0", "2001:db8::2/64");
+            topo.underlayLink(ns1, "2001:db8::1/64", ns2, "2001:db8::2/64");
             KernelVtep vtep1 = topo.kernelVtep(ns1).vni(VNI).localIp("2001:db8::1").create();
             KernelVtep vtep2 = topo.kernelVtep(ns2).vni(VNI).localIp("2001:db8::2").create();
             Host h1 = topo.host("h1", "10.0.0.1/24", ns1, "eth1");
@@ -287,7 +281,7 @@ class KernelBaselineTest
             vtep2.attach("eth1");
             vtep1.addFloodEntry("2001:db8::2");
             vtep2.addFloodEntry("2001:db8::1");
-            Tshark underlay = topo.capture(ns1, "under0", "udp port 4789");
+            Tshark underlay = topo.capture(ns1, "ul0", "udp port 4789");
 
             assertTrue(h1.ping(h2.ip(), 3).allReceived());
 

@@ -1,5 +1,7 @@
 package io.vtep.core.api;
 
+import java.util.function.ToLongFunction;
+
 import io.vtep.core.lacp.LacpPort;
 import io.vtep.core.pipeline.Attachment;
 import io.vtep.core.pipeline.ForwardingTables;
@@ -312,24 +314,8 @@ final class ApiDocuments
 
         final int slot = context.slot();
         json.name("counters").beginObject();
-        json.name("rx").beginObject();
-        for (final Side side : Side.values())
-        {
-            json.name(side.label()).beginObject()
-                .field("packets", counters.vniRxPackets(slot, side))
-                .field("bytes", counters.vniRxBytes(slot, side))
-                .endObject();
-        }
-        json.endObject();
-        json.name("tx").beginObject();
-        for (final Side side : Side.values())
-        {
-            json.name(side.label()).beginObject()
-                .field("packets", counters.vniTxPackets(slot, side))
-                .field("bytes", counters.vniTxBytes(slot, side))
-                .endObject();
-        }
-        json.endObject();
+        bySide(json.name("rx"), side -> counters.vniRxPackets(slot, side), side -> counters.vniRxBytes(slot, side));
+        bySide(json.name("tx"), side -> counters.vniTxPackets(slot, side), side -> counters.vniTxBytes(slot, side));
         json.field("floods", counters.vniFloodPackets(slot));
         json.name("drops").beginObject();
         for (int i = 0; i < DropReason.count(); i++)
@@ -352,5 +338,19 @@ final class ApiDocuments
         {
             return null;
         }
+    }
+
+    /** One object per side ({@code access}, {@code overlay}), each with its packets and bytes. */
+    private static void bySide(final JsonWriter json, final ToLongFunction<Side> packets, final ToLongFunction<Side> bytes)
+    {
+        json.beginObject();
+        for (final Side side : Side.values())
+        {
+            json.name(side.label()).beginObject()
+                .field("packets", packets.applyAsLong(side))
+                .field("bytes", bytes.applyAsLong(side))
+                .endObject();
+        }
+        json.endObject();
     }
 }

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.vtep.core.api.ApiClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,7 +27,7 @@ import picocli.CommandLine.Option;
  * too, by closing the connection).
  */
 @Command(description = "A VNI's frames, both directions, as pcapng to FILE or - (standard output, for | tshark -r -).")
-final class CaptureCommand extends VtepCommand
+final class CaptureCommand extends ApiChangeCommand
 {
     static final String USAGE = "usage: vtep capture --vni N [--count K] [--seconds S] [--snaplen L] -w FILE|- [--api URL]" +
         " [--token-file FILE] [--ca-file FILE]";
@@ -52,21 +51,14 @@ final class CaptureCommand extends VtepCommand
     @Option(names = "--snaplen", paramLabel = "L", description = "keep at most L bytes of each frame")
     String snaplen;
 
-    @Mixin
-    ChangeApiOptions connection = new ChangeApiOptions();
-
     CaptureCommand(final CliContext context)
     {
         super(context);
     }
 
     @Override
-    public Integer call()
+    protected int change()
     {
-        if (connection.tokenOnCommandLine(context))
-        {
-            return Main.EXIT_USAGE;
-        }
         final PrintStream err = context.err();
         if (vni == null || file == null)
         {

@@ -2,7 +2,6 @@ package io.vtep.core.cli;
 
 import io.vtep.core.config.VtepConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code vtep check --config FILE}: the validation that {@code run} and every reload do, with
@@ -12,26 +11,16 @@ import picocli.CommandLine.Mixin;
  * host is not checked: the file is often checked on another machine than the gateway.
  */
 @Command(description = "Validate a configuration file, start nothing (exit 0 ok, 2 refused).")
-final class CheckCommand extends VtepCommand
+final class CheckCommand extends ConfiguredCommand
 {
-    static final String USAGE = "usage: vtep check --config FILE";
-
-    @Mixin
-    ConfigFileOption config = new ConfigFileOption();
-
     CheckCommand(final CliContext context)
     {
-        super(context);
+        super(context, "check");
     }
 
     @Override
-    public Integer call()
+    protected int call(final VtepConfig loaded)
     {
-        final VtepConfig loaded = config.loadOrReport(context, USAGE);
-        if (loaded == null)
-        {
-            return Main.EXIT_USAGE;
-        }
         context.out().println("ok: " + config.file + ": " + summary(loaded));
         return Main.EXIT_OK;
     }

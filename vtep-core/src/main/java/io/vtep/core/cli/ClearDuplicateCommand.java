@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -16,15 +15,12 @@ import picocli.CommandLine.Parameters;
  * unreachable, 2 usage.
  */
 @Command(description = "Unfreeze a MAC frozen as an EVPN duplicate (RFC 7432 §15.1): clear-duplicate MAC vni N")
-final class ClearDuplicateCommand extends VtepCommand
+final class ClearDuplicateCommand extends ApiChangeCommand
 {
     static final String USAGE = "usage: vtep bgp clear-duplicate MAC vni N [--api URL] [--token-file FILE] [--ca-file FILE]";
 
     @Parameters(paramLabel = "WORD", description = "MAC vni N, in the words of FRR's clear evpn dup-addr")
     List<String> words = new ArrayList<>();
-
-    @Mixin
-    ChangeApiOptions connection = new ChangeApiOptions();
 
     ClearDuplicateCommand(final CliContext context)
     {
@@ -32,12 +28,8 @@ final class ClearDuplicateCommand extends VtepCommand
     }
 
     @Override
-    public Integer call()
+    protected int change()
     {
-        if (connection.tokenOnCommandLine(context))
-        {
-            return Main.EXIT_USAGE;
-        }
         if (words.size() != 3 || !words.get(1).equals("vni"))
         {
             context.err().println("vtep bgp clear-duplicate: give the MAC and its VNI");

@@ -12,7 +12,6 @@ import io.vtep.core.api.JsonText;
 import io.vtep.encap.MacAddress;
 import io.vtep.encap.VtepAddress;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -27,7 +26,7 @@ import picocli.CommandLine.Parameters;
  * ({@code vtep fdb flush} is {@link FdbFlushCommand}.) Exit codes: 0 done (or already so), 1 refused or unreachable, 2 usage.
  */
 @Command
-final class FdbChangeCommand extends VtepCommand
+final class FdbChangeCommand extends ApiChangeCommand
 {
     static final String USAGE = """
         usage: vtep fdb add MAC vni N dst IP
@@ -40,9 +39,6 @@ final class FdbChangeCommand extends VtepCommand
     @Parameters(paramLabel = "WORD", description = "MAC vni N [dst IP], in the words of bridge fdb")
     List<String> words = new ArrayList<>();
 
-    @Mixin
-    ChangeApiOptions connection = new ChangeApiOptions();
-
     private final String sub;
 
     /** @param sub add, del or append */
@@ -53,12 +49,8 @@ final class FdbChangeCommand extends VtepCommand
     }
 
     @Override
-    public Integer call()
+    protected int change()
     {
-        if (connection.tokenOnCommandLine(context))
-        {
-            return Main.EXIT_USAGE;
-        }
         final Request request;
         try
         {

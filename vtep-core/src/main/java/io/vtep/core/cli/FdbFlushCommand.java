@@ -5,7 +5,6 @@ import java.util.Map;
 
 import io.vtep.core.api.JsonText;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
  * ({@code POST /api/v1/fdb/flush}), as {@code bridge fdb flush} does; static entries stay.
  */
 @Command(description = "Forget the learned entries of a VNI (static ones stay).")
-final class FdbFlushCommand extends VtepCommand
+final class FdbFlushCommand extends ApiChangeCommand
 {
     @Option(names = "--vni", paramLabel = "N", description = "the VNI (1..16777215)")
     String vni;
@@ -22,21 +21,14 @@ final class FdbFlushCommand extends VtepCommand
         description = "only entries learned on access ports (local) or from the underlay (remote)")
     String origin;
 
-    @Mixin
-    ChangeApiOptions connection = new ChangeApiOptions();
-
     FdbFlushCommand(final CliContext context)
     {
         super(context);
     }
 
     @Override
-    public Integer call()
+    protected int change()
     {
-        if (connection.tokenOnCommandLine(context))
-        {
-            return Main.EXIT_USAGE;
-        }
         final String problem = vni == null ? "--vni N is needed" : Vnis.parse(vni) < 0 ? "vni " + vni + " is not a VNI (1..16777215)" : origin
             != null && !origin.equals("local") && !origin.equals("remote") ? "--origin is local or remote, not " + origin : null;
         if (problem != null)

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /**
  * {@code vtep reload}: asks a running vtep to read its configuration file again and apply what
@@ -12,10 +11,8 @@ import picocli.CommandLine.Mixin;
  * 1 refused (the file's error is printed and the running configuration stays) or unreachable, 2 usage.
  */
 @Command(description = "Re-read the configuration file of a running vtep and apply what changed.")
-final class ReloadCommand extends VtepCommand
+final class ReloadCommand extends ApiChangeCommand
 {
-    @Mixin
-    ChangeApiOptions connection = new ChangeApiOptions();
 
     ReloadCommand(final CliContext context)
     {
@@ -23,7 +20,7 @@ final class ReloadCommand extends VtepCommand
     }
 
     @Override
-    public Integer call()
+    protected int change()
     {
         return connection.send(context, "POST", "/api/v1/reload", null, answer ->
         {

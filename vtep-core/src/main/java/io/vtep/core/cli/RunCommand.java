@@ -8,30 +8,19 @@ import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.log.LogSettings;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 /** {@code vtep run --config FILE}: the appliance in the foreground until SIGTERM or SIGINT; SIGHUP reloads FILE. */
 @Command(description = "Run the appliance in the foreground until SIGTERM/SIGINT (SIGHUP: reload FILE).")
-final class RunCommand extends VtepCommand
+final class RunCommand extends ConfiguredCommand
 {
-    static final String USAGE = "usage: vtep run --config FILE";
-
-    @Mixin
-    ConfigFileOption config = new ConfigFileOption();
-
     RunCommand(final CliContext context)
     {
-        super(context);
+        super(context, "run");
     }
 
     @Override
-    public Integer call()
+    protected int call(final VtepConfig loaded)
     {
-        final VtepConfig loaded = config.loadOrReport(context, USAGE);
-        if (loaded == null)
-        {
-            return Main.EXIT_USAGE;
-        }
         final VtepAppliance appliance;
         try
         {

@@ -12,16 +12,11 @@ public enum AcceptFrom
      * Only the VNI's members: its flood list, the VTEPs of its static entries and its EVPN routes,
      * and on a multicast VNI the VTEPs that sent to its group (RFC 7348 §4.2, learned and aged).
      */
-    MEMBERS("members"),
+    MEMBERS,
     /** Any VTEP: pure flood-and-learn (RFC 7348 §4.1), where nothing configured says who belongs. */
-    ANY("any");
+    ANY;
 
-    private final String label;
-
-    AcceptFrom(final String label)
-    {
-        this.label = label;
-    }
+    private final String label = ConfigWords.of(this);
 
     public String label()
     {
@@ -31,14 +26,7 @@ public enum AcceptFrom
     /** @return the value for this configuration spelling, or null. */
     public static AcceptFrom parse(final String text)
     {
-        for (final AcceptFrom value : values())
-        {
-            if (value.label.equals(text))
-            {
-                return value;
-            }
-        }
-        return null;
+        return ConfigWords.parse(AcceptFrom.class, text);
     }
 
     /**

@@ -49,16 +49,8 @@ final class ConfigNode
     /** This node as a mapping whose keys must all be among {@code allowed}. */
     Map<String, ConfigNode> mapping(final Set<String> allowed) throws ConfigException
     {
-        if (value == null)
-        {
-            return Map.of();
-        }
-        if (!(value instanceof Map<?, ?> map))
-        {
-            throw problem("expected a mapping of keys to values, found " + describe(value));
-        }
         final Map<String, ConfigNode> children = new LinkedHashMap<>();
-        for (final Map.Entry<?, ?> entry : map.entrySet())
+        for (final Map.Entry<?, ?> entry : asMap("expected a mapping of keys to values").entrySet())
         {
             final String key = String.valueOf(entry.getKey());
             if (!allowed.contains(key))
@@ -73,20 +65,26 @@ final class ConfigNode
     /** This node as a mapping with free-form keys (such as VLAN ids). */
     Map<Object, ConfigNode> freeMapping() throws ConfigException
     {
+        final Map<Object, ConfigNode> children = new LinkedHashMap<>();
+        for (final Map.Entry<?, ?> entry : asMap("expected a mapping").entrySet())
+        {
+            children.put(entry.getKey(), new ConfigNode(child(String.valueOf(entry.getKey())), entry.getValue()));
+        }
+        return children;
+    }
+
+    /** This node's mapping; empty when the key is there without a value. @param expected what the error says was expected */
+    private Map<?, ?> asMap(final String expected) throws ConfigException
+    {
         if (value == null)
         {
             return Map.of();
         }
         if (!(value instanceof Map<?, ?> map))
         {
-            throw problem("expected a mapping, found " + describe(value));
+            throw problem(expected + ", found " + describe(value));
         }
-        final Map<Object, ConfigNode> children = new LinkedHashMap<>();
-        for (final Map.Entry<?, ?> entry : map.entrySet())
-        {
-            children.put(entry.getKey(), new ConfigNode(child(String.valueOf(entry.getKey())), entry.getValue()));
-        }
-        return children;
+        return map;
     }
 
     List<ConfigNode> list() throws ConfigException

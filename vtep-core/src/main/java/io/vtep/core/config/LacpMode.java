@@ -3,14 +3,9 @@ package io.vtep.core.config;
 /** {@code ports[].lacp.mode}: LACP_Activity (IEEE 802.1AX-2014 §6.4.2.3), or no LACP at all. */
 public enum LacpMode
 {
-    ACTIVE("active"), PASSIVE("passive"), OFF("off");
+    ACTIVE, PASSIVE, OFF;
 
-    private final String label;
-
-    LacpMode(final String label)
-    {
-        this.label = label;
-    }
+    private final String label = ConfigWords.of(this);
 
     public String label()
     {
@@ -20,13 +15,6 @@ public enum LacpMode
     /** @return null for an unknown name */
     static LacpMode fromConfigName(final String name)
     {
-        for (final LacpMode mode : values())
-        {
-            if (mode.label.equals(name))
-            {
-                return mode;
-            }
-        }
-        return null;
+        return ConfigWords.parse(LacpMode.class, name);
     }
 }

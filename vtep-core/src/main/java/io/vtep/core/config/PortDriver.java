@@ -4,16 +4,11 @@ package io.vtep.core.config;
 public enum PortDriver
 {
     /** A raw AF_PACKET socket through Java's FFM API (default). */
-    AF_PACKET("af-packet"),
+    AF_PACKET,
     /** libpcap through FFM: portable; no offload metadata, so hosts sending TCP through it need TSO off. */
-    PCAP("pcap");
+    PCAP;
 
-    private final String configName;
-
-    PortDriver(final String configName)
-    {
-        this.configName = configName;
-    }
+    private final String configName = ConfigWords.of(this);
 
     public String configName()
     {
@@ -22,13 +17,6 @@ public enum PortDriver
 
     public static PortDriver fromConfigName(final String name)
     {
-        for (final PortDriver driver : values())
-        {
-            if (driver.configName.equals(name))
-            {
-                return driver;
-            }
-        }
-        return null;
+        return ConfigWords.parse(PortDriver.class, name);
     }
 }

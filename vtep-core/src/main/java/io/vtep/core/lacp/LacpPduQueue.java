@@ -1,7 +1,6 @@
 package io.vtep.core.lacp;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
@@ -30,22 +29,8 @@ public final class LacpPduQueue extends RecordQueue<LacpPduHandler>
     private static final int FRAME_OFFSET = 8;
     private static final int LENGTH = FRAME_OFFSET + LacpPdu.FRAME_LENGTH;
 
-    private static final VarHandle DROPS;
-
-    static
-    {
-        try
-        {
-            DROPS = MethodHandles.lookup().findVarHandle(LacpPduQueue.class, "drops", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
-
-    @SuppressWarnings("unused")
-    private volatile long drops;
+    /** Any pipeline may drop; one counter object per queue (not per frame), on a path used a few times a second. */
+    private final AtomicLong drops = new AtomicLong();
 
     /** @param capacity frames held before dropping (rounded up, at least 8) */
     public LacpPduQueue(final int capacity)
@@ -63,7 +48,7 @@ public final class LacpPduQueue extends RecordQueue<LacpPduHandler>
         final int index = claim(FRAME);
         if (index < 0)
         {
-            DROPS.getAndAdd(this, 1L);
+            drops.incrementAndGet();
             return false;
         }
         final int kept = Math.min(length, LacpPdu.FRAME_LENGTH);
@@ -85,6 +70,6 @@ public final class LacpPduQueue extends RecordQueue<LacpPduHandler>
     /** Frames dropped because the queue was full. */
     public long drops()
     {
-        return drops;
+        return drops.get();
     }
 }

@@ -30,7 +30,6 @@ public final class LacpPort
     private volatile long received;
     private volatile long sent;
     private volatile long malformed;
-    private volatile long sendFailures;
 
     /**
      * @param index   this port's place in the {@link LacpAgent}'s list (the records of the queue name it)
@@ -102,17 +101,17 @@ public final class LacpPort
         }
     }
 
-    /** LACP thread: sends a LACPDU, the port's system ID as source (nothing learns from a Slow Protocols frame). */
+    /**
+     * LACP thread: sends a LACPDU, the port's system ID as source (nothing learns from a Slow Protocols
+     * frame). A refused send is not counted (nothing read that count): the periodic machine sends the same
+     * information again well within the partner's timeout (IEEE 802.1AX-2014 §6.4.13).
+     */
     void send(final LacpPdu pdu)
     {
         final int length = pdu.encodeFrame(transmitFrame, 0, pdu.actor().system());
         if (port.send(transmitFrame, 0, length))
         {
             sent++;
-        }
-        else
-        {
-            sendFailures++;
         }
     }
 
@@ -152,11 +151,5 @@ public final class LacpPort
     public long malformed()
     {
         return malformed;
-    }
-
-    /** LACPDUs the port's driver refused to send. */
-    public long sendFailures()
-    {
-        return sendFailures;
     }
 }

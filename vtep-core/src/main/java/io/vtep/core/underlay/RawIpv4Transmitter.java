@@ -1,28 +1,21 @@
 package io.vtep.core.underlay;
 
 import static io.vtep.core.nativeio.LinuxConstants.AF_INET;
-import static io.vtep.core.nativeio.LinuxConstants.EACCES;
-import static io.vtep.core.nativeio.LinuxConstants.EADDRNOTAVAIL;
-import static io.vtep.core.nativeio.LinuxConstants.EPERM;
 import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
 import static io.vtep.core.nativeio.LinuxConstants.IP_HDRINCL;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_IF;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_LOOP;
-import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
-import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_IP;
 import static io.vtep.core.nativeio.LinuxStructs.SIN_ADDR;
 import static io.vtep.core.nativeio.LinuxStructs.SIN_FAMILY;
 import static io.vtep.core.nativeio.LinuxStructs.SIN_PORT;
-import static io.vtep.core.nativeio.NativeScratch.SOCKADDR_OFFSET;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.ref.Reference;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -75,13 +68,8 @@ import io.vtep.encap.VtepAddress;
 public final class RawIpv4Transmitter implements UnderlayTransmitter
 {
     private static final int IPV4_HEADER_LENGTH = 20;
-    private static final int UDP_HEADER_LENGTH = 8;
-    /**
-     * MSG_DONTWAIT: when the socket's send buffer is full (the underlay interface's queue is stalled),
-     * {@code sendto} fails at once (EAGAIN, ENOBUFS) and the pipeline counts tx_error, instead of
-     * blocking the data-path thread and every port and VNI it serves. MSG_NOSIGNAL: no SIGPIPE.
-     */
-    static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
+    /** See {@link RawUdpSends#SEND_FLAGS}. */
+    static final int SEND_FLAGS = RawUdpSends.SEND_FLAGS;
     private static final int DESTINATION_OFFSET = 16;
     private static final int SOCKADDR_IN_LENGTH = (int)LinuxStructs.SOCKADDR_IN.byteSize();
 
@@ -161,33 +149,15 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        final SocketHandle socket = this.socket;
-        if (socket.isClosed() || buffer.byteArray() != null ||
-            length < IPV4_HEADER_LENGTH + UDP_HEADER_LENGTH || offset < 0 || length > buffer.capacity() - offset)
-        {
-            return false;
-        }
-        final NativeScratch scratch = NativeScratch.current();
-        putDestination(scratch.buffer(), SOCKADDR_OFFSET, buffer, offset);
-
-        final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset, length, SEND_FLAGS,
-            scratch.sockaddrAddress(), SOCKADDR_IN_LENGTH);
-        Reference.reachabilityFence(socket);
-        return sent == length;
+        return RawUdpSends.send(socket, buffer, offset, length, IPV4_HEADER_LENGTH, 0, SOCKADDR_IN_LENGTH,
+            RawIpv4Transmitter::putDestination);
     }
 
     /** The whole batch in {@code sendmmsg} calls (usually one), each to its destination as for {@code sendto}. */
     @Override
     public void send(final TransmitBatch batch)
     {
-        final SocketHandle socket = this.socket;
-        if (socket.isClosed())
-        {
-            batch.failAll();
-            return;
-        }
-        batch.sendAll(socket.fd(), SEND_FLAGS, 0, SOCKADDR_IN_LENGTH, RawIpv4Transmitter::putDestination);
-        Reference.reachabilityFence(socket);
+        RawUdpSends.send(socket, batch, 0, SOCKADDR_IN_LENGTH, RawIpv4Transmitter::putDestination);
     }
 
     /**
@@ -217,15 +187,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
 
     private IOException failure(final ErrnoException ex)
     {
-        final String prefix = "underlay transmitter " + localAddress.getHostAddress() + ": ";
-        if (ex.errno() == EPERM || ex.errno() == EACCES)
-        {
-            return new IOException(prefix + ex.getMessage() + "; raw sockets need CAP_NET_RAW", ex);
-        }
-        if (ex.errno() == EADDRNOTAVAIL)
-        {
-            return new IOException(prefix + "the address is not assigned to any interface (in this network namespace)", ex);
-        }
-        return new IOException(prefix + ex.getMessage(), ex);
+        return RawUdpSends.failure(localAddress.getHostAddress(), ex,
+            "the address is not assigned to any interface (in this network namespace)");
     }
 }

@@ -1,17 +1,12 @@
 package io.vtep.core.underlay;
 
 import static io.vtep.core.nativeio.LinuxConstants.AF_INET6;
-import static io.vtep.core.nativeio.LinuxConstants.EACCES;
-import static io.vtep.core.nativeio.LinuxConstants.EADDRNOTAVAIL;
-import static io.vtep.core.nativeio.LinuxConstants.EPERM;
 import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_DONTFRAG;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_HOPS;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_IF;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_MULTICAST_LOOP;
 import static io.vtep.core.nativeio.LinuxConstants.IPV6_UNICAST_HOPS;
-import static io.vtep.core.nativeio.LinuxConstants.MSG_DONTWAIT;
-import static io.vtep.core.nativeio.LinuxConstants.MSG_NOSIGNAL;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_CLOEXEC;
 import static io.vtep.core.nativeio.LinuxConstants.SOCK_RAW;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_IPV6;
@@ -20,13 +15,11 @@ import static io.vtep.core.nativeio.LinuxStructs.SIN6_FAMILY;
 import static io.vtep.core.nativeio.LinuxStructs.SIN6_FLOWINFO;
 import static io.vtep.core.nativeio.LinuxStructs.SIN6_PORT;
 import static io.vtep.core.nativeio.LinuxStructs.SIN6_SCOPE_ID;
-import static io.vtep.core.nativeio.NativeScratch.SOCKADDR_OFFSET;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.ref.Reference;
 import java.net.Inet6Address;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,13 +78,8 @@ import io.vtep.encap.VtepAddress;
 public final class RawIpv6Transmitter implements UnderlayTransmitter
 {
     private static final int IPV6_HEADER_LENGTH = 40;
-    private static final int UDP_HEADER_LENGTH = 8;
-    /**
-     * MSG_DONTWAIT: when the socket's send buffer is full (the underlay interface's queue is stalled),
-     * {@code sendto} fails at once (EAGAIN, ENOBUFS) and the pipeline counts tx_error, instead of
-     * blocking the data-path thread and every port and VNI it serves. MSG_NOSIGNAL: no SIGPIPE.
-     */
-    static final int SEND_FLAGS = MSG_DONTWAIT | MSG_NOSIGNAL;
+    /** See {@link RawUdpSends#SEND_FLAGS}. */
+    static final int SEND_FLAGS = RawUdpSends.SEND_FLAGS;
     private static final int DESTINATION_OFFSET = 24;
     private static final int SOCKADDR_IN6_LENGTH = (int)LinuxStructs.SOCKADDR_IN6.byteSize();
 
@@ -101,7 +89,6 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
 
     private final int hopLimit;
     private final int multicastHopLimit;
-    private final int interfaceIndex;
     private final SocketHandle socket;
 
     /**
@@ -164,8 +151,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, multicastHopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_LOOP, 0, "setsockopt(IPV6_MULTICAST_LOOP, 0)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_DONTFRAG, 1, "setsockopt(IPV6_DONTFRAG, 1)");
-            interfaceIndex = interfaceIndexOf(localAddress);
-            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_IF, interfaceIndex, "setsockopt(IPV6_MULTICAST_IF)");
+            Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_IF, interfaceIndexOf(localAddress), "setsockopt(IPV6_MULTICAST_IF)");
         }
         catch (final ErrnoException ex)
         {
@@ -201,22 +187,6 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
         return localAddress;
     }
 
-    public int hopLimit()
-    {
-        return hopLimit;
-    }
-
-    public int multicastHopLimit()
-    {
-        return multicastHopLimit;
-    }
-
-    /** Index of the interface holding the local address: where multicast leaves. */
-    public int interfaceIndex()
-    {
-        return interfaceIndex;
-    }
-
     /**
      * @param buffer native memory holding the packet
      * @param offset offset of the outer IPv6 header (only its destination is read)
@@ -228,34 +198,15 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        final SocketHandle socket = this.socket;
-        if (socket.isClosed() || buffer.byteArray() != null ||
-            length < IPV6_HEADER_LENGTH + UDP_HEADER_LENGTH || offset < 0 || length > buffer.capacity() - offset)
-        {
-            return false;
-        }
-        final NativeScratch scratch = NativeScratch.current();
-        putDestination(scratch.buffer(), SOCKADDR_OFFSET, buffer, offset);
-
-        final int udpLength = length - IPV6_HEADER_LENGTH;
-        final long sent = Libc.sendto(socket.fd(), buffer.addressOffset() + offset + IPV6_HEADER_LENGTH, udpLength,
-            SEND_FLAGS, scratch.sockaddrAddress(), SOCKADDR_IN6_LENGTH);
-        Reference.reachabilityFence(socket);
-        return sent == udpLength;
+        return RawUdpSends.send(socket, buffer, offset, length, IPV6_HEADER_LENGTH, IPV6_HEADER_LENGTH,
+            SOCKADDR_IN6_LENGTH, RawIpv6Transmitter::putDestination);
     }
 
     /** The whole batch in {@code sendmmsg} calls (usually one), each packet from its UDP header, as {@link #send(DirectBuffer, int, int)}. */
     @Override
     public void send(final TransmitBatch batch)
     {
-        final SocketHandle socket = this.socket;
-        if (socket.isClosed())
-        {
-            batch.failAll();
-            return;
-        }
-        batch.sendAll(socket.fd(), SEND_FLAGS, IPV6_HEADER_LENGTH, SOCKADDR_IN6_LENGTH, RawIpv6Transmitter::putDestination);
-        Reference.reachabilityFence(socket);
+        RawUdpSends.send(socket, batch, IPV6_HEADER_LENGTH, SOCKADDR_IN6_LENGTH, RawIpv6Transmitter::putDestination);
     }
 
     /** The {@code sockaddr_in6} to send to: the packet's destination, copied byte for byte (network order). */
@@ -309,16 +260,7 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
 
     private IOException failure(final ErrnoException ex)
     {
-        final String prefix = "underlay transmitter " + localAddress.getHostAddress() + ": ";
-        if (ex.errno() == EPERM || ex.errno() == EACCES)
-        {
-            return new IOException(prefix + ex.getMessage() + "; raw sockets need CAP_NET_RAW", ex);
-        }
-        if (ex.errno() == EADDRNOTAVAIL)
-        {
-            return new IOException(prefix + "the address is not assigned to any interface " +
-                "(in this network namespace), or is still tentative (duplicate address detection)", ex);
-        }
-        return new IOException(prefix + ex.getMessage(), ex);
+        return RawUdpSends.failure(localAddress.getHostAddress(), ex, "the address is not assigned to any interface " +
+            "(in this network namespace), or is still tentative (duplicate address detection)");
     }
 }

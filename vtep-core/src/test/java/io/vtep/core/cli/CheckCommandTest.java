@@ -79,7 +79,7 @@ class CheckCommandTest
     void withoutConfigItSaysHow()
     {
         assertEquals(2, check("check"));
-        assertEquals(CheckCommand.USAGE + "\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals("usage: vtep check --config FILE\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(2, check("check", "--config", dir.resolve("missing.yaml").toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not exist"), err::toString);
     }

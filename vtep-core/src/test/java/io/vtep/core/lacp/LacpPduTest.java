@@ -121,20 +121,16 @@ class LacpPduTest
     {
         final byte[] marker = GOLDEN.clone();
         marker[14] = (byte)SlowProtocols.SUBTYPE_MARKER;
-        final MalformedLacpduException subtype = assertThrows(MalformedLacpduException.class,
-            () -> LacpPdu.decodeFrame(new UnsafeBuffer(marker), 0, marker.length));
-        assertEquals("subtype", subtype.field());
-        assertEquals(2, subtype.found());
+        assertEquals("LACPDU subtype: found 2, expected 1", assertThrows(MalformedLacpduException.class,
+            () -> LacpPdu.decodeFrame(new UnsafeBuffer(marker), 0, marker.length)).getMessage());
 
         final byte[] badLength = GOLDEN.clone();
         badLength[14 + 23] = 19;
-        assertEquals("partner information length", assertThrows(MalformedLacpduException.class,
-            () -> LacpPdu.decodeFrame(new UnsafeBuffer(badLength), 0, badLength.length)).field());
+        assertEquals("LACPDU partner information length: found 19, expected 20", assertThrows(MalformedLacpduException.class,
+            () -> LacpPdu.decodeFrame(new UnsafeBuffer(badLength), 0, badLength.length)).getMessage());
 
-        final MalformedLacpduException shortFrame = assertThrows(MalformedLacpduException.class,
-            () -> LacpPdu.decodeFrame(new UnsafeBuffer(GOLDEN), 0, 60));
-        assertEquals(60, shortFrame.found());
-        assertEquals(124, shortFrame.expected());
+        assertEquals("LACPDU frame length: found 60, expected 124", assertThrows(MalformedLacpduException.class,
+            () -> LacpPdu.decodeFrame(new UnsafeBuffer(GOLDEN), 0, 60)).getMessage());
     }
 
     @Test

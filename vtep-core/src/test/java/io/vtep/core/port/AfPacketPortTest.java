@@ -1,8 +1,9 @@
 package io.vtep.core.port;
 
+import static io.vtep.core.port.TestFrames.assertDeliveredExactly;
 import static io.vtep.core.port.TestFrames.frame;
 import static io.vtep.core.port.TestFrames.nativeCopy;
-import static io.vtep.core.port.TestFrames.overflowAndDrain;
+import static io.vtep.core.port.TestFrames.sendAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,71 +12,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.core.nativeio.PinnedThread;
 import io.vtep.core.nativeio.TestNamespaces;
-import io.vtep.core.nativeio.ThreadCapabilities;
 
 /** AfPacketPort on a veth pair between two namespaces: A (ns1, "va") and B (ns2, "vb"). */
-class AfPacketPortTest
+class AfPacketPortTest extends VethPortTest<AfPacketPort>
 {
-    private final TestNamespaces namespaces = new TestNamespaces();
-    private final List<AccessPort> ports = new ArrayList<>();
-    private String ns1;
-    private String ns2;
-    private AfPacketPort a;
-    private AfPacketPort b;
-    private final FrameBatch batch = new FrameBatch(64);
-
-    @BeforeEach
-    void setUp() throws Exception
+    /** 12,000 frames of 1,000 bytes overflow the receive socket's 4 MiB. */
+    AfPacketPortTest()
     {
-        ns1 = namespaces.create(false);
-        ns2 = namespaces.create(false);
-        namespaces.veth(ns1, "va", ns2, "vb");
-        a = open(ns1, "va");
-        b = open(ns2, "vb");
+        super(AfPacketPort::open, 12_000, "access port va: not permitted to open a packet socket; the process needs CAP_NET_RAW");
     }
 
     private AfPacketPort open(final String namespace, final String interfaceName) throws Exception
     {
-        final AfPacketPort port = NetworkNamespace.call(namespace, () -> AfPacketPort.open(interfaceName));
-        ports.add(port);
-        return port;
-    }
-
-    @AfterEach
-    void tearDown() throws IOException
-    {
-        ports.forEach(AccessPort::close);
-        namespaces.close();
+        return open(namespace, interfaceName, AfPacketPort::open);
     }
 
     @Test
     void framesSentAtOneEndArriveExactlyAtTheOther()
     {
-        final byte[][] sent = {frame(1, 60), frame(2, 1000), frame(3, 1514)};
-        for (final byte[] frame : sent)
-        {
-            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
-        }
-        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
-        assertEquals(sent.length, received.size());
-        for (int i = 0; i < sent.length; i++)
-        {
-            assertArrayEquals(sent[i], received.get(i), "frame " + i);
-        }
+        assertDeliveredExactly(a, b, batch, frame(1, 60), frame(2, 1000), frame(3, 1514));
     }
 
     @Test
@@ -92,35 +56,12 @@ class AfPacketPortTest
     @Test
     void vlanTagsTheKernelMovedIntoMetadataAreBackInTheFrame()
     {
-        final byte[][] sent = {
-            frame(1, 64, 0x8100, 0x6064),                 // 802.1Q, PCP 3, VID 100
-            frame(2, 64, 0x8100, 0x0000),                 // priority tag: VID 0, PCP 0
-            frame(3, 1518, 0x8100, 0x0FFE),               // full-size tagged frame, VID 4094
-            frame(4, 64, 0x88A8, 0x00C8),                 // 802.1ad service tag, VID 200
-            frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064), // QinQ: only the outer tag is moved by the kernel
-        };
-        for (final byte[] frame : sent)
-        {
-            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
-        }
-        final List<byte[]> received = TestFrames.receive(b, batch, sent.length, 5_000);
-        assertEquals(sent.length, received.size());
-        for (int i = 0; i < sent.length; i++)
-        {
-            assertEquals(HexFormat.of().formatHex(sent[i]), HexFormat.of().formatHex(received.get(i)), "frame " + i);
-        }
-    }
-
-    @Test
-    void ownSendsAreNotReceived()
-    {
-        for (int i = 0; i < 5; i++)
-        {
-            final byte[] frame = frame(i, 80);
-            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
-        }
-        assertEquals(5, TestFrames.receive(b, batch, 5, 5_000).size());
-        assertEquals(0, a.receive(batch, 200));
+        assertDeliveredExactly(a, b, batch,
+            frame(1, 64, 0x8100, 0x6064),                  // 802.1Q, PCP 3, VID 100
+            frame(2, 64, 0x8100, 0x0000),                  // priority tag: VID 0, PCP 0
+            frame(3, 1518, 0x8100, 0x0FFE),                // full-size tagged frame, VID 4094
+            frame(4, 64, 0x88A8, 0x00C8),                  // 802.1ad service tag, VID 200
+            frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064)); // QinQ: only the outer tag is moved by the kernel
     }
 
     @Test
@@ -197,26 +138,6 @@ class AfPacketPortTest
         assertEquals(batch.capacity(), largestBatch, "queued frames are drained a full batch at a time");
     }
 
-    /**
-     * Every frame is received or counted: 12,000 frames of 1,000 bytes overflow the receive
-     * socket's 4 MiB while nobody reads; what the kernel dropped there is
-     * {@link AfPacketPort#socketQueueDrops()}, and received + dropped = sent, exactly. A re-opened
-     * port (a new socket, whose kernel count starts at zero) goes on from the old total.
-     */
-    @Test
-    void framesTheKernelDropsAtTheFullSocketAreCountedAcrossReopens() throws Exception
-    {
-        final long firstDrops = overflowAndDrain(a, b, batch, 12_000, 0);
-        assertTrue(firstDrops > 0, "the 4 MiB receive buffer should have overflowed");
-        NetworkNamespace.call(ns2, () ->
-        {
-            b.reopen();
-            return null;
-        });
-        final long totalDrops = overflowAndDrain(a, b, batch, 12_000, firstDrops);
-        assertTrue(totalDrops > firstDrops, "the new socket overflowed too: " + totalDrops);
-    }
-
     @Test
     void receiveReturnsZeroOnTimeout()
     {
@@ -226,24 +147,16 @@ class AfPacketPortTest
     }
 
     @Test
-    void framesLongerThanASlotAreDroppedAndCounted() throws IOException
+    void aTaggedFrameTooLongOnceTheKernelsTagIsBackIsDroppedAndCounted() throws IOException
     {
         TestNamespaces.ip(ns1, "link", "set", "va", "mtu", "16000");
         TestNamespaces.ip(ns2, "link", "set", "vb", "mtu", "16000");
-        final byte[] jumbo = frame(1, FrameBatch.MAX_FRAME_LENGTH + 1);
-        final byte[] fits = frame(2, FrameBatch.MAX_FRAME_LENGTH);
         // read as MAX - 2 bytes (the kernel strips the tag), too long once the tag is back
-        final byte[] taggedTooLong = frame(3, FrameBatch.MAX_FRAME_LENGTH + 2, 0x8100, 10);
-        final byte[] small = frame(4, 64);
-        for (final byte[] frame : new byte[][] {jumbo, fits, taggedTooLong, small})
-        {
-            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
-        }
-        final List<byte[]> received = TestFrames.receive(b, batch, 2, 5_000);
-        assertEquals(2, received.size());
-        assertArrayEquals(fits, received.get(0));
-        assertArrayEquals(small, received.get(1));
-        assertEquals(2, b.truncatedFrames());
+        final byte[] taggedTooLong = frame(1, FrameBatch.MAX_FRAME_LENGTH + 2, 0x8100, 10);
+        final byte[] small = frame(2, 64);
+        sendAll(a, taggedTooLong, small);
+        assertArrayEquals(small, TestFrames.receive(b, batch, 1, 5_000).getFirst());
+        assertEquals(1, b.truncatedFrames());
     }
 
     @Test
@@ -255,21 +168,6 @@ class AfPacketPortTest
         b.close();
         assertTrue(TestNamespaces.ip(ns2, "-d", "link", "show", "vb").contains("promiscuity 0"),
             "closing the port releases the socket and its membership at once");
-    }
-
-    @Test
-    void closeStopsAReceiveInProgressWithinItsTimeoutAndLaterCallsFail() throws Exception
-    {
-        final CompletableFuture<Integer> result = new CompletableFuture<>();
-        final Thread receiver = Thread.ofPlatform().start(() -> result.complete(b.receive(new FrameBatch(4), 500)));
-        Thread.sleep(50);
-        b.close();
-        assertEquals(0, result.get(10, TimeUnit.SECONDS));
-        receiver.join();
-
-        final byte[] frame = frame(1, 60);
-        assertFalse(b.send(nativeCopy(frame), 0, frame.length));
-        assertEquals(0, b.receive(batch, 10));
     }
 
     @Test
@@ -285,24 +183,9 @@ class AfPacketPortTest
     }
 
     @Test
-    void aMissingInterfaceIsAClearError()
+    void anInterfaceNameTooLongForTheKernelIsRefused()
     {
-        final IOException error = assertThrows(IOException.class,
-            () -> NetworkNamespace.call(ns1, () -> AfPacketPort.open("vtmissing0")));
-        assertEquals("access port vtmissing0: no such network interface (in this network namespace)", error.getMessage());
         assertThrows(IOException.class, () -> AfPacketPort.open("an-interface-name-too-long"));
-    }
-
-    @Test
-    void withoutCapNetRawTheErrorSaysSo()
-    {
-        final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(ns1, () ->
-        {
-            ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
-            return AfPacketPort.open("va");
-        }));
-        assertTrue(error.getMessage().startsWith("access port va: not permitted to open a packet socket; " +
-            "the process needs CAP_NET_RAW"), error.getMessage());
     }
 
     @Test

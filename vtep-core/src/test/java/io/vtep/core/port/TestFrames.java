@@ -1,10 +1,12 @@
 package io.vtep.core.port;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -78,6 +80,31 @@ final class TestFrames
         assertEquals(sent, received + drops - dropsBefore, "received + socket-queue drops = sent");
         assertEquals(drops, to.socketQueueDrops(), "nothing more dropped once drained");
         return drops;
+    }
+
+    /** Sends each frame from {@code from}, from a native copy, and asserts that the port took it. */
+    static void sendAll(final AccessPort from, final byte[]... frames)
+    {
+        for (final byte[] frame : frames)
+        {
+            assertTrue(from.send(nativeCopy(frame), 0, frame.length), "sent by " + from);
+        }
+    }
+
+    /**
+     * Sends {@code sent} from {@code from} and asserts that {@code to} receives exactly these frames, in
+     * order and byte for byte (compared as hex, so that a failure shows where they differ).
+     */
+    static void assertDeliveredExactly(final AccessPort from, final AccessPort to, final FrameBatch batch,
+        final byte[]... sent)
+    {
+        sendAll(from, sent);
+        final List<byte[]> received = receive(to, batch, sent.length, 10_000);
+        assertEquals(sent.length, received.size(), "frames received by " + to);
+        for (int i = 0; i < sent.length; i++)
+        {
+            assertEquals(HexFormat.of().formatHex(sent[i]), HexFormat.of().formatHex(received.get(i)), "frame " + i);
+        }
     }
 
     static boolean isTestFrame(final byte[] frame)

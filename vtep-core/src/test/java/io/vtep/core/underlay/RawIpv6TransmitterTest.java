@@ -145,8 +145,6 @@ class RawIpv6TransmitterTest
             assertArrayEquals(group.getAddress(), Arrays.copyOfRange(captured, 24, 40));
             assertArrayEquals(Arrays.copyOfRange(packet, 40, packet.length), Arrays.copyOfRange(captured, 40, captured.length));
         }
-        assertTrue(transmitter.interfaceIndex() > 0);
-        assertEquals(1, transmitter.multicastHopLimit());
     }
 
     @Test

@@ -124,35 +124,60 @@ class UnderlayReceiverTest
         });
     }
 
+    /** Holds the pipeline up at the first datagram while {@code count} are sent to LOCAL4, then lets it go on. */
+    private void sendWhileThePipelineIsHeldUp(final DatagramChannel sender, final int count) throws IOException
+    {
+        final CountDownLatch release = new CountDownLatch(1);
+        port.gate = release;
+        for (int i = 0; i < count; i++)
+        {
+            send(sender, LOCAL4, i);
+        }
+        release.countDown();
+    }
+
     private static void send(final DatagramChannel channel, final VtepAddress to, final int sequence) throws IOException
     {
         channel.send(ByteBuffer.wrap(vxlan(VNI, sequence)), new InetSocketAddress(to.toInetAddress(), PORT));
     }
 
-    @Test
-    void anIpv4DatagramIsDeliveredWithItsSourceAddressAndATagInTheHeadroom() throws Exception
+    /** The addresses of a test over one address family. */
+    private record Family(boolean ipv6, VtepAddress local, VtepAddress peer, VtepAddress group)
     {
-        topology(false);
-        try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
+    }
+
+    /** Builds the topology of the family and says its addresses. */
+    private Family family(final boolean ipv6) throws Exception
+    {
+        topology(ipv6);
+        return ipv6 ? new Family(true, LOCAL6, PEER6, GROUP6) : new Family(false, LOCAL4, PEER4, GROUP4);
+    }
+
+    /**
+     * The peer sends to a group out of ub. IPv6 needs no IPV6_MULTICAST_IF: ub is the peer's only
+     * interface with an ff00::/8 route (and Java cannot name it from a thread in another namespace,
+     * it reads /proc/net/if_inet6).
+     */
+    private void multicastOutOfUb(final DatagramChannel sender, final Family family) throws Exception
+    {
+        if (!family.ipv6())
         {
-            send(sender, LOCAL4, 7);
-            assertDelivered(7, port.next());
-            assertNotNull(fdb.remoteVteps().find(PEER4), "the pipeline saw the datagram as coming from " + PEER4);
-            assertEquals(1, fdb.remoteVteps().size());
-            assertEquals(0, receiver.failures());
+            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
         }
     }
 
-    @Test
-    void anIpv6DatagramIsDeliveredWithItsSourceAddress() throws Exception
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void aDatagramIsDeliveredWithItsSourceAddressAndATagInTheHeadroom(final boolean ipv6) throws Exception
     {
-        topology(true);
-        try (UnderlayReceiver receiver = open(LOCAL6, List.of()); DatagramChannel sender = sender(PEER6))
+        final Family family = family(ipv6);
+        try (UnderlayReceiver receiver = open(family.local(), List.of()); DatagramChannel sender = sender(family.peer()))
         {
-            send(sender, LOCAL6, 8);
-            assertDelivered(8, port.next());
-            assertNotNull(fdb.remoteVteps().find(PEER6), "the pipeline saw the datagram as coming from " + PEER6);
+            send(sender, family.local(), 7);
+            assertDelivered(7, port.next());
+            assertNotNull(fdb.remoteVteps().find(family.peer()), "the pipeline saw the datagram as coming from " + family.peer());
             assertEquals(1, fdb.remoteVteps().size());
+            assertEquals(0, receiver.failures());
         }
     }
 
@@ -165,15 +190,9 @@ class UnderlayReceiverTest
     {
         topology(false);
         final int count = 2_000;
-        final CountDownLatch release = new CountDownLatch(1);
-        port.gate = release;
         try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
         {
-            for (int i = 0; i < count; i++)
-            {
-                send(sender, LOCAL4, i);
-            }
-            release.countDown();
+            sendWhileThePipelineIsHeldUp(sender, count);
             for (int i = 0; i < count; i++)
             {
                 assertDelivered(i, port.next());
@@ -186,38 +205,23 @@ class UnderlayReceiverTest
         }
     }
 
-    @Test
-    void multicastGroupsAreJoinedOnTheLocalAddressInterface() throws Exception
+    @ParameterizedTest(name = "ipv6={0}")
+    @ValueSource(booleans = {false, true})
+    void multicastGroupsAreJoinedOnTheLocalAddressInterface(final boolean ipv6) throws Exception
     {
-        topology(false);
-        try (UnderlayReceiver receiver = open(LOCAL4, List.of(GROUP4)); DatagramChannel sender = sender(PEER4))
+        final Family family = family(ipv6);
+        try (UnderlayReceiver receiver = open(family.local(), List.of(family.group()));
+             DatagramChannel sender = sender(family.peer()))
         {
-            assertTrue(TestNamespaces.ip(ns, "maddr", "show", "dev", "ua").contains(GROUP4.toString()),
-                "IP_ADD_MEMBERSHIP on ua");
-            sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
-            send(sender, GROUP4, 1);
+            assertTrue(TestNamespaces.ip(ns, "maddr", "show", "dev", "ua").contains(family.group().toString()),
+                "IP_ADD_MEMBERSHIP / IPV6_ADD_MEMBERSHIP on ua");
+            multicastOutOfUb(sender, family);
+            send(sender, family.group(), 1);
             assertDelivered(1, port.next());
             // A datagram to the group carries its sender's address like any other: learned from it.
-            assertNotNull(fdb.remoteVteps().find(PEER4), "the group's sender is known from its datagram to the group");
-            send(sender, LOCAL4, 2); // bound to the wildcard address: unicast still arrives
+            assertNotNull(fdb.remoteVteps().find(family.peer()), "the group's sender is known from its datagram to the group");
+            send(sender, family.local(), 2); // bound to the wildcard address: unicast still arrives
             assertDelivered(2, port.next());
-            assertNotNull(fdb.remoteVteps().find(PEER4));
-        }
-    }
-
-    @Test
-    void ipv6MulticastGroupsAreJoinedOnTheLocalAddressInterface() throws Exception
-    {
-        topology(true);
-        try (UnderlayReceiver receiver = open(LOCAL6, List.of(GROUP6)); DatagramChannel sender = sender(PEER6))
-        {
-            assertTrue(TestNamespaces.ip(ns, "maddr", "show", "dev", "ua").contains(GROUP6.toString()),
-                "IPV6_ADD_MEMBERSHIP on ua");
-            // no IPV6_MULTICAST_IF: ub is the peer's only interface with an ff00::/8 route (and Java
-            // cannot name it from a thread in another namespace, it reads /proc/net/if_inet6)
-            send(sender, GROUP6, 3);
-            assertDelivered(3, port.next());
-            assertNotNull(fdb.remoteVteps().find(PEER6));
         }
     }
 
@@ -231,18 +235,14 @@ class UnderlayReceiverTest
     @ValueSource(booleans = {false, true})
     void aDatagramToTheGroupMakesItsSenderAMemberOfTheVni(final boolean ipv6) throws Exception
     {
-        topology(ipv6);
-        final VtepAddress local = ipv6 ? LOCAL6 : LOCAL4;
-        final VtepAddress group = ipv6 ? GROUP6 : GROUP4;
-        fdb.setMulticastGroup(VNI, group);
+        final Family family = family(ipv6);
+        fdb.setMulticastGroup(VNI, family.group());
         vni.membersOnly(true);
-        try (UnderlayReceiver receiver = open(local, List.of(group)); DatagramChannel sender = sender(ipv6 ? PEER6 : PEER4))
+        try (UnderlayReceiver receiver = open(family.local(), List.of(family.group()));
+             DatagramChannel sender = sender(family.peer()))
         {
-            if (!ipv6) // IPv6: ub is the peer's only interface with an ff00::/8 route (see above)
-            {
-                sender.setOption(StandardSocketOptions.IP_MULTICAST_IF, NetworkNamespace.call(peer, () -> NetworkInterface.getByName("ub")));
-            }
-            assertGroupMakesMember(sender, local, group, ipv6 ? PEER6 : PEER4);
+            multicastOutOfUb(sender, family);
+            assertGroupMakesMember(sender, family.local(), family.group(), family.peer());
         }
     }
 
@@ -327,16 +327,10 @@ class UnderlayReceiverTest
     {
         topology(false);
         final int count = 40_000;
-        final CountDownLatch release = new CountDownLatch(1);
-        port.gate = release;
         port.record = false;
         try (UnderlayReceiver receiver = open(LOCAL4, List.of()); DatagramChannel sender = sender(PEER4))
         {
-            for (int i = 0; i < count; i++)
-            {
-                send(sender, LOCAL4, i);
-            }
-            release.countDown();
+            sendWhileThePipelineIsHeldUp(sender, count);
             // Read the drops at least one interval after the queue has run dry.
             final long deadline = System.nanoTime() + 20_000_000_000L;
             while (port.delivered.get() + counters.drops(DropReason.UNDERLAY_SOCKET_QUEUE) < count &&
