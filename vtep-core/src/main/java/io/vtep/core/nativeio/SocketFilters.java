@@ -74,7 +74,8 @@ public final class SocketFilters
     /**
      * The program of a {@code PACKET_FANOUT_CBPF} group that steers by CPU: a frame received on
      * CPU {@code cpuOfMember[i]} goes to member {@code i}; one received on any other CPU goes by
-     * its flow hash ({@code skb->hash}, modulo the members), so a flow never changes member.
+     * its flow hash ({@code skb->hash}, modulo the members), so a flow keeps its member; where the
+     * receive path computed no hash that is 0, the first member.
      *
      * @param fd          a member of the group (the group already made with {@code PACKET_FANOUT_CBPF})
      */
