@@ -46,6 +46,7 @@ import io.vtep.core.metrics.BgpMeters;
 import io.vtep.core.metrics.SegmentMeters;
 import io.vtep.core.metrics.VtepMetrics;
 import io.vtep.core.nativeio.CpuAffinity;
+import io.vtep.core.nativeio.CpuMap;
 import io.vtep.core.nativeio.ErrnoException;
 import io.vtep.core.nativeio.Libc;
 import io.vtep.core.nativeio.SocketFilters;
@@ -438,8 +439,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             UnderlayReceiver.checkPortFree(local, udpPort, false);
         }
         final int[] fanoutGroups = new int[ports.size()];
-        final int[] cpus = pipelineCpus(count);
-        fanoutSteering = accessSteering(cpus);
+        final int[] allowed = CpuAffinity.allowedCpus();
+        final int[] cpus = pipelineCpus(count, allowed);
+        final CpuMap cpuMap = cpus == null ? null : CpuMap.pinned(allowed, count);
+        fanoutSteering = accessSteering(cpuMap);
         final List<UnderlayReceiver> underlaySockets = new ArrayList<>();
         final List<PipelineWorker> result = new ArrayList<>();
         for (int p = 0; p < count; p++)
@@ -484,16 +487,16 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         if (cpus != null && sharedUnderlay)
         {
             // Socket p of the group is pipeline p's (they joined in that order above).
-            SocketFilters.attachReuseportCpuSteering(underlaySockets.getFirst().fd(), cpus, "the underlay sockets");
+            SocketFilters.attachReuseportCpuSteering(underlaySockets.getFirst().fd(), cpuMap, "the underlay sockets");
         }
         return result;
     }
 
     /** How access ports' fanout groups steer ({@code dataplane.access-steering}); by flow unless pinned. */
-    private FanoutSteering accessSteering(final int[] cpus)
+    private FanoutSteering accessSteering(final CpuMap cpuMap)
     {
-        return cpus != null && config.dataplane().accessSteering() == DataplaneConfig.AccessSteering.CPU ? FanoutSteering.byCpu(cpus) : FanoutSteering
-            .byFlow();
+        return cpuMap != null && config.dataplane().accessSteering() == DataplaneConfig.AccessSteering.CPU ? FanoutSteering.byCpu(cpuMap) :
+            FanoutSteering.byFlow();
     }
 
     /**
@@ -501,13 +504,12 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
      * run on, or null (no pinning) when switched off, with a single pipeline (nothing to steer
      * between; the scheduler places it best), or with more pipelines than CPUs.
      */
-    private int[] pipelineCpus(final int count) throws IOException
+    private int[] pipelineCpus(final int count, final int[] allowed)
     {
         if (!config.dataplane().pinCpus() || count < 2)
         {
             return null;
         }
-        final int[] allowed = CpuAffinity.allowedCpus();
         if (allowed.length < count)
         {
             LOG.log(System.Logger.Level.INFO, "dataplane: {0} pipelines on {1} allowed CPUs: not pinned",

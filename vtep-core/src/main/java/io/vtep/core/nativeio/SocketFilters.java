@@ -45,10 +45,10 @@ public final class SocketFilters
     }
 
     /**
-     * Steers an {@code SO_REUSEPORT} group's datagrams by CPU: a datagram received on CPU
-     * {@code cpuOfSocket[i]} goes to the group's socket {@code i} (sockets are numbered in the
-     * order they joined the group); one received on any other CPU is left to the kernel's flow
-     * hash (a program's answer outside the group means "hash", {@code reuseport_select_sock}).
+     * Steers an {@code SO_REUSEPORT} group's datagrams by CPU: a datagram received on a CPU of
+     * {@code map} goes to the group's socket the map gives (sockets are numbered in the order they
+     * joined the group); one received on any other CPU is left to the kernel's flow hash (a
+     * program's answer outside the group means "hash", {@code reuseport_select_sock}).
      *
      * <p>Why: vtep's forwarding threads are pinned one per CPU, and the answer to what a thread
      * just sent through the underlay usually arrives on that thread's CPU (on a veth, even inside its
@@ -58,53 +58,55 @@ public final class SocketFilters
      *
      * <p>Attached to one socket, the program serves the group.
      *
-     * @param fd          a socket of the group (already bound)
-     * @param cpuOfSocket the CPU each socket's thread is pinned to, by socket index
+     * @param fd  a socket of the group (already bound)
+     * @param map the socket for each CPU (the sockets' threads pinned to theirs)
      */
-    public static void attachReuseportCpuSteering(final int fd, final int[] cpuOfSocket, final String what) throws ErrnoException
+    public static void attachReuseportCpuSteering(final int fd, final CpuMap map, final String what) throws ErrnoException
     {
         try (Arena arena = Arena.ofConfined())
         {
             Libc.setsockopt(fd, LinuxConstants.SOL_SOCKET, LinuxConstants.SO_ATTACH_REUSEPORT_CBPF,
-                cpuMapProgram(arena, cpuOfSocket, false),
+                cpuMapProgram(arena, map, false),
                 "setsockopt(SO_ATTACH_REUSEPORT_CBPF, by CPU) for " + what);
         }
     }
 
     /**
-     * The program of a {@code PACKET_FANOUT_CBPF} group that steers by CPU: a frame received on
-     * CPU {@code cpuOfMember[i]} goes to member {@code i}; one received on any other CPU goes by
+     * The program of a {@code PACKET_FANOUT_CBPF} group that steers by CPU: a frame received on a
+     * CPU of {@code map} goes to the member the map gives; one received on any other CPU goes by
      * its flow hash ({@code skb->hash}, modulo the members), so a flow keeps its member; where the
      * receive path computed no hash that is 0, the first member.
      *
      * @param fd          a member of the group (the group already made with {@code PACKET_FANOUT_CBPF})
      */
-    public static void attachFanoutCpuSteering(final int fd, final int[] cpuOfMember, final String what) throws ErrnoException
+    public static void attachFanoutCpuSteering(final int fd, final CpuMap map, final String what) throws ErrnoException
     {
         try (Arena arena = Arena.ofConfined())
         {
-            Libc.setsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_FANOUT_DATA, cpuMapProgram(arena, cpuOfMember, true),
+            Libc.setsockopt(fd, LinuxConstants.SOL_PACKET, LinuxConstants.PACKET_FANOUT_DATA, cpuMapProgram(arena, map, true),
                 "setsockopt(SOL_PACKET, PACKET_FANOUT_DATA, by CPU) for " + what);
         }
     }
 
     /**
-     * {@code ld #cpu}, then per index {@code jeq #cpu_i} → {@code ret #i}; at the end (a CPU not in
+     * {@code ld #cpu}, then per CPU of the map {@code jeq #cpu} → {@code ret #index}; at the end (a CPU not in
      * the map) either {@code ret #-1} (outside any reuseport group: the kernel's hash decides) or
      * {@code ld #rxhash; ret a} (for fanout, which takes the answer modulo the members).
      */
-    private static MemorySegment cpuMapProgram(final Arena arena, final int[] cpuOfIndex, final boolean hashOtherwise)
+    private static MemorySegment cpuMapProgram(final Arena arena, final CpuMap map, final boolean hashOtherwise)
     {
-        final int length = 1 + 2 * cpuOfIndex.length + (hashOtherwise ? 2 : 1);
+        final int[] cpus = map.cpus();
+        final int[] indexes = map.indexes();
+        final int length = 1 + 2 * cpus.length + (hashOtherwise ? 2 : 1);
         final MemorySegment instructions = arena.allocate(LinuxStructs.SOCK_FILTER, length);
         final int loadWord = LinuxConstants.BPF_LD | LinuxConstants.BPF_W | LinuxConstants.BPF_ABS;
         final int returnConstant = LinuxConstants.BPF_RET | LinuxConstants.BPF_K;
         int at = instruction(instructions, 0, loadWord, 0, 0, LinuxConstants.SKF_AD_OFF + LinuxConstants.SKF_AD_CPU);
-        for (int i = 0; i < cpuOfIndex.length; i++)
+        for (int i = 0; i < cpus.length; i++)
         {
-            // equal: fall into the next instruction (ret i); not equal: skip it
-            at = instruction(instructions, at, LinuxConstants.BPF_JMP | LinuxConstants.BPF_JEQ | LinuxConstants.BPF_K, 0, 1, cpuOfIndex[i]);
-            at = instruction(instructions, at, returnConstant, 0, 0, i);
+            // equal: fall into the next instruction (ret index); not equal: skip it
+            at = instruction(instructions, at, LinuxConstants.BPF_JMP | LinuxConstants.BPF_JEQ | LinuxConstants.BPF_K, 0, 1, cpus[i]);
+            at = instruction(instructions, at, returnConstant, 0, 0, indexes[i]);
         }
         if (hashOtherwise)
         {

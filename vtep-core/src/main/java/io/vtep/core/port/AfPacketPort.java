@@ -645,7 +645,7 @@ public final class AfPacketPort implements AccessPort
                 "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", unique id)");
             if (steering.byCpu())
             {
-                SocketFilters.attachFanoutCpuSteering(socket.fd(), steering.cpuOfMember(), "access port " + name);
+                SocketFilters.attachFanoutCpuSteering(socket.fd(), steering.map(), "access port " + name);
             }
             return Libc.getsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, "getsockopt(SOL_PACKET, PACKET_FANOUT)") & 0xFFFF;
         }

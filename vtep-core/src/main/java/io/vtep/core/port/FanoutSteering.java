@@ -1,6 +1,6 @@
 package io.vtep.core.port;
 
-import java.util.Arrays;
+import io.vtep.core.nativeio.CpuMap;
 
 /**
  * How a {@code PACKET_FANOUT} group of an access port picks the pipeline for a frame
@@ -22,12 +22,12 @@ public final class FanoutSteering
 {
     private static final FanoutSteering FLOW = new FanoutSteering(null);
 
-    /** null: by flow hash; else the CPU of each member, by the order the members join. */
-    private final int[] cpuOfMember;
+    /** null: by flow hash; else the member for each CPU (members numbered in the order they join). */
+    private final CpuMap map;
 
-    private FanoutSteering(final int[] cpuOfMember)
+    private FanoutSteering(final CpuMap map)
     {
-        this.cpuOfMember = cpuOfMember;
+        this.map = map;
     }
 
     /** By the kernel's flow hash. */
@@ -36,29 +36,25 @@ public final class FanoutSteering
         return FLOW;
     }
 
-    /** By receiving CPU: member {@code i} (the i-th to join) is the pipeline pinned to {@code cpuOfMember[i]}. */
-    public static FanoutSteering byCpu(final int[] cpuOfMember)
+    /** By receiving CPU: the member {@code map} gives for the CPU (the i-th to join is member i). */
+    public static FanoutSteering byCpu(final CpuMap map)
     {
-        if (cpuOfMember.length == 0)
-        {
-            throw new IllegalArgumentException("no CPUs");
-        }
-        return new FanoutSteering(cpuOfMember.clone());
+        return new FanoutSteering(map);
     }
 
     boolean byCpu()
     {
-        return cpuOfMember != null;
+        return map != null;
     }
 
-    int[] cpuOfMember()
+    CpuMap map()
     {
-        return cpuOfMember.clone();
+        return map;
     }
 
     @Override
     public String toString()
     {
-        return cpuOfMember == null ? "flow" : "cpu " + Arrays.toString(cpuOfMember);
+        return map == null ? "flow" : "cpu (" + map + ")";
     }
 }

@@ -49,7 +49,7 @@ class CpuSteeringTest
         final int port = 40_000 + (int)(ProcessHandle.current().pid() % 20_000);
         final int first = reusePortSocket(port);
         final int second = reusePortSocket(port);
-        SocketFilters.attachReuseportCpuSteering(first, cpuOfSocket, "the test group");
+        SocketFilters.attachReuseportCpuSteering(first, CpuMap.of(cpuOfSocket), "the test group");
 
         for (int round = 0; round < 3; round++)
         {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.nativeio.CpuMap;
 import io.vtep.core.nativeio.PinnedThread;
 import io.vtep.core.nativeio.TestNamespaces;
 
@@ -82,8 +83,8 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
         // CPU c are received on c, and must all reach the member mapped to c.
         final int[] cpuOfMember = PinnedThread.twoCpusCrossed();
         final AfPacketPort a2 = open(ns1, "va");
-        a.steering(FanoutSteering.byCpu(cpuOfMember));
-        a2.steering(FanoutSteering.byCpu(cpuOfMember));
+        a.steering(FanoutSteering.byCpu(CpuMap.of(cpuOfMember)));
+        a2.steering(FanoutSteering.byCpu(CpuMap.of(cpuOfMember)));
         a2.joinFanout(a.startFanout());
         final List<AfPacketPort> members = List.of(a, a2);
         for (int round = 0; round < 3; round++)
