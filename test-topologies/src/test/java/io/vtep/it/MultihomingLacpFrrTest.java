@@ -52,12 +52,13 @@ import io.vtep.topology.Wait;
  * <p>Checked: the bond sees one partner on both members; FRR holds both gateways' type-1/4 routes,
  * the server's type-2 route with the ESI, and the server's MAC behind a kernel nexthop group of both
  * gateways (aliasing, RFC 7432 §8.4); iperf3 streams from h2 reach the server. Then two failovers,
- * each under a ping flood and a TCP transfer from h2 to the server: gw1's segment link goes down
- * (mass withdrawal, §8.2; the bond loses the member's carrier), and, once all is back, gw1 stops
- * (BGP session closed, LACP silent: the bond expires the member after 3 s at the fast rate). The
- * loss and the longest gap between replies are printed; the bound asserted is generous (a
- * correctness check: failover happens at all, within seconds), and the transfer must arrive
- * byte for byte. A broadcast from h2 reaches the server exactly once, from the DF (§8.5), before
+ * each under a ping flood and a TCP transfer from h2 to the server, each hitting gw1 (run as
+ * {@code bin/vtep}) while the flood's requests go through it: gw1's segment link goes down (mass
+ * withdrawal, §8.2; the bond loses the member's carrier), and, once all is back, gw1 is stopped by
+ * SIGTERM, or in the second run SIGKILL (BGP session closed; LACP silent, so the bond expires the
+ * member after 3 s at the fast rate). The loss and the longest gap between replies are printed; the
+ * bound asserted is generous (a correctness check: failover happens at all, within seconds), and
+ * the transfer must arrive byte for byte. A broadcast from h2 reaches the server exactly once, from the DF (§8.5), before
  * and after a failover; a broadcast from the server never comes back to it (local bias, RFC 8365
  * §8.3.1).
  */
