@@ -14,14 +14,14 @@ libpcap0.8      libpcap for the pcap port driver (through FFM) and dumpcap
 iperf3          TCP/UDP throughput across the overlay
 tshark          captures and VXLAN decoding
 tcpdump         ad-hoc captures while debugging a test
-ethtool         the end-to-end benchmark: its offloads-off figure and wire-like underlay (DataPathBenchTest)
+ethtool         the end-to-end benchmark: its offloads-off figure and wire-like underlay (DataPathBenchTest); MultihomingLacpFrrTest's links to OVS
 procps          sysctl (IPv6 off in test namespaces), ps
 python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/python3)
 kmod            modprobe for the vxlan and bridge modules when they are not loaded
 prometheus      a real Prometheus server scraping vtep, and promtool to lint the exposition
 frr             zebra, bgpd and vtysh: the BGP EVPN peer the control plane is proven against
 netsniff-ng     trafgen: the 64-byte frame generator of the end-to-end benchmark (DataPathBenchTest, benchmarks/run-e2e.sh)
-openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark, and the LACP bond of LacpOvsTest
+openvswitch-switch  Open vSwitch's userspace datapath: the third VTEP A of the end-to-end benchmark, and the LACP bond of LacpOvsTest and MultihomingLacpFrrTest
 chromium        headless browser that loads the web status page (StatusPageBrowserTest, DevTools protocol)
 "
 

@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -101,27 +99,27 @@ class LacpOvsTest extends TopologyTest
         // Both members current and attached, their partner vtep's one system and key.
         final long bondMade = System.nanoTime();
         final String converged = Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
-            show -> enabled(member(show, "s1")) && enabled(member(show, "s2")),
+            show -> LacpViews.enabled(LacpViews.member(show, "s1")) && LacpViews.enabled(LacpViews.member(show, "s2")),
             "both bond members current, attached, and enabled by a partner that collects and distributes");
         System.out.printf("LacpOvsTest: bond aggregated over both gateways %.1f s after it was made%n",
             (System.nanoTime() - bondMade) / 1e9);
-        final String ovsSystem = field(converged, "sys_id");
+        final String ovsSystem = LacpViews.field(converged, "sys_id");
         for (final String member : List.of("s1", "s2"))
         {
-            final String block = member(converged, member);
-            assertEquals(SYSTEM_MAC, field(block, "partner sys_id"), block);
-            assertEquals(String.valueOf(KEY), field(block, "partner key"), block);
-            assertTrue(field(block, "partner state").contains("collecting distributing"), block);
-            assertTrue(field(block, "actor state").contains("collecting distributing"), block);
+            final String block = LacpViews.member(converged, member);
+            assertEquals(SYSTEM_MAC, LacpViews.field(block, "partner sys_id"), block);
+            assertEquals(String.valueOf(KEY), LacpViews.field(block, "partner key"), block);
+            assertTrue(LacpViews.field(block, "partner state").contains("collecting distributing"), block);
+            assertTrue(LacpViews.field(block, "actor state").contains("collecting distributing"), block);
         }
         // Port numbers from the gateways' addresses' low 16 bits: 2.1 and 2.2.
-        assertEquals("513", field(member(converged, "s1"), "partner port_id"), "gwA's port number");
-        assertEquals("514", field(member(converged, "s2"), "partner port_id"), "gwB's port number");
+        assertEquals("513", LacpViews.field(LacpViews.member(converged, "s1"), "partner port_id"), "gwA's port number");
+        assertEquals("514", LacpViews.field(LacpViews.member(converged, "s2"), "partner port_id"), "gwB's port number");
 
         // Each gateway sees the server's bond as its partner, and forwards.
         for (final Netns gateway : List.of(gwA, gwB))
         {
-            final Map<String, Object> lacp = lacp(gateway);
+            final Map<String, Object> lacp = LacpViews.lacp(gateway);
             assertEquals(Boolean.TRUE, lacp.get("distributing"), lacp::toString);
             assertEquals(ovsSystem, partner(lacp).get("system"), lacp::toString);
             assertEquals(SYSTEM_MAC, actor(lacp).get("system"), lacp::toString);
@@ -146,7 +144,7 @@ class LacpOvsTest extends TopologyTest
         b.close();
         final long stopped = System.nanoTime();
         Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
-            show -> !member(show, "s2").contains("current") && enabled(member(show, "s1")),
+            show -> !LacpViews.member(show, "s2").contains("current") && LacpViews.enabled(LacpViews.member(show, "s1")),
             "the bond dropping s2 (gateway B stopped)");
         System.out.printf("LacpOvsTest: the bond dropped gateway B's member %.1f s after B stopped%n",
             (System.nanoTime() - stopped) / 1e9);
@@ -157,55 +155,13 @@ class LacpOvsTest extends TopologyTest
         // The server's side of gateway A's link goes down: A's port leaves distributing.
         server.down("s1");
         final long linkDown = System.nanoTime();
-        final Map<String, Object> down = Wait.until(CONVERGE, () -> lacp(gwA),
+        final Map<String, Object> down = Wait.until(CONVERGE, () -> LacpViews.lacp(gwA),
             lacp -> Boolean.FALSE.equals(lacp.get("distributing")), "gateway A's port leaving distributing");
         System.out.printf("LacpOvsTest: gateway A's port left distributing %.2f s after the link went down%n",
             (System.nanoTime() - linkDown) / 1e9);
         assertEquals("port_disabled", down.get("receive_state"), down::toString);
         assertEquals(0, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
         assertFalse(a.appliance().lacp().ports().get(0).isDistributing());
-    }
-
-    /** The lines of one member's block in {@code ovs-appctl lacp/show}, from "member: NAME:" to the next member. */
-    private static String member(final String show, final String name)
-    {
-        final int start = show.indexOf("member: " + name + ":");
-        if (start < 0)
-        {
-            return "";
-        }
-        final int next = show.indexOf("member: ", start + 1);
-        return show.substring(start, next < 0 ? show.length() : next);
-    }
-
-    /** A member the bond uses: LACP current and attached, and its partner (vtep) collecting and distributing. */
-    private static boolean enabled(final String member)
-    {
-        return member.contains("current attached") && "true".equals(field(member, "may_enable")) &&
-            field(member, "partner state").contains("collecting distributing");
-    }
-
-    /** The value of {@code NAME: value} on its own line (the first such line). */
-    private static String field(final String text, final String name)
-    {
-        final Matcher matcher = Pattern.compile("(?m)^\\s*" + Pattern.quote(name) + ":\\s*(.*)$").matcher(text);
-        return matcher.find() ? matcher.group(1).strip() : "";
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> lacp(final Netns gateway)
-    {
-        try
-        {
-            final Map<String, Object> ports = NetworkNamespace.call(gateway.name(),
-                () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/ports"));
-            final Map<String, Object> port = ((List<Map<String, Object>>)ports.get("ports")).get(0);
-            return (Map<String, Object>)port.get("lacp");
-        }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException("GET /api/v1/ports in " + gateway.name() + ": " + ex.getMessage(), ex);
-        }
     }
 
     /** The document as the API served it, read and written again (the same JSON, for the schema check). */

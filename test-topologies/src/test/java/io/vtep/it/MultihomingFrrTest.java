@@ -1,5 +1,13 @@
 package io.vtep.it;
 
+import static io.vtep.it.MultihomingTopology.ESI;
+import static io.vtep.it.MultihomingTopology.GW1;
+import static io.vtep.it.MultihomingTopology.GW2;
+import static io.vtep.it.MultihomingTopology.TIMEOUT;
+import static io.vtep.it.MultihomingTopology.dfKnown;
+import static io.vtep.it.MultihomingTopology.isDf;
+import static io.vtep.it.MultihomingTopology.nextHops;
+import static io.vtep.it.MultihomingTopology.segment;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,14 +56,7 @@ import io.vtep.topology.Wait;
  */
 class MultihomingFrrTest extends TopologyTest
 {
-    private static final int VNI = 100;
-    private static final String GW1 = "192.0.2.1";
-    private static final String FRR = "192.0.2.2";
-    private static final String GW2 = "192.0.2.3";
-    private static final String ESI = "00:11:22:33:44:55:66:77:88:99";
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    /** The ethertype of the test's broadcast frames (IEEE local experimental), so that nothing else is counted. */
-    private static final String PROBE_ETHERTYPE = "88b5";
+    private static final List<String> LINKS = List.of("eth0", "eth1");
 
     @Override
     protected void requirements()
@@ -65,38 +66,15 @@ class MultihomingFrrTest extends TopologyTest
         FrrRouter.requireFrr();
     }
 
-    private static String gatewayConfig(final String localIp)
-    {
-        return """
-            vtep: { local-ip: %s }
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-                ethernet-segment: { esi: "%s", df-election-seconds: 1 }
-            vnis:
-              - { vni: %d, learning: evpn }
-            bgp:
-              asn: 65000
-              neighbors:
-                - { address: "%s", remote-as: 65000, hold-time: 9 }
-            """.formatted(localIp, VNI, ESI, VNI, FRR);
-    }
-
     @Test
     void twoGatewaysShareASegmentWithFrrAsTheRemoteVtep() throws Exception
     {
-        final Netns gw1 = topology.namespace("gw1");
-        final Netns frrNs = topology.namespace("frr");
-        final Netns gw2 = topology.namespace("gw2");
-        switchedUnderlay(List.of(gw1, frrNs, gw2));
-        final KernelVtep kernel = topology.kernelVtep(frrNs).vni(VNI).localIp(FRR).learning(false).create();
-        final Host h2 = topology.host("h2", "10.0.0.2/24", frrNs, "acc0");
-        h2.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
-        kernel.attach("acc0");
-
         final Netns serverNs = topology.namespace("srv");
-        topology.link(serverNs, "eth0", gw1, "acc1");
-        topology.link(serverNs, "eth1", gw2, "acc1");
+        final MultihomingTopology mh = new MultihomingTopology(topology, serverNs, "eth0", "eth1");
+        final Netns gw1 = mh.gw1;
+        final Netns gw2 = mh.gw2;
+        final FrrRouter frr = mh.frr;
+        final Host h2 = mh.h2;
         serverNs.addBridge("br0", "eth0", "eth1");
         serverNs.execOk("bridge", "link", "set", "dev", "eth0", "isolated", "on");
         serverNs.execOk("bridge", "link", "set", "dev", "eth1", "isolated", "on");
@@ -107,11 +85,8 @@ class MultihomingFrrTest extends TopologyTest
         serverNs.setMtu("br0", KernelPeerTopology.OVERLAY_MTU);
         final Host server = new Host(serverNs, "br0", "10.0.0.10/24");
 
-        final FrrRouter frr = topology.frr(frrNs).bgp(FrrConfig.asn(65000).routerId(FRR)
-            .neighbor(FrrConfig.neighbor(GW1).remoteAs(65000).timers(3, 9).connectRetry(2).routeReflectorClient())
-            .neighbor(FrrConfig.neighbor(GW2).remoteAs(65000).timers(3, 9).connectRetry(2).routeReflectorClient())).start();
-        final InProcessVtep vtep1 = InProcessVtep.start(topology, gw1, gatewayConfig(GW1));
-        final InProcessVtep vtep2 = InProcessVtep.start(topology, gw2, gatewayConfig(GW2));
+        final InProcessVtep vtep1 = mh.startGateway(gw1, GW1, "");
+        final InProcessVtep vtep2 = mh.startGateway(gw2, GW2, "");
         frr.awaitEstablished(GW1, TIMEOUT);
         frr.awaitEstablished(GW2, TIMEOUT);
 
@@ -139,16 +114,16 @@ class MultihomingFrrTest extends TopologyTest
         // Aliasing: the server's MAC, learned by both gateways, is behind a nexthop group of both in FRR's kernel VTEP.
         server.ping("10.0.0.2", 3);
         final String serverMac = server.mac();
-        final String nexthops = Wait.until(TIMEOUT, () -> fdbNexthopsOf(frrNs, kernel, serverMac), Set.of(GW1, GW2)::equals,
+        final String nexthops = Wait.until(TIMEOUT, () -> mh.fdbNexthopsOf(serverMac), Set.of(GW1, GW2)::equals,
             "FRR's kernel VTEP reaches " + serverMac + " through a nexthop group of both gateways") + "";
         System.out.println("server MAC " + serverMac + " behind fdb nexthops " + nexthops);
         assertEquals(5, h2.ping("10.0.0.10", 5).received(), "h2 reaches the server");
 
         // DF: a broadcast from h2 reaches the server once (gw1's copy), never twice nor not at all.
-        assertEquals(List.of(10, 0), broadcastsAtServer(serverNs, h2, 10), "copies on eth0 (gw1) and eth1 (gw2)");
+        assertEquals(List.of(10, 0), mh.broadcastsAtServer(serverNs, LINKS, h2, 10), "copies on eth0 (gw1) and eth1 (gw2)");
         // Local bias: the server's own broadcast leaves on both links; each gateway floods it to the other, which never
         // puts it back onto the segment. Each link carries the 10 the server sent and nothing that came back.
-        assertEquals(List.of(10, 10), broadcastsAtServer(serverNs, server, 10), "frames from the server on eth0, eth1 (sent, no echo)");
+        assertEquals(List.of(10, 10), mh.broadcastsAtServer(serverNs, LINKS, server, 10), "frames from the server on eth0, eth1 (sent, no echo)");
 
         // What an operator reads: the DF gauge per segment and VNI, and the copies the non-DF held back.
         final String gw1Metrics = vtep1.appliance().metrics().scrape(null).body();
@@ -162,84 +137,13 @@ class MultihomingFrrTest extends TopologyTest
         gw1.down("acc1");
         Wait.until(TIMEOUT, () -> nextHops(frr.vtysh("show bgp l2vpn evpn route type ead")), Set.of(GW2)::equals,
             "mass withdrawal: only gw2's A-D routes left in FRR");
-        Wait.until(TIMEOUT, () -> fdbNexthopsOf(frrNs, kernel, serverMac), Set.of(GW2)::equals, "FRR's group without gw1");
+        Wait.until(TIMEOUT, () -> mh.fdbNexthopsOf(serverMac), Set.of(GW2)::equals, "FRR's group without gw1");
         System.out.printf("mass withdrawal: FRR's kernel group without gw1 %d ms after gw1's segment link went down%n",
             (System.nanoTime() - downAt) / 1_000_000);
         Wait.until(TIMEOUT, () -> segment(gw2), s -> List.of().equals(s.get("peers")) && isDf(s), "gw2 alone and DF");
         final PingResult after = h2.ping("10.0.0.10", 5);
         assertEquals(5, after.received(), () -> "pings to the server after the failover: " + after);
-        assertEquals(List.of(0, 10), broadcastsAtServer(serverNs, h2, 10), "after the failover the copy comes from gw2");
+        assertEquals(List.of(0, 10), mh.broadcastsAtServer(serverNs, LINKS, h2, 10), "after the failover the copy comes from gw2");
         assertTrue(vtep1.appliance() != null && vtep2.appliance() != null);
-    }
-
-    /** Sends {@code count} broadcasts from {@code sender}; @return how many of them the server's eth0 and eth1 carried. */
-    private List<Integer> broadcastsAtServer(final Netns serverNs, final Host sender, final int count) throws Exception
-    {
-        final Tshark eth0 = topology.capture(serverNs, "eth0", "ether proto 0x" + PROBE_ETHERTYPE);
-        final Tshark eth1 = topology.capture(serverNs, "eth1", "ether proto 0x" + PROBE_ETHERTYPE);
-        final byte[] frame = HexFormat.of().parseHex("ffffffffffff" + sender.mac().replace(":", "") + PROBE_ETHERTYPE + "00".repeat(46));
-        sender.sendRawFrame(sender.iface(), frame, count);
-        Thread.sleep(1000);
-        return List.of(eth0.stop().fields("eth", "eth.src").size(), eth1.stop().fields("eth", "eth.src").size());
-    }
-
-    /** The originators in a {@code show bgp l2vpn evpn route type ...} table: the "[IP]" that ends each type-1/4 prefix. */
-    private static Set<String> nextHops(final String table)
-    {
-        final Set<String> found = new TreeSet<>();
-        final Matcher matcher = Pattern.compile("\\*>? *\\S*\\s+(192\\.0\\.2\\.\\d+)").matcher(table);
-        while (matcher.find())
-        {
-            found.add(matcher.group(1));
-        }
-        return found;
-    }
-
-    /** The VTEPs of the nexthop group the kernel VTEP's entry for {@code mac} points at ({@code nhid}), empty without one. */
-    private static Set<String> fdbNexthopsOf(final Netns ns, final KernelVtep kernel, final String mac)
-    {
-        final String fdb = ns.execOk("bridge", "fdb", "show", "dev", kernel.device()).stdout();
-        final Matcher nhid = Pattern.compile("(?m)^" + Pattern.quote(mac) + " .*nhid (\\d+)").matcher(fdb);
-        if (!nhid.find())
-        {
-            return Set.of();
-        }
-        final String group = ns.execOk("ip", "nexthop", "show", "id", nhid.group(1)).stdout();
-        final Set<String> vteps = new TreeSet<>();
-        final Matcher members = Pattern.compile("(\\d+)(?:,\\d+)?").matcher(group.replaceFirst("^id \\d+ group ", "").split(" ")[0]);
-        while (members.find())
-        {
-            final String member = ns.execOk("ip", "nexthop", "show", "id", members.group(1)).stdout();
-            final Matcher via = Pattern.compile("via (\\S+)").matcher(member);
-            if (via.find())
-            {
-                vteps.add(via.group(1));
-            }
-        }
-        return vteps;
-    }
-
-    private static Map<String, Object> segment(final Netns gateway)
-    {
-        try
-        {
-            final Map<String, Object> document = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(
-                "/api/v1/es"));
-            return CliFormat.objects(document.get("segments")).getFirst();
-        }
-        catch (final Exception ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static boolean isDf(final Map<String, Object> segment)
-    {
-        return Boolean.TRUE.equals(CliFormat.objects(segment.get("designated_forwarders")).getFirst().get("local"));
-    }
-
-    private static boolean dfKnown(final Map<String, Object> segment)
-    {
-        return CliFormat.objects(segment.get("designated_forwarders")).getFirst().get("vtep") != null;
     }
 }
