@@ -136,7 +136,7 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
-     * Two pipelines steered by flow (dataplane.access-steering: flow): each has its own PACKET_FANOUT
+     * Two pipelines steered by flow (dataplane.access-steering: flow, the default): each has its own PACKET_FANOUT
      * member on the access port and its own SO_REUSEPORT underlay socket. Flows spread over both,
      * whatever CPU sends them, and each flow stays intact.
      */
@@ -155,15 +155,17 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
-     * Two pipelines with the defaults: each bound to a CPU of its own, and each access frame goes to
-     * the pipeline on the CPU that received it (for a veth host, the sender's CPU). 64 flows sent
+     * Two pipelines steered by CPU (dataplane.access-steering: cpu): each bound to a CPU of its own,
+     * and each access frame goes to the pipeline on the CPU that received it (for a veth host, the
+     * sender's CPU). 64 flows sent
      * from a process pinned to one CPU all reach that CPU's pipeline (their answers come back to it
      * too), whichever CPU it is; TCP both ways stays intact.
      */
     @Test
     void pinnedPipelinesTakeWhatTheirCpuReceivesAndKeepEveryFlowIntact() throws Exception
     {
-        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig("dataplane: { pipelines: 2 }"));
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs,
+            net.vtepConfig("dataplane: { pipelines: 2, access-steering: cpu }"));
         final List<Integer> cpus = vtep.appliance().pipelineCpus();
         assertEquals(2, cpus.size());
         assertTrue(cpus.get(0) >= 0 && cpus.get(1) > cpus.get(0), () -> "pipelines pinned to two CPUs: " + cpus);

@@ -18,8 +18,11 @@ package io.vtep.core.config;
  *                     underlay datagrams go to the socket of the pipeline on the CPU that received
  *                     them; on by default, used when there are no more pipelines than allowed CPUs
  * @param accessSteering with pinned pipelines, how an access port's frames are spread over them:
- *                     {@code cpu} (to the pipeline on the receiving CPU, the default) or {@code flow}
- *                     (by flow hash); without pinning always by flow hash
+ *                     {@code flow} (by flow hash, the default) or {@code cpu} (to the pipeline on
+ *                     the receiving CPU: for receive queues spread over CPUs by the NIC, RSS); without
+ *                     pinning always by flow hash. On veth hosts {@code cpu} put a single sender and
+ *                     its pipeline on one CPU: less throughput, and no better idle latency
+ *                     (benchmarks/README.md, 2026-12-05 07:00)
  */
 public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso, boolean pinCpus,
     AccessSteering accessSteering)
@@ -37,7 +40,7 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines pinned. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, true, AccessSteering.CPU);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, true, AccessSteering.FLOW);
     }
 
     /**

@@ -115,7 +115,7 @@ class ConfigLoaderTest
         assertEquals(200, config.dataplane().spinMicros());
         assertTrue(config.dataplane().underlayGso());
         assertTrue(config.dataplane().pinCpus());
-        assertEquals(DataplaneConfig.AccessSteering.CPU, config.dataplane().accessSteering());
+        assertEquals(DataplaneConfig.AccessSteering.FLOW, config.dataplane().accessSteering());
     }
 
     @Test
@@ -125,9 +125,9 @@ class ConfigLoaderTest
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
             dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: false,
-                         access-steering: flow }
+                         access-steering: cpu }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0, false, false, DataplaneConfig.AccessSteering.FLOW), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false, false, DataplaneConfig.AccessSteering.CPU), config.dataplane());
     }
 
     @Test
