@@ -136,7 +136,7 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
-     * Two pipelines steered by flow (dataplane.access-steering: flow, the default): each has its own PACKET_FANOUT
+     * Two pipelines steered by flow (the default, not pinned): each has its own PACKET_FANOUT
      * member on the access port and its own SO_REUSEPORT underlay socket. Flows spread over both,
      * whatever CPU sends them, and each flow stays intact.
      */
@@ -155,7 +155,7 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
-     * Two pipelines steered by CPU (dataplane.access-steering: cpu): each bound to a CPU of its own,
+     * Two pipelines pinned and steered by CPU (pin-cpus: true, access-steering: cpu): each bound to a CPU of its own,
      * and each access frame goes to the pipeline on the CPU that received it (for a veth host, the
      * sender's CPU). 64 flows sent
      * from a process pinned to one CPU all reach that CPU's pipeline (their answers come back to it
@@ -165,7 +165,7 @@ class KernelInteropTest extends KernelPeerTest
     void pinnedPipelinesTakeWhatTheirCpuReceivesAndKeepEveryFlowIntact() throws Exception
     {
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs,
-            net.vtepConfig("dataplane: { pipelines: 2, access-steering: cpu }"));
+            net.vtepConfig("dataplane: { pipelines: 2, pin-cpus: true, access-steering: cpu }"));
         final List<Integer> cpus = vtep.appliance().pipelineCpus();
         assertEquals(2, cpus.size());
         assertTrue(cpus.get(0) >= 0 && cpus.get(1) > cpus.get(0), () -> "pipelines pinned to two CPUs: " + cpus);

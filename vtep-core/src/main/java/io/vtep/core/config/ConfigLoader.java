@@ -168,7 +168,7 @@ public final class ConfigLoader
             node(map, "busy-poll", node.path()).bool(false),
             (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000),
             node(map, "underlay-gso", node.path()).bool(true),
-            node(map, "pin-cpus", node.path()).bool(true),
+            node(map, "pin-cpus", node.path()).bool(defaults.pinCpus()),
             steering.isMissing() ? defaults.accessSteering() : choice(steering, DataplaneConfig.AccessSteering.class));
     }
 

@@ -16,7 +16,11 @@ package io.vtep.core.config;
  *                     default, used when the kernel supports it (Linux 4.18 and later)
  * @param pinCpus      each pipeline is bound to a CPU of its own (the n-th allowed CPU), and
  *                     underlay datagrams go to the socket of the pipeline on the CPU that received
- *                     them; on by default, used when there are no more pipelines than allowed CPUs
+ *                     them; used when there are no more pipelines than allowed CPUs. Off by default:
+ *                     it forwarded more (64-byte frames 1.14x, offloads-off TCP 1.18x) but a pinned
+ *                     pipeline cannot leave a CPU that other work holds, and the idle ping's p99
+ *                     rose from 0.47 to 1.49 ms (benchmarks/README.md, 2026-12-05 07:08); for
+ *                     gateway cores nothing else runs on
  * @param accessSteering with pinned pipelines, how an access port's frames are spread over them:
  *                     {@code flow} (by flow hash, the default) or {@code cpu} (to the pipeline on
  *                     the receiving CPU: for receive queues spread over CPUs by the NIC, RSS); without
@@ -37,10 +41,10 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     public static final int DEFAULT_SPIN_MICROS = 200;
     public static final int MAX_PIPELINES = 64;
 
-    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines pinned. */
+    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines not pinned. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, true, AccessSteering.FLOW);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW);
     }
 
     /**

@@ -114,7 +114,7 @@ class ConfigLoaderTest
         assertFalse(config.dataplane().busyPoll());
         assertEquals(200, config.dataplane().spinMicros());
         assertTrue(config.dataplane().underlayGso());
-        assertTrue(config.dataplane().pinCpus());
+        assertFalse(config.dataplane().pinCpus());
         assertEquals(DataplaneConfig.AccessSteering.FLOW, config.dataplane().accessSteering());
     }
 
@@ -124,10 +124,10 @@ class ConfigLoaderTest
         final VtepConfig config = ConfigLoader.parse("""
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
-            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: false,
+            dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: true,
                          access-steering: cpu }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0, false, false, DataplaneConfig.AccessSteering.CPU), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false, true, DataplaneConfig.AccessSteering.CPU), config.dataplane());
     }
 
     @Test
