@@ -193,8 +193,11 @@ final class PipelineWorker implements Agent
     /** Here, on this pipeline's thread, between two batches: the lanes a reload left, and their descriptors. */
     private void takePortChanges()
     {
-        lanes = portChanges.take(lanes, laneCapacity);
-        writeLaneFds();
+        portChanges.take(lanes, laneCapacity, next ->
+        {
+            lanes = next;
+            writeLaneFds();
+        });
     }
 
     String name()

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -72,17 +73,20 @@ final class PortChanges
     }
 
     /**
-     * Pipeline thread: the lanes after the pending edit (the same array when none is pending).
+     * Pipeline thread: the pending edit applied to {@code lanes}, handed to {@code install} (which
+     * makes them the pipeline's), and only then the reload told: once {@code apply} returns, the
+     * pipeline no longer reads a lane the edit removed, so its sockets may be closed.
      *
      * @param lanes    the pipeline's lanes now
      * @param capacity most lanes the pipeline has room for; an edit that would leave more fails
+     * @param install  makes the new lanes the pipeline's (not called when nothing is pending or the edit fails)
      */
-    PipelineWorker.Lane[] take(final PipelineWorker.Lane[] lanes, final int capacity)
+    void take(final PipelineWorker.Lane[] lanes, final int capacity, final Consumer<PipelineWorker.Lane[]> install)
     {
         final Pending change = pending.getAndSet(null);
         if (change == null)
         {
-            return lanes;
+            return;
         }
         try
         {
@@ -91,13 +95,12 @@ final class PortChanges
             {
                 throw new IllegalStateException(next.length + " access ports, room for " + capacity);
             }
+            install.accept(next);
             change.done.complete(null);
-            return next;
         }
         catch (final RuntimeException ex)
         {
             change.done.completeExceptionally(ex);
-            return lanes;
         }
     }
 }

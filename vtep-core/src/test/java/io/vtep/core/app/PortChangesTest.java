@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +22,20 @@ class PortChangesTest
     private final PipelineWorker.Lane acc1 = new PipelineWorker.Lane(new RecordingPort("acc1"), null);
     private final PipelineWorker.Lane acc2 = new PipelineWorker.Lane(new RecordingPort("acc2"), null);
 
+    /** The lanes the pipeline installed (still its old ones until a change is taken). */
+    private final AtomicReference<PipelineWorker.Lane[]> installed = new AtomicReference<>();
+
     /** The pipeline's duty cycle, on its own thread, until it found a change. */
-    private CompletableFuture<PipelineWorker.Lane[]> pipeline(final PipelineWorker.Lane[] lanes, final int capacity)
+    private CompletableFuture<Void> pipeline(final PipelineWorker.Lane[] lanes, final int capacity)
     {
-        return CompletableFuture.supplyAsync(() ->
+        installed.set(lanes);
+        return CompletableFuture.runAsync(() ->
         {
             while (!changes.isPending())
             {
                 Thread.onSpinWait();
             }
-            return changes.take(lanes, capacity);
+            changes.take(lanes, capacity, installed::set);
         });
     }
 
@@ -37,29 +43,32 @@ class PortChangesTest
     void theReloadWaitsUntilThePipelineTookTheEdit() throws Exception
     {
         final PipelineWorker.Lane[] lanes = {acc1};
-        assertSame(lanes, changes.take(lanes, 2), "nothing pending: the same lanes");
-        final CompletableFuture<PipelineWorker.Lane[]> taken = pipeline(lanes, 2);
+        changes.take(lanes, 2, next -> installed.set(next));
+        assertEquals(null, installed.get(), "nothing pending: nothing installed");
+        final CompletableFuture<Void> taken = pipeline(lanes, 2);
         changes.apply("pipeline-0", current ->
         {
             current.add(acc2);
             return current;
         });
-        assertTrue(taken.isDone(), "apply returned only once the pipeline had taken it");
-        assertEquals(List.of(acc1, acc2), List.of(taken.get()));
+        // Installed before apply returned: the reload may close a removed lane's sockets now.
+        assertEquals(List.of(acc1, acc2), List.of(installed.get()), "apply returned only once the pipeline had installed the edit");
         assertFalse(changes.isPending());
+        taken.get(5, TimeUnit.SECONDS);
     }
 
     @Test
     void anEditBeyondThePollSlotsFailsTheReloadAndKeepsTheLanes() throws Exception
     {
         final PipelineWorker.Lane[] lanes = {acc1};
-        final CompletableFuture<PipelineWorker.Lane[]> taken = pipeline(lanes, 1);
+        final CompletableFuture<Void> taken = pipeline(lanes, 1);
         final IllegalStateException refused = assertThrows(IllegalStateException.class, () -> changes.apply("pipeline-0", current ->
         {
             current.add(acc2);
             return current;
         }));
         assertTrue(refused.getMessage().contains("2 access ports, room for 1"), refused.getMessage());
-        assertSame(lanes, taken.get());
+        taken.get(5, TimeUnit.SECONDS);
+        assertSame(lanes, installed.get(), "a failed edit installs nothing");
     }
 }
