@@ -65,7 +65,16 @@ class MulticastMembersTest extends TopologyTest
         final VniFdb vni = vtep.fdb().vni(100);
 
         // kA and kB each send an ARP request to the group first (their hosts start), which makes
-        // them members; vtep's replies go back unicast, theirs come unicast and are accepted.
+        // them members: the data path queues the membership and the FDB writer sets it, so a unicast
+        // that follows within microseconds (the echo right after the ARP answer) can still find it
+        // unset and be dropped; this waits for the writer, then every exchange must go through.
+        h2.ping("10.0.100.1", 1);
+        h3.ping("10.0.100.1", 1);
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (vni.groupMemberCount() < 2 && System.nanoTime() < deadline)
+        {
+            Thread.sleep(10);
+        }
         final PingResult fromH2 = h2.ping("10.0.100.1", 3);
         assertEquals(3, fromH2.received(), () -> "kA sent to the group, so it is a member: " + fromH2 + "\n" + topology.diagnostics());
         final PingResult fromH3 = h3.ping("10.0.100.1", 3);
