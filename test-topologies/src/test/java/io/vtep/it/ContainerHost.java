@@ -13,7 +13,7 @@ import io.vtep.topology.PingResult;
 /**
  * A "bare-metal host" container on an access network: {@code eth0} carries only its overlay
  * address (Docker's address and default route are removed, as a server on a plain L2 segment has
- * neither), offloads are off so its frames are what a wire carries (docs/architecture.md §8), and IPv6 is off.
+ * neither), it keeps its default offloads like any container, and IPv6 is off.
  * {@code NET_ADMIN} is for that set-up inside the container only.
  */
 final class ContainerHost extends BashContainer<ContainerHost>
