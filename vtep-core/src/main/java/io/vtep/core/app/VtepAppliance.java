@@ -439,8 +439,9 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             UnderlayReceiver.checkPortFree(local, udpPort, false);
         }
         final int[] fanoutGroups = new int[ports.size()];
-        final int[] allowed = CpuAffinity.allowedCpus();
-        final int[] cpus = pipelineCpus(count, allowed);
+        final boolean pin = config.dataplane().pinCpus() && count > 1;
+        final int[] allowed = pin ? CpuAffinity.allowedCpus() : null;
+        final int[] cpus = pin ? pipelineCpus(count, allowed) : null;
         final CpuMap cpuMap = cpus == null ? null : CpuMap.pinned(allowed, count);
         fanoutSteering = accessSteering(cpuMap);
         final List<UnderlayReceiver> underlaySockets = new ArrayList<>();
@@ -500,16 +501,12 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
     }
 
     /**
-     * The CPU each pipeline is pinned to ({@code dataplane.pin-cpus}): the p-th CPU the process may
-     * run on, or null (no pinning) when switched off, with a single pipeline (nothing to steer
-     * between; the scheduler places it best), or with more pipelines than CPUs.
+     * With {@code dataplane.pin-cpus} and 2+ pipelines (a single one has nothing to steer between):
+     * the CPU each pipeline is pinned to, the p-th of the {@code allowed} ones, or null (not pinned)
+     * when there are more pipelines than allowed CPUs.
      */
     private int[] pipelineCpus(final int count, final int[] allowed)
     {
-        if (!config.dataplane().pinCpus() || count < 2)
-        {
-            return null;
-        }
         if (allowed.length < count)
         {
             LOG.log(System.Logger.Level.INFO, "dataplane: {0} pipelines on {1} allowed CPUs: not pinned",
