@@ -37,7 +37,8 @@ import io.vtep.topology.Wait;
  * {@code /api/v1/es} lists both segments with their VLAN and their own DF; a broadcast from the
  * remote side reaches the server once per VLAN, tagged with that VLAN, from that VLAN's DF; the
  * server's own tagged broadcast is not echoed back onto the segment (local bias on the VLAN's
- * attachment).
+ * attachment); gw1's port down takes both of its segments down, FRR keeps gw2 alone on both ESIs,
+ * and gw2, DF of both, sends VLAN 10 its copy.
  */
 class VlanSegmentFrrTest extends TopologyTest
 {
@@ -102,6 +103,21 @@ class VlanSegmentFrrTest extends TopologyTest
         // other, which does not put it back onto the segment (it is DF there or not). Each link: the 10 sent, no echo.
         assertEquals(List.of(10, 10), mh.broadcastsAtServer(serverNs, LINKS, server, 10, 20, 20),
             "VLAN 20 frames from the server on eth0, eth1 (sent, no echo)");
+
+        // gw1's port goes down: both of its segments go (mass withdrawal of each); gw2 is left, DF of both.
+        mh.gw1.down("acc1");
+        Wait.until(TIMEOUT, () -> segments(mh.gw1), segments -> segments.stream().allMatch(segment -> "down".equals(segment.get("state"))),
+            "gw1: both segments down");
+        Wait.until(TIMEOUT, () -> frr.vtysh("show bgp l2vpn evpn es"), text -> onGw2Only(text, ESI_10) && onGw2Only(text, ESI_20),
+            "FRR's ES view: both ESIs on gw2 only");
+        Wait.until(TIMEOUT, () -> segments(mh.gw2), dfOf(true, true), "gw2: DF of both segments");
+        assertEquals(List.of(0, 10), mh.broadcastsAtServer(serverNs, LINKS, mh.h2, 10, 0, 10), "VLAN 10's copy now from gw2");
+    }
+
+    /** Whether the line of {@code esi} in FRR's {@code show bgp l2vpn evpn es} names gw2 and not gw1. */
+    private static boolean onGw2Only(final String esView, final String esi)
+    {
+        return esView.lines().anyMatch(line -> line.contains(esi) && !line.contains(GW1) && line.contains(GW2));
     }
 
     /** Whether the line of {@code esi} in FRR's {@code show bgp l2vpn evpn es} names both gateways. */

@@ -29,8 +29,8 @@ import io.vtep.fdb.RemoteVtepTable;
  * Wires EVPN multihoming between the control plane and the data plane: the Ethernet segments of
  * the configuration (a port's, or one per VLAN of a port) with their attachments (for
  * {@link EthernetSegmentSettings}); each change of a segment's state into the {@link SegmentFilter}
- * of its attachments; a segment port's
- * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point.
+ * of its attachments; a segment port's link state, or its LACP state, into
+ * {@link EvpnControlPlane#segmentPortState}, the one entry point (for all of the port's segments).
  */
 final class SegmentWiring implements SegmentListener
 {
