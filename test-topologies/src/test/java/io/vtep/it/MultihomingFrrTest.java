@@ -75,15 +75,7 @@ class MultihomingFrrTest extends TopologyTest
         final Netns gw2 = mh.gw2;
         final FrrRouter frr = mh.frr;
         final Host h2 = mh.h2;
-        serverNs.addBridge("br0", "eth0", "eth1");
-        serverNs.execOk("bridge", "link", "set", "dev", "eth0", "isolated", "on");
-        serverNs.execOk("bridge", "link", "set", "dev", "eth1", "isolated", "on");
-        serverNs.sysctl("net.ipv4.ip_forward", "0");
-        serverNs.addAddress("br0", "10.0.0.10/24");
-        serverNs.setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
-        serverNs.setMtu("eth1", KernelPeerTopology.OVERLAY_MTU);
-        serverNs.setMtu("br0", KernelPeerTopology.OVERLAY_MTU);
-        final Host server = new Host(serverNs, "br0", "10.0.0.10/24");
+        final Host server = MultihomingTopology.bridgedServer(serverNs, LINKS, "10.0.0.10/24");
 
         final InProcessVtep vtep1 = mh.startGateway(gw1, GW1, "");
         final InProcessVtep vtep2 = mh.startGateway(gw2, GW2, "");

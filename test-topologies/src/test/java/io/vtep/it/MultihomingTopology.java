@@ -73,23 +73,57 @@ final class MultihomingTopology
             .neighbor(FrrConfig.neighbor(GW2).remoteAs(65000).timers(3, 9).connectRetry(2).routeReflectorClient())).start();
     }
 
+    /**
+     * Another VNI behind FRR: a kernel VTEP of its own (bridge {@code bridge}) with a host on it
+     * (zebra takes the new VXLAN device as it appears, advertise-all-vni).
+     */
+    Host remoteVni(final int vni, final String bridge, final String hostRole, final String cidr, final String hostIf)
+    {
+        final KernelVtep vtep = topology.kernelVtep(frrNs).vni(vni).localIp(FRR).learning(false).bridge(bridge).create();
+        final Host host = topology.host(hostRole, cidr, frrNs, hostIf);
+        host.netns().setMtu("eth0", KernelPeerTopology.OVERLAY_MTU);
+        vtep.attach(hostIf);
+        return host;
+    }
+
+    /**
+     * The server without a LAG (this kernel has no bonding module): its links in a kernel bridge
+     * whose ports are isolated from each other, so that, as with a LAG, a frame that arrives on one
+     * link never leaves on the other, while the server's own frames leave on both. Not VLAN-aware
+     * (this kernel has no VLAN filtering either): tagged frames pass as they are.
+     */
+    static Host bridgedServer(final Netns serverNs, final List<String> links, final String cidr)
+    {
+        serverNs.addBridge("br0", links.toArray(String[]::new));
+        for (final String link : links)
+        {
+            serverNs.execOk("bridge", "link", "set", "dev", link, "isolated", "on");
+            serverNs.setMtu(link, KernelPeerTopology.OVERLAY_MTU);
+        }
+        serverNs.sysctl("net.ipv4.ip_forward", "0");
+        serverNs.addAddress("br0", cidr);
+        serverNs.setMtu("br0", KernelPeerTopology.OVERLAY_MTU);
+        return new Host(serverNs, "br0", cidr);
+    }
+
     /** A gateway's configuration: {@code acc1} on the segment (plus {@code extraPortYaml}, e.g. {@code "lacp: {}"}), iBGP to FRR. */
     static String gatewayConfig(final String localIp, final String extraPortYaml)
     {
-        return """
-            vtep: { local-ip: %s }
-            ports:
-              - name: acc1
-                vlans: { untagged: %d }
-                ethernet-segment: { esi: "%s", df-election-seconds: 1 }
-                %s
-            vnis:
-              - { vni: %d, learning: evpn }
-            bgp:
-              asn: 65000
-              neighbors:
-                - { address: "%s", remote-as: 65000, hold-time: 9 }
-            """.formatted(localIp, VNI, ESI, extraPortYaml, VNI, FRR);
+        return gatewayConfig(localIp, """
+            vlans: { untagged: %d }
+            ethernet-segment: { esi: "%s", df-election-seconds: 1 }
+            %s""".formatted(VNI, ESI, extraPortYaml), List.of(VNI));
+    }
+
+    /** A gateway's configuration: {@code acc1} with {@code portYaml} (its keys but the name), the VNIs with EVPN learning, iBGP to FRR. */
+    static String gatewayConfig(final String localIp, final String portYaml, final List<Integer> vnis)
+    {
+        final StringBuilder yaml = new StringBuilder("vtep: { local-ip: " + localIp + " }\nports:\n  - name: acc1\n");
+        portYaml.lines().forEach(line -> yaml.append("    ").append(line).append('\n'));
+        yaml.append("vnis:\n");
+        vnis.forEach(vni -> yaml.append("  - { vni: ").append(vni).append(", learning: evpn }\n"));
+        return yaml.append("bgp:\n  asn: 65000\n  neighbors:\n    - { address: \"").append(FRR)
+            .append("\", remote-as: 65000, hold-time: 9 }\n").toString();
     }
 
     InProcessVtep startGateway(final Netns gateway, final String localIp, final String extraPortYaml) throws Exception
@@ -104,8 +138,20 @@ final class MultihomingTopology
      */
     List<Integer> broadcastsAtServer(final Netns serverNs, final List<String> links, final Host sender, final int count) throws Exception
     {
-        final List<Tshark> captures = links.stream().map(link -> topology.capture(serverNs, link, "ether proto 0x" + PROBE_ETHERTYPE)).toList();
-        final byte[] frame = HexFormat.of().parseHex("ffffffffffff" + sender.mac().replace(":", "") + PROBE_ETHERTYPE + "00".repeat(46));
+        return broadcastsAtServer(serverNs, links, sender, count, 0, 0);
+    }
+
+    /**
+     * As {@link #broadcastsAtServer(Netns, List, Host, int)}, with 802.1Q tags (0: none): the sender
+     * tags its frames with {@code sentVlan}; only frames tagged {@code seenVlan} are counted.
+     */
+    List<Integer> broadcastsAtServer(final Netns serverNs, final List<String> links, final Host sender, final int count, final int sentVlan,
+        final int seenVlan) throws Exception
+    {
+        final String filter = (seenVlan == 0 ? "" : "vlan " + seenVlan + " and ") + "ether proto 0x" + PROBE_ETHERTYPE;
+        final List<Tshark> captures = links.stream().map(link -> topology.capture(serverNs, link, filter)).toList();
+        final String tag = sentVlan == 0 ? "" : "8100%04x".formatted(sentVlan);
+        final byte[] frame = HexFormat.of().parseHex("ffffffffffff" + sender.mac().replace(":", "") + tag + PROBE_ETHERTYPE + "00".repeat(46));
         sender.sendRawFrame(sender.iface(), frame, count);
         Thread.sleep(1000);
         return captures.stream().map(capture -> capture.stop().fields("eth", "eth.src").size()).toList();
@@ -150,11 +196,17 @@ final class MultihomingTopology
     /** The gateway's one segment as {@code GET /api/v1/es} shows it. */
     static Map<String, Object> segment(final Netns gateway)
     {
+        return segments(gateway).getFirst();
+    }
+
+    /** The gateway's segments as {@code GET /api/v1/es} shows them. */
+    static List<Map<String, Object>> segments(final Netns gateway)
+    {
         try
         {
             final Map<String, Object> document = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson(
                 "/api/v1/es"));
-            return CliFormat.objects(document.get("segments")).getFirst();
+            return CliFormat.objects(document.get("segments"));
         }
         catch (final Exception ex)
         {

@@ -69,7 +69,8 @@ final class LocalSegments implements MacLocations.Aliasing
     /** RFC 7432 §8.2.1 leaves the per-ES routes' RD to the PE: ours is {@code router-id:0}, an index no VNI uses. */
     private final RouteDistinguisher rd;
     private final Map<EthernetSegmentId, Segment> byEsi = new LinkedHashMap<>();
-    private final Map<String, Segment> byPort = new HashMap<>();
+    /** A port's segments: one for the whole port, or one per VLAN that has its own (all follow the port). */
+    private final Map<String, List<Segment>> byPort = new HashMap<>();
     private final Map<Integer, EthernetSegmentId> byAttachment = new HashMap<>();
     /** Remote segments: ESI → VTEPs advertising A-D per ES for it. */
     private final Map<EthernetSegmentId, Set<InetAddress>> remote = new TreeMap<>((a, b) -> a.toString().compareTo(b.toString()));
@@ -123,7 +124,7 @@ final class LocalSegments implements MacLocations.Aliasing
         {
             final Segment state = new Segment(segment);
             byEsi.put(segment.esi(), state);
-            byPort.put(segment.port(), state);
+            byPort.computeIfAbsent(segment.port(), ignored -> new ArrayList<>()).add(state);
             segment.attachments().forEach(attachment -> byAttachment.put(attachment, segment.esi()));
         }
         views = snapshot(); // down until the port says otherwise
@@ -252,23 +253,40 @@ final class LocalSegments implements MacLocations.Aliasing
      * The one entry point for a segment port's operational state: the port follower calls it on link
      * changes (and LACP will, with distributing = up). Up advertises the segment's routes and starts
      * the DF election timer; down withdraws them (mass withdrawal, RFC 7432 §8.2) and we are DF of nothing.
+     * A port with a segment per VLAN takes all of them up or down: they share its link.
      *
      * @return whether {@code port} is a segment port.
      */
     boolean linkChanged(final String port, final boolean up)
     {
-        final Segment segment = byPort.get(port);
-        if (segment == null)
+        final List<Segment> segments = byPort.get(port);
+        if (segments == null)
         {
             return false;
         }
+        boolean changed = false;
+        for (final Segment segment : segments)
+        {
+            changed |= segmentLinkChanged(segment, up);
+        }
+        if (changed)
+        {
+            publish();
+        }
+        return true;
+    }
+
+    /** One segment of a port that went up or down (a port's VLAN segments all share its link). @return whether it changed. */
+    private boolean segmentLinkChanged(final Segment segment, final boolean up)
+    {
         if (segment.up == up)
         {
-            return true;
+            return false;
         }
         segment.up = up;
-        LOG.log(System.Logger.Level.INFO, "ethernet segment " + segment.settings.esi() + " on " + port + (up ? " up: advertised" :
-            " down: withdrawn (mass withdrawal)"));
+        LOG.log(System.Logger.Level.INFO, "ethernet segment " + segment.settings.esi() + " on " + segment.settings.port() +
+            (segment.settings.vlan() == null ? "" : " VLAN " + segment.settings.vlan()) + (up ? " up: advertised" :
+                " down: withdrawn (mass withdrawal)"));
         if (up)
         {
             advertise(segment);
@@ -281,7 +299,6 @@ final class LocalSegments implements MacLocations.Aliasing
             segment.designated.clear();
             segment.electAt = 0;
         }
-        publish();
         return true;
     }
 
@@ -484,7 +501,7 @@ final class LocalSegments implements MacLocations.Aliasing
             peers.addAll(segment.adPeers.keySet());
             peers.remove(localVtep);
             next.add(new EthernetSegmentView(segment.settings.port(), segment.settings.esi(), segment.up, segment.algorithmInUse,
-                segment.settings.vnis(), new ArrayList<>(peers), segment.designated, localVtep));
+                segment.settings.vnis(), new ArrayList<>(peers), segment.designated, localVtep, segment.settings.vlan()));
         }
         return List.copyOf(next);
     }

@@ -10,6 +10,8 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 /**
  * One local Ethernet segment as the control plane needs it: the access port that is its link, its
  * ESI, how its designated forwarder is elected, and which VNIs (EVIs) and FDB attachments it carries.
+ * A segment is a whole port, or one VLAN of a port (RFC 7432 §5: an ES is a set of links, which may
+ * be a port's VLAN, i.e. a logical link); a port's segments all go up and down with the port.
  *
  * @param port          the access port (its name): the segment is up while this port is operationally up.
  * @param esi           the segment's identifier, the same on every gateway attached to it.
@@ -19,9 +21,10 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
  * @param singleActive  single-active redundancy (RFC 7432 §7.5 ESI label flag).
  * @param vnis          the VNIs mapped on the port: an A-D per EVI route and a DF election each.
  * @param attachments   the FDB attachment ids of the port's VLANs: MACs learned there are on the segment.
+ * @param vlan          the port's VLAN (1..4094) the segment is, or null for a segment of the whole port.
  */
 public record EthernetSegmentSettings(String port, EthernetSegmentId esi, DfAlgorithm algorithm, int preference, Duration electionTime,
-    boolean singleActive, List<Integer> vnis, Set<Integer> attachments)
+    boolean singleActive, List<Integer> vnis, Set<Integer> attachments, Integer vlan)
 {
     /** Checks the fields and copies the collections. */
     public EthernetSegmentSettings
@@ -36,5 +39,12 @@ public record EthernetSegmentSettings(String port, EthernetSegmentId esi, DfAlgo
         }
         vnis = List.copyOf(vnis);
         attachments = Set.copyOf(attachments);
+    }
+
+    /** A segment of the whole port. */
+    public EthernetSegmentSettings(final String port, final EthernetSegmentId esi, final DfAlgorithm algorithm, final int preference,
+        final Duration electionTime, final boolean singleActive, final List<Integer> vnis, final Set<Integer> attachments)
+    {
+        this(port, esi, algorithm, preference, electionTime, singleActive, vnis, attachments, null);
     }
 }

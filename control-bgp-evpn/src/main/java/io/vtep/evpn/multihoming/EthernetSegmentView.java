@@ -18,9 +18,10 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
  * @param peers                 the other VTEPs on the segment: originators of its type-4 routes, or of type-1 routes for its ESI.
  * @param designatedForwarders  the elected DF per VNI; a VNI is absent while an election is pending.
  * @param localVtep             our VTEP address, to tell whether we are the DF.
+ * @param vlan                  the port's VLAN the segment is, or null for a segment of the whole port.
  */
 public record EthernetSegmentView(String port, EthernetSegmentId esi, boolean up, DfAlgorithm algorithm, List<Integer> vnis, List<InetAddress> peers,
-    Map<Integer, InetAddress> designatedForwarders, InetAddress localVtep)
+    Map<Integer, InetAddress> designatedForwarders, InetAddress localVtep, Integer vlan)
 {
     /** Copies the collections. */
     public EthernetSegmentView
@@ -28,6 +29,14 @@ public record EthernetSegmentView(String port, EthernetSegmentId esi, boolean up
         vnis = List.copyOf(vnis);
         peers = List.copyOf(peers);
         designatedForwarders = Map.copyOf(designatedForwarders);
+    }
+
+    /** A segment of the whole port. */
+    public EthernetSegmentView(final String port, final EthernetSegmentId esi, final boolean up, final DfAlgorithm algorithm,
+        final List<Integer> vnis, final List<InetAddress> peers, final Map<Integer, InetAddress> designatedForwarders,
+        final InetAddress localVtep)
+    {
+        this(port, esi, up, algorithm, vnis, peers, designatedForwarders, localVtep, null);
     }
 
     /**

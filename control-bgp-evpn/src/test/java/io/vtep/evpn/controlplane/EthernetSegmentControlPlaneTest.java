@@ -75,13 +75,17 @@ class EthernetSegmentControlPlaneTest
 
     private void start(final DfAlgorithm algorithm, final int preference)
     {
+        start(List.of(VNI), new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3), false, List.of(VNI),
+            Set.of(SEGMENT_ATTACHMENT)));
+    }
+
+    private void start(final List<Integer> vnis, final EthernetSegmentSettings... segments)
+    {
         final NanoClock clock = now::get;
         fdb = new Fdb(FdbSettings.defaults().withClock(clock));
-        fdb.addVni(VNI, LearningMode.EVPN, 0, null);
-        final EthernetSegmentSettings segment = new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3),
-            false, List.of(VNI), Set.of(SEGMENT_ATTACHMENT));
-        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID), List.of(EvpnVniSettings.auto(VNI)),
-            3, Duration.ofSeconds(180), null, List.of(segment)), fdb);
+        vnis.forEach(vni -> fdb.addVni(vni, LearningMode.EVPN, 0, null));
+        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID),
+            vnis.stream().map(EvpnVniSettings::auto).toList(), 3, Duration.ofSeconds(180), null, List.of(segments)), fdb);
         evpn.segmentListener(told::add);
         rr = new FakePeer("192.0.2.2", LOCAL_AS, LOCAL_AS, "192.0.2.2");
         evpn.start();
@@ -230,6 +234,62 @@ class EthernetSegmentControlPlaneTest
         assertEquals(List.of(), evpn.segments().getFirst().peers());
     }
 
+    /**
+     * Two VLANs of one port, each its own segment (vlan-segments): one port state takes both up and
+     * down; each advertises its ESI with its VNI only; each elects its own DF (RFC 8584 preference:
+     * the other gateway wins VLAN 10's, we win VLAN 20's); a MAC learned in a VLAN carries that VLAN's ESI.
+     */
+    @Test
+    void aPortWithASegmentPerVlanTakesThemUpAndDownTogetherEachWithItsOwnVniAndDf()
+    {
+        evpn.close();
+        final int vni20 = 200;
+        start(List.of(VNI, vni20),
+            new EthernetSegmentSettings("acc1", ESI, DfAlgorithm.PREFERENCE, 50, Duration.ofSeconds(3), false, List.of(VNI),
+                Set.of(SEGMENT_ATTACHMENT), 10),
+            new EthernetSegmentSettings("acc1", OTHER_ESI, DfAlgorithm.PREFERENCE, 200, Duration.ofSeconds(3), false, List.of(vni20),
+                Set.of(OTHER_ATTACHMENT), 20));
+        portState(true);
+
+        final List<UpdateMessage> sent = rr.updates();
+        assertEquals(Set.of(ESI, OTHER_ESI), Set.copyOf(all(sent, EthernetSegmentRoute.class).stream().map(EthernetSegmentRoute::esi).toList()),
+            "a type-4 route per segment");
+        assertEquals(Set.of(ESI + " " + VNI, OTHER_ESI + " " + vni20), Set.copyOf(all(sent, EthernetAutoDiscoveryRoute.class).stream()
+            .filter(route -> route.ethernetTag() == 0).map(route -> route.esi() + " " + route.label()).toList()),
+            "A-D per EVI: each segment with its VLAN's VNI only");
+        assertEquals(List.of(true, true), evpn.segments().stream().map(EthernetSegmentView::up).toList());
+        assertEquals(List.of(10, 20), evpn.segments().stream().map(EthernetSegmentView::vlan).toList());
+
+        // The other gateway on both segments, preference 100: above our 50 on VLAN 10's, below our 200 on VLAN 20's.
+        for (final EthernetSegmentId esi : List.of(ESI, OTHER_ESI))
+        {
+            receive(EvpnUpdates.segmentRoute(new EthernetSegmentRoute(rd(PEER_GATEWAY), esi, PEER_GATEWAY), PEER_GATEWAY, List.of(),
+                List.of(new ExtendedCommunity.EsImportRouteTarget(esi.esImportValue()), new ExtendedCommunity.DfElection(2, 0, 100)),
+                EvpnUpdates.PathOptions.ibgp()));
+        }
+        elapse(Duration.ofSeconds(3));
+        final EthernetSegmentView vlan10 = evpn.segments().get(0);
+        final EthernetSegmentView vlan20 = evpn.segments().get(1);
+        assertEquals(PEER_GATEWAY, vlan10.designatedForwarders().get(VNI));
+        assertFalse(vlan10.isDesignatedForwarder(VNI));
+        assertEquals(List.of(VNI), List.copyOf(vlan10.designatedForwarders().keySet()), "VLAN 10's segment elects in its VNI only");
+        assertTrue(vlan20.isDesignatedForwarder(vni20));
+        assertEquals(List.of(vni20), List.copyOf(vlan20.designatedForwarders().keySet()));
+        rr.clear();
+        learnLocal(vni20, 0x02_00_00_00_00_20L, OTHER_ATTACHMENT);
+        assertEquals(OTHER_ESI, only(rr.updates(), MacIpAdvertisementRoute.class).esi(), "a MAC of VLAN 20 is on VLAN 20's segment");
+
+        // The port goes down: both segments' routes go (mass withdrawal of each), neither is DF any more.
+        rr.clear();
+        portState(false);
+        final Set<EthernetSegmentId> withdrawn = new java.util.HashSet<>();
+        rr.updates().forEach(update -> update.withdrawnEvpnRoutes().stream().filter(EthernetSegmentRoute.class::isInstance)
+            .map(route -> ((EthernetSegmentRoute)route).esi()).forEach(withdrawn::add));
+        assertEquals(Set.of(ESI, OTHER_ESI), withdrawn);
+        assertEquals(List.of(false, false), evpn.segments().stream().map(EthernetSegmentView::up).toList());
+        assertFalse(evpn.segments().get(1).isDesignatedForwarder(vni20));
+    }
+
     @Test
     void remoteSegmentsAreListedWithTheirVteps()
     {
@@ -303,8 +363,13 @@ class EthernetSegmentControlPlaneTest
 
     private void learnLocal(final long mac, final int attachment)
     {
+        learnLocal(VNI, mac, attachment);
+    }
+
+    private void learnLocal(final int vni, final long mac, final int attachment)
+    {
         now.addAndGet(1_000_000);
-        fdb.vni(VNI).learnLocal(mac, attachment, now.get());
+        fdb.vni(vni).learnLocal(mac, attachment, now.get());
         fdb.conductor().doWork();
         evpn.awaitIdle(WAIT);
     }

@@ -21,11 +21,12 @@ final class SegmentDocuments
 
     /**
      * <pre>
-     * {"segments":[{"esi":"00:11:22:33:44:55:66:77:88:99","port":"acc1","state":"up","df_algorithm":"modulo",
+     * {"segments":[{"esi":"00:11:22:33:44:55:66:77:88:99","port":"acc1","vlan":null,"state":"up","df_algorithm":"modulo",
      *   "peers":["192.0.2.2"],"designated_forwarders":[{"vni":100,"vtep":"192.0.2.1","local":true}]}],
      *  "remote":[{"esi":"03:44:38:39:ff:00:01:00:00:01","vteps":["192.0.2.7","192.0.2.8"]}]}
      * </pre>
-     * A VNI whose election is pending (the DF timer runs) has {@code "vtep":null}.
+     * A VNI whose election is pending (the DF timer runs) has {@code "vtep":null}; {@code vlan} is the
+     * port's VLAN a per-VLAN segment is ({@code vlan-segments}), null for a segment of the whole port.
      */
     static String of(final EvpnControlPlane evpn)
     {
@@ -34,8 +35,16 @@ final class SegmentDocuments
         {
             json.beginObject()
                 .field("esi", segment.esi().toString())
-                .field("port", segment.port())
-                .field("state", segment.up() ? "up" : "down")
+                .field("port", segment.port());
+            if (segment.vlan() == null)
+            {
+                json.name("vlan").nullValue();
+            }
+            else
+            {
+                json.field("vlan", segment.vlan());
+            }
+            json.field("state", segment.up() ? "up" : "down")
                 .field("df_algorithm", segment.algorithm().configName());
             addresses(json.name("peers"), segment.peers());
             json.name("designated_forwarders").beginArray();

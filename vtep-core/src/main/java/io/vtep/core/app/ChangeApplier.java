@@ -140,10 +140,11 @@ final class ChangeApplier
                     // The LACP agent learns its ports at start; a live add would forward without it.
                     refusals.add("ports: " + port.name() + " has lacp, which a reload cannot add yet (restart vtep)");
                 }
-                if (port.ethernetSegment() != null)
+                if (port.hasSegments())
                 {
                     // The EVPN control plane takes its segments at start (routes, DF election).
-                    refusals.add("ports: " + port.name() + " has an ethernet-segment, which a reload cannot add yet (restart vtep)");
+                    refusals.add("ports: " + port.name() + " has an ethernet-segment or vlan-segments, which a reload cannot add yet " +
+                        "(restart vtep)");
                 }
                 try
                 {

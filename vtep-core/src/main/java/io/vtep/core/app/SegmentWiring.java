@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import io.vtep.core.config.EthernetSegmentConfig;
@@ -26,9 +27,10 @@ import io.vtep.fdb.RemoteVtepTable;
 
 /**
  * Wires EVPN multihoming between the control plane and the data plane: the Ethernet segments of
- * the configuration with their ports' attachments (for {@link EthernetSegmentSettings}); each
- * change of a segment's state into the {@link SegmentFilter} of its attachments; a segment port's
- * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point.
+ * the configuration (a port's, or one per VLAN of a port) with their attachments (for
+ * {@link EthernetSegmentSettings}); each change of a segment's state into the {@link SegmentFilter}
+ * of its attachments; a segment port's link state, or its LACP state, into
+ * {@link EvpnControlPlane#segmentPortState}, the one entry point (for all of the port's segments).
  */
 final class SegmentWiring implements SegmentListener
 {
@@ -44,35 +46,47 @@ final class SegmentWiring implements SegmentListener
         this.remoteVteps = remoteVteps;
     }
 
-    /** @return the configuration's segments, with the attachment ids of their ports' VLANs (tables built). */
+    /**
+     * @return the configuration's segments, with the attachment ids of their ports' VLANs (tables
+     *         built): a port's one segment with all of them, or a segment per VLAN with that VLAN's.
+     */
     static List<EthernetSegmentSettings> settings(final VtepConfig config, final ForwardingTables tables)
     {
         final List<EthernetSegmentSettings> segments = new ArrayList<>();
         for (final PortConfig port : config.ports())
         {
-            final EthernetSegmentConfig segment = port.ethernetSegment();
-            if (segment == null)
-            {
-                continue;
-            }
             final PortContext context = tables == null ? null : tables.port(port.name());
-            final Set<Integer> attachments = new HashSet<>();
-            final List<Integer> vnis = new ArrayList<>();
-            port.vlans().forEach((vlan, vni) ->
+            if (port.ethernetSegment() != null)
             {
-                vnis.add(vni);
-                final Attachment attachment = context == null ? null :
-                    context.attachment(vlan == PortConfig.UNTAGGED ? Attachment.UNTAGGED : vlan);
-                if (attachment != null)
-                {
-                    attachments.add(attachment.id());
-                }
-            });
-            vnis.sort(null);
-            segments.add(new EthernetSegmentSettings(port.name(), segment.esi(), segment.dfAlgorithm(), segment.dfPreference(),
-                Duration.ofSeconds(segment.dfElectionSeconds()), segment.singleActive(), vnis, attachments));
+                segments.add(settings(port, context, port.ethernetSegment(), port.vlans(), null));
+            }
+            port.vlanSegments().forEach((vlan, segment) -> segments.add(settings(port, context, segment,
+                Map.of(vlan, port.vlans().get(vlan)), vlan)));
         }
         return segments;
+    }
+
+    /** One segment of {@code port} over {@code vlans} (VLAN → VNI); {@code vlan} null for the whole port. */
+    private static EthernetSegmentSettings settings(final PortConfig port, final PortContext context, final EthernetSegmentConfig segment,
+        final Map<Integer, Integer> vlans, final Integer vlan)
+    {
+        final Set<Integer> attachments = new HashSet<>();
+        final List<Integer> vnis = new ArrayList<>();
+        vlans.forEach((id, vni) ->
+        {
+            if (!vnis.contains(vni))
+            {
+                vnis.add(vni);
+            }
+            final Attachment attachment = context == null ? null : context.attachment(id == PortConfig.UNTAGGED ? Attachment.UNTAGGED : id);
+            if (attachment != null)
+            {
+                attachments.add(attachment.id());
+            }
+        });
+        vnis.sort(null);
+        return new EthernetSegmentSettings(port.name(), segment.esi(), segment.dfAlgorithm(), segment.dfPreference(),
+            Duration.ofSeconds(segment.dfElectionSeconds()), segment.singleActive(), vnis, attachments, vlan);
     }
 
     /**
@@ -88,7 +102,7 @@ final class SegmentWiring implements SegmentListener
         final Set<String> segmentPorts = new HashSet<>();
         for (final PortConfig port : config.ports())
         {
-            if (port.ethernetSegment() == null)
+            if (!port.hasSegments())
             {
                 continue;
             }
@@ -126,7 +140,11 @@ final class SegmentWiring implements SegmentListener
         }
     }
 
-    /** On the EVPN control thread: the new DF and segment VTEPs into every attachment of the port. */
+    /**
+     * On the EVPN control thread: the new DF and segment VTEPs into the segment's attachments: every
+     * one of the port's for a whole-port segment, its VLAN's only for a VLAN's segment (the port's
+     * other VLANs are other segments, or single-homed).
+     */
     @Override
     public void segmentChanged(final EthernetSegmentView segment)
     {
@@ -145,13 +163,23 @@ final class SegmentWiring implements SegmentListener
             }
         }
         final int[] vteps = indexes.stream().mapToInt(Integer::intValue).toArray();
+        if (segment.vlan() != null)
+        {
+            install(port.attachment(segment.vlan()), segment, vteps);
+            return;
+        }
         for (int vlan = Attachment.UNTAGGED; vlan < MAX_VLAN; vlan = vlan == Attachment.UNTAGGED ? 1 : vlan + 1)
         {
-            final Attachment attachment = port.attachment(vlan);
-            if (attachment != null)
-            {
-                attachment.segment(new SegmentFilter(segment.isDesignatedForwarder(attachment.vni().vni()), vteps));
-            }
+            install(port.attachment(vlan), segment, vteps);
+        }
+    }
+
+    /** One volatile write: the attachment's filter for the segment's DF in its VNI and the segment's VTEPs (local bias). */
+    private static void install(final Attachment attachment, final EthernetSegmentView segment, final int[] vteps)
+    {
+        if (attachment != null)
+        {
+            attachment.segment(new SegmentFilter(segment.isDesignatedForwarder(attachment.vni().vni()), vteps));
         }
     }
 }

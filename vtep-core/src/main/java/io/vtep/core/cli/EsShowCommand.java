@@ -9,7 +9,8 @@ import io.vtep.core.api.CliFormat;
 /**
  * {@code vtep es show} ({@code es} alone too): the Ethernet segments of a running vtep (EVPN
  * multihoming) from {@code GET /api/v1/es}, a line per segment and VNI, in the manner of FRR's
- * {@code show evpn es}; {@code --json} prints the API's document.
+ * {@code show evpn es}; {@code --json} prints the API's document. A segment of one VLAN of a port
+ * ({@code vlan-segments}) shows as {@code acc1.10}, as the API names attachments.
  *
  * <pre>
  * ESI                            PORT  STATE  ALGORITHM  PEERS      VNI  DF
@@ -32,7 +33,7 @@ final class EsShowCommand extends QueryCommand
             final List<Map<String, Object>> forwarders = CliFormat.objects(segment.get("designated_forwarders"));
             if (forwarders.isEmpty())
             {
-                rows.add(List.of(CliFormat.text(segment.get("esi")), CliFormat.text(segment.get("port")), CliFormat.text(segment.get("state")),
+                rows.add(List.of(CliFormat.text(segment.get("esi")), port(segment), CliFormat.text(segment.get("state")),
                     CliFormat.text(segment.get("df_algorithm")), CliFormat.joined(segment.get("peers")), "-", "-"));
             }
             for (final Map<String, Object> forwarder : forwarders)
@@ -40,7 +41,7 @@ final class EsShowCommand extends QueryCommand
                 final Object vtep = forwarder.get("vtep");
                 final String df = vtep == null ? "(election pending)" :
                     CliFormat.text(vtep) + (Boolean.TRUE.equals(forwarder.get("local")) ? " (this vtep)" : "");
-                rows.add(List.of(CliFormat.text(segment.get("esi")), CliFormat.text(segment.get("port")), CliFormat.text(segment.get("state")),
+                rows.add(List.of(CliFormat.text(segment.get("esi")), port(segment), CliFormat.text(segment.get("state")),
                     CliFormat.text(segment.get("df_algorithm")), CliFormat.joined(segment.get("peers")), CliFormat.text(forwarder.get("vni")), df));
             }
         }
@@ -51,5 +52,12 @@ final class EsShowCommand extends QueryCommand
                 .append('\n');
         }
         return out.toString();
+    }
+
+    /** {@code acc1}, or {@code acc1.10} for the segment of VLAN 10 of acc1. */
+    private static String port(final Map<String, Object> segment)
+    {
+        final Object vlan = segment.get("vlan");
+        return CliFormat.text(segment.get("port")) + (vlan == null ? "" : "." + CliFormat.text(vlan));
     }
 }

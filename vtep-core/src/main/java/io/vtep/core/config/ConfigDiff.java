@@ -220,6 +220,10 @@ public final class ConfigDiff
                     {
                         refuse(path + ".ethernet-segment", RESTART); // the EVPN control plane takes its segments at start
                     }
+                    if (!was.vlanSegments().equals(port.vlanSegments()))
+                    {
+                        refuse(path + ".vlan-segments", RESTART);
+                    }
                     was.vlans().forEach((vlan, vni) ->
                     {
                         if (!vni.equals(port.vlans().get(vlan)))

@@ -17,8 +17,6 @@ import io.vtep.encap.MacAddress;
 import io.vtep.encap.SourcePortRange;
 import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
-import io.vtep.evpn.codec.nlri.EvpnMac;
-import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
 
@@ -39,9 +37,8 @@ public final class ConfigLoader
 
     private static final Set<String> TOP_KEYS = Set.of("vtep", "ports", "vnis", "fdb", "bgp", "api", "dataplane", "log");
     private static final Set<String> VTEP_KEYS = Set.of("local-ip", "udp-port", "underlay-mtu", "source-ports", "ttl");
-    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control", "lacp", "ethernet-segment");
-    private static final Set<String> SEGMENT_KEYS = Set.of("esi", "system-mac", "local-discriminator", "df-algorithm", "df-preference",
-        "df-election-seconds", "single-active");
+    private static final Set<String> PORT_KEYS = Set.of("name", "driver", "vlans", "storm-control", "lacp", "ethernet-segment",
+        "vlan-segments");
     private static final Set<String> VNI_KEYS = Set.of("vni", "flood", "multicast-group", "learning", "mac-limit",
         "route-distinguisher", "route-targets", "accept-from", "storm-control", "arp-suppression");
     private static final Set<String> STORM_CONTROL_KEYS = Set.of("broadcast", "multicast", "unknown-unicast", "burst");
@@ -357,96 +354,34 @@ public final class ConfigLoader
                 throw vlansNode.problem("is required: map at least \"untagged\" or one VLAN id to a VNI");
             }
             final ConfigNode segmentNode = node(map, "ethernet-segment", item.path());
-            final EthernetSegmentConfig segment = segmentNode.isMissing() ? null : ethernetSegment(segmentNode);
-            if (segment != null && !bgp)
+            final EthernetSegmentConfig segment = segmentNode.isMissing() ? null : EthernetSegmentConfigReader.read(segmentNode);
+            final ConfigNode vlanSegmentsNode = node(map, "vlan-segments", item.path());
+            final Map<Integer, EthernetSegmentConfig> vlanSegments = EthernetSegmentConfigReader.perVlan(vlanSegmentsNode, vlans, segment);
+            if ((segment != null || !vlanSegments.isEmpty()) && !bgp)
             {
-                throw segmentNode.problem("multihoming needs BGP EVPN (RFC 7432 section 8): add a bgp section or remove it");
+                throw (segment != null ? segmentNode : vlanSegmentsNode).problem(
+                    "multihoming needs BGP EVPN (RFC 7432 section 8): add a bgp section or remove it");
             }
-            if (segment != null && segments.putIfAbsent(segment.esi(), name) != null)
+            if (segment != null)
             {
-                // One segment, one link per gateway (RFC 7432 §8): two ports with one ESI would be a LAG of our own.
-                throw segmentNode.problem("ESI " + segment.esi() + " is already the segment of port " + segments.get(segment.esi()));
+                EthernetSegmentConfigReader.claim(segments, segment.esi(), name, segmentNode);
             }
-            // A segment's ESI gives LACP the identity both gateways present to the server's LAG.
+            for (final Map.Entry<Integer, EthernetSegmentConfig> perVlan : vlanSegments.entrySet())
+            {
+                EthernetSegmentConfigReader.claim(segments, perVlan.getValue().esi(), name + " VLAN " + perVlan.getKey(),
+                    new ConfigNode(vlanSegmentsNode.path() + "." + perVlan.getKey(), null));
+            }
+            // A segment's ESI gives LACP the identity both gateways present to the server's LAG; with a segment per VLAN,
+            // the lowest VLAN's (LACP is the port's, one LAG whichever segments ride on it).
+            final EthernetSegmentConfig identity = segment != null || vlanSegments.isEmpty() ? segment : vlanSegments.values().iterator().next();
             ports.add(new PortConfig(name, driver, vlans, stormControl(node(map, "storm-control", item.path())),
-                LacpConfigReader.read(node(map, "lacp", item.path()), segment == null ? null : segment.esi().octets()), segment));
+                LacpConfigReader.read(node(map, "lacp", item.path()), identity == null ? null : identity.esi().octets()), segment,
+                vlanSegments));
         }
         return ports;
     }
 
-    /** {@code ports[i].ethernet-segment}: an ESI (type 0, or type 3 from system-mac + local-discriminator) and its DF election. */
-    private static EthernetSegmentConfig ethernetSegment(final ConfigNode node) throws ConfigException
-    {
-        final Map<String, ConfigNode> map = node.mapping(SEGMENT_KEYS);
-        final ConfigNode esiNode = node(map, "esi", node.path());
-        final ConfigNode macNode = node(map, "system-mac", node.path());
-        final ConfigNode discriminatorNode = node(map, "local-discriminator", node.path());
-        final EthernetSegmentId esi;
-        if (!esiNode.isMissing())
-        {
-            if (!macNode.isMissing() || !discriminatorNode.isMissing())
-            {
-                throw esiNode.problem("give either esi or system-mac with local-discriminator (RFC 7432 section 5 type 3), not both");
-            }
-            try
-            {
-                esi = EthernetSegmentId.parse(esiNode.requiredText());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw esiNode.problem(ex.getMessage());
-            }
-        }
-        else if (!macNode.isMissing())
-        {
-            final EvpnMac systemMac;
-            try
-            {
-                systemMac = EvpnMac.parse(macNode.requiredText());
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                throw macNode.problem("\"" + macNode.text() + "\" is not a MAC address");
-            }
-            if (discriminatorNode.isMissing())
-            {
-                throw discriminatorNode.problem("is required with system-mac (the type-3 ESI's 3-octet local discriminator)");
-            }
-            esi = EthernetSegmentId.ofSystemMac(systemMac,
-                (int)discriminatorNode.integer(0, EthernetSegmentId.MAX_LOCAL_DISCRIMINATOR));
-        }
-        else
-        {
-            throw esiNode.problem("is required (or system-mac with local-discriminator)");
-        }
-        if (esi.isReserved())
-        {
-            throw (esiNode.isMissing() ? macNode : esiNode).problem("ESI " + esi +
-                " is reserved (RFC 7432 section 5: all zero means single-homed, all ones is MAX-ESI)");
-        }
-        final ConfigNode algorithmNode = node(map, "df-algorithm", node.path());
-        DfAlgorithm algorithm = DfAlgorithm.MODULO;
-        if (!algorithmNode.isMissing())
-        {
-            algorithm = DfAlgorithm.fromConfigName(algorithmNode.text());
-            if (algorithm == null)
-            {
-                throw algorithmNode.problem("expected modulo or preference, found " + ConfigNode.describe(algorithmNode.value()));
-            }
-        }
-        final ConfigNode preferenceNode = node(map, "df-preference", node.path());
-        if (!preferenceNode.isMissing() && algorithm != DfAlgorithm.PREFERENCE)
-        {
-            throw preferenceNode.problem("applies to df-algorithm: preference only");
-        }
-        final int preference = (int)preferenceNode.integer(EthernetSegmentConfig.DEFAULT_DF_PREFERENCE, 0, 65535);
-        final int electionSeconds = (int)node(map, "df-election-seconds", node.path())
-            .integer(EthernetSegmentConfig.DEFAULT_DF_ELECTION_SECONDS, 0, 3600);
-        final boolean singleActive = node(map, "single-active", node.path()).bool(false);
-        return new EthernetSegmentConfig(esi, algorithm, preference, electionSeconds, singleActive);
-    }
-
-    private static int vlanKey(final Object key, final ConfigNode at) throws ConfigException
+    static int vlanKey(final Object key, final ConfigNode at) throws ConfigException
     {
         if ("untagged".equals(key))
         {

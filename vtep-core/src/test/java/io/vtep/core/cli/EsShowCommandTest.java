@@ -28,4 +28,19 @@ class EsShowCommandTest
             remote ES 03:44:38:39:ff:00:01:00:00:01: 192.0.2.7,192.0.2.8
             """, EsShowCommand.table(document));
     }
+
+    @Test
+    void namesASegmentOfOneVlanByItsPortAndVlan()
+    {
+        @SuppressWarnings("unchecked")
+        final Map<String, Object> document = (Map<String, Object>)JsonReader.parse("""
+            {"segments":[{"esi":"00:11:22:33:44:55:66:77:88:01","port":"acc1","vlan":10,"state":"up","df_algorithm":"preference",
+            "peers":[],"designated_forwarders":[{"vni":1000,"vtep":"192.0.2.1","local":true}]}],"remote":[]}
+            """);
+
+        assertEquals("""
+            ESI                            PORT     STATE  ALGORITHM   PEERS  VNI   DF
+            00:11:22:33:44:55:66:77:88:01  acc1.10  up     preference  -      1000  192.0.2.1 (this vtep)
+            """, EsShowCommand.table(document));
+    }
 }

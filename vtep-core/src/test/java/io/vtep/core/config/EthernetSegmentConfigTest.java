@@ -87,6 +87,51 @@ class EthernetSegmentConfigTest
             .refusals().isEmpty(), "the same segment again is no change");
     }
 
+    private static String vlanSegments(final String vlans, final String segments)
+    {
+        return HEAD + "ports:\n  - { name: acc1, vlans: " + vlans + ", vlan-segments: " + segments + " }\n";
+    }
+
+    @Test
+    void readsASegmentPerVlanInVlanOrder() throws ConfigException
+    {
+        final PortConfig port = ConfigLoader.parse(vlanSegments("{ 10: 1000, 20: 2000, 30: 3000 }",
+            "{ 20: { system-mac: '02:00:00:00:00:01', local-discriminator: 2, df-algorithm: preference, df-preference: 100 }, " +
+                "10: { esi: '00:11:22:33:44:55:66:77:88:01' } }")).ports().getFirst();
+
+        assertNull(port.ethernetSegment(), "no segment of the whole port");
+        assertTrue(port.hasSegments());
+        assertEquals(java.util.List.of(10, 20), java.util.List.copyOf(port.vlanSegments().keySet()), "VLAN 30 stays single-homed");
+        assertEquals("00:11:22:33:44:55:66:77:88:01", port.vlanSegments().get(10).esi().toString());
+        assertEquals("03:02:00:00:00:00:01:00:00:02", port.vlanSegments().get(20).esi().toString());
+        assertEquals(DfAlgorithm.PREFERENCE, port.vlanSegments().get(20).dfAlgorithm());
+        assertEquals(100, port.vlanSegments().get(20).dfPreference());
+    }
+
+    @Test
+    void lacpOnAPortWithVlanSegmentsTakesItsIdentityFromTheLowestVlansEsi() throws ConfigException
+    {
+        final PortConfig perVlan = ConfigLoader.parse(HEAD + "ports:\n  - { name: acc1, vlans: { 10: 1000, 20: 2000 }, lacp: {}, " +
+            "vlan-segments: { 20: { esi: '00:11:22:33:44:55:66:77:88:02' }, 10: { esi: '00:11:22:33:44:55:66:77:88:01' } } }\n")
+            .ports().getFirst();
+        final PortConfig whole = ConfigLoader.parse(HEAD + "ports:\n  - { name: acc1, vlans: { 10: 1000, 20: 2000 }, lacp: {}, " +
+            "ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:01' } }\n").ports().getFirst();
+
+        assertTrue(perVlan.lacp().isOn());
+        assertEquals(whole.lacp(), perVlan.lacp(), "one LACP partner for the server's LAG, whichever segments ride on it");
+    }
+
+    @Test
+    void aReloadThatChangesVlanSegmentsIsRefusedWithItsKey() throws ConfigException
+    {
+        final VtepConfig running = ConfigLoader.parse(vlanSegments("{ 10: 1000 }", "{ 10: { esi: '00:11:22:33:44:55:66:77:88:01' } }"));
+        final VtepConfig next = ConfigLoader.parse(vlanSegments("{ 10: 1000 }", "{ 10: { esi: '00:11:22:33:44:55:66:77:88:02' } }"));
+
+        final java.util.List<String> refusals = ConfigDiff.between(running, next).refusals();
+        assertEquals(1, refusals.size(), refusals::toString);
+        assertTrue(refusals.getFirst().startsWith("ports[0].vlan-segments: cannot be changed while vtep runs"), refusals::toString);
+    }
+
     static Stream<Arguments> refused()
     {
         final String segment = "ports[0].ethernet-segment";
@@ -115,7 +160,27 @@ class EthernetSegmentConfigTest
                 "  - { name: acc2, vlans: { untagged: 100 }, ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:99' } }\n",
                 "ports[1].ethernet-segment", "already the segment of port acc1"),
             Arguments.of("no bgp", "vtep: { local-ip: 192.0.2.1 }\nports: [ { name: acc1, vlans: { untagged: 100 }, " +
-                "ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:99' } } ]\n", segment, "needs BGP EVPN"));
+                "ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:99' } } ]\n", segment, "needs BGP EVPN"),
+            Arguments.of("VLAN segment of a VLAN the port does not map", vlanSegments("{ 10: 1000 }",
+                "{ 10: { esi: '00:11:22:33:44:55:66:77:88:01' }, 30: { esi: '00:11:22:33:44:55:66:77:88:03' } }"),
+                "ports[0].vlan-segments.30", "not one of the port's vlans"),
+            Arguments.of("VLAN segment of untagged frames", vlanSegments("{ untagged: 100, 10: 1000 }",
+                "{ untagged: { esi: '00:11:22:33:44:55:66:77:88:01' } }"), "ports[0].vlan-segments.untagged", "ethernet-segment"),
+            Arguments.of("both port and VLAN segments", HEAD + "ports:\n  - { name: acc1, vlans: { 10: 1000 }, " +
+                "ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:99' }, vlan-segments: { 10: { esi: '00:11:22:33:44:55:66:77:88:01' } } }\n",
+                "ports[0].vlan-segments", "not both"),
+            Arguments.of("same ESI on two VLANs", vlanSegments("{ 10: 1000, 20: 2000 }",
+                "{ 10: { esi: '00:11:22:33:44:55:66:77:88:01' }, 20: { esi: '00:11:22:33:44:55:66:77:88:01' } }"),
+                "ports[0].vlan-segments.20", "already the segment of port acc1 VLAN 10"),
+            Arguments.of("same ESI on a port and another's VLAN", HEAD + "ports:\n" +
+                "  - { name: acc1, vlans: { untagged: 100 }, ethernet-segment: { esi: '00:11:22:33:44:55:66:77:88:99' } }\n" +
+                "  - { name: acc2, vlans: { 10: 1000 }, vlan-segments: { 10: { esi: '00:11:22:33:44:55:66:77:88:99' } } }\n",
+                "ports[1].vlan-segments.10", "already the segment of port acc1"),
+            Arguments.of("bad ESI in a VLAN segment", vlanSegments("{ 10: 1000 }", "{ 10: { esi: '00:11:22' } }"),
+                "ports[0].vlan-segments.10.esi", "10 colon-separated"),
+            Arguments.of("VLAN segments empty", vlanSegments("{ 10: 1000 }", "{}"), "ports[0].vlan-segments", "at least one"),
+            Arguments.of("VLAN segments without bgp", "vtep: { local-ip: 192.0.2.1 }\nports: [ { name: acc1, vlans: { 10: 1000 }, " +
+                "vlan-segments: { 10: { esi: '00:11:22:33:44:55:66:77:88:01' } } } ]\n", "ports[0].vlan-segments", "needs BGP EVPN"));
     }
 
     @ParameterizedTest(name = "{0}")
