@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,9 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
  * LACP (IEEE 802.1AX) against a real partner: a server whose LAG is an Open vSwitch userspace bond
  * with {@code lacp=active}, one member to each of two vtep gateways that present the same LACP
  * system ID and key (issue 18). The server must see one partner on both members, vtep the server's
- * system as its partner, and traffic must cross; when one gateway stops, the bond drops that member
- * and traffic keeps flowing through the other; when a link goes down, that gateway's port leaves
- * distributing.
+ * system as its partner, and traffic must cross; when one gateway stops, its last LACPDU makes the
+ * bond drop that member at once and traffic keeps flowing through the other; when a link goes down,
+ * that gateway's port leaves distributing.
  *
  * <pre>
  *                      ┌ s1 ── acc1 [vtep gwA 192.0.2.1] ┐
@@ -48,6 +50,8 @@ class LacpOvsTest extends TopologyTest
     private static final String SYSTEM_MAC = "02:00:00:00:aa:01";
     private static final int KEY = 4660;
     private static final Duration CONVERGE = Duration.ofSeconds(30);
+    /** How soon the bond must drop a stopped gateway's member: well before LACP's 3 s short timeout. */
+    private static final Duration LAST_LACPDU_BOUND = Duration.ofSeconds(2);
 
     @Override
     protected void requirements()
@@ -139,15 +143,28 @@ class LacpOvsTest extends TopologyTest
             "ping from the server's bond to h2 behind the kernel VTEP");
         assertTrue(ping.allReceived(), ping::toString);
 
-        // Gateway B stops: its LACP goes quiet, the bond expires that member (3 s, fast rate) and
-        // traffic goes on through gateway A.
-        b.close();
-        final long stopped = System.nanoTime();
-        Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
-            show -> !LacpViews.member(show, "s2").contains("current") && LacpViews.enabled(LacpViews.member(show, "s1")),
-            "the bond dropping s2 (gateway B stopped)");
-        System.out.printf("LacpOvsTest: the bond dropped gateway B's member %.1f s after B stopped%n",
-            (System.nanoTime() - stopped) / 1e9);
+        // Gateway B stops: its last LACPDU says it left the aggregation (Synchronization, Collecting,
+        // Distributing off; IEEE 802.1AX-2014 §6.4.15), so the bond disables that member at once
+        // instead of sending on it until its partner timeout (3 s at the fast rate) runs out, and
+        // traffic goes on through gateway A. Bound: well under that timeout, counted from the stop's start.
+        // The bond is watched while B closes: the last LACPDU goes out part way through the close.
+        final long stopping = System.nanoTime();
+        final CompletableFuture<Long> stopped = CompletableFuture.supplyAsync(() ->
+        {
+            b.close();
+            return System.nanoTime();
+        });
+        final String bond = Wait.until(LAST_LACPDU_BOUND, () -> ovs.appctl("bond/show", "bond0"),
+            show -> show.contains("member s2: disabled") && show.contains("member s1: enabled"),
+            "the bond disabling s2 within " + LAST_LACPDU_BOUND.toMillis() + " ms of gateway B's stop (its last LACPDU)");
+        final long dropped = System.nanoTime();
+        final long closed = stopped.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf("LacpOvsTest: the bond disabled gateway B's member %.2f s after B began to stop " +
+            "(B's close took %.2f s)%n", (dropped - stopping) / 1e9, (closed - stopping) / 1e9);
+        final String s2 = LacpViews.member(ovs.appctl("lacp/show", "bond0"), "s2");
+        assertFalse(LacpViews.enabled(s2), "s2 no longer enabled by LACP: " + s2 + "\n" + bond);
+        assertTrue(s2.contains("current") && !LacpViews.field(s2, "partner state").contains("distributing"),
+            "the bond read gateway B's last LACPDU (no longer distributing) rather than expiring it: " + s2);
         final PingResult afterStop = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
             "ping through gateway A alone");
         assertTrue(afterStop.allReceived(), afterStop::toString);
