@@ -252,13 +252,19 @@ final class ApiDocuments
         {
             json.field("state", link.state().label()).field("ifindex", link.interfaceIndex()).field("reopens", link.reopens());
         }
-        final LacpPort lacp = tables.ports().stream().filter(p -> p.port().name().equals(name))
-            .map(PortContext::lacp).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        final LacpPort lacp = lacp(name);
         if (lacp != null)
         {
             LacpDocument.write(json.name("lacp"), lacp);
         }
         json.endObject();
+    }
+
+    /** @return the LACP of the access port of that name, or null when it has none (or there is no such port) */
+    LacpPort lacp(final String port)
+    {
+        return tables.ports().stream().filter(p -> p.port().name().equals(port))
+            .map(PortContext::lacp).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private void vni(final JsonWriter json, final VniContext context)
