@@ -37,6 +37,11 @@ public final class CliFormat
             if (entry.get("remote") != null)
             {
                 out.append(" dst ").append(text(entry.get("remote")));
+                if (entry.get("alias_vteps") instanceof List<?> aliases && !aliases.isEmpty())
+                {
+                    // A MAC on a remote Ethernet segment: its flows go to any of these (RFC 7432 §8.4).
+                    out.append(" (aliasing: ").append(String.join(", ", aliases.stream().map(CliFormat::text).toList())).append(')');
+                }
             }
             else
             {
