@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Test;
 
 import io.vtep.core.api.ApiClient;
 import io.vtep.core.api.ApiResponse;
+import io.vtep.core.api.ReloadOutcome;
+import io.vtep.core.config.ConfigLoader;
+import io.vtep.core.lacp.LacpPortMachine;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.topology.Host;
 import io.vtep.topology.KernelVtep;
@@ -33,7 +36,8 @@ import tools.jackson.databind.json.JsonMapper;
  * system ID and key (issue 18). The server must see one partner on both members, vtep the server's
  * system as its partner, and traffic must cross; when one gateway stops, its last LACPDU makes the
  * bond drop that member at once and traffic keeps flowing through the other; when a link goes down,
- * that gateway's port leaves distributing.
+ * that gateway's port leaves distributing; when a reload removes a gateway's LACP port, its last
+ * LACPDU makes the bond drop that member at once too.
  *
  * <pre>
  *                      ┌ s1 ── acc1 [vtep gwA 192.0.2.1] ┐
@@ -154,17 +158,11 @@ class LacpOvsTest extends TopologyTest
             b.close();
             return System.nanoTime();
         });
-        final String bond = Wait.until(LAST_LACPDU_BOUND, () -> ovs.appctl("bond/show", "bond0"),
-            show -> show.contains("member s2: disabled") && show.contains("member s1: enabled"),
-            "the bond disabling s2 within " + LAST_LACPDU_BOUND.toMillis() + " ms of gateway B's stop (its last LACPDU)");
-        final long dropped = System.nanoTime();
+        final double dropped = bondDropsOnLastLacpdu(ovs, "s2", stopping, "gateway B's stop");
         final long closed = stopped.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
         System.out.printf("LacpOvsTest: the bond disabled gateway B's member %.2f s after B began to stop " +
-            "(B's close took %.2f s)%n", (dropped - stopping) / 1e9, (closed - stopping) / 1e9);
-        final String s2 = LacpViews.member(ovs.appctl("lacp/show", "bond0"), "s2");
-        assertFalse(LacpViews.enabled(s2), "s2 no longer enabled by LACP: " + s2 + "\n" + bond);
-        assertTrue(s2.contains("current") && !LacpViews.field(s2, "partner state").contains("distributing"),
-            "the bond read gateway B's last LACPDU (no longer distributing) rather than expiring it: " + s2);
+            "(B's close took %.2f s)%n", dropped, (closed - stopping) / 1e9);
+        assertTrue(LacpViews.enabled(LacpViews.member(ovs.appctl("lacp/show", "bond0"), "s1")), "s1 stays enabled");
         final PingResult afterStop = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
             "ping through gateway A alone");
         assertTrue(afterStop.allReceived(), afterStop::toString);
@@ -179,6 +177,47 @@ class LacpOvsTest extends TopologyTest
         assertEquals("port_disabled", down.get("receive_state"), down::toString);
         assertEquals(0, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
         assertFalse(a.appliance().lacp().ports().get(0).isDistributing());
+
+        // The link back, then a reload replaces A's LACP port by another (acc2, no LACP): acc1's last
+        // LACPDU goes out before its socket closes, and the bond disables s1 at once.
+        server.up("s1");
+        Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"), show -> LacpViews.enabled(LacpViews.member(show, "s1")),
+            "s1 enabled again after its link came back");
+        gwA.ip("link", "add", "acc2", "type", "veth", "peer", "name", "acc2peer"); // this kernel has no dummy driver
+        gwA.up("acc2");
+        final long removing = System.nanoTime();
+        final ReloadOutcome removed = NetworkNamespace.call(gwA.name(), () -> a.appliance().reload(ConfigLoader.parse("""
+            vtep: { local-ip: 192.0.2.1 }
+            ports:
+              - { name: acc2, vlans: { untagged: %d } }
+            vnis:
+              - { vni: %d, flood: [192.0.2.3] }
+            api: { listen: 127.0.0.1:9100 }
+            """.formatted(VNI, VNI))));
+        assertTrue(removed.isApplied() && removed.changes().contains("port acc1 removed"), removed::toString);
+        System.out.printf("LacpOvsTest: the bond disabled gateway A's member %.2f s after a reload began to remove its port%n",
+            bondDropsOnLastLacpdu(ovs, "s1", removing, "the reload removing A's port"));
+        assertEquals(LacpPortMachine.MuxState.DETACHED, a.appliance().lacp().ports().get(0).status().muxState());
+    }
+
+    /**
+     * Waits, at most {@link #LAST_LACPDU_BOUND} from {@code sinceNanos}, for the bond to disable
+     * {@code member}, and checks that it read the gateway's last LACPDU rather than expiring the
+     * member: still current, its partner no longer distributing (IEEE 802.1AX-2014 §6.4.15).
+     *
+     * @return seconds from {@code sinceNanos} to the member disabled
+     */
+    private static double bondDropsOnLastLacpdu(final OpenVswitch ovs, final String member, final long sinceNanos, final String cause)
+    {
+        final Duration left = Duration.ofNanos(Math.max(0, sinceNanos + LAST_LACPDU_BOUND.toNanos() - System.nanoTime()));
+        final String bond = Wait.until(left, () -> ovs.appctl("bond/show", "bond0"), show -> show.contains("member " + member + ": disabled"),
+            "the bond disabling " + member + " within " + LAST_LACPDU_BOUND.toMillis() + " ms of " + cause + " (its last LACPDU)");
+        final double seconds = (System.nanoTime() - sinceNanos) / 1e9;
+        final String block = LacpViews.member(ovs.appctl("lacp/show", "bond0"), member);
+        assertFalse(LacpViews.enabled(block), member + " no longer enabled by LACP: " + block + "\n" + bond);
+        assertTrue(block.contains("current") && !LacpViews.field(block, "partner state").contains("distributing"),
+            "the bond read the gateway's last LACPDU (no longer distributing) rather than expiring " + member + ": " + block);
+        return seconds;
     }
 
     /** The document as the API served it, read and written again (the same JSON, for the schema check). */
