@@ -9,11 +9,16 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
 import io.vtep.core.api.ApiClient;
 import io.vtep.core.api.ApiResponse;
+import io.vtep.core.api.ReloadOutcome;
+import io.vtep.core.config.ConfigLoader;
+import io.vtep.core.lacp.LacpPortMachine;
 import io.vtep.core.nativeio.NetworkNamespace;
 import io.vtep.topology.Host;
 import io.vtep.topology.KernelVtep;
@@ -29,9 +34,10 @@ import tools.jackson.databind.json.JsonMapper;
  * LACP (IEEE 802.1AX) against a real partner: a server whose LAG is an Open vSwitch userspace bond
  * with {@code lacp=active}, one member to each of two vtep gateways that present the same LACP
  * system ID and key (issue 18). The server must see one partner on both members, vtep the server's
- * system as its partner, and traffic must cross; when one gateway stops, the bond drops that member
- * and traffic keeps flowing through the other; when a link goes down, that gateway's port leaves
- * distributing.
+ * system as its partner, and traffic must cross; when one gateway stops, its last LACPDU makes the
+ * bond drop that member at once and traffic keeps flowing through the other; when a link goes down,
+ * that gateway's port leaves distributing; when a reload removes a gateway's LACP port, its last
+ * LACPDU makes the bond drop that member at once too.
  *
  * <pre>
  *                      ┌ s1 ── acc1 [vtep gwA 192.0.2.1] ┐
@@ -48,6 +54,8 @@ class LacpOvsTest extends TopologyTest
     private static final String SYSTEM_MAC = "02:00:00:00:aa:01";
     private static final int KEY = 4660;
     private static final Duration CONVERGE = Duration.ofSeconds(30);
+    /** How soon the bond must drop a stopped gateway's member: well before LACP's 3 s short timeout. */
+    private static final Duration LAST_LACPDU_BOUND = Duration.ofSeconds(2);
 
     @Override
     protected void requirements()
@@ -139,15 +147,22 @@ class LacpOvsTest extends TopologyTest
             "ping from the server's bond to h2 behind the kernel VTEP");
         assertTrue(ping.allReceived(), ping::toString);
 
-        // Gateway B stops: its LACP goes quiet, the bond expires that member (3 s, fast rate) and
-        // traffic goes on through gateway A.
-        b.close();
-        final long stopped = System.nanoTime();
-        Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"),
-            show -> !LacpViews.member(show, "s2").contains("current") && LacpViews.enabled(LacpViews.member(show, "s1")),
-            "the bond dropping s2 (gateway B stopped)");
-        System.out.printf("LacpOvsTest: the bond dropped gateway B's member %.1f s after B stopped%n",
-            (System.nanoTime() - stopped) / 1e9);
+        // Gateway B stops: its last LACPDU says it left the aggregation (Synchronization, Collecting,
+        // Distributing off; IEEE 802.1AX-2014 §6.4.15), so the bond disables that member at once
+        // instead of sending on it until its partner timeout (3 s at the fast rate) runs out, and
+        // traffic goes on through gateway A. Bound: well under that timeout, counted from the stop's start.
+        // The bond is watched while B closes: the last LACPDU goes out part way through the close.
+        final long stopping = System.nanoTime();
+        final CompletableFuture<Long> stopped = CompletableFuture.supplyAsync(() ->
+        {
+            b.close();
+            return System.nanoTime();
+        });
+        final double dropped = bondDropsOnLastLacpdu(ovs, "s2", stopping, "gateway B's stop");
+        final long closed = stopped.get(CONVERGE.toSeconds(), TimeUnit.SECONDS);
+        System.out.printf("LacpOvsTest: the bond disabled gateway B's member %.2f s after B began to stop " +
+            "(B's close took %.2f s)%n", dropped, (closed - stopping) / 1e9);
+        assertTrue(LacpViews.enabled(LacpViews.member(ovs.appctl("lacp/show", "bond0"), "s1")), "s1 stays enabled");
         final PingResult afterStop = Wait.until(CONVERGE, () -> serverHost.ping("10.0.0.2", 3), PingResult::allReceived,
             "ping through gateway A alone");
         assertTrue(afterStop.allReceived(), afterStop::toString);
@@ -162,6 +177,47 @@ class LacpOvsTest extends TopologyTest
         assertEquals("port_disabled", down.get("receive_state"), down::toString);
         assertEquals(0, metric(a, "vtep_lacp_distributing{port=\"acc1\"}"));
         assertFalse(a.appliance().lacp().ports().get(0).isDistributing());
+
+        // The link back, then a reload replaces A's LACP port by another (acc2, no LACP): acc1's last
+        // LACPDU goes out before its socket closes, and the bond disables s1 at once.
+        server.up("s1");
+        Wait.until(CONVERGE, () -> ovs.appctl("lacp/show", "bond0"), show -> LacpViews.enabled(LacpViews.member(show, "s1")),
+            "s1 enabled again after its link came back");
+        gwA.ip("link", "add", "acc2", "type", "veth", "peer", "name", "acc2peer"); // this kernel has no dummy driver
+        gwA.up("acc2");
+        final long removing = System.nanoTime();
+        final ReloadOutcome removed = NetworkNamespace.call(gwA.name(), () -> a.appliance().reload(ConfigLoader.parse("""
+            vtep: { local-ip: 192.0.2.1 }
+            ports:
+              - { name: acc2, vlans: { untagged: %d } }
+            vnis:
+              - { vni: %d, flood: [192.0.2.3] }
+            api: { listen: 127.0.0.1:9100 }
+            """.formatted(VNI, VNI))));
+        assertTrue(removed.isApplied() && removed.changes().contains("port acc1 removed"), removed::toString);
+        System.out.printf("LacpOvsTest: the bond disabled gateway A's member %.2f s after a reload began to remove its port%n",
+            bondDropsOnLastLacpdu(ovs, "s1", removing, "the reload removing A's port"));
+        assertEquals(LacpPortMachine.MuxState.DETACHED, a.appliance().lacp().ports().get(0).status().muxState());
+    }
+
+    /**
+     * Waits, at most {@link #LAST_LACPDU_BOUND} from {@code sinceNanos}, for the bond to disable
+     * {@code member}, and checks that it read the gateway's last LACPDU rather than expiring the
+     * member: still current, its partner no longer distributing (IEEE 802.1AX-2014 §6.4.15).
+     *
+     * @return seconds from {@code sinceNanos} to the member disabled
+     */
+    private static double bondDropsOnLastLacpdu(final OpenVswitch ovs, final String member, final long sinceNanos, final String cause)
+    {
+        final Duration left = Duration.ofNanos(Math.max(0, sinceNanos + LAST_LACPDU_BOUND.toNanos() - System.nanoTime()));
+        final String bond = Wait.until(left, () -> ovs.appctl("bond/show", "bond0"), show -> show.contains("member " + member + ": disabled"),
+            "the bond disabling " + member + " within " + LAST_LACPDU_BOUND.toMillis() + " ms of " + cause + " (its last LACPDU)");
+        final double seconds = (System.nanoTime() - sinceNanos) / 1e9;
+        final String block = LacpViews.member(ovs.appctl("lacp/show", "bond0"), member);
+        assertFalse(LacpViews.enabled(block), member + " no longer enabled by LACP: " + block + "\n" + bond);
+        assertTrue(block.contains("current") && !LacpViews.field(block, "partner state").contains("distributing"),
+            "the bond read the gateway's last LACPDU (no longer distributing) rather than expiring " + member + ": " + block);
+        return seconds;
     }
 
     /** The document as the API served it, read and written again (the same JSON, for the schema check). */

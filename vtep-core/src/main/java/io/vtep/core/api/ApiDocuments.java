@@ -53,8 +53,10 @@ final class ApiDocuments
     /**
      * <pre>{@code
      * {"entries":[{"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,
-     *              "remote":null,"age_seconds":3,"runtime":false}, ...]}
+     *              "remote":null,"alias_vteps":null,"age_seconds":3,"runtime":false}, ...]}
      * }</pre>
+     * {@code alias_vteps}: for an EVPN entry of a MAC on a remote Ethernet segment, the VTEPs its flows
+     * are spread over (aliasing, RFC 7432 §8.4); null otherwise.
      * Sorted by VNI, then MAC. {@code age_seconds}: since last seen for learned entries, since installed
      * for static and EVPN ones (which never age out). {@code runtime}: a static entry added through the
      * API ({@link RuntimeFdbEntries}), which a reload keeps only when the file has it. Written a page at a time ({@link FdbPager}):
@@ -191,8 +193,29 @@ final class ApiDocuments
             json.name("port").nullValue().name("vlan").nullValue()
                 .field("remote", vtep == null ? null : vtep.address().toString());
         }
+        aliasVteps(json.name("alias_vteps"), FdbEntry.aliasGroup(entry));
         json.field("age_seconds", Math.max(0, ageNanos) / NANOS_PER_SECOND)
             .field("runtime", origin == Origin.STATIC && runtime.isStatic(vni, mac)).endObject();
+    }
+
+    /**
+     * An EVPN entry of a MAC on a remote Ethernet segment: the VTEPs its flows are spread over now
+     * (RFC 7432 §8.4 aliasing, the entry's alias group; {@code remote} stays the route's VTEP); null
+     * for every other entry.
+     */
+    private void aliasVteps(final JsonWriter json, final int group)
+    {
+        if (group == 0)
+        {
+            json.nullValue();
+            return;
+        }
+        json.beginArray();
+        for (final RemoteVtep member : fdb.aliasGroups().members(group))
+        {
+            json.value(member.address().toString());
+        }
+        json.endArray();
     }
 
     /**
@@ -252,13 +275,19 @@ final class ApiDocuments
         {
             json.field("state", link.state().label()).field("ifindex", link.interfaceIndex()).field("reopens", link.reopens());
         }
-        final LacpPort lacp = tables.ports().stream().filter(p -> p.port().name().equals(name))
-            .map(PortContext::lacp).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        final LacpPort lacp = lacp(name);
         if (lacp != null)
         {
             LacpDocument.write(json.name("lacp"), lacp);
         }
         json.endObject();
+    }
+
+    /** @return the LACP of the access port of that name, or null when it has none (or there is no such port) */
+    LacpPort lacp(final String port)
+    {
+        return tables.ports().stream().filter(p -> p.port().name().equals(port))
+            .map(PortContext::lacp).filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     private void vni(final JsonWriter json, final VniContext context)

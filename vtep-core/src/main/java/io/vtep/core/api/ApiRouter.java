@@ -24,7 +24,7 @@ import io.vtep.metrics.CounterSnapshotSource;
  *   <tr><td>{@code GET /api/v1/ports}</td><td>access ports, their interfaces' state and LACP, JSON</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp}</td><td>BGP peers and EVPN summary, JSON (404 without a bgp section)</td></tr>
  *   <tr><td>{@code GET /api/v1/bgp/routes[?vni=N]}</td><td>EVPN routes received and originated, JSON</td></tr>
- *   <tr><td>{@code GET /api/v1/es}</td><td>Ethernet segments (EVPN multihoming): state, peers, DF per VNI; remote segments
+ *   <tr><td>{@code GET /api/v1/es}</td><td>Ethernet segments (EVPN multihoming): state, peers, DF per VNI, the port's LACP; remote segments
  *   ({@link SegmentDocuments}; 404 without a bgp section)</td></tr>
  *   <tr><td>{@code GET /api/v1/version}</td><td>version, JSON</td></tr>
  *   <tr><td>{@code GET /}, {@code GET /status/*}</td><td>the web status page and its files ({@link StatusPage})</td></tr>
@@ -172,7 +172,7 @@ public final class ApiRouter
                 case "/api/v1/ports" -> ApiResponse.json(documents.ports());
                 case "/api/v1/bgp" -> withBgp(decoder, vni -> ApiResponse.json(bgp.summary()), false);
                 case "/api/v1/bgp/routes" -> withBgp(decoder, vni -> ApiResponse.json(bgp.routes(vni)), true);
-                case "/api/v1/es" -> withBgp(decoder, vni -> ApiResponse.json(bgp.segments()), false);
+                case "/api/v1/es" -> withBgp(decoder, vni -> ApiResponse.json(bgp.segments(documents::lacp)), false);
                 case CaptureRequest.PATH -> ApiResponse.jsonError(404, "capture is not offered by this server");
                 case OpenApiDocument.PATH -> openApi.answer();
                 case "/api/v1/version" -> ApiResponse.json(new JsonWriter().beginObject()

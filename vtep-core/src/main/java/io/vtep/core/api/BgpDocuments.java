@@ -3,9 +3,11 @@ package io.vtep.core.api;
 import java.net.InetAddress;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 
 import io.vtep.core.config.BgpConfig;
 import io.vtep.core.config.BgpNeighborConfig;
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.controlplane.EvpnRouteView;
 import io.vtep.evpn.session.BgpPeer;
@@ -146,10 +148,13 @@ public final class BgpDocuments
         return json.endArray().endObject() + "\n";
     }
 
-    /** @return the document of {@code GET /api/v1/es} ({@link SegmentDocuments}). */
-    String segments()
+    /**
+     * @param lacp each access port's LACP, or null for a port without
+     * @return the document of {@code GET /api/v1/es} ({@link SegmentDocuments}).
+     */
+    String segments(final Function<String, LacpPort> lacp)
     {
-        return SegmentDocuments.of(evpn);
+        return SegmentDocuments.of(evpn, lacp);
     }
 
     private static String text(final Object value)

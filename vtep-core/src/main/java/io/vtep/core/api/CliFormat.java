@@ -37,6 +37,11 @@ public final class CliFormat
             if (entry.get("remote") != null)
             {
                 out.append(" dst ").append(text(entry.get("remote")));
+                if (entry.get("alias_vteps") instanceof List<?> aliases && !aliases.isEmpty())
+                {
+                    // A MAC on a remote Ethernet segment: its flows go to any of these (RFC 7432 §8.4).
+                    out.append(" (aliasing: ").append(String.join(", ", aliases.stream().map(CliFormat::text).toList())).append(')');
+                }
             }
             else
             {
@@ -123,17 +128,25 @@ public final class CliFormat
             {
                 if (port.get("lacp") instanceof Map<?, ?>)
                 {
-                    final Map<String, Object> lacp = object(port.get("lacp"));
-                    final Map<String, Object> partner = object(lacp.get("partner"));
-                    lines.put(text(port.get("port")), "lacp on " + text(port.get("port")) + ": " +
-                        (Boolean.TRUE.equals(lacp.get("distributing")) ? "distributing" : "not distributing (" +
-                            text(lacp.get("mux_state")) + ")") +
-                        ", partner " + text(partner.get("system")) + " key " + text(partner.get("key")) + " port " +
-                        text(partner.get("port")) + " (" + text(lacp.get("receive_state")) + ")\n");
+                    lines.put(text(port.get("port")), "lacp on " + text(port.get("port")) + ": " + lacp(port.get("lacp")) + "\n");
                 }
             }
         }
         return String.join("", lines.values());
+    }
+
+    /**
+     * A port's {@code lacp} object ({@code GET /api/v1/ports}, {@code GET /api/v1/es}) in a few words:
+     * {@code distributing, partner 00:11:22:33:44:55 key 1 port 2 (current)}, or
+     * {@code not distributing (MUX STATE), partner …}.
+     */
+    public static String lacp(final Object lacpObject)
+    {
+        final Map<String, Object> lacp = object(lacpObject);
+        final Map<String, Object> partner = object(lacp.get("partner"));
+        return (Boolean.TRUE.equals(lacp.get("distributing")) ? "distributing" : "not distributing (" + text(lacp.get("mux_state")) + ")") +
+            ", partner " + text(partner.get("system")) + " key " + text(partner.get("key")) + " port " + text(partner.get("port")) +
+            " (" + text(lacp.get("receive_state")) + ")";
     }
 
     /**

@@ -3,7 +3,9 @@ package io.vtep.core.api;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
+import io.vtep.core.lacp.LacpPort;
 import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
@@ -22,13 +24,19 @@ final class SegmentDocuments
     /**
      * <pre>
      * {"segments":[{"esi":"00:11:22:33:44:55:66:77:88:99","port":"acc1","vlan":null,"state":"up","df_algorithm":"modulo",
-     *   "peers":["192.0.2.2"],"designated_forwarders":[{"vni":100,"vtep":"192.0.2.1","local":true}]}],
+     *   "peers":["192.0.2.2"],"designated_forwarders":[{"vni":100,"vtep":"192.0.2.1","local":true}],
+     *   "lacp":{"distributing":true,…}}],
      *  "remote":[{"esi":"03:44:38:39:ff:00:01:00:00:01","vteps":["192.0.2.7","192.0.2.8"]}]}
      * </pre>
      * A VNI whose election is pending (the DF timer runs) has {@code "vtep":null}; {@code vlan} is the
      * port's VLAN a per-VLAN segment is ({@code vlan-segments}), null for a segment of the whole port.
+     * {@code lacp}, on a segment whose port runs LACP, is the same object as in {@code GET /api/v1/ports}
+     * ({@link LacpDocument}): with LACP the segment is up only while LACP distributes, so this says why
+     * a segment is down.
+     *
+     * @param lacp each access port's LACP, or null for a port without
      */
-    static String of(final EvpnControlPlane evpn)
+    static String of(final EvpnControlPlane evpn, final Function<String, LacpPort> lacp)
     {
         final JsonWriter json = new JsonWriter().beginObject().name("segments").beginArray();
         for (final EthernetSegmentView segment : evpn.segments())
@@ -58,7 +66,13 @@ final class SegmentDocuments
                     .field("local", segment.isDesignatedForwarder(vni))
                     .endObject();
             }
-            json.endArray().endObject();
+            json.endArray();
+            final LacpPort port = lacp.apply(segment.port());
+            if (port != null)
+            {
+                LacpDocument.write(json.name("lacp"), port);
+            }
+            json.endObject();
         }
         json.endArray().name("remote").beginArray();
         for (final Map.Entry<EthernetSegmentId, List<InetAddress>> remote : evpn.remoteSegments().entrySet())

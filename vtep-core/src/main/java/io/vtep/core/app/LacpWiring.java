@@ -2,7 +2,9 @@ package io.vtep.core.app;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.NanoClock;
@@ -32,6 +34,9 @@ final class LacpWiring implements AutoCloseable
     private static final int QUEUE_CAPACITY = 256;
     /** The agent's longest sleep: well under the 1 s fast periodic time. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** How long a port's removal waits for its last LACPDU: a few of the agent's duty cycles. */
+    private static final long STOP_WAIT_MILLIS = 1_000;
+    private static final System.Logger LOG = System.getLogger(LacpWiring.class.getName());
 
     private final LacpAgent agent;
     private final AgentRunner runner;
@@ -86,6 +91,29 @@ final class LacpWiring implements AutoCloseable
         return agent;
     }
 
+    /**
+     * A port is being removed (a reload): once the pipelines no longer forward on it, and before its
+     * sockets close, LACP sends its last LACPDU on it ({@link LacpAgent#stopPort}). Waits a bounded
+     * time: a LACP thread that does not answer must not hold up the reload.
+     */
+    void stopPort(final String name)
+    {
+        try
+        {
+            agent.stopPort(name).get(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        catch (final ExecutionException | TimeoutException ex)
+        {
+            LOG.log(System.Logger.Level.WARNING, "LACP did not stop on " + name + " within " + STOP_WAIT_MILLIS +
+                " ms; its partner will time it out");
+        }
+    }
+
+    /** The agent's thread ends, each port sending its last LACPDU first ({@link LacpAgent#onClose}). */
     @Override
     public void close()
     {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import org.agrona.concurrent.AgentRunner;
 
@@ -72,6 +73,9 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
     private final Map<String, PortThread> portThreads = new ConcurrentHashMap<>();
     /** What a port added live opened, to close at stop: its primary and its pipelines' receivers. */
     private final Map<String, List<AccessPort>> opened = new ConcurrentHashMap<>();
+    /** Told of a removed port between its pipelines' last use and its sockets' close (LACP's last LACPDU). */
+    private Consumer<String> stopping = name ->
+    {};
     private VtepMetrics metrics;
     private LinkWatcher linkWatcher;
     private Readiness readiness;
@@ -121,6 +125,15 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
         portThreads.put(port.port().name(), portThread);
         metrics.bindPortWorkerFailures(port.port().name(), worker::failures);
         return portThread;
+    }
+
+    /**
+     * @param hook called with a removed port's name once no pipeline forwards on it and before its
+     *             sockets close (IEEE 802.1AX: LACP takes the link out of the server's bond first)
+     */
+    void onPortStopping(final Consumer<String> hook)
+    {
+        this.stopping = hook;
     }
 
     @Override
@@ -231,6 +244,7 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
             health.unregister(thread.heartbeat());
             HealthMeters.unbindThread(metrics.registry(), thread.heartbeat().thread());
         }
+        stopping.accept(name);
         // No pipeline reads them any more, and no attachment leads to the port: nothing races the close.
         for (final AccessPort socket : sockets)
         {

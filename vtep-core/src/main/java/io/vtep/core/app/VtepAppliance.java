@@ -305,6 +305,10 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         livePorts = new LivePorts(dataPlane, fdb, pipelineWorkers, fanoutSteering, health, links,
             ports.size() + LivePorts.SPARE_PORT_SLOTS);
         resources.add(livePorts);
+        if (lacp != null)
+        {
+            livePorts.onPortStopping(lacp::stopPort); // a removed port's last LACPDU (docs/architecture.md §12)
+        }
 
         final Heartbeat conductorBeat = health.register(fdb.conductor().roleName());
         final AgentRunner conductor = new AgentRunner(new SleepingIdleStrategy(TimeUnit.MILLISECONDS.toNanos(100)),

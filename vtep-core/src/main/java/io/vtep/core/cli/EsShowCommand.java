@@ -15,7 +15,11 @@ import io.vtep.core.api.CliFormat;
  * <pre>
  * ESI                            PORT  STATE  ALGORITHM  PEERS      VNI  DF
  * 00:11:22:33:44:55:66:77:88:99  acc1  up     modulo     192.0.2.2  100  192.0.2.1 (this vtep)
+ * ES 00:11:22:33:44:55:66:77:88:99 on acc1: lacp distributing, partner 00:11:22:33:44:55 key 1 port 2 (current)
  * </pre>
+ *
+ * A segment whose port runs LACP gets a line under the table: with LACP the segment is up only
+ * while LACP distributes, so the line says why one is down.
  */
 final class EsShowCommand extends QueryCommand
 {
@@ -46,6 +50,14 @@ final class EsShowCommand extends QueryCommand
             }
         }
         final StringBuilder out = new StringBuilder(CliFormat.table(rows));
+        for (final Map<String, Object> segment : CliFormat.objects(document.get("segments")))
+        {
+            if (segment.get("lacp") instanceof Map<?, ?>)
+            {
+                out.append("ES ").append(CliFormat.text(segment.get("esi"))).append(" on ").append(port(segment))
+                    .append(": lacp ").append(CliFormat.lacp(segment.get("lacp"))).append('\n');
+            }
+        }
         for (final Map<String, Object> remote : CliFormat.objects(document.get("remote")))
         {
             out.append("remote ES ").append(CliFormat.text(remote.get("esi"))).append(": ").append(CliFormat.joined(remote.get("vteps")))

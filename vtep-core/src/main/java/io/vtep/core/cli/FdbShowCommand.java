@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code vtep fdb show [--vni N] [--json]}: the FDB of a running vtep, fetched page by page
- * ({@value #PAGE} entries a request, about 1.5 MB of JSON) and printed as each page arrives, so a
+ * ({@value #PAGE} entries a request, about 1.7 MB of JSON) and printed as each page arrives, so a
  * million MACs are printed holding one page. With {@code --json}, JSON lines: one entry object per
  * line, with the fields of {@code GET /api/v1/fdb}'s {@code entries} (a consumer reads line by line,
  * as {@code jq -c} does, without holding the whole table).

@@ -115,6 +115,23 @@ public final class LacpPort
         }
     }
 
+    /**
+     * LACP thread, or the thread that closes it once it has stopped: the port's last LACPDU goes out
+     * (its machine detached, {@link LacpPortMachine#stop}) and the gate closes for good. Call it when
+     * nothing forwards on the port any more and before its sockets close.
+     *
+     * @return whether the gate changed
+     */
+    boolean stop(final long nowNanos)
+    {
+        final LacpPdu last = machine.stop(nowNanos);
+        if (last != null)
+        {
+            send(last);
+        }
+        return publish();
+    }
+
     /** LACP thread: the gate and the status follow the machines. @return whether the gate changed */
     boolean publish()
     {

@@ -55,6 +55,8 @@ public final class LacpPortMachine
     /** Actor_Oper_Port_State, without the bits fixed by configuration (activity, timeout, aggregation). */
     private int actorState;
     private boolean portEnabled;
+    /** Stopped for good ({@link #stop}): never enabled again. */
+    private boolean stopped;
     private boolean selected;
     private boolean needToTransmit;
     private long currentWhileDeadline;
@@ -79,7 +81,7 @@ public final class LacpPortMachine
     /** The port's link came up (port_enabled, §6.4.7): the receive machine goes to EXPIRED and looks for a partner. */
     public void enable(final long nowNanos)
     {
-        if (!portEnabled)
+        if (!portEnabled && !stopped)
         {
             portEnabled = true;
             expire(nowNanos);
@@ -99,6 +101,41 @@ public final class LacpPortMachine
             selected = false;
             step(nowNanos);
         }
+    }
+
+    /**
+     * The port stops for good (vtep closes, the port is removed): the mux machine detaches
+     * (§6.4.15, DETACHED: Actor.Sync, Collecting and Distributing off) and the port is disabled for
+     * good. Returns the last LACPDU, which says so: a partner that reads our Synchronization off
+     * detaches the link from its aggregator at once (§6.4.15, ATTACHED or COLLECTING_DISTRIBUTING
+     * with Partner.Sync false), rather than sending on it until its current_while timer runs out
+     * (3 s at the fast rate, 90 s at the slow). It goes out whatever the transmit limit (§6.4.16):
+     * it is the last, and waiting would keep the partner sending into a port that no longer forwards.
+     *
+     * @return the LACPDU to send before the port's sockets close, or null when none would be sent
+     *         (the link is down, both sides passive, or already stopped)
+     */
+    public LacpPdu stop(final long nowNanos)
+    {
+        if (stopped)
+        {
+            return null;
+        }
+        stopped = true;
+        final boolean speaks = portEnabled && (active || LacpState.has(partner.state(), LacpState.ACTIVITY));
+        selected = false;
+        detach();
+        final LacpPdu last = speaks ? new LacpPdu(actorInformation(), partner, 0) : null;
+        portEnabled = false;
+        receiveState = ReceiveState.PORT_DISABLED;
+        needToTransmit = false;
+        return last;
+    }
+
+    /** Whether {@link #stop} was called. */
+    public boolean isStopped()
+    {
+        return stopped;
     }
 
     /** A LACPDU received on the port (§6.4.12, CURRENT). Ignored while the port is disabled. */

@@ -147,13 +147,15 @@ class ApiRouterTest
     {
         final ApiResponse response = get("/api/v1/fdb");
         assertEquals(200, response.status());
-        assertEquals("""
-            {"entries":[\
-            {"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,"remote":null,"age_seconds":3,"runtime":false},\
-            {"vni":100,"mac":"02:00:00:00:00:09","origin":"static","port":null,"vlan":null,"remote":"198.51.100.3","age_seconds":1,"runtime":false},\
-            {"vni":100,"mac":"02:00:00:00:00:0b","origin":"remote","port":null,"vlan":null,"remote":"192.0.2.2","age_seconds":12,"runtime":false},\
-            {"vni":200,"mac":"02:00:00:00:00:02","origin":"local","port":"acc1","vlan":10,"remote":null,"age_seconds":1,"runtime":false}]}
-            """, response.bodyText());
+        assertEquals(
+            """
+                {"entries":[\
+                {"vni":100,"mac":"02:00:00:00:00:01","origin":"local","port":"acc1","vlan":null,"remote":null,"alias_vteps":null,"age_seconds":3,"runtime":false},\
+                {"vni":100,"mac":"02:00:00:00:00:09","origin":"static","port":null,"vlan":null,"remote":"198.51.100.3","alias_vteps":null,"age_seconds":1,"runtime":false},\
+                {"vni":100,"mac":"02:00:00:00:00:0b","origin":"remote","port":null,"vlan":null,"remote":"192.0.2.2","alias_vteps":null,"age_seconds":12,"runtime":false},\
+                {"vni":200,"mac":"02:00:00:00:00:02","origin":"local","port":"acc1","vlan":10,"remote":null,"alias_vteps":null,"age_seconds":1,"runtime":false}]}
+                """,
+            response.bodyText());
     }
 
     @Test

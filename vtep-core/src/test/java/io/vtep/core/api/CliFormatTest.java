@@ -1,10 +1,17 @@
 package io.vtep.core.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+
+import io.vtep.encap.MacAddress;
+import io.vtep.encap.VtepAddress;
+import io.vtep.fdb.RemoteVtep;
 
 /** What {@code vtep fdb show} and {@code vtep vni list} print, from the API's real documents. */
 class CliFormatTest
@@ -47,6 +54,31 @@ class CliFormatTest
             02:00:00:00:00:0c vni 100 dst 192.0.2.3 evpn
             02:00:00:00:00:0d vni 100 dev acc2 static
             """, CliFormat.fdbShow(document));
+    }
+
+    @Test
+    void anEvpnEntryOfAMacOnARemoteSegmentShowsItsAliasGroupInJsonAndText()
+    {
+        // RFC 7432 §8.4: 02:..:0e sits on a segment of gateways .7 and .8; its type-2 route came from .7.
+        final RemoteVtep gw7 = fixture.fdb.remoteVteps().intern(VtepAddress.parse("192.0.2.7"));
+        final RemoteVtep gw8 = fixture.fdb.remoteVteps().intern(VtepAddress.parse("192.0.2.8"));
+        fixture.fdb.aliasGroups().set(3, new RemoteVtep[] {gw7, gw8});
+        assertTrue(fixture.fdb.putEvpn(200, MacAddress.parse("02:00:00:00:00:0e"), gw7, false, 3));
+        fixture.fdb.conductor().doWork();
+
+        final Map<String, Object> document = get("/api/v1/fdb?vni=200");
+        final List<Map<String, Object>> entries = CliFormat.objects(document.get("entries"));
+        assertEquals(Arrays.asList(null, List.of("192.0.2.7", "192.0.2.8")), entries.stream().map(e -> e.get("alias_vteps")).toList(),
+            "null without a group, the group's VTEPs with one: " + entries);
+        assertEquals("192.0.2.7", entries.get(1).get("remote"), "the route's VTEP stays what remote says");
+        assertEquals("""
+            02:00:00:00:00:02 vni 200 dev acc1 vlan 10 local age 1s
+            02:00:00:00:00:0e vni 200 dst 192.0.2.7 (aliasing: 192.0.2.7, 192.0.2.8) evpn
+            """, CliFormat.fdbShow(document));
+
+        // Mass withdrawal (RFC 7432 §8.2): .7 leaves the group; the entry shows it at once.
+        fixture.fdb.aliasGroups().set(3, new RemoteVtep[] {gw8});
+        assertTrue(CliFormat.fdbShow(get("/api/v1/fdb?vni=200")).contains("02:00:00:00:00:0e vni 200 dst 192.0.2.7 (aliasing: 192.0.2.8) evpn\n"));
     }
 
     @Test

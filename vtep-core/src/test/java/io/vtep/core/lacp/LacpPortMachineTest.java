@@ -133,6 +133,61 @@ class LacpPortMachineTest
     }
 
     @Test
+    void aStoppedPortSaysOnceThatItLeftTheAggregationThenFallsSilent()
+    {
+        distributing();
+        drain();
+        final LacpPdu last = machine.stop(now);
+        assertNotNull(last, "a last LACPDU");
+        final int state = last.actor().state();
+        assertFalse(LacpState.has(state, LacpState.SYNCHRONIZATION), LacpState.describe(state));
+        assertFalse(LacpState.has(state, LacpState.COLLECTING), LacpState.describe(state));
+        assertFalse(LacpState.has(state, LacpState.DISTRIBUTING), LacpState.describe(state));
+        assertTrue(LacpState.has(state, LacpState.ACTIVITY | LacpState.TIMEOUT | LacpState.AGGREGATION),
+            "the rest of what vtep says of itself is unchanged: " + LacpState.describe(state));
+        assertTrue(VTEP.withState(0).samePort(last.actor()), "the same actor, so the partner applies it to this link");
+        assertEquals(machine.partner(), last.partner());
+        assertEquals(0x0011_2233_4455L, last.partner().system(), "the server as vtep knows it");
+        assertFalse(machine.isDistributing());
+        assertEquals(MuxState.DETACHED, machine.muxState());
+        assertEquals(ReceiveState.PORT_DISABLED, machine.receiveState());
+
+        assertNull(machine.stop(now), "only once");
+        machine.enable(now);
+        machine.receive(fromServer(17, LacpState.SYNCHRONIZATION, machine.actorInformation()), now);
+        for (int i = 0; i < 5; i++)
+        {
+            advance(SECOND);
+            assertNull(machine.transmit(now), "silent for good");
+        }
+        assertFalse(machine.isDistributing());
+    }
+
+    @Test
+    void aStoppedPortWhoseLinkIsDownSendsNothing()
+    {
+        distributing();
+        machine.disable(now);
+        assertNull(machine.stop(now));
+        assertTrue(machine.isStopped());
+    }
+
+    @Test
+    void theLastLacpduGoesOutEvenWhenThreeWentOutThisSecond()
+    {
+        distributing();
+        for (int i = 0; i < 4; i++)
+        {
+            // A server with vtep wrong asks for an answer each time (NTT).
+            machine.receive(fromServer(17, LacpState.SYNCHRONIZATION, LacpParticipant.NONE), now);
+            machine.transmit(now);
+        }
+        machine.receive(fromServer(17, LacpState.SYNCHRONIZATION, LacpParticipant.NONE), now);
+        assertNull(machine.transmit(now), "three went out this second");
+        assertNotNull(machine.stop(now));
+    }
+
+    @Test
     void aPartnerAskingForTheLongTimeoutGetsALacpduEvery30Seconds()
     {
         distributing();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.UnsafeBuffer;
@@ -179,6 +180,42 @@ class LacpPortGateTest
         final int overlayCopies = underlay.sent.size();
         fromBond.process(PipelineInput.batchOf(broadcast), now);
         assertEquals(overlayCopies, underlay.sent.size(), "dropped again");
+    }
+
+    @Test
+    void aRemovedPortSendsALastLacpduThatLeavesTheAggregationThenNothing() throws Exception
+    {
+        bringUp();
+        assertFalse(agent.stopPort("eth2").get(), "no LACP on eth2");
+        final CompletableFuture<Boolean> stopped = agent.stopPort("bond1");
+        final int before = bond1.sent.size();
+        assertFalse(stopped.isDone(), "done by the LACP thread");
+        runAgent(0);
+        assertTrue(stopped.get());
+        assertEquals(before + 1, bond1.sent.size(), "one last LACPDU");
+        final int state = lastSent().actor().state();
+        assertFalse(LacpState.has(state, LacpState.SYNCHRONIZATION) || LacpState.has(state, LacpState.COLLECTING) ||
+            LacpState.has(state, LacpState.DISTRIBUTING), "out of the aggregation (802.1AX-2014 §6.4.15): " + LacpState.describe(state));
+        assertFalse(lacp.isDistributing());
+        assertEquals(List.of("bond1 up", "bond1 down"), changes, "the segment hears it (mass withdrawal)");
+        fromBond.process(PipelineInput.batchOf(serverPdu(lastSent().actor(), true)), now);
+        runAgent(SECOND);
+        runAgent(SECOND);
+        assertEquals(before + 1, bond1.sent.size(), "nothing after it, whatever the server says");
+        assertFalse(lacp.isDistributing());
+    }
+
+    @Test
+    void closingTheAgentSendsEachPortsLastLacpdu() throws Exception
+    {
+        bringUp();
+        final int before = bond1.sent.size();
+        agent.onClose();
+        assertEquals(before + 1, bond1.sent.size());
+        assertFalse(LacpState.has(lastSent().actor().state(), LacpState.SYNCHRONIZATION));
+        assertFalse(lacp.isDistributing());
+        assertEquals(LacpPortMachine.MuxState.DETACHED, lacp.status().muxState());
+        assertEquals(List.of("bond1 up"), changes, "listeners are closing too: not told");
     }
 
     @Test
