@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -25,6 +26,7 @@ import io.vtep.evpn.multihoming.DesignatedForwarder;
 import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.fdb.AliasGroups;
@@ -79,6 +81,11 @@ final class LocalSegments implements MacLocations.Aliasing
     private java.util.function.Consumer<EthernetSegmentId> remoteChanged = ignored ->
     {};
     private volatile SegmentListener listener;
+    /** The data plane's attachment of a segment port per VNI (MAC sync); null: a segment's only attachment. */
+    private volatile SegmentAttachments attachments;
+    /** Told (control thread) when a local segment goes up or down: its synced MACs are installed again. */
+    private java.util.function.Consumer<EthernetSegmentId> localChanged = ignored ->
+    {};
     /** The last views, for readers on other threads. */
     private volatile List<EthernetSegmentView> views = List.of();
 
@@ -138,6 +145,38 @@ final class LocalSegments implements MacLocations.Aliasing
     void onRemoteChange(final java.util.function.Consumer<EthernetSegmentId> changed)
     {
         this.remoteChanged = changed;
+    }
+
+    void attachments(final SegmentAttachments attachments)
+    {
+        this.attachments = attachments;
+    }
+
+    void onLocalChange(final java.util.function.Consumer<EthernetSegmentId> changed)
+    {
+        this.localChanged = changed;
+    }
+
+    /**
+     * MAC sync (RFC 7432 §8.4): our attachment to the local segment {@code esi} in {@code vni}, where a MAC
+     * that another gateway of the segment advertises is installed; empty while the segment is down (the MAC
+     * is then reached through that gateway) or when we do not carry the VNI there.
+     */
+    @Override
+    public OptionalInt syncAttachment(final EthernetSegmentId esi, final int vni)
+    {
+        final Segment segment = byEsi.get(esi);
+        if (segment == null || !segment.up || !segment.settings.vnis().contains(vni))
+        {
+            return OptionalInt.empty();
+        }
+        final SegmentAttachments resolver = attachments;
+        if (resolver != null)
+        {
+            return resolver.attachment(segment.settings.port(), vni);
+        }
+        return segment.settings.attachments().size() == 1 ? OptionalInt.of(segment.settings.attachments().iterator().next()) :
+            OptionalInt.empty();
     }
 
     /**
@@ -282,6 +321,7 @@ final class LocalSegments implements MacLocations.Aliasing
             segment.electAt = 0;
         }
         publish();
+        localChanged.accept(segment.settings.esi()); // the synced MACs follow: our link, or the other gateway
         return true;
     }
 

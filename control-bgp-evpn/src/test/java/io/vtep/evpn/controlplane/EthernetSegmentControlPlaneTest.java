@@ -42,6 +42,7 @@ import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
+import io.vtep.fdb.Origin;
 
 /**
  * EVPN multihoming in the control plane (RFC 7432 §8, RFC 8365 §8): a segment's routes while its
@@ -60,6 +61,7 @@ class EthernetSegmentControlPlaneTest
     private static final int SEGMENT_ATTACHMENT = 7;
     private static final int OTHER_ATTACHMENT = 8;
     private static final long WAIT = 5_000;
+    private static final long SERVER = 0x02_00_00_00_0a_01L;
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<EthernetSegmentView> told = new CopyOnWriteArrayList<>();
@@ -164,7 +166,8 @@ class EthernetSegmentControlPlaneTest
         final long server = 0x02_00_00_00_00_01L;
         receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(server), null, VNI,
             OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
-        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(server), "not behind the other gateway");
+        assertEquals(FdbEntry.remote(vtepIndex(PEER_GATEWAY), Origin.EVPN), fdb.vni(VNI).lookup(server),
+            "our segment port is down: behind the other gateway (MAC sync)");
 
         learnLocal(server, SEGMENT_ATTACHMENT);
         assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(server)));
@@ -172,6 +175,113 @@ class EthernetSegmentControlPlaneTest
         final UpdateMessage ours = rr.updates().stream().filter(update -> !all(List.of(update), MacIpAdvertisementRoute.class).isEmpty())
             .findFirst().orElseThrow();
         assertTrue(ours.attribute(ExtendedCommunities.class).orElseThrow().macMobility().isEmpty(), "sequence 0: " + ours);
+    }
+
+    // ------------------------------------------------------------------ MAC sync (RFC 7432 §8.4)
+
+    @Test
+    void aMacOfOurSegmentAdvertisedByTheOtherGatewayIsInstalledOnOurLinkAndNotAdvertisedByUs()
+    {
+        portState(true);
+        rr.clear();
+        syncRoute(SERVER, 0);
+
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "on our own link, origin evpn");
+        assertEquals(List.of(), all(rr.updates(), MacIpAdvertisementRoute.class), "we did not learn it: no route of ours");
+        assertEquals(0, evpn.macMoves());
+    }
+
+    @Test
+    void learningTakesASyncedMacOverAndWhenItAgesTheSyncedEntryComesBack()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+        rr.clear();
+
+        learnLocal(SERVER, SEGMENT_ATTACHMENT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.LOCAL), fdb.vni(VNI).lookup(SERVER));
+        final List<MacIpAdvertisementRoute> ours = all(rr.updates(), MacIpAdvertisementRoute.class);
+        assertEquals(1, ours.size(), () -> "learned here, we advertise it too: " + ours);
+        assertEquals(ESI, ours.getFirst().esi());
+        assertEquals(0, evpn.macMoves(), "the other gateway's route is no remote location (§15)");
+
+        rr.clear();
+        now.addAndGet(FdbSettings.DEFAULT_AGEING_NANOS + Duration.ofSeconds(2).toNanos());
+        fdb.conductor().doWork();
+        evpn.awaitIdle(WAIT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "aged out: synced again");
+        assertEquals(1, withdrawn(rr.updates()).size(), "our own route withdrawn");
+    }
+
+    @Test
+    void whileOurSegmentIsDownASyncedMacIsBehindTheOtherGatewayAndComesBackWhenItIsUp()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+
+        portState(false);
+        assertEquals(FdbEntry.remote(vtepIndex(PEER_GATEWAY), Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "not on the dead link");
+
+        portState(true);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+    }
+
+    @Test
+    void withdrawingTheOtherGatewaysRouteRemovesTheSyncedEntryButNotALearnedOne()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+        syncRoute(SERVER + 1, 0);
+        learnLocal(SERVER + 1, SEGMENT_ATTACHMENT);
+
+        receive(EvpnUpdates.withdraw(List.of(syncedMac(SERVER), syncedMac(SERVER + 1))));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(SERVER));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.LOCAL), fdb.vni(VNI).lookup(SERVER + 1), "learned here meanwhile");
+    }
+
+    @Test
+    void aHigherSequenceFromAnotherVtepMovesASyncedMacAwayAndAnOlderOneDoesNot()
+    {
+        portState(true);
+        syncRoute(SERVER, 1);
+
+        // The same sequence from another VTEP: the other gateway's address (.2) is lower than OTHER_VTEP's (.3), §15.1.
+        receive(remoteMac(SERVER, OTHER_VTEP, 1));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+
+        // The host moved behind OTHER_VTEP (RFC 7432 §15: sequence + 1).
+        receive(remoteMac(SERVER, OTHER_VTEP, 2));
+        assertEquals(FdbEntry.remote(vtepIndex(OTHER_VTEP), Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "moved away");
+
+        // OTHER_VTEP withdraws: the other gateway's route remains, so the MAC is on our link again.
+        receive(EvpnUpdates.withdraw(List.of(new MacIpAdvertisementRoute(rd(OTHER_VTEP), EthernetSegmentId.ZERO, 0, new EvpnMac(SERVER), null,
+            VNI, OptionalInt.empty()))));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+    }
+
+    private void syncRoute(final long mac, final long sequence)
+    {
+        receive(EvpnUpdates.segmentRoute(syncedMac(mac), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)),
+            sequence == 0 ? List.of() : List.of(ExtendedCommunity.MacMobility.of(sequence, false)), EvpnUpdates.PathOptions.ibgp()));
+    }
+
+    private static MacIpAdvertisementRoute syncedMac(final long mac)
+    {
+        return new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(mac), null, VNI, OptionalInt.empty());
+    }
+
+    private static UpdateMessage remoteMac(final long mac, final InetAddress vtep, final long sequence)
+    {
+        return EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(vtep), EthernetSegmentId.ZERO, 0, new EvpnMac(mac), null, VNI,
+            OptionalInt.empty()), vtep, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)),
+            List.of(ExtendedCommunity.MacMobility.of(sequence, false)), EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static List<EvpnRoute> withdrawn(final List<UpdateMessage> updates)
+    {
+        final List<EvpnRoute> withdrawn = new ArrayList<>();
+        updates.forEach(update -> withdrawn.addAll(update.withdrawnEvpnRoutes()));
+        return withdrawn;
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import io.vtep.core.config.EthernetSegmentConfig;
@@ -20,6 +21,7 @@ import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.fdb.RemoteVtep;
 import io.vtep.fdb.RemoteVtepTable;
@@ -28,9 +30,10 @@ import io.vtep.fdb.RemoteVtepTable;
  * Wires EVPN multihoming between the control plane and the data plane: the Ethernet segments of
  * the configuration with their ports' attachments (for {@link EthernetSegmentSettings}); each
  * change of a segment's state into the {@link SegmentFilter} of its attachments; a segment port's
- * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point.
+ * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point;
+ * and a segment port's attachment per VNI for the MACs the other gateways advertise (MAC sync).
  */
-final class SegmentWiring implements SegmentListener
+final class SegmentWiring implements SegmentListener, SegmentAttachments
 {
     /** VLAN ids are below this (802.1Q: 1..4094). */
     private static final int MAX_VLAN = 4095;
@@ -153,5 +156,21 @@ final class SegmentWiring implements SegmentListener
                 attachment.segment(new SegmentFilter(segment.isDesignatedForwarder(attachment.vni().vni()), vteps));
             }
         }
+    }
+
+    /** On the EVPN control thread: the attachment of {@code port} mapped to {@code vni} (MAC sync, RFC 7432 §8.4). */
+    @Override
+    public OptionalInt attachment(final String port, final int vni)
+    {
+        final PortContext context = tables.port(port);
+        for (int vlan = Attachment.UNTAGGED; context != null && vlan < MAX_VLAN; vlan = vlan == Attachment.UNTAGGED ? 1 : vlan + 1)
+        {
+            final Attachment attachment = context.attachment(vlan);
+            if (attachment != null && attachment.vni().vni() == vni)
+            {
+                return OptionalInt.of(attachment.id());
+            }
+        }
+        return OptionalInt.empty();
     }
 }
