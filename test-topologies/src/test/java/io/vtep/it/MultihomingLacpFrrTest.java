@@ -149,15 +149,20 @@ class MultihomingLacpFrrTest extends TopologyTest
 
         // Aliasing: the server's MAC (learned on whichever member the bond hashed its frames to) behind both gateways.
         // The bond sends each new flow on its active member until it rebalances (every 10 s, and only under load), so
-        // at first the server's MAC is learned by one gateway only. FRR's aliasing still sends flows to both. A
-        // gateway that has not learned the MAC takes such a unicast as unknown and floods it, which the DF delivers
-        // and a non-DF drops (RFC 7432 §8.5): vtep does not yet install a segment peer's type-2 with our ESI on its
-        // own link (docs/architecture.md §1.4a). So the active member is gw2's link (gw1 is the DF).
-        ovs.appctl("bond/set-active-member", "bond0", "s2");
+        // at first the server's MAC is learned by one gateway only. FRR's aliasing still sends flows to both, and the
+        // other gateway delivers them on its own link: it installs the learner's type-2 with our ESI there (MAC sync,
+        // RFC 7432 §8.4; without it, a non-DF takes such a unicast as unknown and drops its flood, §8.5). No member is
+        // forced: whichever gateway learned the MAC, the other must hold it as an EVPN entry on its segment port.
         final String serverMac = server.mac();
         final PingResult first = Wait.until(TIMEOUT, () -> server.ping("10.0.0.2", 3), PingResult::allReceived, "server reaches h2");
         assertTrue(first.allReceived(), first::toString);
-        assertTrue(localOn(mh.gw2, serverMac), "gw2 learned the server's MAC on its link");
+        final Netns learner = Wait.until(TIMEOUT, () -> localOn(mh.gw1, serverMac) ? mh.gw1 : localOn(mh.gw2, serverMac) ? mh.gw2 : null,
+            gateway -> gateway != null, "a gateway learned the server's MAC on its link");
+        final Netns other = learner == mh.gw1 ? mh.gw2 : mh.gw1;
+        Wait.until(TIMEOUT, () -> localOn(other, serverMac) || syncedOn(other, serverMac), found -> found,
+            "the other gateway holds the server's MAC on its segment port (learned, or synced from the learner's route)");
+        System.out.println("MultihomingLacpFrrTest: the server's MAC is learned by " + learner.name() + "; " + other.name() + " holds it " +
+            (localOn(other, serverMac) ? "learned too" : "synced (origin evpn on acc1)"));
         Wait.until(TIMEOUT, () -> mh.fdbNexthopsOf(serverMac), Set.of(GW1, GW2)::equals, "FRR's kernel VTEP reaches " + serverMac +
             " through a nexthop group of both gateways");
         final String macip = Wait.until(TIMEOUT, () -> mh.frr.vtysh("show bgp l2vpn evpn route detail type macip"),
@@ -172,10 +177,18 @@ class MultihomingLacpFrrTest extends TopologyTest
         final long[] before = counters(mh);
         final Iperf3Result iperf = mh.h2.iperf3Client(SERVER_IP, 3, List.of("-P", "8"));
         final long[] after = counters(mh);
-        System.out.printf("MultihomingLacpFrrTest: iperf3 -P 8 h2 -> server %.0f Mbit/s; VXLAN packets received from FRR: gw1 %d, gw2 %d%n",
-            iperf.receivedBitsPerSecond() / 1e6, after[0] - before[0], after[1] - before[1]);
+        System.out.printf("MultihomingLacpFrrTest: iperf3 -P 8 h2 -> server %.0f Mbit/s; VXLAN packets received from FRR: gw1 %d, gw2 %d;" +
+            " frames sent to the server: gw1 %d, gw2 %d%n", iperf.receivedBitsPerSecond() / 1e6, after[0] - before[0], after[1] - before[1],
+            after[4] - before[4], after[5] - before[5]);
         assertTrue(iperf.receivedBytes() > 0, iperf::toString);
-        assertTrue(after[0] - before[0] + after[1] - before[1] > 0, "the gateways carried the streams");
+        // Eight streams, FRR's nexthop group hashing each to a gateway: both carry some (a 1 in 128 chance that one gets
+        // none), and each gateway delivers what it receives to the server, the one that did not learn the MAC included.
+        for (int g = 0; g < 2; g++)
+        {
+            assertTrue(after[g] - before[g] > 1000, "gateway " + (g + 1) + " received streams from FRR: " + (after[g] - before[g]));
+            assertTrue(after[g + 4] - before[g + 4] > 1000, "gateway " + (g + 1) + " delivered them to the server: " + (after[g + 4] - before[g +
+                4]));
+        }
 
         // DF: h2's broadcast reaches the server once, on gw1's link; the server's own never comes back.
         assertEquals(List.of(10, 0), mh.broadcastsAtServer(serverNs, LINKS, mh.h2, 10), "copies on s1 (gw1, DF) and s2 (gw2)");
@@ -284,10 +297,30 @@ class MultihomingLacpFrrTest extends TopologyTest
     }
 
     /** Whether the gateway's FDB holds {@code mac} as a local entry (learned on its segment link). */
-    private static boolean localOn(final Netns gateway, final String mac) throws Exception
+    private static boolean localOn(final Netns gateway, final String mac)
     {
-        final Map<String, Object> fdb = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/fdb"));
-        return CliFormat.objects(fdb.get("entries")).stream().anyMatch(entry -> mac.equals(entry.get("mac")) && "local".equals(entry.get("origin")));
+        return entryOn(gateway, mac, "local");
+    }
+
+    /** Whether the gateway's FDB holds {@code mac} as an EVPN entry on its segment port (MAC sync, RFC 7432 §8.4). */
+    private static boolean syncedOn(final Netns gateway, final String mac)
+    {
+        return entryOn(gateway, mac, "evpn");
+    }
+
+    private static boolean entryOn(final Netns gateway, final String mac, final String origin)
+    {
+        final Map<String, Object> fdb;
+        try
+        {
+            fdb = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/fdb"));
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("GET /api/v1/fdb in " + gateway.name(), ex);
+        }
+        return CliFormat.objects(fdb.get("entries")).stream().anyMatch(entry -> mac.equals(entry.get("mac")) && origin.equals(entry.get("origin")) &&
+            "acc1".equals(entry.get("port")));
     }
 
     /** {@code ping -i 0.01} from {@code source} on h2 to the server, running, a moment after it started. */
@@ -306,11 +339,12 @@ class MultihomingLacpFrrTest extends TopologyTest
 
     /**
      * Each gateway's frames received in the VNI from the overlay (FRR) and from the access port (the server), from its
-     * {@code /metrics} (gw1 is another process): gw1 overlay, gw2 overlay, gw1 access, gw2 access.
+     * {@code /metrics} (gw1 is another process): gw1 overlay, gw2 overlay, gw1 access, gw2 access; then the frames each
+     * sent to the access side (the server): gw1, gw2.
      */
     private static long[] counters(final MultihomingTopology mh) throws Exception
     {
-        final long[] counts = new long[4];
+        final long[] counts = new long[6];
         final List<Netns> gateways = List.of(mh.gw1, mh.gw2);
         for (int g = 0; g < 2; g++)
         {
@@ -324,6 +358,7 @@ class MultihomingLacpFrrTest extends TopologyTest
             });
             counts[g] = metric(scrape, "vtep_vni_rx_packets_total{side=\"overlay\",vni=\"" + VNI + "\"}");
             counts[g + 2] = metric(scrape, "vtep_vni_rx_packets_total{side=\"access\",vni=\"" + VNI + "\"}");
+            counts[g + 4] = metric(scrape, "vtep_vni_tx_packets_total{side=\"access\",vni=\"" + VNI + "\"}");
         }
         return counts;
     }
