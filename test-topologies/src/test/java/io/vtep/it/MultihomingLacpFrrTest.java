@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.vtep.core.api.ApiClient;
 import io.vtep.core.api.CliFormat;
 import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.encap.MacAddress;
+import io.vtep.fdb.Origin;
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Host;
 import io.vtep.topology.Iperf3Result;
@@ -105,7 +108,7 @@ class MultihomingLacpFrrTest extends TopologyTest
         }
         // gw1 runs as bin/vtep, so that it can be stopped by a signal; gw2 in this JVM.
         final VtepProcess gw1 = topology.launchVtep(mh.gw1, MultihomingTopology.gatewayConfig(GW1, "lacp: {}"));
-        mh.startGateway(mh.gw2, GW2, "lacp: {}");
+        final InProcessVtep gw2 = mh.startGateway(mh.gw2, GW2, "lacp: {}");
         gw1.awaitReady(VtepProcess.DEFAULT_READY_REGEX, VtepProcess.DEFAULT_READY_TIMEOUT);
         final OpenVswitch ovs = OpenVswitch.start(serverNs, topology.workDir().resolve("ovs-server"));
         topology.onClose("Open vSwitch in " + serverNs.name(), ovs::close);
@@ -151,18 +154,22 @@ class MultihomingLacpFrrTest extends TopologyTest
         // The bond sends each new flow on its active member until it rebalances (every 10 s, and only under load), so
         // at first the server's MAC is learned by one gateway only. FRR's aliasing still sends flows to both, and the
         // other gateway delivers them on its own link: it installs the learner's type-2 with our ESI there (MAC sync,
-        // RFC 7432 §8.4; without it, a non-DF takes such a unicast as unknown and drops its flood, §8.5). No member is
-        // forced: whichever gateway learned the MAC, the other must hold it as an EVPN entry on its segment port.
+        // RFC 7432 §8.4). Without it, a non-DF takes such a unicast as unknown and drops its flood (§8.5), which is what
+        // the test sets up: gw1 (the DF) learns the server's MAC from frames sent straight out of s1 beside the bond
+        // (the bond's own choice of member for the server's flows is its hash's), the bond's active member is s1, and
+        // gw2 forgets what it learned of the server before; from then on gw2 holds the MAC synced (an EVPN entry on
+        // acc1) unless the server's frames come its way again.
+        ovs.appctl("bond/set-active-member", "bond0", "s1");
         final String serverMac = server.mac();
         final PingResult first = Wait.until(TIMEOUT, () -> server.ping("10.0.0.2", 3), PingResult::allReceived, "server reaches h2");
         assertTrue(first.allReceived(), first::toString);
-        final Netns learner = Wait.until(TIMEOUT, () -> localOn(mh.gw1, serverMac) ? mh.gw1 : localOn(mh.gw2, serverMac) ? mh.gw2 : null,
-            gateway -> gateway != null, "a gateway learned the server's MAC on its link");
-        final Netns other = learner == mh.gw1 ? mh.gw2 : mh.gw1;
-        Wait.until(TIMEOUT, () -> localOn(other, serverMac) || syncedOn(other, serverMac), found -> found,
-            "the other gateway holds the server's MAC on its segment port (learned, or synced from the learner's route)");
-        System.out.println("MultihomingLacpFrrTest: the server's MAC is learned by " + learner.name() + "; " + other.name() + " holds it " +
-            (localOn(other, serverMac) ? "learned too" : "synced (origin evpn on acc1)"));
+        server.sendRawFrame(LINKS.get(0), HexFormat.of().parseHex("ffffffffffff" + serverMac.replace(":", "") + "88b5" + "00".repeat(46)), 3);
+        Wait.until(TIMEOUT, () -> localOn(mh.gw1, serverMac), "gw1 learned the server's MAC on its link");
+        gw2.fdb().remove(VNI, MacAddress.parse(serverMac), Origin.LOCAL);
+        Wait.until(TIMEOUT, () -> localOn(mh.gw2, serverMac) || syncedOn(mh.gw2, serverMac),
+            "gw2 holds the server's MAC on its segment port (synced from gw1's route, or learned again)");
+        System.out.println("MultihomingLacpFrrTest: gw1 learned the server's MAC; gw2 holds it " + (localOn(mh.gw2, serverMac) ?
+            "learned again" : "synced (origin evpn on acc1)"));
         Wait.until(TIMEOUT, () -> mh.fdbNexthopsOf(serverMac), Set.of(GW1, GW2)::equals, "FRR's kernel VTEP reaches " + serverMac +
             " through a nexthop group of both gateways");
         final String macip = Wait.until(TIMEOUT, () -> mh.frr.vtysh("show bgp l2vpn evpn route detail type macip"),
