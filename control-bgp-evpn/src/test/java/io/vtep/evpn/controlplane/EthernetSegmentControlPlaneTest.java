@@ -233,6 +233,7 @@ class EthernetSegmentControlPlaneTest
         syncRoute(SERVER, 0);
         syncRoute(SERVER + 1, 0);
         learnLocal(SERVER + 1, SEGMENT_ATTACHMENT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "synced");
 
         receive(EvpnUpdates.withdraw(List.of(syncedMac(SERVER), syncedMac(SERVER + 1))));
         assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(SERVER));
