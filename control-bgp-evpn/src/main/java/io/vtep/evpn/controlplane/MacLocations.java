@@ -127,23 +127,10 @@ final class MacLocations
     /** A type-2 best path naming the MAC became best ({@code add}) or stopped being best. */
     void remotePath(final LocalVni vni, final MacIpAdvertisementRoute route, final EvpnPath path, final boolean add)
     {
-        final long mac = route.mac().value();
-        MacState state = vni.macs.get(mac);
+        final MacState state = track(vni, route, false, path, add);
         if (state == null)
         {
-            if (!add)
-            {
-                return;
-            }
-            state = create(vni, mac);
-        }
-        if (add)
-        {
-            state.remotePaths.add(path);
-        }
-        else
-        {
-            state.remotePaths.remove(path);
+            return;
         }
         final MacMobility.State before = state.mobility.state();
         apply(vni, state, before, state.mobility.remoteChanged(MacState.advertisement(state.remoteBest())));
@@ -158,28 +145,41 @@ final class MacLocations
      */
     void syncPath(final LocalVni vni, final MacIpAdvertisementRoute route, final EvpnPath path, final boolean add)
     {
+        final MacState state = track(vni, route, true, path, add);
+        if (state != null && !state.mobility.state().local())
+        {
+            apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
+        }
+    }
+
+    /**
+     * Adds {@code path} to the MAC's sync or remote paths, or removes it.
+     *
+     * @return the MAC's state, or null when it has none and the path went (nothing to do).
+     */
+    private MacState track(final LocalVni vni, final MacIpAdvertisementRoute route, final boolean sync, final EvpnPath path,
+        final boolean add)
+    {
         final long mac = route.mac().value();
         MacState state = vni.macs.get(mac);
         if (state == null)
         {
             if (!add)
             {
-                return;
+                return null;
             }
             state = create(vni, mac);
         }
+        final List<EvpnPath> paths = sync ? state.syncPaths : state.remotePaths;
         if (add)
         {
-            state.syncPaths.add(path);
+            paths.add(path);
         }
         else
         {
-            state.syncPaths.remove(path);
+            paths.remove(path);
         }
-        if (!state.mobility.state().local())
-        {
-            apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
-        }
+        return state;
     }
 
     /**
