@@ -184,13 +184,15 @@ class MultihomingLacpFrrTest extends TopologyTest
             " frames sent to the server: gw1 %d, gw2 %d%n", iperf.receivedBitsPerSecond() / 1e6, after[0] - before[0], after[1] - before[1],
             after[4] - before[4], after[5] - before[5]);
         assertTrue(iperf.receivedBytes() > 0, iperf::toString);
-        // Eight streams, FRR's nexthop group hashing each to a gateway: both carry some (a 1 in 128 chance that one gets
-        // none), and each gateway delivers what it receives to the server, the one that did not learn the MAC included.
+        // Eight streams, FRR's nexthop group hashing each to a gateway (both carry some but for a 1 in 128 chance): each
+        // gateway delivers to the server what it receives, gw2, which did not learn the MAC, included.
+        assertTrue(after[0] - before[0] + after[1] - before[1] > 1000, "the gateways carried the streams");
         for (int g = 0; g < 2; g++)
         {
-            assertTrue(after[g] - before[g] > 1000, "gateway " + (g + 1) + " received streams from FRR: " + (after[g] - before[g]));
-            assertTrue(after[g + 4] - before[g + 4] > 1000, "gateway " + (g + 1) + " delivered them to the server: " + (after[g + 4] - before[g +
-                4]));
+            final long received = after[g] - before[g];
+            final long delivered = after[g + 4] - before[g + 4];
+            assertTrue(delivered >= received * 9 / 10, "gw" + (g + 1) + " delivered to the server what it received from FRR: received " +
+                received + ", delivered " + delivered);
         }
 
         // DF: h2's broadcast reaches the server once, on gw1's link; the server's own never comes back.
