@@ -160,9 +160,9 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     }
 
     /**
-     * Tells the control plane the data plane's attachment of each segment port per VNI, where a MAC
-     * of the segment that another gateway advertises is installed (MAC sync, RFC 7432 §8.4). Without
-     * it a segment's only attachment is used. Call before {@link #start}.
+     * Tells the control plane the VNI of each data-plane attachment, so that a MAC of a segment that
+     * another gateway advertises in a VNI is installed on the segment's attachment in that VNI (MAC
+     * sync, RFC 7432 §8.4). Without it a segment's only attachment is used. Call before {@link #start}.
      *
      * @param attachments asked on the control thread.
      */

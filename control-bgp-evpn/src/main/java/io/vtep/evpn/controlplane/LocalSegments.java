@@ -81,7 +81,7 @@ final class LocalSegments implements MacLocations.Aliasing
     private java.util.function.Consumer<EthernetSegmentId> remoteChanged = ignored ->
     {};
     private volatile SegmentListener listener;
-    /** The data plane's attachment of a segment port per VNI (MAC sync); null: a segment's only attachment. */
+    /** The VNI of each data-plane attachment (MAC sync); null: a segment's only attachment. */
     private volatile SegmentAttachments attachments;
     /** Told (control thread) when a local segment goes up or down: its synced MACs are installed again. */
     private java.util.function.Consumer<EthernetSegmentId> localChanged = ignored ->
@@ -171,12 +171,14 @@ final class LocalSegments implements MacLocations.Aliasing
             return OptionalInt.empty();
         }
         final SegmentAttachments resolver = attachments;
-        if (resolver != null)
+        if (resolver == null)
         {
-            return resolver.attachment(segment.settings.port(), vni);
+            return segment.settings.attachments().size() == 1 ? OptionalInt.of(segment.settings.attachments().iterator().next()) :
+                OptionalInt.empty();
         }
-        return segment.settings.attachments().size() == 1 ? OptionalInt.of(segment.settings.attachments().iterator().next()) :
-            OptionalInt.empty();
+        // The segment's own attachments only: a port's VLANs may be segments of their own, in the same VNI.
+        return segment.settings.attachments().stream().sorted().filter(attachment -> resolver.vniOf(attachment).equals(OptionalInt.of(vni)))
+            .mapToInt(Integer::intValue).findFirst();
     }
 
     /**

@@ -3,16 +3,16 @@ package io.vtep.evpn.multihoming;
 import java.util.OptionalInt;
 
 /**
- * The data plane's FDB attachment of a segment port in one VNI: where a MAC of the segment that
- * another gateway advertises is installed ("MAC sync", RFC 7432 §8.4). Asked on the EVPN control thread.
+ * The VNI the data plane maps an FDB attachment (a port and VLAN) to: which of a segment's
+ * attachments a MAC of the segment that another gateway advertises in a VNI is installed on ("MAC
+ * sync", RFC 7432 §8.4). Asked on the EVPN control thread.
  */
 @FunctionalInterface
 public interface SegmentAttachments
 {
     /**
-     * @param port the segment's access port.
-     * @param vni  a VNI mapped on it.
-     * @return the attachment id of the port's VLAN for {@code vni}, or empty when the port does not carry it.
+     * @param attachment an attachment id of {@link EthernetSegmentSettings#attachments()}.
+     * @return its VNI, or empty when there is no such attachment (any more).
      */
-    OptionalInt attachment(String port, int vni);
+    OptionalInt vniOf(int attachment);
 }

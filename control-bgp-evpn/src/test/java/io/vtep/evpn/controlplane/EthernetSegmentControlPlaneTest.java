@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,6 +39,7 @@ import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbSettings;
@@ -77,14 +79,26 @@ class EthernetSegmentControlPlaneTest
 
     private void start(final DfAlgorithm algorithm, final int preference)
     {
+        start(algorithm, preference, Map.of(SEGMENT_ATTACHMENT, VNI), null);
+    }
+
+    /** @param segmentVnis the segment port's attachments and their VNIs; {@code attachments} null: not told */
+    private void start(final DfAlgorithm algorithm, final int preference, final Map<Integer, Integer> segmentVnis,
+        final SegmentAttachments attachments)
+    {
         final NanoClock clock = now::get;
         fdb = new Fdb(FdbSettings.defaults().withClock(clock));
-        fdb.addVni(VNI, LearningMode.EVPN, 0, null);
+        final List<Integer> vnis = segmentVnis.values().stream().distinct().sorted().toList();
+        vnis.forEach(vni -> fdb.addVni(vni, LearningMode.EVPN, 0, null));
         final EthernetSegmentSettings segment = new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3),
-            false, List.of(VNI), Set.of(SEGMENT_ATTACHMENT));
-        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID), List.of(EvpnVniSettings.auto(VNI)),
-            3, Duration.ofSeconds(180), null, List.of(segment)), fdb);
+            false, vnis, segmentVnis.keySet());
+        evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID), vnis.stream().map(EvpnVniSettings::auto)
+            .toList(), 3, Duration.ofSeconds(180), null, List.of(segment)), fdb);
         evpn.segmentListener(told::add);
+        if (attachments != null)
+        {
+            evpn.segmentAttachments(attachments);
+        }
         rr = new FakePeer("192.0.2.2", LOCAL_AS, LOCAL_AS, "192.0.2.2");
         evpn.start();
         evpn.established(rr);
@@ -258,6 +272,24 @@ class EthernetSegmentControlPlaneTest
         receive(EvpnUpdates.withdraw(List.of(new MacIpAdvertisementRoute(rd(OTHER_VTEP), EthernetSegmentId.ZERO, 0, new EvpnMac(SERVER), null,
             VNI, OptionalInt.empty()))));
         assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+    }
+
+    @Test
+    void aSyncedMacGoesOnTheSegmentsAttachmentOfTheRoutesVni()
+    {
+        // acc1 carries VNI 100 on attachment 7 and VNI 200 on attachment 9; the data plane says which is which.
+        final int otherVni = 200;
+        final Map<Integer, Integer> segmentVnis = Map.of(SEGMENT_ATTACHMENT, VNI, OTHER_ATTACHMENT + 1, otherVni);
+        evpn.close();
+        start(DfAlgorithm.MODULO, 0, segmentVnis, attachment -> segmentVnis.containsKey(attachment) ? OptionalInt.of(segmentVnis.get(
+            attachment)) : OptionalInt.empty());
+        portState(true);
+
+        receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)PEER_GATEWAY, 2), ESI, 0,
+            new EvpnMac(SERVER), null, otherVni, OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, otherVni)),
+            List.of(), EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(FdbEntry.local(OTHER_ATTACHMENT + 1, Origin.EVPN), fdb.vni(otherVni).lookup(SERVER));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(SERVER));
     }
 
     private void syncRoute(final long mac, final long sequence)

@@ -31,7 +31,7 @@ import io.vtep.fdb.RemoteVtepTable;
  * the configuration with their ports' attachments (for {@link EthernetSegmentSettings}); each
  * change of a segment's state into the {@link SegmentFilter} of its attachments; a segment port's
  * link state, or its LACP state, into {@link EvpnControlPlane#segmentPortState}, the one entry point;
- * and a segment port's attachment per VNI for the MACs the other gateways advertise (MAC sync).
+ * and the VNI of a segment's attachments for the MACs the other gateways advertise (MAC sync).
  */
 final class SegmentWiring implements SegmentListener, SegmentAttachments
 {
@@ -158,19 +158,11 @@ final class SegmentWiring implements SegmentListener, SegmentAttachments
         }
     }
 
-    /** On the EVPN control thread: the attachment of {@code port} mapped to {@code vni} (MAC sync, RFC 7432 §8.4). */
+    /** On the EVPN control thread: the VNI of an attachment, for MAC sync (RFC 7432 §8.4). */
     @Override
-    public OptionalInt attachment(final String port, final int vni)
+    public OptionalInt vniOf(final int attachment)
     {
-        final PortContext context = tables.port(port);
-        for (int vlan = Attachment.UNTAGGED; context != null && vlan < MAX_VLAN; vlan = vlan == Attachment.UNTAGGED ? 1 : vlan + 1)
-        {
-            final Attachment attachment = context.attachment(vlan);
-            if (attachment != null && attachment.vni().vni() == vni)
-            {
-                return OptionalInt.of(attachment.id());
-            }
-        }
-        return OptionalInt.empty();
+        final Attachment found = tables.attachment(attachment);
+        return found == null ? OptionalInt.empty() : OptionalInt.of(found.vni().vni());
     }
 }
