@@ -295,6 +295,53 @@ public final class Fdb
     }
 
     /**
+     * Installs a MAC that another gateway of one of our Ethernet segments advertises with the
+     * segment's ESI ("MAC sync", RFC 7432 §8.4 aliasing, §14.1): the MAC is on our own link to the
+     * segment, so the entry points at our {@code attachment}, with origin {@link Origin#EVPN}. As
+     * {@link #putEvpn(int, long, RemoteVtep)} it never ages and counts against the global cap; a
+     * static entry wins. A learned local entry wins too: we heard the MAC ourselves, and our own
+     * route says so. A MAC heard on a local port replaces this entry with a learned one (the
+     * control plane is told, as for any local entry); when that ages out the control plane
+     * installs this one again while the other gateway's route exists.
+     *
+     * @param vni        the VNI.
+     * @param mac        address in the low 48 bits.
+     * @param attachment our attachment to the segment in {@code vni}.
+     * @return true when installed (or already so); false for an unknown VNI, when a static or a
+     * learned local entry holds the MAC, or when the FDB is at its global cap.
+     */
+    public boolean putEvpnLocal(final int vni, final long mac, final int attachment)
+    {
+        requireMac(mac);
+        writeLock.lock();
+        try
+        {
+            final VniFdb fdb = vnis.get(vni);
+            if (null == fdb)
+            {
+                return false;
+            }
+            final long current = fdb.table().get(mac);
+            final Origin origin = FdbEntry.origin(current);
+            if (origin == Origin.STATIC || origin == Origin.LOCAL)
+            {
+                return false;
+            }
+            if (current == FdbEntry.NONE && cap.isFull())
+            {
+                cap.countHit();
+                return false;
+            }
+            install(fdb, mac, FdbEntry.local(attachment, Origin.EVPN), settings.clock().nanoTime());
+            return true;
+        }
+        finally
+        {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * Removes an entry if it has the given origin, e.g. a withdrawn EVPN route, a static entry
      * dropped from the configuration, or a learned entry flushed by an operator.
      *
@@ -747,7 +794,9 @@ public final class Fdb
     /**
      * A MAC that EVPN placed behind a remote VTEP and that now sends from a local port has moved
      * here (RFC 7432 §15): the local entry replaces the EVPN one, and the control plane, told by
-     * its listener, advertises the MAC with a higher sequence number. Data-plane learning from the
+     * its listener, advertises the MAC with a higher sequence number. A synced entry ({@link #putEvpnLocal}) is replaced
+     * the same way, on its own attachment too: the MAC becomes locally learned, and we advertise it as well. Data-plane
+     * learning from the
      * overlay never replaces an EVPN entry: in EVPN the control plane says where remote MACs are.
      */
     private static boolean isMoveToLocalPort(final long current, final long learned)

@@ -43,15 +43,17 @@ public final class FdbEntry
      * An entry for a MAC on a local attachment (an access port and VLAN, numbered by the core).
      *
      * @param attachment opaque id of the attachment; any {@code int}.
-     * @param origin     {@link Origin#LOCAL} (learned) or {@link Origin#STATIC} (configured).
+     * @param origin     {@link Origin#LOCAL} (learned), {@link Origin#STATIC} (configured) or
+     *                   {@link Origin#EVPN} (a MAC of one of our Ethernet segments that another gateway of
+     *                   it advertises: MAC sync, {@link Fdb#putEvpnLocal}).
      * @return the packed entry, never {@link #NONE}.
      * @throws IllegalArgumentException for an origin that cannot point at a local attachment.
      */
     public static long local(final int attachment, final Origin origin)
     {
-        if (origin != Origin.LOCAL && origin != Origin.STATIC)
+        if (origin == Origin.REMOTE)
         {
-            throw new IllegalArgumentException("a local entry has origin local or static, not " + origin.label());
+            throw new IllegalArgumentException("a local entry has origin local, static or evpn, not remote");
         }
 
         return VALID_BIT | ((long)origin.ordinal() << ORIGIN_SHIFT) | (attachment & TARGET_MASK);
@@ -96,6 +98,16 @@ public final class FdbEntry
     public static boolean isRemote(final long entry)
     {
         return (entry & (VALID_BIT | REMOTE_BIT)) == (VALID_BIT | REMOTE_BIT);
+    }
+
+    /**
+     * @param entry packed entry.
+     * @return true for an entry on a local attachment that the control plane installed (origin
+     * {@link Origin#EVPN}: MAC sync, {@link Fdb#putEvpnLocal}), not one learned here or configured.
+     */
+    public static boolean isSynced(final long entry)
+    {
+        return isLocal(entry) && origin(entry) == Origin.EVPN;
     }
 
     /**

@@ -70,7 +70,6 @@ class FdbEntryTest
     void refusesOriginsThatCannotPointThere()
     {
         assertThrows(IllegalArgumentException.class, () -> FdbEntry.local(1, Origin.REMOTE));
-        assertThrows(IllegalArgumentException.class, () -> FdbEntry.local(1, Origin.EVPN));
         assertThrows(IllegalArgumentException.class, () -> FdbEntry.remote(1, Origin.LOCAL));
         assertThrows(IllegalArgumentException.class, () -> FdbEntry.remote(-1, Origin.REMOTE));
     }

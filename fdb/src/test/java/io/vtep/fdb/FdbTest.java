@@ -467,6 +467,56 @@ class FdbTest
     }
 
     @Test
+    void aSyncedMacPointsAtTheLocalAttachmentNeverAgesAndLearningTakesItOver()
+    {
+        // MAC sync (RFC 7432 §8.4): another gateway of our segment advertises the MAC; it is on our attachment 7.
+        assertTrue(fdb.putEvpnLocal(VNI, MAC1, 7));
+        final long synced = FdbEntry.local(7, Origin.EVPN);
+        assertEquals(synced, vni.lookup(MAC1));
+        assertTrue(FdbEntry.isSynced(synced));
+        assertEquals(1, fdb.entries(), "it counts against the global cap");
+        assertEquals(1, vni.entries(Origin.EVPN));
+        clock.advanceSeconds(AGEING_SECONDS * 3);
+        drain();
+        assertEquals(synced, vni.lookup(MAC1), "an EVPN entry never ages");
+        listener.take();
+
+        // The server's frames come to us too: the MAC is learned here (no move: same attachment).
+        vni.learnLocal(MAC1, 7, now());
+        drain();
+        assertEquals(local(7), vni.lookup(MAC1));
+        assertFalse(FdbEntry.isSynced(vni.lookup(MAC1)));
+        assertEquals(0, vni.macMoves());
+        assertEquals(List.of("changed 100 02:00:00:00:00:01 local attachment 7 (evpn) -> local attachment 7 (local)"), listener.take());
+
+        // Learned locally, the sync does not replace it (our own route says where it is).
+        assertFalse(fdb.putEvpnLocal(VNI, MAC1, 7));
+        assertEquals(local(7), vni.lookup(MAC1));
+    }
+
+    @Test
+    void aStaticEntryWinsOverASyncedOneAndTheCapHoldsIt()
+    {
+        fdb.addStaticLocal(VNI, MAC1, 3);
+        assertFalse(fdb.putEvpnLocal(VNI, MAC1, 7));
+        assertEquals(FdbEntry.local(3, Origin.STATIC), vni.lookup(MAC1));
+
+        fdb = newFdb(FdbSettings.defaults().withMaxEntries(1));
+        fdb.addVni(VNI, LearningMode.EVPN, 0, null);
+        assertTrue(fdb.putEvpnLocal(VNI, MAC1, 7));
+        assertFalse(fdb.putEvpnLocal(VNI, MAC2, 7), "at the global cap");
+        assertEquals(1, fdb.maxEntriesHits());
+
+        // A remote EVPN entry and a synced one replace each other (the control plane moves the MAC between them).
+        final RemoteVtep gateway = fdb.remoteVteps().intern(VtepAddress.parse("198.51.100.2"));
+        assertTrue(fdb.putEvpn(VNI, MAC1, gateway));
+        assertEquals(FdbEntry.remote(gateway.index(), Origin.EVPN), fdb.vni(VNI).lookup(MAC1));
+        assertTrue(fdb.putEvpnLocal(VNI, MAC1, 7));
+        assertEquals(FdbEntry.local(7, Origin.EVPN), fdb.vni(VNI).lookup(MAC1));
+        assertTrue(fdb.remove(VNI, MAC1, Origin.EVPN));
+    }
+
+    @Test
     void aPinnedEvpnMacHeardOnALocalPortStaysWhereEvpnSays()
     {
         assertTrue(fdb.putEvpn(VNI, MAC2, vtepA, true));

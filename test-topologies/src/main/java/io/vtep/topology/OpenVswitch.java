@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -72,6 +73,16 @@ public final class OpenVswitch implements AutoCloseable
     /** Creates a database in {@code dir} (made if absent) and starts both daemons in {@code ns}. */
     public static OpenVswitch start(final Netns ns, final Path dir) throws Exception
     {
+        return start(ns, dir, Map.of());
+    }
+
+    /**
+     * {@link #start(Netns, Path)} with keys of the Open_vSwitch table's {@code other_config} set before
+     * ovs-vswitchd starts: some are read only then ({@code userspace-tso-enable=true}, which lets the
+     * userspace datapath take and pass TSO super-frames and partial checksums from its AF_PACKET ports).
+     */
+    public static OpenVswitch start(final Netns ns, final Path dir, final Map<String, String> otherConfig) throws Exception
+    {
         Files.createDirectories(dir);
         final OpenVswitch ovs = new OpenVswitch(ns, dir);
         final String db = dir.resolve("conf.db").toString();
@@ -89,6 +100,10 @@ public final class OpenVswitch implements AutoCloseable
         ovs.ovsdb = ns.spawn("ovsdb-server in " + ns.name(), server);
         Wait.until(START_TIMEOUT, () -> Files.exists(Path.of(dbSock)) || !ovs.ovsdb.isAlive(), "ovsdb-server's socket " + dbSock);
         ovs.vsctl("--no-wait", "init");
+        for (final Map.Entry<String, String> entry : otherConfig.entrySet())
+        {
+            ovs.vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:" + entry.getKey() + "=" + entry.getValue());
+        }
         final List<String> daemon = new ArrayList<>(env);
         daemon.addAll(List.of("ovs-vswitchd", "unix:" + dbSock, "--unixctl=" + vswitchdCtl,
             "--pidfile=" + dir.resolve("ovs-vswitchd.pid"), "--log-file=" + dir.resolve("ovs-vswitchd.log")));

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +31,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import io.vtep.core.api.ApiClient;
 import io.vtep.core.api.CliFormat;
 import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.encap.MacAddress;
+import io.vtep.fdb.Origin;
 import io.vtep.topology.FrrRouter;
 import io.vtep.topology.Host;
 import io.vtep.topology.Iperf3Result;
@@ -96,18 +99,14 @@ class MultihomingLacpFrrTest extends TopologyTest
         {
             mh.h2.netns().addAddress("eth0", source + "/24");
         }
-        // A veth hands its peer TCP super-frames and partial checksums, which no wire carries and which
-        // Open vSwitch's userspace datapath (reading s1/s2 without PACKET_VNET_HDR) drops: the gateways'
-        // ends of the server's links segment and checksum in software, as a NIC does before the wire.
-        for (final Netns gateway : List.of(mh.gw1, mh.gw2))
-        {
-            gateway.execOk("ethtool", "-K", "acc1", "tx", "off", "tso", "off", "gso", "off");
-        }
         // gw1 runs as bin/vtep, so that it can be stopped by a signal; gw2 in this JVM.
         final VtepProcess gw1 = topology.launchVtep(mh.gw1, MultihomingTopology.gatewayConfig(GW1, "lacp: {}"));
-        mh.startGateway(mh.gw2, GW2, "lacp: {}");
+        final InProcessVtep gw2 = mh.startGateway(mh.gw2, GW2, "lacp: {}");
         gw1.awaitReady(VtepProcess.DEFAULT_READY_REGEX, VtepProcess.DEFAULT_READY_TIMEOUT);
-        final OpenVswitch ovs = OpenVswitch.start(serverNs, topology.workDir().resolve("ovs-server"));
+        // A veth hands its peer TCP super-frames and partial checksums, which no wire carries: Open vSwitch's userspace
+        // datapath takes them only with userspace TSO (read with PACKET_VNET_HDR), set before ovs-vswitchd starts; the
+        // gateways' ends of the server's links keep Linux's default offloads.
+        final OpenVswitch ovs = OpenVswitch.start(serverNs, topology.workDir().resolve("ovs-server"), Map.of("userspace-tso-enable", "true"));
         topology.onClose("Open vSwitch in " + serverNs.name(), ovs::close);
         ovs.vsctl("add-br", "br0", "--", "set", "bridge", "br0", "datapath_type=netdev",
             "--", "add-bond", "br0", "bond0", LINKS.get(0), LINKS.get(1), "lacp=active", "bond_mode=balance-tcp",
@@ -149,15 +148,24 @@ class MultihomingLacpFrrTest extends TopologyTest
 
         // Aliasing: the server's MAC (learned on whichever member the bond hashed its frames to) behind both gateways.
         // The bond sends each new flow on its active member until it rebalances (every 10 s, and only under load), so
-        // at first the server's MAC is learned by one gateway only. FRR's aliasing still sends flows to both. A
-        // gateway that has not learned the MAC takes such a unicast as unknown and floods it, which the DF delivers
-        // and a non-DF drops (RFC 7432 §8.5): vtep does not yet install a segment peer's type-2 with our ESI on its
-        // own link (docs/architecture.md §1.4a). So the active member is gw2's link (gw1 is the DF).
-        ovs.appctl("bond/set-active-member", "bond0", "s2");
+        // at first the server's MAC is learned by one gateway only. FRR's aliasing still sends flows to both, and the
+        // other gateway delivers them on its own link: it installs the learner's type-2 with our ESI there (MAC sync,
+        // RFC 7432 §8.4). Without it, a non-DF takes such a unicast as unknown and drops its flood (§8.5), which is what
+        // the test sets up: gw1 (the DF) learns the server's MAC from frames sent straight out of s1 beside the bond
+        // (the bond's own choice of member for the server's flows is its hash's), the bond's active member is s1, and
+        // gw2 forgets what it learned of the server before; from then on gw2 holds the MAC synced (an EVPN entry on
+        // acc1) unless the server's frames come its way again.
+        ovs.appctl("bond/set-active-member", "bond0", "s1");
         final String serverMac = server.mac();
         final PingResult first = Wait.until(TIMEOUT, () -> server.ping("10.0.0.2", 3), PingResult::allReceived, "server reaches h2");
         assertTrue(first.allReceived(), first::toString);
-        assertTrue(localOn(mh.gw2, serverMac), "gw2 learned the server's MAC on its link");
+        server.sendRawFrame(LINKS.get(0), HexFormat.of().parseHex("ffffffffffff" + serverMac.replace(":", "") + "88b5" + "00".repeat(46)), 3);
+        Wait.until(TIMEOUT, () -> localOn(mh.gw1, serverMac), "gw1 learned the server's MAC on its link");
+        gw2.fdb().remove(VNI, MacAddress.parse(serverMac), Origin.LOCAL);
+        Wait.until(TIMEOUT, () -> localOn(mh.gw2, serverMac) || syncedOn(mh.gw2, serverMac),
+            "gw2 holds the server's MAC on its segment port (synced from gw1's route, or learned again)");
+        System.out.println("MultihomingLacpFrrTest: gw1 learned the server's MAC; gw2 holds it " + (localOn(mh.gw2, serverMac) ?
+            "learned again" : "synced (origin evpn on acc1)"));
         Wait.until(TIMEOUT, () -> mh.fdbNexthopsOf(serverMac), Set.of(GW1, GW2)::equals, "FRR's kernel VTEP reaches " + serverMac +
             " through a nexthop group of both gateways");
         final String macip = Wait.until(TIMEOUT, () -> mh.frr.vtysh("show bgp l2vpn evpn route detail type macip"),
@@ -172,10 +180,20 @@ class MultihomingLacpFrrTest extends TopologyTest
         final long[] before = counters(mh);
         final Iperf3Result iperf = mh.h2.iperf3Client(SERVER_IP, 3, List.of("-P", "8"));
         final long[] after = counters(mh);
-        System.out.printf("MultihomingLacpFrrTest: iperf3 -P 8 h2 -> server %.0f Mbit/s; VXLAN packets received from FRR: gw1 %d, gw2 %d%n",
-            iperf.receivedBitsPerSecond() / 1e6, after[0] - before[0], after[1] - before[1]);
+        System.out.printf("MultihomingLacpFrrTest: iperf3 -P 8 h2 -> server %.0f Mbit/s; VXLAN packets received from FRR: gw1 %d, gw2 %d;" +
+            " frames sent to the server: gw1 %d, gw2 %d%n", iperf.receivedBitsPerSecond() / 1e6, after[0] - before[0], after[1] - before[1],
+            after[4] - before[4], after[5] - before[5]);
         assertTrue(iperf.receivedBytes() > 0, iperf::toString);
-        assertTrue(after[0] - before[0] + after[1] - before[1] > 0, "the gateways carried the streams");
+        // Eight streams, FRR's nexthop group hashing each to a gateway (both carry some but for a 1 in 128 chance): each
+        // gateway delivers to the server what it receives, gw2, which did not learn the MAC, included.
+        assertTrue(after[0] - before[0] + after[1] - before[1] > 1000, "the gateways carried the streams");
+        for (int g = 0; g < 2; g++)
+        {
+            final long received = after[g] - before[g];
+            final long delivered = after[g + 4] - before[g + 4];
+            assertTrue(delivered >= received * 9 / 10, "gw" + (g + 1) + " delivered to the server what it received from FRR: received " +
+                received + ", delivered " + delivered);
+        }
 
         // DF: h2's broadcast reaches the server once, on gw1's link; the server's own never comes back.
         assertEquals(List.of(10, 0), mh.broadcastsAtServer(serverNs, LINKS, mh.h2, 10), "copies on s1 (gw1, DF) and s2 (gw2)");
@@ -284,10 +302,30 @@ class MultihomingLacpFrrTest extends TopologyTest
     }
 
     /** Whether the gateway's FDB holds {@code mac} as a local entry (learned on its segment link). */
-    private static boolean localOn(final Netns gateway, final String mac) throws Exception
+    private static boolean localOn(final Netns gateway, final String mac)
     {
-        final Map<String, Object> fdb = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/fdb"));
-        return CliFormat.objects(fdb.get("entries")).stream().anyMatch(entry -> mac.equals(entry.get("mac")) && "local".equals(entry.get("origin")));
+        return entryOn(gateway, mac, "local");
+    }
+
+    /** Whether the gateway's FDB holds {@code mac} as an EVPN entry on its segment port (MAC sync, RFC 7432 §8.4). */
+    private static boolean syncedOn(final Netns gateway, final String mac)
+    {
+        return entryOn(gateway, mac, "evpn");
+    }
+
+    private static boolean entryOn(final Netns gateway, final String mac, final String origin)
+    {
+        final Map<String, Object> fdb;
+        try
+        {
+            fdb = NetworkNamespace.call(gateway.name(), () -> new ApiClient(ApiClient.DEFAULT_API).getJson("/api/v1/fdb"));
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException("GET /api/v1/fdb in " + gateway.name(), ex);
+        }
+        return CliFormat.objects(fdb.get("entries")).stream().anyMatch(entry -> mac.equals(entry.get("mac")) && origin.equals(entry.get("origin")) &&
+            "acc1".equals(entry.get("port")));
     }
 
     /** {@code ping -i 0.01} from {@code source} on h2 to the server, running, a moment after it started. */
@@ -306,11 +344,12 @@ class MultihomingLacpFrrTest extends TopologyTest
 
     /**
      * Each gateway's frames received in the VNI from the overlay (FRR) and from the access port (the server), from its
-     * {@code /metrics} (gw1 is another process): gw1 overlay, gw2 overlay, gw1 access, gw2 access.
+     * {@code /metrics} (gw1 is another process): gw1 overlay, gw2 overlay, gw1 access, gw2 access; then the frames each
+     * sent to the access side (the server): gw1, gw2.
      */
     private static long[] counters(final MultihomingTopology mh) throws Exception
     {
-        final long[] counts = new long[4];
+        final long[] counts = new long[6];
         final List<Netns> gateways = List.of(mh.gw1, mh.gw2);
         for (int g = 0; g < 2; g++)
         {
@@ -324,6 +363,7 @@ class MultihomingLacpFrrTest extends TopologyTest
             });
             counts[g] = metric(scrape, "vtep_vni_rx_packets_total{side=\"overlay\",vni=\"" + VNI + "\"}");
             counts[g + 2] = metric(scrape, "vtep_vni_rx_packets_total{side=\"access\",vni=\"" + VNI + "\"}");
+            counts[g + 4] = metric(scrape, "vtep_vni_tx_packets_total{side=\"access\",vni=\"" + VNI + "\"}");
         }
         return counts;
     }

@@ -20,6 +20,7 @@ import io.vtep.evpn.codec.nlri.EthernetSegmentId;
 import io.vtep.evpn.codec.nlri.InclusiveMulticastRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.evpn.session.BgpPeer;
@@ -128,6 +129,7 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
         this.macs = new MacLocations(fdb, exports, detection, localVtep, settings.routerId(), segments::esiOfAttachment);
         this.macs.aliasing = segments;
         segments.onRemoteChange(esi -> vnis.values().forEach(vni -> macs.segmentChanged(vni, esi)));
+        segments.onLocalChange(esi -> vnis.values().forEach(vni -> macs.syncedSegmentChanged(vni, esi)));
         this.policy = new ImportPolicy(settings.localAs(), WireFormat.toInt(settings.routerId()) & 0xFFFF_FFFFL, localVtep, vnis.values(),
             segments);
         this.imports = new RouteImport(policy, macs, flooding, segments);
@@ -155,6 +157,18 @@ public final class EvpnControlPlane implements PeerEvents, RouteRefreshListener,
     public void segmentListener(final SegmentListener listener)
     {
         segments.listener(listener);
+    }
+
+    /**
+     * Tells the control plane the VNI of each data-plane attachment, so that a MAC of a segment that
+     * another gateway advertises in a VNI is installed on the segment's attachment in that VNI (MAC
+     * sync, RFC 7432 §8.4). Without it a segment's only attachment is used. Call before {@link #start}.
+     *
+     * @param attachments asked on the control thread.
+     */
+    public void segmentAttachments(final SegmentAttachments attachments)
+    {
+        segments.attachments(attachments);
     }
 
     /**

@@ -116,8 +116,9 @@ final class FdbEventQueue extends RecordQueue<FdbEventQueue.LocalEntryHandler> i
             records.getLong(index + OLD_OFFSET), records.getLong(index + NEW_OFFSET));
     }
 
+    /** A MAC learned here or configured here; a synced entry on our attachment is the control plane's own (MAC sync). */
     private static boolean isLocal(final long entry)
     {
-        return entry != FdbEntry.NONE && FdbEntry.isLocal(entry);
+        return entry != FdbEntry.NONE && FdbEntry.isLocal(entry) && !FdbEntry.isSynced(entry);
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.IntFunction;
@@ -25,6 +26,7 @@ import io.vtep.evpn.multihoming.DesignatedForwarder;
 import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.fdb.AliasGroups;
@@ -80,6 +82,11 @@ final class LocalSegments implements MacLocations.Aliasing
     private java.util.function.Consumer<EthernetSegmentId> remoteChanged = ignored ->
     {};
     private volatile SegmentListener listener;
+    /** The VNI of each data-plane attachment (MAC sync); null: a segment's only attachment. */
+    private volatile SegmentAttachments attachments;
+    /** Told (control thread) when a local segment goes up or down: its synced MACs are installed again. */
+    private java.util.function.Consumer<EthernetSegmentId> localChanged = ignored ->
+    {};
     /** The last views, for readers on other threads. */
     private volatile List<EthernetSegmentView> views = List.of();
 
@@ -139,6 +146,40 @@ final class LocalSegments implements MacLocations.Aliasing
     void onRemoteChange(final java.util.function.Consumer<EthernetSegmentId> changed)
     {
         this.remoteChanged = changed;
+    }
+
+    void attachments(final SegmentAttachments attachments)
+    {
+        this.attachments = attachments;
+    }
+
+    void onLocalChange(final java.util.function.Consumer<EthernetSegmentId> changed)
+    {
+        this.localChanged = changed;
+    }
+
+    /**
+     * MAC sync (RFC 7432 §8.4): our attachment to the local segment {@code esi} in {@code vni}, where a MAC
+     * that another gateway of the segment advertises is installed; empty while the segment is down (the MAC
+     * is then reached through that gateway) or when we do not carry the VNI there.
+     */
+    @Override
+    public OptionalInt syncAttachment(final EthernetSegmentId esi, final int vni)
+    {
+        final Segment segment = byEsi.get(esi);
+        if (segment == null || !segment.up || !segment.settings.vnis().contains(vni))
+        {
+            return OptionalInt.empty();
+        }
+        final SegmentAttachments resolver = attachments;
+        if (resolver == null)
+        {
+            return segment.settings.attachments().size() == 1 ? OptionalInt.of(segment.settings.attachments().iterator().next()) :
+                OptionalInt.empty();
+        }
+        // The segment's own attachments only: a port's VLANs may be segments of their own, in the same VNI.
+        return segment.settings.attachments().stream().sorted().filter(attachment -> resolver.vniOf(attachment).equals(OptionalInt.of(vni)))
+            .mapToInt(Integer::intValue).findFirst();
     }
 
     /**
@@ -299,6 +340,7 @@ final class LocalSegments implements MacLocations.Aliasing
             segment.designated.clear();
             segment.electAt = 0;
         }
+        localChanged.accept(segment.settings.esi()); // the synced MACs follow: our link, or the other gateway
         return true;
     }
 

@@ -19,6 +19,7 @@ import io.vtep.evpn.codec.nlri.EvpnMac;
 import io.vtep.evpn.codec.nlri.MacIpAdvertisementRoute;
 import io.vtep.evpn.mobility.DuplicateDetection;
 import io.vtep.evpn.mobility.MacMobility;
+import io.vtep.evpn.mobility.MobilityOrder;
 import io.vtep.evpn.rib.EvpnPath;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
@@ -65,14 +66,22 @@ final class MacLocations
         {
             return 0;
         }
+
+        @Override
+        public OptionalInt syncAttachment(final EthernetSegmentId esi, final int vni)
+        {
+            return OptionalInt.empty();
+        }
     };
 
-    /** {@link LocalSegments#aliasTarget}, {@link LocalSegments#aliasGroup}. */
+    /** {@link LocalSegments#target}, {@link LocalSegments#group}, {@link LocalSegments#syncAttachment}. */
     interface Aliasing
     {
         InetAddress target(EthernetSegmentId esi, int vni, InetAddress nextHop, long mac);
 
         int group(EthernetSegmentId esi, int vni);
+
+        OptionalInt syncAttachment(EthernetSegmentId esi, int vni);
     }
 
     /** The ESI of a local attachment's segment, {@link EthernetSegmentId#ZERO} when single-homed. */
@@ -118,32 +127,82 @@ final class MacLocations
     /** A type-2 best path naming the MAC became best ({@code add}) or stopped being best. */
     void remotePath(final LocalVni vni, final MacIpAdvertisementRoute route, final EvpnPath path, final boolean add)
     {
+        final MacState state = track(vni, route, false, path, add);
+        if (state == null)
+        {
+            return;
+        }
+        final MacMobility.State before = state.mobility.state();
+        apply(vni, state, before, state.mobility.remoteChanged(MacState.advertisement(state.remoteBest())));
+    }
+
+    /**
+     * A type-2 best path naming the MAC with one of our own ESIs, from another gateway of that segment,
+     * became best ({@code add}) or stopped being best: "MAC sync" (RFC 7432 §8.4, what FRR does). The MAC
+     * is on our own link to the segment, so unless we learned it ourselves it is installed on our
+     * attachment (while the segment is up; through that gateway while it is down). It is no move away
+     * from us: MAC mobility (§15) sees only the paths of other segments and VTEPs.
+     */
+    void syncPath(final LocalVni vni, final MacIpAdvertisementRoute route, final EvpnPath path, final boolean add)
+    {
+        final MacState state = track(vni, route, true, path, add);
+        if (state != null && !state.mobility.state().local())
+        {
+            apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
+        }
+    }
+
+    /**
+     * Adds {@code path} to the MAC's sync or remote paths, or removes it.
+     *
+     * @return the MAC's state, or null when it has none and the path went (nothing to do).
+     */
+    private MacState track(final LocalVni vni, final MacIpAdvertisementRoute route, final boolean sync, final EvpnPath path,
+        final boolean add)
+    {
         final long mac = route.mac().value();
         MacState state = vni.macs.get(mac);
         if (state == null)
         {
             if (!add)
             {
-                return;
+                return null;
             }
             state = create(vni, mac);
         }
+        final List<EvpnPath> paths = sync ? state.syncPaths : state.remotePaths;
         if (add)
         {
-            state.remotePaths.add(path);
+            paths.add(path);
         }
         else
         {
-            state.remotePaths.remove(path);
+            paths.remove(path);
         }
-        final MacMobility.State before = state.mobility.state();
-        apply(vni, state, before, state.mobility.remoteChanged(MacState.advertisement(state.remoteBest())));
+        return state;
+    }
+
+    /**
+     * One of our segments went up or down: its synced MACs of the VNI go onto our link, or behind the
+     * gateway that advertises them while our link is down (RFC 7432 §8.4; no dead link in the FDB).
+     */
+    void syncedSegmentChanged(final LocalVni vni, final EthernetSegmentId esi)
+    {
+        for (final MacState state : List.copyOf(vni.macs.values()))
+        {
+            final EvpnPath best = state.mobility.state().local() ? null : state.syncBest();
+            if (best != null && best.route() instanceof MacIpAdvertisementRoute macIp && esi.equals(macIp.esi()))
+            {
+                apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
+            }
+        }
     }
 
     /** The FDB changed a local entry of the VNI ({@code entry} is the new one, or NONE). */
     void localEntry(final LocalVni vni, final long mac, final long entry)
     {
-        if (entry != FdbEntry.NONE && FdbEntry.isLocal(entry))
+        // A synced entry is ours (MAC sync), not the MAC heard here: no route of ours for it.
+        if (entry != FdbEntry.NONE && FdbEntry.isLocal(entry) && !FdbEntry.isSynced(entry))
         {
             localPresent(vni, mac, FdbEntry.origin(entry) == Origin.STATIC);
         }
@@ -192,7 +251,7 @@ final class MacLocations
         vnis.forEach(vni -> byNumber.put(vni.vni, vni));
         fdb.forEach((vni, mac, entry, age) ->
         {
-            if (byNumber.containsKey(vni) && FdbEntry.isLocal(entry))
+            if (byNumber.containsKey(vni) && FdbEntry.isLocal(entry) && !FdbEntry.isSynced(entry))
             {
                 local.computeIfAbsent(vni, ignored -> new HashMap<>()).put(mac, FdbEntry.origin(entry) == Origin.STATIC);
             }
@@ -301,6 +360,7 @@ final class MacLocations
         // The FDB holds the local entry now: whatever EVPN entry we installed is gone.
         state.installed = null;
         state.installedPinned = false;
+        state.synced = false;
         final MacMobility.State before = state.mobility.state();
         final boolean stickyBefore = state.mobility.sticky();
         final MacMobility.Move move = state.mobility.learnedLocally(sticky, MacState.advertisement(state.remoteBest()));
@@ -335,7 +395,17 @@ final class MacLocations
     private void reinstallIfGone(final LocalVni vni, final long mac, final long entry)
     {
         final MacState state = vni.macs.get(mac);
-        if (state == null || state.mobility.state().local() || state.installed == null)
+        if (state == null || state.mobility.state().local())
+        {
+            return;
+        }
+        if (state.synced && !(FdbEntry.isSynced(entry) && FdbEntry.attachment(entry) == state.syncedAttachment))
+        {
+            state.synced = false; // the learned entry that replaced it went: put it back while the other gateway's route exists
+            apply(vni, state, state.mobility.state(), MacMobility.Move.NONE);
+            return;
+        }
+        if (state.installed == null)
         {
             return;
         }
@@ -376,10 +446,16 @@ final class MacLocations
             withdraw(vni, state);
         }
         final EvpnPath remoteBest = state.remoteBest();
+        final EvpnPath syncBest = state.syncBest();
         if (after.local())
         {
             state.installed = null; // the FDB holds the local entry
+            state.synced = false;
             advertise(vni, state);
+        }
+        else if (syncBest != null && (remoteBest == null || !movedAway(state, remoteBest, syncBest)))
+        {
+            sync(vni, state, syncBest);
         }
         else if (remoteBest != null)
         {
@@ -387,11 +463,12 @@ final class MacLocations
         }
         else
         {
-            if (state.installed != null)
+            if (state.installed != null || state.synced)
             {
                 fdb.remove(vni.vni, state.mac, Origin.EVPN);
                 state.installed = null;
                 state.installedPinned = false;
+                state.synced = false;
             }
             if (state.isUnused())
             {
@@ -431,6 +508,45 @@ final class MacLocations
         }
     }
 
+    /**
+     * RFC 7432 §15.1 between the MAC on our segment (the other gateway's route) and a path of another
+     * VTEP: the one every VTEP takes (sticky, then the higher sequence, then the lower address); a MAC
+     * frozen behind the remote VTEP as a duplicate stays there.
+     */
+    private static boolean movedAway(final MacState state, final EvpnPath remote, final EvpnPath sync)
+    {
+        return state.mobility.state().frozen() ||
+            MobilityOrder.compare(MacState.advertisement(remote), MacState.advertisement(sync)) < 0;
+    }
+
+    /**
+     * MAC sync (RFC 7432 §8.4): the MAC is on our link to the segment; an EVPN entry on our attachment,
+     * which never ages and which learning on the port replaces. While the segment is down, behind the
+     * gateway that advertises it (its next hop), like any remote EVPN MAC.
+     */
+    private void sync(final LocalVni vni, final MacState state, final EvpnPath best)
+    {
+        final EthernetSegmentId esi = ((MacIpAdvertisementRoute)best.route()).esi();
+        final OptionalInt attachment = aliasing.syncAttachment(esi, vni.vni);
+        if (attachment.isEmpty())
+        {
+            install(vni, state, best);
+            return;
+        }
+        if (state.synced && state.syncedAttachment == attachment.getAsInt())
+        {
+            return;
+        }
+        if (fdb.putEvpnLocal(vni.vni, state.mac, attachment.getAsInt()))
+        {
+            state.synced = true;
+            state.syncedAttachment = attachment.getAsInt();
+            state.installed = null;
+            state.installedPinned = false;
+            state.installedGroup = 0;
+        }
+    }
+
     private void install(final LocalVni vni, final MacState state, final EvpnPath best)
     {
         // Aliasing (RFC 7432 §8.4): a MAC on a remote segment is reached through every gateway of it that advertises
@@ -446,9 +562,10 @@ final class MacLocations
         }
         // Sticky (RFC 7432 §15.2) or frozen as duplicate (§15.1): the MAC must not move here.
         final boolean pinned = best.sticky() || state.mobility.state().frozen();
-        if (vtep != state.installed || pinned != state.installedPinned || group != state.installedGroup)
+        if (vtep != state.installed || pinned != state.installedPinned || group != state.installedGroup || state.synced)
         {
             state.installed = fdb.putEvpn(vni.vni, state.mac, vtep, pinned, group) ? vtep : null;
+            state.synced = state.synced && state.installed == null;
             state.installedPinned = pinned && state.installed != null;
             state.installedGroup = state.installed == null ? 0 : group;
         }

@@ -23,6 +23,11 @@ final class MacState
     final long mac;
     final MacMobility mobility;
     final List<EvpnPath> remotePaths = new ArrayList<>(1);
+    /**
+     * Best paths naming the MAC with one of our own ESIs, from the other gateways of that segment ("MAC
+     * sync", RFC 7432 §8.4): the MAC is on our link too. Not remote paths: MAC mobility never sees them.
+     */
+    final List<EvpnPath> syncPaths = new ArrayList<>(0);
     /** IPs neighbor discovery saw for the MAC (MAC+IP routes, RFC 7432 §7.2). */
     Set<InetAddress> ips;
     /** The EVPN entry installed in the FDB, or null (none, or the FDB holds the local entry). */
@@ -31,6 +36,9 @@ final class MacState
     boolean installedPinned;
     /** The alias group of the installed EVPN entry (a MAC on a remote Ethernet segment), 0 for none. */
     int installedGroup;
+    /** A synced entry is installed in the FDB on our attachment {@link #syncedAttachment} (origin EVPN, local). */
+    boolean synced;
+    int syncedAttachment;
 
     MacState(final long mac, final MacMobility mobility)
     {
@@ -53,6 +61,12 @@ final class MacState
         return remotePaths.isEmpty() ? null : BestPath.select(remotePaths);
     }
 
+    /** @return the best path of the other gateways of our segment, or null. */
+    EvpnPath syncBest()
+    {
+        return syncPaths.isEmpty() ? null : BestPath.select(syncPaths);
+    }
+
     /** @return the best remote path as MAC mobility sees it, or null. */
     static Advertisement advertisement(final EvpnPath path)
     {
@@ -61,6 +75,6 @@ final class MacState
 
     boolean isUnused()
     {
-        return mobility.forgettable() && remotePaths.isEmpty() && installed == null;
+        return mobility.forgettable() && remotePaths.isEmpty() && syncPaths.isEmpty() && installed == null && !synced;
     }
 }

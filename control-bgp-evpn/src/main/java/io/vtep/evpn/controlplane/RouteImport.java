@@ -250,8 +250,12 @@ final class RouteImport
         if (path.route() instanceof MacIpAdvertisementRoute macIp)
         {
             // A MAC on one of our own segments, advertised by another gateway of it (RFC 7432 §8.4): it is
-            // reachable through our own link, not a move away from us (§15 applies between segments).
-            if (!segments.isLocal(macIp.esi()))
+            // reachable through our own link ("MAC sync"), not a move away from us (§15 applies between segments).
+            if (segments.isLocal(macIp.esi()))
+            {
+                macs.syncPath(vni, macIp, path, add);
+            }
+            else
             {
                 macs.remotePath(vni, macIp, path, add);
             }

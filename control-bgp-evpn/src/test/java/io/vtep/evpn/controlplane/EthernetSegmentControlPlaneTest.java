@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -38,10 +39,12 @@ import io.vtep.evpn.codec.nlri.RouteDistinguisher;
 import io.vtep.evpn.multihoming.DfAlgorithm;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.fdb.Fdb;
 import io.vtep.fdb.FdbEntry;
 import io.vtep.fdb.FdbSettings;
 import io.vtep.fdb.LearningMode;
+import io.vtep.fdb.Origin;
 
 /**
  * EVPN multihoming in the control plane (RFC 7432 §8, RFC 8365 §8): a segment's routes while its
@@ -60,6 +63,7 @@ class EthernetSegmentControlPlaneTest
     private static final int SEGMENT_ATTACHMENT = 7;
     private static final int OTHER_ATTACHMENT = 8;
     private static final long WAIT = 5_000;
+    private static final long SERVER = 0x02_00_00_00_0a_01L;
 
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final List<EthernetSegmentView> told = new CopyOnWriteArrayList<>();
@@ -75,11 +79,24 @@ class EthernetSegmentControlPlaneTest
 
     private void start(final DfAlgorithm algorithm, final int preference)
     {
-        start(List.of(VNI), new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3), false, List.of(VNI),
-            Set.of(SEGMENT_ATTACHMENT)));
+        start(algorithm, preference, Map.of(SEGMENT_ATTACHMENT, VNI), null);
+    }
+
+    /** @param segmentVnis the segment port's attachments and their VNIs; {@code attachments} null: not told */
+    private void start(final DfAlgorithm algorithm, final int preference, final Map<Integer, Integer> segmentVnis,
+        final SegmentAttachments attachments)
+    {
+        final List<Integer> vnis = segmentVnis.values().stream().distinct().sorted().toList();
+        start(vnis, attachments, new EthernetSegmentSettings("acc1", ESI, algorithm, preference, Duration.ofSeconds(3), false, vnis,
+            segmentVnis.keySet()));
     }
 
     private void start(final List<Integer> vnis, final EthernetSegmentSettings... segments)
+    {
+        start(vnis, null, segments);
+    }
+
+    private void start(final List<Integer> vnis, final SegmentAttachments attachments, final EthernetSegmentSettings... segments)
     {
         final NanoClock clock = now::get;
         fdb = new Fdb(FdbSettings.defaults().withClock(clock));
@@ -87,6 +104,10 @@ class EthernetSegmentControlPlaneTest
         evpn = new EvpnControlPlane(new EvpnSettings(LOCAL_AS, ROUTER_ID, VtepAddress.of(ROUTER_ID),
             vnis.stream().map(EvpnVniSettings::auto).toList(), 3, Duration.ofSeconds(180), null, List.of(segments)), fdb);
         evpn.segmentListener(told::add);
+        if (attachments != null)
+        {
+            evpn.segmentAttachments(attachments);
+        }
         rr = new FakePeer("192.0.2.2", LOCAL_AS, LOCAL_AS, "192.0.2.2");
         evpn.start();
         evpn.established(rr);
@@ -168,7 +189,8 @@ class EthernetSegmentControlPlaneTest
         final long server = 0x02_00_00_00_00_01L;
         receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(server), null, VNI,
             OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)), List.of(), EvpnUpdates.PathOptions.ibgp()));
-        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(server), "not behind the other gateway");
+        assertEquals(FdbEntry.remote(vtepIndex(PEER_GATEWAY), Origin.EVPN), fdb.vni(VNI).lookup(server),
+            "our segment port is down: behind the other gateway (MAC sync)");
 
         learnLocal(server, SEGMENT_ATTACHMENT);
         assertTrue(FdbEntry.isLocal(fdb.vni(VNI).lookup(server)));
@@ -176,6 +198,132 @@ class EthernetSegmentControlPlaneTest
         final UpdateMessage ours = rr.updates().stream().filter(update -> !all(List.of(update), MacIpAdvertisementRoute.class).isEmpty())
             .findFirst().orElseThrow();
         assertTrue(ours.attribute(ExtendedCommunities.class).orElseThrow().macMobility().isEmpty(), "sequence 0: " + ours);
+    }
+
+    // ------------------------------------------------------------------ MAC sync (RFC 7432 §8.4)
+
+    @Test
+    void aMacOfOurSegmentAdvertisedByTheOtherGatewayIsInstalledOnOurLinkAndNotAdvertisedByUs()
+    {
+        portState(true);
+        rr.clear();
+        syncRoute(SERVER, 0);
+
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "on our own link, origin evpn");
+        assertEquals(List.of(), all(rr.updates(), MacIpAdvertisementRoute.class), "we did not learn it: no route of ours");
+        assertEquals(0, evpn.macMoves());
+    }
+
+    @Test
+    void learningTakesASyncedMacOverAndWhenItAgesTheSyncedEntryComesBack()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+        rr.clear();
+
+        learnLocal(SERVER, SEGMENT_ATTACHMENT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.LOCAL), fdb.vni(VNI).lookup(SERVER));
+        final List<MacIpAdvertisementRoute> ours = all(rr.updates(), MacIpAdvertisementRoute.class);
+        assertEquals(1, ours.size(), () -> "learned here, we advertise it too: " + ours);
+        assertEquals(ESI, ours.getFirst().esi());
+        assertEquals(0, evpn.macMoves(), "the other gateway's route is no remote location (§15)");
+
+        rr.clear();
+        now.addAndGet(FdbSettings.DEFAULT_AGEING_NANOS + Duration.ofSeconds(2).toNanos());
+        fdb.conductor().doWork();
+        evpn.awaitIdle(WAIT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "aged out: synced again");
+        assertEquals(1, withdrawn(rr.updates()).size(), "our own route withdrawn");
+    }
+
+    @Test
+    void whileOurSegmentIsDownASyncedMacIsBehindTheOtherGatewayAndComesBackWhenItIsUp()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+
+        portState(false);
+        assertEquals(FdbEntry.remote(vtepIndex(PEER_GATEWAY), Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "not on the dead link");
+
+        portState(true);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+    }
+
+    @Test
+    void withdrawingTheOtherGatewaysRouteRemovesTheSyncedEntryButNotALearnedOne()
+    {
+        portState(true);
+        syncRoute(SERVER, 0);
+        syncRoute(SERVER + 1, 0);
+        learnLocal(SERVER + 1, SEGMENT_ATTACHMENT);
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "synced");
+
+        receive(EvpnUpdates.withdraw(List.of(syncedMac(SERVER), syncedMac(SERVER + 1))));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(SERVER));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.LOCAL), fdb.vni(VNI).lookup(SERVER + 1), "learned here meanwhile");
+    }
+
+    @Test
+    void aHigherSequenceFromAnotherVtepMovesASyncedMacAwayAndAnOlderOneDoesNot()
+    {
+        portState(true);
+        syncRoute(SERVER, 1);
+
+        // The same sequence from another VTEP: the other gateway's address (.2) is lower than OTHER_VTEP's (.3), §15.1.
+        receive(remoteMac(SERVER, OTHER_VTEP, 1));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+
+        // The host moved behind OTHER_VTEP (RFC 7432 §15: sequence + 1).
+        receive(remoteMac(SERVER, OTHER_VTEP, 2));
+        assertEquals(FdbEntry.remote(vtepIndex(OTHER_VTEP), Origin.EVPN), fdb.vni(VNI).lookup(SERVER), "moved away");
+
+        // OTHER_VTEP withdraws: the other gateway's route remains, so the MAC is on our link again.
+        receive(EvpnUpdates.withdraw(List.of(new MacIpAdvertisementRoute(rd(OTHER_VTEP), EthernetSegmentId.ZERO, 0, new EvpnMac(SERVER), null,
+            VNI, OptionalInt.empty()))));
+        assertEquals(FdbEntry.local(SEGMENT_ATTACHMENT, Origin.EVPN), fdb.vni(VNI).lookup(SERVER));
+    }
+
+    @Test
+    void aSyncedMacGoesOnTheSegmentsAttachmentOfTheRoutesVni()
+    {
+        // acc1 carries VNI 100 on attachment 7 and VNI 200 on attachment 9; the data plane says which is which.
+        final int otherVni = 200;
+        final Map<Integer, Integer> segmentVnis = Map.of(SEGMENT_ATTACHMENT, VNI, OTHER_ATTACHMENT + 1, otherVni);
+        evpn.close();
+        start(DfAlgorithm.MODULO, 0, segmentVnis, attachment -> segmentVnis.containsKey(attachment) ? OptionalInt.of(segmentVnis.get(
+            attachment)) : OptionalInt.empty());
+        portState(true);
+
+        receive(EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(EvpnUpdates.autoRouteDistinguisher((Inet4Address)PEER_GATEWAY, 2), ESI, 0,
+            new EvpnMac(SERVER), null, otherVni, OptionalInt.empty()), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, otherVni)),
+            List.of(), EvpnUpdates.PathOptions.ibgp()));
+        assertEquals(FdbEntry.local(OTHER_ATTACHMENT + 1, Origin.EVPN), fdb.vni(otherVni).lookup(SERVER));
+        assertEquals(FdbEntry.NONE, fdb.vni(VNI).lookup(SERVER));
+    }
+
+    private void syncRoute(final long mac, final long sequence)
+    {
+        receive(EvpnUpdates.segmentRoute(syncedMac(mac), PEER_GATEWAY, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)),
+            sequence == 0 ? List.of() : List.of(ExtendedCommunity.MacMobility.of(sequence, false)), EvpnUpdates.PathOptions.ibgp()));
+    }
+
+    private static MacIpAdvertisementRoute syncedMac(final long mac)
+    {
+        return new MacIpAdvertisementRoute(rd(PEER_GATEWAY), ESI, 0, new EvpnMac(mac), null, VNI, OptionalInt.empty());
+    }
+
+    private static UpdateMessage remoteMac(final long mac, final InetAddress vtep, final long sequence)
+    {
+        return EvpnUpdates.segmentRoute(new MacIpAdvertisementRoute(rd(vtep), EthernetSegmentId.ZERO, 0, new EvpnMac(mac), null, VNI,
+            OptionalInt.empty()), vtep, List.of(EvpnUpdates.autoRouteTarget(LOCAL_AS, VNI)),
+            List.of(ExtendedCommunity.MacMobility.of(sequence, false)), EvpnUpdates.PathOptions.ibgp());
+    }
+
+    private static List<EvpnRoute> withdrawn(final List<UpdateMessage> updates)
+    {
+        final List<EvpnRoute> withdrawn = new ArrayList<>();
+        updates.forEach(update -> withdrawn.addAll(update.withdrawnEvpnRoutes()));
+        return withdrawn;
     }
 
     @Test

@@ -84,7 +84,9 @@ final class BgpEvpnWiring implements AutoCloseable
         // ARP/ND suppression (RFC 7432 §10) answers from the received MAC+IP routes.
         evpn.macIpListener((vni, route, mac, ip, flags, add) -> bindings.remote(vni, route, mac, ip, flags, add));
         // EVPN multihoming: the DF and the segment's VTEPs into the data plane's segment filters.
-        evpn.segmentListener(new SegmentWiring(tables, fdb.remoteVteps()));
+        final SegmentWiring segmentWiring = new SegmentWiring(tables, fdb.remoteVteps());
+        evpn.segmentListener(segmentWiring);
+        evpn.segmentAttachments(segmentWiring);
         evpn.start();
         try
         {

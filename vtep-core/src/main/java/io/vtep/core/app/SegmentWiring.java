@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 import io.vtep.core.config.EthernetSegmentConfig;
@@ -21,6 +22,7 @@ import io.vtep.encap.VtepAddress;
 import io.vtep.evpn.controlplane.EvpnControlPlane;
 import io.vtep.evpn.multihoming.EthernetSegmentSettings;
 import io.vtep.evpn.multihoming.EthernetSegmentView;
+import io.vtep.evpn.multihoming.SegmentAttachments;
 import io.vtep.evpn.multihoming.SegmentListener;
 import io.vtep.fdb.RemoteVtep;
 import io.vtep.fdb.RemoteVtepTable;
@@ -30,9 +32,10 @@ import io.vtep.fdb.RemoteVtepTable;
  * the configuration (a port's, or one per VLAN of a port) with their attachments (for
  * {@link EthernetSegmentSettings}); each change of a segment's state into the {@link SegmentFilter}
  * of its attachments; a segment port's link state, or its LACP state, into
- * {@link EvpnControlPlane#segmentPortState}, the one entry point (for all of the port's segments).
+ * {@link EvpnControlPlane#segmentPortState}, the one entry point (for all of the port's segments);
+ * and the VNI of a segment's attachments for the MACs the other gateways advertise (MAC sync).
  */
-final class SegmentWiring implements SegmentListener
+final class SegmentWiring implements SegmentListener, SegmentAttachments
 {
     /** VLAN ids are below this (802.1Q: 1..4094). */
     private static final int MAX_VLAN = 4095;
@@ -181,5 +184,13 @@ final class SegmentWiring implements SegmentListener
         {
             attachment.segment(new SegmentFilter(segment.isDesignatedForwarder(attachment.vni().vni()), vteps));
         }
+    }
+
+    /** On the EVPN control thread: the VNI of an attachment, for MAC sync (RFC 7432 §8.4). */
+    @Override
+    public OptionalInt vniOf(final int attachment)
+    {
+        final Attachment found = tables.attachment(attachment);
+        return found == null ? OptionalInt.empty() : OptionalInt.of(found.vni().vni());
     }
 }
