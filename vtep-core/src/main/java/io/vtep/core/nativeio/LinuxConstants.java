@@ -119,6 +119,22 @@ public final class LinuxConstants
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     /** {@code tpacket_auxdata.tp_status}: tp_vlan_tpid holds the tag's TPID. */
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+    /** {@code setsockopt}: the layout of a ring's frame headers ({@link #TPACKET_V2}); before {@link #PACKET_RX_RING}. */
+    public static final int PACKET_VERSION = 10;
+    /** {@code struct tpacket2_hdr} frames: one status word per frame, the reader woken per frame. */
+    public static final int TPACKET_V2 = 1;
+    /** {@code setsockopt}: a memory-mapped receive ring, {@code struct tpacket_req}. */
+    public static final int PACKET_RX_RING = 5;
+    /** {@code setsockopt}: a frame longer than a ring frame is also queued whole for {@code recvmsg} ({@link #TP_STATUS_COPY}). */
+    public static final int PACKET_COPY_THRESH = 7;
+    /** {@code getsockopt}: {@code struct tpacket_stats} (frames, drops) since the last read, which resets them. */
+    public static final int PACKET_STATISTICS = 6;
+    /** Ring frame status: the kernel's (free for the next frame). */
+    public static final int TP_STATUS_KERNEL = 0;
+    /** Ring frame status bit: the reader's (a frame is there). */
+    public static final int TP_STATUS_USER = 1;
+    /** Ring frame status bit: the frame did not fit; the whole frame waits in the socket queue. */
+    public static final int TP_STATUS_COPY = 1 << 1;
 
     // ---- <linux/in.h> ------------------------------------------------------------------------------
 
