@@ -47,7 +47,7 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines not pinned. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW, false);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW, true);
     }
 
     /**

@@ -113,6 +113,11 @@ public final class LinuxConstants
     public static final int PACKET_FANOUT_FLAG_ROLLOVER = 0x1000;
     /** {@code setsockopt}: the program of a {@link #PACKET_FANOUT_CBPF} group. */
     public static final int PACKET_FANOUT_DATA = 22;
+    /**
+     * The group does not take frames this host sends (Linux 6.2+): in a group the group's hook
+     * decides, a member's own {@code PACKET_IGNORE_OUTGOING} is not used.
+     */
+    public static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     /** With id 0: the kernel picks a group id unused in the namespace (read back with getsockopt). */
     public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */

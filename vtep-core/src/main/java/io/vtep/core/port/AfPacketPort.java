@@ -17,6 +17,7 @@ import static io.vtep.core.nativeio.LinuxConstants.PACKET_ADD_MEMBERSHIP;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_CBPF;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_ROLLOVER;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_UNIQUEID;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_HASH;
@@ -539,11 +540,11 @@ public final class AfPacketPort implements AccessPort
      */
     private int drain(final FrameBatch batch, final int fd)
     {
-        return drainQueue(batch, fd, 0, batch.capacity());
+        return drainQueue(batch, fd, 0, batch.capacity(), true);
     }
 
-    /** {@link #drain} of up to {@code max} frames into the slots from {@code firstSlot} on. */
-    private int drainQueue(final FrameBatch batch, final int fd, final int firstSlot, final int max)
+    /** {@link #drain} of up to {@code max} frames into the slots from {@code firstSlot} on; read and dropped unless {@code keep}. */
+    private int drainQueue(final FrameBatch batch, final int fd, final int firstSlot, final int max, final boolean keep)
     {
         final int maxFrameLength = batch.maxFrameLength();
         PacketReceiveVector vector = this.receiveVector;
@@ -561,7 +562,7 @@ public final class AfPacketPort implements AccessPort
         for (int i = 0; i < received; i++)
         {
             final long length = vector.receivedLength(i) - (long)VNET_HEADER_LENGTH;
-            if (length <= 0 || control.getByte(vector.sockaddrOffset(i) + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
+            if (!keep || length <= 0 || control.getByte(vector.sockaddrOffset(i) + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
             {
                 continue;
             }
@@ -601,16 +602,17 @@ public final class AfPacketPort implements AccessPort
             }
             final UnsafeBuffer memory = ring.memory();
             final int frame = ring.headFrame();
+            final int pktType = memory.getByte(frame + (int)TPACKET2_SOCKADDR + (int)SLL_PKTTYPE);
             if ((status & TP_STATUS_COPY) != 0)
             {
+                // The whole frame waits in the socket queue, whose address says nothing of its direction: the ring frame does.
                 ring.release();
-                count += drainQueue(batch, fd, slot, 1);
+                count += drainQueue(batch, fd, slot, 1, pktType != PACKET_OUTGOING);
                 slot++;
                 continue;
             }
             final int length = memory.getInt(frame + (int)TP2_LEN);
             final int captured = memory.getInt(frame + (int)TP2_SNAPLEN);
-            final int pktType = memory.getByte(frame + (int)TPACKET2_SOCKADDR + (int)SLL_PKTTYPE);
             if (length <= 0 || pktType == PACKET_OUTGOING)
             {
                 ring.release();
@@ -791,8 +793,7 @@ public final class AfPacketPort implements AccessPort
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, (fanoutType() | PACKET_FANOUT_FLAG_UNIQUEID) << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", unique id)");
+            joinOrStart(0, PACKET_FANOUT_FLAG_UNIQUEID, "unique id");
             if (steering.byCpu())
             {
                 SocketFilters.attachFanoutCpuSteering(socket.fd(), steering.map(), "access port " + name);
@@ -810,12 +811,37 @@ public final class AfPacketPort implements AccessPort
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | fanoutType() << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", group " + groupId + ")");
+            joinOrStart(groupId, 0, "group " + groupId);
         }
         catch (final ErrnoException ex)
         {
             throw new IOException("access port " + name + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * {@code PACKET_FANOUT} with the group's flags, asking it not to take this host's own frames
+     * ({@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING}): otherwise each frame vtep sends on the port is
+     * cloned to a member and dropped by {@link #receive}, and a super-frame vtep sends arrives, with
+     * a receive ring, through the socket queue, which does not say it was outgoing. A kernel older
+     * than 6.2 refuses the flag (EINVAL): then the group takes them and receive drops them.
+     */
+    private void joinOrStart(final int groupId, final int extraFlags, final String what) throws ErrnoException
+    {
+        try
+        {
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT,
+                groupId | (fanoutType() | extraFlags | PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", ignore outgoing, " + what + ")");
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() != EINVAL)
+            {
+                throw ex;
+            }
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | (fanoutType() | extraFlags) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", " + what + ")");
         }
     }
 

@@ -81,6 +81,30 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
             54 + payload), "payload intact");
     }
 
+    /** A receive blocked in poll wakes for each frame as it comes, one at a time. */
+    @Test
+    void aBlockedReceiveWakesForEachFrame() throws Exception
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            final int sequence = i;
+            final FutureTask<Long> sender = new FutureTask<>(() ->
+            {
+                Thread.sleep(20);
+                sendAll(a, frame(sequence, 60));
+                return System.nanoTime();
+            });
+            final Thread thread = new Thread(sender);
+            thread.start();
+            final int count = b.receive(batch, 3_000);
+            final long woken = System.nanoTime();
+            final long sent = sender.get();
+            assertEquals(1, count, "frame " + i);
+            assertTrue(woken - sent < TimeUnit.MILLISECONDS.toNanos(500), "frame " + i + " woke the receiver after " +
+                (woken - sent) / 1000 + " us");
+        }
+    }
+
     @Test
     void aSendAtAnOffsetSendsExactlyThatRange()
     {
@@ -101,6 +125,23 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
             frame(3, 1518, 0x8100, 0x0FFE),                // full-size tagged frame, VID 4094
             frame(4, 64, 0x88A8, 0x00C8),                  // 802.1ad service tag, VID 200
             frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064)); // QinQ: only the outer tag is moved by the kernel
+    }
+
+    @Test
+    void membersOfAFanoutGroupDoNotSeeTheHostsSendsEither() throws Exception
+    {
+        // In a PACKET_FANOUT group the group's hook, not the socket's, decides on outgoing frames
+        // (PACKET_IGNORE_OUTGOING of a member does not apply): the port's own check must drop them.
+        final AfPacketPort a2 = open(ns1, "va");
+        final AfPacketPort a3 = open(ns1, "va");
+        a2.joinFanout(a3.startFanout());
+        for (int i = 0; i < 20; i++)
+        {
+            final byte[] frame = frame(i, 80 + i);
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        assertEquals(20, TestFrames.receive(b, batch, 20, 5_000).size());
+        assertEquals(0, a2.receive(batch, 200) + a3.receive(batch, 200));
     }
 
     @Test
