@@ -67,6 +67,8 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
     private final List<PipelineWorker> pipelines;
     /** The same steering as the ports opened at start (dataplane.access-steering with pinned pipelines). */
     private final FanoutSteering steering;
+    /** dataplane.access-ring, as for the ports opened at start. */
+    private final boolean receiveRing;
     private final ThreadHealth health;
     private final List<PortLink> links;
     private final int capacity;
@@ -84,9 +86,10 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
      * @param links the appliance's list of port links (copy-on-write: read by the API thread)
      */
     LivePorts(final DataPlane dataPlane, final Fdb fdb, final List<PipelineWorker> pipelines, final FanoutSteering steering,
-        final ThreadHealth health, final CopyOnWriteArrayList<PortLink> links, final int capacity)
+        final boolean receiveRing, final ThreadHealth health, final CopyOnWriteArrayList<PortLink> links, final int capacity)
     {
         this.dataPlane = dataPlane;
+        this.receiveRing = receiveRing;
         this.steering = steering;
         this.fdb = fdb;
         this.pipelines = pipelines;
@@ -141,7 +144,7 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
     {
         final String name = config.name();
         final List<AccessPort> sockets = new ArrayList<>();
-        final AccessPort port = AccessPorts.open(name, config.driver());
+        final AccessPort port = AccessPorts.open(name, config.driver(), receiveRing);
         sockets.add(port);
         opened.put(name, sockets);
         final ForwardingTables tables = dataPlane.tables();
@@ -199,7 +202,7 @@ final class LivePorts implements ChangeApplier.Ports, AutoCloseable
             PortFollower.Role role = pipelines.size() > 1 ? PortFollower.Role.FANOUT_PRIMARY : PortFollower.Role.ALONE;
             if (p > 0)
             {
-                receiver = AfPacketPort.open(name);
+                receiver = AfPacketPort.open(name, receiveRing);
                 sockets.add(receiver);
                 receiver.steering(steering);
                 receiver.joinFanout(group);

@@ -279,7 +279,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         final List<PortContext> ports = new ArrayList<>();
         for (final PortConfig portConfig : config.ports())
         {
-            final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver());
+            final AccessPort port = AccessPorts.open(portConfig.name(), portConfig.driver(), config.dataplane().accessRing());
             resources.add(port);
             final PortLink link = new PortLink(portConfig.name(), port instanceof AfPacketPort afPacket ?
                 afPacket.interfaceIndex() : interfaceIndexOrZero(portConfig.name()));
@@ -302,7 +302,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         Libc.prepareDataPathCalls(); // before any forwarding thread makes a native call (Libc says why)
         final List<PipelineWorker> pipelineWorkers = openPipelines(ports);
         underlayBound = true;
-        livePorts = new LivePorts(dataPlane, fdb, pipelineWorkers, fanoutSteering, health, links,
+        livePorts = new LivePorts(dataPlane, fdb, pipelineWorkers, fanoutSteering, config.dataplane().accessRing(), health, links,
             ports.size() + LivePorts.SPARE_PORT_SLOTS);
         resources.add(livePorts);
         if (lacp != null)
@@ -470,7 +470,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 }
                 else if (p > 0)
                 {
-                    receiver = AfPacketPort.open(primary.name());
+                    receiver = AfPacketPort.open(primary.name(), config.dataplane().accessRing());
                     resources.add(receiver);
                     receiver.steering(fanoutSteering);
                     receiver.joinFanout(fanoutGroups[i]);

@@ -48,7 +48,7 @@ public final class ConfigLoader
     private static final Set<String> API_KEYS = Set.of("listen");
     private static final Set<String> LOG_KEYS = Set.of("level", "format");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso", "pin-cpus",
-        "access-steering");
+        "access-steering", "access-ring");
 
     private ConfigLoader()
     {
@@ -166,7 +166,8 @@ public final class ConfigLoader
             (int)node(map, "spin-microseconds", node.path()).integer(DataplaneConfig.DEFAULT_SPIN_MICROS, 0, 1_000_000),
             node(map, "underlay-gso", node.path()).bool(true),
             node(map, "pin-cpus", node.path()).bool(defaults.pinCpus()),
-            steering.isMissing() ? defaults.accessSteering() : choice(steering, DataplaneConfig.AccessSteering.class));
+            steering.isMissing() ? defaults.accessSteering() : choice(steering, DataplaneConfig.AccessSteering.class),
+            node(map, "access-ring", node.path()).bool(defaults.accessRing()));
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException

@@ -27,9 +27,12 @@ package io.vtep.core.config;
  *                     pinning always by flow hash. On veth hosts {@code cpu} put a single sender and
  *                     its pipeline on one CPU: less throughput, and no better idle latency
  *                     (benchmarks/README.md, 2026-12-05 07:00)
+ * @param accessRing   af-packet access ports receive through a memory-mapped ring ({@code TPACKET_V2})
+ *                     instead of {@code recvmmsg}: the kernel copies each frame into it on the
+ *                     sender's CPU
  */
 public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso, boolean pinCpus,
-    AccessSteering accessSteering)
+    AccessSteering accessSteering, boolean accessRing)
 {
     /** {@code dataplane.access-steering} (io.vtep.core.port.FanoutSteering says what each does). */
     public enum AccessSteering
@@ -44,7 +47,7 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines not pinned. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW, true);
     }
 
     /**

@@ -104,6 +104,18 @@ public final class Libc
     private static final MethodHandle SCHED_SETAFFINITY = setupCall("sched_setaffinity",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)} */
+    private static final MethodHandle MMAP = setupCall("mmap",
+        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    /** {@code int munmap(void *addr, size_t length)} */
+    private static final MethodHandle MUNMAP = setupCall("munmap",
+        FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_SHARED = 0x01;
+    private static final int MAP_PRIVATE = 0x02;
+    private static final int MAP_FIXED = 0x10;
+    private static final int MAP_ANONYMOUS = 0x20;
+
     // ---- data-path calls: pointers as JAVA_LONG, no errno --------------------------------------
 
     /** {@code ssize_t send(int fd, const void *buf, size_t len, int flags)} */
@@ -416,6 +428,80 @@ public final class Libc
             final int fd = (int)OPEN.invokeExact(state, arena.allocateFrom(path), flags, 0);
             check(fd, state, "open(" + path + ")");
             return fd;
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code mmap(NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)}: maps what the descriptor
+     * offers (a packet socket's ring).
+     *
+     * @return the mapping's address
+     */
+    public static long mapShared(final int fd, final long length, final String what) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final long address = (long)MMAP.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_SHARED, fd, 0L);
+            if (address == -1L) // MAP_FAILED
+            {
+                throw new ErrnoException(what, errno(state));
+            }
+            return address;
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code mmap(address, length, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)}:
+     * replaces what is mapped there by zeroed private memory in one step, so that a thread still
+     * reading the range reads zeros instead of faulting, while what was mapped (a socket's ring)
+     * is let go.
+     */
+    public static void replaceWithAnonymous(final long address, final long length, final String what) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final long mapped = (long)MMAP.invokeExact(state, address, length, PROT_READ_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS,
+                -1, 0L);
+            if (mapped == -1L)
+            {
+                throw new ErrnoException(what, errno(state));
+            }
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code munmap(address, length)}; a failure (a bad address: a bug) is thrown. */
+    public static void unmap(final long address, final long length) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            check((int)MUNMAP.invokeExact(state, address, length), state, "munmap");
         }
         catch (final ErrnoException ex)
         {

@@ -113,12 +113,33 @@ public final class LinuxConstants
     public static final int PACKET_FANOUT_FLAG_ROLLOVER = 0x1000;
     /** {@code setsockopt}: the program of a {@link #PACKET_FANOUT_CBPF} group. */
     public static final int PACKET_FANOUT_DATA = 22;
+    /**
+     * The group does not take frames this host sends (Linux 6.2+): in a group the group's hook
+     * decides, a member's own {@code PACKET_IGNORE_OUTGOING} is not used.
+     */
+    public static final int PACKET_FANOUT_FLAG_IGNORE_OUTGOING = 0x4000;
     /** With id 0: the kernel picks a group id unused in the namespace (read back with getsockopt). */
     public static final int PACKET_FANOUT_FLAG_UNIQUEID = 0x2000;
     /** {@code tpacket_auxdata.tp_status}: the frame had an 802.1Q/802.1ad tag, now in tp_vlan_tci. */
     public static final int TP_STATUS_VLAN_VALID = 1 << 4;
     /** {@code tpacket_auxdata.tp_status}: tp_vlan_tpid holds the tag's TPID. */
     public static final int TP_STATUS_VLAN_TPID_VALID = 1 << 6;
+    /** {@code setsockopt}: the layout of a ring's frame headers ({@link #TPACKET_V2}); before {@link #PACKET_RX_RING}. */
+    public static final int PACKET_VERSION = 10;
+    /** {@code struct tpacket2_hdr} frames: one status word per frame, the reader woken per frame. */
+    public static final int TPACKET_V2 = 1;
+    /** {@code setsockopt}: a memory-mapped receive ring, {@code struct tpacket_req}. */
+    public static final int PACKET_RX_RING = 5;
+    /** {@code setsockopt}: a frame longer than a ring frame is also queued whole for {@code recvmsg} ({@link #TP_STATUS_COPY}). */
+    public static final int PACKET_COPY_THRESH = 7;
+    /** {@code getsockopt}: {@code struct tpacket_stats} (frames, drops) since the last read, which resets them. */
+    public static final int PACKET_STATISTICS = 6;
+    /** Ring frame status: the kernel's (free for the next frame). */
+    public static final int TP_STATUS_KERNEL = 0;
+    /** Ring frame status bit: the reader's (a frame is there). */
+    public static final int TP_STATUS_USER = 1;
+    /** Ring frame status bit: the frame did not fit; the whole frame waits in the socket queue. */
+    public static final int TP_STATUS_COPY = 1 << 1;
 
     // ---- <linux/in.h> ------------------------------------------------------------------------------
 

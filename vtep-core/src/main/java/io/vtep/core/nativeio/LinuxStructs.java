@@ -125,6 +125,38 @@ public final class LinuxStructs
     public static final long TP_VLAN_TCI = offset(TPACKET_AUXDATA, "tp_vlan_tci");
     public static final long TP_VLAN_TPID = offset(TPACKET_AUXDATA, "tp_vlan_tpid");
 
+    /**
+     * {@code struct tpacket2_hdr} from {@code <linux/if_packet.h>}: the head of each frame of a
+     * {@code TPACKET_V2} ring, followed (at {@link #TPACKET2_SOCKADDR}) by the frame's
+     * {@code struct sockaddr_ll}; {@code tp_mac} is the frame's offset from the head.
+     */
+    public static final StructLayout TPACKET2_HDR = MemoryLayout.structLayout(
+        JAVA_INT.withName("tp_status"),
+        JAVA_INT.withName("tp_len"),
+        JAVA_INT.withName("tp_snaplen"),
+        JAVA_SHORT.withName("tp_mac"),
+        JAVA_SHORT.withName("tp_net"),
+        JAVA_INT.withName("tp_sec"),
+        JAVA_INT.withName("tp_nsec"),
+        JAVA_SHORT.withName("tp_vlan_tci"),
+        JAVA_SHORT.withName("tp_vlan_tpid"),
+        MemoryLayout.sequenceLayout(4, JAVA_BYTE).withName("tp_padding"));
+    public static final long TP2_STATUS = offset(TPACKET2_HDR, "tp_status");
+    public static final long TP2_LEN = offset(TPACKET2_HDR, "tp_len");
+    public static final long TP2_SNAPLEN = offset(TPACKET2_HDR, "tp_snaplen");
+    public static final long TP2_MAC = offset(TPACKET2_HDR, "tp_mac");
+    public static final long TP2_VLAN_TCI = offset(TPACKET2_HDR, "tp_vlan_tci");
+    public static final long TP2_VLAN_TPID = offset(TPACKET2_HDR, "tp_vlan_tpid");
+    /** {@code TPACKET_ALIGN(sizeof(struct tpacket2_hdr))}: where the frame's {@code sockaddr_ll} starts. */
+    public static final long TPACKET2_SOCKADDR = TPACKET2_HDR.byteSize();
+
+    /** {@code struct tpacket_req} from {@code <linux/if_packet.h>}: a ring's geometry. */
+    public static final StructLayout TPACKET_REQ = MemoryLayout.structLayout(
+        JAVA_INT.withName("tp_block_size"),
+        JAVA_INT.withName("tp_block_nr"),
+        JAVA_INT.withName("tp_frame_size"),
+        JAVA_INT.withName("tp_frame_nr"));
+
     /** {@code struct packet_mreq} from {@code <linux/if_packet.h>}. */
     public static final StructLayout PACKET_MREQ = MemoryLayout.structLayout(
         JAVA_INT.withName("mr_ifindex"),

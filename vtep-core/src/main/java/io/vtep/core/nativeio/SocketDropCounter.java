@@ -1,7 +1,9 @@
 package io.vtep.core.nativeio;
 
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_STATISTICS;
 import static io.vtep.core.nativeio.LinuxConstants.SK_MEMINFO_DROPS;
 import static io.vtep.core.nativeio.LinuxConstants.SK_MEMINFO_VARS;
+import static io.vtep.core.nativeio.LinuxConstants.SOL_PACKET;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_SOCKET;
 import static io.vtep.core.nativeio.LinuxConstants.SO_MEMINFO;
 
@@ -80,6 +82,31 @@ public final class SocketDropCounter
     public void socketReplaced()
     {
         lastRaw = 0;
+    }
+
+    /**
+     * {@link #update} for a packet socket with a receive ring: a frame that finds the ring full is
+     * counted in the socket's {@code tp_drops} only, not in {@code sk_drops}; read with
+     * {@code getsockopt(SOL_PACKET, PACKET_STATISTICS)}, which also resets it, so each read adds
+     * what is new (only this counter may read it).
+     *
+     * @return drops so far, over every socket this counter followed
+     */
+    public long updateFromPacketStatistics(final SocketHandle socket)
+    {
+        if (socket.isClosed())
+        {
+            return total;
+        }
+        memory.putInt(LENGTH_OFFSET, 2 * Integer.BYTES);
+        final int result = Libc.getsockopt(socket.fd(), SOL_PACKET, PACKET_STATISTICS, address, address + LENGTH_OFFSET);
+        if (result == 0 && memory.getInt(LENGTH_OFFSET) >= 2 * Integer.BYTES && !socket.isClosed())
+        {
+            total += memory.getInt(Integer.BYTES) & 0xFFFF_FFFFL; // struct tpacket_stats: tp_packets, tp_drops
+        }
+        Reference.reachabilityFence(segment);
+        Reference.reachabilityFence(socket);
+        return total;
     }
 
     /** Drops so far, as of the last {@link #update}. */

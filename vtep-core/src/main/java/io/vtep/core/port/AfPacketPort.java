@@ -17,6 +17,7 @@ import static io.vtep.core.nativeio.LinuxConstants.PACKET_ADD_MEMBERSHIP;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_AUXDATA;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_CBPF;
+import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_IGNORE_OUTGOING;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_ROLLOVER;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_FLAG_UNIQUEID;
 import static io.vtep.core.nativeio.LinuxConstants.PACKET_FANOUT_HASH;
@@ -30,6 +31,8 @@ import static io.vtep.core.nativeio.LinuxConstants.SOL_PACKET;
 import static io.vtep.core.nativeio.LinuxConstants.SOL_SOCKET;
 import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUF;
 import static io.vtep.core.nativeio.LinuxConstants.SO_RCVBUFFORCE;
+import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_COPY;
+import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_USER;
 import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_VLAN_TPID_VALID;
 import static io.vtep.core.nativeio.LinuxConstants.TP_STATUS_VLAN_VALID;
 import static io.vtep.core.nativeio.LinuxConstants.htons;
@@ -38,6 +41,12 @@ import static io.vtep.core.nativeio.LinuxStructs.CMSG_LEN;
 import static io.vtep.core.nativeio.LinuxStructs.CMSG_LEVEL;
 import static io.vtep.core.nativeio.LinuxStructs.CMSG_TYPE;
 import static io.vtep.core.nativeio.LinuxStructs.SLL_PKTTYPE;
+import static io.vtep.core.nativeio.LinuxStructs.TP2_LEN;
+import static io.vtep.core.nativeio.LinuxStructs.TP2_MAC;
+import static io.vtep.core.nativeio.LinuxStructs.TP2_SNAPLEN;
+import static io.vtep.core.nativeio.LinuxStructs.TP2_VLAN_TCI;
+import static io.vtep.core.nativeio.LinuxStructs.TP2_VLAN_TPID;
+import static io.vtep.core.nativeio.LinuxStructs.TPACKET2_SOCKADDR;
 import static io.vtep.core.nativeio.LinuxStructs.TP_STATUS;
 import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TCI;
 import static io.vtep.core.nativeio.LinuxStructs.TP_VLAN_TPID;
@@ -46,6 +55,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.nio.ByteOrder;
 
@@ -69,8 +79,8 @@ import io.vtep.encap.VlanTag;
 
 /**
  * An access port on Linux packet sockets (packet(7)): {@code AF_PACKET}, {@code SOCK_RAW}, bound
- * to one interface, promiscuous, frames read with {@code recvmmsg} (a batch per call) and written with {@code send}.
- * TPACKET_V3 rings can replace the copy-per-frame later behind the same interface.
+ * to one interface, promiscuous, frames read with {@code recvmmsg} (a batch per call), or from a
+ * memory-mapped receive ring ({@link PacketReceiveRing}, {@code dataplane.access-ring}), and written with {@code send}.
  *
  * <h2>Offloads: hosts as they are</h2>
  * A host on a veth or tap keeps Linux's default offloads: it hands its NIC TCP and UDP
@@ -161,16 +171,44 @@ public final class AfPacketPort implements AccessPort
     private final SocketDropCounter receiveDrops = new SocketDropCounter();
     /** The receiving thread's recvmmsg vector, made on the first receive. */
     private PacketReceiveVector receiveVector;
+    /** Whether the receive socket gets a ring ({@code dataplane.access-ring}), also when re-opened. */
+    private final boolean receiveRing;
+    /** The receive socket's ring, or null; read and unmapped by the receiving thread (RingOwner). */
+    private final RingOwner ring = new RingOwner();
 
-    /** The three sockets of one opening, bound to one interface index. */
-    private record Sockets(int interfaceIndex, int mtu, SocketHandle receive, SocketHandle send, SocketHandle segmenting)
+    /** The three sockets of one opening, bound to one interface index, and the receive socket's ring (or null). */
+    private record Sockets(int interfaceIndex, int mtu, SocketHandle receive, SocketHandle send, SocketHandle segmenting,
+        PacketReceiveRing ring)
     {
     }
 
-    private AfPacketPort(final String name, final Sockets sockets)
+    /**
+     * Holds the current ring for the receiving thread, which alone unmaps a replaced or closed one
+     * (unmapping memory another thread reads would crash the process); a port dropped without a
+     * last receive has its ring unmapped by a {@link Cleaner} once nothing can reach it.
+     */
+    private static final class RingOwner implements Runnable
+    {
+        private static final Cleaner CLEANER = Cleaner.create();
+        volatile PacketReceiveRing current;
+
+        @Override
+        public void run()
+        {
+            final PacketReceiveRing last = current;
+            if (last != null)
+            {
+                last.unmap();
+            }
+        }
+    }
+
+    private AfPacketPort(final String name, final Sockets sockets, final boolean receiveRing)
     {
         this.name = name;
+        this.receiveRing = receiveRing;
         install(sockets);
+        RingOwner.CLEANER.register(this, ring);
     }
 
     private void install(final Sockets sockets)
@@ -180,6 +218,7 @@ public final class AfPacketPort implements AccessPort
         this.socket = sockets.receive();
         this.sendSocket = sockets.send();
         this.segmentingSocket = sockets.segmenting();
+        this.ring.current = sockets.ring();
     }
 
     /**
@@ -190,11 +229,20 @@ public final class AfPacketPort implements AccessPort
      */
     public static AfPacketPort open(final String interfaceName) throws IOException
     {
+        return open(interfaceName, false);
+    }
+
+    /**
+     * {@link #open(String)}, the receive socket with a memory-mapped ring ({@link PacketReceiveRing})
+     * when {@code receiveRing}.
+     */
+    public static AfPacketPort open(final String interfaceName, final boolean receiveRing) throws IOException
+    {
         if (interfaceName == null || interfaceName.isEmpty() || interfaceName.length() >= IFNAMSIZ)
         {
             throw new IOException("access port '" + interfaceName + "': not a Linux interface name (1 to 15 characters)");
         }
-        return new AfPacketPort(interfaceName, openSockets(interfaceName));
+        return new AfPacketPort(interfaceName, openSockets(interfaceName, receiveRing), receiveRing);
     }
 
     /**
@@ -214,16 +262,28 @@ public final class AfPacketPort implements AccessPort
         {
             return;
         }
-        final Sockets fresh = openSockets(name);
+        final Sockets fresh = openSockets(name, receiveRing);
+        final PacketReceiveRing oldRing = ring.current;
         final SocketHandle oldReceive = socket;
         final SocketHandle oldSend = sendSocket;
         final SocketHandle oldSegmenting = segmentingSocket;
         install(fresh);
-        receiveDrops.update(oldReceive); // its last drops, then the new socket's from zero
+        if (oldRing != null)
+        {
+            receiveDrops.updateFromPacketStatistics(oldReceive); // its last drops
+        }
+        else
+        {
+            receiveDrops.update(oldReceive); // its last drops, then the new socket's from zero
+        }
         receiveDrops.socketReplaced();
         oldReceive.close();
         oldSend.close();
         oldSegmenting.close();
+        if (oldRing != null)
+        {
+            oldRing.unmap(); // this is the receiving thread: nothing reads it any more
+        }
         if (closed)
         {
             // close() ran while the new sockets were being made: it may have closed only the old ones
@@ -231,7 +291,7 @@ public final class AfPacketPort implements AccessPort
         }
     }
 
-    private static Sockets openSockets(final String interfaceName) throws IOException
+    private static Sockets openSockets(final String interfaceName, final boolean receiveRing) throws IOException
     {
         final int interfaceIndex;
         try
@@ -251,20 +311,25 @@ public final class AfPacketPort implements AccessPort
         final SocketHandle socket = new SocketHandle(openSocket(interfaceName));
         SocketHandle sendSocket = null;
         SocketHandle segmentingSocket = null;
+        PacketReceiveRing ring = null;
         final int mtu;
         try
         {
-            configure(socket.fd(), interfaceName, interfaceIndex);
+            mtu = Libc.interfaceMtu(socket.fd(), interfaceName);
+            ring = configure(socket.fd(), interfaceName, interfaceIndex, receiveRing ? mtu : 0);
             sendSocket = new SocketHandle(openSocket(interfaceName));
             bind(sendSocket.fd(), interfaceName, interfaceIndex, 0);
             segmentingSocket = new SocketHandle(openSocket(interfaceName));
             Libc.setsockoptInt(segmentingSocket.fd(), SOL_PACKET, PACKET_VNET_HDR, 1, "setsockopt(SOL_PACKET, PACKET_VNET_HDR)");
             bind(segmentingSocket.fd(), interfaceName, interfaceIndex, 0);
-            mtu = Libc.interfaceMtu(socket.fd(), interfaceName);
         }
         catch (final IOException ex)
         {
             socket.closeNow();
+            if (ring != null)
+            {
+                ring.unmap();
+            }
             if (sendSocket != null)
             {
                 sendSocket.closeNow();
@@ -284,7 +349,7 @@ public final class AfPacketPort implements AccessPort
             }
             throw new IOException("access port " + interfaceName + ": " + ex.getMessage(), ex);
         }
-        return new Sockets(interfaceIndex, mtu, socket, sendSocket, segmentingSocket);
+        return new Sockets(interfaceIndex, mtu, socket, sendSocket, segmentingSocket, ring);
     }
 
     private static int openSocket(final String interfaceName) throws IOException
@@ -308,7 +373,8 @@ public final class AfPacketPort implements AccessPort
         }
     }
 
-    private static void configure(final int fd, final String interfaceName, final int interfaceIndex)
+    /** @return the socket's receive ring for {@code ringMtu}-byte packets, or null when {@code ringMtu} is 0 */
+    private static PacketReceiveRing configure(final int fd, final String interfaceName, final int interfaceIndex, final int ringMtu)
         throws ErrnoException
     {
         Libc.setsockoptInt(fd, SOL_PACKET, PACKET_AUXDATA, 1, "setsockopt(SOL_PACKET, PACKET_AUXDATA)");
@@ -334,9 +400,11 @@ public final class AfPacketPort implements AccessPort
             Libc.setsockoptInt(fd, SOL_SOCKET, SO_RCVBUF, RECEIVE_BUFFER_BYTES, "setsockopt(SO_RCVBUF)");
         }
 
-        bind(fd, interfaceName, interfaceIndex, ETH_P_ALL);
+        // The ring before the bind (nothing is queued for an unbound socket) and after PACKET_VNET_HDR.
+        final PacketReceiveRing ring = ringMtu > 0 ? PacketReceiveRing.attach(fd, ringMtu) : null;
         try (Arena arena = Arena.ofConfined())
         {
+            bind(fd, interfaceName, interfaceIndex, ETH_P_ALL);
             // Promiscuous through a membership rather than IFF_PROMISC: the kernel counts it and
             // drops it when the socket goes away, even if the process is killed.
             final MemorySegment membership = arena.allocate(LinuxStructs.PACKET_MREQ);
@@ -344,6 +412,15 @@ public final class AfPacketPort implements AccessPort
             membership.set(ValueLayout.JAVA_SHORT, LinuxStructs.MR_TYPE, (short)PACKET_MR_PROMISC);
             Libc.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, membership,
                 "setsockopt(SOL_PACKET, PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
+            return ring;
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ring != null)
+            {
+                ring.unmap();
+            }
+            throw ex;
         }
     }
 
@@ -388,7 +465,8 @@ public final class AfPacketPort implements AccessPort
     }
 
     /**
-     * The kernel's drops at this port's receive socket ({@code sk_drops}: a frame that did not fit
+     * The kernel's drops at this port's receive socket ({@code sk_drops}, or with a ring its
+     * {@code tp_drops}, which also counts a frame that found the ring full: a frame that did not fit
      * the socket's receive buffer, {@link #RECEIVE_BUFFER_BYTES}); one {@code getsockopt}. Only
      * the receiving thread may call this (as {@link #receive}). With {@code PACKET_FANOUT} each
      * pipeline's socket of the port counts its own.
@@ -396,7 +474,7 @@ public final class AfPacketPort implements AccessPort
     @Override
     public long socketQueueDrops()
     {
-        return receiveDrops.update(socket);
+        return ring.current != null ? receiveDrops.updateFromPacketStatistics(socket) : receiveDrops.update(socket);
     }
 
     /**
@@ -409,14 +487,19 @@ public final class AfPacketPort implements AccessPort
     {
         batch.clear();
         final SocketHandle socket = this.socket;
+        final PacketReceiveRing ring = this.ring.current;
         if (socket.isClosed())
         {
+            if (closed && ring != null)
+            {
+                ring.unmap(); // the port is closed and this is the receiving thread: nothing reads the ring after this
+            }
             return 0;
         }
         final NativeScratch scratch = NativeScratch.current();
         final int fd = socket.fd();
 
-        int count = drain(batch, scratch, fd);
+        int count = ring == null ? drain(batch, fd) : drainRing(batch, fd, ring);
         if (count == 0 && timeoutMillis != 0)
         {
             final long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
@@ -428,7 +511,7 @@ public final class AfPacketPort implements AccessPort
                 {
                     break;
                 }
-                count = drain(batch, scratch, fd);
+                count = ring == null ? drain(batch, fd) : drainRing(batch, fd, ring);
                 if (count > 0)
                 {
                     break;
@@ -455,27 +538,31 @@ public final class AfPacketPort implements AccessPort
      * each into its own slot behind its {@code virtio_net_hdr}; frames this host sent and frames
      * longer than a slot are skipped (their slots stay unused).
      */
-    private int drain(final FrameBatch batch, final NativeScratch scratch, final int fd)
+    private int drain(final FrameBatch batch, final int fd)
     {
-        final UnsafeBuffer frames = batch.buffer();
-        final int capacity = batch.capacity();
+        return drainQueue(batch, fd, 0, batch.capacity(), true);
+    }
+
+    /** {@link #drain} of up to {@code max} frames into the slots from {@code firstSlot} on; read and dropped unless {@code keep}. */
+    private int drainQueue(final FrameBatch batch, final int fd, final int firstSlot, final int max, final boolean keep)
+    {
         final int maxFrameLength = batch.maxFrameLength();
         PacketReceiveVector vector = this.receiveVector;
-        if (vector == null || vector.capacity() < capacity)
+        if (vector == null || vector.capacity() < batch.capacity())
         {
-            vector = new PacketReceiveVector(capacity); // once per port (and batch size): not per frame
+            vector = new PacketReceiveVector(batch.capacity()); // once per port (and batch size): not per frame
             this.receiveVector = vector;
         }
         // The virtio_net_hdr lands in the headroom, right in front of the frame.
-        final long vectorAddress = vector.prepare(capacity, batch.address() + batch.slotFrameOffset(0) - VNET_HEADER_LENGTH,
+        final long vectorAddress = vector.prepare(max, batch.address() + batch.slotFrameOffset(firstSlot) - VNET_HEADER_LENGTH,
             batch.slotSize(), VNET_HEADER_LENGTH + maxFrameLength);
-        final int received = Libc.recvmmsg(fd, vectorAddress, capacity, MSG_DONTWAIT | MSG_TRUNC);
+        final int received = Libc.recvmmsg(fd, vectorAddress, max, MSG_DONTWAIT | MSG_TRUNC);
         final UnsafeBuffer control = vector.buffer();
         int count = 0;
         for (int i = 0; i < received; i++)
         {
             final long length = vector.receivedLength(i) - (long)VNET_HEADER_LENGTH;
-            if (length <= 0 || control.getByte(vector.sockaddrOffset(i) + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
+            if (!keep || length <= 0 || control.getByte(vector.sockaddrOffset(i) + (int)SLL_PKTTYPE) == PACKET_OUTGOING)
             {
                 continue;
             }
@@ -484,33 +571,98 @@ public final class AfPacketPort implements AccessPort
                 truncatedFrames++;
                 continue;
             }
-            final int slotOffset = batch.slotFrameOffset(i);
-            final int vnetOffset = slotOffset - VNET_HEADER_LENGTH;
-            int frameOffset = slotOffset;
-            int frameLength = (int)length;
-            long offload = offloadRequest(frames, vnetOffset);
             final int auxdata = findAuxdata(control, vector.controlOffset(i), vector.controlLength(i));
-            if (auxdata >= 0 && (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_VALID) != 0)
-            {
-                if (frameLength + VlanTag.LENGTH > maxFrameLength || frameLength < MAC_ADDRESSES_LENGTH)
-                {
-                    truncatedFrames++;
-                    continue;
-                }
-                int tpid = control.getShort(auxdata + (int)TP_VLAN_TPID) & 0xFFFF;
-                if (tpid == 0 || (control.getInt(auxdata + (int)TP_STATUS) & TP_STATUS_VLAN_TPID_VALID) == 0)
-                {
-                    tpid = ETH_P_8021Q;
-                }
-                final int tci = control.getShort(auxdata + (int)TP_VLAN_TCI) & 0xFFFF;
-                frameOffset = insertVlanTag(frames, slotOffset, tpid, tci);
-                frameLength += VlanTag.LENGTH;
-                offload = FrameOffload.shifted(offload, VlanTag.LENGTH);
-            }
-            batch.add(frameOffset, frameLength, offload);
-            count++;
+            final int status = auxdata < 0 ? 0 : control.getInt(auxdata + (int)TP_STATUS);
+            final int tpid = auxdata < 0 ? 0 : control.getShort(auxdata + (int)TP_VLAN_TPID) & 0xFFFF;
+            final int tci = auxdata < 0 ? 0 : control.getShort(auxdata + (int)TP_VLAN_TCI) & 0xFFFF;
+            count += accept(batch, batch.slotFrameOffset(firstSlot + i), (int)length, status, tpid, tci);
         }
         return count;
+    }
+
+    /**
+     * Takes what the receive ring holds, up to a batch: each frame is copied, behind its
+     * {@code virtio_net_hdr}, into its slot (the pipeline writes headers in front of it, which it
+     * cannot in the ring) and its ring frame given back at once. A frame the kernel marked
+     * {@code TP_STATUS_COPY} (longer than a ring frame: a super-frame) is read whole from the socket
+     * queue into its slot instead. No system call while frames are there.
+     */
+    private int drainRing(final FrameBatch batch, final int fd, final PacketReceiveRing ring)
+    {
+        final int capacity = batch.capacity();
+        final int maxFrameLength = batch.maxFrameLength();
+        int slot = 0;
+        int count = 0;
+        while (slot < capacity)
+        {
+            final int status = ring.headStatus();
+            if ((status & TP_STATUS_USER) == 0)
+            {
+                break;
+            }
+            final UnsafeBuffer memory = ring.memory();
+            final int frame = ring.headFrame();
+            final int pktType = memory.getByte(frame + (int)TPACKET2_SOCKADDR + (int)SLL_PKTTYPE);
+            if ((status & TP_STATUS_COPY) != 0)
+            {
+                // The whole frame waits in the socket queue, whose address says nothing of its direction: the ring frame does.
+                ring.release();
+                count += drainQueue(batch, fd, slot, 1, pktType != PACKET_OUTGOING);
+                slot++;
+                continue;
+            }
+            final int length = memory.getInt(frame + (int)TP2_LEN);
+            final int captured = memory.getInt(frame + (int)TP2_SNAPLEN);
+            if (length <= 0 || pktType == PACKET_OUTGOING)
+            {
+                ring.release();
+                continue;
+            }
+            if (length != captured || length > maxFrameLength)
+            {
+                truncatedFrames++; // longer than a ring frame and not queued whole (the socket's buffer was full)
+                ring.release();
+                continue;
+            }
+            final int slotOffset = batch.slotFrameOffset(slot);
+            final int vnetOffset = frame + (memory.getShort(frame + (int)TP2_MAC) & 0xFFFF) - VNET_HEADER_LENGTH;
+            batch.buffer().putBytes(slotOffset - VNET_HEADER_LENGTH, memory, vnetOffset, VNET_HEADER_LENGTH + length);
+            final int tpid = memory.getShort(frame + (int)TP2_VLAN_TPID) & 0xFFFF;
+            final int tci = memory.getShort(frame + (int)TP2_VLAN_TCI) & 0xFFFF;
+            ring.release();
+            count += accept(batch, slotOffset, length, status, tpid, tci);
+            slot++;
+        }
+        return count;
+    }
+
+    /**
+     * Adds the frame received into a slot (at {@code slotOffset}, its {@code virtio_net_hdr} in front)
+     * to the batch: its offload request read, and the 802.1Q tag the kernel took out put back when
+     * {@code status} (a {@code tp_status}) says there was one.
+     *
+     * @return 1 when added, 0 when dropped (no room for the tag: counted as truncated)
+     */
+    private int accept(final FrameBatch batch, final int slotOffset, final int length, final int status, final int tpid, final int tci)
+    {
+        final UnsafeBuffer frames = batch.buffer();
+        int frameOffset = slotOffset;
+        int frameLength = length;
+        long offload = offloadRequest(frames, slotOffset - VNET_HEADER_LENGTH);
+        if ((status & TP_STATUS_VLAN_VALID) != 0)
+        {
+            if (frameLength + VlanTag.LENGTH > batch.maxFrameLength() || frameLength < MAC_ADDRESSES_LENGTH)
+            {
+                truncatedFrames++;
+                return 0;
+            }
+            final int tagTpid = tpid == 0 || (status & TP_STATUS_VLAN_TPID_VALID) == 0 ? ETH_P_8021Q : tpid;
+            frameOffset = insertVlanTag(frames, slotOffset, tagTpid, tci);
+            frameLength += VlanTag.LENGTH;
+            offload = FrameOffload.shifted(offload, VlanTag.LENGTH);
+        }
+        batch.add(frameOffset, frameLength, offload);
+        return 1;
     }
 
     /**
@@ -641,8 +793,7 @@ public final class AfPacketPort implements AccessPort
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, (fanoutType() | PACKET_FANOUT_FLAG_UNIQUEID) << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", unique id)");
+            joinOrStart(0, PACKET_FANOUT_FLAG_UNIQUEID, "unique id");
             if (steering.byCpu())
             {
                 SocketFilters.attachFanoutCpuSteering(socket.fd(), steering.map(), "access port " + name);
@@ -660,12 +811,37 @@ public final class AfPacketPort implements AccessPort
     {
         try
         {
-            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | fanoutType() << 16,
-                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", group " + groupId + ")");
+            joinOrStart(groupId, 0, "group " + groupId);
         }
         catch (final ErrnoException ex)
         {
             throw new IOException("access port " + name + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * {@code PACKET_FANOUT} with the group's flags, asking it not to take this host's own frames
+     * ({@code PACKET_FANOUT_FLAG_IGNORE_OUTGOING}): otherwise each frame vtep sends on the port is
+     * cloned to a member and dropped by {@link #receive}, and a super-frame vtep sends arrives, with
+     * a receive ring, through the socket queue, which does not say it was outgoing. A kernel older
+     * than 6.2 refuses the flag (EINVAL): then the group takes them and receive drops them.
+     */
+    private void joinOrStart(final int groupId, final int extraFlags, final String what) throws ErrnoException
+    {
+        try
+        {
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT,
+                groupId | (fanoutType() | extraFlags | PACKET_FANOUT_FLAG_IGNORE_OUTGOING) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", ignore outgoing, " + what + ")");
+        }
+        catch (final ErrnoException ex)
+        {
+            if (ex.errno() != EINVAL)
+            {
+                throw ex;
+            }
+            Libc.setsockoptInt(socket.fd(), SOL_PACKET, PACKET_FANOUT, groupId | (fanoutType() | extraFlags) << 16,
+                "setsockopt(SOL_PACKET, PACKET_FANOUT, " + steering + ", " + what + ")");
         }
     }
 
@@ -759,6 +935,11 @@ public final class AfPacketPort implements AccessPort
     public void close()
     {
         closed = true;
+        final PacketReceiveRing ring = this.ring.current;
+        if (ring != null)
+        {
+            ring.detach(); // the receiving thread may be reading it: it reads zeros from now on, and unmaps it
+        }
         socket.close();
         sendSocket.close();
         segmentingSocket.close();

@@ -34,13 +34,75 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
 
     private AfPacketPort open(final String namespace, final String interfaceName) throws Exception
     {
-        return open(namespace, interfaceName, AfPacketPort::open);
+        return open(namespace, interfaceName, receiver());
     }
 
     @Test
     void framesSentAtOneEndArriveExactlyAtTheOther()
     {
         assertDeliveredExactly(a, b, batch, frame(1, 60), frame(2, 1000), frame(3, 1514));
+    }
+
+    /**
+     * A veth hands a TSO super-frame to its peer whole (what a host with default offloads sends):
+     * B reads all of it in one slot, with the segmentation its sender asked for. With a receive ring
+     * such a frame is longer than a ring frame and comes through the socket queue instead.
+     */
+    @Test
+    void aTcpSuperFrameArrivesWholeWithItsSegmentationRequest()
+    {
+        final int payload = 8_000;
+        final java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(14 + 20 + 20 + payload);
+        frame.put(new byte[] {2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1}).putShort((short)0x0800);
+        frame.put((byte)0x45).put((byte)0).putShort((short)(20 + 20 + payload)).putInt(0).put((byte)64).put((byte)6).putShort((short)0);
+        frame.put(new byte[] {10, 0, 0, 1, 10, 0, 0, 2});
+        frame.putShort((short)40_000).putShort((short)5_001).putInt(1).putInt(1).put((byte)0x50).put((byte)0x18).putShort((short)65_535);
+        frame.putInt(0);
+        while (frame.hasRemaining())
+        {
+            frame.put((byte)frame.position());
+        }
+        final UnsafeBuffer buffer = nativeCopy(frame.array());
+        assertTrue(a.sendSegmented(buffer, 0, frame.capacity(), 1_500));
+
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int count = 0;
+        while (count == 0 && System.nanoTime() < deadline)
+        {
+            count = b.receive(batch, 100);
+        }
+        assertEquals(1, count, "one super-frame");
+        assertEquals(frame.capacity(), batch.frameLength(0));
+        assertEquals(FrameOffload.TCP_SEGMENTS, FrameOffload.kind(batch.offload(0)));
+        assertEquals(1_460, FrameOffload.segmentSize(batch.offload(0)));
+        final byte[] received = new byte[frame.capacity()];
+        batch.buffer().getBytes(batch.frameOffset(0) + 60, received, 60, payload - 6);
+        assertArrayEquals(java.util.Arrays.copyOfRange(frame.array(), 60, 54 + payload), java.util.Arrays.copyOfRange(received, 60,
+            54 + payload), "payload intact");
+    }
+
+    /** A receive blocked in poll wakes for each frame as it comes, one at a time. */
+    @Test
+    void aBlockedReceiveWakesForEachFrame() throws Exception
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            final int sequence = i;
+            final FutureTask<Long> sender = new FutureTask<>(() ->
+            {
+                Thread.sleep(20);
+                sendAll(a, frame(sequence, 60));
+                return System.nanoTime();
+            });
+            final Thread thread = new Thread(sender);
+            thread.start();
+            final int count = b.receive(batch, 3_000);
+            final long woken = System.nanoTime();
+            final long sent = sender.get();
+            assertEquals(1, count, "frame " + i);
+            assertTrue(woken - sent < TimeUnit.MILLISECONDS.toNanos(500), "frame " + i + " woke the receiver after " +
+                (woken - sent) / 1000 + " us");
+        }
     }
 
     @Test
@@ -63,6 +125,23 @@ class AfPacketPortTest extends VethPortTest<AfPacketPort>
             frame(3, 1518, 0x8100, 0x0FFE),                // full-size tagged frame, VID 4094
             frame(4, 64, 0x88A8, 0x00C8),                  // 802.1ad service tag, VID 200
             frame(5, 68, 0x88A8, 0x00C8, 0x8100, 0x2064)); // QinQ: only the outer tag is moved by the kernel
+    }
+
+    @Test
+    void membersOfAFanoutGroupDoNotSeeTheHostsSendsEither() throws Exception
+    {
+        // In a PACKET_FANOUT group the group's hook, not the socket's, decides on outgoing frames
+        // (PACKET_IGNORE_OUTGOING of a member does not apply): the port's own check must drop them.
+        final AfPacketPort a2 = open(ns1, "va");
+        final AfPacketPort a3 = open(ns1, "va");
+        a2.joinFanout(a3.startFanout());
+        for (int i = 0; i < 20; i++)
+        {
+            final byte[] frame = frame(i, 80 + i);
+            assertTrue(a.send(nativeCopy(frame), 0, frame.length));
+        }
+        assertEquals(20, TestFrames.receive(b, batch, 20, 5_000).size());
+        assertEquals(0, a2.receive(batch, 200) + a3.receive(batch, 200));
     }
 
     @Test

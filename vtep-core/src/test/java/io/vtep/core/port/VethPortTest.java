@@ -65,7 +65,7 @@ abstract class VethPortTest<P extends AccessPort>
         ns2 = namespaces.create(false);
         namespaces.veth(ns1, "va", ns2, "vb");
         a = open(ns1, "va", AfPacketPort::open);
-        b = open(ns2, "vb", driver);
+        b = open(ns2, "vb", receiver());
     }
 
     @AfterEach
@@ -73,6 +73,12 @@ abstract class VethPortTest<P extends AccessPort>
     {
         ports.forEach(AccessPort::close);
         namespaces.close();
+    }
+
+    /** How B is opened: the driver under test, as given; a subclass may open it another way. */
+    protected Opener<P> receiver()
+    {
+        return driver;
     }
 
     /** Opens a port in {@code namespace}, closed after the test. */
