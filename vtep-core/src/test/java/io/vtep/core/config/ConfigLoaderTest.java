@@ -116,7 +116,7 @@ class ConfigLoaderTest
         assertTrue(config.dataplane().underlayGso());
         assertFalse(config.dataplane().pinCpus());
         assertEquals(DataplaneConfig.AccessSteering.FLOW, config.dataplane().accessSteering());
-        assertFalse(config.dataplane().accessRing());
+        assertTrue(config.dataplane().accessRing());
     }
 
     @Test
@@ -126,9 +126,9 @@ class ConfigLoaderTest
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
             dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: true,
-                         access-steering: cpu, access-ring: true }
+                         access-steering: cpu, access-ring: false }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0, false, true, DataplaneConfig.AccessSteering.CPU, true), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false, true, DataplaneConfig.AccessSteering.CPU, false), config.dataplane());
     }
 
     @Test
