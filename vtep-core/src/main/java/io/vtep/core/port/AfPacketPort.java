@@ -547,12 +547,7 @@ public final class AfPacketPort implements AccessPort
     private int drainQueue(final FrameBatch batch, final int fd, final int firstSlot, final int max, final boolean keep)
     {
         final int maxFrameLength = batch.maxFrameLength();
-        PacketReceiveVector vector = this.receiveVector;
-        if (vector == null || vector.capacity() < batch.capacity())
-        {
-            vector = new PacketReceiveVector(batch.capacity()); // once per port (and batch size): not per frame
-            this.receiveVector = vector;
-        }
+        final PacketReceiveVector vector = receiveVector(batch);
         // The virtio_net_hdr lands in the headroom, right in front of the frame.
         final long vectorAddress = vector.prepare(max, batch.address() + batch.slotFrameOffset(firstSlot) - VNET_HEADER_LENGTH,
             batch.slotSize(), VNET_HEADER_LENGTH + maxFrameLength);
@@ -580,6 +575,18 @@ public final class AfPacketPort implements AccessPort
         return count;
     }
 
+    /** The receiving thread's recvmmsg vector: made once per port (and batch size), not per frame. */
+    private PacketReceiveVector receiveVector(final FrameBatch batch)
+    {
+        PacketReceiveVector vector = this.receiveVector;
+        if (vector == null || vector.capacity() < batch.capacity())
+        {
+            vector = new PacketReceiveVector(batch.capacity());
+            this.receiveVector = vector;
+        }
+        return vector;
+    }
+
     /**
      * Takes what the receive ring holds, up to a batch: each frame is copied, behind its
      * {@code virtio_net_hdr}, into its slot (the pipeline writes headers in front of it, which it
@@ -589,6 +596,7 @@ public final class AfPacketPort implements AccessPort
      */
     private int drainRing(final FrameBatch batch, final int fd, final PacketReceiveRing ring)
     {
+        receiveVector(batch); // made on the first receive, not on the first super-frame under load
         final int capacity = batch.capacity();
         final int maxFrameLength = batch.maxFrameLength();
         int slot = 0;
