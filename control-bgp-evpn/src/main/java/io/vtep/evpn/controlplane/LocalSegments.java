@@ -292,7 +292,7 @@ final class LocalSegments implements MacLocations.Aliasing
 
     /**
      * The one entry point for a segment port's operational state: the port follower calls it on link
-     * changes (and LACP will, with distributing = up). Up advertises the segment's routes and starts
+     * changes (or LACP, with distributing = up). Up advertises the segment's routes and starts
      * the DF election timer; down withdraws them (mass withdrawal, RFC 7432 §8.2) and we are DF of nothing.
      * A port with a segment per VLAN takes all of them up or down: they share its link.
      *
