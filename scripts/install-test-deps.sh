@@ -14,7 +14,7 @@ libpcap0.8      libpcap for the pcap port driver (through FFM) and dumpcap
 iperf3          TCP/UDP throughput across the overlay
 tshark          captures and VXLAN decoding
 tcpdump         ad-hoc captures while debugging a test
-ethtool         the end-to-end benchmark: its offloads-off figure and wire-like underlay (DataPathBenchTest); MultihomingLacpFrrTest's links to OVS
+ethtool         the end-to-end benchmark: its offloads-off figure and wire-like underlay (DataPathBenchTest)
 procps          sysctl (IPv6 off in test namespaces), ps
 python3-scapy   802.1Q-tagged and other hand-built frames (runs under /usr/bin/python3)
 kmod            modprobe for the vxlan and bridge modules when they are not loaded

@@ -269,24 +269,8 @@ public final class Fdb
         try
         {
             requireLiveAndPin(vtep);
-            final VniFdb fdb = vnis.get(vni);
-            if (null == fdb)
-            {
-                return false;
-            }
-            final long current = fdb.table().get(mac);
-            if (FdbEntry.origin(current) == Origin.STATIC)
-            {
-                return false;
-            }
-            if (current == FdbEntry.NONE && cap.isFull())
-            {
-                cap.countHit();
-                return false;
-            }
             final long entry = FdbEntry.withAliasGroup(FdbEntry.remote(vtep.index(), Origin.EVPN), aliasGroup);
-            install(fdb, mac, pinned ? FdbEntry.pinned(entry) : entry, settings.clock().nanoTime());
-            return true;
+            return installEvpn(vni, mac, pinned ? FdbEntry.pinned(entry) : entry, false);
         }
         finally
         {
@@ -316,29 +300,39 @@ public final class Fdb
         writeLock.lock();
         try
         {
-            final VniFdb fdb = vnis.get(vni);
-            if (null == fdb)
-            {
-                return false;
-            }
-            final long current = fdb.table().get(mac);
-            final Origin origin = FdbEntry.origin(current);
-            if (origin == Origin.STATIC || origin == Origin.LOCAL)
-            {
-                return false;
-            }
-            if (current == FdbEntry.NONE && cap.isFull())
-            {
-                cap.countHit();
-                return false;
-            }
-            install(fdb, mac, FdbEntry.local(attachment, Origin.EVPN), settings.clock().nanoTime());
-            return true;
+            return installEvpn(vni, mac, FdbEntry.local(attachment, Origin.EVPN), true);
         }
         finally
         {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * The write lock held: installs an EVPN {@code entry} unless the VNI is unknown, a static entry
+     * holds the MAC (or a learned local one, when {@code learnedLocalWins}), or a new MAC would pass
+     * the global cap.
+     */
+    private boolean installEvpn(final int vni, final long mac, final long entry, final boolean learnedLocalWins)
+    {
+        final VniFdb fdb = vnis.get(vni);
+        if (null == fdb)
+        {
+            return false;
+        }
+        final long current = fdb.table().get(mac);
+        final Origin origin = FdbEntry.origin(current);
+        if (origin == Origin.STATIC || (learnedLocalWins && origin == Origin.LOCAL))
+        {
+            return false;
+        }
+        if (current == FdbEntry.NONE && cap.isFull())
+        {
+            cap.countHit();
+            return false;
+        }
+        install(fdb, mac, entry, settings.clock().nanoTime());
+        return true;
     }
 
     /**

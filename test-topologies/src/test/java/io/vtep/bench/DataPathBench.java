@@ -51,8 +51,8 @@ import io.vtep.topology.VtepProcess;
  *       (what reached VTEP A) are counted; VTEP A's CPU time per frame sent;</li>
  *   <li>iperf3 TCP, one stream, {@code --seconds}, hosts at default offloads (receiver's rate);</li>
  *   <li>iperf3 UDP, 64-byte payload, unlimited rate: datagrams that arrived per second;</li>
- *   <li>iperf3 TCP again with the hosts' TSO, GSO and GRO off ({@code ethtool -K eth0 tso off gso off
- *       gro off}; tx checksum offload stays on), restored afterwards;</li>
+ *   <li>iperf3 TCP again with the hosts' TSO, GSO and GRO off ({@link DataPathTopology#setOffloads};
+ *       tx checksum offload stays on), restored afterwards;</li>
  *   <li>VTEP A's CPU seconds over 2–6 ({@code /proc/PID/stat} utime + stime of vtep's JVM or of
  *       ovs-vswitchd; none for the kernel).</li>
  * </ol>

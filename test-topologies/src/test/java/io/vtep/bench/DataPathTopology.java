@@ -79,16 +79,12 @@ final class DataPathTopology
         kernelB.addFloodEntry(VTEP_A_IP);
     }
 
-    /** A host namespace whose eth0 keeps the veth default offloads (unlike {@link Topology#host}). */
+    /** {@link Topology#host} (default offloads, no forwarding) with the hosts' MTU, room for the VXLAN headers. */
     private static Host host(final Topology topology, final String role, final String ip, final Netns peer, final String peerIf)
     {
-        final Netns ns = topology.namespace(role);
-        topology.link(ns, Host.DEFAULT_IFACE, peer, peerIf);
-        // A server, not a router (a namespace may inherit forwarding from the machine).
-        ns.sysctl("net.ipv4.ip_forward", "0");
-        ns.addAddress(Host.DEFAULT_IFACE, ip + "/24");
-        ns.setMtu(Host.DEFAULT_IFACE, HOST_MTU);
-        return new Host(ns, Host.DEFAULT_IFACE, ip + "/24");
+        final Host host = topology.host(role, ip + "/24", peer, peerIf);
+        host.netns().setMtu(host.iface(), HOST_MTU);
+        return host;
     }
 
     /**

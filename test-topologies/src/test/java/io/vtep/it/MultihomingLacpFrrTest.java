@@ -78,7 +78,7 @@ class MultihomingLacpFrrTest extends TopologyTest
     @Override
     protected void requirements()
     {
-        Requirements.requireTopology("ping", "tshark", "bridge", "iperf3", "ethtool");
+        Requirements.requireTopology("ping", "tshark", "bridge", "iperf3");
         Requirements.requireTools(OpenVswitch.TOOLS.toArray(String[]::new));
         Requirements.requireScapy();
         FrrRouter.requireFrr();

@@ -156,6 +156,10 @@ public final class LinuxStructs
         JAVA_INT.withName("tp_block_nr"),
         JAVA_INT.withName("tp_frame_size"),
         JAVA_INT.withName("tp_frame_nr"));
+    public static final long TP_REQ_BLOCK_SIZE = offset(TPACKET_REQ, "tp_block_size");
+    public static final long TP_REQ_BLOCK_NR = offset(TPACKET_REQ, "tp_block_nr");
+    public static final long TP_REQ_FRAME_SIZE = offset(TPACKET_REQ, "tp_frame_size");
+    public static final long TP_REQ_FRAME_NR = offset(TPACKET_REQ, "tp_frame_nr");
 
     /** {@code struct packet_mreq} from {@code <linux/if_packet.h>}. */
     public static final StructLayout PACKET_MREQ = MemoryLayout.structLayout(

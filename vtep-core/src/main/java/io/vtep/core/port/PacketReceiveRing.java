@@ -83,10 +83,10 @@ final class PacketReceiveRing
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment request = arena.allocate(LinuxStructs.TPACKET_REQ);
-            request.set(ValueLayout.JAVA_INT, 0, BLOCK_BYTES);
-            request.set(ValueLayout.JAVA_INT, 4, blocks);
-            request.set(ValueLayout.JAVA_INT, 8, frameSize);
-            request.set(ValueLayout.JAVA_INT, 12, framesPerBlock * blocks);
+            request.set(ValueLayout.JAVA_INT, LinuxStructs.TP_REQ_BLOCK_SIZE, BLOCK_BYTES);
+            request.set(ValueLayout.JAVA_INT, LinuxStructs.TP_REQ_BLOCK_NR, blocks);
+            request.set(ValueLayout.JAVA_INT, LinuxStructs.TP_REQ_FRAME_SIZE, frameSize);
+            request.set(ValueLayout.JAVA_INT, LinuxStructs.TP_REQ_FRAME_NR, framesPerBlock * blocks);
             Libc.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, request, "setsockopt(SOL_PACKET, PACKET_RX_RING)");
         }
         final long length = (long)BLOCK_BYTES * blocks;
@@ -129,16 +129,6 @@ final class PacketReceiveRing
     {
         memory.putIntRelease(headFrame() + (int)TP2_STATUS, TP_STATUS_KERNEL);
         head = head + 1 == frameCount ? 0 : head + 1;
-    }
-
-    int frameSize()
-    {
-        return frameSize;
-    }
-
-    int frameCount()
-    {
-        return frameCount;
     }
 
     /**
