@@ -51,6 +51,7 @@ import io.vtep.topology.VtepProcess;
  *       rx packets (delivered), VTEP A's ul0 tx packets (what VTEP A forwarded) and acc1 rx packets
  *       (what reached VTEP A) are counted; VTEP A's CPU time per frame sent;</li>
  *   <li>iperf3 TCP, one stream, {@code --seconds}, hosts at default offloads (receiver's rate);</li>
+ *   <li>the same from host B to host A ({@code iperf3 -R}): through VTEP A from the underlay to the access port;</li>
  *   <li>iperf3 UDP, 64-byte payload, unlimited rate: datagrams that arrived per second;</li>
  *   <li>iperf3 TCP again with the hosts' TSO, GSO and GRO off ({@link DataPathTopology#setOffloads};
  *       tx checksum offload stays on), restored afterwards;</li>
@@ -338,6 +339,7 @@ public final class DataPathBench
             out.put(Figure.CPU_PER_FRAME, frames[3]);
 
             out.put(Figure.TCP_DEFAULT, step(vtep, () -> new Sample[] {tcp(net)}, 1)[0]);
+            out.put(Figure.TCP_REVERSE, step(vtep, () -> new Sample[] {tcpReverse(net)}, 1)[0]);
             out.put(Figure.UDP64_DELIVERED, step(vtep, () -> new Sample[] {udp64(net)}, 1)[0]);
             out.put(Figure.TCP_OFFLOADS_OFF, step(vtep, () -> new Sample[] {tcpOffloadsOff(net)}, 1)[0]);
 
@@ -617,7 +619,21 @@ public final class DataPathBench
     /** iperf3 TCP, one stream, host A to host B: the receiver's rate. */
     private Sample tcp(final DataPathTopology net)
     {
-        final Iperf3Result r = iperf3(net, List.of());
+        return tcp(iperf3(net, List.of()));
+    }
+
+    /**
+     * iperf3 TCP, one stream, host B to host A ({@code -R}: the server on host B sends), hosts at
+     * default offloads: the other half of a host's traffic, which reaches VTEP A as VXLAN from the
+     * underlay and leaves on its access port. The receiver's rate.
+     */
+    private Sample tcpReverse(final DataPathTopology net)
+    {
+        return tcp(iperf3(net, List.of("-R")));
+    }
+
+    private static Sample tcp(final Iperf3Result r)
+    {
         final String detail = String.format("%d bytes sent, %d received, %d retransmits", r.sentBytes(), r.receivedBytes(), r.retransmits());
         if (r.receivedBytes() <= 0)
         {

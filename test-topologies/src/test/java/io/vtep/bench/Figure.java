@@ -10,6 +10,7 @@ enum Figure
     FRAMES64_FORWARDED("frames64_forwarded_pps", "  VTEP A sent on the underlay (ul0 tx)", "kpps", 1e-3, 1, true),
     FRAMES64_OFFERED("frames64_offered_pps", "  offered to VTEP A (acc1 rx)", "kpps", 1e-3, 1, true),
     TCP_DEFAULT("tcp_default_offloads_bps", "TCP 1 stream, hosts at default offloads", "Gbit/s", 1e-9, 2, true),
+    TCP_REVERSE("tcp_reverse_bps", "TCP 1 stream, host B to host A (reverse)", "Gbit/s", 1e-9, 2, true),
     TCP_OFFLOADS_OFF("tcp_offloads_off_bps", "TCP 1 stream, hosts' TSO/GSO/GRO off", "Gbit/s", 1e-9, 2, true),
     UDP64_DELIVERED("udp64_delivered_pps", "UDP 64-byte payload (iperf3), delivered", "kpps", 1e-3, 1, true),
     PING_AVG("ping_avg_ms", "ping RTT average (idle, 0.2 s interval)", "ms", 1, 3, false),
