@@ -210,6 +210,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
         }
         final UdpGsoTransmitter gso = openUnderlayGso(config);
         dataPlane.segmentTransmitter(gso);
+        dataPlane.coalesceTcp(config.dataplane().coalesceTcp());
         final VtepAppliance appliance = new VtepAppliance(config, configFile, fdb, dataPlane);
         appliance.resources.add(transmitter);
         if (gso != null)

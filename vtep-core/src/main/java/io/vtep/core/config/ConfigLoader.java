@@ -48,7 +48,7 @@ public final class ConfigLoader
     private static final Set<String> API_KEYS = Set.of("listen");
     private static final Set<String> LOG_KEYS = Set.of("level", "format");
     private static final Set<String> DATAPLANE_KEYS = Set.of("pipelines", "busy-poll", "spin-microseconds", "underlay-gso", "pin-cpus",
-        "access-steering", "access-ring");
+        "access-steering", "access-ring", "coalesce-tcp");
 
     private ConfigLoader()
     {
@@ -167,7 +167,8 @@ public final class ConfigLoader
             node(map, "underlay-gso", node.path()).bool(true),
             node(map, "pin-cpus", node.path()).bool(defaults.pinCpus()),
             steering.isMissing() ? defaults.accessSteering() : choice(steering, DataplaneConfig.AccessSteering.class),
-            node(map, "access-ring", node.path()).bool(defaults.accessRing()));
+            node(map, "access-ring", node.path()).bool(defaults.accessRing()),
+            node(map, "coalesce-tcp", node.path()).bool(defaults.coalesceTcp()));
     }
 
     private static Object readYaml(final String yamlText) throws ConfigException

@@ -32,9 +32,13 @@ package io.vtep.core.config;
  *                     sender's CPU. On by default: 64-byte frames 1.14x, CPU per frame 0.79x, TCP
  *                     with the hosts' offloads off 1.27x, the rest within the spread
  *                     (benchmarks/README.md, 2026-12-05 09:08)
+ * @param coalesceTcp  consecutive TCP segments of one flow that arrive in one batch from the
+ *                     underlay for one af-packet access port go to the host as one super-frame
+ *                     behind a virtio-net header, as GRO would make it (io.vtep.core.pipeline.TcpSegmentCoalescer).
+ *                     On by default (benchmarks/README.md, 2026-12-05 13:xx)
  */
 public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, boolean underlayGso, boolean pinCpus,
-    AccessSteering accessSteering, boolean accessRing)
+    AccessSteering accessSteering, boolean accessRing, boolean coalesceTcp)
 {
     /** {@code dataplane.access-steering} (io.vtep.core.port.FanoutSteering says what each does). */
     public enum AccessSteering
@@ -46,10 +50,10 @@ public record DataplaneConfig(int pipelines, boolean busyPoll, int spinMicros, b
     public static final int DEFAULT_SPIN_MICROS = 200;
     public static final int MAX_PIPELINES = 64;
 
-    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines not pinned; access rings. */
+    /** The defaults: {@link #defaultPipelines()}; blocking with a short spin; UDP GSO on; pipelines not pinned; access rings; TCP coalescing. */
     public static DataplaneConfig defaults()
     {
-        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW, true);
+        return new DataplaneConfig(defaultPipelines(), false, DEFAULT_SPIN_MICROS, true, false, AccessSteering.FLOW, true, true);
     }
 
     /**

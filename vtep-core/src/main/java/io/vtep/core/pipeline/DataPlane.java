@@ -22,6 +22,7 @@ public final class DataPlane
     private final int ttl;
     private final SourcePortRange sourcePorts;
     private final int underlayMtu;
+    private boolean coalesceTcp;
     private final UnderlayTransmitter transmitter;
     private NeighborQueue neighborQueue;
     private SegmentTransmitter segmentTransmitter;
@@ -64,6 +65,18 @@ public final class DataPlane
     }
 
     /**
+     * Lets the overlay pipelines made after this call coalesce TCP segments for af-packet access
+     * ports ({@link TcpSegmentCoalescer}; off unless asked).
+     *
+     * @return this
+     */
+    public DataPlane coalesceTcp(final boolean coalesce)
+    {
+        this.coalesceTcp = coalesce;
+        return this;
+    }
+
+    /**
      * Lets the access pipelines made after this call send the segments of a super-frame as UDP GSO
      * datagrams (or not, with null: the default).
      *
@@ -97,7 +110,8 @@ public final class DataPlane
     public OverlayPipeline overlayPipeline()
     {
         final DataPathCounters block = counters.newBlock();
-        return new OverlayPipeline(tables, localAddress, new LocalDelivery(block, overlayMtu()), block);
+        final LocalDelivery local = new LocalDelivery(block, overlayMtu());
+        return new OverlayPipeline(tables, localAddress, local, block, coalesceTcp ? new TcpSegmentCoalescer(local) : null);
     }
 
     /** The largest inner IP packet the underlay carries: what a frame from the overlay can be at most, on a real wire. */

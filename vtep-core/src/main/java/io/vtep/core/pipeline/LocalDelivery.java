@@ -93,6 +93,62 @@ final class LocalDelivery
     }
 
     /**
+     * Sends a super-frame that {@link TcpSegmentCoalescer} made of {@code segments} received TCP
+     * segments, as one unit behind a virtio-net header (GSO, segments of {@code segmentPayload}
+     * bytes of TCP data), counted as the segments it stands for.
+     *
+     * @param headersLength Ethernet, IP and TCP headers of the untagged frame
+     * @return true when the port took it
+     */
+    boolean sendCoalesced(final Attachment to, final MutableDirectBuffer buffer, final int offset, final int length, final int headersLength,
+        final int segmentPayload, final int segments)
+    {
+        final int slot = to.vni().slot();
+        final LacpPort lacp = to.portContext().lacp();
+        if (lacp != null && !lacp.isDistributing())
+        {
+            droppedEach(slot, DropReason.LACP_NOT_DISTRIBUTING, segments);
+            return false;
+        }
+        // The IP packet of each segment the host's GSO would cut, the sendSegmented "MTU".
+        final int segmentIpLength = headersLength - EthernetHeader.LENGTH + segmentPayload;
+        final boolean sent;
+        final int tag;
+        if (to.isTagged())
+        {
+            final int taggedOffset = VlanTag.insert(buffer, offset, to.vlan());
+            sent = to.port().sendSegmented(buffer, taggedOffset, length + VlanTag.LENGTH, segmentIpLength);
+            VlanTag.strip(buffer, taggedOffset);
+            tag = VlanTag.LENGTH;
+        }
+        else
+        {
+            sent = to.port().sendSegmented(buffer, offset, length, segmentIpLength);
+            tag = 0;
+        }
+        if (!sent)
+        {
+            droppedEach(slot, DropReason.TX_ERROR, segments);
+            return false;
+        }
+        final int fullSegment = headersLength + tag + segmentPayload;
+        for (int i = 1; i < segments; i++)
+        {
+            counters.vniSent(slot, Side.ACCESS, fullSegment);
+        }
+        counters.vniSent(slot, Side.ACCESS, length + tag - (segments - 1) * segmentPayload);
+        return true;
+    }
+
+    private void droppedEach(final int slot, final DropReason reason, final int segments)
+    {
+        for (int i = 0; i < segments; i++)
+        {
+            counters.vniDropped(slot, reason);
+        }
+    }
+
+    /**
      * A TCP super-frame goes out whole when the driver can hand it to the kernel for segmentation;
      * otherwise (pcap) vtep cuts it into MTU-size segments itself, in a copy, since a flooded frame
      * is still needed as it is for the next member.

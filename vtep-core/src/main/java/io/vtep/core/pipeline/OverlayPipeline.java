@@ -62,12 +62,23 @@ public final class OverlayPipeline
      */
     private static final long IPV4_MAPPED_LOW = 0xFFFF_0000_0000L;
 
+    /** Holds a run of one flow's TCP segments for a host until the batch ends; null: off. */
+    private final TcpSegmentCoalescer coalescer;
+
     /** Outer IP and UDP header bytes, so remote-VTEP byte counters count whole outer packets both ways. */
     private final int ipAndUdpHeaderLength;
 
     OverlayPipeline(final ForwardingTables tables, final VtepAddress localAddress, final LocalDelivery local,
         final DataPathCounters counters)
     {
+        this(tables, localAddress, local, counters, null);
+    }
+
+    /** @param coalescer TCP receive coalescing for the access ports, or null for none */
+    OverlayPipeline(final ForwardingTables tables, final VtepAddress localAddress, final LocalDelivery local,
+        final DataPathCounters counters, final TcpSegmentCoalescer coalescer)
+    {
+        this.coalescer = coalescer;
         this.tables = tables;
         this.remoteVteps = tables.fdb().remoteVteps();
         this.localAddress = localAddress;
@@ -75,6 +86,18 @@ public final class OverlayPipeline
         this.counters = counters;
         this.ipAndUdpHeaderLength =
             (localAddress.isIpv6() ? VxlanEncapsulator.IPV6_OVERHEAD : VxlanEncapsulator.IPV4_OVERHEAD) - VxlanHeader.LENGTH;
+    }
+
+    /**
+     * The end of a batch of datagrams (and before a frame is flooded): what {@link TcpSegmentCoalescer}
+     * holds goes out now. Nothing waits for the next batch.
+     */
+    public void endOfBatch()
+    {
+        if (coalescer != null)
+        {
+            coalescer.flush();
+        }
     }
 
     /** The clock of the FDB, whose ageing the {@code nowNanos} passed in must match. */
@@ -256,6 +279,7 @@ public final class OverlayPipeline
         }
         if (entry == FdbEntry.NONE)
         {
+            endOfBatch(); // a run held for a host goes before any flooded frame, which it may meet there
             final StormControl storm = vni.stormControl();
             if (storm != null && !storm.admit(destination, nowNanos))
             {
@@ -275,7 +299,11 @@ public final class OverlayPipeline
         }
         else if (FdbEntry.isLocal(entry))
         {
-            local.send(tables.attachment(FdbEntry.attachment(entry)), buffer, frameOffset, frameLength);
+            final Attachment to = tables.attachment(FdbEntry.attachment(entry));
+            if (coalescer == null || !coalescer.offer(to, buffer, frameOffset, frameLength))
+            {
+                local.send(to, buffer, frameOffset, frameLength);
+            }
         }
         else
         {

@@ -73,6 +73,12 @@ public interface AccessPort extends AutoCloseable
         return false;
     }
 
+    /** Whether {@link #sendSegmented} can send at all (af-packet can; pcap cannot). */
+    default boolean sendsSegmented()
+    {
+        return false;
+    }
+
     /**
      * Frames the driver read but had to drop because they did not fit its receive buffer
      * (counted by the driver; the forwarding thread reports them as {@code truncated} drops).

@@ -868,6 +868,12 @@ public final class AfPacketPort implements AccessPort
      * kernel's segmentation adjusts per segment ({@code tcp_gso_segment}).
      */
     @Override
+    public boolean sendsSegmented()
+    {
+        return true;
+    }
+
+    @Override
     public boolean sendSegmented(final MutableDirectBuffer buffer, final int offset, final int length, final int mtu)
     {
         final SocketHandle socket = this.segmentingSocket;

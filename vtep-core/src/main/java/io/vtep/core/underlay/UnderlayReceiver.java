@@ -748,6 +748,14 @@ public final class UnderlayReceiver implements AutoCloseable
                     failed(ex);
                 }
             }
+            try
+            {
+                pipeline.endOfBatch();
+            }
+            catch (final RuntimeException ex)
+            {
+                failed(ex);
+            }
             received += count; // single writer: this thread
             batches++;
         }

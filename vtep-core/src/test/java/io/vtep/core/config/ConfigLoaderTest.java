@@ -117,6 +117,7 @@ class ConfigLoaderTest
         assertFalse(config.dataplane().pinCpus());
         assertEquals(DataplaneConfig.AccessSteering.FLOW, config.dataplane().accessSteering());
         assertTrue(config.dataplane().accessRing());
+        assertTrue(config.dataplane().coalesceTcp());
     }
 
     @Test
@@ -126,9 +127,9 @@ class ConfigLoaderTest
             vtep: { local-ip: 192.0.2.1 }
             ports: [ { name: eth1, vlans: { untagged: 7 } } ]
             dataplane: { pipelines: 3, busy-poll: true, spin-microseconds: 0, underlay-gso: false, pin-cpus: true,
-                         access-steering: cpu, access-ring: false }
+                         access-steering: cpu, access-ring: false, coalesce-tcp: false }
             """);
-        assertEquals(new DataplaneConfig(3, true, 0, false, true, DataplaneConfig.AccessSteering.CPU, false), config.dataplane());
+        assertEquals(new DataplaneConfig(3, true, 0, false, true, DataplaneConfig.AccessSteering.CPU, false, false), config.dataplane());
     }
 
     @Test

@@ -1,0 +1,346 @@
+package io.vtep.core.pipeline;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.vtep.core.port.FrameBatch;
+import io.vtep.encap.Checksum;
+import io.vtep.encap.EthernetHeader;
+import io.vtep.encap.IpProtocol;
+import io.vtep.encap.Ipv4Header;
+import io.vtep.encap.Ipv6Header;
+
+/**
+ * Receive coalescing for the overlay's way to a host: consecutive TCP segments of one flow, from
+ * one batch of VXLAN datagrams and for one local attachment, become one super-frame that the port
+ * hands the host behind a virtio-net header (GSO), as GRO does on a NIC
+ * (docs/architecture.md §1.2, {@code dataplane.coalesce-tcp}).
+ *
+ * <h2>Why</h2>
+ * A Linux VTEP on the far side cuts its host's TSO super-frames into MTU-sized segments for the
+ * underlay. Handed over one by one, each costs vtep a system call and the receiving host a pass
+ * through its TCP stack and often an ACK, all on the pipeline's CPU; handed over as one frame, the
+ * host takes them in one receive, exactly as if its NIC had done GRO.
+ *
+ * <h2>What may be merged</h2>
+ * The rules are Linux's ({@code tcp_gro_receive}, {@code inet_gro_receive}): IPv4 without options
+ * and not fragmented, or IPv6 with TCP as the next header; the same Ethernet header, addresses,
+ * TOS / traffic class and flow label, TTL / hop limit; TCP with ACK and no SYN, FIN, RST, URG, ECE
+ * or CWR; the next sequence number; the same acknowledgment, window and options; every segment
+ * the size of the first except the last, which may be shorter and ends the run, as does PSH. Each
+ * segment's TCP checksum is verified before it is taken (the host will trust the merged frame's):
+ * one that fails goes to the host as it came, to be dropped there. A segment that breaks a rule
+ * ends the run, which is sent first, so a flow's order is kept. Nothing is held across batches:
+ * the pipeline calls {@link #flush()} at the end of each.
+ *
+ * <p>Allocation-free: one native buffer per pipeline thread, made here.
+ */
+final class TcpSegmentCoalescer
+{
+    /** Most segments in one super-frame (Linux's GRO stops at 64 KiB too). */
+    static final int MAX_SEGMENTS = 64;
+    private static final int MAX_IP_LENGTH = 65_535;
+    private static final int TCP_MIN_HEADER_LENGTH = 20;
+    private static final int TCP_SEQUENCE_OFFSET = 4;
+    private static final int TCP_ACK_OFFSET = 8;
+    private static final int TCP_DATA_OFFSET_OFFSET = 12;
+    private static final int TCP_FLAGS_OFFSET = 13;
+    private static final int TCP_WINDOW_OFFSET = 14;
+    private static final int FIN = 0x01;
+    private static final int SYN = 0x02;
+    private static final int RST = 0x04;
+    private static final int PSH = 0x08;
+    private static final int ACK = 0x10;
+    private static final int URG = 0x20;
+    private static final int ECE = 0x40;
+    private static final int CWR = 0x80;
+    private static final int NOT_MERGEABLE = FIN | SYN | RST | URG | ECE | CWR;
+    /** In front of the held frame: room for the 802.1Q tag that LocalDelivery writes there. */
+    private static final int HEADROOM = 16;
+
+    private final LocalDelivery local;
+    private final UnsafeBuffer run = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM + FrameBatch.MAX_SUPER_FRAME_LENGTH));
+
+    /** The attachment the held run goes to; null when nothing is held. */
+    private Attachment to;
+    private int length;
+    private int network;
+    private int transport;
+    private int headersLength;
+    private int segmentPayload;
+    private int segments;
+    private boolean ipv4;
+    private int nextSequence;
+    private int lastIdentification;
+
+    TcpSegmentCoalescer(final LocalDelivery local)
+    {
+        this.local = local;
+    }
+
+    /**
+     * Offers a decapsulated frame for {@code attachment}. Whatever is held and cannot take it is
+     * sent first.
+     *
+     * @return true when the frame was taken (it goes out with its run); false when the caller must
+     *     send it itself, now
+     */
+    boolean offer(final Attachment attachment, final DirectBuffer buffer, final int offset, final int frameLength)
+    {
+        // A peer's super-frame (longer than the underlay carries) is already whole: it goes on as it is.
+        final int payload = local.exceedsOverlayMtu(frameLength) ? 0 : tcpPayload(buffer, offset, frameLength);
+        if (payload <= 0 || !attachment.port().sendsSegmented())
+        {
+            flush();
+            return false;
+        }
+        if (to == attachment && extends_(buffer, offset, payload))
+        {
+            append(buffer, offset, payload);
+            return true;
+        }
+        flush();
+        if ((flags(buffer, offset + transportOffset(buffer, offset)) & PSH) != 0)
+        {
+            return false; // a run of one: nothing could follow it
+        }
+        start(attachment, buffer, offset, payload);
+        return true;
+    }
+
+    /** Sends what is held: as it came when it is one segment, else as one super-frame. */
+    void flush()
+    {
+        final Attachment attachment = to;
+        if (attachment == null)
+        {
+            return;
+        }
+        to = null;
+        if (segments == 1)
+        {
+            local.send(attachment, run, HEADROOM, length);
+            return;
+        }
+        final int ipLength = length - EthernetHeader.LENGTH;
+        if (ipv4)
+        {
+            run.putShort(HEADROOM + network + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)ipLength, ByteOrder.BIG_ENDIAN);
+            run.putShort(HEADROOM + network + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0);
+            run.putShort(HEADROOM + network + Ipv4Header.HEADER_CHECKSUM_OFFSET,
+                (short)Checksum.finish(Checksum.partialSum(run, HEADROOM + network, Ipv4Header.LENGTH, 0)), ByteOrder.BIG_ENDIAN);
+        }
+        else
+        {
+            run.putShort(HEADROOM + network + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)(ipLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
+        }
+        local.sendCoalesced(attachment, run, HEADROOM, length, headersLength, segmentPayload, segments);
+    }
+
+    /** Segments held now (0 when nothing is). */
+    int heldSegments()
+    {
+        return to == null ? 0 : segments;
+    }
+
+    private void start(final Attachment attachment, final DirectBuffer buffer, final int offset, final int payload)
+    {
+        network = EthernetHeader.LENGTH;
+        ipv4 = etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4;
+        transport = transportOffset(buffer, offset);
+        headersLength = transport + dataOffset(buffer, offset + transport);
+        length = headersLength + payload;
+        run.putBytes(HEADROOM, buffer, offset, length);
+        segmentPayload = payload;
+        segments = 1;
+        nextSequence = buffer.getInt(offset + transport + TCP_SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) + payload;
+        lastIdentification = ipv4 ? identification(buffer, offset) : 0;
+        to = attachment;
+    }
+
+    /** Adds a segment that {@link #extends_} accepted; ends the run when nothing may follow it. */
+    private void append(final DirectBuffer buffer, final int offset, final int payload)
+    {
+        run.putBytes(HEADROOM + length, buffer, offset + headersLength, payload);
+        length += payload;
+        segments++;
+        nextSequence += payload;
+        if (ipv4)
+        {
+            lastIdentification = identification(buffer, offset);
+        }
+        final int flags = flags(buffer, offset + transport);
+        if ((flags & PSH) != 0)
+        {
+            run.putByte(HEADROOM + transport + TCP_FLAGS_OFFSET, (byte)(flags(run, HEADROOM + transport) | PSH));
+        }
+        if ((flags & PSH) != 0 || payload < segmentPayload || segments == MAX_SEGMENTS ||
+            length - EthernetHeader.LENGTH + segmentPayload > MAX_IP_LENGTH)
+        {
+            flush();
+        }
+    }
+
+    /** Whether the segment continues the held run (same flow, next in sequence, same headers). */
+    private boolean extends_(final DirectBuffer buffer, final int offset, final int payload)
+    {
+        if (payload > segmentPayload || transportOffset(buffer, offset) != transport ||
+            headersLength != transport + dataOffset(buffer, offset + transport) ||
+            length - EthernetHeader.LENGTH + payload > MAX_IP_LENGTH)
+        {
+            return false;
+        }
+        if (!sameBytes(buffer, offset, 0, EthernetHeader.LENGTH))
+        {
+            return false;
+        }
+        if (ipv4)
+        {
+            // Version, IHL, TOS; flags (DF the same, not a fragment); TTL, protocol; addresses.
+            if (!sameBytes(buffer, offset, network, 2) || !sameBytes(buffer, offset, network + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, 4) ||
+                !sameBytes(buffer, offset, network + Ipv4Header.SOURCE_ADDRESS_OFFSET, 8))
+            {
+                return false;
+            }
+            final boolean dontFragment = (buffer.getShort(offset + network + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) &
+                Ipv4Header.FLAG_DF) != 0;
+            // Without DF the IDs must count up, as the host's GSO will make them again.
+            if (!dontFragment && identification(buffer, offset) != ((lastIdentification + 1) & 0xFFFF))
+            {
+                return false;
+            }
+        }
+        else if (!sameBytes(buffer, offset, network, 4) || !sameBytes(buffer, offset, network + Ipv6Header.NEXT_HEADER_OFFSET, 34))
+        {
+            return false; // version, traffic class, flow label; next header, hop limit, addresses
+        }
+        final int tcp = offset + transport;
+        if (buffer.getInt(tcp + TCP_SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) != nextSequence)
+        {
+            return false;
+        }
+        // Ports; acknowledgment; data offset, flags but PSH, window; options (not the checksum, not
+        // the urgent pointer, which URG, never set here, would give a meaning).
+        return sameBytes(buffer, offset, transport, 4) && sameBytes(buffer, offset, transport + TCP_ACK_OFFSET, 4) &&
+            buffer.getByte(tcp + TCP_DATA_OFFSET_OFFSET) == run.getByte(HEADROOM + transport + TCP_DATA_OFFSET_OFFSET) &&
+            ((flags(buffer, tcp) ^ flags(run, HEADROOM + transport)) & ~PSH) == 0 &&
+            sameBytes(buffer, offset, transport + TCP_WINDOW_OFFSET, 2) &&
+            sameBytes(buffer, offset, transport + TCP_MIN_HEADER_LENGTH, headersLength - transport - TCP_MIN_HEADER_LENGTH);
+    }
+
+    /**
+     * The TCP payload length of a frame that may be coalesced, or 0: not IPv4 without options or
+     * IPv6 with TCP next, a fragment, not ACK-only flags (PSH aside), no payload, or a checksum
+     * that does not verify.
+     */
+    static int tcpPayload(final DirectBuffer buffer, final int offset, final int frameLength)
+    {
+        if (frameLength < EthernetHeader.LENGTH + Ipv4Header.LENGTH + TCP_MIN_HEADER_LENGTH)
+        {
+            return 0;
+        }
+        final int network = offset + EthernetHeader.LENGTH;
+        final int etherType = etherType(buffer, offset);
+        final int transportLength;
+        final int transport;
+        final int pseudoHeader;
+        if (etherType == EthernetHeader.ETHER_TYPE_IPV4)
+        {
+            final int totalLength = buffer.getShort(network + Ipv4Header.TOTAL_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            final int fragment = buffer.getShort(network + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) &
+                (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
+            if ((buffer.getByte(network) & 0xFF) != (Ipv4Header.VERSION << 4 | Ipv4Header.MIN_IHL) || fragment != 0 ||
+                (buffer.getByte(network + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != IpProtocol.TCP ||
+                totalLength > frameLength - EthernetHeader.LENGTH || totalLength < Ipv4Header.LENGTH + TCP_MIN_HEADER_LENGTH)
+            {
+                return 0;
+            }
+            transport = network + Ipv4Header.LENGTH;
+            transportLength = totalLength - Ipv4Header.LENGTH;
+            pseudoHeader = Checksum.ipv4PseudoHeaderSum(buffer, network, IpProtocol.TCP, transportLength);
+        }
+        else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
+        {
+            if (frameLength < EthernetHeader.LENGTH + Ipv6Header.LENGTH + TCP_MIN_HEADER_LENGTH ||
+                (buffer.getByte(network) & 0xF0) != Ipv6Header.VERSION << 4 ||
+                (buffer.getByte(network + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF) != IpProtocol.TCP)
+            {
+                return 0;
+            }
+            transportLength = buffer.getShort(network + Ipv6Header.PAYLOAD_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+            if (transportLength < TCP_MIN_HEADER_LENGTH || transportLength > frameLength - EthernetHeader.LENGTH - Ipv6Header.LENGTH)
+            {
+                return 0;
+            }
+            transport = network + Ipv6Header.LENGTH;
+            pseudoHeader = Checksum.ipv6PseudoHeaderSum(buffer, network, IpProtocol.TCP, transportLength);
+        }
+        else
+        {
+            return 0;
+        }
+        final int tcpHeaderLength = dataOffset(buffer, transport);
+        final int payload = transportLength - tcpHeaderLength;
+        final int flags = flags(buffer, transport);
+        if (tcpHeaderLength < TCP_MIN_HEADER_LENGTH || payload <= 0 || (flags & ACK) == 0 || (flags & NOT_MERGEABLE) != 0)
+        {
+            return 0;
+        }
+        // RFC 9293 §3.1: the checksum covers the pseudo-header, the header and the data; a correct
+        // segment sums to all ones.
+        if (Checksum.finish(Checksum.partialSum(buffer, transport, transportLength, pseudoHeader)) != 0)
+        {
+            return 0;
+        }
+        return payload;
+    }
+
+    private boolean sameBytes(final DirectBuffer buffer, final int offset, final int from, final int count)
+    {
+        int i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            if (buffer.getInt(offset + from + i) != run.getInt(HEADROOM + from + i))
+            {
+                return false;
+            }
+        }
+        for (; i < count; i++)
+        {
+            if (buffer.getByte(offset + from + i) != run.getByte(HEADROOM + from + i))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int etherType(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + EthernetHeader.ETHER_TYPE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    /** Offset of the TCP header from the frame's start, for a frame {@link #tcpPayload} accepted. */
+    private static int transportOffset(final DirectBuffer buffer, final int offset)
+    {
+        return EthernetHeader.LENGTH + (etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4 ? Ipv4Header.LENGTH : Ipv6Header.LENGTH);
+    }
+
+    private static int dataOffset(final DirectBuffer buffer, final int tcp)
+    {
+        return ((buffer.getByte(tcp + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+    }
+
+    private static int flags(final DirectBuffer buffer, final int tcp)
+    {
+        return buffer.getByte(tcp + TCP_FLAGS_OFFSET) & 0xFF;
+    }
+
+    private static int identification(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getShort(offset + EthernetHeader.LENGTH + Ipv4Header.IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+}
