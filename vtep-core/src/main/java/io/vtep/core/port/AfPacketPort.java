@@ -859,6 +859,12 @@ public final class AfPacketPort implements AccessPort
         return steering.byCpu() ? PACKET_FANOUT_CBPF | PACKET_FANOUT_FLAG_ROLLOVER : PACKET_FANOUT_HASH;
     }
 
+    @Override
+    public boolean sendsSegmented()
+    {
+        return true;
+    }
+
     /**
      * Sends a TCP super-frame through the {@code PACKET_VNET_HDR} socket with a
      * {@code virtio_net_hdr} asking for TCP segmentation to {@code mtu} and a checksum
@@ -867,12 +873,6 @@ public final class AfPacketPort implements AccessPort
      * checksum field gets the pseudo-header sum over the whole TCP length, which is what the
      * kernel's segmentation adjusts per segment ({@code tcp_gso_segment}).
      */
-    @Override
-    public boolean sendsSegmented()
-    {
-        return true;
-    }
-
     @Override
     public boolean sendSegmented(final MutableDirectBuffer buffer, final int offset, final int length, final int mtu)
     {
