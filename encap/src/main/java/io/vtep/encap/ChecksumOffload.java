@@ -12,7 +12,6 @@ import org.agrona.MutableDirectBuffer;
  */
 public final class ChecksumOffload
 {
-    private static final int TCP_CHECKSUM_OFFSET = 16;
     private static final int UDP_CHECKSUM_OFFSET = 6;
 
     private ChecksumOffload()
@@ -104,7 +103,7 @@ public final class ChecksumOffload
         {
             return false;
         }
-        final int field = transport + (protocol == IpProtocol.TCP ? TCP_CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
+        final int field = transport + (protocol == IpProtocol.TCP ? TcpHeader.CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
         final int checksum = buffer.getShort(field, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         if (checksum != pseudoHeader ||
             Checksum.partialSum(buffer, transport, transportLength, pseudoHeader) == Checksum.VALID_SUM)
@@ -118,7 +117,7 @@ public final class ChecksumOffload
 
     private static boolean hasChecksumField(final int protocol, final int transportLength)
     {
-        return (protocol == IpProtocol.TCP && transportLength >= TCP_CHECKSUM_OFFSET + 2) ||
+        return (protocol == IpProtocol.TCP && transportLength >= TcpHeader.CHECKSUM_OFFSET + 2) ||
             (protocol == IpProtocol.UDP && transportLength >= UDP_CHECKSUM_OFFSET + 2);
     }
 

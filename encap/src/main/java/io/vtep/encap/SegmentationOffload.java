@@ -47,14 +47,6 @@ public final class SegmentationOffload
      */
     public static final int MIN_SEGMENT_SIZE = 64;
 
-    private static final int TCP_SEQUENCE_OFFSET = 4;
-    private static final int TCP_DATA_OFFSET_OFFSET = 12;
-    private static final int TCP_FLAGS_OFFSET = 13;
-    private static final int TCP_CHECKSUM_OFFSET = 16;
-    private static final int TCP_MIN_HEADER_LENGTH = 20;
-    private static final int TCP_FIN = 0x01;
-    private static final int TCP_PSH = 0x08;
-    private static final int TCP_CWR = 0x80;
     private static final int UDP_LENGTH_OFFSET = 4;
     private static final int UDP_CHECKSUM_OFFSET = 6;
     private static final int UDP_HEADER_LENGTH = 8;
@@ -110,7 +102,7 @@ public final class SegmentationOffload
         // Everything read below lies in front of the transport header's fixed part, and that in
         // the frame: no byte past the frame is read.
         if (transportOffset < networkOffset + Ipv4Header.LENGTH ||
-            transportOffset + (tcp ? TCP_MIN_HEADER_LENGTH : UDP_HEADER_LENGTH) > frameLength)
+            transportOffset + (tcp ? TcpHeader.MIN_LENGTH : UDP_HEADER_LENGTH) > frameLength)
         {
             return false;
         }
@@ -138,8 +130,8 @@ public final class SegmentationOffload
         final int transportHeaderLength;
         if (tcp)
         {
-            transportHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
-            if (transportHeaderLength < TCP_MIN_HEADER_LENGTH)
+            transportHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+            if (transportHeaderLength < TcpHeader.MIN_LENGTH)
             {
                 return false;
             }
@@ -163,7 +155,7 @@ public final class SegmentationOffload
         this.payloadLength = frameLength - headersLength;
         this.segmentSize = segmentSize;
         this.segments = (payloadLength + segmentSize - 1) / segmentSize;
-        this.firstSequence = tcp ? buffer.getInt(frameOffset + transportOffset + TCP_SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) : 0;
+        this.firstSequence = tcp ? buffer.getInt(frameOffset + transportOffset + TcpHeader.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) : 0;
         this.firstIdentification = ipv6 ? 0 :
             buffer.getShort(frameOffset + networkOffset + Ipv4Header.IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
         headers.putBytes(0, buffer, frameOffset, headersLength);
@@ -238,11 +230,11 @@ public final class SegmentationOffload
         {
             return false;
         }
-        if (transportOffset + TCP_MIN_HEADER_LENGTH > frameLength)
+        if (transportOffset + TcpHeader.MIN_LENGTH > frameLength)
         {
             return false;
         }
-        final int tcpHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        final int tcpHeaderLength = ((buffer.getByte(frameOffset + transportOffset + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
         final int segmentSize = mtu - (transportOffset - networkOffset) - tcpHeaderLength;
         return wrap(buffer, frameOffset, frameLength, transportOffset, true, segmentSize);
     }
@@ -275,17 +267,17 @@ public final class SegmentationOffload
         if (tcp)
         {
             protocol = IpProtocol.TCP;
-            buffer.putInt(transport + TCP_SEQUENCE_OFFSET, firstSequence + first, ByteOrder.BIG_ENDIAN);
-            int flags = buffer.getByte(transport + TCP_FLAGS_OFFSET) & 0xFF;
+            buffer.putInt(transport + TcpHeader.SEQUENCE_OFFSET, firstSequence + first, ByteOrder.BIG_ENDIAN);
+            int flags = buffer.getByte(transport + TcpHeader.FLAGS_OFFSET) & 0xFF;
             if (index > 0)
             {
-                flags &= ~TCP_CWR;
+                flags &= ~TcpHeader.CWR;
             }
             if (index < segments - 1)
             {
-                flags &= ~(TCP_FIN | TCP_PSH);
+                flags &= ~(TcpHeader.FIN | TcpHeader.PSH);
             }
-            buffer.putByte(transport + TCP_FLAGS_OFFSET, (byte)flags);
+            buffer.putByte(transport + TcpHeader.FLAGS_OFFSET, (byte)flags);
         }
         else
         {
@@ -310,7 +302,7 @@ public final class SegmentationOffload
                 (short)Checksum.finish(Checksum.partialSum(buffer, network, ipv4HeaderLength, 0)), ByteOrder.BIG_ENDIAN);
             pseudoHeader = Checksum.ipv4PseudoHeaderSum(buffer, network, protocol, transportLength);
         }
-        final int checksumField = transport + (tcp ? TCP_CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
+        final int checksumField = transport + (tcp ? TcpHeader.CHECKSUM_OFFSET : UDP_CHECKSUM_OFFSET);
         buffer.putShort(checksumField, (short)0);
         buffer.putShort(checksumField, (short)ChecksumOffload.nonZero(
             Checksum.finish(Checksum.partialSum(buffer, transport, transportLength, pseudoHeader))), ByteOrder.BIG_ENDIAN);

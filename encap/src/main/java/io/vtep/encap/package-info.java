@@ -3,7 +3,7 @@
  * decapsulation built from them.
  *
  * <p>The header classes ({@link io.vtep.encap.EthernetHeader}, {@link io.vtep.encap.Ipv4Header},
- * {@link io.vtep.encap.Ipv6Header}, {@link io.vtep.encap.UdpHeader},
+ * {@link io.vtep.encap.Ipv6Header}, {@link io.vtep.encap.UdpHeader}, {@link io.vtep.encap.TcpHeader},
  * {@link io.vtep.encap.VxlanHeader}) are <b>constants only</b>: the offsets, lengths and flags
  * the data path reads and writes with, under the RFC diagram of each header.
  * {@link io.vtep.encap.VxlanDecoder}, {@link io.vtep.encap.VxlanEncapsulator} (packed 8-byte

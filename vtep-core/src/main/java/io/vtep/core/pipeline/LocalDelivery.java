@@ -54,11 +54,8 @@ final class LocalDelivery
     boolean send(final Attachment to, final MutableDirectBuffer buffer, final int offset, final int length)
     {
         final int slot = to.vni().slot();
-        final LacpPort lacp = to.portContext().lacp();
-        if (lacp != null && !lacp.isDistributing())
+        if (notDistributing(to, slot, 1))
         {
-            // IEEE 802.1AX-2014 §6.4.15: nothing goes out of a port that is not distributing.
-            counters.vniDropped(slot, DropReason.LACP_NOT_DISTRIBUTING);
             return false;
         }
         final boolean sent;
@@ -104,10 +101,8 @@ final class LocalDelivery
         final int segmentPayload, final int segments)
     {
         final int slot = to.vni().slot();
-        final LacpPort lacp = to.portContext().lacp();
-        if (lacp != null && !lacp.isDistributing())
+        if (notDistributing(to, slot, segments))
         {
-            droppedEach(slot, DropReason.LACP_NOT_DISTRIBUTING, segments);
             return false;
         }
         // The IP packet of each segment the host's GSO would cut, the sendSegmented "MTU".
@@ -137,6 +132,21 @@ final class LocalDelivery
             counters.vniSent(slot, Side.ACCESS, fullSegment);
         }
         counters.vniSent(slot, Side.ACCESS, length + tag - (segments - 1) * segmentPayload);
+        return true;
+    }
+
+    /**
+     * IEEE 802.1AX-2014 §6.4.15: nothing goes out of a port that is not distributing; its
+     * {@code frames} are counted as dropped for that.
+     */
+    private boolean notDistributing(final Attachment to, final int slot, final int frames)
+    {
+        final LacpPort lacp = to.portContext().lacp();
+        if (lacp == null || lacp.isDistributing())
+        {
+            return false;
+        }
+        droppedEach(slot, DropReason.LACP_NOT_DISTRIBUTING, frames);
         return true;
     }
 

@@ -12,6 +12,7 @@ import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.IpProtocol;
 import io.vtep.encap.Ipv4Header;
 import io.vtep.encap.Ipv6Header;
+import io.vtep.encap.TcpHeader;
 
 /**
  * Receive coalescing for the overlay's way to a host: consecutive TCP segments of one flow, from
@@ -43,21 +44,7 @@ final class TcpSegmentCoalescer
     /** Most segments in one super-frame (Linux's GRO stops at 64 KiB too). */
     static final int MAX_SEGMENTS = 64;
     private static final int MAX_IP_LENGTH = 65_535;
-    private static final int TCP_MIN_HEADER_LENGTH = 20;
-    private static final int TCP_SEQUENCE_OFFSET = 4;
-    private static final int TCP_ACK_OFFSET = 8;
-    private static final int TCP_DATA_OFFSET_OFFSET = 12;
-    private static final int TCP_FLAGS_OFFSET = 13;
-    private static final int TCP_WINDOW_OFFSET = 14;
-    private static final int FIN = 0x01;
-    private static final int SYN = 0x02;
-    private static final int RST = 0x04;
-    private static final int PSH = 0x08;
-    private static final int ACK = 0x10;
-    private static final int URG = 0x20;
-    private static final int ECE = 0x40;
-    private static final int CWR = 0x80;
-    private static final int NOT_MERGEABLE = FIN | SYN | RST | URG | ECE | CWR;
+    private static final int NOT_MERGEABLE = TcpHeader.FIN | TcpHeader.SYN | TcpHeader.RST | TcpHeader.URG | TcpHeader.ECE | TcpHeader.CWR;
     /** In front of the held frame: room for the 802.1Q tag that LocalDelivery writes there. */
     private static final int HEADROOM = 16;
 
@@ -67,7 +54,6 @@ final class TcpSegmentCoalescer
     /** The attachment the held run goes to; null when nothing is held. */
     private Attachment to;
     private int length;
-    private int network;
     private int transport;
     private int headersLength;
     private int segmentPayload;
@@ -91,19 +77,20 @@ final class TcpSegmentCoalescer
     boolean offer(final Attachment attachment, final DirectBuffer buffer, final int offset, final int frameLength)
     {
         // A peer's super-frame (longer than the underlay carries) is already whole: it goes on as it is.
-        final int payload = local.exceedsOverlayMtu(frameLength) ? 0 : tcpPayload(buffer, offset, frameLength);
-        if (payload <= 0 || !attachment.port().sendsSegmented())
+        final int payload = !attachment.port().sendsSegmented() || local.exceedsOverlayMtu(frameLength) ? 0 :
+            tcpPayload(buffer, offset, frameLength);
+        if (payload <= 0)
         {
             flush();
             return false;
         }
-        if (to == attachment && extends_(buffer, offset, payload))
+        if (to == attachment && continuesRun(buffer, offset, payload))
         {
             append(buffer, offset, payload);
             return true;
         }
         flush();
-        if ((flags(buffer, offset + transportOffset(buffer, offset)) & PSH) != 0)
+        if ((flags(buffer, offset + transportOffset(buffer, offset)) & TcpHeader.PSH) != 0)
         {
             return false; // a run of one: nothing could follow it
         }
@@ -128,40 +115,34 @@ final class TcpSegmentCoalescer
         final int ipLength = length - EthernetHeader.LENGTH;
         if (ipv4)
         {
-            run.putShort(HEADROOM + network + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)ipLength, ByteOrder.BIG_ENDIAN);
-            run.putShort(HEADROOM + network + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0);
-            run.putShort(HEADROOM + network + Ipv4Header.HEADER_CHECKSUM_OFFSET,
-                (short)Checksum.finish(Checksum.partialSum(run, HEADROOM + network, Ipv4Header.LENGTH, 0)), ByteOrder.BIG_ENDIAN);
+            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)ipLength, ByteOrder.BIG_ENDIAN);
+            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0);
+            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.HEADER_CHECKSUM_OFFSET,
+                (short)Checksum.finish(Checksum.partialSum(run, HEADROOM + EthernetHeader.LENGTH, Ipv4Header.LENGTH, 0)), ByteOrder.BIG_ENDIAN);
         }
         else
         {
-            run.putShort(HEADROOM + network + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)(ipLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
+            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)(ipLength - Ipv6Header.LENGTH),
+                ByteOrder.BIG_ENDIAN);
         }
         local.sendCoalesced(attachment, run, HEADROOM, length, headersLength, segmentPayload, segments);
     }
 
-    /** Segments held now (0 when nothing is). */
-    int heldSegments()
-    {
-        return to == null ? 0 : segments;
-    }
-
     private void start(final Attachment attachment, final DirectBuffer buffer, final int offset, final int payload)
     {
-        network = EthernetHeader.LENGTH;
         ipv4 = etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4;
         transport = transportOffset(buffer, offset);
-        headersLength = transport + dataOffset(buffer, offset + transport);
+        headersLength = transport + headerLength(buffer, offset + transport);
         length = headersLength + payload;
         run.putBytes(HEADROOM, buffer, offset, length);
         segmentPayload = payload;
         segments = 1;
-        nextSequence = buffer.getInt(offset + transport + TCP_SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) + payload;
+        nextSequence = buffer.getInt(offset + transport + TcpHeader.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) + payload;
         lastIdentification = ipv4 ? identification(buffer, offset) : 0;
         to = attachment;
     }
 
-    /** Adds a segment that {@link #extends_} accepted; ends the run when nothing may follow it. */
+    /** Adds a segment that {@link #continuesRun} accepted; ends the run when nothing may follow it. */
     private void append(final DirectBuffer buffer, final int offset, final int payload)
     {
         run.putBytes(HEADROOM + length, buffer, offset + headersLength, payload);
@@ -173,11 +154,11 @@ final class TcpSegmentCoalescer
             lastIdentification = identification(buffer, offset);
         }
         final int flags = flags(buffer, offset + transport);
-        if ((flags & PSH) != 0)
+        if ((flags & TcpHeader.PSH) != 0)
         {
-            run.putByte(HEADROOM + transport + TCP_FLAGS_OFFSET, (byte)(flags(run, HEADROOM + transport) | PSH));
+            run.putByte(HEADROOM + transport + TcpHeader.FLAGS_OFFSET, (byte)(flags(run, HEADROOM + transport) | TcpHeader.PSH));
         }
-        if ((flags & PSH) != 0 || payload < segmentPayload || segments == MAX_SEGMENTS ||
+        if ((flags & TcpHeader.PSH) != 0 || payload < segmentPayload || segments == MAX_SEGMENTS ||
             length - EthernetHeader.LENGTH + segmentPayload > MAX_IP_LENGTH)
         {
             flush();
@@ -185,10 +166,10 @@ final class TcpSegmentCoalescer
     }
 
     /** Whether the segment continues the held run (same flow, next in sequence, same headers). */
-    private boolean extends_(final DirectBuffer buffer, final int offset, final int payload)
+    private boolean continuesRun(final DirectBuffer buffer, final int offset, final int payload)
     {
         if (payload > segmentPayload || transportOffset(buffer, offset) != transport ||
-            headersLength != transport + dataOffset(buffer, offset + transport) ||
+            headersLength != transport + headerLength(buffer, offset + transport) ||
             length - EthernetHeader.LENGTH + payload > MAX_IP_LENGTH)
         {
             return false;
@@ -200,12 +181,14 @@ final class TcpSegmentCoalescer
         if (ipv4)
         {
             // Version, IHL, TOS; flags (DF the same, not a fragment); TTL, protocol; addresses.
-            if (!sameBytes(buffer, offset, network, 2) || !sameBytes(buffer, offset, network + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, 4) ||
-                !sameBytes(buffer, offset, network + Ipv4Header.SOURCE_ADDRESS_OFFSET, 8))
+            if (!sameBytes(buffer, offset, EthernetHeader.LENGTH, 2) || !sameBytes(buffer, offset, EthernetHeader.LENGTH +
+                Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, 4) ||
+                !sameBytes(buffer, offset, EthernetHeader.LENGTH + Ipv4Header.SOURCE_ADDRESS_OFFSET, 8))
             {
                 return false;
             }
-            final boolean dontFragment = (buffer.getShort(offset + network + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) &
+            final boolean dontFragment = (buffer.getShort(offset + EthernetHeader.LENGTH + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET,
+                ByteOrder.BIG_ENDIAN) &
                 Ipv4Header.FLAG_DF) != 0;
             // Without DF the IDs must count up, as the host's GSO will make them again.
             if (!dontFragment && identification(buffer, offset) != ((lastIdentification + 1) & 0xFFFF))
@@ -213,22 +196,23 @@ final class TcpSegmentCoalescer
                 return false;
             }
         }
-        else if (!sameBytes(buffer, offset, network, 4) || !sameBytes(buffer, offset, network + Ipv6Header.NEXT_HEADER_OFFSET, 34))
+        else if (!sameBytes(buffer, offset, EthernetHeader.LENGTH, 4) || !sameBytes(buffer, offset, EthernetHeader.LENGTH +
+            Ipv6Header.NEXT_HEADER_OFFSET, 34))
         {
             return false; // version, traffic class, flow label; next header, hop limit, addresses
         }
         final int tcp = offset + transport;
-        if (buffer.getInt(tcp + TCP_SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) != nextSequence)
+        if (buffer.getInt(tcp + TcpHeader.SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) != nextSequence)
         {
             return false;
         }
         // Ports; acknowledgment; data offset, flags but PSH, window; options (not the checksum, not
         // the urgent pointer, which URG, never set here, would give a meaning).
-        return sameBytes(buffer, offset, transport, 4) && sameBytes(buffer, offset, transport + TCP_ACK_OFFSET, 4) &&
-            buffer.getByte(tcp + TCP_DATA_OFFSET_OFFSET) == run.getByte(HEADROOM + transport + TCP_DATA_OFFSET_OFFSET) &&
-            ((flags(buffer, tcp) ^ flags(run, HEADROOM + transport)) & ~PSH) == 0 &&
-            sameBytes(buffer, offset, transport + TCP_WINDOW_OFFSET, 2) &&
-            sameBytes(buffer, offset, transport + TCP_MIN_HEADER_LENGTH, headersLength - transport - TCP_MIN_HEADER_LENGTH);
+        return sameBytes(buffer, offset, transport, 4) && sameBytes(buffer, offset, transport + TcpHeader.ACK_OFFSET, 4) &&
+            buffer.getByte(tcp + TcpHeader.DATA_OFFSET_OFFSET) == run.getByte(HEADROOM + transport + TcpHeader.DATA_OFFSET_OFFSET) &&
+            ((flags(buffer, tcp) ^ flags(run, HEADROOM + transport)) & ~TcpHeader.PSH) == 0 &&
+            sameBytes(buffer, offset, transport + TcpHeader.WINDOW_OFFSET, 2) &&
+            sameBytes(buffer, offset, transport + TcpHeader.MIN_LENGTH, headersLength - transport - TcpHeader.MIN_LENGTH);
     }
 
     /**
@@ -238,7 +222,7 @@ final class TcpSegmentCoalescer
      */
     static int tcpPayload(final DirectBuffer buffer, final int offset, final int frameLength)
     {
-        if (frameLength < EthernetHeader.LENGTH + Ipv4Header.LENGTH + TCP_MIN_HEADER_LENGTH)
+        if (frameLength < EthernetHeader.LENGTH + Ipv4Header.LENGTH + TcpHeader.MIN_LENGTH)
         {
             return 0;
         }
@@ -254,7 +238,7 @@ final class TcpSegmentCoalescer
                 (Ipv4Header.FLAG_MF | Ipv4Header.FRAGMENT_OFFSET_MASK);
             if ((buffer.getByte(network) & 0xFF) != (Ipv4Header.VERSION << 4 | Ipv4Header.MIN_IHL) || fragment != 0 ||
                 (buffer.getByte(network + Ipv4Header.PROTOCOL_OFFSET) & 0xFF) != IpProtocol.TCP ||
-                totalLength > frameLength - EthernetHeader.LENGTH || totalLength < Ipv4Header.LENGTH + TCP_MIN_HEADER_LENGTH)
+                totalLength > frameLength - EthernetHeader.LENGTH || totalLength < Ipv4Header.LENGTH + TcpHeader.MIN_LENGTH)
             {
                 return 0;
             }
@@ -264,14 +248,14 @@ final class TcpSegmentCoalescer
         }
         else if (etherType == EthernetHeader.ETHER_TYPE_IPV6)
         {
-            if (frameLength < EthernetHeader.LENGTH + Ipv6Header.LENGTH + TCP_MIN_HEADER_LENGTH ||
+            if (frameLength < EthernetHeader.LENGTH + Ipv6Header.LENGTH + TcpHeader.MIN_LENGTH ||
                 (buffer.getByte(network) & 0xF0) != Ipv6Header.VERSION << 4 ||
                 (buffer.getByte(network + Ipv6Header.NEXT_HEADER_OFFSET) & 0xFF) != IpProtocol.TCP)
             {
                 return 0;
             }
             transportLength = buffer.getShort(network + Ipv6Header.PAYLOAD_LENGTH_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            if (transportLength < TCP_MIN_HEADER_LENGTH || transportLength > frameLength - EthernetHeader.LENGTH - Ipv6Header.LENGTH)
+            if (transportLength < TcpHeader.MIN_LENGTH || transportLength > frameLength - EthernetHeader.LENGTH - Ipv6Header.LENGTH)
             {
                 return 0;
             }
@@ -282,10 +266,10 @@ final class TcpSegmentCoalescer
         {
             return 0;
         }
-        final int tcpHeaderLength = dataOffset(buffer, transport);
+        final int tcpHeaderLength = headerLength(buffer, transport);
         final int payload = transportLength - tcpHeaderLength;
         final int flags = flags(buffer, transport);
-        if (tcpHeaderLength < TCP_MIN_HEADER_LENGTH || payload <= 0 || (flags & ACK) == 0 || (flags & NOT_MERGEABLE) != 0)
+        if (tcpHeaderLength < TcpHeader.MIN_LENGTH || payload <= 0 || (flags & TcpHeader.ACK) == 0 || (flags & NOT_MERGEABLE) != 0)
         {
             return 0;
         }
@@ -329,14 +313,15 @@ final class TcpSegmentCoalescer
         return EthernetHeader.LENGTH + (etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4 ? Ipv4Header.LENGTH : Ipv6Header.LENGTH);
     }
 
-    private static int dataOffset(final DirectBuffer buffer, final int tcp)
+    /** The TCP header's length, options included, from its data offset. */
+    private static int headerLength(final DirectBuffer buffer, final int tcp)
     {
-        return ((buffer.getByte(tcp + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        return ((buffer.getByte(tcp + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
     }
 
     private static int flags(final DirectBuffer buffer, final int tcp)
     {
-        return buffer.getByte(tcp + TCP_FLAGS_OFFSET) & 0xFF;
+        return buffer.getByte(tcp + TcpHeader.FLAGS_OFFSET) & 0xFF;
     }
 
     private static int identification(final DirectBuffer buffer, final int offset)

@@ -75,6 +75,7 @@ import io.vtep.encap.EthernetHeader;
 import io.vtep.encap.IpProtocol;
 import io.vtep.encap.Ipv4Header;
 import io.vtep.encap.Ipv6Header;
+import io.vtep.encap.TcpHeader;
 import io.vtep.encap.VlanTag;
 
 /**
@@ -152,9 +153,6 @@ public final class AfPacketPort implements AccessPort
     private static final int VNET_GSO_TCPV6 = 4;
     private static final int VNET_GSO_UDP_L4 = 5;
     private static final int VNET_GSO_ECN = 0x80;
-    private static final int TCP_DATA_OFFSET_OFFSET = 12;
-    private static final int TCP_CHECKSUM_OFFSET = 16;
-    private static final int TCP_MIN_HEADER_LENGTH = 20;
 
     private final String name;
     // Swapped by reopen() on the thread that owns the receive socket; read once per call by the
@@ -918,17 +916,17 @@ public final class AfPacketPort implements AccessPort
         {
             return false;
         }
-        if (transport + TCP_MIN_HEADER_LENGTH > length)
+        if (transport + TcpHeader.MIN_LENGTH > length)
         {
             return false;
         }
-        final int headersLength = transport + ((buffer.getByte(offset + transport + TCP_DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
+        final int headersLength = transport + ((buffer.getByte(offset + transport + TcpHeader.DATA_OFFSET_OFFSET) & 0xF0) >>> 4) * 4;
         final int segmentSize = mtu - (headersLength - network);
         if (headersLength >= length || segmentSize <= 0)
         {
             return false;
         }
-        buffer.putShort(offset + transport + TCP_CHECKSUM_OFFSET, (short)pseudoHeader, ByteOrder.BIG_ENDIAN);
+        buffer.putShort(offset + transport + TcpHeader.CHECKSUM_OFFSET, (short)pseudoHeader, ByteOrder.BIG_ENDIAN);
 
         final VnetSendScratch scratch = VnetSendScratch.current();
         final UnsafeBuffer header = scratch.buffer();
@@ -938,7 +936,7 @@ public final class AfPacketPort implements AccessPort
         header.putShort(h + VNET_HDR_LEN, (short)headersLength, ByteOrder.LITTLE_ENDIAN);
         header.putShort(h + VNET_GSO_SIZE, (short)segmentSize, ByteOrder.LITTLE_ENDIAN);
         header.putShort(h + VNET_CSUM_START, (short)transport, ByteOrder.LITTLE_ENDIAN);
-        header.putShort(h + VNET_CSUM_OFFSET, (short)TCP_CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
+        header.putShort(h + VNET_CSUM_OFFSET, (short)TcpHeader.CHECKSUM_OFFSET, ByteOrder.LITTLE_ENDIAN);
         final long sent = Libc.sendmsg(socket.fd(), scratch.prepare(buffer.addressOffset() + offset, length), SEND_FLAGS);
         Reference.reachabilityFence(socket);
         return sent == VNET_HEADER_LENGTH + length;
