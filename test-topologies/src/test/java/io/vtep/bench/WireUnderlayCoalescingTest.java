@@ -2,7 +2,11 @@ package io.vtep.bench;
 
 import static io.vtep.bench.DataPathTopology.ACCESS_IF;
 import static io.vtep.bench.DataPathTopology.HOST_B_IP;
+import static io.vtep.bench.DataPathTopology.HOST_MTU;
 import static io.vtep.bench.DataPathTopology.UNDERLAY_IF;
+import static io.vtep.bench.DataPathTopology.VNI;
+import static io.vtep.bench.DataPathTopology.VTEP_A_IP;
+import static io.vtep.bench.DataPathTopology.VTEP_B_IP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.vtep.topology.Host;
+import io.vtep.topology.Netns;
 import io.vtep.topology.TcpTransfer;
 import io.vtep.topology.Topology;
+import io.vtep.topology.VlanTagging;
+import io.vtep.topology.VtepProcess;
 import io.vtep.topology.Wait;
 
 /**
@@ -22,14 +29,15 @@ import io.vtep.topology.Wait;
  * VTEP, on the benchmark's topology: its underlay is the one link the tests make wire-like on
  * purpose ({@link DataPathTopology}), so kernel VTEP B cuts host B's TSO super-frames into
  * MTU-sized VXLAN packets as on a physical link, and vtep coalesces each run of them for host A.
- * The hosts keep their default offloads. 64 MB of random bytes must arrive intact both ways, and
- * while host B sends, host A must receive fewer than half as many packets as VTEP A took from the
- * underlay.
+ * The hosts keep their default offloads. The data must arrive intact both ways, and while host B
+ * sends, host A must receive fewer than half as many packets as VTEP A took from the underlay:
+ * over IPv4, over IPv6 (GRO's TCPv6 rules), and to a host whose frames carry an 802.1Q tag.
  */
 class WireUnderlayCoalescingTest
 {
     private static final long BYTES = 64L << 20;
     private static final Duration TRANSFER_TIMEOUT = Duration.ofSeconds(120);
+    private static final int TAG = 10;
 
     @Test
     void segmentsFromAWireLikeUnderlayReachTheHostCoalescedAndIntact(@TempDir final Path dir) throws Exception
@@ -38,32 +46,96 @@ class WireUnderlayCoalescingTest
         try (Topology topology = Topology.create())
         {
             final DataPathTopology net = new DataPathTopology(topology, true);
-            final VtepA vtep = new VtepA.Vtep(null);
-            vtep.start(net);
-            try
+            try (VtepProcess vtep = topology.startVtep(net.vtepA, VtepA.Vtep.CONFIG))
             {
-                Wait.until(Duration.ofSeconds(60), () -> net.hostA.ping(HOST_B_IP, 1).received() > 0, "host A reaches host B through vtep");
-                final Path file = dir.resolve("random-64m");
-                final TcpTransfer.Result sent = TcpTransfer.randomFile(file, BYTES, 11);
-                assertEquals(sent, TcpTransfer.send(net.hostA, net.hostB, 5001, file, TRANSFER_TIMEOUT), "host A -> host B");
-
-                final long underlayBefore = DataPathTopology.counter(net.vtepA, UNDERLAY_IF, "rx", "packets");
-                final long hostABefore = rxPackets(net.hostA);
-                assertEquals(sent, TcpTransfer.send(net.hostB, net.hostA, 5002, file, TRANSFER_TIMEOUT),
-                    "host B -> host A: segments from the underlay, coalesced for host A");
-                final long fromUnderlay = DataPathTopology.counter(net.vtepA, UNDERLAY_IF, "rx", "packets") - underlayBefore;
-                final long hostAReceived = rxPackets(net.hostA) - hostABefore;
-
-                assertTrue(fromUnderlay > BYTES / DataPathTopology.HOST_MTU,
-                    () -> "the underlay carried MTU-sized segments: " + fromUnderlay + " packets for " + BYTES + " bytes");
-                assertTrue(hostAReceived < fromUnderlay / 2, () -> "host A received " + hostAReceived + " packets for " + fromUnderlay +
-                    " from the underlay: runs were not coalesced (vtep on " + ACCESS_IF + ")");
-            }
-            finally
-            {
-                vtep.stop(net);
+                transferCoalesced(net, net.hostA, net.hostB, dir, BYTES);
             }
         }
+    }
+
+    /** IPv6 inside the overlay: TCPv6 runs (no IPv4 ID to check; flow label and traffic class must match). */
+    @Test
+    void ipv6SegmentsAreCoalescedToo(@TempDir final Path dir) throws Exception
+    {
+        DataPathBench.requireTools();
+        try (Topology topology = Topology.create())
+        {
+            final DataPathTopology net = new DataPathTopology(topology, true);
+            final Host hostA = withIpv6(net.hostA, "fd00:100::1/64");
+            final Host hostB = withIpv6(net.hostB, "fd00:100::2/64");
+            try (VtepProcess vtep = topology.startVtep(net.vtepA, VtepA.Vtep.CONFIG))
+            {
+                transferCoalesced(net, hostA, hostB, dir, BYTES / 2);
+            }
+        }
+    }
+
+    /**
+     * Host A on VLAN 10 of a trunk ({@link VlanTagging}: its kernel stack, its default offloads, a
+     * tag pushed on egress): its TSO super-frames reach vtep with the tag in the packet socket's
+     * auxiliary data, and coalesced super-frames go back with the tag in the frame. vtep maps
+     * VLAN 10 to the VNI.
+     */
+    @Test
+    void segmentsForATaggedHostAreCoalescedAndKeepTheirTag(@TempDir final Path dir) throws Exception
+    {
+        DataPathBench.requireTools();
+        try (Topology topology = Topology.create())
+        {
+            final DataPathTopology net = new DataPathTopology(topology, true);
+            final Host tagged = VlanTagging.tag(topology, net.hostA, TAG);
+            final String config = """
+                vtep:
+                  local-ip: %s
+                ports:
+                  - name: %s
+                    driver: af-packet
+                    vlans: { %d: %d }
+                vnis:
+                  - vni: %d
+                    flood: [%s]
+                """.formatted(VTEP_A_IP, ACCESS_IF, TAG, VNI, VNI, VTEP_B_IP);
+            try (VtepProcess vtep = topology.startVtep(net.vtepA, config))
+            {
+                transferCoalesced(net, tagged, net.hostB, dir, BYTES / 2);
+            }
+        }
+    }
+
+    /**
+     * {@code bytes} of random data from host A to host B, then back; the second transfer's
+     * segments come from the underlay and must reach host A in runs.
+     */
+    private static void transferCoalesced(final DataPathTopology net, final Host hostA, final Host hostB, final Path dir, final long bytes)
+        throws Exception
+    {
+        Wait.until(Duration.ofSeconds(60), () -> hostA.ping(hostB.ip(), 1).received() > 0, "host A reaches host B through vtep");
+        final Path file = dir.resolve("random");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, bytes, 11);
+        assertEquals(sent, TcpTransfer.send(hostA, hostB, 5001, file, TRANSFER_TIMEOUT), "host A -> host B");
+
+        final long underlayBefore = DataPathTopology.counter(net.vtepA, UNDERLAY_IF, "rx", "packets");
+        final long hostABefore = rxPackets(hostA);
+        assertEquals(sent, TcpTransfer.send(hostB, hostA, 5002, file, TRANSFER_TIMEOUT),
+            "host B -> host A: segments from the underlay, coalesced for host A");
+        final long fromUnderlay = DataPathTopology.counter(net.vtepA, UNDERLAY_IF, "rx", "packets") - underlayBefore;
+        final long hostAReceived = rxPackets(hostA) - hostABefore;
+
+        assertTrue(fromUnderlay > bytes / HOST_MTU,
+            () -> "the underlay carried MTU-sized segments: " + fromUnderlay + " packets for " + bytes + " bytes");
+        assertTrue(hostAReceived < fromUnderlay / 2, () -> "host A received " + hostAReceived + " packets for " + fromUnderlay +
+            " from the underlay: runs were not coalesced (vtep on " + ACCESS_IF + ")");
+    }
+
+    /** The host with IPv6 on (topology namespaces start without it) and {@code cidr} on its interface, no DAD. */
+    private static Host withIpv6(final Host host, final String cidr)
+    {
+        final Netns ns = host.netns();
+        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "0");
+        ns.sysctl("net.ipv6.conf." + host.iface() + ".accept_dad", "0");
+        ns.sysctl("net.ipv6.conf." + host.iface() + ".disable_ipv6", "0");
+        ns.execOk("ip", "-6", "addr", "add", cidr, "dev", host.iface(), "nodad");
+        return new Host(ns, host.iface(), cidr);
     }
 
     private static long rxPackets(final Host host)
