@@ -19,6 +19,7 @@ import io.vtep.topology.PingResult;
 import io.vtep.topology.Requirements;
 import io.vtep.topology.TcpTransfer;
 import io.vtep.topology.Tshark;
+import io.vtep.topology.VlanTagging;
 import io.vtep.topology.VxlanRecord;
 import io.vtep.topology.Wait;
 
@@ -101,6 +102,42 @@ class KernelInteropTest extends KernelPeerTest
             options.addAll(direction);
             final Iperf3Result udp = net.h1.iperf3Client("10.0.0.2", 2, options);
             assertTrue(udp.receivedBytes() > 5_000_000, () -> "UDP " + direction + " delivered only " + udp);
+        }
+        server.stop();
+        assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
+    }
+
+    /**
+     * A tagged host at default offloads: h1 on VLAN 10 of acc1 ({@link VlanTagging}: its own stack,
+     * the tag pushed by a tc classifier), vtep mapping VLAN 10 and nothing untagged to the VNI. Its
+     * TSO super-frames reach vtep with the tag in the packet socket's auxiliary data and leave as
+     * UDP GSO datagrams; what comes back carries the tag in the frame. 16 MB intact both ways and
+     * UDP both ways.
+     */
+    @Test
+    void taggedHostWithDefaultOffloadsMovesTcpIntactAndUdpBothWays() throws Exception
+    {
+        final String untagged = "vlans: { untagged: " + KernelPeerTopology.VNI + " }";
+        final String config = net.vtepConfig("");
+        assertTrue(config.contains(untagged), config);
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs,
+            config.replace(untagged, "vlans: { 10: " + KernelPeerTopology.VNI + " }"));
+        final Host h1 = VlanTagging.tag(topology, net.h1, 10);
+        assertTrue(h1.ping("10.0.0.2", 2).allReceived(), () -> "ping from the tagged h1\n" + topology.diagnostics());
+
+        final java.nio.file.Path file = topology.workDir().resolve("random-16m");
+        final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 16L << 20, 19);
+        assertEquals(List.of(sent, sent), TcpTransfer.bothWays(h1, net.h2, 5401, file), "tagged h1 -> h2, then h2 -> h1");
+        assertTrue(vtep.appliance().underlayGsoSegments() > 1_000,
+            () -> "the tagged h1's super-frames left as UDP GSO datagrams: " + vtep.appliance().underlayGsoSegments() + " segments");
+
+        final ManagedProcess server = net.h2.iperf3Server();
+        for (final List<String> direction : List.of(List.<String>of(), List.of("-R")))
+        {
+            final List<String> options = new java.util.ArrayList<>(List.of("-u", "-b", "50M", "-l", "1200"));
+            options.addAll(direction);
+            final Iperf3Result udp = h1.iperf3Client("10.0.0.2", 2, options);
+            assertTrue(udp.receivedBytes() > 5_000_000, () -> "UDP " + direction + " with the tagged h1 delivered only " + udp);
         }
         server.stop();
         assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
