@@ -21,9 +21,10 @@ import java.util.List;
 public final class VlanTagging
 {
     private static final String LOADER = """
-        import ctypes, os, struct, sys
+        import ctypes, os, platform, struct, sys
         libc = ctypes.CDLL(None, use_errno=True)
-        SYS_BPF, PROG_LOAD, OBJ_PIN, SCHED_CLS = 321, 5, 6, 3
+        SYS_BPF = {'x86_64': 321, 'aarch64': 280}.get(platform.machine()) or sys.exit('bpf: unknown syscall number on ' + platform.machine())
+        PROG_LOAD, OBJ_PIN, SCHED_CLS = 5, 6, 3
         def insn(op, dst=0, imm=0):
             return struct.pack('<BBhi', op, dst, 0, imm)
         MOV, CALL, EXIT = 0xb7, 0x85, 0x95   # r_dst = imm; call helper imm; return r0
