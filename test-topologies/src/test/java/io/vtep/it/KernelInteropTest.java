@@ -100,6 +100,63 @@ class KernelInteropTest extends KernelPeerTest
     }
 
     /**
+     * UDP segmentation offload from a host ({@code UDP_SEGMENT}, udp(7)): h1 hands its veth one
+     * 60,000-byte datagram that stands for 50 datagrams of 1,200 bytes, and the veth keeps it whole
+     * (GSO type UDP_L4 in the virtio-net header vtep reads). vtep cuts each into its datagrams and
+     * encapsulates them; h2 must receive every one of the 5,000, each with the bytes it was sent
+     * with, while h1's interface counted far fewer packets than that: the super-frames reached vtep.
+     */
+    @Test
+    void udpSegmentationOffloadFromAHostArrivesAsItsDatagrams() throws Exception
+    {
+        final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig(""));
+        assertTrue(net.h1.ping("10.0.0.2", 2).allReceived(), () -> "ping h1 -> h2\n" + topology.diagnostics());
+        final String receiver = """
+            import socket, struct
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+            s.bind(('10.0.0.2', 6001)); s.settimeout(3); print('listening', flush=True)
+            seen, bad = set(), 0
+            try:
+                while True:
+                    d = s.recv(65535); seq = struct.unpack('!I', d[:4])[0]
+                    if len(d) != 1200 or d[4:] != bytes([seq & 0xff]) * 1196: bad += 1
+                    seen.add(seq)
+            except socket.timeout:
+                pass
+            print('received', len(seen), bad, flush=True)
+            """;
+        final String sender = """
+            import socket, struct, time
+            UDP_SEGMENT, SIZE, PER = 103, 1200, 50
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.setsockopt(socket.SOL_UDP, UDP_SEGMENT, SIZE)
+            s.connect(('10.0.0.2', 6001))
+            for n in range(100):
+                s.send(b''.join(struct.pack('!I', n * PER + i) + bytes([(n * PER + i) & 0xff]) * (SIZE - 4) for i in range(PER)))
+                time.sleep(0.005)
+            """;
+        final long sentBefore = txPackets(net.h1);
+        try (ManagedProcess server = net.h2.netns().spawn("udp receiver in " + net.h2.netns().name(),
+            List.of(Requirements.SYSTEM_PYTHON, "-c", receiver)))
+        {
+            server.awaitOutput("listening", Duration.ofSeconds(10));
+            net.h1.netns().execOk(Duration.ofSeconds(30), Requirements.SYSTEM_PYTHON, "-c", sender);
+            final java.util.regex.Matcher got = server.awaitOutputMatch("received (\\d+) (\\d+)", Duration.ofSeconds(30));
+            assertEquals("5000 0", got.group(1) + " " + got.group(2), "distinct datagrams h2 received, and how many had wrong bytes");
+        }
+        final long sent = txPackets(net.h1) - sentBefore;
+        assertTrue(sent < 500, () -> "h1's interface sent " + sent + " packets for 5,000 datagrams: its UDP GSO super-frames were cut before vtep");
+        assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
+    }
+
+    private static long txPackets(final Host host)
+    {
+        return (long)Json.number(((List<?>)Json.parse(host.netns().ip("-s", "-j", "link", "show", "dev", host.iface()).stdout())).getFirst(),
+            "stats64", "tx", "packets");
+    }
+
+    /**
      * A tagged host at default offloads: h1 on VLAN 10 of acc1 ({@link VlanTagging}: its own stack,
      * the tag pushed by a tc classifier), vtep mapping VLAN 10 and nothing untagged to the VNI. Its
      * TSO super-frames reach vtep with the tag in the packet socket's auxiliary data and leave as
