@@ -30,6 +30,20 @@ public record Host(Netns netns, String iface, String cidr)
         return slash < 0 ? cidr : cidr.substring(0, slash);
     }
 
+    /**
+     * The same host with IPv6 turned on (topology namespaces start without it) and {@code cidr}
+     * added to its interface without duplicate address detection; the returned host's
+     * {@link #ip()} is that address.
+     */
+    public Host withIpv6(String cidr)
+    {
+        netns.sysctl("net.ipv6.conf.all.disable_ipv6", "0");
+        netns.sysctl("net.ipv6.conf." + iface + ".accept_dad", "0");
+        netns.sysctl("net.ipv6.conf." + iface + ".disable_ipv6", "0");
+        netns.execOk("ip", "-6", "addr", "add", cidr, "dev", iface, "nodad");
+        return new Host(netns, iface, cidr);
+    }
+
     /** The MAC address of the host's interface. */
     public String mac()
     {

@@ -1,7 +1,6 @@
 package io.vtep.bench;
 
 import static io.vtep.bench.DataPathTopology.ACCESS_IF;
-import static io.vtep.bench.DataPathTopology.HOST_B_IP;
 import static io.vtep.bench.DataPathTopology.HOST_MTU;
 import static io.vtep.bench.DataPathTopology.UNDERLAY_IF;
 import static io.vtep.bench.DataPathTopology.VNI;
@@ -63,8 +62,8 @@ class WireUnderlayCoalescingTest
         try (Topology topology = Topology.create())
         {
             final DataPathTopology net = new DataPathTopology(topology, true);
-            final Host hostA = withIpv6(net.hostA, "fd00:100::1/64");
-            final Host hostB = withIpv6(net.hostB, "fd00:100::2/64");
+            final Host hostA = net.hostA.withIpv6("fd00:100::1/64");
+            final Host hostB = net.hostB.withIpv6("fd00:100::2/64");
             try (VtepProcess vtep = topology.startVtep(net.vtepA, VtepA.Vtep.CONFIG))
             {
                 transferCoalesced(net.vtepA, hostA, hostB, dir, BYTES / 2);
@@ -165,17 +164,6 @@ class WireUnderlayCoalescingTest
             () -> "the underlay carried MTU-sized segments: " + fromUnderlay + " packets for " + bytes + " bytes");
         assertTrue(hostAReceived < fromUnderlay / 2, () -> "host A received " + hostAReceived + " packets for " + fromUnderlay +
             " from the underlay: runs were not coalesced (vtep on " + ACCESS_IF + ")");
-    }
-
-    /** The host with IPv6 on (topology namespaces start without it) and {@code cidr} on its interface, no DAD. */
-    private static Host withIpv6(final Host host, final String cidr)
-    {
-        final Netns ns = host.netns();
-        ns.sysctl("net.ipv6.conf.all.disable_ipv6", "0");
-        ns.sysctl("net.ipv6.conf." + host.iface() + ".accept_dad", "0");
-        ns.sysctl("net.ipv6.conf." + host.iface() + ".disable_ipv6", "0");
-        ns.execOk("ip", "-6", "addr", "add", cidr, "dev", host.iface(), "nodad");
-        return new Host(ns, host.iface(), cidr);
     }
 
     private static long rxPackets(final Host host)

@@ -191,8 +191,8 @@ class KernelInteropTest extends KernelPeerTest
     @Test
     void ipv6InnerTrafficFromHostsWithDefaultOffloadsArrivesIntact() throws Exception
     {
-        final Host h1 = ipv6Host(net.h1, "fd00:100::1/64");
-        final Host h2 = ipv6Host(net.h2, "fd00:100::2/64");
+        final Host h1 = net.h1.withIpv6("fd00:100::1/64");
+        final Host h2 = net.h2.withIpv6("fd00:100::2/64");
         final InProcessVtep vtep = InProcessVtep.start(topology, net.vtepNs, net.vtepConfig(""));
         final PingResult ping = h1.ping(h2.ip(), 3);
         assertEquals(3, ping.received(), () -> "ping6 h1 -> h2: " + ping + "\n" + topology.diagnostics());
@@ -201,16 +201,6 @@ class KernelInteropTest extends KernelPeerTest
         final TcpTransfer.Result sent = TcpTransfer.randomFile(file, 32L << 20, 13);
         assertEquals(List.of(sent, sent), TcpTransfer.bothWays(h1, h2, 5301, file), "h1 -> h2, then h2 -> h1, over IPv6");
         assertEquals(0, vtep.drops(io.vtep.metrics.DropReason.BAD_OFFLOAD), "no offloaded frame refused");
-    }
-
-    /** The same host with IPv6 turned on (topology namespaces start without it) and {@code cidr} on eth0, no DAD. */
-    private static Host ipv6Host(final Host host, final String cidr)
-    {
-        host.netns().sysctl("net.ipv6.conf.all.disable_ipv6", "0");
-        host.netns().sysctl("net.ipv6.conf." + host.iface() + ".accept_dad", "0");
-        host.netns().sysctl("net.ipv6.conf." + host.iface() + ".disable_ipv6", "0");
-        host.netns().execOk("ip", "-6", "addr", "add", cidr, "dev", host.iface(), "nodad");
-        return new Host(host.netns(), host.iface(), cidr);
     }
 
     /**
