@@ -114,7 +114,7 @@ class KernelInteropTest extends KernelPeerTest
         final String receiver = """
             import socket, struct
             s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+            s.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE (root): past rmem_max, so no datagram is lost to a full buffer
             s.bind(('10.0.0.2', 6001)); s.settimeout(3); print('listening', flush=True)
             seen, bad = set(), 0
             try:
@@ -134,7 +134,7 @@ class KernelInteropTest extends KernelPeerTest
             s.connect(('10.0.0.2', 6001))
             for n in range(100):
                 s.send(b''.join(struct.pack('!I', n * PER + i) + bytes([(n * PER + i) & 0xff]) * (SIZE - 4) for i in range(PER)))
-                time.sleep(0.005)
+                time.sleep(0.01)
             """;
         final long sentBefore = txPackets(net.h1);
         try (ManagedProcess server = net.h2.netns().spawn("udp receiver in " + net.h2.netns().name(),
