@@ -3,6 +3,8 @@ package io.vtep.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -81,6 +83,28 @@ class CommandLineTest
         assertTrue(foreignAddress.output().contains("vtep.local-ip: 198.51.100.7 is not an address of this host"),
             foreignAddress::output);
         assertTrue(!foreignAddress.output().contains("vtep started"), "nothing started");
+    }
+
+    /**
+     * The launcher's eager JIT (docs/architecture.md §3.8): the JVM it starts for {@code run} gets
+     * the data path's {@code CompileThresholdScaling} options, before {@code VTEP_JAVA_OPTS} and the
+     * jar, as separate arguments (a quoting slip would hand the JVM one long bad option, or none).
+     */
+    @Test
+    void theLauncherGivesTheJvmTheDataPathsEagerJit() throws Exception
+    {
+        final VtepProcess vtep = topology.startVtep(ns, """
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+            """);
+        final List<String> args = List.of(Files.readString(Path.of("/proc", String.valueOf(vtep.pid()), "cmdline")).split("\0"));
+        assertTrue(args.contains("-XX:CompileCommand=quiet"), args::toString);
+        for (final String pattern : List.of("io.vtep.*::*", "org.agrona.*::*", "jdk.internal.foreign.*::*"))
+        {
+            final int at = args.indexOf("-XX:CompileCommand=CompileThresholdScaling," + pattern + ",0.01");
+            assertTrue(at > 0 && at < args.indexOf("-jar"), () -> pattern + " scaled before -jar: " + args);
+        }
+        assertEquals(0, vtep.stop(), vtep::output);
     }
 
     @Test
