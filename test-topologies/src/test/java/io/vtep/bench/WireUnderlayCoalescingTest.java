@@ -49,7 +49,7 @@ class WireUnderlayCoalescingTest
             final DataPathTopology net = new DataPathTopology(topology, true);
             try (VtepProcess vtep = topology.startVtep(net.vtepA, VtepA.Vtep.CONFIG))
             {
-                transferCoalesced(net.vtepA, net.hostA, net.hostB, dir, BYTES);
+                transferCoalesced(vtep, net.vtepA, net.hostA, net.hostB, dir, BYTES);
             }
         }
     }
@@ -66,7 +66,7 @@ class WireUnderlayCoalescingTest
             final Host hostB = net.hostB.withIpv6("fd00:100::2/64");
             try (VtepProcess vtep = topology.startVtep(net.vtepA, VtepA.Vtep.CONFIG))
             {
-                transferCoalesced(net.vtepA, hostA, hostB, dir, BYTES / 2);
+                transferCoalesced(vtep, net.vtepA, hostA, hostB, dir, BYTES / 2);
             }
         }
     }
@@ -98,7 +98,7 @@ class WireUnderlayCoalescingTest
                 """.formatted(VTEP_A_IP, ACCESS_IF, TAG, VNI, VNI, VTEP_B_IP);
             try (VtepProcess vtep = topology.startVtep(net.vtepA, config))
             {
-                transferCoalesced(net.vtepA, tagged, net.hostB, dir, BYTES / 2);
+                transferCoalesced(vtep, net.vtepA, tagged, net.hostB, dir, BYTES / 2);
             }
         }
     }
@@ -136,17 +136,17 @@ class WireUnderlayCoalescingTest
                 """.formatted(ACCESS_IF, VNI, VNI);
             try (VtepProcess vtep = topology.startVtep(vtepA, config))
             {
-                transferCoalesced(vtepA, hostA, hostB, dir, BYTES / 2);
+                transferCoalesced(vtep, vtepA, hostA, hostB, dir, BYTES / 2);
             }
         }
     }
 
     /**
      * {@code bytes} of random data from host A to host B, then back; the second transfer's
-     * segments come from the underlay and must reach host A in runs.
+     * segments come from the underlay and must reach host A in runs, and vtep must still run.
      */
-    private static void transferCoalesced(final Netns vtepA, final Host hostA, final Host hostB, final Path dir, final long bytes)
-        throws Exception
+    private static void transferCoalesced(final VtepProcess vtep, final Netns vtepA, final Host hostA, final Host hostB, final Path dir,
+        final long bytes) throws Exception
     {
         Wait.until(Duration.ofSeconds(60), () -> hostA.ping(hostB.ip(), 1).received() > 0, "host A reaches host B through vtep");
         final Path file = dir.resolve("random");
@@ -164,6 +164,7 @@ class WireUnderlayCoalescingTest
             () -> "the underlay carried MTU-sized segments: " + fromUnderlay + " packets for " + bytes + " bytes");
         assertTrue(hostAReceived < fromUnderlay / 2, () -> "host A received " + hostAReceived + " packets for " + fromUnderlay +
             " from the underlay: runs were not coalesced (vtep on " + ACCESS_IF + ")");
+        assertTrue(vtep.isAlive(), vtep::output);
     }
 
     private static long rxPackets(final Host host)
