@@ -645,16 +645,10 @@ public final class DataPathBench
     /** iperf3 TCP with the hosts' TSO, GSO and GRO off (tx checksum offload stays on), restored after. */
     private Sample tcpOffloadsOff(final DataPathTopology net)
     {
-        final Map<String, String> savedA = DataPathTopology.offloads(net.hostA);
-        final Map<String, String> savedB = DataPathTopology.offloads(net.hostB);
-        final Map<String, String> off = new LinkedHashMap<>();
-        off.put("tso", "off");
-        off.put("gso", "off");
-        off.put("gro", "off");
+        final Map<String, String> savedA = DataPathTopology.segmentationOffloadsOff(net.hostA);
+        final Map<String, String> savedB = DataPathTopology.segmentationOffloadsOff(net.hostB);
         try
         {
-            DataPathTopology.setOffloads(net.hostA, off);
-            DataPathTopology.setOffloads(net.hostB, off);
             return tcp(net);
         }
         finally

@@ -45,6 +45,10 @@ final class DataPathTopology
     static final String VTEP_B_IP = "192.0.2.2";
     static final String UNDERLAY_CIDR_SUFFIX = "/24";
     static final int HOST_MTU = 1450;
+    static final String VTEP_A_IP6 = "2001:db8::1";
+    static final String VTEP_B_IP6 = "2001:db8::2";
+    /** IPv6 + UDP + VXLAN + inner Ethernet take 70 bytes of the underlay's 1500. */
+    static final int HOST_MTU_IPV6_UNDERLAY = 1430;
     /** VTEP A's access port, towards host A. */
     static final String ACCESS_IF = "acc1";
     /** The underlay interface on both VTEPs. */
@@ -60,10 +64,31 @@ final class DataPathTopology
     /** @param wireUnderlay make the underlay link wire-like (the default); false keeps veth's offloads on it */
     DataPathTopology(final Topology topology, final boolean wireUnderlay)
     {
+        this(topology, wireUnderlay, false);
+    }
+
+    /**
+     * @param wireUnderlay make the underlay link wire-like (the default); false keeps veth's offloads on it
+     * @param ipv6Underlay VTEP A and B at {@value #VTEP_A_IP6} and {@value #VTEP_B_IP6} (outer UDP
+     *     checksums on, RFC 8200 §8.1; the hosts' MTU {@value #HOST_MTU_IPV6_UNDERLAY}) instead of IPv4
+     */
+    DataPathTopology(final Topology topology, final boolean wireUnderlay, final boolean ipv6Underlay)
+    {
         this.topology = topology;
-        vtepA = topology.namespace("vtepa");
-        vtepB = topology.namespace("vtepb");
-        topology.underlayLink(vtepA, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, vtepB, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
+        if (ipv6Underlay)
+        {
+            vtepA = topology.namespaceWithIpv6("vtepa");
+            vtepB = topology.namespaceWithIpv6("vtepb");
+            topology.link(vtepA, UNDERLAY_IF, vtepB, UNDERLAY_IF);
+            vtepA.ip("-6", "addr", "add", VTEP_A_IP6 + "/64", "dev", UNDERLAY_IF, "nodad");
+            vtepB.ip("-6", "addr", "add", VTEP_B_IP6 + "/64", "dev", UNDERLAY_IF, "nodad");
+        }
+        else
+        {
+            vtepA = topology.namespace("vtepa");
+            vtepB = topology.namespace("vtepb");
+            topology.underlayLink(vtepA, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, vtepB, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
+        }
         withoutBridgeNetfilter(vtepA);
         withoutBridgeNetfilter(vtepB);
         if (wireUnderlay)
@@ -72,18 +97,21 @@ final class DataPathTopology
             wireLike(vtepB, UNDERLAY_IF);
         }
 
-        hostA = host(topology, "ha", HOST_A_IP, vtepA, ACCESS_IF);
-        kernelB = topology.kernelVtep(vtepB).vni(VNI).localIp(VTEP_B_IP).learning(true).udpChecksum(false).create();
-        hostB = host(topology, "hb", HOST_B_IP, vtepB, "acc0");
+        final int hostMtu = ipv6Underlay ? HOST_MTU_IPV6_UNDERLAY : HOST_MTU;
+        hostA = host(topology, "ha", HOST_A_IP, vtepA, ACCESS_IF, hostMtu);
+        final KernelVtep.Builder b = topology.kernelVtep(vtepB).vni(VNI).localIp(ipv6Underlay ? VTEP_B_IP6 : VTEP_B_IP).learning(true);
+        kernelB = (ipv6Underlay ? b : b.udpChecksum(false)).create();
+        hostB = host(topology, "hb", HOST_B_IP, vtepB, "acc0", hostMtu);
         kernelB.attach("acc0");
-        kernelB.addFloodEntry(VTEP_A_IP);
+        kernelB.addFloodEntry(ipv6Underlay ? VTEP_A_IP6 : VTEP_A_IP);
     }
 
     /** {@link Topology#host} (default offloads, no forwarding) with the hosts' MTU, room for the VXLAN headers. */
-    private static Host host(final Topology topology, final String role, final String ip, final Netns peer, final String peerIf)
+    private static Host host(final Topology topology, final String role, final String ip, final Netns peer, final String peerIf,
+        final int mtu)
     {
         final Host host = topology.host(role, ip + "/24", peer, peerIf);
-        host.netns().setMtu(host.iface(), HOST_MTU);
+        host.netns().setMtu(host.iface(), mtu);
         return host;
     }
 
@@ -106,7 +134,7 @@ final class DataPathTopology
         }
     }
 
-    static void wireLike(final Netns ns, final String ifName)
+    private static void wireLike(final Netns ns, final String ifName)
     {
         ns.execOk("ethtool", "-K", ifName, "tx", "off", "tso", "off", "gso", "off", "gro", "off");
     }
@@ -160,6 +188,19 @@ final class DataPathTopology
             }
         }
         return state;
+    }
+
+    /**
+     * Turns the host's TSO, GSO and GRO off (tx checksum offload stays on), for the benchmark's
+     * offloads-off figure only; returns what they were, for {@link #setOffloads} to restore.
+     */
+    static Map<String, String> segmentationOffloadsOff(final Host host)
+    {
+        final Map<String, String> saved = offloads(host);
+        final Map<String, String> off = new LinkedHashMap<>();
+        OFFLOAD_NAMES.keySet().forEach(name -> off.put(name, "off"));
+        setOffloads(host, off);
+        return saved;
     }
 
     /** {@code ethtool -K IF name on|off ...} for the given features. */

@@ -5,7 +5,9 @@ import static io.vtep.bench.DataPathTopology.HOST_MTU;
 import static io.vtep.bench.DataPathTopology.UNDERLAY_IF;
 import static io.vtep.bench.DataPathTopology.VNI;
 import static io.vtep.bench.DataPathTopology.VTEP_A_IP;
+import static io.vtep.bench.DataPathTopology.VTEP_A_IP6;
 import static io.vtep.bench.DataPathTopology.VTEP_B_IP;
+import static io.vtep.bench.DataPathTopology.VTEP_B_IP6;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.vtep.topology.Host;
-import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.TcpTransfer;
 import io.vtep.topology.Topology;
@@ -104,8 +105,8 @@ class WireUnderlayCoalescingTest
     }
 
     /**
-     * The same over an IPv6 underlay (the benchmark's topology with IPv6 outer addresses, made
-     * wire-like the same way): kernel VTEP B segments for the wire and checksums each UDP datagram
+     * The same over an IPv6 underlay (the benchmark's topology with IPv6 outer addresses, its
+     * underlay wire-like the same way): kernel VTEP B segments for the wire and checksums each UDP datagram
      * (RFC 8200 §8.1), and vtep coalesces what it decapsulates.
      */
     @Test
@@ -114,29 +115,15 @@ class WireUnderlayCoalescingTest
         DataPathBench.requireTools();
         try (Topology topology = Topology.create())
         {
-            final Netns vtepA = topology.namespaceWithIpv6("vtepa");
-            final Netns vtepB = topology.namespaceWithIpv6("vtepb");
-            topology.link(vtepA, UNDERLAY_IF, vtepB, UNDERLAY_IF);
-            vtepA.ip("-6", "addr", "add", "2001:db8::1/64", "dev", UNDERLAY_IF, "nodad");
-            vtepB.ip("-6", "addr", "add", "2001:db8::2/64", "dev", UNDERLAY_IF, "nodad");
-            DataPathTopology.wireLike(vtepA, UNDERLAY_IF);
-            DataPathTopology.wireLike(vtepB, UNDERLAY_IF);
-            final Host hostA = topology.host("ha", "10.0.0.1/24", vtepA, ACCESS_IF);
-            final KernelVtep kernelB = topology.kernelVtep(vtepB).vni(VNI).localIp("2001:db8::2").learning(true).create();
-            final Host hostB = topology.host("hb", "10.0.0.2/24", vtepB, "acc0");
-            kernelB.attach("acc0");
-            kernelB.addFloodEntry("2001:db8::1");
-            // IPv6 + UDP + VXLAN + inner Ethernet take 70 bytes of the underlay's 1500.
-            hostA.netns().setMtu(hostA.iface(), 1430);
-            hostB.netns().setMtu(hostB.iface(), 1430);
+            final DataPathTopology net = new DataPathTopology(topology, true, true);
             final String config = """
-                vtep: { local-ip: "2001:db8::1" }
+                vtep: { local-ip: "%s" }
                 ports: [ { name: %s, driver: af-packet, vlans: { untagged: %d } } ]
-                vnis: [ { vni: %d, flood: ["2001:db8::2"] } ]
-                """.formatted(ACCESS_IF, VNI, VNI);
-            try (VtepProcess vtep = topology.startVtep(vtepA, config))
+                vnis: [ { vni: %d, flood: ["%s"] } ]
+                """.formatted(VTEP_A_IP6, ACCESS_IF, VNI, VNI, VTEP_B_IP6);
+            try (VtepProcess vtep = topology.startVtep(net.vtepA, config))
             {
-                transferCoalesced(vtep, vtepA, hostA, hostB, dir, BYTES / 2);
+                transferCoalesced(vtep, net.vtepA, net.hostA, net.hostB, dir, BYTES / 2);
             }
         }
     }
