@@ -111,6 +111,22 @@ public record Netns(Topology topology, String role, String name, boolean ipv6Ena
         ip("link", "set", "dev", ifName, "mtu", Integer.toString(mtu));
     }
 
+    /** One counter of {@code ifName} ({@code ip -s -j link}): {@code direction} rx or tx, {@code field} packets, dropped, ... */
+    public long linkCounter(String ifName, String direction, String field)
+    {
+        Object doc = Json.parse(ip("-s", "-j", "link", "show", "dev", ifName).stdout());
+        if (!(doc instanceof List<?> list) || list.isEmpty())
+        {
+            throw new IllegalStateException("no link " + ifName + " in " + name);
+        }
+        double value = Json.number(list.getFirst(), "stats64", direction, field);
+        if (Double.isNaN(value))
+        {
+            throw new IllegalStateException("no stats64." + direction + "." + field + " for " + ifName + " in " + name);
+        }
+        return (long)value;
+    }
+
     /** The MAC address of {@code ifName}, lower case, colon separated. */
     public String mac(String ifName)
     {

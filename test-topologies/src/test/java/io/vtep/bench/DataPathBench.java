@@ -607,10 +607,10 @@ public final class DataPathBench
         static Counters read(final DataPathTopology net)
         {
             final long before = System.nanoTime();
-            final long accessRx = DataPathTopology.counter(net.vtepA, ACCESS_IF, "rx", "packets");
-            final long underlayTx = DataPathTopology.counter(net.vtepA, UNDERLAY_IF, "tx", "packets");
-            final long hostBRx = DataPathTopology.counter(net.hostB.netns(), net.hostB.iface(), "rx", "packets");
-            final long hostATxDropped = DataPathTopology.counter(net.hostA.netns(), net.hostA.iface(), "tx", "dropped");
+            final long accessRx = net.vtepA.linkCounter(ACCESS_IF, "rx", "packets");
+            final long underlayTx = net.vtepA.linkCounter(UNDERLAY_IF, "tx", "packets");
+            final long hostBRx = net.hostB.netns().linkCounter(net.hostB.iface(), "rx", "packets");
+            final long hostATxDropped = net.hostA.netns().linkCounter(net.hostA.iface(), "tx", "dropped");
             final long after = System.nanoTime();
             return new Counters(before + (after - before) / 2, hostATxDropped, accessRx, underlayTx, hostBRx);
         }

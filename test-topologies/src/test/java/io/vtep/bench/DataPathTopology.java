@@ -150,22 +150,6 @@ final class DataPathTopology
         vtepB.exec("ip", "neigh", "flush", "dev", UNDERLAY_IF);
     }
 
-    /** One packet counter of an interface ({@code ip -s -j link}): {@code direction} rx or tx, {@code field} packets, dropped, ... */
-    static long counter(final Netns ns, final String ifName, final String direction, final String field)
-    {
-        final Object doc = Json.parse(ns.ip("-s", "-j", "link", "show", "dev", ifName).stdout());
-        if (!(doc instanceof List<?> list) || list.isEmpty())
-        {
-            throw new IllegalStateException("no link " + ifName + " in " + ns.name());
-        }
-        final double value = Json.number(list.getFirst(), "stats64", direction, field);
-        if (Double.isNaN(value))
-        {
-            throw new IllegalStateException("no stats64." + direction + "." + field + " for " + ifName + " in " + ns.name());
-        }
-        return (long)value;
-    }
-
     /** The features {@code ethtool -K} is given names for, with the names {@code ethtool -k} prints. */
     private static final Map<String, String> OFFLOAD_NAMES = Map.of(
         "tso", "tcp-segmentation-offload",

@@ -140,11 +140,11 @@ class WireUnderlayCoalescingTest
         final TcpTransfer.Result sent = TcpTransfer.randomFile(file, bytes, 11);
         assertEquals(sent, TcpTransfer.send(hostA, hostB, 5001, file, TRANSFER_TIMEOUT), "host A -> host B");
 
-        final long underlayBefore = DataPathTopology.counter(vtepA, UNDERLAY_IF, "rx", "packets");
+        final long underlayBefore = vtepA.linkCounter(UNDERLAY_IF, "rx", "packets");
         final long hostABefore = rxPackets(hostA);
         assertEquals(sent, TcpTransfer.send(hostB, hostA, 5002, file, TRANSFER_TIMEOUT),
             "host B -> host A: segments from the underlay, coalesced for host A");
-        final long fromUnderlay = DataPathTopology.counter(vtepA, UNDERLAY_IF, "rx", "packets") - underlayBefore;
+        final long fromUnderlay = vtepA.linkCounter(UNDERLAY_IF, "rx", "packets") - underlayBefore;
         final long hostAReceived = rxPackets(hostA) - hostABefore;
 
         assertTrue(fromUnderlay > bytes / HOST_MTU,
@@ -156,6 +156,6 @@ class WireUnderlayCoalescingTest
 
     private static long rxPackets(final Host host)
     {
-        return DataPathTopology.counter(host.netns(), host.iface(), "rx", "packets");
+        return host.netns().linkCounter(host.iface(), "rx", "packets");
     }
 }

@@ -47,6 +47,10 @@ final class TcpSegmentCoalescer
     private static final int NOT_MERGEABLE = TcpHeader.FIN | TcpHeader.SYN | TcpHeader.RST | TcpHeader.URG | TcpHeader.ECE | TcpHeader.CWR;
     /** In front of the held frame: room for the 802.1Q tag that LocalDelivery writes there. */
     private static final int HEADROOM = 16;
+    /** Where the IP header starts: frames from the overlay are untagged (the tag is the attachment's, added on delivery). */
+    private static final int NETWORK = EthernetHeader.LENGTH;
+    /** The IP header of the held frame in {@code run}. */
+    private static final int RUN_NETWORK = HEADROOM + NETWORK;
 
     private final LocalDelivery local;
     private final UnsafeBuffer run = new UnsafeBuffer(ByteBuffer.allocateDirect(HEADROOM + FrameBatch.MAX_SUPER_FRAME_LENGTH));
@@ -112,18 +116,17 @@ final class TcpSegmentCoalescer
             local.send(attachment, run, HEADROOM, length);
             return;
         }
-        final int ipLength = length - EthernetHeader.LENGTH;
+        final int ipLength = length - NETWORK;
         if (ipv4)
         {
-            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)ipLength, ByteOrder.BIG_ENDIAN);
-            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0);
-            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv4Header.HEADER_CHECKSUM_OFFSET,
-                (short)Checksum.finish(Checksum.partialSum(run, HEADROOM + EthernetHeader.LENGTH, Ipv4Header.LENGTH, 0)), ByteOrder.BIG_ENDIAN);
+            run.putShort(RUN_NETWORK + Ipv4Header.TOTAL_LENGTH_OFFSET, (short)ipLength, ByteOrder.BIG_ENDIAN);
+            run.putShort(RUN_NETWORK + Ipv4Header.HEADER_CHECKSUM_OFFSET, (short)0);
+            run.putShort(RUN_NETWORK + Ipv4Header.HEADER_CHECKSUM_OFFSET,
+                (short)Checksum.finish(Checksum.partialSum(run, RUN_NETWORK, Ipv4Header.LENGTH, 0)), ByteOrder.BIG_ENDIAN);
         }
         else
         {
-            run.putShort(HEADROOM + EthernetHeader.LENGTH + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)(ipLength - Ipv6Header.LENGTH),
-                ByteOrder.BIG_ENDIAN);
+            run.putShort(RUN_NETWORK + Ipv6Header.PAYLOAD_LENGTH_OFFSET, (short)(ipLength - Ipv6Header.LENGTH), ByteOrder.BIG_ENDIAN);
         }
         local.sendCoalesced(attachment, run, HEADROOM, length, headersLength, segmentPayload, segments);
     }
@@ -159,7 +162,7 @@ final class TcpSegmentCoalescer
             run.putByte(HEADROOM + transport + TcpHeader.FLAGS_OFFSET, (byte)(flags(run, HEADROOM + transport) | TcpHeader.PSH));
         }
         if ((flags & TcpHeader.PSH) != 0 || payload < segmentPayload || segments == MAX_SEGMENTS ||
-            length - EthernetHeader.LENGTH + segmentPayload > MAX_IP_LENGTH)
+            length - NETWORK + segmentPayload > MAX_IP_LENGTH)
         {
             flush();
         }
@@ -170,7 +173,7 @@ final class TcpSegmentCoalescer
     {
         if (payload > segmentPayload || transportOffset(buffer, offset) != transport ||
             headersLength != transport + headerLength(buffer, offset + transport) ||
-            length - EthernetHeader.LENGTH + payload > MAX_IP_LENGTH)
+            length - NETWORK + payload > MAX_IP_LENGTH)
         {
             return false;
         }
@@ -181,23 +184,20 @@ final class TcpSegmentCoalescer
         if (ipv4)
         {
             // Version, IHL, TOS; flags (DF the same, not a fragment); TTL, protocol; addresses.
-            if (!sameBytes(buffer, offset, EthernetHeader.LENGTH, 2) || !sameBytes(buffer, offset, EthernetHeader.LENGTH +
-                Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, 4) ||
-                !sameBytes(buffer, offset, EthernetHeader.LENGTH + Ipv4Header.SOURCE_ADDRESS_OFFSET, 8))
+            if (!sameBytes(buffer, offset, NETWORK, 2) || !sameBytes(buffer, offset, NETWORK + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, 4) ||
+                !sameBytes(buffer, offset, NETWORK + Ipv4Header.SOURCE_ADDRESS_OFFSET, 8))
             {
                 return false;
             }
-            final boolean dontFragment = (buffer.getShort(offset + EthernetHeader.LENGTH + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET,
-                ByteOrder.BIG_ENDIAN) &
-                Ipv4Header.FLAG_DF) != 0;
+            final boolean dontFragment =
+                (buffer.getShort(offset + NETWORK + Ipv4Header.FLAGS_FRAGMENT_OFFSET_OFFSET, ByteOrder.BIG_ENDIAN) & Ipv4Header.FLAG_DF) != 0;
             // Without DF the IDs must count up, as the host's GSO will make them again.
             if (!dontFragment && identification(buffer, offset) != ((lastIdentification + 1) & 0xFFFF))
             {
                 return false;
             }
         }
-        else if (!sameBytes(buffer, offset, EthernetHeader.LENGTH, 4) || !sameBytes(buffer, offset, EthernetHeader.LENGTH +
-            Ipv6Header.NEXT_HEADER_OFFSET, 34))
+        else if (!sameBytes(buffer, offset, NETWORK, 4) || !sameBytes(buffer, offset, NETWORK + Ipv6Header.NEXT_HEADER_OFFSET, 34))
         {
             return false; // version, traffic class, flow label; next header, hop limit, addresses
         }
@@ -310,7 +310,7 @@ final class TcpSegmentCoalescer
     /** Offset of the TCP header from the frame's start, for a frame {@link #tcpPayload} accepted. */
     private static int transportOffset(final DirectBuffer buffer, final int offset)
     {
-        return EthernetHeader.LENGTH + (etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4 ? Ipv4Header.LENGTH : Ipv6Header.LENGTH);
+        return NETWORK + (etherType(buffer, offset) == EthernetHeader.ETHER_TYPE_IPV4 ? Ipv4Header.LENGTH : Ipv6Header.LENGTH);
     }
 
     /** The TCP header's length, options included, from its data offset. */
@@ -326,6 +326,6 @@ final class TcpSegmentCoalescer
 
     private static int identification(final DirectBuffer buffer, final int offset)
     {
-        return buffer.getShort(offset + EthernetHeader.LENGTH + Ipv4Header.IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        return buffer.getShort(offset + NETWORK + Ipv4Header.IDENTIFICATION_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 }
