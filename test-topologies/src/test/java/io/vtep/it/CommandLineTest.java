@@ -107,6 +107,26 @@ class CommandLineTest
         assertEquals(0, vtep.stop(), vtep::output);
     }
 
+    /**
+     * "vtep started" is what supervisors wait for, so a SIGTERM may follow it at once: the stop
+     * handler must already be in place (exit 0 and a clean close, not the JVM's default 143).
+     */
+    @Test
+    void aSigtermRightAfterVtepStartedStopsCleanly()
+    {
+        for (int round = 0; round < 8; round++)
+        {
+            final VtepProcess vtep = topology.startVtep(ns, """
+                vtep: { local-ip: 192.0.2.1 }
+                ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+                """);
+            final int exit = vtep.stop();
+            final int at = round;
+            assertEquals(0, exit, () -> "round " + at + ": " + vtep.output());
+            assertTrue(vtep.output().contains("vtep stopped"), vtep::output);
+        }
+    }
+
     @Test
     void aBgpPortThatCannotBeBoundIsRefusedNamingBgpListen()
     {

@@ -21,10 +21,22 @@ final class RunCommand extends ConfiguredCommand
     @Override
     protected int call(final VtepConfig loaded)
     {
+        LogSettings.apply(loaded.log());
+        // The handlers go in before the appliance starts: "vtep started" is what supervisors and
+        // tests wait for, and a SIGTERM right after it must still stop cleanly with 0, not meet
+        // the JVM's default (exit 143, no close). A SIGHUP while starting reloads once started.
+        final CountDownLatch stop = new CountDownLatch(1);
+        StopSignals.onTerminate(stop::countDown);
+        final PendingReload reload = new PendingReload();
+        if (!StopSignals.onReload(reload::request))
+        {
+            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
+                "SIGHUP is ignored in this process (started under nohup?): it does not reload; use bin/vtep reload or POST /api/v1/reload");
+        }
+
         final VtepAppliance appliance;
         try
         {
-            LogSettings.apply(loaded.log());
             appliance = VtepAppliance.start(loaded, config.file);
         }
         catch (final ConfigException ex)
@@ -37,15 +49,8 @@ final class RunCommand extends ConfiguredCommand
             context.err().println("vtep: cannot start: " + ex.getMessage());
             return Main.EXIT_FAILURE;
         }
-
-        final CountDownLatch stop = new CountDownLatch(1);
-        StopSignals.onTerminate(stop::countDown);
         // The outcome is logged by the reload itself: a line per change, or why it was refused.
-        if (!StopSignals.onReload(appliance::reload))
-        {
-            System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
-                "SIGHUP is ignored in this process (started under nohup?): it does not reload; use bin/vtep reload or POST /api/v1/reload");
-        }
+        reload.startedWith(appliance::reload);
         try
         {
             stop.await();
