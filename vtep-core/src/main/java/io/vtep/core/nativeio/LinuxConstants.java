@@ -144,6 +144,11 @@ public final class LinuxConstants
     // ---- <linux/in.h> ------------------------------------------------------------------------------
 
     public static final int IPPROTO_UDP = 17;
+    /**
+     * Raw socket protocol "raw IP": send only, {@code IP_HDRINCL} implied (raw(7)); the kernel hands
+     * such a socket no received packet except one of IP protocol 255, which nothing sends.
+     */
+    public static final int IPPROTO_RAW = 255;
     /** {@code setsockopt}/cmsg level of the UDP options (= IPPROTO_UDP). */
     public static final int SOL_UDP = 17;
     /** Time to live of unicast packets a socket sends. */

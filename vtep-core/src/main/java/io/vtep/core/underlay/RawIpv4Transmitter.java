@@ -1,7 +1,7 @@
 package io.vtep.core.underlay;
 
 import static io.vtep.core.nativeio.LinuxConstants.AF_INET;
-import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_UDP;
+import static io.vtep.core.nativeio.LinuxConstants.IPPROTO_RAW;
 import static io.vtep.core.nativeio.LinuxConstants.IP_HDRINCL;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_IF;
 import static io.vtep.core.nativeio.LinuxConstants.IP_MULTICAST_LOOP;
@@ -32,7 +32,7 @@ import io.vtep.encap.VtepAddress;
 
 /**
  * Sends finished IPv4 VXLAN packets through a raw IPv4 socket with {@code IP_HDRINCL}
- * ({@code socket(AF_INET, SOCK_RAW, IPPROTO_UDP)}, raw(7)): the kernel routes the packet and puts
+ * ({@code socket(AF_INET, SOCK_RAW, IPPROTO_RAW)}, raw(7)): the kernel routes the packet and puts
  * it on the wire with the caller's IPv4, UDP and VXLAN headers as written.
  *
  * <h2>Why a raw socket: the UDP source port</h2>
@@ -50,9 +50,14 @@ import io.vtep.encap.VtepAddress;
  * caller's header also carries DF, so routers on the way do not fragment either (the VXLAN
  * driver sets DF the same way when asked to).
  *
- * <h2>Receive side of the socket</h2>
- * A raw UDP socket is also handed a copy of every UDP packet the host receives; a drop-all
- * classic BPF filter ({@link SocketFilters#attachDropAll}) keeps them from being queued.
+ * <h2>Receive side of the socket: none</h2>
+ * Protocol {@code IPPROTO_RAW}, not {@code IPPROTO_UDP}: the kernel gives a raw socket a copy
+ * ({@code skb_clone} in {@code raw_local_deliver}) of every received packet of the socket's IP
+ * protocol, so a raw UDP socket would be handed every VXLAN packet this host receives, each
+ * cloned and then dropped. A profile of TCP from host B to host A through vtep put 5 % of the
+ * machine's CPU there, filter and all. Protocol 255 carries nothing anyone sends; the drop-all
+ * classic BPF filter ({@link SocketFilters#attachDropAll}) stays for a stray packet of it, so that
+ * nothing is ever queued on a socket nobody reads.
  *
  * <h2>Multicast</h2>
  * Packets to a multicast group (a VNI's {@code multicast-group}) leave through the interface that
@@ -88,7 +93,7 @@ public final class RawIpv4Transmitter implements UnderlayTransmitter
         final int fd;
         try
         {
-            fd = Libc.socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_UDP, "socket(AF_INET, SOCK_RAW, IPPROTO_UDP)");
+            fd = Libc.socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW, "socket(AF_INET, SOCK_RAW, IPPROTO_RAW)");
         }
         catch (final ErrnoException ex)
         {

@@ -70,8 +70,12 @@ import io.vtep.encap.VtepAddress;
  * The unicast hop limit (the VXLAN TTL, often 64) is not a sensible multicast scope.
  *
  * <h2>Receive side, multicast, threads</h2>
- * As for IPv4: a drop-all BPF filter keeps the socket from queueing copies of received UDP
- * packets; multicast leaves through the interface holding the local address
+ * Unlike {@link RawIpv4Transmitter}'s {@code IPPROTO_RAW} socket, this one is of protocol UDP, so
+ * the kernel still clones every received IPv6 UDP packet for it ({@code ipv6_raw_deliver}); a
+ * drop-all BPF filter keeps the copies from being queued. An {@code IPPROTO_RAW} IPv6 socket would
+ * send our header as written: hop limit, traffic class and flow label then become the caller's
+ * (the multicast hop limit and the kernel's automatic flow label above included), not done yet.
+ * Multicast leaves through the interface holding the local address
  * ({@code IPV6_MULTICAST_IF}) and is not looped back; {@link #send} is thread-safe and
  * allocation-free, the {@code sockaddr_in6} being the calling thread's {@link NativeScratch}.
  */

@@ -184,7 +184,7 @@ class RawIpv4TransmitterTest
             ThreadCapabilities.dropEffective(ThreadCapabilities.CAP_NET_RAW);
             return new RawIpv4Transmitter((Inet4Address)InetAddress.getByAddress(LOCAL));
         }));
-        assertEquals("underlay transmitter 10.99.0.1: socket(AF_INET, SOCK_RAW, IPPROTO_UDP): " +
+        assertEquals("underlay transmitter 10.99.0.1: socket(AF_INET, SOCK_RAW, IPPROTO_RAW): " +
             "Operation not permitted (EPERM); raw sockets need CAP_NET_RAW", error.getMessage());
     }
 
@@ -199,13 +199,18 @@ class RawIpv4TransmitterTest
         assertFalse(transmitter.send(nativeCopy(packet), 0, packet.length));
     }
 
+    /**
+     * The transmitter's socket is of protocol IPPROTO_RAW, which the kernel hands no received
+     * packet: a raw UDP socket, the control, is handed (cloned) a copy of every UDP packet that
+     * arrives, and a filterless IPPROTO_RAW socket, the second control, none.
+     */
     @Test
-    void udpPacketsTheHostReceivesAreNotQueuedOnTheTransmittersSocket() throws Exception
+    void udpPacketsTheHostReceivesAreNotHandedToTheTransmittersSocket() throws Exception
     {
-        // A raw UDP socket without the filter, as a control: the kernel hands it a copy of every
-        // UDP packet that arrives.
-        final int control = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(
+        final int udpControl = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(
             LinuxConstants.AF_INET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_UDP, "control"));
+        final int rawControl = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(
+            LinuxConstants.AF_INET, LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_RAW, "raw control"));
         try
         {
             try (DatagramSocket sender = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket()))
@@ -220,12 +225,15 @@ class RawIpv4TransmitterTest
             {
                 Thread.sleep(10);
             }
-            assertTrue(rawReceiveQueue(link.vtepNamespace, "00000000:0011") > 0, "the control socket queued the packets");
-            assertEquals(0, rawReceiveQueue(link.vtepNamespace, "0100630A:0011"), "the transmitter's socket (bound to 10.99.0.1) queued nothing");
+            assertTrue(rawReceiveQueue(link.vtepNamespace, "00000000:0011") > 0, "the raw UDP control socket queued the packets");
+            assertEquals(0, rawReceiveQueue(link.vtepNamespace, "00000000:00FF"), "the IPPROTO_RAW control socket was handed none");
+            assertEquals(0, rawReceiveQueue(link.vtepNamespace, "0100630A:00FF"),
+                "the transmitter's socket (IPPROTO_RAW, bound to 10.99.0.1) queued nothing");
         }
         finally
         {
-            Libc.close(control);
+            Libc.close(udpControl);
+            Libc.close(rawControl);
         }
     }
 
