@@ -63,6 +63,9 @@ public final class Libc
     /** {@code int bind(int fd, const struct sockaddr *addr, socklen_t len)} */
     private static final MethodHandle BIND = setupCall("bind",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)} */
+    private static final MethodHandle CONNECT = setupCall("connect",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t len)} */
     private static final MethodHandle SETSOCKOPT = setupCall("setsockopt",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -194,6 +197,25 @@ public final class Libc
         {
             final MemorySegment state = arena.allocate(CAPTURE_STATE);
             final int result = (int)BIND.invokeExact(state, fd, address, (int)address.byteSize());
+            check(result, state, what);
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /** Connects {@code fd} to the socket address in {@code address} (its whole size is passed as the length). */
+    public static void connect(final int fd, final MemorySegment address, final String what) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final int result = (int)CONNECT.invokeExact(state, fd, address, (int)address.byteSize());
             check(result, state, what);
         }
         catch (final ErrnoException ex)

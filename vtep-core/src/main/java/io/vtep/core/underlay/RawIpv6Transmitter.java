@@ -70,12 +70,14 @@ import io.vtep.encap.VtepAddress;
  * The unicast hop limit (the VXLAN TTL, often 64) is not a sensible multicast scope.
  *
  * <h2>Receive side, multicast, threads</h2>
- * Unlike {@link RawIpv4Transmitter}'s {@code IPPROTO_RAW} socket, this one is of protocol UDP, so
- * the kernel still clones every received IPv6 UDP packet for it ({@code ipv6_raw_deliver}); a
- * drop-all BPF filter keeps the copies from being queued. An {@code IPPROTO_RAW} IPv6 socket would
- * send our header as written: hop limit, traffic class and flow label then become the caller's
- * (the multicast hop limit and the kernel's automatic flow label above included), not done yet.
- * Multicast leaves through the interface holding the local address
+ * This socket is of protocol UDP (an {@code IPPROTO_RAW} IPv6 socket would send our header as
+ * written, and hop limit, traffic class and flow label would become the caller's), and the kernel
+ * hands every raw socket of a protocol a clone of each received packet of it
+ * ({@code ipv6_raw_deliver}) unless the socket is connected to another source
+ * ({@code raw_v6_match}). So the socket is connected to its own address: no VXLAN packet comes
+ * from there, and none is cloned for it (the same clone cost 5 % of the machine's CPU under TCP
+ * from the underlay over IPv4, see {@link RawIpv4Transmitter}). A drop-all BPF filter stays for
+ * what this host sends to itself. Multicast leaves through the interface holding the local address
  * ({@code IPV6_MULTICAST_IF}) and is not looped back; {@link #send} is thread-safe and
  * allocation-free, the {@code sockaddr_in6} being the calling thread's {@link NativeScratch}.
  */
@@ -150,6 +152,10 @@ public final class RawIpv6Transmitter implements UnderlayTransmitter
                 local.asSlice(SIN6_ADDR, 16).copyFrom(MemorySegment.ofArray(localAddress.getAddress()));
                 // the bound address is the source of every packet (the caller's checksum covers it)
                 Libc.bind(fd, local, "bind(" + localAddress.getHostAddress() + ")");
+                // Connected to itself, the socket matches only packets from its own address
+                // (raw_v6_match): the kernel stops cloning every received UDP packet for it. A
+                // send names its destination, which a connected raw socket still obeys.
+                Libc.connect(fd, local, "connect(" + localAddress.getHostAddress() + ")");
             }
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_UNICAST_HOPS, hopLimit, "setsockopt(IPV6_UNICAST_HOPS)");
             Libc.setsockoptInt(fd, SOL_IPV6, IPV6_MULTICAST_HOPS, multicastHopLimit, "setsockopt(IPV6_MULTICAST_HOPS)");

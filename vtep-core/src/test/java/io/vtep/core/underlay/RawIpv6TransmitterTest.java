@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.Inet6Address;
@@ -20,14 +23,21 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.nativeio.Libc;
+import io.vtep.core.nativeio.LinuxConstants;
+import io.vtep.core.nativeio.LinuxStructs;
 import io.vtep.core.nativeio.NetworkNamespace;
+import io.vtep.core.nativeio.TestNamespaces;
 import io.vtep.core.port.AfPacketPort;
 
 /**
@@ -191,6 +201,100 @@ class RawIpv6TransmitterTest
         final IOException error = assertThrows(IOException.class, () -> NetworkNamespace.call(link.vtepNamespace,
             () -> new RawIpv6Transmitter((Inet6Address)InetAddress.getByName("fd00:99::77"), 64)));
         assertTrue(error.getMessage().contains("not assigned to any interface"), error.getMessage());
+    }
+
+    /**
+     * The kernel clones every received UDP packet for each raw UDP socket that matches it: the
+     * transmitter's socket is connected to its own address so that none does. Its row in
+     * /proc/net/raw6 shows that; two filterless control sockets show what it buys: one as opened,
+     * which is handed the packets, and one bound and connected as the transmitter's, which is not.
+     */
+    @Test
+    void receivedUdpPacketsAreNotClonedForTheTransmittersSocket() throws Exception
+    {
+        // local_address:protocol, remote_address:0 (a raw socket has no remote port)
+        final String self = procNetAddress(local) + ":0011";
+        final String peerOfSelf = procNetAddress(local) + ":0000";
+        final List<String[]> sockets = rawSockets();
+        assertTrue(sockets.stream().anyMatch(row -> row[1].equals(self) && row[2].equals(peerOfSelf)),
+            () -> "the transmitter's socket, bound and connected to its own address: " + String.join(" | ",
+                sockets.stream().map(row -> String.join(" ", row)).toList()));
+
+        final int unconnected = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(LinuxConstants.AF_INET6,
+            LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_UDP, "control"));
+        final int connected = NetworkNamespace.call(link.vtepNamespace, () -> Libc.socket(LinuxConstants.AF_INET6,
+            LinuxConstants.SOCK_RAW | LinuxConstants.SOCK_CLOEXEC, LinuxConstants.IPPROTO_UDP, "connected control"));
+        try
+        {
+            NetworkNamespace.call(link.vtepNamespace, () ->
+            {
+                try (Arena arena = Arena.ofConfined())
+                {
+                    final MemorySegment address = arena.allocate(LinuxStructs.SOCKADDR_IN6);
+                    address.set(ValueLayout.JAVA_SHORT, LinuxStructs.SIN6_FAMILY, (short)LinuxConstants.AF_INET6);
+                    address.asSlice(LinuxStructs.SIN6_ADDR, 16).copyFrom(MemorySegment.ofArray(local.getAddress()));
+                    Libc.bind(connected, address, "bind");
+                    Libc.connect(connected, address, "connect");
+                }
+                return null;
+            });
+            try (DatagramSocket sender = NetworkNamespace.call(link.peerNamespace, () -> new DatagramSocket()))
+            {
+                for (int i = 0; i < 20; i++)
+                {
+                    sender.send(new DatagramPacket(new byte[100], 100, new InetSocketAddress(local, VXLAN_PORT)));
+                }
+            }
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (receiveQueue(unconnected) == 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(10);
+            }
+            assertTrue(receiveQueue(unconnected) > 0, "the unconnected control socket was handed the packets");
+            assertEquals(0, receiveQueue(connected), "the control connected to its own address was handed none");
+        }
+        finally
+        {
+            Libc.close(unconnected);
+            Libc.close(connected);
+        }
+    }
+
+    /** An address as /proc/net/raw6 prints it: four 32-bit words, each in host (little-endian) order. */
+    private static String procNetAddress(final Inet6Address address)
+    {
+        final byte[] b = address.getAddress();
+        final StringBuilder text = new StringBuilder();
+        for (int word = 0; word < 4; word++)
+        {
+            for (int i = 3; i >= 0; i--)
+            {
+                text.append(String.format("%02X", b[word * 4 + i] & 0xFF));
+            }
+        }
+        return text.toString();
+    }
+
+    /** The rows of the VTEP namespace's /proc/net/raw6, split into fields (header row left out). */
+    private List<String[]> rawSockets() throws IOException
+    {
+        return Arrays.stream(TestNamespaces.exec(link.vtepNamespace, "cat", "/proc/net/raw6").split("\n"))
+            .skip(1).map(line -> line.trim().split("\\s+")).toList();
+    }
+
+    /** rx_queue of the socket behind {@code fd}, found by its inode in /proc/net/raw6. */
+    private long receiveQueue(final int fd) throws IOException
+    {
+        final String socket = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString(); // socket:[INODE]
+        final String inode = socket.substring(socket.indexOf('[') + 1, socket.indexOf(']'));
+        for (final String[] row : rawSockets())
+        {
+            if (row.length > 9 && row[9].equals(inode))
+            {
+                return Long.parseLong(row[4].split(":")[1], 16);
+            }
+        }
+        throw new AssertionError("no raw6 socket with inode " + inode);
     }
 
     /** Outer IPv6 (40) + UDP (8) + VXLAN (8) + inner frame, UDP checksum computed (RFC 8200 §8.1). */
