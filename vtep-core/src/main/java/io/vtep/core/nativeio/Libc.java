@@ -193,29 +193,23 @@ public final class Libc
     /** Binds {@code fd} to the socket address in {@code address} (its whole size is passed as the length). */
     public static void bind(final int fd, final MemorySegment address, final String what) throws ErrnoException
     {
-        try (Arena arena = Arena.ofConfined())
-        {
-            final MemorySegment state = arena.allocate(CAPTURE_STATE);
-            final int result = (int)BIND.invokeExact(state, fd, address, (int)address.byteSize());
-            check(result, state, what);
-        }
-        catch (final ErrnoException ex)
-        {
-            throw ex;
-        }
-        catch (final Throwable t)
-        {
-            throw unexpected(t);
-        }
+        withSocketAddress(BIND, fd, address, what);
     }
 
     /** Connects {@code fd} to the socket address in {@code address} (its whole size is passed as the length). */
     public static void connect(final int fd, final MemorySegment address, final String what) throws ErrnoException
     {
+        withSocketAddress(CONNECT, fd, address, what);
+    }
+
+    /** {@code bind} or {@code connect}: {@code int call(int fd, const struct sockaddr *addr, socklen_t len)}. */
+    private static void withSocketAddress(final MethodHandle call, final int fd, final MemorySegment address, final String what)
+        throws ErrnoException
+    {
         try (Arena arena = Arena.ofConfined())
         {
             final MemorySegment state = arena.allocate(CAPTURE_STATE);
-            final int result = (int)CONNECT.invokeExact(state, fd, address, (int)address.byteSize());
+            final int result = (int)call.invokeExact(state, fd, address, (int)address.byteSize());
             check(result, state, what);
         }
         catch (final ErrnoException ex)
