@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.vtep.topology.Host;
-import io.vtep.topology.Json;
 import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
 import io.vtep.topology.Topology;
@@ -75,20 +74,12 @@ final class DataPathTopology
     DataPathTopology(final Topology topology, final boolean wireUnderlay, final boolean ipv6Underlay)
     {
         this.topology = topology;
-        if (ipv6Underlay)
-        {
-            vtepA = topology.namespaceWithIpv6("vtepa");
-            vtepB = topology.namespaceWithIpv6("vtepb");
-            topology.link(vtepA, UNDERLAY_IF, vtepB, UNDERLAY_IF);
-            vtepA.ip("-6", "addr", "add", VTEP_A_IP6 + "/64", "dev", UNDERLAY_IF, "nodad");
-            vtepB.ip("-6", "addr", "add", VTEP_B_IP6 + "/64", "dev", UNDERLAY_IF, "nodad");
-        }
-        else
-        {
-            vtepA = topology.namespace("vtepa");
-            vtepB = topology.namespace("vtepb");
-            topology.underlayLink(vtepA, VTEP_A_IP + UNDERLAY_CIDR_SUFFIX, vtepB, VTEP_B_IP + UNDERLAY_CIDR_SUFFIX);
-        }
+        vtepA = ipv6Underlay ? topology.namespaceWithIpv6("vtepa") : topology.namespace("vtepa");
+        vtepB = ipv6Underlay ? topology.namespaceWithIpv6("vtepb") : topology.namespace("vtepb");
+        final String vtepAIp = ipv6Underlay ? VTEP_A_IP6 : VTEP_A_IP;
+        final String vtepBIp = ipv6Underlay ? VTEP_B_IP6 : VTEP_B_IP;
+        final String prefixLength = ipv6Underlay ? "/64" : UNDERLAY_CIDR_SUFFIX;
+        topology.underlayLink(vtepA, vtepAIp + prefixLength, vtepB, vtepBIp + prefixLength);
         withoutBridgeNetfilter(vtepA);
         withoutBridgeNetfilter(vtepB);
         if (wireUnderlay)
@@ -99,11 +90,11 @@ final class DataPathTopology
 
         final int hostMtu = ipv6Underlay ? HOST_MTU_IPV6_UNDERLAY : HOST_MTU;
         hostA = host(topology, "ha", HOST_A_IP, vtepA, ACCESS_IF, hostMtu);
-        final KernelVtep.Builder b = topology.kernelVtep(vtepB).vni(VNI).localIp(ipv6Underlay ? VTEP_B_IP6 : VTEP_B_IP).learning(true);
+        final KernelVtep.Builder b = topology.kernelVtep(vtepB).vni(VNI).localIp(vtepBIp).learning(true);
         kernelB = (ipv6Underlay ? b : b.udpChecksum(false)).create();
         hostB = host(topology, "hb", HOST_B_IP, vtepB, "acc0", hostMtu);
         kernelB.attach("acc0");
-        kernelB.addFloodEntry(ipv6Underlay ? VTEP_A_IP6 : VTEP_A_IP);
+        kernelB.addFloodEntry(vtepAIp);
     }
 
     /** {@link Topology#host} (default offloads, no forwarding) with the hosts' MTU, room for the VXLAN headers. */
