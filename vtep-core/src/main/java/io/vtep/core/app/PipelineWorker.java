@@ -44,6 +44,17 @@ import io.vtep.core.underlay.UnderlayReceiver;
  * on (the batch is lost). An {@code Error} does end it, and {@code ThreadHealth} logs, counts and
  * reports it in {@code /readyz} (docs/architecture.md §3.4).
  *
+ * <h2>Taking a blocked peer's answers</h2>
+ * With several pipelines the kernel hashes each underlay flow to one pipeline's socket, and a
+ * request forwarded by one pipeline is often answered on another's. On a veth underlay the answer
+ * even arrives inside the first pipeline's own {@code sendmmsg}, and if the other pipeline is
+ * blocked in {@code poll} it must be woken, usually on the other CPU: on a VM whose idle vCPUs
+ * halt that wake-up cost an idle ping ~0.2 ms, sometimes milliseconds. So a pass that found
+ * nothing of its own reads the underlay socket of every peer that is blocked
+ * ({@link ParkedFlag}, {@link UnderlayReceiver#receiveFor}) while it spins; the socket's reading
+ * lock keeps each socket's datagrams in order. A busy pipeline takes nothing from its peers, and
+ * with busy-poll none is ever blocked.
+ *
  * <h2>Heartbeat and following the ports' interfaces</h2>
  * Each duty cycle beats the thread's {@link Heartbeat} (the {@code poll} waits at most
  * {@link #POLL_MILLIS}) and checks, with one volatile read per lane, whether a port's interface
@@ -128,6 +139,9 @@ final class PipelineWorker implements Agent
     private final Heartbeat heartbeat;
     private final UnsafeBuffer pollfdView;
     private final int cpu;
+    private final ParkedFlag parked = new ParkedFlag();
+    /** The other pipelines that serve an underlay socket; set once before the threads start. */
+    private PipelineWorker[] peers = new PipelineWorker[0];
 
     /**
      * @param laneCapacity most lanes at once, the ones a reload may add included ({@link #portChanges()})
@@ -253,7 +267,22 @@ final class PipelineWorker implements Agent
     /** How this pipeline waits when a pass found nothing: a fresh strategy for its runner. */
     IdleStrategy idleStrategy()
     {
-        return busyPoll ? new BusySpinIdleStrategy() : new PollIdleStrategy(pollfds, pollCount, spinNanos, POLL_MILLIS);
+        return busyPoll ? new BusySpinIdleStrategy() : new PollIdleStrategy(pollfds, pollCount, spinNanos, POLL_MILLIS, parked);
+    }
+
+    /**
+     * The pipelines whose underlay sockets this one reads while they are blocked and it has
+     * nothing of its own (the class comment). Before the pipelines' threads start.
+     */
+    void peers(final List<PipelineWorker> pipelines)
+    {
+        peers = pipelines.stream().filter(p -> p != this && p.underlay != null).toArray(PipelineWorker[]::new);
+    }
+
+    /** Whether this pipeline's thread is blocked in its idle {@code poll}. */
+    boolean isParked()
+    {
+        return parked.isParked();
     }
 
     /**
@@ -388,6 +417,31 @@ final class PipelineWorker implements Agent
             catch (final RuntimeException ex)
             {
                 underlayFailures.failed(name + ": forwarding failed on the underlay, batch lost, pipeline continues", ex);
+            }
+            if (work == 0)
+            {
+                work = forwardForBlockedPeers();
+            }
+        }
+        return work;
+    }
+
+    /** Nothing of our own: what waits on the sockets of peers blocked in {@code poll} (the class comment). */
+    private int forwardForBlockedPeers()
+    {
+        int work = 0;
+        for (final PipelineWorker peer : peers)
+        {
+            if (peer.parked.isParked())
+            {
+                try
+                {
+                    work += underlay.receiveFor(peer.underlay);
+                }
+                catch (final RuntimeException ex)
+                {
+                    underlayFailures.failed(name + ": forwarding for " + peer.name + " failed on the underlay, batch lost, pipeline continues", ex);
+                }
             }
         }
         return work;

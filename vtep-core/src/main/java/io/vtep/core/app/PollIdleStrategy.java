@@ -34,6 +34,7 @@ final class PollIdleStrategy implements IdleStrategy
     private final int pollCount;
     private final long spinNanos;
     private final int pollMillis;
+    private final ParkedFlag parked;
     private long idleSince = -1;
 
     /**
@@ -41,13 +42,16 @@ final class PollIdleStrategy implements IdleStrategy
      * @param pollCount      entries in it
      * @param spinNanos      how long to spin after the last work before blocking
      * @param pollMillis     the longest a {@code poll} blocks
+     * @param parked         raised while this thread is blocked in {@code poll}, for its peers to see
      */
-    PollIdleStrategy(final MemorySegment pollfds, final int pollCount, final long spinNanos, final int pollMillis)
+    PollIdleStrategy(final MemorySegment pollfds, final int pollCount, final long spinNanos, final int pollMillis,
+        final ParkedFlag parked)
     {
         this.pollfds = pollfds;
         this.pollCount = pollCount;
         this.spinNanos = spinNanos;
         this.pollMillis = pollMillis;
+        this.parked = parked;
     }
 
     @Override
@@ -78,7 +82,9 @@ final class PollIdleStrategy implements IdleStrategy
             return;
         }
         // Nothing for a while: block until any socket is readable (or the stop check is due).
+        parked.park();
         Libc.poll(pollfds.address(), pollCount, pollMillis);
+        parked.unpark();
         idleSince = -1;
     }
 

@@ -490,6 +490,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
                 config.dataplane().busyPoll(), TimeUnit.MICROSECONDS.toNanos(config.dataplane().spinMicros()),
                 health.register("vtep-pipeline-" + p), cpus == null ? PipelineWorker.NOT_PINNED : cpus[p]));
         }
+        result.forEach(pipeline -> pipeline.peers(result));
         if (cpus != null && sharedUnderlay)
         {
             // Socket p of the group is pipeline p's (they joined in that order above).

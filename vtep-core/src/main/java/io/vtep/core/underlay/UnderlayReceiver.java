@@ -132,9 +132,13 @@ import io.vtep.encap.VtepAddress;
  *
  * <h2>Several receivers</h2>
  * Everything is per instance: socket, native memory, thread and pipeline (an
- * {@link OverlayPipeline} is single-threaded, with its own counter block). Running one receiver
- * per pipeline later needs only a socket option ({@code SO_REUSEPORT}, with its own way to keep
- * a second appliance out) and a thread name per receiver; nothing here is shared.
+ * {@link OverlayPipeline} is single-threaded, with its own counter block). With several pipelines
+ * each serves a receiver of its own, the sockets one {@code SO_REUSEPORT} group
+ * ({@link #openServed(VtepAddress, int, List, OverlayPipeline, boolean)}). An idle pipeline may
+ * also read a blocked peer's socket ({@link #receiveFor}) with its own buffers and pipeline: the
+ * one thing two receivers then share is the peer socket's reading lock, held while a batch is
+ * read and forwarded, so that a socket's datagrams leave in the order they came whichever thread
+ * takes them.
  */
 public final class UnderlayReceiver implements AutoCloseable
 {
@@ -177,6 +181,12 @@ public final class UnderlayReceiver implements AutoCloseable
     private final ReceiveLoop loop;
     private final Thread thread;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /**
+     * Held by the thread reading this socket now: its own pipeline in {@link #receive}, or an idle
+     * peer in {@link #receiveFor}. A batch is read and forwarded under it, so two threads taking
+     * turns at one socket keep its datagrams in order.
+     */
+    private final AtomicBoolean reading = new AtomicBoolean();
 
     private UnderlayReceiver(final VtepAddress localAddress, final SocketHandle socket, final OverlayPipeline pipeline,
         final boolean destinations)
@@ -330,7 +340,46 @@ public final class UnderlayReceiver implements AutoCloseable
      */
     public int receive()
     {
-        return loop.receiveOnce();
+        if (!reading.compareAndSet(false, true))
+        {
+            return 0; // an idle peer is forwarding this socket's datagrams right now
+        }
+        try
+        {
+            return loop.receiveOnce(socket);
+        }
+        finally
+        {
+            reading.setRelease(false);
+        }
+    }
+
+    /**
+     * Reads what is queued on {@code peer}'s socket (another pipeline's, in the same
+     * {@code SO_REUSEPORT} group) and forwards it with this receiver's buffers, pipeline and
+     * counters, never waiting: for this receiver's serving thread, when it is idle and the peer's
+     * thread is blocked in {@code poll}. The kernel hashes a flow's datagrams to one socket of the
+     * group, and on a veth underlay the answer to a frame a pipeline just sent arrives inside that
+     * pipeline's own {@code sendmmsg}: when it was hashed to a blocked peer, taking it here spares
+     * it the peer's wake-up on another CPU (docs/architecture.md §3.1). Nothing is read while the
+     * peer's own thread reads its socket, or once the peer is closed.
+     *
+     * @return datagrams read, 0 when none was queued or the socket was being read
+     */
+    public int receiveFor(final UnderlayReceiver peer)
+    {
+        if (peer == this || !peer.reading.compareAndSet(false, true))
+        {
+            return 0;
+        }
+        try
+        {
+            return peer.closed.get() ? 0 : loop.receiveOnce(peer.socket);
+        }
+        finally
+        {
+            peer.reading.setRelease(false);
+        }
     }
 
     /**
@@ -529,6 +578,7 @@ public final class UnderlayReceiver implements AutoCloseable
             return;
         }
         loop.running = false;
+        awaitNoReader();
         try
         {
             // On an unconnected UDP socket shutdown() fails with ENOTCONN, but still marks the socket
@@ -576,6 +626,21 @@ public final class UnderlayReceiver implements AutoCloseable
         if (interrupted)
         {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Takes the reading lock for good (a peer may be inside {@link #receiveFor}, which checks
+     * {@code closed} under it), so that the descriptor is not closed, and its number reused by
+     * another socket, under a reader. Pipelines stop before their receivers close, so it is free at
+     * once; a reader stuck past a second is left to the descriptor's reference count.
+     */
+    private void awaitNoReader()
+    {
+        final long deadline = System.nanoTime() + 1_000_000_000L;
+        while (!reading.compareAndSet(false, true) && System.nanoTime() - deadline < 0)
+        {
+            Thread.onSpinWait();
         }
     }
 
@@ -662,7 +727,7 @@ public final class UnderlayReceiver implements AutoCloseable
                 {
                     try
                     {
-                        final int count = receiveOnce();
+                        final int count = receiveOnce(socket);
                         // The clock only when the queue ran dry or every 256 full batches: not per batch.
                         if ((count < BATCH_SIZE || (++fullBatches & 0xFF) == 0) && System.nanoTime() - nextDropsReadNanos >= 0)
                         {
@@ -688,9 +753,10 @@ public final class UnderlayReceiver implements AutoCloseable
             }
         }
 
-        int receiveOnce()
+        /** One {@code recvmmsg} from {@code from} (this loop's socket, or a peer's) into this loop's slots, then forwarded. */
+        int receiveOnce(final SocketHandle from)
         {
-            final int count = Libc.recvmmsg(socket.fd(), controlAddress + MMSGHDRS_OFFSET, BATCH_SIZE, MSG_DONTWAIT);
+            final int count = Libc.recvmmsg(from.fd(), controlAddress + MMSGHDRS_OFFSET, BATCH_SIZE, MSG_DONTWAIT);
             if (count > 0 && running)
             {
                 deliver(count);

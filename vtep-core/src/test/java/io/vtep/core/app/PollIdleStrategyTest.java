@@ -45,17 +45,20 @@ class PollIdleStrategyTest
             final MemorySegment pollfds = Arena.ofAuto().allocate(POLLFD.byteSize(), 8);
             pollfds.set(ValueLayout.JAVA_INT, POLL_FD, fd);
             pollfds.set(ValueLayout.JAVA_SHORT, POLL_EVENTS, POLLIN);
-            final PollIdleStrategy idle = new PollIdleStrategy(pollfds, 1, 0, NEVER_MILLIS);
+            final ParkedFlag parked = new ParkedFlag();
+            final PollIdleStrategy idle = new PollIdleStrategy(pollfds, 1, 0, NEVER_MILLIS, parked);
 
             final Thread pipeline = new Thread(() -> idle.idle(0), "poll-idle-test");
             pipeline.setDaemon(true);
             pipeline.start();
             pipeline.join(300);
             assertTrue(pipeline.isAlive(), "no work, nothing readable: the strategy waits in poll");
+            assertTrue(parked.isParked(), "peers see the pipeline blocked");
 
             Files.write(fifo, new byte[] {1});
             pipeline.join(10_000);
             assertFalse(pipeline.isAlive(), "a readable descriptor ends the wait (the poll's own bound is 60 s)");
+            assertFalse(parked.isParked(), "and the pipeline is no longer blocked");
         }
         finally
         {
@@ -68,7 +71,7 @@ class PollIdleStrategyTest
     {
         final MemorySegment pollfds = Arena.ofAuto().allocate(POLLFD.byteSize(), 8);
         pollfds.set(ValueLayout.JAVA_INT, POLL_FD, -1); // poll would ignore it and wait the whole bound
-        final PollIdleStrategy idle = new PollIdleStrategy(pollfds, 1, 3_600_000_000_000L, NEVER_MILLIS);
+        final PollIdleStrategy idle = new PollIdleStrategy(pollfds, 1, 3_600_000_000_000L, NEVER_MILLIS, new ParkedFlag());
         final Thread pipeline = new Thread(() ->
         {
             for (int i = 0; i < 1_000; i++)

@@ -19,6 +19,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -202,6 +203,112 @@ class UnderlayReceiverTest
             assertEquals(count, receiver.receivedDatagrams());
             assertTrue(receiver.receiveBatches() <= 3 + count / 16,
                 receiver.receiveBatches() + " recvmmsg calls for " + count + " queued datagrams: not batched");
+        }
+    }
+
+    /** A socket served by the test's own thread (as a pipeline serves one), with a pipeline of its own, on {@code udpPort}. */
+    private UnderlayReceiver openServed(final int udpPort) throws Exception
+    {
+        return NetworkNamespace.call(ns, () -> UnderlayReceiver.openServed(LOCAL4, udpPort, List.of(), plane.overlayPipeline()));
+    }
+
+    /**
+     * An idle pipeline takes what waits on a blocked peer's socket, with its own buffers and
+     * pipeline: the datagrams are forwarded, in order, and counted as the idle receiver's.
+     */
+    @Test
+    void anIdleReceiverForwardsWhatWaitsOnAPeersSocket() throws Exception
+    {
+        topology(false);
+        try (UnderlayReceiver idle = openServed(PORT + 1); UnderlayReceiver peer = openServed(PORT); DatagramChannel sender = sender(PEER4))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                send(sender, LOCAL4, i); // to PORT: the peer's socket
+            }
+            int taken = 0;
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (taken < 3 && System.nanoTime() < deadline)
+            {
+                taken += idle.receiveFor(peer);
+            }
+            assertEquals(3, taken, "datagrams taken from the peer's socket");
+            for (int i = 0; i < 3; i++)
+            {
+                assertDelivered(i, port.next());
+            }
+            assertEquals(3, idle.receivedDatagrams(), "counted where they were forwarded");
+            assertEquals(0, peer.receivedDatagrams());
+            assertEquals(0, peer.receive(), "nothing left on the peer's socket");
+            assertEquals(0, idle.receiveFor(idle), "a receiver is not its own peer");
+        }
+    }
+
+    /**
+     * The socket's owner and an idle peer read it at the same time, each in a loop of its own,
+     * while datagrams keep coming: every datagram arrives once, in the order sent (each batch is
+     * read and forwarded under the socket's reading lock).
+     */
+    @Test
+    void anOwnerAndAPeerReadingOneSocketAtOnceKeepItsOrder() throws Exception
+    {
+        topology(false);
+        port.record = true;
+        try (UnderlayReceiver idle = openServed(PORT + 1); UnderlayReceiver owner = openServed(PORT); DatagramChannel sender = sender(PEER4))
+        {
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread ownerThread = Thread.ofPlatform().start(() ->
+            {
+                while (!stop.get())
+                {
+                    owner.receive();
+                }
+            });
+            final Thread peerThread = Thread.ofPlatform().start(() ->
+            {
+                while (!stop.get())
+                {
+                    idle.receiveFor(owner);
+                }
+            });
+            int sent = 0;
+            try
+            {
+                // Until both have forwarded some (at most 20,000 datagrams), 500 at a time.
+                while (sent < 20_000 && (sent == 0 || idle.receivedDatagrams() == 0 || owner.receivedDatagrams() == 0))
+                {
+                    sendAndAwait(sender, 500, sent, port.delivered::get);
+                    sent += 500;
+                }
+            }
+            finally
+            {
+                stop.set(true);
+                ownerThread.join(5_000);
+                peerThread.join(5_000);
+            }
+            System.out.printf("UnderlayReceiver: %d datagrams, %d read by the owner, %d by the idle peer%n", sent,
+                owner.receivedDatagrams(), idle.receivedDatagrams());
+            assertTrue(idle.receivedDatagrams() > 0 && owner.receivedDatagrams() > 0, "both threads read the socket");
+            assertEquals(sent, owner.receivedDatagrams() + idle.receivedDatagrams(), "every datagram read once");
+            for (int i = 0; i < sent; i++)
+            {
+                assertDelivered(i, port.next());
+            }
+        }
+    }
+
+    @Test
+    void aClosedPeerIsNotRead() throws Exception
+    {
+        topology(false);
+        try (UnderlayReceiver idle = openServed(PORT + 1); DatagramChannel sender = sender(PEER4))
+        {
+            final UnderlayReceiver peer = openServed(PORT);
+            send(sender, LOCAL4, 1);
+            peer.close();
+            assertEquals(0, idle.receiveFor(peer), "the closed socket's descriptor is not touched");
+            assertEquals(0, idle.receivedDatagrams());
         }
     }
 
@@ -465,12 +572,19 @@ class UnderlayReceiverTest
     private static void sendAndAwait(final DatagramChannel sender, final int count, final LongSupplier received)
         throws IOException, InterruptedException
     {
+        sendAndAwait(sender, count, 0, received);
+    }
+
+    /** {@link #sendAndAwait(DatagramChannel, int, LongSupplier)} numbering the datagrams from {@code first}. */
+    private static void sendAndAwait(final DatagramChannel sender, final int count, final int first, final LongSupplier received)
+        throws IOException, InterruptedException
+    {
         for (int sent = 0; sent < count; sent += 500)
         {
             final long target = received.getAsLong() + 500;
             for (int i = 0; i < 500; i++)
             {
-                send(sender, LOCAL4, sent + i);
+                send(sender, LOCAL4, first + sent + i);
             }
             final long deadline = System.nanoTime() + 5_000_000_000L;
             while (received.getAsLong() < target && System.nanoTime() < deadline)
