@@ -3,10 +3,13 @@ package io.vtep.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,12 +102,45 @@ class CommandLineTest
             """);
         final List<String> args = List.of(Files.readString(Path.of("/proc", String.valueOf(vtep.pid()), "cmdline")).split("\0"));
         assertTrue(args.contains("-XX:CompileCommand=quiet"), args::toString);
+        assertTrue(args.contains("-XX:-UseDynamicNumberOfCompilerThreads"), () -> "every compiler thread from the start: " + args);
         for (final String pattern : List.of("io.vtep.*::*", "org.agrona.*::*", "jdk.internal.foreign.*::*"))
         {
             final int at = args.indexOf("-XX:CompileCommand=CompileThresholdScaling," + pattern + ",0.01");
             assertTrue(at > 0 && at < args.indexOf("-jar"), () -> pattern + " scaled before -jar: " + args);
         }
         assertEquals(0, vtep.stop(), vtep::output);
+    }
+
+    /**
+     * {@code vtep run} puts HotSpot's JIT compiler threads at nice 10, behind the forwarding
+     * threads (nice 0), so that a compilation a frame triggers cannot keep its pipeline waiting.
+     */
+    @Test
+    void theJitCompilerThreadsRunBehindTheForwardingThreads() throws Exception
+    {
+        final VtepProcess vtep = topology.startVtep(ns, """
+            vtep: { local-ip: 192.0.2.1 }
+            ports: [ { name: ul0, vlans: { untagged: 100 } } ]
+            """);
+        final Map<String, Integer> niceByThread = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", String.valueOf(vtep.pid()), "task")))
+        {
+            for (final Path task : tasks)
+            {
+                final String stat = Files.readString(task.resolve("stat"));
+                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                niceByThread.put(Files.readString(task.resolve("comm")).strip() + " [" + task.getFileName() + "]", Integer.parseInt(fields[16]));
+            }
+        }
+        assertEquals(0, vtep.stop(), vtep::output);
+        final Map<String, Integer> compilers = new TreeMap<>(niceByThread);
+        compilers.keySet().removeIf(name -> !name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre"));
+        final Map<String, Integer> pipelines = new TreeMap<>(niceByThread);
+        pipelines.keySet().removeIf(name -> !name.startsWith("vtep-pipeline-"));
+        assertTrue(compilers.keySet().stream().anyMatch(n -> n.startsWith("C1")) && compilers.keySet().stream().anyMatch(n -> n.startsWith("C2")),
+            () -> "both compilers' threads: " + niceByThread);
+        assertTrue(compilers.values().stream().allMatch(nice -> nice == 10), () -> "compiler threads at nice 10: " + compilers);
+        assertTrue(!pipelines.isEmpty() && pipelines.values().stream().allMatch(nice -> nice == 0), () -> "pipelines at nice 0: " + pipelines);
     }
 
     /**

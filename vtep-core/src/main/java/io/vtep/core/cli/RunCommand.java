@@ -7,6 +7,7 @@ import io.vtep.core.app.VtepAppliance;
 import io.vtep.core.config.ConfigException;
 import io.vtep.core.config.VtepConfig;
 import io.vtep.core.log.LogSettings;
+import io.vtep.core.nativeio.CompilerThreads;
 import picocli.CommandLine.Command;
 
 /** {@code vtep run --config FILE}: the appliance in the foreground until SIGTERM or SIGINT; SIGHUP reloads FILE. */
@@ -33,6 +34,8 @@ final class RunCommand extends ConfiguredCommand
             System.getLogger(Main.class.getName()).log(System.Logger.Level.WARNING,
                 "SIGHUP is ignored in this process (started under nohup?): it does not reload; use bin/vtep reload or POST /api/v1/reload");
         }
+
+        lowerCompilerPriority();
 
         final VtepAppliance appliance;
         try
@@ -62,5 +65,27 @@ final class RunCommand extends ConfiguredCommand
         appliance.close();
         System.getLogger(Main.class.getName()).log(System.Logger.Level.INFO, "vtep stopped");
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The JIT compiler threads go behind the forwarding threads (nice {@value CompilerThreads#NICE}:
+     * {@link CompilerThreads} says why). Only here, in the appliance's own process: tests that run
+     * an appliance inside their JVM keep its compilers as they are. A refusal costs latency, not
+     * forwarding, so it is a warning.
+     */
+    private static void lowerCompilerPriority()
+    {
+        final System.Logger log = System.getLogger(Main.class.getName());
+        try
+        {
+            final int threads = CompilerThreads.lowerPriority(CompilerThreads.NICE);
+            log.log(System.Logger.Level.DEBUG, "JIT compiler threads at nice {0}: {1}", String.valueOf(CompilerThreads.NICE),
+                String.valueOf(threads));
+        }
+        catch (final IOException ex)
+        {
+            log.log(System.Logger.Level.WARNING, "cannot lower the JIT compiler threads'' priority ({0}): a compilation may keep a " +
+                "forwarding thread waiting for milliseconds", ex.getMessage());
+        }
     }
 }

@@ -107,6 +107,10 @@ public final class Libc
     private static final MethodHandle SCHED_SETAFFINITY = setupCall("sched_setaffinity",
         FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
 
+    /** {@code int setpriority(int which, id_t who, int prio)} */
+    private static final MethodHandle SETPRIORITY = setupCall("setpriority",
+        FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+
     /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)} */
     private static final MethodHandle MMAP = setupCall("mmap",
         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
@@ -578,6 +582,29 @@ public final class Libc
             final MemorySegment state = arena.allocate(CAPTURE_STATE);
             final int result = (int)SCHED_SETAFFINITY.invokeExact(state, 0, mask.byteSize(), mask);
             check(result, state, "sched_setaffinity");
+        }
+        catch (final ErrnoException ex)
+        {
+            throw ex;
+        }
+        catch (final Throwable t)
+        {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code setpriority(PRIO_PROCESS, tid, nice)}: on Linux a thread id names that one thread. Any
+     * process may raise its own threads' nice value (lower their priority); lowering it needs
+     * {@code CAP_SYS_NICE}.
+     */
+    public static void setThreadNice(final int tid, final int nice) throws ErrnoException
+    {
+        try (Arena arena = Arena.ofConfined())
+        {
+            final MemorySegment state = arena.allocate(CAPTURE_STATE);
+            final int result = (int)SETPRIORITY.invokeExact(state, 0 /* PRIO_PROCESS */, tid, nice);
+            check(result, state, "setpriority(PRIO_PROCESS, " + tid + ", " + nice + ")");
         }
         catch (final ErrnoException ex)
         {
