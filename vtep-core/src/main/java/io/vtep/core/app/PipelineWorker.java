@@ -279,12 +279,6 @@ final class PipelineWorker implements Agent
         peers = pipelines.stream().filter(p -> p != this && p.underlay != null).toArray(PipelineWorker[]::new);
     }
 
-    /** Whether this pipeline's thread is blocked in its idle {@code poll}. */
-    boolean isParked()
-    {
-        return parked.isParked();
-    }
-
     /**
      * One duty cycle: beat, follow the ports' interfaces, one pass over every socket (never
      * waiting), and the kernel's socket drops when due.

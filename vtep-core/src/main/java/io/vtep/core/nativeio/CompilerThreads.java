@@ -15,8 +15,8 @@ import java.util.List;
  * compiler thread, which the scheduler then lets run in front of the forwarding thread that woke
  * it. A {@code perf} trace of an idle ping through vtep (sched and syscall tracepoints) showed a
  * pipeline woken by the request, waking the C2 compiler, preempted by it and runnable for 3.9 ms
- * before it sent the request on, with the other CPU busy with the C1 compiler: the 1–4 ms replies
- * of the benchmark's idle pings. At nice 10 a compiler thread weighs a tenth of a nice-0 pipeline
+ * before it sent the request on, with the other CPU busy with the C1 compiler: a 4.1 ms reply
+ * where the kernel VTEP answers in 0.1 ms. At nice 10 a compiler thread weighs a tenth of a nice-0 pipeline
  * (the kernel's weights 110 and 1024): it no longer cuts in, and on a CPU both want it gets about a
  * tenth, so compilation still ends under full load, only later. docs/architecture.md §3.8.
  */
@@ -63,8 +63,8 @@ public final class CompilerThreads
      * otherwise one it adds later keeps the default.
      *
      * @return how many threads were changed
-     * @throws IOException when {@code /proc/self/task} cannot be read
-     * @throws ErrnoException (an IOException) when the kernel refuses, which it does not for a raise of one's own threads
+     * @throws IOException when {@code /proc/self/task} cannot be read, or the kernel refuses (an
+     *     {@link ErrnoException}; it does not when a process raises its own threads' nice value)
      */
     public static int lowerPriority(final int nice) throws IOException
     {
