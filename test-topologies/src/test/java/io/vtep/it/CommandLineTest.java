@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.vtep.core.nativeio.CompilerThreads;
 import io.vtep.topology.Commands;
 import io.vtep.topology.ExecResult;
 import io.vtep.topology.Netns;
@@ -127,9 +128,8 @@ class CommandLineTest
         {
             for (final Path task : tasks)
             {
-                final String stat = Files.readString(task.resolve("stat"));
-                final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                niceByThread.put(Files.readString(task.resolve("comm")).strip() + " [" + task.getFileName() + "]", Integer.parseInt(fields[16]));
+                final int tid = Integer.parseInt(task.getFileName().toString());
+                niceByThread.put(Files.readString(task.resolve("comm")).strip() + " [" + tid + "]", CompilerThreads.niceOf(tid));
             }
         }
         assertEquals(0, vtep.stop(), vtep::output);

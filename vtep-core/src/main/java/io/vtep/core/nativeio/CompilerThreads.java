@@ -76,10 +76,13 @@ public final class CompilerThreads
         return ids.size();
     }
 
-    /** The nice value of thread {@code tid} of this process (field 19 of its {@code stat}, counted after the name). */
+    /**
+     * The nice value of thread {@code tid}, of this or any other process (field 19 of
+     * {@code /proc/<tid>/stat}, counted after the name).
+     */
     public static int niceOf(final int tid) throws IOException
     {
-        final String stat = Files.readString(TASKS.resolve(Integer.toString(tid)).resolve("stat"));
+        final String stat = Files.readString(Path.of("/proc", Integer.toString(tid), "stat"));
         // "tid (comm) state ppid ...": the name may hold spaces and parentheses, so count from the last ')'.
         final String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Integer.parseInt(fields[16]); // field 19 of stat; fields[0] is field 3 (state)

@@ -630,10 +630,11 @@ public final class UnderlayReceiver implements AutoCloseable
     }
 
     /**
-     * Takes the reading lock for good (a peer may be inside {@link #receiveFor}, which checks
-     * {@code closed} under it), so that the descriptor is not closed, and its number reused by
-     * another socket, under a reader. Pipelines stop before their receivers close, so it is free at
-     * once; a reader stuck past a second is left to the descriptor's reference count.
+     * Takes the reading lock for good, so that no peer is inside {@link #receiveFor} when the socket
+     * closes. {@link SocketHandle#close} parks the descriptor number on a dead socket, whose reads
+     * return at once, empty: a peer still reading would forward those as a batch of empty
+     * datagrams, each counted as a drop. Pipelines stop before their receivers close, so the lock
+     * is free at once; a reader stuck past a second is not waited for.
      */
     private void awaitNoReader()
     {

@@ -3,6 +3,8 @@ package io.vtep.core.nativeio;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,7 @@ class CompilerThreadsTest
     {
         final List<Integer> compilers = CompilerThreads.ids();
         assertFalse(compilers.isEmpty(), "HotSpot runs at least one compiler thread");
-        final int self = Integer.parseInt(java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/thread-self")).getFileName()
-            .toString());
+        final int self = Integer.parseInt(Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString());
         assertEquals(0, CompilerThreads.niceOf(self), "this test thread, untouched");
         try
         {
