@@ -1,6 +1,7 @@
 package io.vtep.it;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,14 @@ import io.vtep.topology.Netns;
  * veth counts a frame its peer's backlog had no room for as a {@code tx_drop} of the sending end,
  * a VXLAN device what it could not decapsulate or encapsulate. (A receiving end's {@code rx_drop}
  * is no use on a host: it also counts every frame of a protocol nobody handles, such as the
- * soak's churn frames.) And a namespace's UDP counter from {@code /proc/net/snmp}
- * ({@code RcvbufErrors}: a receiving socket's buffer was full; {@code SndbufErrors}: a sender's).
- * Both files are per namespace.
+ * soak's churn frames.) And a namespace's IP or UDP counter from {@code /proc/net/snmp}
+ * ({@code Udp RcvbufErrors}: a receiving socket's buffer was full; {@code Udp SndbufErrors}: a
+ * sender's; {@code Ip InHdrErrors}: a damaged header). Both files are per namespace.
  */
 final class HopCounters
 {
     /** Where a packet of one direction can be dropped outside vtep. */
-    sealed interface Hop permits Device, Udp
+    sealed interface Hop permits Device, Snmp
     {
         Netns netns();
 
@@ -47,19 +48,22 @@ final class HopCounters
         }
     }
 
-    /** A UDP counter of {@code /proc/net/snmp} in {@code netns}, such as {@code RcvbufErrors}. */
-    record Udp(Netns netns, String counter) implements Hop
+    /**
+     * A counter of {@code /proc/net/snmp} in {@code netns}, named {@code Group.Name}:
+     * {@code Udp.RcvbufErrors}, {@code Ip.InHdrErrors}.
+     */
+    record Snmp(Netns netns, String counter) implements Hop
     {
         @Override
         public String name()
         {
-            return netns.role() + ":Udp" + counter;
+            return netns.role() + ":" + counter.replace(".", "");
         }
 
         @Override
         public long read(final Map<Netns, Map<String, Long>> counters)
         {
-            return counters.get(netns).getOrDefault("Udp." + counter, 0L);
+            return counters.get(netns).getOrDefault(counter, 0L);
         }
     }
 
@@ -115,11 +119,11 @@ final class HopCounters
         return all;
     }
 
-    /** {@code dev.rx_drop}, {@code dev.tx_drop} from /proc/net/dev and {@code Udp.Name} from /proc/net/snmp. */
+    /** {@code dev.rx_drop}, {@code dev.tx_drop} from /proc/net/dev and {@code Ip.Name}, {@code Udp.Name} from /proc/net/snmp. */
     static Map<String, Long> parse(final String text)
     {
         final Map<String, Long> values = new LinkedHashMap<>();
-        String[] udpNames = null;
+        final Map<String, String[]> snmpNames = new HashMap<>(); // group -> its header line's names
         for (final String line : text.split("\n"))
         {
             final int colon = line.indexOf(':');
@@ -129,17 +133,15 @@ final class HopCounters
             }
             final String head = line.substring(0, colon).trim();
             final String[] fields = line.substring(colon + 1).trim().split("\\s+");
-            if (head.equals("Udp"))
+            if (head.equals("Ip") || head.equals("Udp"))
             {
-                if (udpNames == null)
+                // Each group is two lines: the counters' names, then their values.
+                final String[] names = snmpNames.putIfAbsent(head, fields);
+                if (names != null)
                 {
-                    udpNames = fields;
-                }
-                else
-                {
-                    for (int i = 0; i < Math.min(udpNames.length, fields.length); i++)
+                    for (int i = 0; i < Math.min(names.length, fields.length); i++)
                     {
-                        values.put("Udp." + udpNames[i], Long.parseLong(fields[i]));
+                        values.put(head + "." + names[i], Long.parseLong(fields[i]));
                     }
                 }
             }
