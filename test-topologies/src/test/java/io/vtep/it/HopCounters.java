@@ -32,7 +32,7 @@ final class HopCounters
         long read(Map<Netns, Map<String, Long>> counters);
     }
 
-    /** {@code counter} ({@code tx_drop} or {@code rx_drop}) of {@code device} in {@code netns}. */
+    /** {@code counter} ({@code tx_drop}, {@code rx_drop} or {@code rx_errs}) of {@code device} in {@code netns}. */
     record Device(Netns netns, String device, String counter) implements Hop
     {
         @Override
@@ -119,7 +119,7 @@ final class HopCounters
         return all;
     }
 
-    /** {@code dev.rx_drop}, {@code dev.tx_drop} from /proc/net/dev and {@code Ip.Name}, {@code Udp.Name} from /proc/net/snmp. */
+    /** {@code dev.rx_errs}, {@code dev.rx_drop}, {@code dev.tx_drop} from /proc/net/dev and {@code Ip.Name}, {@code Udp.Name} from /proc/net/snmp. */
     static Map<String, Long> parse(final String text)
     {
         final Map<String, Long> values = new LinkedHashMap<>();
@@ -148,6 +148,7 @@ final class HopCounters
             else if (fields.length >= 16 && fields[0].chars().allMatch(Character::isDigit))
             {
                 // bytes packets errs drop fifo frame compressed multicast | bytes packets errs drop ...
+                values.put(head + ".rx_errs", Long.parseLong(fields[2]));
                 values.put(head + ".rx_drop", Long.parseLong(fields[3]));
                 values.put(head + ".tx_drop", Long.parseLong(fields[11]));
             }

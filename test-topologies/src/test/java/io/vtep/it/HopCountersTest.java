@@ -13,7 +13,7 @@ class HopCountersTest
         Inter-|   Receive                                                |  Transmit
          face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
             lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0
-          eth0: 1500000    1000    0    7    0     0          0         0  3000000    2000    0    3    0     0       0          0
+          eth0: 1500000    1000    4    7    0     0          0         0  3000000    2000    0    3    0     0       0          0
         Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors
         Ip: 2 64 1234 5 6
         Icmp: InMsgs InErrors
@@ -29,6 +29,7 @@ class HopCountersTest
     {
         final Map<String, Long> values = HopCounters.parse(PROC);
 
+        assertEquals(4, values.get("eth0.rx_errs"));
         assertEquals(7, values.get("eth0.rx_drop"));
         assertEquals(3, values.get("eth0.tx_drop"));
         assertEquals(0, values.get("lo.tx_drop"));

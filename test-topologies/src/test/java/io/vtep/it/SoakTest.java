@@ -194,11 +194,14 @@ class SoakTest extends KernelPeerTest
 
     /**
      * Counters of the three namespaces that receive the soak's datagrams (the kernel VTEP the
-     * outer ones) that go up when one arrives damaged: vtep sending a broken packet shows here.
+     * outer ones) that go up when one arrives damaged: vtep sending a broken packet shows here. The
+     * kernel VTEP's device counts a VXLAN header it refuses (RFC 7348 §5 flags, RFC 6040 ECN) as
+     * an error, not a drop.
      */
     private List<HopCounters.Hop> receiveErrors()
     {
         final List<HopCounters.Hop> counters = new ArrayList<>();
+        counters.add(new HopCounters.Device(net.kernelNs, net.kernel.device(), "rx_errs"));
         for (final Netns receiver : List.of(net.h1.netns(), net.kernelNs, net.h2.netns()))
         {
             RECEIVE_ERRORS.forEach(counter -> counters.add(new HopCounters.Snmp(receiver, counter)));
