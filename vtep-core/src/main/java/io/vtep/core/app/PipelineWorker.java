@@ -447,9 +447,12 @@ final class PipelineWorker implements Agent
         return packets;
     }
 
-    /** RuntimeExceptions caught while serving the underlay socket. */
+    /**
+     * RuntimeExceptions caught while serving the underlay: here (a whole batch) and inside the
+     * receiver (one datagram, or the end of a batch), its own socket's or a peer's.
+     */
     long underlayFailures()
     {
-        return underlayFailures.failures();
+        return underlayFailures.failures() + (underlay == null ? 0 : underlay.failures());
     }
 }

@@ -1,12 +1,16 @@
 package io.vtep.core.metrics;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -61,6 +65,7 @@ public final class VtepMetrics
     public static final String VNI_MAC_MOVES_REFUSED = "vtep.vni.mac.moves.refused";
     public static final String BUILD_INFO = "vtep.build.info";
     public static final String PORT_WORKER_FAILURES = "vtep.port.worker.failures";
+    public static final String UNDERLAY_FAILURES = "vtep.underlay.failures";
     public static final String PIPELINE_PACKETS = "vtep.pipeline.packets";
     public static final String UNDERLAY_GSO_DATAGRAMS = "vtep.underlay.gso.datagrams";
     public static final String UNDERLAY_GSO_SEGMENTS = "vtep.underlay.gso.segments";
@@ -84,6 +89,8 @@ public final class VtepMetrics
     /** Per remote VTEP index, what it had counted when ageing removed its last VTEP; null before. */
     private final AtomicReferenceArray<double[]> vtepBaselines;
     private final Consumer<RemoteVtep> onVtepRemoved = this::onVtepRemoved;
+    /** The suppliers of the counters {@link #counter} registered, held strongly (see there). */
+    private final Map<Meter.Id, LongSupplier> suppliers = new ConcurrentHashMap<>();
     /** The VTEP whose series are bound at each index, or null; guarded by {@code this}. */
     private final RemoteVtep[] vtepsBound;
 
@@ -190,41 +197,63 @@ public final class VtepMetrics
      * @param port     the port's name (the {@code port} label).
      * @param failures reads the count.
      */
-    public void bindPortWorkerFailures(final String port, final java.util.function.LongSupplier failures)
+    public void bindPortWorkerFailures(final String port, final LongSupplier failures)
     {
-        FunctionCounter.builder(PORT_WORKER_FAILURES, failures, f -> f.getAsLong())
-            .description("Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)")
-            .tag("port", port)
-            .register(registry);
+        counter(PORT_WORKER_FAILURES, "Unexpected errors a port thread caught and survived (each is logged, at most every 10 s)",
+            Tags.of("port", port), failures);
     }
 
     /** The series of {@link #bindPortWorkerFailures} go with their port (a reload removed it). */
     public void unbindPortWorkerFailures(final String port)
     {
-        registry.find(PORT_WORKER_FAILURES).tag("port", port).meters().forEach(registry::remove);
+        registry.find(PORT_WORKER_FAILURES).tag("port", port).meters().forEach(meter ->
+        {
+            registry.remove(meter);
+            suppliers.remove(meter.getId());
+        });
+    }
+
+    /**
+     * Unexpected errors the forwarding pipelines caught while serving the underlay sockets: the
+     * counterpart of {@link #bindPortWorkerFailures} for the underlay, which is no access port.
+     */
+    public void bindUnderlayFailures(final LongSupplier failures)
+    {
+        counter(UNDERLAY_FAILURES,
+            "Unexpected errors the forwarding pipelines caught on the underlay and survived, the batch lost (each is logged, at most every 10 s)",
+            Tags.empty(), failures);
     }
 
     /** Frames and datagrams one forwarding pipeline took from its sockets, to see how flows spread over cores. */
-    public void bindPipelinePackets(final String pipeline, final java.util.function.LongSupplier packets)
+    public void bindPipelinePackets(final String pipeline, final LongSupplier packets)
     {
-        FunctionCounter.builder(PIPELINE_PACKETS, packets, f -> f.getAsLong())
-            .description("Frames (access ports) and VXLAN datagrams (underlay) a forwarding pipeline received")
-            .tag("pipeline", pipeline)
-            .register(registry);
+        counter(PIPELINE_PACKETS, "Frames (access ports) and VXLAN datagrams (underlay) a forwarding pipeline received",
+            Tags.of("pipeline", pipeline), packets);
     }
 
     /**
      * UDP GSO on the underlay ({@code dataplane.underlay-gso}): datagrams sent, and the VXLAN packets
      * they carried; their ratio is how many segments one system call sent.
      */
-    public void bindUnderlayGso(final java.util.function.LongSupplier datagrams, final java.util.function.LongSupplier segments)
+    public void bindUnderlayGso(final LongSupplier datagrams, final LongSupplier segments)
     {
-        FunctionCounter.builder(UNDERLAY_GSO_DATAGRAMS, datagrams, f -> f.getAsLong())
-            .description("UDP GSO datagrams sent to the underlay, each carrying the VXLAN packets of a super-frame's segments")
-            .register(registry);
-        FunctionCounter.builder(UNDERLAY_GSO_SEGMENTS, segments, f -> f.getAsLong())
-            .description("VXLAN packets sent inside UDP GSO datagrams (also counted in the per-VNI and per-VTEP tx counters)")
-            .register(registry);
+        counter(UNDERLAY_GSO_DATAGRAMS, "UDP GSO datagrams sent to the underlay, each carrying the VXLAN packets of a super-frame's segments",
+            Tags.empty(), datagrams);
+        counter(UNDERLAY_GSO_SEGMENTS, "VXLAN packets sent inside UDP GSO datagrams (also counted in the per-VNI and per-VTEP tx counters)",
+            Tags.empty(), segments);
+    }
+
+    /**
+     * A counter that reads {@code value} at each scrape. Micrometer holds a function counter's
+     * object weakly, and a supplier made for the binding (a lambda, a method reference) is held by
+     * nothing else: once collected, the counter would show its last value for good. So the
+     * supplier is kept here, for as long as its counter is registered.
+     */
+    private void counter(final String name, final String description, final Tags tags, final LongSupplier value)
+    {
+        final FunctionCounter counter = FunctionCounter.builder(name, value, LongSupplier::getAsLong)
+            .description(description).tags(tags).register(registry);
+        suppliers.put(counter.getId(), value);
     }
 
     /** Stops the JVM binders' listeners and closes the registry; later scrapes return no samples. */

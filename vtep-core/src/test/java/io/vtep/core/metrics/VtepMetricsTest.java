@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -285,6 +286,37 @@ class VtepMetricsTest
         assertEquals(1, s.value("vtep_vni_members", "vni", "100", "source", "control"), "the flood list's VTEP");
         assertEquals(0, s.value("vtep_vni_members", "vni", "100", "source", "group"));
         assertEquals(0, s.value("vtep_fdb_learn_queue_drops_total"));
+    }
+
+    /**
+     * The counters read from a {@code LongSupplier} made for the binding (a lambda nothing else
+     * holds) keep counting after a garbage collection: Micrometer holds a function counter's
+     * object weakly, and once it is collected the counter shows its last value for good.
+     */
+    @Test
+    void countersReadFromSuppliersKeepCountingAfterAGarbageCollection()
+    {
+        final AtomicLong value = new AtomicLong();
+        metrics.bindPortWorkerFailures("eth1", () -> value.get());
+        metrics.bindUnderlayFailures(() -> value.get() + 1);
+        metrics.bindPipelinePackets("0", () -> value.get() + 2);
+        metrics.bindUnderlayGso(() -> value.get() + 3, () -> value.get() + 4);
+        assertEquals(0, scrape().value("vtep_port_worker_failures_total", "port", "eth1"));
+
+        for (int i = 0; i < 3; i++)
+        {
+            System.gc();
+        }
+        value.set(10);
+        final Samples s = scrape();
+        assertEquals(10, s.value("vtep_port_worker_failures_total", "port", "eth1"));
+        assertEquals(11, s.value("vtep_underlay_failures_total"));
+        assertEquals(12, s.value("vtep_pipeline_packets_total", "pipeline", "0"));
+        assertEquals(13, s.value("vtep_underlay_gso_datagrams_total"));
+        assertEquals(14, s.value("vtep_underlay_gso_segments_total"));
+
+        metrics.unbindPortWorkerFailures("eth1");
+        assertFalse(scrape().names().contains("vtep_port_worker_failures_total"), "a removed port's series go with it");
     }
 
     @Test
