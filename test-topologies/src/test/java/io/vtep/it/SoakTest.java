@@ -30,9 +30,9 @@ import io.vtep.topology.Wait;
  * A soak: {@code bin/vtep run} against a kernel VTEP under mixed traffic at a fixed rate for
  * {@code -Dvtep.soak.seconds} (default 60; the documented long run is 600): UDP both ways at
  * 20 Mbit/s each, an ARP exchange every 2 s (for a second address of h2's, so that the measured
- * flow's own neighbour entry is never deleted under it), and a slow MAC churn (10 new source MACs a second
- * from h1, ageing 20 s, so learning and ageing run all the time). Every 5 s it samples vtep's
- * resident memory and heap (after the first fifth, the warm-up).
+ * flow's own neighbour entry is never deleted under it), and a slow MAC churn (10 new source MACs
+ * a second from h1, ageing 20 s, so learning and ageing run all the time). Every 5 s it samples
+ * vtep's resident memory and heap (after the first fifth, the warm-up).
  *
  * <p>Every datagram iperf3 lost is accounted for, each direction on its own: sent = delivered +
  * vtep's drops at its sockets ({@code access_socket_queue} h1 to h2, {@code underlay_socket_queue}
@@ -41,9 +41,10 @@ import io.vtep.topology.Wait;
  * {@code UdpSndbufErrors} and the receiving host's {@code UdpRcvbufErrors}, which is where the
  * losses seen so far went: iperf3's receiving socket on a loaded machine). It asserts that no
  * datagram is lost unexplained, that none arrived damaged ({@link #RECEIVE_ERRORS}), that vtep
- * dropped nothing for another reason than the churn's, and that resident memory does not grow
- * from the first half of the samples to the second. The sums, the drops per hop and the samples
- * are printed; a failure's message starts with vtep's data-path counters.
+ * dropped nothing for another reason than the churn's and its forwarding threads caught no error
+ * (each would cost a batch), and that resident memory does not grow from the first half of the
+ * samples to the second. The sums, the drops per hop and the samples are printed; a failure's
+ * message starts with vtep's data-path counters.
  */
 class SoakTest extends KernelPeerTest
 {
@@ -200,8 +201,8 @@ class SoakTest extends KernelPeerTest
     }
 
     /**
-     * Counters of the three namespaces that receive the soak's datagrams (the kernel VTEP the
-     * outer ones) that go up when one arrives damaged: vtep sending a broken packet shows here. The
+     * Counters of the three namespaces that receive the soak's datagrams (the kernel VTEP receives
+     * the outer ones) that go up when one arrives damaged: vtep sending a broken packet shows here. The
      * kernel VTEP's device counts a VXLAN header it refuses (RFC 7348 §5 flags, RFC 6040 ECN) as
      * an error, not a drop.
      */
