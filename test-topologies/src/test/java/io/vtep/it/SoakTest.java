@@ -152,6 +152,8 @@ class SoakTest extends KernelPeerTest
         // vtep's own losses first: a drop for another reason than the churn's, or a batch lost to
         // an error its forwarding threads caught (and logged).
         assertEquals(0, otherDrops, () -> "vtep dropped packets:\n" + dataPath(metrics));
+        assertTrue(metrics.contains("\nvtep_underlay_failures_total ") && metrics.contains("\nvtep_port_worker_failures_total{"),
+            () -> "the forwarding threads' error counters are exported:\n" + dataPath(metrics));
         assertEquals(0, threadFailures, () -> "vtep's forwarding threads caught errors:\n" + dataPath(metrics) + "\n" + vtep.output());
         // Lost = counted: every datagram iperf3 missed was dropped where a counter saw it. (A
         // counter may see more than iperf3 lost: a datagram dropped after the last one received
