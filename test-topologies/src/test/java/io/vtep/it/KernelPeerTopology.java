@@ -3,6 +3,7 @@ package io.vtep.it;
 import io.vtep.topology.Host;
 import io.vtep.topology.KernelVtep;
 import io.vtep.topology.Netns;
+import io.vtep.topology.Requirements;
 import io.vtep.topology.Topology;
 
 /**
@@ -69,6 +70,16 @@ final class KernelPeerTopology
     String vtepConfigWithoutFloodList(final String extra)
     {
         return vtepConfig("", extra);
+    }
+
+    /**
+     * {@code GET /metrics} from vtep's API, for a configuration with {@code api: { listen:
+     * "127.0.0.1:9100" }} (the API listens in vtep's namespace).
+     */
+    String scrapeMetrics()
+    {
+        return vtepNs.execOk(Requirements.SYSTEM_PYTHON, "-c",
+            "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9100/metrics').read().decode())").stdout();
     }
 
     private static String vtepConfig(final String vniKeys, final String extra)

@@ -91,7 +91,7 @@ class SoakTest extends KernelPeerTest
         final HopCounters forwardHops = new HopCounters(forwardPath()).start();
         final HopCounters reverseHops = new HopCounters(reversePath()).start();
         final HopCounters damage = new HopCounters(receiveErrors()).start();
-        final String metricsBefore = scrape();
+        final String metricsBefore = net.scrapeMetrics();
         final ManagedProcess forwardServer = net.h2.iperf3Server(5301);
         final ManagedProcess reverseServer = net.h2.iperf3Server(5302);
         Wait.until(Duration.ofSeconds(10), () -> net.h2.netns().exec("ss", "-ltn").stdout().contains(":5302"),
@@ -127,7 +127,7 @@ class SoakTest extends KernelPeerTest
         reverseServer.stop();
 
         Thread.sleep(1_500); // vtep reads its sockets' kernel drops every 0.5 s
-        final String metrics = scrape();
+        final String metrics = net.scrapeMetrics();
         final Map<String, Long> forwardDrops = forwardHops.since();
         final Map<String, Long> reverseDrops = reverseHops.since();
         final Map<String, Long> damaged = damage.since();
@@ -268,13 +268,7 @@ class SoakTest extends KernelPeerTest
 
     private long heapBytes()
     {
-        return sum(HEAP_USED, scrape());
-    }
-
-    private String scrape()
-    {
-        return net.vtepNs.execOk(Requirements.SYSTEM_PYTHON, "-c",
-            "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9100/metrics').read().decode())").stdout();
+        return sum(HEAP_USED, net.scrapeMetrics());
     }
 
     /** The sum of the samples {@code series} matches (its group 1: the value). */

@@ -123,8 +123,7 @@ class SocketQueueDropsTest extends KernelPeerTest
 
     private Map<String, Double> scrape()
     {
-        final String text = net.vtepNs.execOk(Requirements.SYSTEM_PYTHON, "-c",
-            "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:9100/metrics').read().decode())").stdout();
+        final String text = net.scrapeMetrics();
         final Map<String, Double> samples = new java.util.HashMap<>();
         final Matcher m = SAMPLE.matcher(text);
         while (m.find())
