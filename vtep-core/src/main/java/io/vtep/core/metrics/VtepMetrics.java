@@ -253,7 +253,8 @@ public final class VtepMetrics
     {
         final FunctionCounter counter = FunctionCounter.builder(name, value, LongSupplier::getAsLong)
             .description(description).tags(tags).register(registry);
-        suppliers.put(counter.getId(), value);
+        // putIfAbsent: a counter registered twice is Micrometer's first one, which reads the first supplier.
+        suppliers.putIfAbsent(counter.getId(), value);
     }
 
     /** Stops the JVM binders' listeners and closes the registry; later scrapes return no samples. */
