@@ -220,7 +220,7 @@ public final class VtepMetrics
     public void bindUnderlayFailures(final LongSupplier failures)
     {
         counter(UNDERLAY_FAILURES,
-            "Unexpected errors the forwarding pipelines caught on the underlay and survived, the batch lost (each is logged, at most every 10 s)",
+            "Unexpected errors the forwarding pipelines caught on the underlay and survived, a datagram or a batch lost (each is logged, at most every 10 s)",
             Tags.empty(), failures);
     }
 
