@@ -205,8 +205,9 @@ class SoakTest extends KernelPeerTest
     /**
      * Counters of the three namespaces that receive the soak's datagrams (the kernel VTEP receives
      * the outer ones) that go up when one arrives damaged: vtep sending a broken packet shows here. The
-     * kernel VTEP's device counts a VXLAN header it refuses (RFC 7348 §5 flags, RFC 6040 ECN) as
-     * an error, not a drop.
+     * kernel VTEP's device counts an error, not a drop, for what {@code vxlan_rcv} refuses after
+     * finding the VNI: reserved VXLAN flags set (recent kernels), a truncated inner packet, or an
+     * outer ECN field it cannot decapsulate (RFC 6040).
      */
     private List<HopCounters.Hop> receiveErrors()
     {
