@@ -134,7 +134,7 @@ class CommandLineTest
         }
         assertEquals(0, vtep.stop(), vtep::output);
         final Map<String, Integer> compilers = new TreeMap<>(niceByThread);
-        compilers.keySet().removeIf(name -> !name.startsWith("C1 CompilerThre") && !name.startsWith("C2 CompilerThre"));
+        compilers.keySet().removeIf(name -> !CompilerThreads.isCompilerThread(name));
         final Map<String, Integer> pipelines = new TreeMap<>(niceByThread);
         pipelines.keySet().removeIf(name -> !name.startsWith("vtep-pipeline-"));
         assertTrue(compilers.keySet().stream().anyMatch(n -> n.startsWith("C1")) && compilers.keySet().stream().anyMatch(n -> n.startsWith("C2")),

@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
@@ -63,13 +61,8 @@ class SoakTest extends KernelPeerTest
      * checksum, a bad IP header. (Not {@code Udp.InErrors}: it also counts {@code RcvbufErrors}.)
      */
     private static final List<String> RECEIVE_ERRORS = List.of("Udp.InCsumErrors", "Ip.InHdrErrors");
-    private static final Pattern HEAP_USED = Pattern.compile("^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.eE+]+)$",
-        Pattern.MULTILINE);
-    private static final Pattern DROPS = Pattern.compile("^vtep_(?:vni_)?drops_total\\{([^}]*)} ([0-9.eE+]+)$",
-        Pattern.MULTILINE);
     /** The errors vtep's forwarding threads caught, each costing a batch: per access port, on the underlay. */
-    private static final Pattern FAILURES = Pattern.compile("^vtep_(?:port_worker|underlay)_failures_total(?:\\{[^}]*})? ([0-9.eE+]+)$",
-        Pattern.MULTILINE);
+    private static final List<String> FAILURES = List.of("vtep_port_worker_failures_total", "vtep_underlay_failures_total");
 
     @Override
     protected void requirements()
@@ -135,7 +128,7 @@ class SoakTest extends KernelPeerTest
         final long accessQueue = drops(metrics, "access_socket_queue") - drops(metricsBefore, "access_socket_queue");
         final long underlayQueue = drops(metrics, "underlay_socket_queue") - drops(metricsBefore, "underlay_socket_queue");
         final long otherDrops = drops(metrics, null) - drops(metricsBefore, null) - churnDrops - accessQueue - underlayQueue;
-        final long threadFailures = sum(FAILURES, metrics) - sum(FAILURES, metricsBefore);
+        final long threadFailures = failures(metrics) - failures(metricsBefore);
         final long thereSent = there.sentBytes() / DATAGRAM;
         final long backSent = back.sentBytes() / DATAGRAM;
         final long thereExplained = accessQueue + HopCounters.sum(forwardDrops);
@@ -269,33 +262,18 @@ class SoakTest extends KernelPeerTest
 
     private long heapBytes()
     {
-        return sum(HEAP_USED, net.scrapeMetrics());
+        return (long)ContainerVtep.sample(net.scrapeMetrics(), "jvm_memory_used_bytes", Map.of("area", "heap"));
     }
 
-    /** The sum of the samples {@code series} matches (its group 1: the value). */
-    private static long sum(final Pattern series, final String metrics)
+    private static long failures(final String metrics)
     {
-        final Matcher m = series.matcher(metrics);
-        long sum = 0;
-        while (m.find())
-        {
-            sum += (long)Double.parseDouble(m.group(1)); // whole numbers: counters, bytes
-        }
-        return sum;
+        return FAILURES.stream().mapToLong(series -> (long)ContainerVtep.sample(metrics, series, Map.of())).sum();
     }
 
-    /** The sum of vtep's drop counters with {@code reason} (null: all reasons). */
+    /** The sum of vtep's drop counters, with and without a VNI, with {@code reason} (null: all reasons). */
     private static long drops(final String metrics, final String reason)
     {
-        final Matcher m = DROPS.matcher(metrics);
-        long sum = 0;
-        while (m.find())
-        {
-            if (reason == null || m.group(1).contains("reason=\"" + reason + "\""))
-            {
-                sum += (long)Double.parseDouble(m.group(2));
-            }
-        }
-        return sum;
+        final Map<String, String> labels = reason == null ? Map.of() : Map.of("reason", reason);
+        return (long)(ContainerVtep.sample(metrics, "vtep_drops_total", labels) + ContainerVtep.sample(metrics, "vtep_vni_drops_total", labels));
     }
 }

@@ -366,10 +366,7 @@ public final class VtepAppliance implements AutoCloseable, ReloadService
             roles.add(pipeline.name());
             metrics.bindPipelinePackets(pipeline.name().substring("pipeline-".length()), pipeline::packets);
         }
-        if (!pipelineWorkers.isEmpty())
-        {
-            metrics.bindUnderlayFailures(() -> pipelineWorkers.stream().mapToLong(PipelineWorker::underlayFailures).sum());
-        }
+        metrics.bindUnderlayFailures(() -> pipelineWorkers.stream().mapToLong(PipelineWorker::underlayFailures).sum());
         for (final PortContext port : ports)
         {
             final List<LongSupplier> failures = new ArrayList<>();

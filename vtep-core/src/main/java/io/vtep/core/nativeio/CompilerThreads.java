@@ -47,14 +47,20 @@ public final class CompilerThreads
                 {
                     continue; // the thread ended meanwhile
                 }
-                // comm holds 15 characters: "C2 CompilerThread0" reads "C2 CompilerThre".
-                if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre"))
+                if (isCompilerThread(comm))
                 {
                     ids.add(Integer.parseInt(task.getFileName().toString()));
                 }
             }
         }
         return ids;
+    }
+
+    /** Whether a thread's name as {@code /proc/<pid>/task/<tid>/comm} shows it is a JIT compiler thread. */
+    public static boolean isCompilerThread(final String comm)
+    {
+        // comm holds 15 characters: "C2 CompilerThread0" reads "C2 CompilerThre".
+        return comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre");
     }
 
     /**

@@ -340,18 +340,7 @@ public final class UnderlayReceiver implements AutoCloseable
      */
     public int receive()
     {
-        if (!reading.compareAndSet(false, true))
-        {
-            return 0; // an idle peer is forwarding this socket's datagrams right now
-        }
-        try
-        {
-            return loop.receiveOnce(socket);
-        }
-        finally
-        {
-            reading.setRelease(false);
-        }
+        return receiveUnderLock(this); // 0 also when an idle peer is forwarding this socket's datagrams right now
     }
 
     /**
@@ -368,17 +357,26 @@ public final class UnderlayReceiver implements AutoCloseable
      */
     public int receiveFor(final UnderlayReceiver peer)
     {
-        if (peer == this || !peer.reading.compareAndSet(false, true))
+        return peer == this ? 0 : receiveUnderLock(peer);
+    }
+
+    /**
+     * One batch from {@code owner}'s socket into this receiver's slots and pipeline, under the
+     * owner's reading lock; 0 when another thread holds it or the owner is closed.
+     */
+    private int receiveUnderLock(final UnderlayReceiver owner)
+    {
+        if (!owner.reading.compareAndSet(false, true))
         {
             return 0;
         }
         try
         {
-            return peer.closed.get() ? 0 : loop.receiveOnce(peer.socket);
+            return owner.closed.get() ? 0 : loop.receiveOnce(owner.socket);
         }
         finally
         {
-            peer.reading.setRelease(false);
+            owner.reading.setRelease(false);
         }
     }
 
